@@ -1,0 +1,2 @@
+/** The mask SPI: strategies, spec strings and compiled block masks (see issue 3). */
+package dev.visor.mask;

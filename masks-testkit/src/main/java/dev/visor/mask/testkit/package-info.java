@@ -1,0 +1,2 @@
+/** Reusable jqwik contracts for mask-strategy authors. */
+package dev.visor.mask.testkit;

@@ -1,0 +1,87 @@
+package dev.visor.tensor;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The reverse-mode engine behind {@link Tensor#backward(Tensor)}. */
+final class Autograd {
+    private Autograd() {}
+
+    static void backward(Tensor root, Tensor seed) {
+        List<Tensor> order = topologicalOrder(root);
+        Map<Tensor, Tensor> pending = new IdentityHashMap<>();
+        pending.put(root, seed);
+        try (GradMode.Scope ignored = GradMode.disable()) {
+            for (int i = order.size() - 1; i >= 0; i--) {
+                Tensor t = order.get(i);
+                Tensor g = pending.remove(t);
+                if (g == null) {
+                    continue;
+                }
+                if (t.gradFn == null) {
+                    t.accumulateGrad(g);
+                    continue;
+                }
+                Tensor[] inputs = t.gradFn.inputs;
+                Tensor[] grads = t.gradFn.backward.apply(g);
+                if (grads.length != inputs.length) {
+                    throw new IllegalStateException("backward of " + t.gradFn.name + " returned " + grads.length
+                            + " gradients for " + inputs.length + " inputs");
+                }
+                for (int j = 0; j < inputs.length; j++) {
+                    Tensor in = inputs[j];
+                    Tensor gi = grads[j];
+                    if (in == null || gi == null || !in.requiresGrad()) {
+                        continue;
+                    }
+                    if (!Arrays.equals(gi.shape, in.shape)) {
+                        throw new IllegalStateException("backward of " + t.gradFn.name + " gave a gradient of shape "
+                                + Shape.str(gi.shape) + " for input " + j + " of shape " + Shape.str(in.shape));
+                    }
+                    Tensor prev = pending.get(in);
+                    pending.put(in, prev == null ? gi : addSameShape(prev, gi));
+                }
+            }
+        }
+    }
+
+    /** Nodes reachable from root that require grad, ordered so every node precedes its consumers. */
+    private static List<Tensor> topologicalOrder(Tensor root) {
+        List<Tensor> order = new ArrayList<>();
+        Map<Tensor, Boolean> visited = new IdentityHashMap<>();
+        // iterative post-order DFS: deep graphs (long training unrolls) must not overflow the stack
+        ArrayDeque<Object[]> stack = new ArrayDeque<>();
+        stack.push(new Object[] {root, 0});
+        visited.put(root, Boolean.TRUE);
+        while (!stack.isEmpty()) {
+            Object[] frame = stack.peek();
+            Tensor t = (Tensor) frame[0];
+            int next = (Integer) frame[1];
+            Tensor[] inputs = t.gradFn == null ? new Tensor[0] : t.gradFn.inputs;
+            if (next < inputs.length) {
+                frame[1] = next + 1;
+                Tensor in = inputs[next];
+                if (in != null && in.requiresGrad() && visited.put(in, Boolean.TRUE) == null) {
+                    stack.push(new Object[] {in, 0});
+                }
+            } else {
+                stack.pop();
+                order.add(t);
+            }
+        }
+        return order;
+    }
+
+    private static Tensor addSameShape(Tensor a, Tensor b) {
+        float[] x = a.toArray();
+        float[] y = b.toArray();
+        for (int i = 0; i < x.length; i++) {
+            x[i] += y[i];
+        }
+        return new Tensor(x, a.shape.clone());
+    }
+}

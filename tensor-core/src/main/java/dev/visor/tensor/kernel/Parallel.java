@@ -1,0 +1,111 @@
+package dev.visor.tensor.kernel;
+
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.RecursiveAction;
+
+/**
+ * Splits kernel loops across cores. The thread count defaults to the number of available
+ * processors and can be set with {@code -Dvisor.threads=N} or {@link #setThreads(int)} (benchmarks
+ * measure 1 and all cores). Work smaller than the caller's grain runs on the calling thread: a
+ * thread hand-off costs microseconds, more than a small product takes.
+ *
+ * <pre>{@code
+ * Parallel.forRange(rows, 16, (from, to) -> { for (int r = from; r < to; r++) kernelRow(r); });
+ * }</pre>
+ */
+public final class Parallel {
+    private static volatile int threads = Integer.getInteger("visor.threads", Runtime.getRuntime().availableProcessors());
+    private static volatile ForkJoinPool pool;
+
+    private Parallel() {}
+
+    /** The body of a parallel loop over the half-open range {@code [from, to)}. */
+    @FunctionalInterface
+    public interface RangeBody {
+        void run(int from, int to);
+    }
+
+    /** The number of threads kernels use. */
+    public static int threads() {
+        return threads;
+    }
+
+    /** Sets the number of threads kernels use from now on (1 = run on the caller). */
+    public static synchronized void setThreads(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("thread count must be at least 1 but got " + n);
+        }
+        if (n != threads) {
+            ForkJoinPool old = pool;
+            pool = null;
+            threads = n;
+            if (old != null) {
+                old.shutdown();
+            }
+        }
+    }
+
+    private static ForkJoinPool pool() {
+        ForkJoinPool p = pool;
+        if (p == null) {
+            synchronized (Parallel.class) {
+                p = pool;
+                if (p == null) {
+                    p = new ForkJoinPool(threads, pool -> {
+                        var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+                        t.setName("visor-kernel-" + t.getPoolIndex());
+                        t.setDaemon(true);
+                        return t;
+                    }, null, false);
+                    pool = p;
+                }
+            }
+        }
+        return p;
+    }
+
+    /**
+     * Runs {@code body} over {@code [0, n)} in at most {@link #threads()} contiguous chunks of at
+     * least {@code grain} items each; returns when all chunks are done. Exceptions propagate.
+     */
+    public static void forRange(int n, int grain, RangeBody body) {
+        int t = threads;
+        int chunks = (int) Math.min(t, Math.max(1, n / Math.max(1, (long) grain)));
+        if (chunks <= 1 || n <= 1 || ForkJoinTask.inForkJoinPool()) {
+            if (n > 0) {
+                body.run(0, n);
+            }
+            return;
+        }
+        pool().invoke(new Chunks(body, n, chunks, 0, chunks));
+    }
+
+    private static final class Chunks extends RecursiveAction {
+        private final RangeBody body;
+        private final int n;
+        private final int chunks;
+        private final int lo;
+        private final int hi;
+
+        Chunks(RangeBody body, int n, int chunks, int lo, int hi) {
+            this.body = body;
+            this.n = n;
+            this.chunks = chunks;
+            this.lo = lo;
+            this.hi = hi;
+        }
+
+        @Override
+        protected void compute() {
+            if (hi - lo == 1) {
+                int from = (int) ((long) n * lo / chunks);
+                int to = (int) ((long) n * (lo + 1) / chunks);
+                body.run(from, to);
+                return;
+            }
+            int mid = (lo + hi) >>> 1;
+            invokeAll(new Chunks(body, n, chunks, lo, mid), new Chunks(body, n, chunks, mid, hi));
+        }
+    }
+}
