@@ -173,8 +173,9 @@ public final class SafeTensorsFile implements AutoCloseable {
                 bytes.asFloatBuffer().get(out, offset, n);
                 break;
             case F16:
+                float[] table = HalfTable.VALUES;
                 for (int i = 0; i < n; i++) {
-                    out[offset + i] = HalfFloats.halfToFloat(bytes.getShort(2 * i));
+                    out[offset + i] = table[bytes.getShort(2 * i) & 0xFFFF];
                 }
                 break;
             case BF16:
@@ -196,6 +197,21 @@ public final class SafeTensorsFile implements AutoCloseable {
         if (t.numel() > Integer.MAX_VALUE - 8) {
             throw new SafeTensorsException(file, t.name(), "shape " + Arrays.toString(t.shape()) + " has "
                     + t.numel() + " elements, more than the " + (Integer.MAX_VALUE - 8) + " a tensor can hold");
+        }
+    }
+
+    /**
+     * Every half value widened, built on first use: a lookup in this 256 KiB table is branch-free,
+     * while {@link HalfFloats#halfToFloat} branches on the exponent (about 1.7× faster on mixed
+     * exponents in a quick, noisy measurement).
+     */
+    private static final class HalfTable {
+        static final float[] VALUES = new float[1 << 16];
+
+        static {
+            for (int bits = 0; bits < VALUES.length; bits++) {
+                VALUES[bits] = HalfFloats.halfToFloat((short) bits);
+            }
         }
     }
 
