@@ -294,36 +294,7 @@ public final class Tensor {
 
     /** Copies {@code src}'s elements in row-major order into {@code dst}. */
     static void copyStrided(Tensor src, float[] dst) {
-        int rank = src.shape.length;
-        int n = Shape.numel(src.shape);
-        if (n == 0) {
-            return;
-        }
-        if (rank == 0) {
-            dst[0] = src.data[src.offset];
-            return;
-        }
-        int last = rank - 1;
-        int lastSize = src.shape[last];
-        int lastStride = src.strides[last];
-        int[] idx = new int[rank];
-        int base = src.offset;
-        for (int o = 0; o < n; o += lastSize) {
-            int p = base;
-            for (int j = 0; j < lastSize; j++, p += lastStride) {
-                dst[o + j] = src.data[p];
-            }
-            // advance the outer index (odometer)
-            for (int d = last - 1; d >= 0; d--) {
-                idx[d]++;
-                base += src.strides[d];
-                if (idx[d] < src.shape[d]) {
-                    break;
-                }
-                base -= idx[d] * src.strides[d];
-                idx[d] = 0;
-            }
-        }
+        StridedLoop.copy(src, dst);
     }
 
     /** This tensor if it is contiguous with offset 0, else a row-major copy (differentiable). */
