@@ -75,14 +75,17 @@ public final class Tensor {
         return new Tensor(new float[] {value}, new int[0]);
     }
 
+    /** A tensor of zeros. */
     public static Tensor zeros(int... shape) {
         return new Tensor(new float[Shape.numel(shape)], shape.clone());
     }
 
+    /** A tensor of ones. */
     public static Tensor ones(int... shape) {
         return full(1f, shape);
     }
 
+    /** A tensor filled with {@code value}. */
     public static Tensor full(float value, int... shape) {
         float[] d = new float[Shape.numel(shape)];
         Arrays.fill(d, value);
@@ -134,10 +137,12 @@ public final class Tensor {
         return new Tensor(d, shape.clone());
     }
 
+    /** Zeros shaped like {@code t}. */
     public static Tensor zerosLike(Tensor t) {
         return zeros(t.shape);
     }
 
+    /** Ones shaped like {@code t}. */
     public static Tensor onesLike(Tensor t) {
         return ones(t.shape);
     }
@@ -211,6 +216,7 @@ public final class Tensor {
         return shape.length;
     }
 
+    /** Number of elements (1 for a 0-D tensor). */
     public int numel() {
         return Shape.numel(shape);
     }
@@ -220,6 +226,7 @@ public final class Tensor {
         return strides.clone();
     }
 
+    /** Stride of dimension {@code dim} in elements (negative counts from the end). */
     public int stride(int dim) {
         return strides[Shape.dim(dim, shape.length)];
     }
@@ -404,22 +411,22 @@ public final class Tensor {
 
     /** Concatenation along existing dimension {@code dim}; all other sizes must match. */
     public static Tensor cat(List<Tensor> tensors, int dim) {
-        return MovementOps.cat(tensors, dim);
+        return JoinOps.cat(tensors, dim);
     }
 
     /** Concatenation along existing dimension {@code dim}; all other sizes must match. */
     public static Tensor cat(int dim, Tensor... tensors) {
-        return MovementOps.cat(List.of(tensors), dim);
+        return JoinOps.cat(List.of(tensors), dim);
     }
 
     /** Equally shaped tensors stacked along a new dimension {@code dim}. */
     public static Tensor stack(List<Tensor> tensors, int dim) {
-        return MovementOps.stack(tensors, dim);
+        return JoinOps.stack(tensors, dim);
     }
 
     /** Equally shaped tensors stacked along a new dimension {@code dim}. */
     public static Tensor stack(int dim, Tensor... tensors) {
-        return MovementOps.stack(List.of(tensors), dim);
+        return JoinOps.stack(List.of(tensors), dim);
     }
 
     /** Views of {@code size} elements along {@code dim}; the last may be shorter. */
