@@ -52,28 +52,28 @@ final class ElementwiseOps {
         }
         StridedLoop loop = StridedLoop.of(shape, a, b);
         int len = loop.rowLen;
+        int sa = loop.innerStride[0];
+        int sb = loop.innerStride[1];
         Parallel.forRange(loop.rows, Math.max(1, GRAIN / len), (from, to) -> {
-            int[] p = new int[2];
-            float[] bufA = loop.innerStride[0] == 1 ? null : new float[len];
-            float[] bufB = loop.innerStride[1] == 1 ? null : new float[len];
-            for (int r = from; r < to; r++) {
-                loop.rowOffsets(r, p);
+            float[] bufA = sa == 1 ? null : new float[len];
+            float[] bufB = sb == 1 ? null : new float[len];
+            loop.forEachSegment(from, to, (r, c, w, p) -> {
                 float[] x = a.data;
                 int xo = p[0];
                 if (bufA != null) {
-                    StridedLoop.gather(a.data, p[0], loop.innerStride[0], bufA, len);
+                    StridedLoop.gather(a.data, p[0], sa, bufA, w);
                     x = bufA;
                     xo = 0;
                 }
                 float[] y = b.data;
                 int yo = p[1];
                 if (bufB != null) {
-                    StridedLoop.gather(b.data, p[1], loop.innerStride[1], bufB, len);
+                    StridedLoop.gather(b.data, p[1], sb, bufB, w);
                     y = bufB;
                     yo = 0;
                 }
-                op.run(x, xo, y, yo, out, r * len, len);
-            }
+                op.run(x, xo, y, yo, out, r * len + c, w);
+            });
         });
         return out;
     }
@@ -190,16 +190,13 @@ final class ElementwiseOps {
             int sc = loop.innerStride[0];
             int sa = loop.innerStride[1];
             int sb = loop.innerStride[2];
-            Parallel.forRange(loop.rows, Math.max(1, GRAIN / len), (from, to) -> {
-                int[] p = new int[3];
-                for (int r = from; r < to; r++) {
-                    loop.rowOffsets(r, p);
-                    int o = r * len;
-                    for (int i = 0, pc = p[0], pa = p[1], pb = p[2]; i < len; i++, pc += sc, pa += sa, pb += sb) {
-                        out[o + i] = cond.data[pc] != 0f ? a.data[pa] : b.data[pb];
-                    }
-                }
-            });
+            Parallel.forRange(loop.rows, Math.max(1, GRAIN / len), (from, to) ->
+                    loop.forEachSegment(from, to, (r, c, w, p) -> {
+                        int o = r * len + c;
+                        for (int i = 0, pc = p[0], pa = p[1], pb = p[2]; i < w; i++, pc += sc, pa += sa, pb += sb) {
+                            out[o + i] = cond.data[pc] != 0f ? a.data[pa] : b.data[pb];
+                        }
+                    }));
         }
         return Tensor.fromOp("where", out, shape, g -> {
             Tensor zero = Tensor.scalar(0f);
