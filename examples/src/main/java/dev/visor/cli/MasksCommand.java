@@ -1,0 +1,16 @@
+package dev.visor.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code visor masks}: the group of commands about mask strategies. */
+@Command(name = "masks",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "List the registered mask strategies, or show what a mask spec hides.",
+        subcommands = {MasksListCommand.class, MasksShowCommand.class})
+final class MasksCommand implements Runnable {
+    @Override
+    public void run() {
+        throw CliException.usage("choose 'visor masks list' or 'visor masks show SPEC'");
+    }
+}

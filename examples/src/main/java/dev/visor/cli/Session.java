@@ -1,0 +1,167 @@
+package dev.visor.cli;
+
+import dev.visor.mask.MaskRegistry;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * What every command of one {@code visor} invocation shares: the output streams, the global options
+ * ({@code --verbose}, {@code --plugins}), and the mask registry, built once on first use from the
+ * class path plus the plugin jars. Tests create one with their own streams, environment and base
+ * class loader, and run commands in-process.
+ *
+ * <pre>{@code
+ * try (Session session = new Session(out, err, System.getenv(), VisorMain.class.getClassLoader())) {
+ *     MaskRegistry registry = session.registry();
+ * }
+ * }</pre>
+ */
+final class Session implements AutoCloseable {
+    /** Environment variable with extra plugin folders, separated like a class path. */
+    static final String PLUGINS_ENV = "VISOR_PLUGINS";
+    /** Held strongly: java.util.logging forgets the level of loggers nobody references. */
+    private static final Logger REGISTRY_LOG = Logger.getLogger(MaskRegistry.class.getName());
+
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final Map<String, String> env;
+    private final ClassLoader baseLoader;
+    private final Set<Path> pluginDirs = new LinkedHashSet<>();
+    private boolean verbose;
+    private PluginJars plugins;
+    private MaskRegistry registry;
+
+    /**
+     * Creates a session.
+     *
+     * @param out standard output
+     * @param err standard error
+     * @param env the environment ({@value #PLUGINS_ENV} is read from it)
+     * @param baseLoader the class loader whose class path is searched for mask strategies
+     */
+    Session(PrintWriter out, PrintWriter err, Map<String, String> env, ClassLoader baseLoader) {
+        this.out = Objects.requireNonNull(out, "out");
+        this.err = Objects.requireNonNull(err, "err");
+        this.env = Map.copyOf(env);
+        this.baseLoader = Objects.requireNonNull(baseLoader, "baseLoader");
+    }
+
+    /** @return standard output */
+    PrintWriter out() {
+        return out;
+    }
+
+    /** @return standard error */
+    PrintWriter err() {
+        return err;
+    }
+
+    /** @return whether errors print stack traces */
+    boolean verbose() {
+        return verbose;
+    }
+
+    /** @param verbose whether errors print stack traces */
+    void verbose(boolean verbose) {
+        this.verbose = verbose;
+    }
+
+    /**
+     * Adds folders whose jars join mask discovery. Must be called before {@link #registry()}.
+     *
+     * @param dirs the folders
+     */
+    void addPluginDirs(List<Path> dirs) {
+        if (registry != null) throw new IllegalStateException("plugin folders must be given before the registry is built");
+        pluginDirs.addAll(dirs);
+    }
+
+    /** @return the plugin folders from {@code --plugins} and then {@value #PLUGINS_ENV} */
+    List<Path> pluginDirs() {
+        List<Path> all = new ArrayList<>(pluginDirs);
+        String fromEnv = env.get(PLUGINS_ENV);
+        if (fromEnv != null) {
+            for (String part : fromEnv.split(File.pathSeparator)) {
+                if (!part.isBlank() && !all.contains(Path.of(part))) all.add(Path.of(part));
+            }
+        }
+        return all;
+    }
+
+    /**
+     * The mask registry: every strategy on the class path plus those in the plugin jars. Providers
+     * that fail to load are reported on stderr as warnings; the others still load.
+     *
+     * @return the registry
+     * @throws CliException for a missing or unreadable plugin folder or jar
+     */
+    MaskRegistry registry() {
+        if (registry == null) {
+            ClassLoader loader = baseLoader;
+            List<Path> dirs = pluginDirs();
+            if (!dirs.isEmpty()) {
+                plugins = PluginJars.open(dirs, baseLoader);
+                for (String warning : plugins.warnings()) warn(warning);
+                loader = plugins.loader();
+            }
+            // the registry logs each failed provider through System.Logger; we report them on one line each
+            REGISTRY_LOG.setLevel(verbose ? Level.ALL : Level.OFF);
+            registry = MaskRegistry.load(loader);
+            for (MaskRegistry.Problem p : registry.problems()) {
+                warn((p.provider().equals("?") ? "a mask provider" : "mask provider " + p.provider())
+                        + " could not be loaded: " + Errors.oneLine(p.cause()));
+            }
+        }
+        return registry;
+    }
+
+    /** @return the jars the plugin folders contributed (empty when none were given) */
+    List<Path> pluginJars() {
+        registry();
+        return plugins == null ? List.of() : plugins.jars();
+    }
+
+    /**
+     * Whether a class was loaded from a plugin jar (as opposed to the class path).
+     *
+     * @param type the class
+     * @return true if the plugin class loader defined it
+     */
+    boolean fromPlugin(Class<?> type) {
+        return plugins != null && type.getClassLoader() == plugins.loader();
+    }
+
+    /**
+     * Prints a warning line on stderr.
+     *
+     * @param message the warning
+     */
+    void warn(String message) {
+        err.println("visor: warning: " + message);
+        err.flush();
+    }
+
+    /** Closes the plugin class loader. */
+    @Override
+    public void close() {
+        out.flush();
+        err.flush();
+        if (plugins != null) {
+            try {
+                plugins.loader().close();
+            } catch (IOException e) {
+                if (verbose) warn("could not close the plugin class loader: " + e.getMessage());
+            }
+        }
+    }
+}
