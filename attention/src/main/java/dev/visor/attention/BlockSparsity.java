@@ -47,6 +47,21 @@ public interface BlockSparsity extends ElementMask {
      */
     int[] keyBlocks(int b, int h, int queryBlock);
 
+    /**
+     * Evaluates the predicate on a tile: {@code out[r·ld + j] = attends(b, h, q0 + r, k0 + j)} for
+     * {@code r < rows}, {@code j < cols}. The kernels call it once per PARTIAL block (and per batch
+     * entry or head only when the mask depends on them); implementations with a closed form may
+     * override it with something faster than one call per element.
+     */
+    default void fillTile(int b, int h, int q0, int rows, int k0, int cols, boolean[] out, int ld) {
+        for (int r = 0; r < rows; r++) {
+            int base = r * ld;
+            for (int j = 0; j < cols; j++) {
+                out[base + j] = attends(b, h, q0 + r, k0 + j);
+            }
+        }
+    }
+
     /** False when the mask is the same for every batch entry (lets kernels reuse work). */
     default boolean dependsOnBatch() {
         return true;

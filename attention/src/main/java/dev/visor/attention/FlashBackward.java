@@ -52,8 +52,9 @@ final class FlashBackward {
         int itemsPerGroup = s.group() * nQb;
         @SuppressWarnings("unchecked")
         List<Partial>[] stash = new List[chunks];
+        PartialTiles tiles = PartialTiles.build(mask, ops.pad(mask.keyBlockSize()));
         WorkSplit.run(bounds, (chunk, from, to) -> {
-            Worker w = new Worker(q, k, v, out, lse, dOut, dq, dk, dv, mask, cfg, ops, s);
+            Worker w = new Worker(q, k, v, out, lse, dOut, dq, dk, dv, mask, tiles, cfg, ops, s);
             stash[chunk] = w.run(from, to, itemsPerGroup);
         });
         // heads split between chunks: sum their partial dK/dV in chunk order, then write
@@ -117,6 +118,8 @@ final class FlashBackward {
         final HeadsView q, k, v, out, dOut, dq, dk, dv;
         final float[] lse;
         final BlockSparsity mask;
+        final PartialTiles tiles;
+        final boolean[] scratch;   // (Bq, BkPad): predicate of a PARTIAL block when not cached
         final TileOps ops;
         final AttentionShapes s;
         final DropoutMask drop;
@@ -137,8 +140,9 @@ final class FlashBackward {
         float[] dvAcc;         // (nKb·Bk, dvPad)
 
         Worker(HeadsView q, HeadsView k, HeadsView v, HeadsView out, float[] lse, HeadsView dOut,
-               HeadsView dq, HeadsView dk, HeadsView dv, BlockSparsity mask, AttentionConfig cfg, TileOps ops,
-               AttentionShapes s) {
+               HeadsView dq, HeadsView dk, HeadsView dv, BlockSparsity mask, PartialTiles tiles, AttentionConfig cfg,
+               TileOps ops, AttentionShapes s) {
+            this.tiles = tiles;
             this.q = q;
             this.k = k;
             this.v = v;
@@ -176,6 +180,7 @@ final class FlashBackward {
             this.vt = new float[nKb * dvDim * bkPad];
             this.dkAcc = new float[nKb * bk * dkPad];
             this.dvAcc = new float[nKb * bk * dvPad];
+            this.scratch = tiles == null ? new boolean[bq * bkPad] : null;
         }
 
         List<Partial> run(int from, int to, int itemsPerGroup) {
@@ -251,26 +256,16 @@ final class FlashBackward {
             }
             Arrays.fill(dqAcc, 0, rows * dkPad, 0f);
             // 2) every visited key block: rebuild P, then the five tile products
-            for (int entry : mask.keyBlocks(b, h, qb)) {
+            int[] blocks = mask.keyBlocks(b, h, qb);
+            boolean[][] cached = tiles == null ? null : tiles.of(b, h, qb);
+            for (int e = 0; e < blocks.length; e++) {
+                int entry = blocks[e];
                 int kb = BlockSparsity.block(entry);
                 int k0 = kb * bk;
                 int valid = Math.min(bk, s.keyLength() - k0);
                 ops.gemm(rows, bkPad, dkDim, qTile, 0, dkPad, 1, kt, kb * dkDim * bkPad, bkPad, pTile, 0, bkPad, false);
-                if (BlockSparsity.isPartial(entry)) {
-                    for (int r = 0; r < rows; r++) {
-                        int base = r * bkPad;
-                        for (int j = 0; j < valid; j++) {
-                            if (!mask.attends(b, h, q0 + r, k0 + j)) {
-                                pTile[base + j] = Float.NEGATIVE_INFINITY;
-                            }
-                        }
-                    }
-                }
-                if (valid < bkPad) {
-                    for (int r = 0; r < rows; r++) {
-                        Arrays.fill(pTile, r * bkPad + valid, (r + 1) * bkPad, Float.NEGATIVE_INFINITY);
-                    }
-                }
+                FlashForward.maskScores(ops, pTile, bkPad, rows, valid, BlockSparsity.isPartial(entry),
+                        cached == null ? null : cached[e], mask, b, h, q0, k0, scratch);
                 ops.probabilities(pTile, bkPad, rows, bkPad, lse2);
                 float[] pForV = pTile;
                 if (drop != null) {

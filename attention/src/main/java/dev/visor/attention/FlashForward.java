@@ -32,8 +32,35 @@ final class FlashForward {
             chunks = WorkSplit.chunksFor(flop);
         }
         int[] bounds = WorkSplit.split(items, chunks, i -> blocksOf(mask, s, nQb, i).length + 1L);
-        WorkSplit.run(bounds, (chunk, from, to) -> new Worker(q, k, v, out, lse, mask, cfg, ops, s).run(from, to));
+        PartialTiles tiles = PartialTiles.build(mask, ops.pad(mask.keyBlockSize()));
+        WorkSplit.run(bounds, (chunk, from, to) -> new Worker(q, k, v, out, lse, mask, tiles, cfg, ops, s).run(from, to));
         return lse;
+    }
+
+    /**
+     * Masks a freshly computed score tile ({@code rows × bkPad}): inside a PARTIAL block every
+     * element the predicate rejects becomes −∞ (from {@code cached}, or evaluated into
+     * {@code scratch}); columns past the last key become −∞ in every block.
+     */
+    static void maskScores(TileOps ops, float[] sTile, int bkPad, int rows, int valid, boolean partial, boolean[] cached,
+                           BlockSparsity mask, int b, int h, int q0, int k0, boolean[] scratch) {
+        if (partial) {
+            boolean[] allowed = cached;
+            if (allowed == null) {
+                mask.fillTile(b, h, q0, rows, k0, valid, scratch, bkPad);
+                if (valid < bkPad) {
+                    for (int r = 0; r < rows; r++) {
+                        Arrays.fill(scratch, r * bkPad + valid, (r + 1) * bkPad, false);
+                    }
+                }
+                allowed = scratch;
+            }
+            ops.applyMask(sTile, bkPad, rows, bkPad, allowed, bkPad);
+        } else if (valid < bkPad) {
+            for (int r = 0; r < rows; r++) {
+                Arrays.fill(sTile, r * bkPad + valid, (r + 1) * bkPad, Float.NEGATIVE_INFINITY);
+            }
+        }
     }
 
     static int[] blocksOf(BlockSparsity mask, AttentionShapes s, int nQb, int item) {
@@ -47,6 +74,8 @@ final class FlashForward {
         final HeadsView q, k, v, out;
         final float[] lse;
         final BlockSparsity mask;
+        final PartialTiles tiles;
+        final boolean[] scratch;   // (Bq, BkPad): predicate of a PARTIAL block when not cached
         final TileOps ops;
         final AttentionShapes s;
         final DropoutMask drop;
@@ -61,7 +90,8 @@ final class FlashForward {
         int packedGroup = -1;
 
         Worker(HeadsView q, HeadsView k, HeadsView v, HeadsView out, float[] lse, BlockSparsity mask,
-               AttentionConfig cfg, TileOps ops, AttentionShapes s) {
+               PartialTiles tiles, AttentionConfig cfg, TileOps ops, AttentionShapes s) {
+            this.tiles = tiles;
             this.q = q;
             this.k = k;
             this.v = v;
@@ -87,6 +117,7 @@ final class FlashForward {
             this.alpha = new float[bq];
             this.kt = new float[nKb * dk * bkPad];
             this.vp = new float[nKb * bk * dvPad];
+            this.scratch = tiles == null ? new boolean[bq * bkPad] : null;
         }
 
         void run(int from, int to) {
@@ -139,26 +170,15 @@ final class FlashForward {
             Arrays.fill(l, 0f);
             Arrays.fill(oAcc, 0, rows * dvPad, 0f);
             // 2) stream over the visited key blocks
-            for (int entry : blocks) {
+            boolean[][] cached = tiles == null ? null : tiles.of(b, h, qb);
+            for (int e = 0; e < blocks.length; e++) {
+                int entry = blocks[e];
                 int kb = BlockSparsity.block(entry);
                 int k0 = kb * bk;
                 int valid = Math.min(bk, s.keyLength() - k0);
                 ops.gemm(rows, bkPad, dk, qTile, 0, dk, 1, kt, kb * dk * bkPad, bkPad, sTile, 0, bkPad, false);
-                if (BlockSparsity.isPartial(entry)) {
-                    for (int r = 0; r < rows; r++) {
-                        int base = r * bkPad;
-                        for (int j = 0; j < valid; j++) {
-                            if (!mask.attends(b, h, q0 + r, k0 + j)) {
-                                sTile[base + j] = Float.NEGATIVE_INFINITY;
-                            }
-                        }
-                    }
-                }
-                if (valid < bkPad) {
-                    for (int r = 0; r < rows; r++) {
-                        Arrays.fill(sTile, r * bkPad + valid, (r + 1) * bkPad, Float.NEGATIVE_INFINITY);
-                    }
-                }
+                maskScores(ops, sTile, bkPad, rows, valid, BlockSparsity.isPartial(entry),
+                        cached == null ? null : cached[e], mask, b, h, q0, k0, scratch);
                 ops.softmaxStep(sTile, bkPad, rows, bkPad, m, l, alpha);
                 ops.scaleRows(oAcc, dvPad, rows, dvPad, alpha);
                 if (drop != null) {

@@ -85,6 +85,17 @@ final class ScalarTileOps extends TileOps {
     }
 
     @Override
+    void applyMask(float[] s, int lds, int rows, int cols, boolean[] allowed, int ldm) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++) {
+                if (!allowed[r * ldm + j]) {
+                    s[r * lds + j] = Float.NEGATIVE_INFINITY;
+                }
+            }
+        }
+    }
+
+    @Override
     void scaleRows(float[] x, int ld, int rows, int cols, float[] f) {
         for (int r = 0; r < rows; r++) {
             float fr = f[r];

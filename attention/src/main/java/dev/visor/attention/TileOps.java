@@ -46,6 +46,9 @@ abstract class TileOps {
     /** {@code dp_rj := p_rj · (dp_rj − d_r)}: the softmax backward with the D = rowsum(dO∘O) trick. */
     abstract void softmaxGrad(float[] p, float[] dp, int ld, int rows, int cols, float[] d);
 
+    /** {@code s_rj := −∞} wherever {@code allowed[r·ldm + j]} is false: masked keys leave the softmax. */
+    abstract void applyMask(float[] s, int lds, int rows, int cols, boolean[] allowed, int ldm);
+
     /** {@code x_rc *= f_r}. */
     abstract void scaleRows(float[] x, int ld, int rows, int cols, float[] f);
 

@@ -2,6 +2,7 @@ package dev.visor.attention;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -286,6 +287,17 @@ final class VectorTileOps extends TileOps {
             for (int j = 0; j < cols; j += L) {
                 FloatVector pv = FloatVector.fromArray(S, p, base + j);
                 pv.mul(FloatVector.fromArray(S, dp, base + j).sub(dr)).intoArray(dp, base + j);
+            }
+        }
+    }
+
+    @Override
+    void applyMask(float[] s, int lds, int rows, int cols, boolean[] allowed, int ldm) {
+        FloatVector minusInf = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j += L) {
+                VectorMask<Float> keep = VectorMask.fromArray(S, allowed, r * ldm + j);
+                minusInf.blend(FloatVector.fromArray(S, s, r * lds + j), keep).intoArray(s, r * lds + j);
             }
         }
     }

@@ -67,6 +67,18 @@ class FlashAttentionTest {
     }
 
     @Test
+    void predicateEvaluatedOnTheFlyWhenTilesAreNotCached() {
+        long saved = PartialTiles.maxElements;
+        PartialTiles.maxElements = 0;
+        try {
+            ElementMask em = (b, h, i, j) -> (i * 7 + j * 3 + h) % 4 != 0 && j <= i + 2;
+            check(new Rng(9), 2, 2, 1, 23, 26, 8, 8, 8, 5, em, AttentionConfig.defaults(8));
+        } finally {
+            PartialTiles.maxElements = saved;
+        }
+    }
+
+    @Test
     void dropoutMatchesReferenceInBothPasses() {
         check(new Rng(4), 1, 2, 1, 24, 18, 8, 8, 8, 8, (b, h, i, j) -> j <= i + 3,
                 AttentionConfig.defaults(8).withDropout(0.3f, 99L));
