@@ -1,6 +1,7 @@
 package dev.visor.tensor;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -336,6 +337,426 @@ public final class Tensor {
     /** A copy with its own storage (differentiable). */
     public Tensor copy() {
         return fromOp("copy", toArray(), shape, g -> new Tensor[] {g}, this);
+    }
+
+    // ------------------------------------------------------------------ movement (views; see MovementOps)
+
+    /**
+     * The same elements in a new shape ({@code -1} infers one size): a view sharing storage when the
+     * strides allow it, else a row-major copy (like PyTorch's {@code reshape}).
+     */
+    public Tensor reshape(int... shape) {
+        return MovementOps.reshape(this, shape);
+    }
+
+    /** Like {@link #reshape} but never copies: fails when the strides cannot express the new shape. */
+    public Tensor view(int... shape) {
+        return MovementOps.view(this, shape);
+    }
+
+    /** All elements as one dimension. */
+    public Tensor flatten() {
+        return MovementOps.flatten(this, 0, -1);
+    }
+
+    /** Dimensions {@code startDim..endDim} (inclusive; negative from the end) merged into one. */
+    public Tensor flatten(int startDim, int endDim) {
+        return MovementOps.flatten(this, startDim, endDim);
+    }
+
+    /** A view with dimensions {@code dim0} and {@code dim1} swapped. */
+    public Tensor transpose(int dim0, int dim1) {
+        return MovementOps.transpose(this, dim0, dim1);
+    }
+
+    /** The transpose of a matrix (a view); 0-D and 1-D tensors are returned as they are. */
+    public Tensor t() {
+        if (shape.length > 2) {
+            throw new IllegalArgumentException("t() needs at most 2 dimensions but got " + Shape.str(shape)
+                    + "; use transpose(dim0, dim1)");
+        }
+        return shape.length < 2 ? this : transpose(0, 1);
+    }
+
+    /** A view whose dimension {@code i} is this tensor's dimension {@code dims[i]}. */
+    public Tensor permute(int... dims) {
+        return MovementOps.permute(this, dims);
+    }
+
+    /** A view of {@code length} elements of {@code dim} from {@code start} (negative from the end). */
+    public Tensor narrow(int dim, int start, int length) {
+        return MovementOps.narrow(this, dim, start, length);
+    }
+
+    /** Python's {@code x[..., start:end, ...]} along {@code dim} (a view; bounds clamped, negatives from the end). */
+    public Tensor slice(int dim, int start, int end) {
+        return MovementOps.slice(this, dim, start, end, 1);
+    }
+
+    /** Python's {@code x[..., start:end:step, ...]} along {@code dim} (a view; {@code step > 0}). */
+    public Tensor slice(int dim, int start, int end, int step) {
+        return MovementOps.slice(this, dim, start, end, step);
+    }
+
+    /** A view of dimension {@code dim} at {@code index} (negative from the end), with that dimension removed. */
+    public Tensor select(int dim, int index) {
+        return MovementOps.select(this, dim, index);
+    }
+
+    /** A view without the dimensions of size 1. */
+    public Tensor squeeze() {
+        return MovementOps.squeeze(this);
+    }
+
+    /** A view without dimension {@code dim} if its size is 1; otherwise this tensor (as PyTorch). */
+    public Tensor squeeze(int dim) {
+        return MovementOps.squeeze(this, dim);
+    }
+
+    /** A view with a new dimension of size 1 at {@code dim} ({@code -dim()-1 .. dim()}). */
+    public Tensor unsqueeze(int dim) {
+        return MovementOps.unsqueeze(this, dim);
+    }
+
+    /**
+     * A broadcast view of size {@code sizes} (stride 0 along new and size-1 dimensions, {@code -1}
+     * keeps a size); its gradient is summed back over the broadcast dimensions.
+     */
+    public Tensor expand(int... sizes) {
+        return MovementOps.expand(this, sizes);
+    }
+
+    /** {@link #expand} to {@code other}'s shape. */
+    public Tensor expandAs(Tensor other) {
+        return MovementOps.expand(this, other.shape);
+    }
+
+    /** Concatenation along existing dimension {@code dim}; all other sizes must match. */
+    public static Tensor cat(List<Tensor> tensors, int dim) {
+        return MovementOps.cat(tensors, dim);
+    }
+
+    /** Concatenation along existing dimension {@code dim}; all other sizes must match. */
+    public static Tensor cat(int dim, Tensor... tensors) {
+        return MovementOps.cat(List.of(tensors), dim);
+    }
+
+    /** Equally shaped tensors stacked along a new dimension {@code dim}. */
+    public static Tensor stack(List<Tensor> tensors, int dim) {
+        return MovementOps.stack(tensors, dim);
+    }
+
+    /** Equally shaped tensors stacked along a new dimension {@code dim}. */
+    public static Tensor stack(int dim, Tensor... tensors) {
+        return MovementOps.stack(List.of(tensors), dim);
+    }
+
+    /** Views of {@code size} elements along {@code dim}; the last may be shorter. */
+    public List<Tensor> split(int size, int dim) {
+        return MovementOps.split(this, size, dim);
+    }
+
+    /** At most {@code chunks} equal views along {@code dim} (the last may be shorter), as PyTorch's chunk. */
+    public List<Tensor> chunk(int chunks, int dim) {
+        return MovementOps.chunk(this, chunks, dim);
+    }
+
+    // ------------------------------------------------------------------ element-wise (broadcasting; see ElementwiseOps)
+
+    /** {@code this + other}, broadcast. */
+    public Tensor add(Tensor other) {
+        return ElementwiseOps.add(this, other);
+    }
+
+    /** {@code this + s}. */
+    public Tensor add(float s) {
+        return ElementwiseOps.add(this, s);
+    }
+
+    /** {@code this − other}, broadcast. */
+    public Tensor sub(Tensor other) {
+        return ElementwiseOps.sub(this, other);
+    }
+
+    /** {@code this − s}. */
+    public Tensor sub(float s) {
+        return ElementwiseOps.sub(this, s);
+    }
+
+    /** {@code s − this}. */
+    public Tensor rsub(float s) {
+        return ElementwiseOps.rsub(this, s);
+    }
+
+    /** {@code this · other}, broadcast. */
+    public Tensor mul(Tensor other) {
+        return ElementwiseOps.mul(this, other);
+    }
+
+    /** {@code this · s}. */
+    public Tensor mul(float s) {
+        return ElementwiseOps.mul(this, s);
+    }
+
+    /** {@code this / other}, broadcast. */
+    public Tensor div(Tensor other) {
+        return ElementwiseOps.div(this, other);
+    }
+
+    /** {@code this / s}. */
+    public Tensor div(float s) {
+        return ElementwiseOps.div(this, s);
+    }
+
+    /** {@code s / this}. */
+    public Tensor rdiv(float s) {
+        return ElementwiseOps.rdiv(this, s);
+    }
+
+    /** {@code this ^ exponent}, broadcast; the exponent's gradient {@code out · ln this} is 0 where this is 0. */
+    public Tensor pow(Tensor exponent) {
+        return ElementwiseOps.pow(this, exponent);
+    }
+
+    /** {@code this ^ p}. */
+    public Tensor pow(float p) {
+        return ElementwiseOps.pow(this, p);
+    }
+
+    /** Element-wise maximum, broadcast; ties give each side half the gradient. */
+    public Tensor maximum(Tensor other) {
+        return ElementwiseOps.maximum(this, other);
+    }
+
+    /** Element-wise minimum, broadcast; ties give each side half the gradient. */
+    public Tensor minimum(Tensor other) {
+        return ElementwiseOps.minimum(this, other);
+    }
+
+    /** {@code −this}. */
+    public Tensor neg() {
+        return ElementwiseOps.neg(this);
+    }
+
+    /** {@code e^this}. */
+    public Tensor exp() {
+        return ElementwiseOps.exp(this);
+    }
+
+    /** Natural logarithm. */
+    public Tensor log() {
+        return ElementwiseOps.log(this);
+    }
+
+    /** Hyperbolic tangent. */
+    public Tensor tanh() {
+        return ElementwiseOps.tanh(this);
+    }
+
+    /** Square root. */
+    public Tensor sqrt() {
+        return ElementwiseOps.sqrt(this);
+    }
+
+    /** Absolute value; its gradient at 0 is 0. */
+    public Tensor abs() {
+        return ElementwiseOps.abs(this);
+    }
+
+    /**
+     * Values clamped into {@code [min, max]} (use ±infinity for one side); the gradient passes where
+     * {@code min ≤ this ≤ max}.
+     */
+    public Tensor clamp(float min, float max) {
+        return ElementwiseOps.clamp(this, min, max);
+    }
+
+    /** 1 where {@code this == other} (broadcast), else 0; no gradient. */
+    public Tensor eq(Tensor other) {
+        return ElementwiseOps.compare(ElementwiseKernels.Binary.EQ, this, other);
+    }
+
+    /** 1 where {@code this == s}, else 0; no gradient. */
+    public Tensor eq(float s) {
+        return ElementwiseOps.compare(ElementwiseKernels.Unary.EQ_S, this, s);
+    }
+
+    /** 1 where {@code this != other} (broadcast), else 0; no gradient. */
+    public Tensor ne(Tensor other) {
+        return ElementwiseOps.compare(ElementwiseKernels.Binary.NE, this, other);
+    }
+
+    /** 1 where {@code this != s}, else 0; no gradient. */
+    public Tensor ne(float s) {
+        return ElementwiseOps.compare(ElementwiseKernels.Unary.NE_S, this, s);
+    }
+
+    /** 1 where {@code this > other} (broadcast), else 0; no gradient. */
+    public Tensor gt(Tensor other) {
+        return ElementwiseOps.compare(ElementwiseKernels.Binary.GT, this, other);
+    }
+
+    /** 1 where {@code this > s}, else 0; no gradient. */
+    public Tensor gt(float s) {
+        return ElementwiseOps.compare(ElementwiseKernels.Unary.GT_S, this, s);
+    }
+
+    /** 1 where {@code this >= other} (broadcast), else 0; no gradient. */
+    public Tensor ge(Tensor other) {
+        return ElementwiseOps.compare(ElementwiseKernels.Binary.GE, this, other);
+    }
+
+    /** 1 where {@code this >= s}, else 0; no gradient. */
+    public Tensor ge(float s) {
+        return ElementwiseOps.compare(ElementwiseKernels.Unary.GE_S, this, s);
+    }
+
+    /** 1 where {@code this < other} (broadcast), else 0; no gradient. */
+    public Tensor lt(Tensor other) {
+        return ElementwiseOps.compare(ElementwiseKernels.Binary.LT, this, other);
+    }
+
+    /** 1 where {@code this < s}, else 0; no gradient. */
+    public Tensor lt(float s) {
+        return ElementwiseOps.compare(ElementwiseKernels.Unary.LT_S, this, s);
+    }
+
+    /** 1 where {@code this <= other} (broadcast), else 0; no gradient. */
+    public Tensor le(Tensor other) {
+        return ElementwiseOps.compare(ElementwiseKernels.Binary.LE, this, other);
+    }
+
+    /** 1 where {@code this <= s}, else 0; no gradient. */
+    public Tensor le(float s) {
+        return ElementwiseOps.compare(ElementwiseKernels.Unary.LE_S, this, s);
+    }
+
+    /**
+     * {@code a} where {@code condition} is non-zero, else {@code b}; all three broadcast together.
+     * Gradients flow to {@code a} and {@code b}, never to the condition.
+     */
+    public static Tensor where(Tensor condition, Tensor a, Tensor b) {
+        return ElementwiseOps.where(condition, a, b);
+    }
+
+    // ------------------------------------------------------------------ reductions (see ReduceOps)
+
+    /** Sum of all elements, as a 0-D tensor. */
+    public Tensor sum() {
+        return ReduceOps.sum(this, ReduceOps.allDims(this), false);
+    }
+
+    /** Sum over {@code dim}; {@code keepDim} leaves it with size 1. */
+    public Tensor sum(int dim, boolean keepDim) {
+        return sum(new int[] {dim}, keepDim);
+    }
+
+    /** Sum over several dimensions; {@code keepDim} leaves them with size 1. */
+    public Tensor sum(int[] dims, boolean keepDim) {
+        return ReduceOps.sum(this, ReduceOps.reducedMask("sum", this, dims), keepDim);
+    }
+
+    /** Mean of all elements, as a 0-D tensor. */
+    public Tensor mean() {
+        return ReduceOps.mean(this, ReduceOps.allDims(this), false);
+    }
+
+    /** Mean over {@code dim}. */
+    public Tensor mean(int dim, boolean keepDim) {
+        return mean(new int[] {dim}, keepDim);
+    }
+
+    /** Mean over several dimensions. */
+    public Tensor mean(int[] dims, boolean keepDim) {
+        return ReduceOps.mean(this, ReduceOps.reducedMask("mean", this, dims), keepDim);
+    }
+
+    /** Largest element (NaN if any), as a 0-D tensor; the gradient goes to the first largest. */
+    public Tensor max() {
+        return ReduceOps.extreme("max", true, this, ReduceOps.allDims(this), false);
+    }
+
+    /** Maximum over {@code dim}; the gradient goes to the first maximum (the {@link #argmax} position). */
+    public Tensor max(int dim, boolean keepDim) {
+        return max(new int[] {dim}, keepDim);
+    }
+
+    /** Maximum over several dimensions; the gradient goes to the first maximum in row-major order. */
+    public Tensor max(int[] dims, boolean keepDim) {
+        return ReduceOps.extreme("max", true, this, ReduceOps.reducedMask("max", this, dims), keepDim);
+    }
+
+    /** Smallest element (NaN if any), as a 0-D tensor; the gradient goes to the first smallest. */
+    public Tensor min() {
+        return ReduceOps.extreme("min", false, this, ReduceOps.allDims(this), false);
+    }
+
+    /** Minimum over {@code dim}; the gradient goes to the first minimum (the {@link #argmin} position). */
+    public Tensor min(int dim, boolean keepDim) {
+        return min(new int[] {dim}, keepDim);
+    }
+
+    /** Minimum over several dimensions; the gradient goes to the first minimum in row-major order. */
+    public Tensor min(int[] dims, boolean keepDim) {
+        return ReduceOps.extreme("min", false, this, ReduceOps.reducedMask("min", this, dims), keepDim);
+    }
+
+    /** Row-major index of the first largest element, as a 0-D float tensor; no gradient. */
+    public Tensor argmax() {
+        return ReduceOps.argExtreme("argmax", true, this, ReduceOps.allDims(this), false);
+    }
+
+    /** Index along {@code dim} of the first maximum, as floats (exact below 2²⁴); no gradient. */
+    public Tensor argmax(int dim, boolean keepDim) {
+        return ReduceOps.argExtreme("argmax", true, this, ReduceOps.reducedMask("argmax", this, new int[] {dim}), keepDim);
+    }
+
+    /** Row-major index of the first smallest element, as a 0-D float tensor; no gradient. */
+    public Tensor argmin() {
+        return ReduceOps.argExtreme("argmin", false, this, ReduceOps.allDims(this), false);
+    }
+
+    /** Index along {@code dim} of the first minimum, as floats; no gradient. */
+    public Tensor argmin(int dim, boolean keepDim) {
+        return ReduceOps.argExtreme("argmin", false, this, ReduceOps.reducedMask("argmin", this, new int[] {dim}), keepDim);
+    }
+
+    /** Unbiased variance of all elements ({@code N − 1} in the denominator), as a 0-D tensor. */
+    public Tensor var() {
+        return var(true);
+    }
+
+    /** Variance of all elements; {@code unbiased} divides by {@code N − 1}, else by {@code N}. */
+    public Tensor var(boolean unbiased) {
+        return ReduceOps.var(this, ReduceOps.allDims(this), unbiased, false);
+    }
+
+    /** Variance over {@code dim}; {@code unbiased} divides by {@code N − 1}, else by {@code N}. */
+    public Tensor var(int dim, boolean unbiased, boolean keepDim) {
+        return var(new int[] {dim}, unbiased, keepDim);
+    }
+
+    /** Variance over several dimensions; {@code unbiased} divides by {@code N − 1}, else by {@code N}. */
+    public Tensor var(int[] dims, boolean unbiased, boolean keepDim) {
+        return ReduceOps.var(this, ReduceOps.reducedMask("var", this, dims), unbiased, keepDim);
+    }
+
+    /**
+     * Sums this tensor down to {@code shape}, a shape that broadcasts to this one: the gradient of a
+     * broadcast operand. Returns this tensor when the shapes are equal.
+     */
+    public Tensor sumTo(int... shape) {
+        return ReduceOps.sumTo(this, shape);
+    }
+
+    // ------------------------------------------------------------------ linear algebra (see LinalgOps)
+
+    /**
+     * Matrix product with PyTorch's {@code matmul} semantics: 1-D operands are vectors, leading
+     * dimensions are broadcast batch dimensions, and transposed views are multiplied without copying.
+     */
+    public Tensor matmul(Tensor other) {
+        return LinalgOps.matmul(this, other);
     }
 
     // ------------------------------------------------------------------ autograd

@@ -1,0 +1,111 @@
+package dev.visor.attention;
+
+/** The scalar tile primitives: the fallback when the Vector API is absent, and the tests' second opinion. */
+final class ScalarTileOps extends TileOps {
+    static final ScalarTileOps INSTANCE = new ScalarTileOps();
+
+    private ScalarTileOps() {}
+
+    @Override
+    int lanes() {
+        return 1;
+    }
+
+    @Override
+    void gemm(int rows, int cols, int depth, float[] a, int aOff, int ars, int ats,
+              float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+        for (int r = 0; r < rows; r++) {
+            int ci = cOff + r * ldc;
+            if (!accumulate) {
+                java.util.Arrays.fill(c, ci, ci + cols, 0f);
+            }
+            int ai = aOff + r * ars;
+            for (int t = 0; t < depth; t++) {
+                float x = a[ai + t * ats];
+                int bi = bOff + t * ldb;
+                for (int j = 0; j < cols; j++) {
+                    c[ci + j] = Math.fma(x, b[bi + j], c[ci + j]);
+                }
+            }
+        }
+    }
+
+    @Override
+    void softmaxStep(float[] s, int lds, int rows, int cols, float[] m, float[] l, float[] alpha) {
+        for (int r = 0; r < rows; r++) {
+            int base = r * lds;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < cols; j++) {
+                max = Math.max(max, s[base + j]);
+            }
+            float mOld = m[r];
+            float mNew = Math.max(mOld, max);
+            if (mNew == Float.NEGATIVE_INFINITY) {
+                java.util.Arrays.fill(s, base, base + cols, 0f);
+                alpha[r] = 1f;
+                continue;
+            }
+            float sum = 0f;
+            for (int j = 0; j < cols; j++) {
+                float p = Exp2.exp2(s[base + j] - mNew);
+                s[base + j] = p;
+                sum += p;
+            }
+            float a = Exp2.exp2(mOld - mNew);
+            alpha[r] = a;
+            l[r] = l[r] * a + sum;
+            m[r] = mNew;
+        }
+    }
+
+    @Override
+    void probabilities(float[] s, int lds, int rows, int cols, float[] lse2) {
+        for (int r = 0; r < rows; r++) {
+            int base = r * lds;
+            float lse = lse2[r];
+            if (lse == Float.NEGATIVE_INFINITY) {
+                java.util.Arrays.fill(s, base, base + cols, 0f);
+                continue;
+            }
+            for (int j = 0; j < cols; j++) {
+                s[base + j] = Exp2.exp2(s[base + j] - lse);
+            }
+        }
+    }
+
+    @Override
+    void softmaxGrad(float[] p, float[] dp, int ld, int rows, int cols, float[] d) {
+        for (int r = 0; r < rows; r++) {
+            int base = r * ld;
+            float dr = d[r];
+            for (int j = 0; j < cols; j++) {
+                dp[base + j] = p[base + j] * (dp[base + j] - dr);
+            }
+        }
+    }
+
+    @Override
+    void applyMask(float[] s, int lds, int rows, int cols, boolean[] allowed, int ldm) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++) {
+                if (!allowed[r * ldm + j]) {
+                    s[r * lds + j] = Float.NEGATIVE_INFINITY;
+                }
+            }
+        }
+    }
+
+    @Override
+    void scaleRows(float[] x, int ld, int rows, int cols, float[] f) {
+        for (int r = 0; r < rows; r++) {
+            float fr = f[r];
+            if (fr == 1f) {
+                continue;
+            }
+            int base = r * ld;
+            for (int j = 0; j < cols; j++) {
+                x[base + j] *= fr;
+            }
+        }
+    }
+}

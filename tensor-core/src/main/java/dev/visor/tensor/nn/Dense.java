@@ -1,0 +1,29 @@
+package dev.visor.tensor.nn;
+
+import dev.visor.tensor.Tensor;
+
+/** Row-major access to a tensor's values for the fused kernels of this package. */
+final class Dense {
+    private Dense() {}
+
+    /**
+     * The tensor's values in row-major order: its own storage when that already is exactly the
+     * row-major layout (no copy; callers must not write to it), otherwise a fresh copy.
+     */
+    static float[] of(Tensor t) {
+        float[] s = t.storage();
+        if (t.offset() == 0 && t.isContiguous() && s.length == t.numel()) {
+            return s;
+        }
+        return t.toArray();
+    }
+
+    /** Product of {@code shape[from..to)}. */
+    static int prod(int[] shape, int from, int to) {
+        int n = 1;
+        for (int i = from; i < to; i++) {
+            n *= shape[i];
+        }
+        return n;
+    }
+}

@@ -1,0 +1,156 @@
+package dev.visor.tensor.nn;
+
+import dev.visor.tensor.Shape;
+import dev.visor.tensor.Tensor;
+import dev.visor.tensor.kernel.Parallel;
+import java.util.Arrays;
+
+/**
+ * Fused layer normalisation over the trailing {@code n} elements of every row, forward and
+ * backward. Statistics are accumulated in double; the per-row mean and {@code 1/σ} are kept for the
+ * backward pass, which recomputes {@code x̂} instead of storing it.
+ */
+final class LayerNormOp {
+    private LayerNormOp() {}
+
+    private static final int GRAIN = 1 << 14;
+    private static final int BLOCK_ROWS = 32; // rows per partial sum of dweight/dbias (fixed: results do not depend on threads)
+
+    static Tensor forward(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias, double eps) {
+        int[] shape = x.shape();
+        int k = normalizedShape.length;
+        int n = Dense.prod(normalizedShape, 0, k);
+        int rows = x.numel() / Math.max(1, n);
+        float[] in = Dense.of(x);
+        float[] w = weight == null ? null : Dense.of(weight);
+        float[] b = bias == null ? null : Dense.of(bias);
+        float[] out = new float[in.length];
+        double[] mean = new double[rows];
+        double[] rstd = new double[rows];
+        Parallel.forRange(rows, Math.max(1, GRAIN / n), (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int base = r * n;
+                double s = 0;
+                for (int j = 0; j < n; j++) {
+                    s += in[base + j];
+                }
+                double mu = s / n;
+                double ss = 0;
+                for (int j = 0; j < n; j++) {
+                    double c = in[base + j] - mu;
+                    ss += c * c;
+                }
+                double rs = 1.0 / Math.sqrt(ss / n + eps);
+                mean[r] = mu;
+                rstd[r] = rs;
+                for (int j = 0; j < n; j++) {
+                    double y = (in[base + j] - mu) * rs;
+                    if (w != null) {
+                        y *= w[j];
+                    }
+                    if (b != null) {
+                        y += b[j];
+                    }
+                    out[base + j] = (float) y;
+                }
+            }
+        });
+        return Tensor.fromOp("layerNorm", out, shape,
+                g -> backward(Dense.of(g), in, w, mean, rstd, rows, n, x, weight, bias), x, weight, bias);
+    }
+
+    /**
+     * With {@code ĝ = g·w}: {@code dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂))},
+     * {@code dw = Σ_rows g·x̂}, {@code db = Σ_rows g}.
+     */
+    private static Tensor[] backward(float[] g, float[] in, float[] w, double[] mean, double[] rstd, int rows, int n,
+                                     Tensor x, Tensor weight, Tensor bias) {
+        boolean needX = x.requiresGrad();
+        boolean needW = weight != null && weight.requiresGrad();
+        boolean needB = bias != null && bias.requiresGrad();
+        float[] dx = needX ? new float[in.length] : null;
+        int blocks = (rows + BLOCK_ROWS - 1) / BLOCK_ROWS;
+        double[][] dwPart = needW ? new double[blocks][] : null;
+        double[][] dbPart = needB ? new double[blocks][] : null;
+        Parallel.forRange(blocks, Math.max(1, GRAIN / (n * BLOCK_ROWS)), (from, to) -> {
+            for (int blk = from; blk < to; blk++) {
+                double[] dw = needW ? (dwPart[blk] = new double[n]) : null;
+                double[] db = needB ? (dbPart[blk] = new double[n]) : null;
+                int rEnd = Math.min(rows, (blk + 1) * BLOCK_ROWS);
+                for (int r = blk * BLOCK_ROWS; r < rEnd; r++) {
+                    int base = r * n;
+                    double mu = mean[r];
+                    double rs = rstd[r];
+                    double sumG = 0;
+                    double sumGX = 0;
+                    for (int j = 0; j < n; j++) {
+                        double xh = (in[base + j] - mu) * rs;
+                        double gj = g[base + j];
+                        if (dw != null) {
+                            dw[j] += gj * xh;
+                        }
+                        if (db != null) {
+                            db[j] += gj;
+                        }
+                        double gh = w == null ? gj : gj * w[j];
+                        sumG += gh;
+                        sumGX += gh * xh;
+                    }
+                    if (dx != null) {
+                        double a = sumG / n;
+                        double c = sumGX / n;
+                        for (int j = 0; j < n; j++) {
+                            double xh = (in[base + j] - mu) * rs;
+                            double gh = w == null ? g[base + j] : (double) g[base + j] * w[j];
+                            dx[base + j] = (float) (rs * (gh - a - xh * c));
+                        }
+                    }
+                }
+            }
+        });
+        return new Tensor[] {
+                needX ? Tensor.wrap(dx, x.shape()) : null,
+                needW ? Tensor.wrap(sumBlocks(dwPart, n), weight.shape()) : null,
+                needB ? Tensor.wrap(sumBlocks(dbPart, n), bias.shape()) : null};
+    }
+
+    private static float[] sumBlocks(double[][] parts, int n) {
+        double[] acc = new double[n];
+        for (double[] p : parts) {
+            for (int j = 0; j < n; j++) {
+                acc[j] += p[j];
+            }
+        }
+        float[] out = new float[n];
+        for (int j = 0; j < n; j++) {
+            out[j] = (float) acc[j];
+        }
+        return out;
+    }
+
+    /** Checks that {@code normalizedShape} is a non-empty suffix of {@code x}'s shape and the affine shapes. */
+    static void check(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias, double eps) {
+        int[] shape = x.shape();
+        int k = normalizedShape.length;
+        if (k == 0 || k > shape.length
+                || !Arrays.equals(Arrays.copyOfRange(shape, shape.length - k, shape.length), normalizedShape)) {
+            throw new IllegalArgumentException("layerNorm over " + Shape.str(normalizedShape)
+                    + " needs an input whose last dimensions are " + Shape.str(normalizedShape) + " but got " + Shape.str(shape));
+        }
+        if (Shape.numel(normalizedShape) == 0) {
+            throw new IllegalArgumentException("layerNorm needs at least one element to normalise but normalizedShape is "
+                    + Shape.str(normalizedShape));
+        }
+        if (weight != null && !Arrays.equals(weight.shape(), normalizedShape)) {
+            throw new IllegalArgumentException("layerNorm weight has shape " + Shape.str(weight.shape())
+                    + " but normalizedShape is " + Shape.str(normalizedShape));
+        }
+        if (bias != null && !Arrays.equals(bias.shape(), normalizedShape)) {
+            throw new IllegalArgumentException("layerNorm bias has shape " + Shape.str(bias.shape())
+                    + " but normalizedShape is " + Shape.str(normalizedShape));
+        }
+        if (!(eps >= 0) || Double.isInfinite(eps)) {
+            throw new IllegalArgumentException("layerNorm eps must be finite and >= 0 but got " + eps);
+        }
+    }
+}

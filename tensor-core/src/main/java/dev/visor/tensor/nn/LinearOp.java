@@ -1,0 +1,88 @@
+package dev.visor.tensor.nn;
+
+import dev.visor.tensor.Shape;
+import dev.visor.tensor.Tensor;
+import dev.visor.tensor.kernel.Gemm;
+import java.util.Arrays;
+
+/**
+ * {@code y = x·Wᵀ + b} for {@code x (..., in)}, {@code W (out, in)}, {@code b (out)} on
+ * {@link Gemm#sgemm} with a transposed B operand (W is never copied). Backward:
+ * {@code dx = g·W}, {@code dW = gᵀ·x}, {@code db = Σ_rows g}, each only when needed.
+ */
+final class LinearOp {
+    private LinearOp() {}
+
+    static Tensor forward(Tensor x, Tensor weight, Tensor bias) {
+        int[] xShape = x.shape();
+        if (weight.dim() != 2) {
+            throw new IllegalArgumentException("linear weight must be (outFeatures, inFeatures) but has shape "
+                    + Shape.str(weight.shape()));
+        }
+        int out = weight.size(0);
+        int in = weight.size(1);
+        if (xShape.length == 0 || xShape[xShape.length - 1] != in) {
+            throw new IllegalArgumentException("linear input of shape " + Shape.str(xShape) + " has "
+                    + (xShape.length == 0 ? "no feature dimension" : xShape[xShape.length - 1] + " features")
+                    + " but the weight " + Shape.str(weight.shape()) + " expects " + in);
+        }
+        if (bias != null && !Arrays.equals(bias.shape(), new int[] {out})) {
+            throw new IllegalArgumentException("linear bias has shape " + Shape.str(bias.shape()) + " but the weight "
+                    + Shape.str(weight.shape()) + " needs [" + out + "]");
+        }
+        int m = x.numel() / Math.max(1, in);
+        if (in == 0) {
+            m = Dense.prod(xShape, 0, xShape.length - 1);
+        }
+        float[] xv = Dense.of(x);
+        float[] wv = Dense.of(weight);
+        float[] bv = bias == null ? null : Dense.of(bias);
+        float[] y = new float[m * out];
+        if (bv != null) {
+            for (int r = 0; r < m; r++) {
+                System.arraycopy(bv, 0, y, r * out, out);
+            }
+        }
+        if (m > 0 && out > 0) {
+            Gemm.sgemm(false, true, m, out, in, 1f, xv, 0, in, wv, 0, in, bv == null ? 0f : 1f, y, 0, out);
+        }
+        int[] yShape = xShape.clone();
+        yShape[yShape.length - 1] = out;
+        int rows = m;
+        return Tensor.fromOp("linear", y, yShape, g -> {
+            float[] gv = Dense.of(g); // (rows, out)
+            Tensor dx = null;
+            Tensor dw = null;
+            Tensor db = null;
+            if (x.requiresGrad()) {
+                float[] d = new float[rows * in];
+                if (rows > 0 && in > 0 && out > 0) {
+                    Gemm.sgemm(false, false, rows, in, out, 1f, gv, 0, out, wv, 0, in, 0f, d, 0, in);
+                }
+                dx = Tensor.wrap(d, xShape);
+            }
+            if (weight.requiresGrad()) {
+                float[] d = new float[out * in];
+                if (rows > 0 && in > 0 && out > 0) {
+                    Gemm.sgemm(true, false, out, in, rows, 1f, gv, 0, out, xv, 0, in, 0f, d, 0, in);
+                }
+                dw = Tensor.wrap(d, out, in);
+            }
+            if (bias != null && bias.requiresGrad()) {
+                double[] acc = new double[out];
+                for (int r = 0; r < rows; r++) {
+                    int base = r * out;
+                    for (int j = 0; j < out; j++) {
+                        acc[j] += gv[base + j];
+                    }
+                }
+                float[] d = new float[out];
+                for (int j = 0; j < out; j++) {
+                    d[j] = (float) acc[j];
+                }
+                db = Tensor.wrap(d, out);
+            }
+            return new Tensor[] {dx, dw, db};
+        }, x, weight, bias);
+    }
+}

@@ -1,0 +1,163 @@
+package dev.visor.tensor.nn;
+
+import dev.visor.tensor.Shape;
+import dev.visor.tensor.Tensor;
+import dev.visor.tensor.kernel.Parallel;
+import java.util.Arrays;
+
+/** Fused cross-entropy (log-softmax + NLL + label smoothing) and mean squared error. */
+final class Losses {
+    private Losses() {}
+
+    private static final int GRAIN = 1 << 14;
+
+    /**
+     * Per row i with target y, C classes, smoothing ε and {@code lse = log Σ_c exp(z_c)}:
+     * {@code loss_i = (1−ε)·(lse − z_y) + (ε/C)·Σ_c (lse − z_c)}, zero for ignored rows.
+     */
+    static Tensor crossEntropy(Tensor logits, int[] targets, int ignoreIndex, double labelSmoothing, Reduction reduction) {
+        int[] shape = logits.shape();
+        if (shape.length == 0) {
+            throw new IllegalArgumentException("crossEntropy needs logits of shape (..., classes) but got a scalar");
+        }
+        int classes = shape[shape.length - 1];
+        if (classes == 0) {
+            throw new IllegalArgumentException("crossEntropy needs at least one class but logits have shape " + Shape.str(shape));
+        }
+        int rows = logits.numel() / classes;
+        if (targets.length != rows) {
+            throw new IllegalArgumentException("crossEntropy got " + targets.length + " targets for logits of shape "
+                    + Shape.str(shape) + " (expected " + rows + ", one per row of " + classes + " classes)");
+        }
+        if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
+            throw new IllegalArgumentException("labelSmoothing must be in [0, 1] but got " + labelSmoothing);
+        }
+        int counted = 0;
+        for (int i = 0; i < rows; i++) {
+            int t = targets[i];
+            if (t == ignoreIndex) {
+                continue;
+            }
+            if (t < 0 || t >= classes) {
+                throw new IllegalArgumentException("target " + t + " at position " + i + " is out of range for " + classes
+                        + " classes (expected 0.." + (classes - 1) + " or the ignore index " + ignoreIndex + ")");
+            }
+            counted++;
+        }
+        int[] tgt = targets.clone();
+        float[] z = Dense.of(logits);
+        double[] lse = new double[rows];
+        double[] loss = new double[rows];
+        double smooth = labelSmoothing / classes;
+        double confidence = 1.0 - labelSmoothing;
+        Parallel.forRange(rows, Math.max(1, GRAIN / classes), (from, to) -> {
+            for (int r = from; r < to; r++) {
+                if (tgt[r] == ignoreIndex) {
+                    continue;
+                }
+                int base = r * classes;
+                double max = Double.NEGATIVE_INFINITY;
+                double sumZ = 0;
+                for (int c = 0; c < classes; c++) {
+                    double v = z[base + c];
+                    max = v > max || v != v ? v : max;
+                    sumZ += v;
+                }
+                double s = 0;
+                for (int c = 0; c < classes; c++) {
+                    s += Math.exp(z[base + c] - max);
+                }
+                double l = max + Math.log(s);
+                lse[r] = l;
+                double nll = l - z[base + tgt[r]];
+                loss[r] = smooth == 0 ? confidence * nll : confidence * nll + smooth * (classes * l - sumZ);
+            }
+        });
+        float[] out;
+        int[] outShape;
+        if (reduction == Reduction.NONE) {
+            out = new float[rows];
+            for (int r = 0; r < rows; r++) {
+                out[r] = (float) loss[r];
+            }
+            outShape = Arrays.copyOf(shape, shape.length - 1);
+        } else {
+            double total = 0;
+            for (double l : loss) {
+                total += l;
+            }
+            out = new float[] {(float) (reduction == Reduction.MEAN ? total / counted : total)};
+            outShape = new int[0];
+        }
+        int count = counted;
+        return Tensor.fromOp("crossEntropy", out, outShape, g -> {
+            float[] gv = Dense.of(g);
+            float[] dz = new float[z.length];
+            Parallel.forRange(rows, Math.max(1, GRAIN / classes), (from, to) -> {
+                for (int r = from; r < to; r++) {
+                    if (tgt[r] == ignoreIndex) {
+                        continue;
+                    }
+                    double w = switch (reduction) {
+                        case NONE -> gv[r];
+                        case SUM -> gv[0];
+                        case MEAN -> gv[0] / (double) count;
+                    };
+                    int base = r * classes;
+                    double l = lse[r];
+                    for (int c = 0; c < classes; c++) {
+                        dz[base + c] = (float) (w * (Math.exp(z[base + c] - l) - smooth));
+                    }
+                    dz[base + tgt[r]] -= (float) (w * confidence);
+                }
+            });
+            return new Tensor[] {Tensor.wrap(dz, shape)};
+        }, logits);
+    }
+
+    /** {@code (x − t)²}, reduced; gradients {@code ±2(x − t)} scaled by the reduction. */
+    static Tensor mse(Tensor input, Tensor target, Reduction reduction) {
+        if (!Arrays.equals(input.shape(), target.shape())) {
+            throw new IllegalArgumentException("mseLoss needs input and target of the same shape but got "
+                    + Shape.str(input.shape()) + " and " + Shape.str(target.shape()));
+        }
+        float[] x = Dense.of(input);
+        float[] t = Dense.of(target);
+        int n = x.length;
+        float[] out;
+        int[] outShape;
+        if (reduction == Reduction.NONE) {
+            out = new float[n];
+            for (int i = 0; i < n; i++) {
+                float d = x[i] - t[i];
+                out[i] = d * d;
+            }
+            outShape = input.shape();
+        } else {
+            double s = 0;
+            for (int i = 0; i < n; i++) {
+                double d = (double) x[i] - t[i];
+                s += d * d;
+            }
+            out = new float[] {(float) (reduction == Reduction.MEAN ? s / n : s)};
+            outShape = new int[0];
+        }
+        return Tensor.fromOp("mseLoss", out, outShape, g -> {
+            float[] gv = Dense.of(g);
+            float[] dx = new float[n];
+            for (int i = 0; i < n; i++) {
+                double scale = switch (reduction) {
+                    case NONE -> gv[i];
+                    case SUM -> gv[0];
+                    case MEAN -> gv[0] / (double) n;
+                };
+                dx[i] = (float) (2.0 * scale * ((double) x[i] - t[i]));
+            }
+            float[] dt = new float[n];
+            for (int i = 0; i < n; i++) {
+                dt[i] = -dx[i];
+            }
+            return new Tensor[] {Tensor.wrap(dx, input.shape()), Tensor.wrap(dt, target.shape())};
+        }, input, target);
+    }
+}

@@ -1,0 +1,337 @@
+package dev.visor.tensor.nn;
+
+import dev.visor.tensor.Shape;
+import dev.visor.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/**
+ * The base of every layer, like {@code torch.nn.Module}: it owns named parameters, buffers and
+ * submodules, and enumerates them with stable dotted names in registration order
+ * ({@code encoder.layers.0.self_attn.in_proj_weight}), which is what checkpoints are keyed by.
+ *
+ * <p>Subclasses register their parts in the constructor and keep them in fields:
+ *
+ * <pre>{@code
+ * final class FeedForward extends Module implements Layer {
+ *     private final Linear linear1;
+ *     private final Linear linear2;
+ *
+ *     FeedForward(int dModel, int dFF, Rng rng) {
+ *         linear1 = registerModule("linear1", new Linear(dModel, dFF, rng));
+ *         linear2 = registerModule("linear2", new Linear(dFF, dModel, rng));
+ *     }
+ *
+ *     public Tensor forward(Tensor x) {                      // (batch, seq, dModel)
+ *         return linear2.forward(Functional.relu(linear1.forward(x)));
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Parameters are dense leaf tensors with {@code requiresGrad}: optimizers update their storage
+ * in place. The same tensor may be registered under several names (tied weights): it then appears
+ * once in {@link #parameters()} and {@link #namedParameters()} (under its first name), and under
+ * every name in {@link #stateDict()}, as in PyTorch. Buffers are tensors that are state but not
+ * parameters (no gradient, not optimised); persistent ones are part of the state dict.
+ */
+public abstract class Module {
+    private final Map<String, Tensor> parameters = new LinkedHashMap<>();
+    private final Map<String, Tensor> buffers = new LinkedHashMap<>();
+    private final Set<String> transientBuffers = new HashSet<>();
+    private final Map<String, Module> children = new LinkedHashMap<>();
+    private boolean training = true;
+
+    /** Creates a module in training mode with nothing registered. */
+    protected Module() {}
+
+    // ------------------------------------------------------------------ registration
+
+    /**
+     * Registers {@code tensor} as the parameter {@code name} and turns on its {@code requiresGrad}.
+     *
+     * @return the tensor, for assignment to a field
+     * @throws IllegalArgumentException if the name is taken or malformed, or the tensor is not a
+     *                                  dense leaf (an op result or a strided view)
+     */
+    protected final Tensor registerParameter(String name, Tensor tensor) {
+        checkName(name);
+        Objects.requireNonNull(tensor, "tensor");
+        if (!tensor.isLeaf()) {
+            throw new IllegalArgumentException("parameter '" + name + "' must be a leaf tensor but was produced by "
+                    + tensor.gradFnName() + "; detach() it or create it directly");
+        }
+        if (!isDense(tensor)) {
+            throw new IllegalArgumentException("parameter '" + name + "' of shape " + Shape.str(tensor.shape())
+                    + " must own dense row-major storage (offset 0, no gaps) so optimizers can update it in place;"
+                    + " pass a copy");
+        }
+        tensor.requiresGrad(true);
+        parameters.put(name, tensor);
+        return tensor;
+    }
+
+    /**
+     * Registers a buffer: state that is not a parameter (no gradient). Persistent buffers are saved
+     * in and loaded from the state dict; transient ones (e.g. a cached positional table) are not.
+     *
+     * @return the tensor
+     */
+    protected final Tensor registerBuffer(String name, Tensor tensor, boolean persistent) {
+        checkName(name);
+        Objects.requireNonNull(tensor, "tensor");
+        if (!isDense(tensor)) {
+            throw new IllegalArgumentException("buffer '" + name + "' of shape " + Shape.str(tensor.shape())
+                    + " must own dense row-major storage; pass a copy");
+        }
+        buffers.put(name, tensor);
+        if (!persistent) {
+            transientBuffers.add(name);
+        }
+        return tensor;
+    }
+
+    /**
+     * Registers {@code module} as the child {@code name}; its parameters appear as
+     * {@code name.<theirs>}.
+     *
+     * @return the module, for assignment to a field
+     */
+    protected final <M extends Module> M registerModule(String name, M module) {
+        checkName(name);
+        Objects.requireNonNull(module, "module");
+        if (module == this || ((Module) module).contains(this)) {
+            throw new IllegalArgumentException("registering " + module.getClass().getSimpleName() + " as '" + name
+                    + "' would make a cycle: it contains this module");
+        }
+        children.put(name, module);
+        return module;
+    }
+
+    private boolean contains(Module target) {
+        for (Module c : children.values()) {
+            if (c == target || c.contains(target)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void checkName(String name) {
+        Objects.requireNonNull(name, "name");
+        if (name.isEmpty() || name.indexOf('.') >= 0) {
+            throw new IllegalArgumentException("a parameter, buffer or module name must be non-empty and contain no '.'"
+                    + " but got '" + name + "'");
+        }
+        if (parameters.containsKey(name) || buffers.containsKey(name) || children.containsKey(name)) {
+            throw new IllegalArgumentException("'" + name + "' is already registered in " + getClass().getSimpleName());
+        }
+    }
+
+    private static boolean isDense(Tensor t) {
+        return t.offset() == 0 && t.isContiguous() && t.storage().length == t.numel();
+    }
+
+    // ------------------------------------------------------------------ enumeration
+
+    /** Every distinct parameter of this module and its descendants, in registration order. */
+    public final List<Tensor> parameters() {
+        return List.copyOf(namedParameters().values());
+    }
+
+    /**
+     * Parameters by dotted name, in registration order (this module's own first, then each child's
+     * in turn, depth first). A tensor registered under several names appears once, under the first.
+     */
+    public final Map<String, Tensor> namedParameters() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        IdentityHashMap<Tensor, Boolean> seen = new IdentityHashMap<>();
+        walk("", (prefix, m) -> m.parameters.forEach((n, t) -> {
+            if (seen.put(t, Boolean.TRUE) == null) {
+                out.put(prefix + n, t);
+            }
+        }));
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** Buffers (persistent and transient) by dotted name, in registration order. */
+    public final Map<String, Tensor> namedBuffers() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        walk("", (prefix, m) -> m.buffers.forEach((n, t) -> out.put(prefix + n, t)));
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** This module (under the name {@code ""}) and every descendant, by dotted name, depth first. */
+    public final Map<String, Module> namedModules() {
+        Map<String, Module> out = new LinkedHashMap<>();
+        walk("", (prefix, m) -> out.put(prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1), m));
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** The direct submodules by name, in registration order. */
+    public final Map<String, Module> children() {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(children));
+    }
+
+    /** Total number of parameter elements (tied tensors counted once). */
+    public final long parameterCount() {
+        long n = 0;
+        for (Tensor t : parameters()) {
+            n += t.numel();
+        }
+        return n;
+    }
+
+    private void walk(String prefix, BiConsumer<String, Module> visit) {
+        visit.accept(prefix, this);
+        children.forEach((n, c) -> c.walk(prefix + n + ".", visit));
+    }
+
+    // ------------------------------------------------------------------ state dict
+
+    /**
+     * Every parameter and persistent buffer by dotted name: for each module depth first, its
+     * parameters then its buffers (PyTorch's order). Tied tensors appear under every name. The
+     * values are detached tensors that <em>share storage</em> with the live parameters (as in
+     * PyTorch): copy them if you need a snapshot that later training must not change.
+     */
+    public final Map<String, Tensor> stateDict() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        walk("", (prefix, m) -> {
+            m.parameters.forEach((n, t) -> out.put(prefix + n, t.detach()));
+            m.buffers.forEach((n, t) -> {
+                if (!m.transientBuffers.contains(n)) {
+                    out.put(prefix + n, t.detach());
+                }
+            });
+        });
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** What {@link #loadStateDict} did not match: names the module has that the map lacked, and the reverse. */
+    public record LoadResult(List<String> missingKeys, List<String> unexpectedKeys) {
+        public LoadResult {
+            missingKeys = List.copyOf(missingKeys);
+            unexpectedKeys = List.copyOf(unexpectedKeys);
+        }
+
+        /** True when every key matched. */
+        public boolean isExact() {
+            return missingKeys.isEmpty() && unexpectedKeys.isEmpty();
+        }
+    }
+
+    /**
+     * Copies values from {@code state} into this module's parameters and persistent buffers, in
+     * place (tensors held elsewhere, such as by an optimizer, see the new values).
+     *
+     * <p>Everything is checked before anything is copied, and every problem is reported at once:
+     * keys the module has that {@code state} lacks (missing), keys {@code state} has that the
+     * module lacks (unexpected), and tensors whose shapes differ (both shapes named). Shape
+     * mismatches always fail; missing and unexpected keys fail only when {@code strict}. On failure
+     * the module is unchanged.
+     *
+     * @return the missing and unexpected keys (both empty after a strict load)
+     * @throws IllegalArgumentException listing every mismatch
+     */
+    public final LoadResult loadStateDict(Map<String, Tensor> state, boolean strict) {
+        Objects.requireNonNull(state, "state");
+        Map<String, Tensor> own = stateDict();
+        List<String> missing = new ArrayList<>();
+        List<String> unexpected = new ArrayList<>();
+        List<String> shapes = new ArrayList<>();
+        for (Map.Entry<String, Tensor> e : own.entrySet()) {
+            Tensor src = state.get(e.getKey());
+            if (src == null) {
+                missing.add(e.getKey());
+            } else if (!Arrays.equals(src.shape(), e.getValue().shape())) {
+                shapes.add(e.getKey() + ": state dict has " + Shape.str(src.shape()) + ", module has "
+                        + Shape.str(e.getValue().shape()));
+            }
+        }
+        for (String k : state.keySet()) {
+            if (!own.containsKey(k)) {
+                unexpected.add(k);
+            }
+        }
+        if (!shapes.isEmpty() || (strict && (!missing.isEmpty() || !unexpected.isEmpty()))) {
+            StringBuilder sb = new StringBuilder("error(s) loading the state dict of ").append(getClass().getSimpleName()).append(':');
+            if (!missing.isEmpty()) {
+                sb.append("\n  missing keys (").append(missing.size()).append("): ").append(missing);
+            }
+            if (!unexpected.isEmpty()) {
+                sb.append("\n  unexpected keys (").append(unexpected.size()).append("): ").append(unexpected);
+            }
+            if (!shapes.isEmpty()) {
+                sb.append("\n  shape mismatches (").append(shapes.size()).append("):");
+                shapes.forEach(s -> sb.append("\n    ").append(s));
+            }
+            throw new IllegalArgumentException(sb.toString());
+        }
+        for (Map.Entry<String, Tensor> e : own.entrySet()) {
+            Tensor src = state.get(e.getKey());
+            if (src != null) {
+                float[] values = src.toArray();
+                System.arraycopy(values, 0, e.getValue().storage(), 0, values.length);
+            }
+        }
+        return new LoadResult(missing, unexpected);
+    }
+
+    // ------------------------------------------------------------------ mode and gradients
+
+    /** Puts this module and all descendants in training mode (dropout active). */
+    public Module train() {
+        return train(true);
+    }
+
+    /** Sets training ({@code true}) or evaluation mode on this module and all descendants. */
+    public Module train(boolean on) {
+        walk("", (p, m) -> m.training = on);
+        return this;
+    }
+
+    /** Puts this module and all descendants in evaluation mode (dropout off). */
+    public Module eval() {
+        return train(false);
+    }
+
+    /** True in training mode (the default). */
+    public final boolean isTraining() {
+        return training;
+    }
+
+    /** Clears the gradient of every parameter (sets it to none, PyTorch's default since 2.0). */
+    public final void zeroGrad() {
+        for (Tensor t : parameters()) {
+            t.zeroGrad();
+        }
+    }
+
+    // ------------------------------------------------------------------ printing
+
+    /** One line of settings shown after the class name, e.g. {@code in=4, out=3, bias=true}. */
+    protected String extraRepr() {
+        return "";
+    }
+
+    /** A tree of the module and its children, PyTorch style. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder(getClass().getSimpleName()).append('(').append(extraRepr());
+        if (!children.isEmpty()) {
+            sb.append('\n');
+            children.forEach((n, c) -> sb.append("  (").append(n).append("): ")
+                    .append(c.toString().replace("\n", "\n  ")).append('\n'));
+        }
+        return sb.append(')').toString();
+    }
+}

@@ -1,0 +1,79 @@
+package dev.visor.tensor.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.visor.tensor.Rng;
+import dev.visor.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+class DropoutTest {
+
+    @Test
+    void zeroesAboutPAndScalesSurvivorsByOneOverOneMinusP() {
+        int n = 20_000;
+        float[] y = Functional.dropout(Tensor.ones(n), 0.3, true, new Rng(5)).toArray();
+        int zeros = 0;
+        for (float v : y) {
+            if (v == 0) {
+                zeros++;
+            } else {
+                assertEquals((float) (1 / 0.7), v);
+            }
+        }
+        // binomial(20000, 0.3): sd ≈ 65, so ±400 is more than 6 sd
+        assertTrue(Math.abs(zeros - 0.3 * n) < 400, "zeros " + zeros);
+    }
+
+    @Test
+    void theMaskFollowsTheRngDrawsAndTheSeed() {
+        Rng draws = new Rng(11);
+        float[] y = Functional.dropout(Tensor.full(2f, 50), 0.5, true, new Rng(11)).toArray();
+        for (int i = 0; i < 50; i++) {
+            assertEquals(draws.nextDouble() >= 0.5 ? 4f : 0f, y[i], "element " + i);
+        }
+        assertArrayEquals(y, Functional.dropout(Tensor.full(2f, 50), 0.5, true, new Rng(11)).toArray());
+    }
+
+    @Test
+    void gradientUsesTheSameMask() {
+        Tensor x = Tensor.ones(64).requiresGrad(true);
+        Tensor y = Functional.dropout(x, 0.25, true, new Rng(2));
+        y.backward(Tensor.full(3f, 64));
+        float[] v = y.toArray();
+        float[] g = x.grad().toArray();
+        for (int i = 0; i < 64; i++) {
+            assertEquals(v[i] * 3f, g[i], 1e-6, "element " + i);
+        }
+    }
+
+    @Test
+    void evaluationAndZeroProbabilityAreTheIdentityAndOneDropsEverything() {
+        Tensor x = Tensor.ones(8);
+        assertSame(x, Functional.dropout(x, 0.5, false, new Rng(1)));
+        assertSame(x, Functional.dropout(x, 0.0, true, new Rng(1)));
+        assertSame(x, Functional.dropout(x, 0.5, false, null));
+        assertArrayEquals(new float[8], Functional.dropout(x, 1.0, true, new Rng(1)).toArray());
+    }
+
+    @Test
+    void badProbabilitiesAreNamed() {
+        var e = assertThrows(IllegalArgumentException.class, () -> Functional.dropout(Tensor.ones(2), 1.5, true, new Rng(1)));
+        assertEquals("dropout probability must be in [0, 1] but got 1.5", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new Dropout(-0.1, new Rng(1)));
+        assertEquals("dropout probability must be in [0, 1] but got -0.1", e.getMessage());
+    }
+
+    @Test
+    void theModuleDropsOnlyInTrainingMode() {
+        Dropout d = new Dropout(0.5, new Rng(3));
+        Tensor x = Tensor.ones(100);
+        float[] trained = d.forward(x).toArray();
+        assertTrue(java.util.Arrays.toString(trained).contains("0.0"));
+        d.eval();
+        assertSame(x, d.forward(x));
+    }
+}

@@ -1,0 +1,72 @@
+package dev.visor.tensor.nn;
+
+import static dev.visor.tensor.nn.Close.assertClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.visor.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+class LayerNormTest {
+
+    @Test
+    void normalisesWithTheBiasedVariance() {
+        // mean 2.5, biased variance 1.25 (the unbiased one would be 5/3)
+        float[] y = Functional.layerNorm(Tensor.of(new float[] {1, 2, 3, 4}, 1, 4), new int[] {4}, null, null, 0).toArray();
+        double s = Math.sqrt(1.25);
+        assertClose(new float[] {(float) (-1.5 / s), (float) (-0.5 / s), (float) (0.5 / s), (float) (1.5 / s)}, y, 1e-6, 0, "y");
+    }
+
+    @Test
+    void appliesEpsWeightAndBiasPerFeature() {
+        Tensor x = Tensor.of(new float[] {0, 2, 10, 10}, 2, 2);
+        Tensor w = Tensor.of(new float[] {2, 3}, 2);
+        Tensor b = Tensor.of(new float[] {1, -1}, 2);
+        float[] y = Functional.layerNorm(x, new int[] {2}, w, b, 1.0).toArray();
+        double r = 1 / Math.sqrt(1 + 1.0);                 // row 0: mean 1, var 1, eps 1
+        assertClose(new float[] {(float) (1 - 2 * r), (float) (-1 + 3 * r), 1, -1}, y, 1e-6, 1e-7, "y");
+    }
+
+    @Test
+    void normalisesOverSeveralTrailingDimensions() {
+        Tensor x = Tensor.of(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, 2, 2, 2);
+        float[] all = Functional.layerNorm(x, new int[] {2, 2}, null, null, 0).toArray();
+        float[] row = Functional.layerNorm(Tensor.of(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, 2, 4), new int[] {4}, null, null, 0).toArray();
+        assertArrayEquals(row, all);
+    }
+
+    @Test
+    void aConstantRowGivesTheBias() {
+        float[] y = Functional.layerNorm(Tensor.full(3f, 2, 3), new int[] {3}, null, Tensor.of(new float[] {1, 2, 3}, 3), 1e-5)
+                .toArray();
+        assertArrayEquals(new float[] {1, 2, 3, 1, 2, 3}, y);
+    }
+
+    @Test
+    void gradientsFlowOnlyToInputsThatNeedThem() {
+        Tensor x = Tensor.of(new float[] {1, 3, 2, 7}, 2, 2);
+        Tensor w = Tensor.ones(2).requiresGrad(true);
+        Tensor b = Tensor.zeros(2);
+        Tensor y = Functional.layerNorm(x, new int[] {2}, w, b, 1e-5);
+        y.backward(Tensor.ones(2, 2));
+        assertNull(x.grad());
+        assertNull(b.grad());
+        // dw = Σ_rows x̂ = [-1 + -1, 1 + 1] (each row normalises to ∓1 up to eps)
+        assertClose(new float[] {-2, 2}, w.grad().toArray(), 1e-4, 0, "dw");
+    }
+
+    @Test
+    void mismatchedShapesAreNamed() {
+        Tensor x = Tensor.zeros(2, 3);
+        var e = assertThrows(IllegalArgumentException.class, () -> Functional.layerNorm(x, new int[] {4}, null, null, 1e-5));
+        assertEquals("layerNorm over [4] needs an input whose last dimensions are [4] but got [2, 3]", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Functional.layerNorm(x, new int[] {3}, Tensor.ones(2), null, 1e-5));
+        assertEquals("layerNorm weight has shape [2] but normalizedShape is [3]", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Functional.layerNorm(x, new int[] {3}, null, Tensor.ones(3, 1), 1e-5));
+        assertEquals("layerNorm bias has shape [3, 1] but normalizedShape is [3]", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Functional.layerNorm(x, new int[] {3}, null, null, -1));
+        assertEquals("layerNorm eps must be finite and >= 0 but got -1.0", e.getMessage());
+    }
+}

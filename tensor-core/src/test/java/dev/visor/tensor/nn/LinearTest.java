@@ -1,0 +1,81 @@
+package dev.visor.tensor.nn;
+
+import static dev.visor.tensor.nn.Close.assertClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.visor.tensor.Rng;
+import dev.visor.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+class LinearTest {
+
+    @Test
+    void computesXTimesWTransposedPlusBiasOverLeadingDims() {
+        Rng rng = new Rng(4);
+        Tensor x = Tensor.randn(rng, 2, 3, 5);
+        Tensor w = Tensor.randn(rng, 4, 5);
+        Tensor b = Tensor.randn(rng, 4);
+        Tensor y = Functional.linear(x, w, b);
+        assertArrayEquals(new int[] {2, 3, 4}, y.shape());
+        float[] xv = x.toArray();
+        float[] wv = w.toArray();
+        float[] bv = b.toArray();
+        float[] expected = new float[24];
+        for (int r = 0; r < 6; r++) {
+            for (int o = 0; o < 4; o++) {
+                double s = bv[o];
+                for (int i = 0; i < 5; i++) {
+                    s += (double) xv[r * 5 + i] * wv[o * 5 + i];
+                }
+                expected[r * 4 + o] = (float) s;
+            }
+        }
+        assertClose(expected, y.toArray(), 1e-5, 1e-6, "y");
+        assertClose(Functional.linear(x, w, null).toArray(), minusBias(y.toArray(), bv), 1e-5, 1e-5, "no bias");
+    }
+
+    private static float[] minusBias(float[] y, float[] b) {
+        float[] out = y.clone();
+        for (int i = 0; i < out.length; i++) {
+            out[i] -= b[i % b.length];
+        }
+        return out;
+    }
+
+    @Test
+    void backwardGivesGW_GtX_AndRowSums() {
+        Tensor x = Tensor.of(new float[] {1, 2, 3, 4}, 2, 2).requiresGrad(true);
+        Tensor w = Tensor.of(new float[] {1, 0, 0, 1, 1, 1}, 3, 2).requiresGrad(true);
+        Tensor b = Tensor.zeros(3).requiresGrad(true);
+        Tensor g = Tensor.of(new float[] {1, 0, 2, 0, 1, 1}, 2, 3);
+        Functional.linear(x, w, b).backward(g);
+        assertArrayEquals(new float[] {3, 2, 1, 2}, x.grad().toArray());          // g·W
+        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 8}, w.grad().toArray());    // gᵀ·x
+        assertArrayEquals(new float[] {1, 1, 3}, b.grad().toArray());
+    }
+
+    @Test
+    void onlyRequestedGradientsAreComputed() {
+        Tensor x = Tensor.ones(2, 2);
+        Tensor w = Tensor.ones(3, 2).requiresGrad(true);
+        Functional.linear(x, w, null).backward(Tensor.ones(2, 3));
+        assertNull(x.grad());
+        assertArrayEquals(new float[] {2, 2, 2, 2, 2, 2}, w.grad().toArray());
+    }
+
+    @Test
+    void shapeErrorsNameTheFeatureCounts() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Functional.linear(Tensor.zeros(2, 64), Tensor.zeros(3, 512), null));
+        assertEquals("linear input of shape [2, 64] has 64 features but the weight [3, 512] expects 512", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Functional.linear(Tensor.zeros(2, 4), Tensor.zeros(3, 4), Tensor.zeros(4)));
+        assertEquals("linear bias has shape [4] but the weight [3, 4] needs [3]", e.getMessage());
+        Linear layer = new Linear(512, 8, new Rng(0));
+        e = assertThrows(IllegalArgumentException.class, () -> layer.forward(Tensor.zeros(1, 64)));
+        assertEquals("input of shape [1, 64] has 64 features but the layer expects 512", e.getMessage());
+    }
+}
