@@ -52,7 +52,7 @@ final class FlashBackward {
         int itemsPerGroup = s.group() * nQb;
         @SuppressWarnings("unchecked")
         List<Partial>[] stash = new List[chunks];
-        PartialTiles tiles = PartialTiles.build(mask, ops.pad(mask.keyBlockSize()));
+        PartialTiles tiles = PartialTiles.forCall(mask, ops.pad(mask.keyBlockSize()));
         WorkSplit.run(bounds, (chunk, from, to) -> {
             Worker w = new Worker(q, k, v, out, lse, dOut, dq, dk, dv, mask, tiles, cfg, ops, s);
             stash[chunk] = w.run(from, to, itemsPerGroup);

@@ -32,7 +32,7 @@ final class FlashForward {
             chunks = WorkSplit.chunksFor(flop);
         }
         int[] bounds = WorkSplit.split(items, chunks, i -> blocksOf(mask, s, nQb, i).length + 1L);
-        PartialTiles tiles = PartialTiles.build(mask, ops.pad(mask.keyBlockSize()));
+        PartialTiles tiles = PartialTiles.forCall(mask, ops.pad(mask.keyBlockSize()));
         WorkSplit.run(bounds, (chunk, from, to) -> new Worker(q, k, v, out, lse, mask, tiles, cfg, ops, s).run(from, to));
         return lse;
     }
