@@ -53,10 +53,8 @@ final class FlashBackward {
         @SuppressWarnings("unchecked")
         List<Partial>[] stash = new List[chunks];
         PartialTiles tiles = PartialTiles.forCall(mask, ops.pad(mask.keyBlockSize()));
-        WorkSplit.run(bounds, (chunk, from, to) -> {
-            Worker w = new Worker(q, k, v, out, lse, dOut, dq, dk, dv, mask, tiles, cfg, ops, s);
-            stash[chunk] = w.run(from, to, itemsPerGroup);
-        });
+        WorkSplit.run(bounds, () -> new Worker(q, k, v, out, lse, dOut, dq, dk, dv, mask, tiles, cfg, ops, s),
+                (worker, chunk, from, to) -> stash[chunk] = worker.run(from, to, itemsPerGroup));
         // heads split between chunks: sum their partial dK/dV in chunk order, then write
         Map<Integer, Partial> merged = new TreeMap<>();
         for (List<Partial> list : stash) {
@@ -138,6 +136,7 @@ final class FlashBackward {
         final float[] vt;      // per key block (dv, BkPad): values transposed
         float[] dkAcc;         // (nKb·Bk, dkPad)
         float[] dvAcc;         // (nKb·Bk, dvPad)
+        int packedGroup = -1;
 
         Worker(HeadsView q, HeadsView k, HeadsView v, HeadsView out, float[] lse, HeadsView dOut,
                HeadsView dq, HeadsView dk, HeadsView dv, BlockSparsity mask, PartialTiles tiles, AttentionConfig cfg,
@@ -192,7 +191,10 @@ final class FlashBackward {
                 int groupEnd = Math.min(to, (group + 1) * itemsPerGroup);
                 int b = group / s.kvHeads();
                 int kh = group % s.kvHeads();
-                pack(b, kh);
+                if (group != packedGroup) {
+                    pack(b, kh);
+                    packedGroup = group;
+                }
                 for (; item < groupEnd; item++) {
                     int qb = item % nQb;
                     int h = (item / nQb) % s.heads();

@@ -33,7 +33,8 @@ final class FlashForward {
         }
         int[] bounds = WorkSplit.split(items, chunks, i -> blocksOf(mask, s, nQb, i).length + 1L);
         PartialTiles tiles = PartialTiles.forCall(mask, ops.pad(mask.keyBlockSize()));
-        WorkSplit.run(bounds, (chunk, from, to) -> new Worker(q, k, v, out, lse, mask, tiles, cfg, ops, s).run(from, to));
+        WorkSplit.run(bounds, () -> new Worker(q, k, v, out, lse, mask, tiles, cfg, ops, s),
+                (worker, chunk, from, to) -> worker.run(from, to));
         return lse;
     }
 

@@ -47,14 +47,17 @@ public final class KvCache {
         return length;
     }
 
+    /** Number of sequences. */
     public int batch() {
         return batch;
     }
 
+    /** Number of key/value heads. */
     public int kvHeads() {
         return kvHeads;
     }
 
+    /** Features per head. */
     public int headDim() {
         return headDim;
     }

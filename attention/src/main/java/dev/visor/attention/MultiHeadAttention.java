@@ -369,18 +369,22 @@ public final class MultiHeadAttention extends Module {
 
     // ------------------------------------------------------------------ accessors
 
+    /** Features of queries and outputs ({@code E}). */
     public int embedDim() {
         return embedDim;
     }
 
+    /** Number of query heads. */
     public int heads() {
         return heads;
     }
 
+    /** Number of key/value heads (equal to {@link #heads()} unless grouped). */
     public int kvHeads() {
         return kvHeads;
     }
 
+    /** Features per head, {@code E / heads}. */
     public int headDim() {
         return headDim;
     }

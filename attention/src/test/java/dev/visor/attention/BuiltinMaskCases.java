@@ -108,6 +108,15 @@ final class BuiltinMaskCases {
                 });
     }
 
+    /** {@code raw}'s call with lengths {@code lq × lk}, no dropout, under a built-in spec created from {@code ctx}. */
+    static AttentionCase withBuiltin(AttentionCase raw, String spec, MaskContext ctx) {
+        Mask mask = REGISTRY.create(spec, ctx);
+        CompiledMask cm = CompiledMask.compile(mask, ctx.shape(), raw.bq(), raw.bk());
+        return new AttentionCase(raw.batch(), raw.heads(), raw.kvHeads(), ctx.queryLength(), ctx.keyLength(), raw.dk(),
+                raw.dv(), raw.bq(), raw.bk(), new Labelled(mask.spec() + " " + ctx, ElementMask.of(mask, ctx.queryOffset())),
+                BlockSparsity.of(cm), raw.scale(), 0f, raw.seed(), raw.chunks(), raw.vector());
+    }
+
     private static int[] sorted(int[] x) {
         int[] y = x.clone();
         Arrays.sort(y);
