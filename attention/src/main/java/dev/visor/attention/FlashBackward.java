@@ -136,7 +136,11 @@ final class FlashBackward {
         final float[] vt;      // per key block (dv, BkPad): values transposed
         float[] dkAcc;         // (nKb·Bk, dkPad)
         float[] dvAcc;         // (nKb·Bk, dvPad)
+        final int[] blockStamp;   // per key block: the packStamp it was copied under
         int packedGroup = -1;
+        int packStamp;
+        int packB;
+        int packKh;
 
         Worker(HeadsView q, HeadsView k, HeadsView v, HeadsView out, float[] lse, HeadsView dOut,
                HeadsView dq, HeadsView dk, HeadsView dv, BlockSparsity mask, PartialTiles tiles, AttentionConfig cfg,
@@ -180,6 +184,7 @@ final class FlashBackward {
             this.dkAcc = new float[nKb * bk * dkPad];
             this.dvAcc = new float[nKb * bk * dvPad];
             this.scratch = tiles == null ? new boolean[bq * bkPad] : null;
+            this.blockStamp = new int[nKb];
         }
 
         List<Partial> run(int from, int to, int itemsPerGroup) {
@@ -192,8 +197,10 @@ final class FlashBackward {
                 int b = group / s.kvHeads();
                 int kh = group % s.kvHeads();
                 if (group != packedGroup) {
-                    pack(b, kh);
                     packedGroup = group;
+                    packStamp++;
+                    packB = b;
+                    packKh = kh;
                 }
                 for (; item < groupEnd; item++) {
                     int qb = item % nQb;
@@ -215,18 +222,24 @@ final class FlashBackward {
             return partials;
         }
 
-        private void pack(int b, int kh) {
-            for (int j = 0; j < s.keyLength(); j++) {
-                int kb = j / bk;
-                int col = j - kb * bk;
-                int src = k.index(b, kh, j, 0);
+        /** Copies key block {@code kb} of the current key/value head into the kernel's layouts on first use. */
+        private void packBlock(int kb) {
+            if (blockStamp[kb] == packStamp) {
+                return;
+            }
+            blockStamp[kb] = packStamp;
+            int k0 = kb * bk;
+            int k1 = Math.min(k0 + bk, s.keyLength());
+            for (int j = k0; j < k1; j++) {
+                int col = j - k0;
+                int src = k.index(packB, packKh, j, 0);
                 int tBase = kb * dkDim * bkPad + col;
                 for (int c = 0; c < dkDim; c++) {
                     float x = k.data()[src + c * k.dimStride()];
                     kt[tBase + c * bkPad] = x;
                     kp[j * dkPad + c] = x;
                 }
-                int vsrc = v.index(b, kh, j, 0);
+                int vsrc = v.index(packB, packKh, j, 0);
                 int vBase = kb * dvDim * bkPad + col;
                 for (int c = 0; c < dvDim; c++) {
                     vt[vBase + c * bkPad] = v.data()[vsrc + c * v.dimStride()];
@@ -265,6 +278,7 @@ final class FlashBackward {
                 int kb = BlockSparsity.block(entry);
                 int k0 = kb * bk;
                 int valid = Math.min(bk, s.keyLength() - k0);
+                packBlock(kb);
                 ops.gemm(rows, bkPad, dkDim, qTile, 0, dkPad, 1, kt, kb * dkDim * bkPad, bkPad, pTile, 0, bkPad, false);
                 FlashForward.maskScores(ops, pTile, bkPad, rows, valid, BlockSparsity.isPartial(entry),
                         cached == null ? null : cached[e], mask, b, h, q0, k0, scratch);

@@ -88,7 +88,11 @@ final class FlashForward {
         final float[] m, l, alpha;
         final float[] kt;      // per key block (dk, BkPad): keys transposed
         final float[] vp;      // (nKb·Bk, dvPad): values, row-major, zero-padded
+        final int[] blockStamp;   // per key block: the packStamp it was copied under
         int packedGroup = -1;
+        int packStamp;
+        int packB;
+        int packKh;
 
         Worker(HeadsView q, HeadsView k, HeadsView v, HeadsView out, float[] lse, BlockSparsity mask,
                PartialTiles tiles, AttentionConfig cfg, TileOps ops, AttentionShapes s) {
@@ -119,6 +123,7 @@ final class FlashForward {
             this.kt = new float[nKb * dk * bkPad];
             this.vp = new float[nKb * bk * dvPad];
             this.scratch = tiles == null ? new boolean[bq * bkPad] : null;
+            this.blockStamp = new int[nKb];
         }
 
         void run(int from, int to) {
@@ -131,27 +136,39 @@ final class FlashForward {
                 int kh = h / s.group();
                 int group = b * s.kvHeads() + kh;
                 if (group != packedGroup) {
-                    pack(b, kh);
                     packedGroup = group;
+                    packStamp++;
+                    packB = b;
+                    packKh = kh;
                 }
                 queryBlock(b, h, qb);
             }
         }
 
-        /** Copies key/value head {@code (b, kh)} into the kernel's layouts. */
-        private void pack(int b, int kh) {
-            for (int j = 0; j < s.keyLength(); j++) {
-                int kb = j / bk;
-                int col = j - kb * bk;
-                int base = kb * dk * bkPad + col;
-                int src = k.index(b, kh, j, 0);
+        /**
+         * Copies key block {@code kb} of the current key/value head into the kernel's layouts, the
+         * first time a query block of this head visits it (blocks no query visits are never copied).
+         */
+        private void packBlock(int kb) {
+            if (blockStamp[kb] == packStamp) {
+                return;
+            }
+            blockStamp[kb] = packStamp;
+            int k0 = kb * bk;
+            int k1 = Math.min(k0 + bk, s.keyLength());
+            for (int j = k0; j < k1; j++) {
+                int base = kb * dk * bkPad + (j - k0);
+                int src = k.index(packB, packKh, j, 0);
                 for (int c = 0; c < dk; c++) {
                     kt[base + c * bkPad] = k.data()[src + c * k.dimStride()];
                 }
-                int vsrc = v.index(b, kh, j, 0);
-                int vdst = j * dvPad;
-                for (int c = 0; c < dv; c++) {
-                    vp[vdst + c] = v.data()[vsrc + c * v.dimStride()];
+                int vsrc = v.index(packB, packKh, j, 0);
+                if (v.dimStride() == 1) {
+                    System.arraycopy(v.data(), vsrc, vp, j * dvPad, dv);
+                } else {
+                    for (int c = 0; c < dv; c++) {
+                        vp[j * dvPad + c] = v.data()[vsrc + c * v.dimStride()];
+                    }
                 }
             }
         }
@@ -177,6 +194,7 @@ final class FlashForward {
                 int kb = BlockSparsity.block(entry);
                 int k0 = kb * bk;
                 int valid = Math.min(bk, s.keyLength() - k0);
+                packBlock(kb);
                 ops.gemm(rows, bkPad, dk, qTile, 0, dk, 1, kt, kb * dk * bkPad, bkPad, sTile, 0, bkPad, false);
                 maskScores(ops, sTile, bkPad, rows, valid, BlockSparsity.isPartial(entry),
                         cached == null ? null : cached[e], mask, b, h, q0, k0, scratch);
