@@ -51,6 +51,7 @@ public class MatmulBench {
         "gradW_2048x512x1024_TN",    // weight gradient of ffnUp: dYᵀ · X
         "scores_64x128x128x64_NT",   // Q·Kᵀ for 8 sequences × 8 heads
         "pv_64x128x64x128_NN",       // P·V likewise
+        "decode_1x2048x512_NT",      // one decoded token through ffnUp: bound by reading the weight
     })
     public String shape;
 

@@ -20,7 +20,8 @@ package dev.visor.tensor.kernel;
  *
  * <p>With the Vector API the work runs in {@code VectorGemm} (a packed, register-blocked kernel that
  * reaches most of the FMA peak), otherwise in {@code ScalarGemm} (plain Java shaped for the
- * auto-vectoriser). Products of at least {@value #PARALLEL_MIN_WORK} multiply-adds are split across
+ * auto-vectoriser). Products of fewer than four rows (decoding) skip packing and run as
+ * {@link VecMath} dot products or axpys straight over B, which is what bounds them. Products of at least {@value #PARALLEL_MIN_WORK} multiply-adds are split across
  * {@link Parallel#threads()} cores, by rows or by columns, whichever divides more evenly. The two
  * paths agree to float rounding, not bitwise (see {@code ScalarGemm}); the result does not depend
  * on the thread count, because each element of C is always summed in the same order.
@@ -145,6 +146,10 @@ public final class Gemm {
             scale(m, n, beta, c, cOff, ldc);
             return;
         }
+        if (m < SMALL_M) {
+            fewRows(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, threads);
+            return;
+        }
         boolean vector = VectorSupport.available();
         int mr = vector ? VectorGemm.MR : ScalarGemm.MR;
         int nr = vector ? VectorGemm.NR : ScalarGemm.NR;
@@ -166,6 +171,50 @@ public final class Gemm {
             Parallel.forRange(colPanels, 1, (from, to) -> block(vector, transA, transB,
                     0, m, from * nr, Math.min(n, to * nr), k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc));
         }
+    }
+
+    /** Products with fewer rows than this (decoding one token) skip packing: see {@link #fewRows}. */
+    private static final int SMALL_M = 4;
+
+    /**
+     * A product of a few rows, such as one decoded token through a layer, is bound by reading B
+     * once: packing B would double that traffic and the 8-row kernel would waste most of its FMAs.
+     * Each row of C is computed straight from B with {@link VecMath}: dot products against B's
+     * rows when B is stored transposed, otherwise a sum of B's rows scaled by A's entries. Work is
+     * split by columns of C; each element's summation order does not depend on the split.
+     */
+    private static void fewRows(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                float beta, float[] c, int cOff, int ldc, int threads) {
+        long work = (long) m * n * k;
+        int grain = threads <= 1 || work < parallelMinWork ? n
+                : (int) Math.max(16, Math.min(n, parallelMinWork / Math.max(1L, (long) m * k)));
+        float[] rows = new float[m * k]; // op(A), row-major and contiguous
+        for (int i = 0; i < m; i++) {
+            for (int p = 0; p < k; p++) {
+                rows[i * k + p] = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+            }
+        }
+        Parallel.forRange(n, grain, (from, to) -> {
+            float[] acc = new float[to - from];
+            for (int i = 0; i < m; i++) {
+                int ci = cOff + i * ldc;
+                if (transB) {
+                    for (int j = from; j < to; j++) {
+                        acc[j - from] = VecMath.dot(rows, i * k, b, bOff + j * ldb, k);
+                    }
+                } else {
+                    java.util.Arrays.fill(acc, 0f);
+                    for (int p = 0; p < k; p++) {
+                        VecMath.axpy(rows[i * k + p], b, bOff + p * ldb + from, acc, 0, to - from);
+                    }
+                }
+                for (int j = from; j < to; j++) {
+                    float v = acc[j - from];
+                    c[ci + j] = beta == 0f ? v * alpha : Math.fma(v, alpha, c[ci + j] * beta);
+                }
+            }
+        });
     }
 
     /** Packing one element of B costs about this many multiply-adds of kernel time. */
