@@ -92,11 +92,16 @@ final class VectorGemm {
                     for (int jr = 0; jr < nc; jr += NR) {
                         int cols = Math.min(NR, nc - jr);
                         int ci = cOff + ir * ldc + jc + jr;
-                        if (rows == MR && cols == NR) {
-                            kernel(kc, as, ai, ars, acs, bp, jr * kc, c, ci, ldc, alpha, betaNow);
+                        boolean full = rows == MR && cols == NR;
+                        if (full && betaNow == 0f) {
+                            kernel(kc, as, ai, ars, acs, bp, jr * kc, c, ci, ldc, alpha);
                         } else {
-                            kernel(kc, as, ai, ars, acs, bp, jr * kc, tile, 0, NR, 1f, 0f);
-                            mergeTile(tile, rows, cols, alpha, betaNow, c, ci, ldc);
+                            kernel(kc, as, ai, ars, acs, bp, jr * kc, tile, 0, NR, 1f);
+                            if (full) {
+                                mergeFull(tile, alpha, betaNow, c, ci, ldc);
+                            } else {
+                                mergeTile(tile, rows, cols, alpha, betaNow, c, ci, ldc);
+                            }
                         }
                     }
                 }
@@ -104,9 +109,22 @@ final class VectorGemm {
         }
     }
 
+    /** {@code C[0:MR, 0:NR] = fma(tile, alpha, beta · C)}, beta ≠ 0, vectorised. */
+    private static void mergeFull(float[] tile, float alpha, float beta, float[] c, int ci, int ldc) {
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        FloatVector vb = FloatVector.broadcast(S, beta);
+        for (int i = 0; i < MR; i++, ci += ldc) {
+            for (int v = 0; v < NR; v += L) {
+                FloatVector acc = FloatVector.fromArray(S, tile, i * NR + v);
+                acc.fma(va, FloatVector.fromArray(S, c, ci + v).mul(vb)).intoArray(c, ci + v);
+            }
+        }
+    }
+
     /**
      * {@code C[0:rows, 0:cols] = alpha · tile + beta · C} (beta == 0 ignores C), rounded exactly as
-     * the kernel's own store, so an element's value does not depend on whether it sat in a full tile.
+     * {@link #kernel} and {@link #mergeFull}, so an element's value does not depend on whether it
+     * sat in a full tile (nor, therefore, on how the work was split between threads).
      */
     private static void mergeTile(float[] tile, int rows, int cols, float alpha, float beta,
                                   float[] c, int ci, int ldc) {
@@ -162,12 +180,14 @@ final class VectorGemm {
     }
 
     /**
-     * The micro-kernel: {@code C[0:8, 0:NR] = alpha · Σ_p A(i, p) · Bp[p, j] + beta · C} with
+     * The micro-kernel: {@code C[0:8, 0:NR] = alpha · Σ_p A(i, p) · Bp[p, j]} with
      * {@code A(i, p) = a[ai + i * rs + p * cs]}, {@code Bp} an NR-wide packed panel at {@code bi}.
-     * beta == 0 does not read C.
+     * It only writes C: accumulating into C (beta ≠ 0) goes through the scratch tile and
+     * {@link #mergeFull}, which keeps this method small enough for C2 to compile it quickly (the
+     * first calls run in the interpreter until it has).
      */
     static void kernel(int kc, float[] a, int ai, int rs, int cs, float[] bp, int bi,
-                       float[] c, int ci, int ldc, float alpha, float beta) {
+                       float[] c, int ci, int ldc, float alpha) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = c00, c02 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00;
@@ -203,55 +223,20 @@ final class VectorGemm {
             bi += NR;
         }
         FloatVector va = FloatVector.broadcast(S, alpha);
-        if (beta == 0f) {
-            c00.mul(va).intoArray(c, ci); c01.mul(va).intoArray(c, ci + L); c02.mul(va).intoArray(c, ci + 2 * L);
-            ci += ldc;
-            c10.mul(va).intoArray(c, ci); c11.mul(va).intoArray(c, ci + L); c12.mul(va).intoArray(c, ci + 2 * L);
-            ci += ldc;
-            c20.mul(va).intoArray(c, ci); c21.mul(va).intoArray(c, ci + L); c22.mul(va).intoArray(c, ci + 2 * L);
-            ci += ldc;
-            c30.mul(va).intoArray(c, ci); c31.mul(va).intoArray(c, ci + L); c32.mul(va).intoArray(c, ci + 2 * L);
-            ci += ldc;
-            c40.mul(va).intoArray(c, ci); c41.mul(va).intoArray(c, ci + L); c42.mul(va).intoArray(c, ci + 2 * L);
-            ci += ldc;
-            c50.mul(va).intoArray(c, ci); c51.mul(va).intoArray(c, ci + L); c52.mul(va).intoArray(c, ci + 2 * L);
-            ci += ldc;
-            c60.mul(va).intoArray(c, ci); c61.mul(va).intoArray(c, ci + L); c62.mul(va).intoArray(c, ci + 2 * L);
-            ci += ldc;
-            c70.mul(va).intoArray(c, ci); c71.mul(va).intoArray(c, ci + L); c72.mul(va).intoArray(c, ci + 2 * L);
-        } else {
-            FloatVector vb = FloatVector.broadcast(S, beta);
-            c00.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
-            c01.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
-            c02.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
-            ci += ldc;
-            c10.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
-            c11.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
-            c12.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
-            ci += ldc;
-            c20.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
-            c21.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
-            c22.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
-            ci += ldc;
-            c30.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
-            c31.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
-            c32.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
-            ci += ldc;
-            c40.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
-            c41.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
-            c42.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
-            ci += ldc;
-            c50.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
-            c51.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
-            c52.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
-            ci += ldc;
-            c60.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
-            c61.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
-            c62.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
-            ci += ldc;
-            c70.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci);
-            c71.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
-            c72.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
-        }
+        c00.mul(va).intoArray(c, ci); c01.mul(va).intoArray(c, ci + L); c02.mul(va).intoArray(c, ci + 2 * L);
+        ci += ldc;
+        c10.mul(va).intoArray(c, ci); c11.mul(va).intoArray(c, ci + L); c12.mul(va).intoArray(c, ci + 2 * L);
+        ci += ldc;
+        c20.mul(va).intoArray(c, ci); c21.mul(va).intoArray(c, ci + L); c22.mul(va).intoArray(c, ci + 2 * L);
+        ci += ldc;
+        c30.mul(va).intoArray(c, ci); c31.mul(va).intoArray(c, ci + L); c32.mul(va).intoArray(c, ci + 2 * L);
+        ci += ldc;
+        c40.mul(va).intoArray(c, ci); c41.mul(va).intoArray(c, ci + L); c42.mul(va).intoArray(c, ci + 2 * L);
+        ci += ldc;
+        c50.mul(va).intoArray(c, ci); c51.mul(va).intoArray(c, ci + L); c52.mul(va).intoArray(c, ci + 2 * L);
+        ci += ldc;
+        c60.mul(va).intoArray(c, ci); c61.mul(va).intoArray(c, ci + L); c62.mul(va).intoArray(c, ci + 2 * L);
+        ci += ldc;
+        c70.mul(va).intoArray(c, ci); c71.mul(va).intoArray(c, ci + L); c72.mul(va).intoArray(c, ci + 2 * L);
     }
 }
