@@ -11,9 +11,6 @@ import java.util.Arrays;
  * scratch tiles and the packed keys/values of the key/value head it is on.
  */
 final class FlashForward {
-    static final double LOG2E = 1.4426950408889634;
-    static final double LN2 = 0.6931471805599453;
-
     private FlashForward() {}
 
     /** Runs the forward pass, writing {@code out}; returns the log-sum-exp, {@code (B, H, Lq)}. */
@@ -82,7 +79,7 @@ final class FlashForward {
         final DropoutMask drop;
         final int bq, bk, bkPad, dk, dv, dvPad, nKb;
         final float qScale;
-        final float[] qTile;   // (Bq, dk), pre-scaled by scale·log2 e
+        final float[] qTile;   // (Bq, dk), pre-scaled by scale
         final float[] sTile;   // (Bq, BkPad): scores, then probabilities
         final float[] oAcc;    // (Bq, dvPad): unnormalised output
         final float[] m, l, alpha;
@@ -113,7 +110,7 @@ final class FlashForward {
             this.dv = s.valueDim();
             this.dvPad = ops.pad(dv);
             this.nKb = mask.keyBlockCount();
-            this.qScale = (float) (cfg.scale() * LOG2E);
+            this.qScale = cfg.scale();
             this.qTile = new float[bq * dk];
             this.sTile = new float[bq * bkPad];
             this.oAcc = new float[bq * dvPad];
@@ -177,7 +174,7 @@ final class FlashForward {
             int q0 = qb * bq;
             int rows = Math.min(bq, s.queryLength() - q0);
             int[] blocks = mask.keyBlocks(b, h, qb);
-            // 1) load the query tile, scaled so scores come out in log2 units
+            // 1) load the query tile, pre-scaled so the tile product gives scale·q·k
             for (int r = 0; r < rows; r++) {
                 int src = q.index(b, h, q0 + r, 0);
                 for (int c = 0; c < dk; c++) {
@@ -225,7 +222,7 @@ final class FlashForward {
                 for (int c = 0; c < dv; c++) {
                     out.data()[dst + c * out.dimStride()] = oAcc[r * dvPad + c] * inv;
                 }
-                lse[lseBase + r] = (float) (m[r] * LN2 + Math.log(l[r]));
+                lse[lseBase + r] = (float) (m[r] + Math.log(l[r]));
             }
         }
     }
