@@ -16,8 +16,9 @@ import dev.visor.tensor.Tensor;
  * transposed) without a copy.
  *
  * <pre>{@code
- * BlockSparsity causal = BlockSparsity.classify((b, h, i, j) -> j <= i, 2, 8, 128, 128, 64, 64, false, false);
- * Tensor out = Attention.flash(q, k, v, causal, AttentionConfig.defaults(64));   // (2, 8, 128, 64)
+ * MaskContext ctx = MaskContext.builder(2, 8, 128, 128).validLengths(128, 90).build();
+ * CompiledMask cm = CompiledMask.compile(MaskRegistry.load().create("causal & padding", ctx), ctx.shape(), 64, 64);
+ * Tensor out = Attention.flash(q, k, v, BlockSparsity.of(cm), AttentionConfig.defaults(64));   // (2, 8, 128, 64)
  * out.sum().backward();
  * }</pre>
  */
@@ -44,22 +45,46 @@ public final class Attention {
      * (−∞ for rows that attend nothing). The log-sum-exp carries no gradient.
      */
     public static FlashResult flashWithLse(Tensor q, Tensor k, Tensor v, BlockSparsity mask, AttentionConfig cfg) {
+        return flash(q, k, v, mask, cfg, false);
+    }
+
+    /** Flash attention without a mask. */
+    public static Tensor flash(Tensor q, Tensor k, Tensor v, AttentionConfig cfg) {
+        return flash(q, k, v, null, cfg);
+    }
+
+    /**
+     * Flash attention whose output is laid out {@code (batch, Lq, heads·dv)} — the heads already
+     * merged, as the output projection of multi-head attention wants them — when {@code mergeHeads}.
+     */
+    static FlashResult flash(Tensor q, Tensor k, Tensor v, BlockSparsity mask, AttentionConfig cfg, boolean mergeHeads) {
         HeadsView qv = HeadsView.of(q);
         HeadsView kv = HeadsView.of(k);
         HeadsView vv = HeadsView.of(v);
         AttentionShapes s = AttentionShapes.of(qv, kv, vv);
-        int[] outShape = {s.batch(), s.heads(), s.queryLength(), s.valueDim()};
-        HeadsView out = HeadsView.zeros(outShape[0], outShape[1], outShape[2], outShape[3]);
+        int bb = s.batch();
+        int hh = s.heads();
+        int lq = s.queryLength();
+        int dv = s.valueDim();
+        float[] values = new float[bb * hh * lq * dv];
+        int[] outShape = mergeHeads ? new int[] {bb, lq, hh * dv} : new int[] {bb, hh, lq, dv};
+        HeadsView out = mergeHeads
+                ? new HeadsView(values, 0, bb, hh, lq, dv, lq * hh * dv, dv, hh * dv, 1)   // (batch, Lq, heads, dv)
+                : HeadsView.contiguous(values, bb, hh, lq, dv);
         float[] lse = FlashAttention.forward(qv, kv, vv, out, mask, cfg);
-        Tensor output = Tensor.fromOp("flash_attention", out.data(), outShape, g -> {
-            HeadsView dq = HeadsView.zeros(s.batch(), s.heads(), s.queryLength(), s.keyDim());
-            HeadsView dk = HeadsView.zeros(s.batch(), s.kvHeads(), s.keyLength(), s.keyDim());
-            HeadsView dv = HeadsView.zeros(s.batch(), s.kvHeads(), s.keyLength(), s.valueDim());
-            FlashAttention.backward(qv, kv, vv, out, lse, HeadsView.of(g), dq, dk, dv, mask, cfg);
+        Tensor output = Tensor.fromOp("flash_attention", values, outShape, g -> {
+            HeadsView dq = HeadsView.zeros(bb, hh, lq, s.keyDim());
+            HeadsView dk = HeadsView.zeros(bb, s.kvHeads(), s.keyLength(), s.keyDim());
+            HeadsView dvv = HeadsView.zeros(bb, s.kvHeads(), s.keyLength(), dv);
+            HeadsView go = mergeHeads
+                    ? new HeadsView(g.storage(), g.offset(), bb, hh, lq, dv, g.stride(0), dv * g.stride(2), g.stride(1),
+                            g.stride(2))
+                    : HeadsView.of(g);
+            FlashAttention.backward(qv, kv, vv, out, lse, go, dq, dk, dvv, mask, cfg);
             return new Tensor[] {
-                Tensor.wrap(dq.data(), q.shape()), Tensor.wrap(dk.data(), k.shape()), Tensor.wrap(dv.data(), v.shape())};
+                Tensor.wrap(dq.data(), q.shape()), Tensor.wrap(dk.data(), k.shape()), Tensor.wrap(dvv.data(), v.shape())};
         }, q, k, v);
-        return new FlashResult(output, Tensor.wrap(lse, s.batch(), s.heads(), s.queryLength()));
+        return new FlashResult(output, Tensor.wrap(lse, bb, hh, lq));
     }
 
     /**

@@ -97,6 +97,16 @@ public interface BlockSparsity extends ElementMask {
         return (keyBlock << 1) | (partial ? 1 : 0);
     }
 
+    /**
+     * The kernels' view of a mask compiled by the mask module: entries from its block lists, the
+     * predicate shifted by the compiled shape's query offset (query row {@code q} of the call is
+     * absolute position {@code queryOffset + q}). Views are cached per compiled mask together with
+     * the predicate tiles of its PARTIAL blocks, so layers that share a compiled mask share that work.
+     */
+    static BlockSparsity of(dev.visor.mask.CompiledMask compiled) {
+        return CompiledSparsity.of(java.util.Objects.requireNonNull(compiled, "compiled mask"));
+    }
+
     /** No mask: every query block visits every key block, all FULL. */
     static BlockSparsity dense(int batch, int heads, int queryLength, int keyLength, int queryBlock, int keyBlock) {
         return TableSparsity.dense(batch, heads, queryLength, keyLength, queryBlock, keyBlock);

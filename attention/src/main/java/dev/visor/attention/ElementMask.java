@@ -17,4 +17,13 @@ package dev.visor.attention;
 public interface ElementMask {
     /** True when query {@code q} may attend key {@code k} in batch {@code b}, head {@code h}. */
     boolean attends(int b, int h, int q, int k);
+
+    /**
+     * The predicate of a mask-module {@link dev.visor.mask.Mask} (absolute positions) for a call
+     * whose first query is absolute position {@code queryOffset}.
+     */
+    static ElementMask of(dev.visor.mask.Mask mask, int queryOffset) {
+        java.util.Objects.requireNonNull(mask, "mask");
+        return (b, h, q, k) -> mask.attends(b, h, queryOffset + q, k);
+    }
 }

@@ -24,8 +24,8 @@ package dev.visor.attention;
  *   l'  = exp(m − m') · l + rowsum P
  *   O'  = exp(m − m') · O + P V_j
  * </pre>
- * and finally {@code o_i = O / l}, {@code lse_i = m + log l}. Exponentials are evaluated as
- * {@code 2^x} on scores pre-multiplied by {@code log2 e}.
+ * and finally {@code o_i = O / l}, {@code lse_i = m + log l}. Exponentials are the tensor core's
+ * vectorised {@code VecMath.exp} ({@code e^−∞ = 0} exactly, so masked scores of −∞ vanish).
  *
  * <p><b>How (backward).</b> By recomputation from the log-sum-exp, {@code P = exp(S − lse)}, with
  * {@code D_i = rowsum(dO_i ∘ O_i)} standing in for {@code rowsum(P ∘ dP)}:

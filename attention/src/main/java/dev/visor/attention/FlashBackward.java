@@ -52,11 +52,9 @@ final class FlashBackward {
         int itemsPerGroup = s.group() * nQb;
         @SuppressWarnings("unchecked")
         List<Partial>[] stash = new List[chunks];
-        PartialTiles tiles = PartialTiles.build(mask, ops.pad(mask.keyBlockSize()));
-        WorkSplit.run(bounds, (chunk, from, to) -> {
-            Worker w = new Worker(q, k, v, out, lse, dOut, dq, dk, dv, mask, tiles, cfg, ops, s);
-            stash[chunk] = w.run(from, to, itemsPerGroup);
-        });
+        PartialTiles tiles = PartialTiles.forCall(mask, ops.pad(mask.keyBlockSize()));
+        WorkSplit.run(bounds, () -> new Worker(q, k, v, out, lse, dOut, dq, dk, dv, mask, tiles, cfg, ops, s),
+                (worker, chunk, from, to) -> stash[chunk] = worker.run(from, to, itemsPerGroup));
         // heads split between chunks: sum their partial dK/dV in chunk order, then write
         Map<Integer, Partial> merged = new TreeMap<>();
         for (List<Partial> list : stash) {
@@ -78,8 +76,8 @@ final class FlashBackward {
         for (Partial p : merged.values()) {
             int b = p.group / s.kvHeads();
             int kh = p.group % s.kvHeads();
-            writeKeySide(p.dk, dkPad, dk, b, kh, s.keyLength(), (float) FlashForward.LN2);
-            writeKeySide(p.dv, dvPad, dv, b, kh, s.keyLength(), 1f);
+            writeKeySide(p.dk, dkPad, dk, b, kh, s.keyLength());
+            writeKeySide(p.dv, dvPad, dv, b, kh, s.keyLength());
         }
     }
 
@@ -101,11 +99,11 @@ final class FlashBackward {
         }
     }
 
-    static void writeKeySide(float[] acc, int ld, HeadsView dst, int b, int kh, int keys, float factor) {
+    static void writeKeySide(float[] acc, int ld, HeadsView dst, int b, int kh, int keys) {
         for (int j = 0; j < keys; j++) {
             int d = dst.index(b, kh, j, 0);
             for (int c = 0; c < dst.dim(); c++) {
-                dst.data()[d + c * dst.dimStride()] = acc[j * ld + c] * factor;
+                dst.data()[d + c * dst.dimStride()] = acc[j * ld + c];
             }
         }
     }
@@ -126,18 +124,23 @@ final class FlashBackward {
         final int bq, bk, bkPad, dkDim, dkPad, dvDim, dvPad, nKb;
         final float qScale;
         final float scale;
-        final float[] qTile;   // (Bq, dkPad): queries · scale · log2 e
+        final float[] qTile;   // (Bq, dkPad): queries · scale
         final float[] doTile;  // (Bq, dvPad): output gradient
         final float[] pTile;   // (Bq, BkPad): probabilities
         final float[] pdTile;  // (Bq, BkPad): probabilities after dropout (only with dropout)
         final float[] dpTile;  // (Bq, BkPad): dP, then dS
         final float[] dqAcc;   // (Bq, dkPad)
-        final float[] dRow, lse2, factors;
+        final float[] dRow, lseRow, factors;
         final float[] kt;      // per key block (dk, BkPad): keys transposed
         final float[] kp;      // (nKb·Bk, dkPad): keys
         final float[] vt;      // per key block (dv, BkPad): values transposed
         float[] dkAcc;         // (nKb·Bk, dkPad)
         float[] dvAcc;         // (nKb·Bk, dvPad)
+        final int[] blockStamp;   // per key block: the packStamp it was copied under
+        int packedGroup = -1;
+        int packStamp;
+        int packB;
+        int packKh;
 
         Worker(HeadsView q, HeadsView k, HeadsView v, HeadsView out, float[] lse, HeadsView dOut,
                HeadsView dq, HeadsView dk, HeadsView dv, BlockSparsity mask, PartialTiles tiles, AttentionConfig cfg,
@@ -164,7 +167,7 @@ final class FlashBackward {
             this.dvDim = s.valueDim();
             this.dvPad = ops.pad(dvDim);
             this.nKb = mask.keyBlockCount();
-            this.qScale = (float) (cfg.scale() * FlashForward.LOG2E);
+            this.qScale = cfg.scale();
             this.scale = cfg.scale();
             this.qTile = new float[bq * dkPad];
             this.doTile = new float[bq * dvPad];
@@ -173,7 +176,7 @@ final class FlashBackward {
             this.dpTile = new float[bq * bkPad];
             this.dqAcc = new float[bq * dkPad];
             this.dRow = new float[bq];
-            this.lse2 = new float[bq];
+            this.lseRow = new float[bq];
             this.factors = new float[bkPad];
             this.kt = new float[nKb * dkDim * bkPad];
             this.kp = new float[nKb * bk * dkPad];
@@ -181,6 +184,7 @@ final class FlashBackward {
             this.dkAcc = new float[nKb * bk * dkPad];
             this.dvAcc = new float[nKb * bk * dvPad];
             this.scratch = tiles == null ? new boolean[bq * bkPad] : null;
+            this.blockStamp = new int[nKb];
         }
 
         List<Partial> run(int from, int to, int itemsPerGroup) {
@@ -192,7 +196,12 @@ final class FlashBackward {
                 int groupEnd = Math.min(to, (group + 1) * itemsPerGroup);
                 int b = group / s.kvHeads();
                 int kh = group % s.kvHeads();
-                pack(b, kh);
+                if (group != packedGroup) {
+                    packedGroup = group;
+                    packStamp++;
+                    packB = b;
+                    packKh = kh;
+                }
                 for (; item < groupEnd; item++) {
                     int qb = item % nQb;
                     int h = (item / nQb) % s.heads();
@@ -200,8 +209,8 @@ final class FlashBackward {
                 }
                 boolean owned = group * itemsPerGroup >= from && (group + 1) * itemsPerGroup <= to;
                 if (owned) {
-                    writeKeySide(dkAcc, dkPad, dk, b, kh, s.keyLength(), (float) FlashForward.LN2);
-                    writeKeySide(dvAcc, dvPad, dv, b, kh, s.keyLength(), 1f);
+                    writeKeySide(dkAcc, dkPad, dk, b, kh, s.keyLength());
+                    writeKeySide(dvAcc, dvPad, dv, b, kh, s.keyLength());
                     Arrays.fill(dkAcc, 0f);
                     Arrays.fill(dvAcc, 0f);
                 } else {
@@ -213,18 +222,24 @@ final class FlashBackward {
             return partials;
         }
 
-        private void pack(int b, int kh) {
-            for (int j = 0; j < s.keyLength(); j++) {
-                int kb = j / bk;
-                int col = j - kb * bk;
-                int src = k.index(b, kh, j, 0);
+        /** Copies key block {@code kb} of the current key/value head into the kernel's layouts on first use. */
+        private void packBlock(int kb) {
+            if (blockStamp[kb] == packStamp) {
+                return;
+            }
+            blockStamp[kb] = packStamp;
+            int k0 = kb * bk;
+            int k1 = Math.min(k0 + bk, s.keyLength());
+            for (int j = k0; j < k1; j++) {
+                int col = j - k0;
+                int src = k.index(packB, packKh, j, 0);
                 int tBase = kb * dkDim * bkPad + col;
                 for (int c = 0; c < dkDim; c++) {
                     float x = k.data()[src + c * k.dimStride()];
                     kt[tBase + c * bkPad] = x;
                     kp[j * dkPad + c] = x;
                 }
-                int vsrc = v.index(b, kh, j, 0);
+                int vsrc = v.index(packB, packKh, j, 0);
                 int vBase = kb * dvDim * bkPad + col;
                 for (int c = 0; c < dvDim; c++) {
                     vt[vBase + c * bkPad] = v.data()[vsrc + c * v.dimStride()];
@@ -236,7 +251,7 @@ final class FlashBackward {
             int q0 = qb * bq;
             int rows = Math.min(bq, s.queryLength() - q0);
             int lseBase = (b * s.heads() + h) * s.queryLength() + q0;
-            // 1) load q (scaled to log2 units), dO, D = rowsum(dO ∘ O) and lse in log2 units
+            // 1) load q · scale, dO, D = rowsum(dO ∘ O) and the rows' log-sum-exp
             for (int r = 0; r < rows; r++) {
                 int qs = q.index(b, h, q0 + r, 0);
                 for (int c = 0; c < dkDim; c++) {
@@ -251,8 +266,7 @@ final class FlashBackward {
                     d += (double) g * out.data()[os + c * out.dimStride()];
                 }
                 dRow[r] = (float) d;
-                float lr = lse[lseBase + r];
-                lse2[r] = lr == Float.NEGATIVE_INFINITY ? lr : (float) (lr * FlashForward.LOG2E);
+                lseRow[r] = lse[lseBase + r];
             }
             Arrays.fill(dqAcc, 0, rows * dkPad, 0f);
             // 2) every visited key block: rebuild P, then the five tile products
@@ -263,10 +277,11 @@ final class FlashBackward {
                 int kb = BlockSparsity.block(entry);
                 int k0 = kb * bk;
                 int valid = Math.min(bk, s.keyLength() - k0);
+                packBlock(kb);
                 ops.gemm(rows, bkPad, dkDim, qTile, 0, dkPad, 1, kt, kb * dkDim * bkPad, bkPad, pTile, 0, bkPad, false);
                 FlashForward.maskScores(ops, pTile, bkPad, rows, valid, BlockSparsity.isPartial(entry),
                         cached == null ? null : cached[e], mask, b, h, q0, k0, scratch);
-                ops.probabilities(pTile, bkPad, rows, bkPad, lse2);
+                ops.probabilities(pTile, bkPad, rows, bkPad, lseRow);
                 float[] pForV = pTile;
                 if (drop != null) {
                     for (int r = 0; r < rows; r++) {
@@ -293,7 +308,7 @@ final class FlashBackward {
                 }
                 // dS = P ∘ (dP − D)
                 ops.softmaxGrad(pTile, dpTile, bkPad, rows, bkPad, dRow);
-                // dQ_i += dS · K_j ;  dK_j += dSᵀ · Q_i   (scale factors applied on write-out)
+                // dQ_i += dS · K_j (scaled on write-out) ;  dK_j += dSᵀ · (Q_i · scale)
                 ops.gemm(rows, dkPad, valid, dpTile, 0, bkPad, 1, kp, k0 * dkPad, dkPad, dqAcc, 0, dkPad, true);
                 ops.gemm(valid, dkPad, rows, dpTile, 0, 1, bkPad, qTile, 0, dkPad, dkAcc, k0 * dkPad, dkPad, true);
             }

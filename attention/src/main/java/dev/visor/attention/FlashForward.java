@@ -11,9 +11,6 @@ import java.util.Arrays;
  * scratch tiles and the packed keys/values of the key/value head it is on.
  */
 final class FlashForward {
-    static final double LOG2E = 1.4426950408889634;
-    static final double LN2 = 0.6931471805599453;
-
     private FlashForward() {}
 
     /** Runs the forward pass, writing {@code out}; returns the log-sum-exp, {@code (B, H, Lq)}. */
@@ -32,8 +29,9 @@ final class FlashForward {
             chunks = WorkSplit.chunksFor(flop);
         }
         int[] bounds = WorkSplit.split(items, chunks, i -> blocksOf(mask, s, nQb, i).length + 1L);
-        PartialTiles tiles = PartialTiles.build(mask, ops.pad(mask.keyBlockSize()));
-        WorkSplit.run(bounds, (chunk, from, to) -> new Worker(q, k, v, out, lse, mask, tiles, cfg, ops, s).run(from, to));
+        PartialTiles tiles = PartialTiles.forCall(mask, ops.pad(mask.keyBlockSize()));
+        WorkSplit.run(bounds, () -> new Worker(q, k, v, out, lse, mask, tiles, cfg, ops, s),
+                (worker, chunk, from, to) -> worker.run(from, to));
         return lse;
     }
 
@@ -81,13 +79,17 @@ final class FlashForward {
         final DropoutMask drop;
         final int bq, bk, bkPad, dk, dv, dvPad, nKb;
         final float qScale;
-        final float[] qTile;   // (Bq, dk), pre-scaled by scale·log2 e
+        final float[] qTile;   // (Bq, dk), pre-scaled by scale
         final float[] sTile;   // (Bq, BkPad): scores, then probabilities
         final float[] oAcc;    // (Bq, dvPad): unnormalised output
         final float[] m, l, alpha;
         final float[] kt;      // per key block (dk, BkPad): keys transposed
         final float[] vp;      // (nKb·Bk, dvPad): values, row-major, zero-padded
+        final int[] blockStamp;   // per key block: the packStamp it was copied under
         int packedGroup = -1;
+        int packStamp;
+        int packB;
+        int packKh;
 
         Worker(HeadsView q, HeadsView k, HeadsView v, HeadsView out, float[] lse, BlockSparsity mask,
                PartialTiles tiles, AttentionConfig cfg, TileOps ops, AttentionShapes s) {
@@ -108,7 +110,7 @@ final class FlashForward {
             this.dv = s.valueDim();
             this.dvPad = ops.pad(dv);
             this.nKb = mask.keyBlockCount();
-            this.qScale = (float) (cfg.scale() * LOG2E);
+            this.qScale = cfg.scale();
             this.qTile = new float[bq * dk];
             this.sTile = new float[bq * bkPad];
             this.oAcc = new float[bq * dvPad];
@@ -118,6 +120,7 @@ final class FlashForward {
             this.kt = new float[nKb * dk * bkPad];
             this.vp = new float[nKb * bk * dvPad];
             this.scratch = tiles == null ? new boolean[bq * bkPad] : null;
+            this.blockStamp = new int[nKb];
         }
 
         void run(int from, int to) {
@@ -130,27 +133,39 @@ final class FlashForward {
                 int kh = h / s.group();
                 int group = b * s.kvHeads() + kh;
                 if (group != packedGroup) {
-                    pack(b, kh);
                     packedGroup = group;
+                    packStamp++;
+                    packB = b;
+                    packKh = kh;
                 }
                 queryBlock(b, h, qb);
             }
         }
 
-        /** Copies key/value head {@code (b, kh)} into the kernel's layouts. */
-        private void pack(int b, int kh) {
-            for (int j = 0; j < s.keyLength(); j++) {
-                int kb = j / bk;
-                int col = j - kb * bk;
-                int base = kb * dk * bkPad + col;
-                int src = k.index(b, kh, j, 0);
+        /**
+         * Copies key block {@code kb} of the current key/value head into the kernel's layouts, the
+         * first time a query block of this head visits it (blocks no query visits are never copied).
+         */
+        private void packBlock(int kb) {
+            if (blockStamp[kb] == packStamp) {
+                return;
+            }
+            blockStamp[kb] = packStamp;
+            int k0 = kb * bk;
+            int k1 = Math.min(k0 + bk, s.keyLength());
+            for (int j = k0; j < k1; j++) {
+                int base = kb * dk * bkPad + (j - k0);
+                int src = k.index(packB, packKh, j, 0);
                 for (int c = 0; c < dk; c++) {
                     kt[base + c * bkPad] = k.data()[src + c * k.dimStride()];
                 }
-                int vsrc = v.index(b, kh, j, 0);
-                int vdst = j * dvPad;
-                for (int c = 0; c < dv; c++) {
-                    vp[vdst + c] = v.data()[vsrc + c * v.dimStride()];
+                int vsrc = v.index(packB, packKh, j, 0);
+                if (v.dimStride() == 1) {
+                    System.arraycopy(v.data(), vsrc, vp, j * dvPad, dv);
+                } else {
+                    for (int c = 0; c < dv; c++) {
+                        vp[j * dvPad + c] = v.data()[vsrc + c * v.dimStride()];
+                    }
                 }
             }
         }
@@ -159,7 +174,7 @@ final class FlashForward {
             int q0 = qb * bq;
             int rows = Math.min(bq, s.queryLength() - q0);
             int[] blocks = mask.keyBlocks(b, h, qb);
-            // 1) load the query tile, scaled so scores come out in log2 units
+            // 1) load the query tile, pre-scaled so the tile product gives scale·q·k
             for (int r = 0; r < rows; r++) {
                 int src = q.index(b, h, q0 + r, 0);
                 for (int c = 0; c < dk; c++) {
@@ -176,6 +191,7 @@ final class FlashForward {
                 int kb = BlockSparsity.block(entry);
                 int k0 = kb * bk;
                 int valid = Math.min(bk, s.keyLength() - k0);
+                packBlock(kb);
                 ops.gemm(rows, bkPad, dk, qTile, 0, dk, 1, kt, kb * dk * bkPad, bkPad, sTile, 0, bkPad, false);
                 maskScores(ops, sTile, bkPad, rows, valid, BlockSparsity.isPartial(entry),
                         cached == null ? null : cached[e], mask, b, h, q0, k0, scratch);
@@ -206,7 +222,7 @@ final class FlashForward {
                 for (int c = 0; c < dv; c++) {
                     out.data()[dst + c * out.dimStride()] = oAcc[r * dvPad + c] * inv;
                 }
-                lse[lseBase + r] = (float) (m[r] * LN2 + Math.log(l[r]));
+                lse[lseBase + r] = (float) (m[r] + Math.log(l[r]));
             }
         }
     }

@@ -15,6 +15,17 @@ import dev.visor.tensor.Tensor;
  * HeadsView view = HeadsView.contiguous(q, 2, 8, 128, 64);     // (batch, heads, seq, headDim)
  * HeadsView fromTensor = HeadsView.of(tensor);                  // any rank-4 tensor view
  * }</pre>
+ *
+ * @param data        the backing array
+ * @param offset      index of element (0, 0, 0, 0)
+ * @param batch       sequences
+ * @param heads       heads
+ * @param seq         positions
+ * @param dim         features per head
+ * @param batchStride distance between sequences, in elements
+ * @param headStride  distance between heads
+ * @param seqStride   distance between positions
+ * @param dimStride   distance between features
  */
 public record HeadsView(float[] data, int offset, int batch, int heads, int seq, int dim,
                         int batchStride, int headStride, int seqStride, int dimStride) {

@@ -13,13 +13,27 @@ final class PartialTiles {
     /** Upper bound on cached predicate values (bytes) per call; tests lower it to reach the uncached path. */
     static volatile long maxElements = 64L << 20;
 
+    /** Tiles at most this large are kept with a cached compiled mask for reuse by later calls. */
+    static final long RETAINED_BYTES = 16L << 20;
+
     private final BlockSparsity mask;
     private final boolean byBatch;
     private final boolean byHead;
     private final int nQb;
     private final boolean[][][] tiles;   // [(b'·H' + h')·nQb + qb][entry] → tile, null for FULL entries
 
-    private PartialTiles(BlockSparsity mask, boolean[][][] tiles) {
+    private final long bytes;
+
+    /** The tiles for one call: reused from a cached compiled mask when possible, else built (or null). */
+    static PartialTiles forCall(BlockSparsity mask, int bkPad) {
+        if (mask instanceof CompiledSparsity c) {
+            return c.tiles(bkPad);
+        }
+        return build(mask, bkPad);
+    }
+
+    private PartialTiles(BlockSparsity mask, boolean[][][] tiles, long bytes) {
+        this.bytes = bytes;
         this.mask = mask;
         this.byBatch = mask.dependsOnBatch();
         this.byHead = mask.dependsOnHead();
@@ -70,7 +84,12 @@ final class PartialTiles {
                 tiles[i] = row;
             }
         });
-        return new PartialTiles(mask, tiles);
+        return new PartialTiles(mask, tiles, partial * bq * bkPad);
+    }
+
+    /** The memory the tiles take, in bytes. */
+    long bytes() {
+        return bytes;
     }
 
     /** The tiles of {@code (b, h, qb)}, parallel to {@code mask.keyBlocks(b, h, qb)}. */

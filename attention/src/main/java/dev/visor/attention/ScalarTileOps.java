@@ -31,49 +31,6 @@ final class ScalarTileOps extends TileOps {
     }
 
     @Override
-    void softmaxStep(float[] s, int lds, int rows, int cols, float[] m, float[] l, float[] alpha) {
-        for (int r = 0; r < rows; r++) {
-            int base = r * lds;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < cols; j++) {
-                max = Math.max(max, s[base + j]);
-            }
-            float mOld = m[r];
-            float mNew = Math.max(mOld, max);
-            if (mNew == Float.NEGATIVE_INFINITY) {
-                java.util.Arrays.fill(s, base, base + cols, 0f);
-                alpha[r] = 1f;
-                continue;
-            }
-            float sum = 0f;
-            for (int j = 0; j < cols; j++) {
-                float p = Exp2.exp2(s[base + j] - mNew);
-                s[base + j] = p;
-                sum += p;
-            }
-            float a = Exp2.exp2(mOld - mNew);
-            alpha[r] = a;
-            l[r] = l[r] * a + sum;
-            m[r] = mNew;
-        }
-    }
-
-    @Override
-    void probabilities(float[] s, int lds, int rows, int cols, float[] lse2) {
-        for (int r = 0; r < rows; r++) {
-            int base = r * lds;
-            float lse = lse2[r];
-            if (lse == Float.NEGATIVE_INFINITY) {
-                java.util.Arrays.fill(s, base, base + cols, 0f);
-                continue;
-            }
-            for (int j = 0; j < cols; j++) {
-                s[base + j] = Exp2.exp2(s[base + j] - lse);
-            }
-        }
-    }
-
-    @Override
     void softmaxGrad(float[] p, float[] dp, int ld, int rows, int cols, float[] d) {
         for (int r = 0; r < rows; r++) {
             int base = r * ld;

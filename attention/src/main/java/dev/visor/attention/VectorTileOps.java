@@ -1,7 +1,6 @@
 package dev.visor.attention;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -219,65 +218,7 @@ final class VectorTileOps extends TileOps {
         x.intoArray(c, c0);
     }
 
-    // ------------------------------------------------------------------ softmax
-
-    /** 2^x lane-wise, rounding exactly like {@link Exp2#exp2}. */
-    private static FloatVector exp2(FloatVector x) {
-        x = x.max(Exp2.LOW);
-        FloatVector t = x.add(Exp2.MAGIC);
-        FloatVector f = x.sub(t.sub(Exp2.MAGIC));
-        FloatVector p = f.fma(Exp2.C6, Exp2.C5);
-        p = p.fma(f, FloatVector.broadcast(S, Exp2.C4));
-        p = p.fma(f, FloatVector.broadcast(S, Exp2.C3));
-        p = p.fma(f, FloatVector.broadcast(S, Exp2.C2));
-        p = p.fma(f, FloatVector.broadcast(S, Exp2.C1));
-        p = p.fma(f, FloatVector.broadcast(S, Exp2.C0));
-        IntVector e = ((IntVector) t.reinterpretAsInts()).sub(Exp2.MAGIC_BITS - 127).lanewise(VectorOperators.LSHL, 23);
-        return p.mul((FloatVector) e.reinterpretAsFloats());
-    }
-
-    @Override
-    void softmaxStep(float[] s, int lds, int rows, int cols, float[] m, float[] l, float[] alpha) {
-        for (int r = 0; r < rows; r++) {
-            int base = r * lds;
-            FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-            for (int j = 0; j < cols; j += L) {
-                mx = mx.max(FloatVector.fromArray(S, s, base + j));
-            }
-            float mOld = m[r];
-            float mNew = Math.max(mOld, mx.reduceLanes(VectorOperators.MAX));
-            if (mNew == Float.NEGATIVE_INFINITY) {
-                java.util.Arrays.fill(s, base, base + cols, 0f);
-                alpha[r] = 1f;
-                continue;
-            }
-            FloatVector sum = FloatVector.zero(S);
-            for (int j = 0; j < cols; j += L) {
-                FloatVector p = exp2(FloatVector.fromArray(S, s, base + j).sub(mNew));
-                p.intoArray(s, base + j);
-                sum = sum.add(p);
-            }
-            float a = Exp2.exp2(mOld - mNew);
-            alpha[r] = a;
-            l[r] = l[r] * a + sum.reduceLanes(VectorOperators.ADD);
-            m[r] = mNew;
-        }
-    }
-
-    @Override
-    void probabilities(float[] s, int lds, int rows, int cols, float[] lse2) {
-        for (int r = 0; r < rows; r++) {
-            int base = r * lds;
-            float lse = lse2[r];
-            if (lse == Float.NEGATIVE_INFINITY) {
-                java.util.Arrays.fill(s, base, base + cols, 0f);
-                continue;
-            }
-            for (int j = 0; j < cols; j += L) {
-                exp2(FloatVector.fromArray(S, s, base + j).sub(lse)).intoArray(s, base + j);
-            }
-        }
-    }
+    // ------------------------------------------------------------------ element-wise
 
     @Override
     void softmaxGrad(float[] p, float[] dp, int ld, int rows, int cols, float[] d) {

@@ -1,11 +1,13 @@
 package dev.visor.attention;
 
 import dev.visor.tensor.kernel.Parallel;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Cuts a list of work items into contiguous chunks of about equal cost, so that a causal or
  * windowed mask — whose query blocks visit very different numbers of key blocks — still keeps every
- * core busy. Chunks run through {@link Parallel#forRange}.
+ * core busy, and hands the chunks to {@link Parallel#threads()} workers as they become free.
  */
 final class WorkSplit {
     /** Below this many FLOP a call runs on the caller: a thread hand-off would cost more. */
@@ -19,10 +21,10 @@ final class WorkSplit {
         long of(int item);
     }
 
-    /** Work for one chunk: items {@code [from, to)}, chunk number {@code chunk}. */
+    /** Work for one chunk: items {@code [from, to)}, chunk number {@code chunk}, on a thread's worker. */
     @FunctionalInterface
-    interface ChunkBody {
-        void run(int chunk, int from, int to);
+    interface ChunkBody<W> {
+        void run(W worker, int chunk, int from, int to);
     }
 
     /**
@@ -51,24 +53,38 @@ final class WorkSplit {
         return bounds;
     }
 
+    /** Chunks per thread: a core slowed by other work hands its remaining chunks to the others. */
+    static final int CHUNKS_PER_THREAD = 4;
+
     /** How many chunks a call of {@code flop} floating-point operations should use. */
     static int chunksFor(long flop) {
-        return flop < PARALLEL_THRESHOLD_FLOP ? 1 : Parallel.threads();
+        int threads = Parallel.threads();
+        return flop < PARALLEL_THRESHOLD_FLOP || threads == 1 ? 1 : threads * CHUNKS_PER_THREAD;
     }
 
-    /** Runs every chunk, in parallel across {@link Parallel#threads()} cores. */
-    static void run(int[] bounds, ChunkBody body) {
+    /**
+     * Runs every chunk: {@link Parallel#threads()} workers take the next unstarted chunk until none
+     * is left (so the chunks' results never depend on which thread ran them).
+     */
+    static <W> void run(int[] bounds, Supplier<W> workers, ChunkBody<W> body) {
         int parts = bounds.length - 1;
-        if (parts == 1) {
-            body.run(0, bounds[0], bounds[1]);
-            return;
-        }
-        Parallel.forRange(parts, 1, (c0, c1) -> {
-            for (int c = c0; c < c1; c++) {
+        int threads = Math.min(parts, Parallel.threads());
+        AtomicInteger next = new AtomicInteger();
+        Parallel.RangeBody loop = (t0, t1) -> {
+            W worker = null;   // scratch buffers: one set per thread, reused across its chunks
+            for (int c = next.getAndIncrement(); c < parts; c = next.getAndIncrement()) {
                 if (bounds[c] < bounds[c + 1]) {
-                    body.run(c, bounds[c], bounds[c + 1]);
+                    if (worker == null) {
+                        worker = workers.get();
+                    }
+                    body.run(worker, c, bounds[c], bounds[c + 1]);
                 }
             }
-        });
+        };
+        if (threads <= 1) {
+            loop.run(0, 1);
+        } else {
+            Parallel.forRange(threads, 1, loop);
+        }
     }
 }

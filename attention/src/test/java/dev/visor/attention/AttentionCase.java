@@ -8,7 +8,20 @@ import net.jqwik.api.Builders;
 
 /** One random attention call for the properties: shapes, block sizes, mask, configuration and data. */
 record AttentionCase(int batch, int heads, int kvHeads, int lq, int lk, int dk, int dv, int bq, int bk,
-                     TestMasks.Mask mask, float scale, float dropout, long seed, int chunks, boolean vector) {
+                     ElementMask mask, BlockSparsity compiled, float scale, float dropout, long seed, int chunks,
+                     boolean vector) {
+
+    /** A case whose block layout is found by classifying {@code mask} element by element. */
+    AttentionCase(int batch, int heads, int kvHeads, int lq, int lk, int dk, int dv, int bq, int bk,
+                  TestMasks.Mask mask, float scale, float dropout, long seed, int chunks, boolean vector) {
+        this(batch, heads, kvHeads, lq, lk, dk, dv, bq, bk, mask, null, scale, dropout, seed, chunks, vector);
+    }
+
+    /** The same call with another mask, block layout and (optionally) without dropout. */
+    AttentionCase with(int newLq, int newLk, TestMasks.Mask newMask, float newDropout) {
+        return new AttentionCase(batch, heads, kvHeads, newLq, newLk, dk, dv, bq, bk, newMask, null, scale, newDropout,
+                seed, chunks, vector);
+    }
 
     /** Random calls with lengths up to {@code maxLen}, including lengths not divisible by the block sizes. */
     static Arbitrary<AttentionCase> arbitrary(int maxLen, boolean withDropout) {
@@ -52,7 +65,12 @@ record AttentionCase(int batch, int heads, int kvHeads, int lq, int lk, int dk, 
     }
 
     BlockSparsity sparsity() {
-        return BlockSparsity.classify(mask, batch, heads, lq, lk, bq, bk, mask.byBatch(), mask.byHead());
+        if (compiled != null) {
+            return compiled;
+        }
+        boolean byBatch = !(mask instanceof TestMasks.Mask m) || m.byBatch();
+        boolean byHead = !(mask instanceof TestMasks.Mask m2) || m2.byHead();
+        return BlockSparsity.classify(mask, batch, heads, lq, lk, bq, bk, byBatch, byHead);
     }
 
     /** Fresh random q, k, v and output gradient for this case. */

@@ -3,9 +3,11 @@ package dev.visor.bench;
 import dev.visor.attention.Attention;
 import dev.visor.attention.AttentionConfig;
 import dev.visor.attention.BlockSparsity;
-import dev.visor.attention.ElementMask;
 import dev.visor.attention.FlashAttention;
 import dev.visor.attention.HeadsView;
+import dev.visor.mask.CompiledMask;
+import dev.visor.mask.MaskContext;
+import dev.visor.mask.MaskRegistry;
 import dev.visor.tensor.Rng;
 import dev.visor.tensor.Tensor;
 import dev.visor.tensor.kernel.Gemm;
@@ -24,7 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Attention by mask: the block-sparse flash kernel at 8 heads × head dim 64 for sequence lengths
- * 512…4096 under {@code dense}, {@code causal}, {@code sliding_window(left=127)} and
+ * 512…4096 under {@code full} (dense), {@code causal}, {@code sliding_window(left=127)} and
  * {@code document} (8 equal documents), next to the matmul throughput of the same run, plus the
  * memory check: {@code sliding_window(left=255)} at 16 384 tokens, forward and backward through
  * autograd in a 1 GiB heap.
@@ -49,46 +51,30 @@ public class AttentionBench {
     static final int HEADS = 8;
     static final int HEAD_DIM = 64;
 
-    /** The benchmarked masks, by the spec string the mask module gives them. */
-    static ElementMask predicate(String mask, int n) {
-        switch (mask) {
-            case "dense":
-                return (b, h, q, k) -> true;
-            case "causal":
-                return (b, h, q, k) -> k <= q;
-            case "sliding_window(left=127)":
-                return (b, h, q, k) -> k <= q && k >= q - 127;
-            case "sliding_window(left=255)":
-                return (b, h, q, k) -> k <= q && k >= q - 255;
-            case "document":
-                int doc = n / 8;
-                return (b, h, q, k) -> q / doc == k / doc;
-            default:
-                throw new IllegalArgumentException("unknown benchmark mask '" + mask + "'");
-        }
-    }
+    private static final MaskRegistry REGISTRY = MaskRegistry.load();
 
-    /** The mask compiled into key-block lists for one (heads, n × n) call. */
-    static BlockSparsity compile(String mask, int n) {
-        if (mask.equals("dense")) {
-            return BlockSparsity.dense(1, HEADS, n, n, FlashAttention.DEFAULT_BLOCK, FlashAttention.DEFAULT_BLOCK);
+    /**
+     * The benchmarked mask compiled by the mask module for one {@code (1, 8, n, n)} call in 64×64
+     * blocks; {@code document} gets 8 equal documents.
+     */
+    static CompiledMask compile(String spec, int n) {
+        MaskContext.Builder ctx = MaskContext.builder(1, HEADS, n, n);
+        if (spec.contains("document")) {
+            int[] segments = new int[n];
+            for (int i = 0; i < n; i++) {
+                segments[i] = i / (n / 8);
+            }
+            ctx.segmentIds(new int[][] {segments});
         }
-        return BlockSparsity.classify(predicate(mask, n), 1, HEADS, n, n, FlashAttention.DEFAULT_BLOCK,
-                FlashAttention.DEFAULT_BLOCK, false, false);
+        MaskContext context = ctx.build();
+        return CompiledMask.compile(REGISTRY.create(spec, context), context.shape(), FlashAttention.DEFAULT_BLOCK,
+                FlashAttention.DEFAULT_BLOCK);
     }
 
     /** {@code 4·d} FLOP per attended (query, key) pair per head: the work the mask leaves to do. */
-    static double usefulFlop(String mask, int n) {
-        ElementMask m = predicate(mask, n);
-        long pairs = 0;
-        for (int q = 0; q < n; q++) {
-            for (int k = 0; k < n; k++) {
-                if (m.attends(0, 0, q, k)) {
-                    pairs++;
-                }
-            }
-        }
-        return 4.0 * HEAD_DIM * HEADS * pairs;
+    static double usefulFlop(String spec, int n) {
+        CompiledMask cm = compile(spec, n);
+        return 4.0 * HEAD_DIM * cm.elementDensity() * cm.shape().elements();
     }
 
     static HeadsView random(Rng rng, int n) {
@@ -105,7 +91,7 @@ public class AttentionBench {
         @Param({"512", "1024", "2048", "4096"})
         public int n;
 
-        @Param({"dense", "causal", "sliding_window(left=127)", "document"})
+        @Param({"full", "causal", "sliding_window(left=127)", "document"})
         public String mask;
 
         HeadsView q, k, v, out, dOut, dq, dk, dv;
@@ -124,7 +110,7 @@ public class AttentionBench {
             dq = HeadsView.zeros(1, HEADS, n, HEAD_DIM);
             dk = HeadsView.zeros(1, HEADS, n, HEAD_DIM);
             dv = HeadsView.zeros(1, HEADS, n, HEAD_DIM);
-            sparsity = compile(mask, n);
+            sparsity = BlockSparsity.of(compile(mask, n));
             cfg = AttentionConfig.defaults(HEAD_DIM);
             lse = FlashAttention.forward(q, k, v, out, sparsity, cfg);
         }
@@ -185,7 +171,7 @@ public class AttentionBench {
             k = Tensor.randn(rng, 1, HEADS, N, HEAD_DIM).requiresGrad(true);
             v = Tensor.randn(rng, 1, HEADS, N, HEAD_DIM).requiresGrad(true);
             seed = Tensor.randn(rng, 1, HEADS, N, HEAD_DIM);
-            sparsity = compile("sliding_window(left=255)", N);
+            sparsity = BlockSparsity.of(compile("sliding_window(left=255)", N));
         }
     }
 

@@ -57,7 +57,7 @@ public final class AttentionReport {
             int n = Integer.parseInt(key.substring(key.lastIndexOf('@') + 1));
             double t = ms.get(key);
             double gflops = AttentionBench.usefulFlop(mask, n) / (t * 1e6);
-            Double dense = ms.get("dense@" + n);
+            Double dense = ms.get("full@" + n);
             System.out.printf(Locale.ROOT, "| %s | %d | %.2f | %.1f | %.0f %% | %s |%n", mask, n, t, gflops,
                     100 * gflops / gemmGflops, dense == null ? "–" : String.format(Locale.ROOT, "%.2f×", dense / t));
         }

@@ -216,8 +216,14 @@ public abstract class Module {
         return Collections.unmodifiableMap(out);
     }
 
-    /** What {@link #loadStateDict} did not match: names the module has that the map lacked, and the reverse. */
+    /**
+     * What {@link #loadStateDict} did not match.
+     *
+     * @param missingKeys    names the module has that the state dict lacked
+     * @param unexpectedKeys names the state dict has that the module lacks
+     */
     public record LoadResult(List<String> missingKeys, List<String> unexpectedKeys) {
+        /** Copies both lists. */
         public LoadResult {
             missingKeys = List.copyOf(missingKeys);
             unexpectedKeys = List.copyOf(unexpectedKeys);

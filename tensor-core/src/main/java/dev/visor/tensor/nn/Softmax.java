@@ -130,17 +130,26 @@ final class Softmax {
         Parallel.forRange(rows, rowsPerTask, (from, to) -> {
             for (int r = from; r < to; r++) {
                 int base = (r / inner) * n * inner + (r % inner);
-                double dot = 0;
-                boolean masked = true;
-                for (int j = 0, p = base; j < n; j++, p += inner) {
-                    dot += log ? g[p] : (double) g[p] * y[p];
-                    masked &= log ? y[p] == Float.NEGATIVE_INFINITY : y[p] == 0f;
-                }
-                if (log && masked) {
-                    continue;
-                }
-                for (int j = 0, p = base; j < n; j++, p += inner) {
-                    dx[p] = log ? (float) (g[p] - Math.exp(y[p]) * dot) : (float) (y[p] * (g[p] - dot));
+                if (log) {
+                    double sumG = 0;
+                    boolean masked = true;
+                    for (int j = 0, p = base; j < n; j++, p += inner) {
+                        sumG += g[p];
+                        masked &= y[p] == Float.NEGATIVE_INFINITY;
+                    }
+                    if (!masked) {
+                        for (int j = 0, p = base; j < n; j++, p += inner) {
+                            dx[p] = (float) (g[p] - Math.exp(y[p]) * sumG);
+                        }
+                    }
+                } else {
+                    double dot = 0;
+                    for (int j = 0, p = base; j < n; j++, p += inner) {
+                        dot += (double) g[p] * y[p];
+                    }
+                    for (int j = 0, p = base; j < n; j++, p += inner) {
+                        dx[p] = (float) (y[p] * (g[p] - dot));
+                    }
                 }
             }
         });

@@ -128,6 +128,12 @@ class SoftmaxTest {
     }
 
     @Test
+    void aScalarIsItsOwnSliceAsInTorch() {
+        assertEquals(1f, Functional.softmax(Tensor.scalar(5), 0).item());
+        assertEquals(0f, Functional.logSoftmax(Tensor.scalar(5), -1).item());
+    }
+
+    @Test
     void aBadDimensionIsNamed() {
         var e = assertThrows(IllegalArgumentException.class, () -> Functional.softmax(Tensor.zeros(2, 3), 2));
         assertEquals("dimension 2 is out of range for a tensor of rank 2 (expected -2..1)", e.getMessage());

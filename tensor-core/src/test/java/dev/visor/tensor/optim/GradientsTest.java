@@ -1,0 +1,86 @@
+package dev.visor.tensor.optim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.visor.tensor.Tensor;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GradientsTest {
+
+    private static Tensor withGrad(float... g) {
+        Tensor p = Tensor.zeros(g.length).requiresGrad(true);
+        p.setGrad(Tensor.of(g, g.length));
+        return p;
+    }
+
+    @Test
+    void totalNormIsTheL2NormOverEveryGradientAndSkipsMissingOnes() {
+        Tensor a = withGrad(3, 0);
+        Tensor b = withGrad(0, 4);
+        Tensor none = Tensor.zeros(2).requiresGrad(true);
+        assertEquals(5.0, Gradients.totalNorm(List.of(a, b, none)), 1e-12);
+    }
+
+    @Test
+    void clippingScalesAllGradientsTogetherOnlyAboveTheLimit() {
+        Tensor a = withGrad(3, 0);
+        Tensor b = withGrad(0, 4);
+        double norm = Gradients.clipGradNorm(List.of(a, b), 1.0);
+        assertEquals(5.0, norm, 1e-12);
+        float c = (float) (1.0 / (5.0 + 1e-6));
+        assertArrayEquals(new float[] {3 * c, 0}, a.grad().toArray());
+        assertArrayEquals(new float[] {0, 4 * c}, b.grad().toArray());
+        assertEquals(1.0, Gradients.totalNorm(List.of(a, b)), 1e-6);
+
+        Tensor small = withGrad(0.3f, 0.4f);
+        assertEquals(0.5, Gradients.clipGradNorm(List.of(small), 1.0), 1e-7);
+        assertArrayEquals(new float[] {0.3f, 0.4f}, small.grad().toArray(), "under the limit: untouched");
+    }
+
+    @Test
+    void aNonFiniteNormIsReturnedAndNothingIsScaled() {
+        Tensor a = withGrad(Float.NaN, 1);
+        Tensor b = withGrad(100, 100);
+        assertTrue(Double.isNaN(Gradients.clipGradNorm(List.of(a, b), 1.0)));
+        assertArrayEquals(new float[] {100, 100}, b.grad().toArray());
+        Tensor inf = withGrad(Float.POSITIVE_INFINITY);
+        assertEquals(Double.POSITIVE_INFINITY, Gradients.clipGradNorm(List.of(inf, b), 1.0));
+        assertArrayEquals(new float[] {100, 100}, b.grad().toArray());
+    }
+
+    @Test
+    void nonFiniteGradientsAreDetectedAndNamed() {
+        Map<String, Tensor> ps = new LinkedHashMap<>();
+        ps.put("ok", withGrad(1, 2));
+        ps.put("nan", withGrad(0, Float.NaN));
+        ps.put("none", Tensor.zeros(1).requiresGrad(true));
+        ps.put("inf", withGrad(Float.NEGATIVE_INFINITY));
+        assertFalse(Gradients.allFinite(ps.values()));
+        assertEquals(List.of("nan", "inf"), Gradients.nonFinite(ps));
+        assertTrue(Gradients.allFinite(List.of(ps.get("ok"), ps.get("none"))));
+    }
+
+    @Test
+    void stridedGradientsAreClippedWithoutTouchingWhatTheyView() {
+        Tensor base = Tensor.of(new float[] {30, 40, 0, 0}, 4);
+        Tensor view = Tensor.viewOf(base, "narrow", new int[] {2}, new int[] {1}, 0, g -> null);
+        Tensor p = Tensor.zeros(2).requiresGrad(true);
+        p.setGrad(view);
+        assertEquals(50.0, Gradients.clipGradNorm(List.of(p), 5.0), 1e-9);
+        assertArrayEquals(new float[] {3, 4}, p.grad().toArray(), 1e-5f);
+        assertArrayEquals(new float[] {30, 40, 0, 0}, base.toArray());
+    }
+
+    @Test
+    void maxNormMustBePositive() {
+        var e = assertThrows(IllegalArgumentException.class, () -> Gradients.clipGradNorm(List.of(), 0));
+        assertEquals("maxNorm must be > 0 but got 0.0", e.getMessage());
+    }
+}
