@@ -23,8 +23,9 @@ import java.util.Objects;
  * }</pre>
  *
  * @param architecture     encoder-decoder, decoder-only or encoder-only
- * @param srcVocabSize     source vocabulary (the encoder's); for single-stream models equal to the target's
- * @param tgtVocabSize     target vocabulary (the decoder's and the generator's)
+ * @param srcVocabSize     source vocabulary (the encoder's); for a decoder-only model equal to the target's
+ * @param tgtVocabSize     target vocabulary (the decoder's and the generator's); for an encoder-only model the
+ *                         number of classes of its per-token head (the vocabulary for a masked LM)
  * @param dModel           model width {@code d_model}
  * @param heads            attention (query) heads {@code h}
  * @param kvHeads          key/value heads; {@code heads} for standard multi-head attention, fewer for
@@ -42,8 +43,8 @@ import java.util.Objects;
  * @param tieWeights       share the generator's weight with the target embedding (§3.4)
  * @param shareEmbeddings  share the source and target embeddings (encoder-decoder with one vocabulary)
  * @param padId            the padding token
- * @param bosId            the begin-of-sequence token decoding starts from
- * @param eosId            the end-of-sequence token decoding stops at
+ * @param bosId            the begin-of-sequence token decoding starts from (not checked for encoder-only)
+ * @param eosId            the end-of-sequence token decoding stops at (not checked for encoder-only)
  * @param masks            the mask spec of every attention site, with per-layer overrides
  * @param seed             the seed of the initial weights
  */
@@ -196,9 +197,13 @@ public record TransformerConfig(
                 }
             }
         }
-        if (architecture != Architecture.ENCODER_DECODER && srcVocabSize != tgtVocabSize) {
-            throw new IllegalArgumentException("a " + architecture.key() + " model has one vocabulary, so src_vocab_size="
+        if (architecture == Architecture.DECODER_ONLY && srcVocabSize != tgtVocabSize) {
+            throw new IllegalArgumentException("a decoder_only model has one vocabulary, so src_vocab_size="
                     + srcVocabSize + " must equal tgt_vocab_size=" + tgtVocabSize);
+        }
+        if (architecture == Architecture.ENCODER_ONLY && tieWeights && srcVocabSize != tgtVocabSize) {
+            throw new IllegalArgumentException("tie_weights shares the head with the embeddings, so an encoder_only model"
+                    + " needs tgt_vocab_size (the head's classes)=" + tgtVocabSize + " equal to src_vocab_size=" + srcVocabSize);
         }
         probability("dropout", dropout);
         probability("attention_dropout", attentionDropout);
@@ -215,11 +220,12 @@ public record TransformerConfig(
                         + " and tgt_vocab_size=" + tgtVocabSize);
             }
         }
-        int vocab = Math.min(srcVocabSize, tgtVocabSize);
-        tokenId("pad_id", padId, vocab);
-        tokenId("bos_id", bosId, tgtVocabSize);
-        tokenId("eos_id", eosId, tgtVocabSize);
-        if (architecture != Architecture.ENCODER_ONLY) {
+        if (architecture == Architecture.ENCODER_ONLY) {
+            tokenId("pad_id", padId, srcVocabSize);
+        } else {
+            tokenId("pad_id", padId, Math.min(srcVocabSize, tgtVocabSize));
+            tokenId("bos_id", bosId, tgtVocabSize);
+            tokenId("eos_id", eosId, tgtVocabSize);
             if (bosId == padId || eosId == padId) {
                 throw new IllegalArgumentException("bos_id=" + bosId + " and eos_id=" + eosId + " must differ from pad_id="
                         + padId + ", or decoded tokens would be taken for padding");

@@ -77,6 +77,10 @@ class TransformerConfigTest {
                 + " decoder_layers=2", () -> t.toBuilder().architecture(Architecture.DECODER_ONLY).build());
         assertMessage("a decoder_only model has one vocabulary, so src_vocab_size=16 must equal tgt_vocab_size=20",
                 () -> t.decoderOnly().toBuilder().tgtVocabSize(20).build());
+        assertEquals(5, t.encoderOnly().toBuilder().tgtVocabSize(5).build().tgtVocabSize(), "a tagger with 5 labels");
+        assertMessage("tie_weights shares the head with the embeddings, so an encoder_only model needs tgt_vocab_size"
+                + " (the head's classes)=5 equal to src_vocab_size=16",
+                () -> t.encoderOnly().toBuilder().tgtVocabSize(5).tieWeights(true).build());
         assertMessage("share_embeddings needs one vocabulary but src_vocab_size=16 and tgt_vocab_size=20",
                 () -> t.toBuilder().tgtVocabSize(20).shareEmbeddings(true).build());
         assertMessage("share_embeddings ties the source and target embeddings, which only an encoder-decoder model has,"
