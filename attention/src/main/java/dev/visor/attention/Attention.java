@@ -1,0 +1,111 @@
+package dev.visor.attention;
+
+import dev.visor.tensor.Tensor;
+
+/**
+ * Scaled-dot-product attention on tensors, differentiable: {@code softmax(Q Kᵀ · scale)} restricted
+ * to the keys the mask allows, times {@code V}.
+ *
+ * <p>Inputs are {@code q (batch, heads, Lq, dk)}, {@code k (batch, kvHeads, Lk, dk)},
+ * {@code v (batch, kvHeads, Lk, dv)}, with {@code heads} a multiple of {@code kvHeads}; the output
+ * is {@code (batch, heads, Lq, dv)}. {@link #flash} runs the block-sparse flash kernel (see
+ * {@link FlashAttention} for the equations) and never materialises the score matrix;
+ * {@link #reference} materialises it and returns the attention weights too, for visualisation and
+ * as the oracle. Both record a backward step with {@link Tensor#fromOp}, so gradients reach q, k and
+ * v. Any strided rank-4 view is accepted (e.g. a {@code (batch, seq, heads, dim)} projection
+ * transposed) without a copy.
+ *
+ * <pre>{@code
+ * MaskContext ctx = MaskContext.builder(2, 8, 128, 128).validLengths(128, 90).build();
+ * CompiledMask cm = CompiledMask.compile(MaskRegistry.load().create("causal & padding", ctx), ctx.shape(), 64, 64);
+ * Tensor out = Attention.flash(q, k, v, BlockSparsity.of(cm), AttentionConfig.defaults(64));   // (2, 8, 128, 64)
+ * out.sum().backward();
+ * }</pre>
+ */
+public final class Attention {
+    private Attention() {}
+
+    /** The flash kernel's results: the output (differentiable) and the log-sum-exp of every row. */
+    public record FlashResult(Tensor output, Tensor logSumExp) {}
+
+    /** The reference kernel's results: the output (differentiable), the weights and the log-sum-exp. */
+    public record ReferenceResult(Tensor output, Tensor weights, Tensor logSumExp) {}
+
+    /**
+     * Block-sparse flash attention; {@code mask == null} attends everything.
+     *
+     * @return the output, {@code (batch, heads, Lq, dv)}
+     */
+    public static Tensor flash(Tensor q, Tensor k, Tensor v, BlockSparsity mask, AttentionConfig cfg) {
+        return flashWithLse(q, k, v, mask, cfg).output();
+    }
+
+    /**
+     * Block-sparse flash attention that also returns the log-sum-exp {@code (batch, heads, Lq)}
+     * (−∞ for rows that attend nothing). The log-sum-exp carries no gradient.
+     */
+    public static FlashResult flashWithLse(Tensor q, Tensor k, Tensor v, BlockSparsity mask, AttentionConfig cfg) {
+        return flash(q, k, v, mask, cfg, false);
+    }
+
+    /** Flash attention without a mask. */
+    public static Tensor flash(Tensor q, Tensor k, Tensor v, AttentionConfig cfg) {
+        return flash(q, k, v, null, cfg);
+    }
+
+    /**
+     * Flash attention whose output is laid out {@code (batch, Lq, heads·dv)} — the heads already
+     * merged, as the output projection of multi-head attention wants them — when {@code mergeHeads}.
+     */
+    static FlashResult flash(Tensor q, Tensor k, Tensor v, BlockSparsity mask, AttentionConfig cfg, boolean mergeHeads) {
+        HeadsView qv = HeadsView.of(q);
+        HeadsView kv = HeadsView.of(k);
+        HeadsView vv = HeadsView.of(v);
+        AttentionShapes s = AttentionShapes.of(qv, kv, vv);
+        int bb = s.batch();
+        int hh = s.heads();
+        int lq = s.queryLength();
+        int dv = s.valueDim();
+        float[] values = new float[bb * hh * lq * dv];
+        int[] outShape = mergeHeads ? new int[] {bb, lq, hh * dv} : new int[] {bb, hh, lq, dv};
+        HeadsView out = mergeHeads
+                ? new HeadsView(values, 0, bb, hh, lq, dv, lq * hh * dv, dv, hh * dv, 1)   // (batch, Lq, heads, dv)
+                : HeadsView.contiguous(values, bb, hh, lq, dv);
+        float[] lse = FlashAttention.forward(qv, kv, vv, out, mask, cfg);
+        Tensor output = Tensor.fromOp("flash_attention", values, outShape, g -> {
+            HeadsView dq = HeadsView.zeros(bb, hh, lq, s.keyDim());
+            HeadsView dk = HeadsView.zeros(bb, s.kvHeads(), s.keyLength(), s.keyDim());
+            HeadsView dvv = HeadsView.zeros(bb, s.kvHeads(), s.keyLength(), dv);
+            HeadsView go = mergeHeads
+                    ? new HeadsView(g.storage(), g.offset(), bb, hh, lq, dv, g.stride(0), dv * g.stride(2), g.stride(1),
+                            g.stride(2))
+                    : HeadsView.of(g);
+            FlashAttention.backward(qv, kv, vv, out, lse, go, dq, dk, dvv, mask, cfg);
+            return new Tensor[] {
+                Tensor.wrap(dq.data(), q.shape()), Tensor.wrap(dk.data(), k.shape()), Tensor.wrap(dvv.data(), v.shape())};
+        }, q, k, v);
+        return new FlashResult(output, Tensor.wrap(lse, bb, hh, lq));
+    }
+
+    /**
+     * Reference attention with materialised weights {@code (batch, heads, Lq, Lk)} (softmax
+     * probabilities before dropout, exactly 0 at masked keys); {@code mask == null} attends
+     * everything. Only the output carries a gradient.
+     */
+    public static ReferenceResult reference(Tensor q, Tensor k, Tensor v, ElementMask mask, AttentionConfig cfg) {
+        HeadsView qv = HeadsView.of(q);
+        HeadsView kv = HeadsView.of(k);
+        HeadsView vv = HeadsView.of(v);
+        AttentionShapes s = AttentionShapes.of(qv, kv, vv);
+        ReferenceAttention.Result r = ReferenceAttention.forward(qv, kv, vv, mask, cfg);
+        Tensor output = Tensor.fromOp("reference_attention", r.output(),
+                new int[] {s.batch(), s.heads(), s.queryLength(), s.valueDim()}, g -> {
+                    ReferenceAttention.Gradients gr = ReferenceAttention.backward(qv, kv, vv, mask, cfg, HeadsView.of(g));
+                    return new Tensor[] {
+                        Tensor.wrap(gr.dq(), q.shape()), Tensor.wrap(gr.dk(), k.shape()), Tensor.wrap(gr.dv(), v.shape())};
+                }, q, k, v);
+        return new ReferenceResult(output,
+                Tensor.wrap(r.weights(), s.batch(), s.heads(), s.queryLength(), s.keyLength()),
+                Tensor.wrap(r.logSumExp(), s.batch(), s.heads(), s.queryLength()));
+    }
+}

@@ -1,0 +1,113 @@
+package dev.visor.attention;
+
+/**
+ * Block-sparse flash attention on raw arrays: exact softmax attention that never materialises the
+ * {@code Lq × Lk} score matrix and whose cost is proportional to the number of non-EMPTY blocks of
+ * the mask.
+ *
+ * <p><b>What it computes.</b> For query row {@code i} with allowed key set
+ * {@code A_i = {j : attends(b, h, i, j)}} and {@code s_ij = scale · q_i·k_j}:
+ * <pre>
+ *   o_i = Σ_{j∈A_i} softmax_{A_i}(s_i)_j · v_j ,     lse_i = log Σ_{j∈A_i} exp(s_ij)
+ * </pre>
+ * Masked keys are excluded from the softmax (weight exactly 0). An empty row ({@code A_i = ∅}) has
+ * output 0, {@code lse = −∞} and zero gradient; no NaN is produced.
+ *
+ * <p><b>How (forward).</b> Each (batch, head, query block) streams over the FULL and PARTIAL key
+ * blocks {@code j} of the {@link BlockSparsity} (EMPTY blocks are never touched; the predicate is
+ * evaluated only inside PARTIAL ones) with the online-softmax recurrences (Milakov &amp; Gimelshein
+ * 2018; Dao et al. 2022):
+ * <pre>
+ *   S   = Q_i K_jᵀ · scale                      (masked entries excluded)
+ *   m'  = max(m, rowmax S)
+ *   P   = exp(S − m')
+ *   l'  = exp(m − m') · l + rowsum P
+ *   O'  = exp(m − m') · O + P V_j
+ * </pre>
+ * and finally {@code o_i = O / l}, {@code lse_i = m + log l}. Exponentials are the tensor core's
+ * vectorised {@code VecMath.exp} ({@code e^−∞ = 0} exactly, so masked scores of −∞ vanish).
+ *
+ * <p><b>How (backward).</b> By recomputation from the log-sum-exp, {@code P = exp(S − lse)}, with
+ * {@code D_i = rowsum(dO_i ∘ O_i)} standing in for {@code rowsum(P ∘ dP)}:
+ * <pre>
+ *   dV_j += Pᵀ dO_i ,  dP = dO_i V_jᵀ ,  dS = P ∘ (dP − D_i) ,  dQ_i += scale · dS K_j ,  dK_j += scale · dSᵀ Q_i
+ * </pre>
+ * With attention dropout {@code p}, {@code P V} uses {@code P ∘ Z/(1−p)} and {@code dP} is multiplied
+ * by the same {@code Z/(1−p)}, where {@code Z} is recomputed from the seed (see {@link AttentionConfig}).
+ *
+ * <p>Key/value heads may be grouped: with {@code H} query heads and {@code Hkv} key/value heads,
+ * query head {@code h} uses key/value head {@code h / (H/Hkv)}. Work is split across
+ * {@code Parallel.threads()} cores in chunks of about equal cost; the Vector API is used when
+ * present, with a scalar fallback giving the same results up to summation order.
+ *
+ * <pre>{@code
+ * BlockSparsity mask = BlockSparsity.classify((b, h, i, j) -> j <= i, 1, 8, 1024, 1024, 64, 64, false, false);
+ * HeadsView out = HeadsView.zeros(1, 8, 1024, 64);
+ * float[] lse = FlashAttention.forward(q, k, v, out, mask, AttentionConfig.defaults(64));
+ * FlashAttention.backward(q, k, v, out, lse, dOut, dq, dk, dv, mask, AttentionConfig.defaults(64));
+ * }</pre>
+ */
+public final class FlashAttention {
+    /** The block size the kernels are tuned for (query and key blocks of 64). */
+    public static final int DEFAULT_BLOCK = 64;
+
+    private FlashAttention() {}
+
+    /**
+     * Computes attention into {@code out} ({@code (B, H, Lq, dv)}, every element written) and
+     * returns the log-sum-exp of every row, row-major {@code (B, H, Lq)}.
+     *
+     * @param mask the compiled mask, or {@code null} for none
+     */
+    public static float[] forward(HeadsView q, HeadsView k, HeadsView v, HeadsView out, BlockSparsity mask,
+                                  AttentionConfig cfg) {
+        return forward(q, k, v, out, mask, cfg, TileOps.best(), 0);
+    }
+
+    static float[] forward(HeadsView q, HeadsView k, HeadsView v, HeadsView out, BlockSparsity mask,
+                           AttentionConfig cfg, TileOps ops, int chunks) {
+        AttentionShapes s = AttentionShapes.of(q, k, v);
+        s.checkOutput("output", out, s.valueDim());
+        BlockSparsity m = orDense(mask, s);
+        s.checkMask(m);
+        return FlashForward.run(q, k, v, out, m, cfg, ops, chunks);
+    }
+
+    /**
+     * Writes the gradients of {@code Σ dOut ∘ out} with respect to q, k and v into {@code dq},
+     * {@code dk}, {@code dv} (shaped like q, k, v; every element written), recomputing the attention
+     * weights from {@code lse}.
+     *
+     * @param out the output of {@link #forward} for the same inputs, mask and configuration
+     * @param lse the log-sum-exp returned by {@link #forward}
+     */
+    public static void backward(HeadsView q, HeadsView k, HeadsView v, HeadsView out, float[] lse, HeadsView dOut,
+                                HeadsView dq, HeadsView dk, HeadsView dv, BlockSparsity mask, AttentionConfig cfg) {
+        backward(q, k, v, out, lse, dOut, dq, dk, dv, mask, cfg, TileOps.best(), 0);
+    }
+
+    static void backward(HeadsView q, HeadsView k, HeadsView v, HeadsView out, float[] lse, HeadsView dOut,
+                         HeadsView dq, HeadsView dk, HeadsView dv, BlockSparsity mask, AttentionConfig cfg,
+                         TileOps ops, int chunks) {
+        AttentionShapes s = AttentionShapes.of(q, k, v);
+        s.checkOutput("output", out, s.valueDim());
+        s.checkOutput("output gradient", dOut, s.valueDim());
+        s.checkOutput("query gradient", dq, s.keyDim());
+        s.checkKeySide("key gradient", dk, s.keyDim());
+        s.checkKeySide("value gradient", dv, s.valueDim());
+        int rows = s.batch() * s.heads() * s.queryLength();
+        if (lse == null || lse.length != rows) {
+            throw new IllegalArgumentException("log-sum-exp must hold " + rows + " values (batch·heads·Lq) but got "
+                    + (lse == null ? "null" : lse.length));
+        }
+        BlockSparsity m = orDense(mask, s);
+        s.checkMask(m);
+        FlashBackward.run(q, k, v, out, lse, dOut, dq, dk, dv, m, cfg, ops, chunks);
+    }
+
+    private static BlockSparsity orDense(BlockSparsity mask, AttentionShapes s) {
+        return mask != null ? mask
+                : BlockSparsity.dense(Math.max(1, s.batch()), Math.max(1, s.heads()), s.queryLength(), s.keyLength(),
+                        DEFAULT_BLOCK, DEFAULT_BLOCK);
+    }
+}

@@ -1,0 +1,324 @@
+package dev.visor.attention;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The backward pass by recomputation (FlashAttention-2, Dao 2023): for each visited tile the
+ * probabilities are rebuilt from the stored log-sum-exp, {@code P = exp(S − lse)}, and
+ * <pre>
+ *   dV_j += Pᵀ dO_i,   dP = dO_i V_jᵀ,   dS = P ∘ (dP − D_i),   D_i = rowsum(dO_i ∘ O_i)
+ *   dQ_i += scale · dS K_j,   dK_j += scale · dSᵀ Q_i
+ * </pre>
+ * Work items are {@code (b, h, queryBlock)} in order, so the items of one key/value head (all its
+ * query heads and blocks) are contiguous. A chunk accumulates dK/dV of the key/value head it is on
+ * privately and writes them out when no other chunk touches that head; the (at most two) heads a
+ * chunk shares with its neighbours are summed after all chunks finish. dQ rows belong to one item
+ * and need no synchronisation.
+ */
+final class FlashBackward {
+    private FlashBackward() {}
+
+    /**
+     * Writes {@code dq}, {@code dk}, {@code dv} (every element).
+     *
+     * @param out  the forward output {@code (B, H, Lq, dv)}
+     * @param lse  the forward log-sum-exp {@code (B, H, Lq)}
+     * @param dOut the gradient of the output
+     */
+    static void run(HeadsView q, HeadsView k, HeadsView v, HeadsView out, float[] lse, HeadsView dOut,
+                    HeadsView dq, HeadsView dk, HeadsView dv, BlockSparsity mask, AttentionConfig cfg,
+                    TileOps ops, int chunks) {
+        AttentionShapes s = AttentionShapes.of(q, k, v);
+        int nQb = mask.queryBlocks();
+        int items = s.batch() * s.heads() * nQb;
+        if (items == 0) {
+            fill(dk, 0f);
+            fill(dv, 0f);
+            return;
+        }
+        long perBlock = (long) mask.queryBlockSize() * mask.keyBlockSize() * 2L * (2L * s.keyDim() + 3L * s.valueDim());
+        if (chunks <= 0) {
+            long flop = 0;
+            for (int i = 0; i < items; i++) {
+                flop += FlashForward.blocksOf(mask, s, nQb, i).length * perBlock;
+            }
+            chunks = WorkSplit.chunksFor(flop);
+        }
+        int[] bounds = WorkSplit.split(items, chunks, i -> FlashForward.blocksOf(mask, s, nQb, i).length + 1L);
+        int itemsPerGroup = s.group() * nQb;
+        @SuppressWarnings("unchecked")
+        List<Partial>[] stash = new List[chunks];
+        PartialTiles tiles = PartialTiles.forCall(mask, ops.pad(mask.keyBlockSize()));
+        WorkSplit.run(bounds, () -> new Worker(q, k, v, out, lse, dOut, dq, dk, dv, mask, tiles, cfg, ops, s),
+                (worker, chunk, from, to) -> stash[chunk] = worker.run(from, to, itemsPerGroup));
+        // heads split between chunks: sum their partial dK/dV in chunk order, then write
+        Map<Integer, Partial> merged = new TreeMap<>();
+        for (List<Partial> list : stash) {
+            if (list == null) {
+                continue;
+            }
+            for (Partial p : list) {
+                Partial acc = merged.get(p.group);
+                if (acc == null) {
+                    merged.put(p.group, p);
+                } else {
+                    add(acc.dk, p.dk);
+                    add(acc.dv, p.dv);
+                }
+            }
+        }
+        int dkPad = ops.pad(s.keyDim());
+        int dvPad = ops.pad(s.valueDim());
+        for (Partial p : merged.values()) {
+            int b = p.group / s.kvHeads();
+            int kh = p.group % s.kvHeads();
+            writeKeySide(p.dk, dkPad, dk, b, kh, s.keyLength());
+            writeKeySide(p.dv, dvPad, dv, b, kh, s.keyLength());
+        }
+    }
+
+    private static void add(float[] acc, float[] x) {
+        for (int i = 0; i < acc.length; i++) {
+            acc[i] += x[i];
+        }
+    }
+
+    private static void fill(HeadsView view, float value) {
+        for (int b = 0; b < view.batch(); b++) {
+            for (int h = 0; h < view.heads(); h++) {
+                for (int l = 0; l < view.seq(); l++) {
+                    for (int c = 0; c < view.dim(); c++) {
+                        view.data()[view.index(b, h, l, c)] = value;
+                    }
+                }
+            }
+        }
+    }
+
+    static void writeKeySide(float[] acc, int ld, HeadsView dst, int b, int kh, int keys) {
+        for (int j = 0; j < keys; j++) {
+            int d = dst.index(b, kh, j, 0);
+            for (int c = 0; c < dst.dim(); c++) {
+                dst.data()[d + c * dst.dimStride()] = acc[j * ld + c];
+            }
+        }
+    }
+
+    /** dK/dV of one key/value head accumulated by one chunk that does not own it alone. */
+    private record Partial(int group, float[] dk, float[] dv) {}
+
+    /** The state of one chunk. */
+    private static final class Worker {
+        final HeadsView q, k, v, out, dOut, dq, dk, dv;
+        final float[] lse;
+        final BlockSparsity mask;
+        final PartialTiles tiles;
+        final boolean[] scratch;   // (Bq, BkPad): predicate of a PARTIAL block when not cached
+        final TileOps ops;
+        final AttentionShapes s;
+        final DropoutMask drop;
+        final int bq, bk, bkPad, dkDim, dkPad, dvDim, dvPad, nKb;
+        final float qScale;
+        final float scale;
+        final float[] qTile;   // (Bq, dkPad): queries · scale
+        final float[] doTile;  // (Bq, dvPad): output gradient
+        final float[] pTile;   // (Bq, BkPad): probabilities
+        final float[] pdTile;  // (Bq, BkPad): probabilities after dropout (only with dropout)
+        final float[] dpTile;  // (Bq, BkPad): dP, then dS
+        final float[] dqAcc;   // (Bq, dkPad)
+        final float[] dRow, lseRow, factors;
+        final float[] kt;      // per key block (dk, BkPad): keys transposed
+        final float[] kp;      // (nKb·Bk, dkPad): keys
+        final float[] vt;      // per key block (dv, BkPad): values transposed
+        float[] dkAcc;         // (nKb·Bk, dkPad)
+        float[] dvAcc;         // (nKb·Bk, dvPad)
+        final int[] blockStamp;   // per key block: the packStamp it was copied under
+        int packedGroup = -1;
+        int packStamp;
+        int packB;
+        int packKh;
+
+        Worker(HeadsView q, HeadsView k, HeadsView v, HeadsView out, float[] lse, HeadsView dOut,
+               HeadsView dq, HeadsView dk, HeadsView dv, BlockSparsity mask, PartialTiles tiles, AttentionConfig cfg,
+               TileOps ops, AttentionShapes s) {
+            this.tiles = tiles;
+            this.q = q;
+            this.k = k;
+            this.v = v;
+            this.out = out;
+            this.lse = lse;
+            this.dOut = dOut;
+            this.dq = dq;
+            this.dk = dk;
+            this.dv = dv;
+            this.mask = mask;
+            this.ops = ops;
+            this.s = s;
+            this.drop = cfg.hasDropout() ? new DropoutMask(cfg, s.heads(), s.queryLength(), s.keyLength()) : null;
+            this.bq = mask.queryBlockSize();
+            this.bk = mask.keyBlockSize();
+            this.bkPad = ops.pad(bk);
+            this.dkDim = s.keyDim();
+            this.dkPad = ops.pad(dkDim);
+            this.dvDim = s.valueDim();
+            this.dvPad = ops.pad(dvDim);
+            this.nKb = mask.keyBlockCount();
+            this.qScale = cfg.scale();
+            this.scale = cfg.scale();
+            this.qTile = new float[bq * dkPad];
+            this.doTile = new float[bq * dvPad];
+            this.pTile = new float[bq * bkPad];
+            this.pdTile = drop != null ? new float[bq * bkPad] : null;
+            this.dpTile = new float[bq * bkPad];
+            this.dqAcc = new float[bq * dkPad];
+            this.dRow = new float[bq];
+            this.lseRow = new float[bq];
+            this.factors = new float[bkPad];
+            this.kt = new float[nKb * dkDim * bkPad];
+            this.kp = new float[nKb * bk * dkPad];
+            this.vt = new float[nKb * dvDim * bkPad];
+            this.dkAcc = new float[nKb * bk * dkPad];
+            this.dvAcc = new float[nKb * bk * dvPad];
+            this.scratch = tiles == null ? new boolean[bq * bkPad] : null;
+            this.blockStamp = new int[nKb];
+        }
+
+        List<Partial> run(int from, int to, int itemsPerGroup) {
+            List<Partial> partials = new ArrayList<>(2);
+            int nQb = mask.queryBlocks();
+            int item = from;
+            while (item < to) {
+                int group = item / itemsPerGroup;
+                int groupEnd = Math.min(to, (group + 1) * itemsPerGroup);
+                int b = group / s.kvHeads();
+                int kh = group % s.kvHeads();
+                if (group != packedGroup) {
+                    packedGroup = group;
+                    packStamp++;
+                    packB = b;
+                    packKh = kh;
+                }
+                for (; item < groupEnd; item++) {
+                    int qb = item % nQb;
+                    int h = (item / nQb) % s.heads();
+                    queryBlock(b, h, qb);
+                }
+                boolean owned = group * itemsPerGroup >= from && (group + 1) * itemsPerGroup <= to;
+                if (owned) {
+                    writeKeySide(dkAcc, dkPad, dk, b, kh, s.keyLength());
+                    writeKeySide(dvAcc, dvPad, dv, b, kh, s.keyLength());
+                    Arrays.fill(dkAcc, 0f);
+                    Arrays.fill(dvAcc, 0f);
+                } else {
+                    partials.add(new Partial(group, dkAcc, dvAcc));
+                    dkAcc = new float[dkAcc.length];
+                    dvAcc = new float[dvAcc.length];
+                }
+            }
+            return partials;
+        }
+
+        /** Copies key block {@code kb} of the current key/value head into the kernel's layouts on first use. */
+        private void packBlock(int kb) {
+            if (blockStamp[kb] == packStamp) {
+                return;
+            }
+            blockStamp[kb] = packStamp;
+            int k0 = kb * bk;
+            int k1 = Math.min(k0 + bk, s.keyLength());
+            for (int j = k0; j < k1; j++) {
+                int col = j - k0;
+                int src = k.index(packB, packKh, j, 0);
+                int tBase = kb * dkDim * bkPad + col;
+                for (int c = 0; c < dkDim; c++) {
+                    float x = k.data()[src + c * k.dimStride()];
+                    kt[tBase + c * bkPad] = x;
+                    kp[j * dkPad + c] = x;
+                }
+                int vsrc = v.index(packB, packKh, j, 0);
+                int vBase = kb * dvDim * bkPad + col;
+                for (int c = 0; c < dvDim; c++) {
+                    vt[vBase + c * bkPad] = v.data()[vsrc + c * v.dimStride()];
+                }
+            }
+        }
+
+        private void queryBlock(int b, int h, int qb) {
+            int q0 = qb * bq;
+            int rows = Math.min(bq, s.queryLength() - q0);
+            int lseBase = (b * s.heads() + h) * s.queryLength() + q0;
+            // 1) load q · scale, dO, D = rowsum(dO ∘ O) and the rows' log-sum-exp
+            for (int r = 0; r < rows; r++) {
+                int qs = q.index(b, h, q0 + r, 0);
+                for (int c = 0; c < dkDim; c++) {
+                    qTile[r * dkPad + c] = q.data()[qs + c * q.dimStride()] * qScale;
+                }
+                int gs = dOut.index(b, h, q0 + r, 0);
+                int os = out.index(b, h, q0 + r, 0);
+                double d = 0;
+                for (int c = 0; c < dvDim; c++) {
+                    float g = dOut.data()[gs + c * dOut.dimStride()];
+                    doTile[r * dvPad + c] = g;
+                    d += (double) g * out.data()[os + c * out.dimStride()];
+                }
+                dRow[r] = (float) d;
+                lseRow[r] = lse[lseBase + r];
+            }
+            Arrays.fill(dqAcc, 0, rows * dkPad, 0f);
+            // 2) every visited key block: rebuild P, then the five tile products
+            int[] blocks = mask.keyBlocks(b, h, qb);
+            boolean[][] cached = tiles == null ? null : tiles.of(b, h, qb);
+            for (int e = 0; e < blocks.length; e++) {
+                int entry = blocks[e];
+                int kb = BlockSparsity.block(entry);
+                int k0 = kb * bk;
+                int valid = Math.min(bk, s.keyLength() - k0);
+                packBlock(kb);
+                ops.gemm(rows, bkPad, dkDim, qTile, 0, dkPad, 1, kt, kb * dkDim * bkPad, bkPad, pTile, 0, bkPad, false);
+                FlashForward.maskScores(ops, pTile, bkPad, rows, valid, BlockSparsity.isPartial(entry),
+                        cached == null ? null : cached[e], mask, b, h, q0, k0, scratch);
+                ops.probabilities(pTile, bkPad, rows, bkPad, lseRow);
+                float[] pForV = pTile;
+                if (drop != null) {
+                    for (int r = 0; r < rows; r++) {
+                        int base = r * bkPad;
+                        drop.factors(b, h, q0 + r, k0, valid, factors);
+                        for (int j = 0; j < valid; j++) {
+                            pdTile[base + j] = pTile[base + j] * factors[j];
+                        }
+                    }
+                    pForV = pdTile;
+                }
+                // dV_j += P_dropᵀ · dO
+                ops.gemm(valid, dvPad, rows, pForV, 0, 1, bkPad, doTile, 0, dvPad, dvAcc, k0 * dvPad, dvPad, true);
+                // dP = dO · V_jᵀ (through the dropout factors)
+                ops.gemm(rows, bkPad, dvDim, doTile, 0, dvPad, 1, vt, kb * dvDim * bkPad, bkPad, dpTile, 0, bkPad, false);
+                if (drop != null) {
+                    for (int r = 0; r < rows; r++) {
+                        int base = r * bkPad;
+                        drop.factors(b, h, q0 + r, k0, valid, factors);
+                        for (int j = 0; j < valid; j++) {
+                            dpTile[base + j] *= factors[j];
+                        }
+                    }
+                }
+                // dS = P ∘ (dP − D)
+                ops.softmaxGrad(pTile, dpTile, bkPad, rows, bkPad, dRow);
+                // dQ_i += dS · K_j (scaled on write-out) ;  dK_j += dSᵀ · (Q_i · scale)
+                ops.gemm(rows, dkPad, valid, dpTile, 0, bkPad, 1, kp, k0 * dkPad, dkPad, dqAcc, 0, dkPad, true);
+                ops.gemm(valid, dkPad, rows, dpTile, 0, 1, bkPad, qTile, 0, dkPad, dkAcc, k0 * dkPad, dkPad, true);
+            }
+            // 3) write dQ rows
+            for (int r = 0; r < rows; r++) {
+                int dst = dq.index(b, h, q0 + r, 0);
+                for (int c = 0; c < dkDim; c++) {
+                    dq.data()[dst + c * dq.dimStride()] = dqAcc[r * dkPad + c] * scale;
+                }
+            }
+        }
+    }
+}

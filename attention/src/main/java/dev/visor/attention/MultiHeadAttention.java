@@ -1,0 +1,403 @@
+package dev.visor.attention;
+
+import dev.visor.mask.CompiledMask;
+import dev.visor.mask.CompiledMaskCache;
+import dev.visor.mask.Mask;
+import dev.visor.mask.MaskContext;
+import dev.visor.mask.MaskRegistry;
+import dev.visor.tensor.Rng;
+import dev.visor.tensor.Shape;
+import dev.visor.tensor.Tensor;
+import dev.visor.tensor.nn.Functional;
+import dev.visor.tensor.nn.Init;
+import dev.visor.tensor.nn.Linear;
+import dev.visor.tensor.nn.Module;
+import java.util.Objects;
+
+/**
+ * Multi-head attention (Vaswani et al., 2017, §3.2.2) with pluggable masks, grouped key/value heads
+ * and a KV cache:
+ * <pre>
+ *   MultiHead(Q, K, V) = Concat(head_1, …, head_H) W_O + b_O,
+ *   head_i = Attention(Q W_Q,i + b_Q,i, K W_K,g(i) + b_K,g(i), V W_V,g(i) + b_V,g(i))
+ * </pre>
+ * where {@code Attention} is the block-sparse flash kernel under the call's mask and
+ * {@code g(i) = i / (heads / kvHeads)} maps a query head to its key/value head (grouped-query
+ * attention, Ainslie et al. 2023; {@code kvHeads == heads} is the paper's layer).
+ *
+ * <p><b>Parameters</b> are named and laid out as in {@code torch.nn.MultiheadAttention}, so a PyTorch
+ * state dict loads directly: {@code in_proj_weight (3E, E)} holding W_Q, W_K, W_V row-stacked,
+ * {@code in_proj_bias (3E)}, {@code out_proj.weight (E, E)}, {@code out_proj.bias (E)}; with key or
+ * value dims other than {@code E}, {@code q_proj_weight}, {@code k_proj_weight}, {@code v_proj_weight}
+ * replace {@code in_proj_weight}, as in PyTorch. With grouped heads the key and value blocks have
+ * {@code kvHeads·headDim} rows instead of {@code E} (PyTorch has no such layer). Initialised as
+ * PyTorch does: Xavier-uniform projections, zero biases.
+ *
+ * <p><b>Masks</b> are chosen per call by a spec string of the mask registry
+ * ({@code "causal & padding"}) plus the call's {@link MaskInputs}, or given compiled. Compiled masks
+ * are cached by (mask, shape), so every layer of a model shares one. Inputs are batch-first:
+ * {@code query (batch, Lq, E)}, {@code key (batch, Lk, kdim)}, {@code value (batch, Lk, vdim)}.
+ *
+ * <pre>{@code
+ * MultiHeadAttention selfAttn = new MultiHeadAttention(512, 8, new Rng(1));
+ * Tensor y = selfAttn.forward(x, x, x, "causal & padding", MaskInputs.none().withValidLengths(lengths));
+ * KvCache cache = selfAttn.newCache(1);
+ * Tensor step = selfAttn.forward(xt, cache, "causal", MaskInputs.none());   // one token at a time
+ * }</pre>
+ */
+public final class MultiHeadAttention extends Module {
+    private static volatile MaskRegistry defaultRegistry;
+
+    private final int embedDim;
+    private final int heads;
+    private final int kvHeads;
+    private final int headDim;
+    private final int keyDim;
+    private final int valueDim;
+    private final float dropout;
+    private final Tensor inProjWeight;   // (E + 2·kvHeads·headDim, E), or null when kdim/vdim differ
+    private final Tensor qProjWeight;    // (E, E), or null
+    private final Tensor kProjWeight;    // (kvHeads·headDim, kdim), or null
+    private final Tensor vProjWeight;    // (kvHeads·headDim, vdim), or null
+    private final Tensor inProjBias;     // (E + 2·kvHeads·headDim), or null
+    private final Linear outProj;
+    private final Rng dropoutSeeds;
+    private final MaskRegistry registry;
+    private final CompiledMaskCache compiledMasks;
+
+    /** Self- or cross-attention over {@code embedDim} features in {@code heads} heads, with biases, no dropout. */
+    public MultiHeadAttention(int embedDim, int heads, Rng rng) {
+        this(builder(embedDim, heads), rng);
+    }
+
+    private MultiHeadAttention(Builder b, Rng rng) {
+        Objects.requireNonNull(rng, "rng");
+        if (b.embedDim < 1 || b.heads < 1 || b.embedDim % b.heads != 0) {
+            throw new IllegalArgumentException("embedDim (" + b.embedDim + ") must be a positive multiple of heads ("
+                    + b.heads + ")");
+        }
+        if (b.kvHeads < 1 || b.heads % b.kvHeads != 0) {
+            throw new IllegalArgumentException("heads (" + b.heads + ") must be a multiple of kvHeads (" + b.kvHeads + ")");
+        }
+        if (b.keyDim < 1 || b.valueDim < 1) {
+            throw new IllegalArgumentException("key and value dims must be positive but got kdim=" + b.keyDim
+                    + ", vdim=" + b.valueDim);
+        }
+        if (!(b.dropout >= 0 && b.dropout < 1)) {
+            throw new IllegalArgumentException("attention dropout must be in [0, 1) but got " + b.dropout);
+        }
+        this.embedDim = b.embedDim;
+        this.heads = b.heads;
+        this.kvHeads = b.kvHeads;
+        this.headDim = b.embedDim / b.heads;
+        this.keyDim = b.keyDim;
+        this.valueDim = b.valueDim;
+        this.dropout = (float) b.dropout;
+        this.registry = b.registry;
+        this.compiledMasks = b.compiledMasks;
+        int kvDim = kvHeads * headDim;
+        if (keyDim == embedDim && valueDim == embedDim) {
+            inProjWeight = registerParameter("in_proj_weight",
+                    Init.xavierUniform(Tensor.zeros(embedDim + 2 * kvDim, embedDim), 1.0, rng));
+            qProjWeight = null;
+            kProjWeight = null;
+            vProjWeight = null;
+        } else {
+            inProjWeight = null;
+            qProjWeight = registerParameter("q_proj_weight", Init.xavierUniform(Tensor.zeros(embedDim, embedDim), 1.0, rng));
+            kProjWeight = registerParameter("k_proj_weight", Init.xavierUniform(Tensor.zeros(kvDim, keyDim), 1.0, rng));
+            vProjWeight = registerParameter("v_proj_weight", Init.xavierUniform(Tensor.zeros(kvDim, valueDim), 1.0, rng));
+        }
+        inProjBias = b.bias ? registerParameter("in_proj_bias", Tensor.zeros(embedDim + 2 * kvDim)) : null;
+        outProj = registerModule("out_proj", new Linear(embedDim, embedDim, b.bias, rng));
+        if (b.bias) {
+            Init.zeros(outProj.bias());
+        }
+        this.dropoutSeeds = rng.split();
+    }
+
+    /** Starts configuring a layer of {@code embedDim} features in {@code heads} heads. */
+    public static Builder builder(int embedDim, int heads) {
+        return new Builder(embedDim, heads);
+    }
+
+    /** Options of {@link MultiHeadAttention}, named after {@code torch.nn.MultiheadAttention}'s. */
+    public static final class Builder {
+        private final int embedDim;
+        private final int heads;
+        private int kvHeads;
+        private int keyDim;
+        private int valueDim;
+        private boolean bias = true;
+        private double dropout;
+        private MaskRegistry registry;
+        private CompiledMaskCache compiledMasks = CompiledMaskCache.shared();
+
+        private Builder(int embedDim, int heads) {
+            this.embedDim = embedDim;
+            this.heads = heads;
+            this.kvHeads = heads;
+            this.keyDim = embedDim;
+            this.valueDim = embedDim;
+        }
+
+        /** Key/value heads shared by groups of query heads (grouped-query attention); default {@code heads}. */
+        public Builder kvHeads(int n) {
+            this.kvHeads = n;
+            return this;
+        }
+
+        /** Features of the key input ({@code kdim}); default {@code embedDim}. */
+        public Builder keyDim(int kdim) {
+            this.keyDim = kdim;
+            return this;
+        }
+
+        /** Features of the value input ({@code vdim}); default {@code embedDim}. */
+        public Builder valueDim(int vdim) {
+            this.valueDim = vdim;
+            return this;
+        }
+
+        /** Whether the projections have biases; default true. */
+        public Builder bias(boolean on) {
+            this.bias = on;
+            return this;
+        }
+
+        /** Attention-weight dropout in training mode; default 0. */
+        public Builder dropout(double p) {
+            this.dropout = p;
+            return this;
+        }
+
+        /** The registry spec strings are resolved in; default every strategy on the class path. */
+        public Builder registry(MaskRegistry r) {
+            this.registry = Objects.requireNonNull(r, "registry");
+            return this;
+        }
+
+        /** The cache of compiled masks; default the process-wide one. */
+        public Builder compiledMasks(CompiledMaskCache cache) {
+            this.compiledMasks = Objects.requireNonNull(cache, "cache");
+            return this;
+        }
+
+        /** Builds the layer, drawing its initial weights from {@code rng}. */
+        public MultiHeadAttention build(Rng rng) {
+            return new MultiHeadAttention(this, rng);
+        }
+    }
+
+    // ------------------------------------------------------------------ forward
+
+    /** Attention without a mask. */
+    public Tensor forward(Tensor query, Tensor key, Tensor value) {
+        return forward(query, key, value, "full", MaskInputs.none());
+    }
+
+    /**
+     * Attention under the mask {@code maskSpec} (a spec string of the registry) created from
+     * {@code inputs} for this call's shape.
+     *
+     * @param query (batch, Lq, embedDim)
+     * @param key   (batch, Lk, kdim)
+     * @param value (batch, Lk, vdim)
+     * @return (batch, Lq, embedDim)
+     */
+    public Tensor forward(Tensor query, Tensor key, Tensor value, String maskSpec, MaskInputs inputs) {
+        checkInputs(query, key, value);
+        Tensor[] qkv = project(query, key, value);
+        BlockSparsity mask = compile(maskSpec, inputs, query.size(0), query.size(1), key.size(1), 0);
+        return attend(qkv, mask);
+    }
+
+    /**
+     * Attention under a mask already compiled for this call's shape
+     * {@code (batch, heads, Lq, Lk)} (any block size).
+     */
+    public Tensor forward(Tensor query, Tensor key, Tensor value, CompiledMask mask) {
+        checkInputs(query, key, value);
+        Tensor[] qkv = project(query, key, value);
+        return attend(qkv, BlockSparsity.of(Objects.requireNonNull(mask, "mask")));
+    }
+
+    /**
+     * Incremental self-attention: projects the new positions {@code x (batch, n, embedDim)}, appends
+     * their keys and values to {@code cache}, and attends from them (absolute positions
+     * {@code cache.length()} before the append, onwards) over everything cached. Segment ids and
+     * token ids in {@code inputs} must cover every cached position.
+     *
+     * @return (batch, n, embedDim)
+     */
+    public Tensor forward(Tensor x, KvCache cache, String maskSpec, MaskInputs inputs) {
+        checkInputs(x, x, x);
+        Objects.requireNonNull(cache, "cache");
+        if (cache.batch() != x.size(0) || cache.kvHeads() != kvHeads || cache.headDim() != headDim) {
+            throw new IllegalArgumentException("cache is (" + cache.batch() + ", " + cache.kvHeads() + ", ·, "
+                    + cache.headDim() + ") but this layer needs (" + x.size(0) + ", " + kvHeads + ", ·, " + headDim + ")");
+        }
+        Tensor[] qkv = project(x, x, x);
+        int offset = cache.length();
+        cache.append(qkv[1].detach(), qkv[2].detach());
+        Tensor[] all = {qkv[0], cache.keys(), cache.values()};
+        BlockSparsity mask = compile(maskSpec, inputs, x.size(0), x.size(1), cache.length(), offset);
+        return attend(all, mask);
+    }
+
+    /** An empty cache sized for this layer. */
+    public KvCache newCache(int batch) {
+        return new KvCache(batch, kvHeads, headDim);
+    }
+
+    /** The output and the attention weights of every head. */
+    public record Weighted(Tensor output, Tensor weights) {}
+
+    /**
+     * Attention through the reference kernel, also returning the weights
+     * {@code (batch, heads, Lq, Lk)} (before dropout; exactly 0 at masked keys) — for inspection and
+     * visualisation. Gradients flow through the output.
+     */
+    public Weighted forwardWithWeights(Tensor query, Tensor key, Tensor value, String maskSpec, MaskInputs inputs) {
+        checkInputs(query, key, value);
+        Tensor[] qkv = project(query, key, value);
+        int b = query.size(0);
+        MaskContext ctx = Objects.requireNonNull(inputs, "inputs").context(b, heads, query.size(1), key.size(1), 0);
+        Mask mask = registry().create(maskSpec == null ? "full" : maskSpec, ctx);
+        Attention.ReferenceResult r = Attention.reference(qkv[0], qkv[1], qkv[2], ElementMask.of(mask, 0), config());
+        Tensor merged = r.output().transpose(1, 2).reshape(b, query.size(1), embedDim);
+        return new Weighted(outProj.forward(merged), r.weights());
+    }
+
+    // ------------------------------------------------------------------ parts
+
+    private Tensor attend(Tensor[] qkv, BlockSparsity mask) {
+        Tensor merged = Attention.flash(qkv[0], qkv[1], qkv[2], mask, config(), true).output();   // (batch, Lq, E)
+        return outProj.forward(merged);
+    }
+
+    private AttentionConfig config() {
+        AttentionConfig cfg = AttentionConfig.defaults(headDim);
+        return isTraining() && dropout > 0 ? cfg.withDropout(dropout, dropoutSeeds.nextLong()) : cfg;
+    }
+
+    private BlockSparsity compile(String spec, MaskInputs inputs, int batch, int lq, int lk, int offset) {
+        MaskContext ctx = Objects.requireNonNull(inputs, "inputs").context(batch, heads, lq, lk, offset);
+        Mask mask = registry().create(spec == null ? "full" : spec, ctx);
+        return BlockSparsity.of(compiledMasks.get(mask, ctx.shape(), FlashAttention.DEFAULT_BLOCK, FlashAttention.DEFAULT_BLOCK));
+    }
+
+    private MaskRegistry registry() {
+        if (registry != null) {
+            return registry;
+        }
+        MaskRegistry r = defaultRegistry;
+        if (r == null) {
+            synchronized (MultiHeadAttention.class) {
+                r = defaultRegistry;
+                if (r == null) {
+                    r = MaskRegistry.load();
+                    defaultRegistry = r;
+                }
+            }
+        }
+        return r;
+    }
+
+    /** q {@code (B, H, Lq, hd)}, k and v {@code (B, Hkv, Lk, hd)}: strided views of the projections. */
+    private Tensor[] project(Tensor query, Tensor key, Tensor value) {
+        int kvDim = kvHeads * headDim;
+        Tensor q;
+        Tensor k;
+        Tensor v;
+        if (inProjWeight != null && query == key && key == value) {
+            Tensor qkv = Functional.linear(query, inProjWeight, inProjBias);          // (B, L, E + 2·kvDim)
+            q = qkv.narrow(2, 0, embedDim);
+            k = qkv.narrow(2, embedDim, kvDim);
+            v = qkv.narrow(2, embedDim + kvDim, kvDim);
+        } else if (inProjWeight != null && key == value) {
+            q = Functional.linear(query, inProjWeight.narrow(0, 0, embedDim), biasPart(0, embedDim));
+            Tensor kv = Functional.linear(key, inProjWeight.narrow(0, embedDim, 2 * kvDim),
+                    biasPart(embedDim, 2 * kvDim));                                   // (B, Lk, 2·kvDim)
+            k = kv.narrow(2, 0, kvDim);
+            v = kv.narrow(2, kvDim, kvDim);
+        } else {
+            Tensor wq = inProjWeight != null ? inProjWeight.narrow(0, 0, embedDim) : qProjWeight;
+            Tensor wk = inProjWeight != null ? inProjWeight.narrow(0, embedDim, kvDim) : kProjWeight;
+            Tensor wv = inProjWeight != null ? inProjWeight.narrow(0, embedDim + kvDim, kvDim) : vProjWeight;
+            q = Functional.linear(query, wq, biasPart(0, embedDim));
+            k = Functional.linear(key, wk, biasPart(embedDim, kvDim));
+            v = Functional.linear(value, wv, biasPart(embedDim + kvDim, kvDim));
+        }
+        return new Tensor[] {splitHeads(q, heads), splitHeads(k, kvHeads), splitHeads(v, kvHeads)};
+    }
+
+    private Tensor biasPart(int from, int length) {
+        return inProjBias == null ? null : inProjBias.narrow(0, from, length);
+    }
+
+    /** {@code (B, L, n·hd)} ↦ {@code (B, n, L, hd)} without copying. */
+    private Tensor splitHeads(Tensor x, int n) {
+        return x.reshape(x.size(0), x.size(1), n, headDim).transpose(1, 2);
+    }
+
+    private void checkInputs(Tensor query, Tensor key, Tensor value) {
+        Objects.requireNonNull(query, "query");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
+        if (query.dim() != 3 || key.dim() != 3 || value.dim() != 3) {
+            throw new IllegalArgumentException("attention inputs must be (batch, seq, features) but got query "
+                    + Shape.str(query.shape()) + ", key " + Shape.str(key.shape()) + ", value " + Shape.str(value.shape()));
+        }
+        if (query.size(2) != embedDim) {
+            throw new IllegalArgumentException("query has " + query.size(2) + " features but the layer expects " + embedDim);
+        }
+        if (key.size(2) != keyDim) {
+            throw new IllegalArgumentException("key has " + key.size(2) + " features but the layer expects " + keyDim);
+        }
+        if (value.size(2) != valueDim) {
+            throw new IllegalArgumentException("value has " + value.size(2) + " features but the layer expects " + valueDim);
+        }
+        if (key.size(0) != query.size(0) || value.size(0) != query.size(0)) {
+            throw new IllegalArgumentException("batch sizes differ: query " + query.size(0) + ", key " + key.size(0)
+                    + ", value " + value.size(0));
+        }
+        if (key.size(1) != value.size(1)) {
+            throw new IllegalArgumentException("key has " + key.size(1) + " positions but value has " + value.size(1));
+        }
+    }
+
+    // ------------------------------------------------------------------ accessors
+
+    /** Features of queries and outputs ({@code E}). */
+    public int embedDim() {
+        return embedDim;
+    }
+
+    /** Number of query heads. */
+    public int heads() {
+        return heads;
+    }
+
+    /** Number of key/value heads (equal to {@link #heads()} unless grouped). */
+    public int kvHeads() {
+        return kvHeads;
+    }
+
+    /** Features per head, {@code E / heads}. */
+    public int headDim() {
+        return headDim;
+    }
+
+    /** The output projection ({@code out_proj}). */
+    public Linear outProj() {
+        return outProj;
+    }
+
+    @Override
+    protected String extraRepr() {
+        return "embed_dim=" + embedDim + ", heads=" + heads + (kvHeads != heads ? ", kv_heads=" + kvHeads : "")
+                + (keyDim != embedDim ? ", kdim=" + keyDim : "") + (valueDim != embedDim ? ", vdim=" + valueDim : "")
+                + ", bias=" + (inProjBias != null) + (dropout > 0 ? ", dropout=" + dropout : "");
+    }
+}

@@ -1,0 +1,68 @@
+package dev.visor.attention;
+
+/** The scalar tile primitives: the fallback when the Vector API is absent, and the tests' second opinion. */
+final class ScalarTileOps extends TileOps {
+    static final ScalarTileOps INSTANCE = new ScalarTileOps();
+
+    private ScalarTileOps() {}
+
+    @Override
+    int lanes() {
+        return 1;
+    }
+
+    @Override
+    void gemm(int rows, int cols, int depth, float[] a, int aOff, int ars, int ats,
+              float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+        for (int r = 0; r < rows; r++) {
+            int ci = cOff + r * ldc;
+            if (!accumulate) {
+                java.util.Arrays.fill(c, ci, ci + cols, 0f);
+            }
+            int ai = aOff + r * ars;
+            for (int t = 0; t < depth; t++) {
+                float x = a[ai + t * ats];
+                int bi = bOff + t * ldb;
+                for (int j = 0; j < cols; j++) {
+                    c[ci + j] = Math.fma(x, b[bi + j], c[ci + j]);
+                }
+            }
+        }
+    }
+
+    @Override
+    void softmaxGrad(float[] p, float[] dp, int ld, int rows, int cols, float[] d) {
+        for (int r = 0; r < rows; r++) {
+            int base = r * ld;
+            float dr = d[r];
+            for (int j = 0; j < cols; j++) {
+                dp[base + j] = p[base + j] * (dp[base + j] - dr);
+            }
+        }
+    }
+
+    @Override
+    void applyMask(float[] s, int lds, int rows, int cols, boolean[] allowed, int ldm) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++) {
+                if (!allowed[r * ldm + j]) {
+                    s[r * lds + j] = Float.NEGATIVE_INFINITY;
+                }
+            }
+        }
+    }
+
+    @Override
+    void scaleRows(float[] x, int ld, int rows, int cols, float[] f) {
+        for (int r = 0; r < rows; r++) {
+            float fr = f[r];
+            if (fr == 1f) {
+                continue;
+            }
+            int base = r * ld;
+            for (int j = 0; j < cols; j++) {
+                x[base + j] *= fr;
+            }
+        }
+    }
+}

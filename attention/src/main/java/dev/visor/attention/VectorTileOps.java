@@ -1,0 +1,259 @@
+package dev.visor.attention;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API tile primitives. Load only after {@code VectorSupport.available()} returned true.
+ *
+ * <p>{@link #gemm} is a register-blocked micro-kernel: 4 rows × 4 vectors of C held in 16
+ * accumulator locals, fed by one broadcast of A and one load of B per FMA row. The vector width is
+ * the JVM's preferred species unless {@code -Dvisor.attention.vectorBits=256|512} picks one.
+ */
+final class VectorTileOps extends TileOps {
+    private static final VectorSpecies<Float> S = species();
+    private static final int L = S.length();
+    private static final VectorTileOps INSTANCE = new VectorTileOps();
+
+    private VectorTileOps() {}
+
+    static TileOps create() {
+        return INSTANCE;
+    }
+
+    private static VectorSpecies<Float> species() {
+        String bits = System.getProperty("visor.attention.vectorBits", "");
+        switch (bits) {
+            case "128":
+                return FloatVector.SPECIES_128;
+            case "256":
+                return FloatVector.SPECIES_256;
+            case "512":
+                return FloatVector.SPECIES_512;
+            default:
+                return FloatVector.SPECIES_PREFERRED;
+        }
+    }
+
+    @Override
+    int lanes() {
+        return L;
+    }
+
+    // ------------------------------------------------------------------ gemm
+
+    @Override
+    void gemm(int rows, int cols, int depth, float[] a, int aOff, int ars, int ats,
+              float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+        int r = 0;
+        for (; r + 4 <= rows; r += 4) {
+            int ar = aOff + r * ars;
+            int cr = cOff + r * ldc;
+            int j = 0;
+            for (; j + 4 * L <= cols; j += 4 * L) {
+                kernel4x4(depth, a, ar, ars, ats, b, bOff + j, ldb, c, cr + j, ldc, accumulate);
+            }
+            for (; j < cols; j += L) {
+                kernel4x1(depth, a, ar, ars, ats, b, bOff + j, ldb, c, cr + j, ldc, accumulate);
+            }
+        }
+        for (; r < rows; r++) {
+            int ar = aOff + r * ars;
+            int cr = cOff + r * ldc;
+            int j = 0;
+            for (; j + 4 * L <= cols; j += 4 * L) {
+                kernel1x4(depth, a, ar, ats, b, bOff + j, ldb, c, cr + j, accumulate);
+            }
+            for (; j < cols; j += L) {
+                kernel1x1(depth, a, ar, ats, b, bOff + j, ldb, c, cr + j, accumulate);
+            }
+        }
+    }
+
+    private static void kernel4x4(int depth, float[] a, int a0, int ars, int ats, float[] b, int b0, int ldb,
+                                  float[] c, int c0, int ldc, boolean accumulate) {
+        int c1 = c0 + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        FloatVector x00, x01, x02, x03, x10, x11, x12, x13, x20, x21, x22, x23, x30, x31, x32, x33;
+        if (accumulate) {
+            x00 = FloatVector.fromArray(S, c, c0);
+            x01 = FloatVector.fromArray(S, c, c0 + L);
+            x02 = FloatVector.fromArray(S, c, c0 + 2 * L);
+            x03 = FloatVector.fromArray(S, c, c0 + 3 * L);
+            x10 = FloatVector.fromArray(S, c, c1);
+            x11 = FloatVector.fromArray(S, c, c1 + L);
+            x12 = FloatVector.fromArray(S, c, c1 + 2 * L);
+            x13 = FloatVector.fromArray(S, c, c1 + 3 * L);
+            x20 = FloatVector.fromArray(S, c, c2);
+            x21 = FloatVector.fromArray(S, c, c2 + L);
+            x22 = FloatVector.fromArray(S, c, c2 + 2 * L);
+            x23 = FloatVector.fromArray(S, c, c2 + 3 * L);
+            x30 = FloatVector.fromArray(S, c, c3);
+            x31 = FloatVector.fromArray(S, c, c3 + L);
+            x32 = FloatVector.fromArray(S, c, c3 + 2 * L);
+            x33 = FloatVector.fromArray(S, c, c3 + 3 * L);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            x00 = z; x01 = z; x02 = z; x03 = z;
+            x10 = z; x11 = z; x12 = z; x13 = z;
+            x20 = z; x21 = z; x22 = z; x23 = z;
+            x30 = z; x31 = z; x32 = z; x33 = z;
+        }
+        int a1 = a0 + ars;
+        int a2 = a1 + ars;
+        int a3 = a2 + ars;
+        for (int t = 0, at = 0, bt = b0; t < depth; t++, at += ats, bt += ldb) {
+            FloatVector v0 = FloatVector.fromArray(S, b, bt);
+            FloatVector v1 = FloatVector.fromArray(S, b, bt + L);
+            FloatVector v2 = FloatVector.fromArray(S, b, bt + 2 * L);
+            FloatVector v3 = FloatVector.fromArray(S, b, bt + 3 * L);
+            FloatVector s = FloatVector.broadcast(S, a[a0 + at]);
+            x00 = s.fma(v0, x00);
+            x01 = s.fma(v1, x01);
+            x02 = s.fma(v2, x02);
+            x03 = s.fma(v3, x03);
+            s = FloatVector.broadcast(S, a[a1 + at]);
+            x10 = s.fma(v0, x10);
+            x11 = s.fma(v1, x11);
+            x12 = s.fma(v2, x12);
+            x13 = s.fma(v3, x13);
+            s = FloatVector.broadcast(S, a[a2 + at]);
+            x20 = s.fma(v0, x20);
+            x21 = s.fma(v1, x21);
+            x22 = s.fma(v2, x22);
+            x23 = s.fma(v3, x23);
+            s = FloatVector.broadcast(S, a[a3 + at]);
+            x30 = s.fma(v0, x30);
+            x31 = s.fma(v1, x31);
+            x32 = s.fma(v2, x32);
+            x33 = s.fma(v3, x33);
+        }
+        x00.intoArray(c, c0);
+        x01.intoArray(c, c0 + L);
+        x02.intoArray(c, c0 + 2 * L);
+        x03.intoArray(c, c0 + 3 * L);
+        x10.intoArray(c, c1);
+        x11.intoArray(c, c1 + L);
+        x12.intoArray(c, c1 + 2 * L);
+        x13.intoArray(c, c1 + 3 * L);
+        x20.intoArray(c, c2);
+        x21.intoArray(c, c2 + L);
+        x22.intoArray(c, c2 + 2 * L);
+        x23.intoArray(c, c2 + 3 * L);
+        x30.intoArray(c, c3);
+        x31.intoArray(c, c3 + L);
+        x32.intoArray(c, c3 + 2 * L);
+        x33.intoArray(c, c3 + 3 * L);
+    }
+
+    private static void kernel4x1(int depth, float[] a, int a0, int ars, int ats, float[] b, int b0, int ldb,
+                                  float[] c, int c0, int ldc, boolean accumulate) {
+        int c1 = c0 + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        FloatVector x0, x1, x2, x3;
+        if (accumulate) {
+            x0 = FloatVector.fromArray(S, c, c0);
+            x1 = FloatVector.fromArray(S, c, c1);
+            x2 = FloatVector.fromArray(S, c, c2);
+            x3 = FloatVector.fromArray(S, c, c3);
+        } else {
+            x0 = FloatVector.zero(S);
+            x1 = x0;
+            x2 = x0;
+            x3 = x0;
+        }
+        int a1 = a0 + ars;
+        int a2 = a1 + ars;
+        int a3 = a2 + ars;
+        for (int t = 0, at = 0, bt = b0; t < depth; t++, at += ats, bt += ldb) {
+            FloatVector v = FloatVector.fromArray(S, b, bt);
+            x0 = FloatVector.broadcast(S, a[a0 + at]).fma(v, x0);
+            x1 = FloatVector.broadcast(S, a[a1 + at]).fma(v, x1);
+            x2 = FloatVector.broadcast(S, a[a2 + at]).fma(v, x2);
+            x3 = FloatVector.broadcast(S, a[a3 + at]).fma(v, x3);
+        }
+        x0.intoArray(c, c0);
+        x1.intoArray(c, c1);
+        x2.intoArray(c, c2);
+        x3.intoArray(c, c3);
+    }
+
+    private static void kernel1x4(int depth, float[] a, int a0, int ats, float[] b, int b0, int ldb,
+                                  float[] c, int c0, boolean accumulate) {
+        FloatVector x0, x1, x2, x3;
+        if (accumulate) {
+            x0 = FloatVector.fromArray(S, c, c0);
+            x1 = FloatVector.fromArray(S, c, c0 + L);
+            x2 = FloatVector.fromArray(S, c, c0 + 2 * L);
+            x3 = FloatVector.fromArray(S, c, c0 + 3 * L);
+        } else {
+            x0 = FloatVector.zero(S);
+            x1 = x0;
+            x2 = x0;
+            x3 = x0;
+        }
+        for (int t = 0, at = a0, bt = b0; t < depth; t++, at += ats, bt += ldb) {
+            FloatVector s = FloatVector.broadcast(S, a[at]);
+            x0 = s.fma(FloatVector.fromArray(S, b, bt), x0);
+            x1 = s.fma(FloatVector.fromArray(S, b, bt + L), x1);
+            x2 = s.fma(FloatVector.fromArray(S, b, bt + 2 * L), x2);
+            x3 = s.fma(FloatVector.fromArray(S, b, bt + 3 * L), x3);
+        }
+        x0.intoArray(c, c0);
+        x1.intoArray(c, c0 + L);
+        x2.intoArray(c, c0 + 2 * L);
+        x3.intoArray(c, c0 + 3 * L);
+    }
+
+    private static void kernel1x1(int depth, float[] a, int a0, int ats, float[] b, int b0, int ldb,
+                                  float[] c, int c0, boolean accumulate) {
+        FloatVector x = accumulate ? FloatVector.fromArray(S, c, c0) : FloatVector.zero(S);
+        for (int t = 0, at = a0, bt = b0; t < depth; t++, at += ats, bt += ldb) {
+            x = FloatVector.broadcast(S, a[at]).fma(FloatVector.fromArray(S, b, bt), x);
+        }
+        x.intoArray(c, c0);
+    }
+
+    // ------------------------------------------------------------------ element-wise
+
+    @Override
+    void softmaxGrad(float[] p, float[] dp, int ld, int rows, int cols, float[] d) {
+        for (int r = 0; r < rows; r++) {
+            int base = r * ld;
+            FloatVector dr = FloatVector.broadcast(S, d[r]);
+            for (int j = 0; j < cols; j += L) {
+                FloatVector pv = FloatVector.fromArray(S, p, base + j);
+                pv.mul(FloatVector.fromArray(S, dp, base + j).sub(dr)).intoArray(dp, base + j);
+            }
+        }
+    }
+
+    @Override
+    void applyMask(float[] s, int lds, int rows, int cols, boolean[] allowed, int ldm) {
+        FloatVector minusInf = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j += L) {
+                VectorMask<Float> keep = VectorMask.fromArray(S, allowed, r * ldm + j);
+                minusInf.blend(FloatVector.fromArray(S, s, r * lds + j), keep).intoArray(s, r * lds + j);
+            }
+        }
+    }
+
+    @Override
+    void scaleRows(float[] x, int ld, int rows, int cols, float[] f) {
+        for (int r = 0; r < rows; r++) {
+            float fr = f[r];
+            if (fr == 1f) {
+                continue;
+            }
+            int base = r * ld;
+            for (int j = 0; j < cols; j += L) {
+                FloatVector.fromArray(S, x, base + j).mul(fr).intoArray(x, base + j);
+            }
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package dev.visor.attention;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.visor.tensor.Rng;
+import dev.visor.tensor.kernel.VectorSupport;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FlashAttentionTest {
+
+    static List<TileOps> allOps() {
+        List<TileOps> ops = new ArrayList<>();
+        ops.add(ScalarTileOps.INSTANCE);
+        if (VectorSupport.available()) {
+            ops.add(VectorTileOps.create());
+        }
+        return ops;
+    }
+
+    /** Compares flash (every tile implementation, several chunkings) with the reference, values and gradients. */
+    static void check(Rng rng, int batch, int heads, int kvHeads, int lq, int lk, int dk, int dv, int bq, int bkSize,
+                      ElementMask em, AttentionConfig cfg) {
+        HeadsView q = Fixtures.randomView(rng, batch, heads, lq, dk);
+        HeadsView k = Fixtures.randomView(rng, batch, kvHeads, lk, dk);
+        HeadsView v = Fixtures.randomView(rng, batch, kvHeads, lk, dv);
+        HeadsView dOut = Fixtures.randomView(rng, batch, heads, lq, dv);
+        BlockSparsity mask = BlockSparsity.classify(em, batch, heads, lq, lk, bq, bkSize, true, true);
+        ReferenceAttention.Result ref = ReferenceAttention.forward(q, k, v, em, cfg);
+        ReferenceAttention.Gradients refG = ReferenceAttention.backward(q, k, v, em, cfg, dOut);
+        for (TileOps ops : allOps()) {
+            for (int chunks = 1; chunks <= 3; chunks++) {
+                String tag = ops.getClass().getSimpleName() + " chunks=" + chunks;
+                HeadsView out = HeadsView.zeros(batch, heads, lq, dv);
+                float[] lse = FlashAttention.forward(q, k, v, out, mask, cfg, ops, chunks);
+                Fixtures.assertClose("output " + tag, ref.output(), out.toArray(), 2e-5, 1e-4);
+                Fixtures.assertClose("lse " + tag, ref.logSumExp(), lse, 2e-5, 1e-5);
+                HeadsView dq = HeadsView.zeros(batch, heads, lq, dk);
+                HeadsView dkv = HeadsView.zeros(batch, kvHeads, lk, dk);
+                HeadsView dvv = HeadsView.zeros(batch, kvHeads, lk, dv);
+                FlashAttention.backward(q, k, v, out, lse, dOut, dq, dkv, dvv, mask, cfg, ops, chunks);
+                Fixtures.assertClose("dq " + tag, refG.dq(), dq.toArray(), 1e-4, 1e-3);
+                Fixtures.assertClose("dk " + tag, refG.dk(), dkv.toArray(), 1e-4, 1e-3);
+                Fixtures.assertClose("dv " + tag, refG.dv(), dvv.toArray(), 1e-4, 1e-3);
+            }
+        }
+    }
+
+    @Test
+    void denseMatchesReference() {
+        check(new Rng(1), 2, 3, 3, 37, 29, 16, 16, 8, 8, (b, h, i, j) -> true, AttentionConfig.defaults(16));
+    }
+
+    @Test
+    void causalWithBlocksThatDoNotDivideTheLengths() {
+        check(new Rng(2), 1, 2, 2, 45, 45, 8, 8, 7, 5, (b, h, i, j) -> j <= i, AttentionConfig.defaults(8));
+    }
+
+    @Test
+    void groupedHeadsValueDimAndFullyMaskedRows() {
+        ElementMask em = (b, h, i, j) -> i % 5 != 3 && (j + h + b) % 3 != 0;
+        check(new Rng(3), 2, 4, 2, 20, 33, 12, 7, 4, 16, em, AttentionConfig.defaults(12).withScale(0.5f));
+    }
+
+    @Test
+    void predicateEvaluatedOnTheFlyWhenTilesAreNotCached() {
+        long saved = PartialTiles.maxElements;
+        PartialTiles.maxElements = 0;
+        try {
+            ElementMask em = (b, h, i, j) -> (i * 7 + j * 3 + h) % 4 != 0 && j <= i + 2;
+            check(new Rng(9), 2, 2, 1, 23, 26, 8, 8, 8, 5, em, AttentionConfig.defaults(8));
+        } finally {
+            PartialTiles.maxElements = saved;
+        }
+    }
+
+    @Test
+    void dropoutMatchesReferenceInBothPasses() {
+        check(new Rng(4), 1, 2, 1, 24, 18, 8, 8, 8, 8, (b, h, i, j) -> j <= i + 3,
+                AttentionConfig.defaults(8).withDropout(0.3f, 99L));
+    }
+
+    @Test
+    void emptyRowsGiveZeroOutputMinusInfinityLseAndZeroGradients() {
+        Rng rng = new Rng(5);
+        int lq = 9, lk = 11, d = 4;
+        ElementMask em = (b, h, i, j) -> i < 4;   // rows 4.. attend nothing
+        HeadsView q = Fixtures.randomView(rng, 1, 1, lq, d);
+        HeadsView k = Fixtures.randomView(rng, 1, 1, lk, d);
+        HeadsView v = Fixtures.randomView(rng, 1, 1, lk, d);
+        BlockSparsity mask = BlockSparsity.classify(em, 1, 1, lq, lk, 4, 4, false, false);
+        HeadsView out = HeadsView.zeros(1, 1, lq, d);
+        float[] lse = FlashAttention.forward(q, k, v, out, mask, AttentionConfig.defaults(d));
+        HeadsView dq = HeadsView.zeros(1, 1, lq, d);
+        FlashAttention.backward(q, k, v, out, lse, Fixtures.randomView(rng, 1, 1, lq, d), dq, HeadsView.zeros(1, 1, lk, d),
+                HeadsView.zeros(1, 1, lk, d), mask, AttentionConfig.defaults(d));
+        for (int i = 4; i < lq; i++) {
+            assertEquals(Float.NEGATIVE_INFINITY, lse[i]);
+            for (int c = 0; c < d; c++) {
+                assertEquals(0f, out.get(0, 0, i, c));
+                assertEquals(0f, dq.get(0, 0, i, c));
+            }
+        }
+        assertTrue(Float.isFinite(lse[0]));
+    }
+
+    @Test
+    void readsAndWritesStridedViews() {
+        Rng rng = new Rng(6);
+        int b = 2, h = 3, l = 19, d = 8;
+        HeadsView q = Fixtures.randomSeqMajorView(rng, b, h, l, d);
+        HeadsView k = Fixtures.randomSeqMajorView(rng, b, h, l, d);
+        HeadsView v = Fixtures.randomSeqMajorView(rng, b, h, l, d);
+        HeadsView out = new HeadsView(new float[b * l * h * d], 0, b, h, l, d, l * h * d, d, h * d, 1);
+        ElementMask causal = (bb, hh, i, j) -> j <= i;
+        FlashAttention.forward(q, k, v, out, BlockSparsity.classify(causal, b, h, l, l, 8, 8, false, false),
+                AttentionConfig.defaults(d));
+        ReferenceAttention.Result ref = ReferenceAttention.forward(q, k, v, causal, AttentionConfig.defaults(d));
+        Fixtures.assertClose("strided output", ref.output(), out.toArray(), 2e-5, 1e-4);
+    }
+
+    @Test
+    void forwardIsBitIdenticalWhateverTheChunking() {
+        Rng rng = new Rng(7);
+        HeadsView q = Fixtures.randomView(rng, 2, 2, 50, 16);
+        HeadsView k = Fixtures.randomView(rng, 2, 2, 50, 16);
+        HeadsView v = Fixtures.randomView(rng, 2, 2, 50, 16);
+        BlockSparsity mask = BlockSparsity.classify((b, h, i, j) -> j <= i, 2, 2, 50, 50, 16, 16, false, false);
+        HeadsView o1 = HeadsView.zeros(2, 2, 50, 16);
+        HeadsView o4 = HeadsView.zeros(2, 2, 50, 16);
+        TileOps ops = TileOps.best();
+        float[] l1 = FlashAttention.forward(q, k, v, o1, mask, AttentionConfig.defaults(16), ops, 1);
+        float[] l4 = FlashAttention.forward(q, k, v, o4, mask, AttentionConfig.defaults(16), ops, 4);
+        assertArrayEquals(o1.toArray(), o4.toArray());
+        assertArrayEquals(l1, l4);
+    }
+
+    @Test
+    void rejectsMismatchedShapes() {
+        Rng rng = new Rng(8);
+        HeadsView q = Fixtures.randomView(rng, 1, 4, 8, 16);
+        HeadsView k = Fixtures.randomView(rng, 1, 3, 8, 16);
+        HeadsView out = HeadsView.zeros(1, 4, 8, 16);
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> FlashAttention.forward(q, k, k, out, null, AttentionConfig.defaults(16)));
+        assertEquals("query heads (4) must be a positive multiple of key/value heads (3)", e.getMessage());
+        HeadsView k2 = Fixtures.randomView(rng, 1, 4, 8, 8);
+        e = assertThrows(IllegalArgumentException.class,
+                () -> FlashAttention.forward(q, k2, k2, out, null, AttentionConfig.defaults(16)));
+        assertEquals("query has head dim 16 but key has 8", e.getMessage());
+        BlockSparsity wrong = BlockSparsity.dense(1, 4, 9, 8, 4, 4);
+        HeadsView k3 = Fixtures.randomView(rng, 1, 4, 8, 16);
+        e = assertThrows(IllegalArgumentException.class,
+                () -> FlashAttention.forward(q, k3, k3, out, wrong, AttentionConfig.defaults(16)));
+        assertEquals("mask was compiled for (batch, heads, Lq, Lk) = (1, 4, 9, 8) but the call has (1, 4, 8, 8)",
+                e.getMessage());
+    }
+}

@@ -1,0 +1,185 @@
+package dev.visor.attention;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.visor.tensor.Rng;
+import dev.visor.tensor.kernel.Gemm;
+import org.junit.jupiter.api.Test;
+
+/** The building blocks of the flash kernels, each against a plain oracle. */
+class KernelPartsTest {
+
+    @Test
+    void probabilitiesAreExactlyZeroForMaskedScoresAndEmptyRows() {
+        for (TileOps ops : FlashAttentionTest.allOps()) {
+            int cols = ops.pad(37);
+            float[] s = new float[3 * cols];
+            Rng rng = new Rng(3);
+            for (int i = 0; i < s.length; i++) {
+                s[i] = i % 7 == 0 ? Float.NEGATIVE_INFINITY : (float) (5 * rng.nextGaussian());
+            }
+            float[] lse = {1f, Float.NEGATIVE_INFINITY, -2f};
+            float[] p = s.clone();
+            ops.probabilities(p, cols, 3, cols, lse);
+            for (int r = 0; r < 3; r++) {
+                for (int j = 0; j < cols; j++) {
+                    float x = s[r * cols + j];
+                    float got = p[r * cols + j];
+                    if (lse[r] == Float.NEGATIVE_INFINITY || x == Float.NEGATIVE_INFINITY) {
+                        assertEquals(0f, got, ops + " row " + r + " col " + j);
+                    } else {
+                        double exact = Math.exp(x - lse[r]);   // the kernel subtracts in float, then exponentiates
+                        assertEquals(exact, got, 3e-7 * exact, ops + " row " + r + " col " + j);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void softmaxStepKeepsRunningMaxAndSum() {
+        for (TileOps ops : FlashAttentionTest.allOps()) {
+            int cols = ops.pad(20);
+            float[] s1 = new float[2 * cols];
+            float[] s2 = new float[2 * cols];
+            java.util.Arrays.fill(s1, Float.NEGATIVE_INFINITY);
+            java.util.Arrays.fill(s2, Float.NEGATIVE_INFINITY);
+            s1[0] = 1f;          // row 0 sees 1 then 3
+            s2[0] = 3f;
+            s2[cols + 5] = -2f;  // row 1 sees nothing, then -2
+            float[] m = {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY};
+            float[] l = new float[2];
+            float[] alpha = new float[2];
+            ops.softmaxStep(s1, cols, 2, cols, m, l, alpha);
+            assertEquals(Float.NEGATIVE_INFINITY, m[1]);
+            assertEquals(0f, l[1]);
+            assertEquals(0f, s1[cols + 3]);
+            ops.softmaxStep(s2, cols, 2, cols, m, l, alpha);
+            assertEquals(3f, m[0]);
+            assertEquals(1 + Math.exp(-2), l[0], 1e-6);
+            assertEquals(Math.exp(-2), alpha[0], 1e-7);
+            assertEquals(-2f, m[1]);
+            assertEquals(1f, l[1]);
+            assertEquals(1f, s2[cols + 5]);
+        }
+    }
+
+    @Test
+    void gemmMatchesTheReferenceForPlainAndTransposedA() {
+        Rng rng = new Rng(11);
+        for (TileOps ops : FlashAttentionTest.allOps()) {
+            for (int rows : new int[] {1, 3, 4, 9}) {
+                for (int depth : new int[] {1, 5, 64}) {
+                    int cols = ops.pad(ops.lanes() * 5 + 1);
+                    float[] a = randomArray(rng, rows * depth);
+                    float[] b = randomArray(rng, depth * cols);
+                    float[] c = randomArray(rng, rows * cols);
+                    float[] expected = c.clone();
+                    Gemm.reference(false, false, rows, cols, depth, 1f, a, 0, depth, b, 0, cols, 1f, expected, 0, cols);
+                    ops.gemm(rows, cols, depth, a, 0, depth, 1, b, 0, cols, c, 0, cols, true);
+                    Fixtures.assertClose("A·B + C", expected, c, 1e-4, 1e-5);
+                    float[] at = new float[depth * rows];   // A stored transposed: (t, r) at t·rows + r
+                    for (int r = 0; r < rows; r++) {
+                        for (int t = 0; t < depth; t++) {
+                            at[t * rows + r] = a[r * depth + t];
+                        }
+                    }
+                    float[] c2 = randomArray(rng, rows * cols);
+                    Gemm.reference(false, false, rows, cols, depth, 1f, a, 0, depth, b, 0, cols, 0f, expected, 0, cols);
+                    ops.gemm(rows, cols, depth, at, 0, 1, rows, b, 0, cols, c2, 0, cols, false);
+                    Fixtures.assertClose("Aᵀ-stored · B", expected, c2, 1e-4, 1e-5);
+                }
+            }
+        }
+    }
+
+    @Test
+    void dropoutDropsTheRequestedFractionReproducibly() {
+        DropoutMask m = new DropoutMask(AttentionConfig.defaults(8).withDropout(0.3f, 42L), 2, 50, 60);
+        DropoutMask same = new DropoutMask(AttentionConfig.defaults(8).withDropout(0.3f, 42L), 2, 50, 60);
+        DropoutMask other = new DropoutMask(AttentionConfig.defaults(8).withDropout(0.3f, 43L), 2, 50, 60);
+        int dropped = 0;
+        int differ = 0;
+        int n = 0;
+        for (int b = 0; b < 2; b++) {
+            for (int h = 0; h < 2; h++) {
+                for (int q = 0; q < 50; q++) {
+                    for (int k = 0; k < 60; k++) {
+                        float f = m.factor(b, h, q, k);
+                        assertEquals(f, same.factor(b, h, q, k));
+                        assertTrue(f == 0f || Math.abs(f - 1 / 0.7f) < 1e-6);
+                        dropped += f == 0f ? 1 : 0;
+                        differ += f != other.factor(b, h, q, k) ? 1 : 0;
+                        n++;
+                    }
+                }
+            }
+        }
+        assertEquals(0.3, dropped / (double) n, 0.015);
+        assertTrue(differ > n / 5, "another seed must drop other weights");
+    }
+
+    @Test
+    void workSplitBalancesUnevenCosts() {
+        int[] bounds = WorkSplit.split(64, 2, i -> i + 1L);   // causal-like: later items cost more
+        long first = 0;
+        long second = 0;
+        for (int i = 0; i < 64; i++) {
+            if (i < bounds[1]) {
+                first += i + 1;
+            } else {
+                second += i + 1;
+            }
+        }
+        assertEquals(0, bounds[0]);
+        assertEquals(64, bounds[2]);
+        assertTrue(Math.abs(first - second) <= 64, first + " vs " + second);
+        int[] one = WorkSplit.split(1, 3, i -> 5L);   // fewer items than chunks: one chunk gets it, others are empty
+        assertEquals(0, one[0]);
+        assertEquals(1, one[3]);
+        for (int c = 0; c < 3; c++) {
+            assertTrue(one[c] <= one[c + 1]);
+        }
+    }
+
+    @Test
+    void configAndViewsRejectBadValues() {
+        var e = assertThrows(IllegalArgumentException.class, () -> new AttentionConfig(1f, 1f, 0));
+        assertEquals("attention dropout must be in [0, 1) but got 1.0", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new AttentionConfig(Float.NaN, 0f, 0));
+        assertEquals("attention scale must be finite but got NaN", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> AttentionConfig.defaults(0));
+        assertEquals("head dimension must be positive but got 0", e.getMessage());
+        assertEquals(0.125f, AttentionConfig.defaults(64).scale());
+        e = assertThrows(IllegalArgumentException.class, () -> HeadsView.contiguous(new float[10], 1, 2, 3, 2));
+        assertEquals("view (batch, heads, seq, dim) = (1, 2, 3, 2) with offset 0 and strides (12, 6, 2, 1) reaches"
+                + " elements [0, 11] outside an array of 10", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> BlockSparsity.dense(1, 1, 4, 4, 0, 4));
+        assertEquals("block sizes must be positive but got queryBlock=0, keyBlock=4", e.getMessage());
+    }
+
+    @Test
+    void classifyFindsEmptyFullAndPartialBlocks() {
+        BlockSparsity causal = BlockSparsity.classify((b, h, q, k) -> k <= q, 1, 1, 10, 10, 4, 4, false, false);
+        assertEquals(3, causal.queryBlocks());
+        assertArrayEquals(new int[] {BlockSparsity.entry(0, true)}, causal.keyBlocks(0, 0, 0));
+        assertArrayEquals(new int[] {BlockSparsity.entry(0, false), BlockSparsity.entry(1, true)}, causal.keyBlocks(0, 0, 1));
+        int[] last = causal.keyBlocks(0, 0, 2);
+        assertEquals(3, last.length);
+        assertTrue(BlockSparsity.isPartial(last[2]));   // rows 8-9 × keys 8-9 is a triangle
+        assertEquals(2, BlockSparsity.block(last[2]));
+        BlockSparsity none = BlockSparsity.classify((b, h, q, k) -> false, 1, 1, 5, 5, 2, 2, false, false);
+        assertEquals(0, none.keyBlocks(0, 0, 1).length);
+    }
+
+    private static float[] randomArray(Rng rng, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) rng.nextGaussian();
+        }
+        return x;
+    }
+}

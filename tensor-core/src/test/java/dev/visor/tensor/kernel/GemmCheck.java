@@ -1,0 +1,57 @@
+package dev.visor.tensor.kernel;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.SplittableRandom;
+
+/** Test data and the error bound the GEMM tests share. */
+final class GemmCheck {
+    private GemmCheck() {}
+
+    /** Uniform values in [-1, 1). */
+    static float[] random(SplittableRandom rng, int size) {
+        float[] x = new float[size];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (rng.nextDouble() * 2 - 1);
+        }
+        return x;
+    }
+
+    /**
+     * Asserts that {@code actual} is within float rounding of the exact product. For each element
+     * the bound is the classical one for a k-term float dot product plus the alpha/beta update,
+     * {@code γ · (|alpha| Σ_p |A(i,p) B(p,j)| + |beta C(i,j)|)} with {@code γ = (k + 3) · 2⁻²³}
+     * (twice the unit roundoff, since both the kernel and the double-accumulated oracle are compared
+     * through float storage). Entries of C outside the m×n window (padding) must be unchanged.
+     */
+    static void assertClose(String what, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            float beta, float[] c0, float[] expected, float[] actual, int cOff, int ldc) {
+        double gamma = (k + 3) * 0x1p-23;
+        for (int idx = 0; idx < actual.length; idx++) {
+            int rel = idx - cOff;
+            int i = rel >= 0 ? rel / ldc : -1;
+            int j = rel >= 0 ? rel % ldc : -1;
+            boolean inside = rel >= 0 && i < m && j < n;
+            if (!inside) {
+                if (Float.floatToRawIntBits(actual[idx]) != Float.floatToRawIntBits(c0[idx])) {
+                    fail(what + ": element " + idx + " outside C was changed from " + c0[idx] + " to " + actual[idx]);
+                }
+                continue;
+            }
+            double mag = 0;
+            for (int p = 0; p < k; p++) {
+                float av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                float bv = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+                mag += Math.abs((double) av * bv);
+            }
+            double bound = gamma * (Math.abs(alpha) * mag + (beta == 0f ? 0 : Math.abs(beta * c0[idx]))) + 1e-37;
+            double err = Math.abs((double) actual[idx] - expected[idx]);
+            if (!(err <= bound)) {
+                fail(what + ": C(" + i + ", " + j + ") = " + actual[idx] + " but the reference gives " + expected[idx]
+                        + " (error " + err + " > bound " + bound + ") for m=" + m + " n=" + n + " k=" + k
+                        + " transA=" + transA + " transB=" + transB + " alpha=" + alpha + " beta=" + beta);
+            }
+        }
+    }
+}

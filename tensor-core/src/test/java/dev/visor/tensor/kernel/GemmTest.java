@@ -1,0 +1,128 @@
+package dev.visor.tensor.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/** Examples of {@link Gemm}: products that cross the kernel's blocking, special cases and errors. */
+class GemmTest {
+
+    @ParameterizedTest(name = "{0}x{1}x{2} transA={3} transB={4} threads={5}")
+    @CsvSource({
+        // k > 256 crosses the packed depth (beta then applies on the first block only)
+        "37, 50, 300, false, false, 1",
+        "37, 50, 300, true, true, 1",
+        // n > 512 crosses the packed width; 9 rows leave one edge row
+        "9, 600, 70, false, true, 1",
+        "9, 600, 70, true, false, 2",
+        // large enough to split across threads at the default threshold, by rows and by columns
+        "200, 130, 257, false, false, 2",
+        "130, 300, 200, true, true, 2",
+        "1, 1, 1, false, false, 2",
+        "1, 513, 1, false, false, 1",
+    })
+    void matchesTheReferenceAcrossBlocks(int m, int n, int k, boolean transA, boolean transB, int threads) {
+        var rng = new SplittableRandom(m * 31L + n * 7L + k);
+        int lda = (transA ? m : k) + 1;
+        int ldb = (transB ? k : n) + 2;
+        int ldc = n + 3;
+        float[] a = GemmCheck.random(rng, 2 + (transA ? k : m) * lda);
+        float[] b = GemmCheck.random(rng, 1 + (transB ? n : k) * ldb);
+        float[] c0 = GemmCheck.random(rng, 4 + m * ldc);
+        float[] expected = c0.clone();
+        Gemm.reference(transA, transB, m, n, k, -1.25f, a, 2, lda, b, 1, ldb, 0.5f, expected, 4, ldc);
+        float[] actual = c0.clone();
+        int before = Parallel.threads();
+        Parallel.setThreads(threads);
+        try {
+            Gemm.sgemm(transA, transB, m, n, k, -1.25f, a, 2, lda, b, 1, ldb, 0.5f, actual, 4, ldc);
+        } finally {
+            Parallel.setThreads(before);
+        }
+        GemmCheck.assertClose("sgemm", transA, transB, m, n, k, -1.25f, a, 2, lda, b, 1, ldb, 0.5f,
+                c0, expected, actual, 4, ldc);
+    }
+
+    @Test
+    void multipliesASmallExampleExactly() {
+        float[] a = {1, 2, 3, 4, 5, 6};       // (2, 3)
+        float[] b = {7, 8, 9, 10, 11, 12};    // (3, 2)
+        float[] c = {1, 1, 1, 1};             // (2, 2)
+        Gemm.sgemm(false, false, 2, 2, 3, 1f, a, 0, 3, b, 0, 2, 2f, c, 0, 2);
+        assertArrayEquals(new float[] {60, 66, 141, 156}, c);
+    }
+
+    @Test
+    void zeroDepthOrZeroAlphaOnlyScalesC() {
+        float[] c = {1, Float.NaN, 3, 4};
+        Gemm.sgemm(false, false, 2, 2, 0, 1f, new float[0], 0, 1, new float[0], 0, 2, 0f, c, 0, 2);
+        assertArrayEquals(new float[] {0, 0, 0, 0}, c, "beta = 0 clears C, NaN included");
+        float[] d = {1, 2, 3, 4};
+        float[] nan = {Float.NaN, Float.NaN, Float.NaN, Float.NaN};
+        Gemm.sgemm(false, false, 2, 2, 2, 0f, nan, 0, 2, nan, 0, 2, 3f, d, 0, 2);
+        assertArrayEquals(new float[] {3, 6, 9, 12}, d, "alpha = 0 does not read A or B");
+    }
+
+    @Test
+    void emptyProductsDoNothing() {
+        float[] c = {5};
+        Gemm.sgemm(false, false, 0, 1, 3, 1f, new float[0], 0, 3, new float[3], 0, 1, 0f, c, 0, 1);
+        Gemm.sgemm(false, false, 1, 0, 3, 1f, new float[3], 0, 3, new float[0], 0, 1, 0f, c, 0, 1);
+        Gemm.sgemmBatch(0, false, false, 1, 1, 1, 1f, null, 0, 1, 0, null, 0, 1, 0, 0f, null, 0, 1, 0);
+        assertEquals(5f, c[0]);
+    }
+
+    @Test
+    void rejectsBadSizesWithTheOffendingValues() {
+        float[] x = new float[16];
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.sgemm(false, false, -1, 2, 2, 1f, x, 0, 2, x, 0, 2, 0f, new float[4], 0, 2));
+        assertEquals("sgemm sizes must be non-negative but got m=-1, n=2, k=2", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.sgemm(true, false, 3, 2, 2, 1f, x, 0, 2, x, 0, 2, 0f, new float[6], 0, 2));
+        assertEquals("leading dimension of A is 2 but A is stored k×m = 2×3, so it must be at least 3", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.sgemm(false, false, 2, 2, 2, 1f, x, 0, 2, new float[3], 0, 2, 0f, new float[4], 0, 2));
+        assertEquals("B (2×2, offset 0, leading dimension 2) needs 4 elements but its array has 3", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.sgemm(false, false, 2, 2, 2, 1f, x, -1, 2, x, 0, 2, 0f, new float[4], 0, 2));
+        assertEquals("offset of A is negative: -1", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.sgemm(false, false, 2, 2, 2, 1f, null, 0, 2, x, 0, 2, 0f, new float[4], 0, 2));
+        assertEquals("A array is null", e.getMessage());
+    }
+
+    @Test
+    void rejectsCOverlappingAnOperand() {
+        float[] x = new float[16];
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.sgemm(false, false, 2, 2, 2, 1f, x, 0, 2, x, 8, 2, 0f, x, 2, 2));
+        assertEquals("C (elements 2..5) overlaps A (elements 0..3) in the same array", e.getMessage());
+        // disjoint windows of one array are fine
+        Arrays.fill(x, 1f);
+        Gemm.sgemm(false, false, 2, 2, 2, 1f, x, 0, 2, x, 4, 2, 0f, x, 8, 2);
+        assertArrayEquals(new float[] {2, 2, 2, 2}, Arrays.copyOfRange(x, 8, 12));
+    }
+
+    @Test
+    void rejectsBatchesWhoseOutputsOverlap() {
+        float[] x = new float[64];
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.sgemmBatch(2, false, false, 2, 2, 2, 1f, x, 0, 2, 4, x, 8, 2, 4, 0f, new float[8], 0, 2, 3));
+        assertEquals("C stride 3 is smaller than one 2×2 C matrix with ldc 2 (4 elements): the products would overlap",
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.sgemmBatch(3, false, false, 2, 2, 2, 1f, x, 0, 2, 4, x, 0, 2, 0, 0f, new float[8], 0, 2, 4));
+        assertTrue(e.getMessage().startsWith("C (2×2, offset 8, leading dimension 2) needs 12 elements"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.sgemmBatch(-1, false, false, 2, 2, 2, 1f, x, 0, 2, 4, x, 0, 2, 0, 0f, x, 0, 2, 4));
+        assertEquals("batch and strides must be non-negative but got batch -1, strides A 4, B 0, C 4", e.getMessage());
+    }
+}

@@ -1,0 +1,53 @@
+package dev.visor.transformer;
+
+import dev.visor.attention.MaskInputs;
+import dev.visor.attention.MultiHeadAttention;
+import dev.visor.tensor.Tensor;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Which computation evaluates a multi-head attention call over a whole sequence: the block-sparse
+ * flash kernel ({@link #FLASH}, the default: never materialises the scores, skips masked blocks) or the
+ * reference kernel ({@link #REFERENCE}: materialised scores, the oracle), or a decorator of either —
+ * e.g. {@link #recording} to capture every layer's attention weights for a picture. Both kernels
+ * compute {@code softmax(QKᵀ/√d_k) V} with masked keys excluded from the softmax; they differ only
+ * in cost and rounding. Incremental steps on a KV cache always run the flash kernel.
+ *
+ * <pre>{@code
+ * List<Tensor> maps = new ArrayList<>();
+ * Injector inj = Guice.createInjector(Modules.override(new TransformerModule(cfg))
+ *         .with(b -> b.bind(AttentionKernel.class).toInstance(AttentionKernel.recording(w -> maps.add(w.weights())))));
+ * }</pre>
+ */
+@FunctionalInterface
+public interface AttentionKernel {
+    /**
+     * Evaluates {@code attention} for {@code query (batch, Lq, dModel)} over {@code keyValue
+     * (batch, Lk, dModel)} under {@code maskSpec} bound to {@code inputs} (queries at positions 0..Lq−1).
+     *
+     * @return {@code (batch, Lq, dModel)}
+     */
+    Tensor attend(MultiHeadAttention attention, Tensor query, Tensor keyValue, String maskSpec, MaskInputs inputs);
+
+    /** The block-sparse flash kernel. */
+    AttentionKernel FLASH = (attention, query, keyValue, spec, inputs) ->
+            attention.forward(query, keyValue, keyValue, spec, inputs);
+
+    /** The reference kernel with materialised scores. */
+    AttentionKernel REFERENCE = (attention, query, keyValue, spec, inputs) ->
+            attention.forwardWithWeights(query, keyValue, keyValue, spec, inputs).output();
+
+    /**
+     * The reference kernel, handing each call's output and weights {@code (batch, heads, Lq, Lk)} to
+     * {@code sink} (in the order the layers run).
+     */
+    static AttentionKernel recording(Consumer<MultiHeadAttention.Weighted> sink) {
+        Objects.requireNonNull(sink, "sink");
+        return (attention, query, keyValue, spec, inputs) -> {
+            MultiHeadAttention.Weighted w = attention.forwardWithWeights(query, keyValue, keyValue, spec, inputs);
+            sink.accept(w);
+            return w.output();
+        };
+    }
+}

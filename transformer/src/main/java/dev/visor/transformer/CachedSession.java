@@ -1,0 +1,164 @@
+package dev.visor.transformer;
+
+import dev.visor.attention.KvCache;
+import dev.visor.attention.MaskInputs;
+import dev.visor.tensor.GradMode;
+import dev.visor.tensor.Tensor;
+import dev.visor.tensor.nn.Linear;
+import dev.visor.transformer.decode.DecodingSession;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Incremental decoding on per-layer KV caches: each step embeds only the new tokens (at their
+ * absolute positions), runs them through the decoder stack attending over the cached keys and
+ * values (and the memory, for an encoder-decoder model), and returns the generator's logits. Steps run
+ * without autograd and with the model in evaluation mode (restored afterwards). Selecting rows gathers
+ * the caches, the memory and the source data, so beam search can reorder beams.
+ */
+final class CachedSession implements DecodingSession {
+    private final TransformerModel model;
+    private final Decoder decoder;
+    private final InputEmbedding embed;
+    private final Linear generator;
+    private Tensor memory;            // (rows, Ls, dModel), or null for a decoder-only model
+    private int[] srcValid;           // (rows), or null
+    private int[][] srcIds;           // (rows, Ls), or null
+    private KvCache[] caches;
+    private int[][] tokens;           // (rows, length)
+
+    CachedSession(TransformerModel model, Decoder decoder, InputEmbedding embed, Linear generator, int rows, Tensor memory,
+                  TokenBatch src) {
+        this.model = model;
+        this.decoder = decoder;
+        this.embed = embed;
+        this.generator = generator;
+        this.memory = memory;
+        this.srcValid = src == null ? null : src.validLengths();
+        this.srcIds = src == null ? null : src.rows();
+        this.caches = decoder.newCaches(rows);
+        this.tokens = new int[rows][0];
+    }
+
+    @Override
+    public int rows() {
+        return tokens.length;
+    }
+
+    @Override
+    public int vocabSize() {
+        return generator.outFeatures();
+    }
+
+    @Override
+    public int length() {
+        return tokens.length == 0 ? 0 : tokens[0].length;
+    }
+
+    @Override
+    public float[][] step(int[] next) {
+        Objects.requireNonNull(next, "tokens");
+        if (next.length != rows()) {
+            throw new IllegalArgumentException("step got " + next.length + " tokens for " + rows() + " rows");
+        }
+        int[][] t = new int[next.length][1];
+        for (int r = 0; r < next.length; r++) {
+            t[r][0] = next[r];
+        }
+        return feed(t);
+    }
+
+    /** Appends {@code add[r]} (equal lengths ≥ 1) to every row and returns the logits after the last one. */
+    float[][] feed(int[][] add) {
+        int rows = rows();
+        int n = add.length == 0 ? 0 : add[0].length;
+        if (add.length != rows || n == 0) {
+            throw new IllegalArgumentException("feed needs one non-empty token row per session row (" + rows + ")");
+        }
+        int offset = length();
+        int total = offset + n;
+        int[] ids = new int[rows * n];
+        int[][] all = new int[rows][];
+        for (int r = 0; r < rows; r++) {
+            if (add[r].length != n) {
+                throw new IllegalArgumentException("row " + r + " feeds " + add[r].length + " tokens but row 0 feeds " + n);
+            }
+            System.arraycopy(add[r], 0, ids, r * n, n);
+            all[r] = Arrays.copyOf(tokens[r], total);
+            System.arraycopy(add[r], 0, all[r], offset, n);
+        }
+        int[] valid = new int[rows];
+        Arrays.fill(valid, total);
+        MaskInputs self = MaskInputs.none().withValidLengths(valid).withTokenIds(all);
+        MaskInputs cross = memory == null ? null
+                : MaskInputs.none().withQueryValidLengths(valid).withKeyValidLengths(srcValid).withTokenIds(srcIds);
+        boolean training = model.isTraining();
+        float[][] out = new float[rows][];
+        try (GradMode.Scope ignored = GradMode.disable()) {
+            if (training) {
+                model.eval();
+            }
+            Tensor x = embed.forward(ids, rows, n, offset);                           // (rows, n, dModel)
+            Tensor h = decoder.step(x, caches, memory, self, cross, offset);          // (rows, n, dModel)
+            float[] logits = generator.forward(h.narrow(1, n - 1, 1)).toArray();       // (rows, 1, vocab)
+            int v = vocabSize();
+            for (int r = 0; r < rows; r++) {
+                out[r] = Arrays.copyOfRange(logits, r * v, (r + 1) * v);
+            }
+        } finally {
+            if (training) {
+                model.train();
+            }
+        }
+        tokens = all;
+        return out;
+    }
+
+    @Override
+    public void select(int[] rows) {
+        Objects.requireNonNull(rows, "rows");
+        int current = rows();
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i] < 0 || rows[i] >= current) {
+                throw new IllegalArgumentException("select index " + rows[i] + " at " + i + " is outside the " + current + " rows");
+            }
+        }
+        KvCache[] next = decoder.newCaches(rows.length);
+        for (int l = 0; l < caches.length; l++) {
+            KvCache c = caches[l];
+            if (c.length() > 0) {
+                next[l].append(gather(c.keys(), rows), gather(c.values(), rows));
+            }
+        }
+        caches = next;
+        if (memory != null) {
+            memory = gather(memory, rows);
+            int[] sv = new int[rows.length];
+            int[][] si = new int[rows.length][];
+            for (int i = 0; i < rows.length; i++) {
+                sv[i] = srcValid[rows[i]];
+                si[i] = srcIds[rows[i]];
+            }
+            srcValid = sv;
+            srcIds = si;
+        }
+        int[][] t = new int[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            t[i] = tokens[rows[i]];
+        }
+        tokens = t;
+    }
+
+    /** Rows {@code rows} of {@code x} along dimension 0, as a new dense tensor. */
+    private static Tensor gather(Tensor x, int[] rows) {
+        float[] src = x.toArray();
+        int[] shape = x.shape();
+        int per = src.length / shape[0];
+        float[] dst = new float[rows.length * per];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(src, rows[i] * per, dst, i * per, per);
+        }
+        shape[0] = rows.length;
+        return Tensor.wrap(dst, shape);
+    }
+}

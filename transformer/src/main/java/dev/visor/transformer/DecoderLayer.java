@@ -1,0 +1,112 @@
+package dev.visor.transformer;
+
+import dev.visor.attention.KvCache;
+import dev.visor.attention.MaskInputs;
+import dev.visor.tensor.Tensor;
+import dev.visor.tensor.nn.Dropout;
+import java.util.Objects;
+
+/**
+ * One decoder layer (Vaswani et al., 2017, §3.1): masked self-attention, attention over the encoder
+ * output ({@code memory}), then the feed-forward network, each in a residual connection with dropout
+ * and a norm placed by the {@link Residual}. Names are those of
+ * {@code torch.nn.TransformerDecoderLayer}: {@code self_attn.*}, {@code multihead_attn.*},
+ * {@code linear1.*}, {@code linear2.*}, {@code norm1..3.*}.
+ *
+ * <p>Without a source attention ({@code srcAttn == null}) it is a GPT block — self-attention and
+ * feed-forward only — whose names ({@code self_attn}, {@code linear1/2}, {@code norm1}, {@code norm2})
+ * are those of {@code torch.nn.TransformerEncoderLayer}.
+ *
+ * <pre>{@code
+ * DecoderLayer layer = new DecoderLayer(selfAttn, srcAttn, feedForward, norms, dropouts, Residual.PRE_NORM);
+ * Tensor y = layer.forward(x, memory, "causal & padding", selfInputs, "padding", crossInputs);
+ * }</pre>
+ */
+public final class DecoderLayer extends Composite {
+    private final AttentionLayer selfAttn;
+    private final AttentionLayer srcAttn;
+    private final FeedForward feedForward;
+    private final Norm[] norms;
+    private final Dropout[] dropouts;
+    private final Residual residual;
+
+    /**
+     * A layer from its parts.
+     *
+     * @param srcAttn  attention over the memory, or {@code null} for a decoder-only block
+     * @param norms    one norm per sub-layer: 3 with {@code srcAttn}, 2 without
+     * @param dropouts one residual dropout per sub-layer, likewise
+     */
+    public DecoderLayer(AttentionLayer selfAttn, AttentionLayer srcAttn, FeedForward feedForward, Norm[] norms,
+                        Dropout[] dropouts, Residual residual) {
+        int sublayers = srcAttn == null ? 2 : 3;
+        if (norms.length != sublayers || dropouts.length != sublayers) {
+            throw new IllegalArgumentException("a decoder layer " + (srcAttn == null ? "without" : "with")
+                    + " source attention has " + sublayers + " sub-layers but got " + norms.length + " norms and "
+                    + dropouts.length + " dropouts");
+        }
+        this.selfAttn = registerModule("self_attn", Objects.requireNonNull(selfAttn, "selfAttn"));
+        this.srcAttn = srcAttn == null ? null : registerModule("multihead_attn", srcAttn);
+        this.feedForward = inline(Objects.requireNonNull(feedForward, "feedForward"));
+        this.norms = norms.clone();
+        this.dropouts = dropouts.clone();
+        for (int i = 0; i < sublayers; i++) {
+            registerModule("norm" + (i + 1), Objects.requireNonNull(norms[i], "norms[" + i + "]"));
+        }
+        for (int i = 0; i < sublayers; i++) {
+            registerModule("dropout" + (i + 1), Objects.requireNonNull(dropouts[i], "dropouts[" + i + "]"));
+        }
+        this.residual = Objects.requireNonNull(residual, "residual");
+    }
+
+    /**
+     * Runs the layer on {@code x (batch, Lt, dModel)}.
+     *
+     * @param memory      the encoder output {@code (batch, Ls, dModel)}, or {@code null} without source attention
+     * @param selfSpec    the self-attention mask spec
+     * @param selfInputs  its mask inputs
+     * @param crossSpec   the source-attention mask spec (ignored without source attention)
+     * @param crossInputs its mask inputs
+     * @return {@code (batch, Lt, dModel)}
+     */
+    public Tensor forward(Tensor x, Tensor memory, String selfSpec, MaskInputs selfInputs, String crossSpec,
+                          MaskInputs crossInputs) {
+        x = residual.apply(x, norms[0], dropouts[0], h -> selfAttn.forward(h, h, selfSpec, selfInputs, 0));
+        if (srcAttn != null) {
+            Tensor mem = Objects.requireNonNull(memory, "memory");
+            x = residual.apply(x, norms[1], dropouts[1], h -> srcAttn.forward(h, mem, crossSpec, crossInputs, 0));
+        }
+        int last = norms.length - 1;
+        return residual.apply(x, norms[last], dropouts[last], feedForward::forward);
+    }
+
+    /**
+     * Runs the layer on new positions {@code x (batch, n, dModel)} at absolute positions
+     * {@code offset..offset+n−1}, appending their keys and values to {@code cache}.
+     */
+    public Tensor step(Tensor x, KvCache cache, Tensor memory, String selfSpec, MaskInputs selfInputs, String crossSpec,
+                       MaskInputs crossInputs, int offset) {
+        x = residual.apply(x, norms[0], dropouts[0], h -> selfAttn.forward(h, cache, selfSpec, selfInputs));
+        if (srcAttn != null) {
+            Tensor mem = Objects.requireNonNull(memory, "memory");
+            x = residual.apply(x, norms[1], dropouts[1], h -> srcAttn.forward(h, mem, crossSpec, crossInputs, offset));
+        }
+        int last = norms.length - 1;
+        return residual.apply(x, norms[last], dropouts[last], feedForward::forward);
+    }
+
+    /** The self-attention sub-layer. */
+    public AttentionLayer selfAttn() {
+        return selfAttn;
+    }
+
+    /** The source-attention sub-layer, or {@code null}. */
+    public AttentionLayer srcAttn() {
+        return srcAttn;
+    }
+
+    /** The feed-forward sub-layer. */
+    public FeedForward feedForward() {
+        return feedForward;
+    }
+}

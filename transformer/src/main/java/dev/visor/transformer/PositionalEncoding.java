@@ -1,0 +1,154 @@
+package dev.visor.transformer;
+
+import dev.visor.tensor.Rng;
+import dev.visor.tensor.Shape;
+import dev.visor.tensor.Tensor;
+import dev.visor.tensor.nn.Init;
+import dev.visor.tensor.nn.Module;
+
+/**
+ * Adds position information to embeddings, {@code x + P[offset .. offset+seq)}: the fixed sinusoids
+ * of Vaswani et al. (2017), §3.5,
+ * <pre>
+ *   PE(pos, 2i)   = sin(pos / 10000^(2i/d_model))
+ *   PE(pos, 2i+1) = cos(pos / 10000^(2i/d_model))
+ * </pre>
+ * ({@link #sinusoidal}, a transient table, no parameters), or a learned table {@code weight
+ * (maxLength, dModel)} ({@link #learned}, BERT and GPT-2). The offset is the position of the first
+ * token, so incremental decoding adds the right rows.
+ *
+ * <pre>{@code
+ * PositionalEncoding pe = PositionalEncoding.sinusoidal(512, 1024);
+ * Tensor h = pe.forward(embedded, 0);                 // (batch, seq, 512)
+ * }</pre>
+ */
+public abstract class PositionalEncoding extends Module {
+    /** Creates a positional encoding with nothing registered. */
+    protected PositionalEncoding() {}
+
+    /** The sinusoidal table for positions {@code 0 .. maxLength−1}. */
+    public static PositionalEncoding sinusoidal(int dModel, int maxLength) {
+        return new Sinusoidal(dModel, maxLength);
+    }
+
+    /** A learned table for positions {@code 0 .. maxLength−1}, initialised from {@code N(0, 1)} (as {@code nn.Embedding}). */
+    public static PositionalEncoding learned(int dModel, int maxLength, Rng rng) {
+        return new Learned(dModel, maxLength, rng);
+    }
+
+    /**
+     * The sinusoid {@code PE(pos, j)} of §3.5, evaluated in double: {@code sin} for even {@code j},
+     * {@code cos} for odd {@code j}, with frequency {@code 10000^(−2⌊j/2⌋/dModel)}.
+     */
+    public static double sinusoid(int pos, int j, int dModel) {
+        double angle = pos / Math.pow(10000.0, (2.0 * (j / 2)) / dModel);
+        return (j & 1) == 0 ? Math.sin(angle) : Math.cos(angle);
+    }
+
+    /**
+     * Returns {@code x + P[offset .. offset+seq)} for {@code x (batch, seq, dModel)}.
+     *
+     * @throws IllegalArgumentException when positions past {@link #maxLength()} would be needed
+     */
+    public abstract Tensor forward(Tensor x, int offset);
+
+    /** The number of positions the table holds. */
+    public abstract int maxLength();
+
+    /** The feature width. */
+    public abstract int dModel();
+
+    void checkInput(Tensor x, int offset) {
+        if (x.dim() != 3 || x.size(2) != dModel()) {
+            throw new IllegalArgumentException("positional encoding expects (batch, seq, " + dModel() + ") but got "
+                    + Shape.str(x.shape()));
+        }
+        if (offset < 0 || offset + x.size(1) > maxLength()) {
+            throw new IllegalArgumentException("positions " + offset + ".." + (offset + x.size(1) - 1)
+                    + " exceed the positional table of " + maxLength() + " positions (max_length); raise max_length");
+        }
+    }
+
+    private static void check(int dModel, int maxLength) {
+        if (dModel < 1 || maxLength < 1) {
+            throw new IllegalArgumentException("a positional encoding needs dModel >= 1 and maxLength >= 1 but got dModel="
+                    + dModel + ", maxLength=" + maxLength);
+        }
+    }
+
+    /** The fixed table of §3.5, held as a transient buffer (not saved: it is a function of the shape). */
+    static final class Sinusoidal extends PositionalEncoding {
+        private final int dModel;
+        private final int maxLength;
+        private final Tensor table;   // (maxLength, dModel)
+
+        Sinusoidal(int dModel, int maxLength) {
+            check(dModel, maxLength);
+            this.dModel = dModel;
+            this.maxLength = maxLength;
+            float[] pe = new float[maxLength * dModel];
+            for (int pos = 0; pos < maxLength; pos++) {
+                for (int j = 0; j < dModel; j++) {
+                    pe[pos * dModel + j] = (float) sinusoid(pos, j, dModel);
+                }
+            }
+            this.table = registerBuffer("pe", Tensor.wrap(pe, maxLength, dModel), false);
+        }
+
+        @Override
+        public Tensor forward(Tensor x, int offset) {
+            checkInput(x, offset);
+            return x.add(table.narrow(0, offset, x.size(1)));   // (batch, seq, dModel) + (seq, dModel)
+        }
+
+        @Override
+        public int maxLength() {
+            return maxLength;
+        }
+
+        @Override
+        public int dModel() {
+            return dModel;
+        }
+
+        @Override
+        protected String extraRepr() {
+            return "sinusoidal, " + dModel + ", maxLength=" + maxLength;
+        }
+    }
+
+    /** A learned table {@code weight (maxLength, dModel)}. */
+    static final class Learned extends PositionalEncoding {
+        private final int dModel;
+        private final int maxLength;
+        private final Tensor weight;
+
+        Learned(int dModel, int maxLength, Rng rng) {
+            check(dModel, maxLength);
+            this.dModel = dModel;
+            this.maxLength = maxLength;
+            this.weight = registerParameter("weight", Init.normal(Tensor.zeros(maxLength, dModel), 0.0, 1.0, rng));
+        }
+
+        @Override
+        public Tensor forward(Tensor x, int offset) {
+            checkInput(x, offset);
+            return x.add(weight.narrow(0, offset, x.size(1)));
+        }
+
+        @Override
+        public int maxLength() {
+            return maxLength;
+        }
+
+        @Override
+        public int dModel() {
+            return dModel;
+        }
+
+        @Override
+        protected String extraRepr() {
+            return "learned, " + dModel + ", maxLength=" + maxLength;
+        }
+    }
+}

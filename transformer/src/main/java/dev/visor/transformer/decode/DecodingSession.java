@@ -1,0 +1,41 @@
+package dev.visor.transformer.decode;
+
+/**
+ * A model being decoded token by token for a set of rows (sequences): feed one token per row, get
+ * the next-token logits of every row. Rows can be re-selected between steps — duplicated, dropped or
+ * reordered — which is what beam search needs (and what a KV cache must follow). Implementations:
+ * the models' cached sessions (on the KV cache) and {@link UncachedSession}, which re-runs the whole
+ * prefix every step and is the oracle the cached ones are tested against.
+ *
+ * <pre>{@code
+ * DecodingSession s = model.startDecoding(src);      // one row per source sentence
+ * float[][] logits = s.step(new int[] {BOS, BOS});   // (rows, vocab)
+ * s.select(new int[] {0, 0, 1, 1});                  // two copies of each row, e.g. for two beams
+ * }</pre>
+ */
+public interface DecodingSession {
+    /** The current number of rows. */
+    int rows();
+
+    /** The vocabulary size (the length of each logits row). */
+    int vocabSize();
+
+    /** How many tokens each row has been fed so far. */
+    int length();
+
+    /**
+     * Appends {@code tokens[r]} to row {@code r} and returns the logits of the token after it,
+     * {@code (rows, vocab)}.
+     *
+     * @throws IllegalArgumentException when {@code tokens.length != rows()}
+     */
+    float[][] step(int[] tokens);
+
+    /**
+     * Makes the new row {@code i} a copy of the current row {@code rows[i]} (with all it has been
+     * fed); the number of rows becomes {@code rows.length}.
+     *
+     * @throws IllegalArgumentException naming an index outside {@code [0, rows())}
+     */
+    void select(int[] rows);
+}

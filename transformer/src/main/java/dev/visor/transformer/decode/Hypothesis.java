@@ -1,0 +1,46 @@
+package dev.visor.transformer.decode;
+
+import java.util.Arrays;
+
+/**
+ * One decoded sequence: its tokens (without the start token; ending with EOS when it finished), the
+ * sum of the log-probabilities of those tokens, and its score (the log-probability divided by the
+ * length penalty for beam search, the log-probability otherwise).
+ *
+ * @param tokens  the generated tokens
+ * @param logProb {@code Σ log p(token_t | prefix)}
+ * @param score   the ranking score
+ */
+public record Hypothesis(int[] tokens, double logProb, double score) {
+    /** Copies the tokens. */
+    public Hypothesis {
+        tokens = tokens.clone();
+    }
+
+    /** The tokens (a copy). */
+    @Override
+    public int[] tokens() {
+        return tokens.clone();
+    }
+
+    /** Number of generated tokens. */
+    public int length() {
+        return tokens.length;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Hypothesis h && Arrays.equals(tokens, h.tokens) && Double.compare(logProb, h.logProb) == 0
+                && Double.compare(score, h.score) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(tokens) * 31 + Double.hashCode(logProb);
+    }
+
+    @Override
+    public String toString() {
+        return "Hypothesis" + Arrays.toString(tokens) + String.format(" logProb=%.4f score=%.4f", logProb, score);
+    }
+}
