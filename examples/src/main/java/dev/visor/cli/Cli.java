@@ -33,7 +33,20 @@ public final class Cli {
      * @return the exit code
      */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        return run(out, err, System.getenv(), Cli.class.getClassLoader(), args);
+        return run(out, err, System.getenv(), Cli.class.getClassLoader(), false, args);
+    }
+
+    /**
+     * Runs a command line on a terminal or not.
+     *
+     * @param out standard output
+     * @param err standard error
+     * @param interactive whether {@code out} is a terminal (progress lines redraw in place)
+     * @param args the arguments after {@code visor}
+     * @return the exit code
+     */
+    public static int run(PrintWriter out, PrintWriter err, boolean interactive, String... args) {
+        return run(out, err, System.getenv(), Cli.class.getClassLoader(), interactive, args);
     }
 
     /**
@@ -43,11 +56,14 @@ public final class Cli {
      * @param err standard error
      * @param env the environment
      * @param baseLoader the class loader searched for mask strategies before plugin folders
+     * @param interactive whether {@code out} is a terminal
      * @param args the arguments after {@code visor}
      * @return the exit code
      */
-    static int run(PrintWriter out, PrintWriter err, Map<String, String> env, ClassLoader baseLoader, String... args) {
+    static int run(PrintWriter out, PrintWriter err, Map<String, String> env, ClassLoader baseLoader, boolean interactive,
+                   String... args) {
         try (Session session = new Session(out, err, env, baseLoader)) {
+            session.interactive(interactive);
             return commandLine(session).execute(args);
         }
     }

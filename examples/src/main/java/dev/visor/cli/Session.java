@@ -38,6 +38,7 @@ final class Session implements AutoCloseable {
     private final ClassLoader baseLoader;
     private final Set<Path> pluginDirs = new LinkedHashSet<>();
     private boolean verbose;
+    private boolean interactive;
     private PluginJars plugins;
     private MaskRegistry registry;
 
@@ -64,6 +65,16 @@ final class Session implements AutoCloseable {
     /** @return standard error */
     PrintWriter err() {
         return err;
+    }
+
+    /** @return whether standard output is a terminal (progress lines redraw in place) */
+    boolean interactive() {
+        return interactive;
+    }
+
+    /** @param interactive whether standard output is a terminal */
+    void interactive(boolean interactive) {
+        this.interactive = interactive;
     }
 
     /** @return whether errors print stack traces */

@@ -27,6 +27,6 @@ public final class VisorMain {
         // UTF-8 whatever the locale says: containers often run with LANG=C on a UTF-8 terminal
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-        System.exit(Cli.run(out, err, args));
+        System.exit(Cli.run(out, err, System.console() != null, args));
     }
 }

@@ -37,7 +37,7 @@ final class CliRunner {
     static Result run(Map<String, String> env, ClassLoader loader, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Cli.run(new PrintWriter(out), new PrintWriter(err), env, loader, args);
+        int code = Cli.run(new PrintWriter(out), new PrintWriter(err), env, loader, false, args);
         return new Result(code, out.toString(), err.toString());
     }
 }

@@ -1,0 +1,64 @@
+package dev.visor.cli;
+
+import picocli.CommandLine.Option;
+
+/** The optimisation options shared by the training commands, with the demo's defaults. */
+final class TrainingOptions {
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "1500", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "64", description = "Sequences per step (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "0.003", description = "Peak learning rate of AdamW (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "100",
+            description = "Steps of linear warm-up; the rate then decays linearly to 2 % (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--weight-decay", paramLabel = "L", defaultValue = "0.0", description = "AdamW weight decay (default: ${DEFAULT-VALUE}).")
+    double weightDecay;
+
+    @Option(names = "--clip", paramLabel = "NORM", defaultValue = "1.0", description = "Gradient-norm clipping, 0 for none (default: ${DEFAULT-VALUE}).")
+    double clip;
+
+    @Option(names = "--label-smoothing", paramLabel = "EPS", defaultValue = "0.0", description = "Label smoothing of the loss (default: ${DEFAULT-VALUE}).")
+    double labelSmoothing;
+
+    @Option(names = "--eval-every", paramLabel = "N", defaultValue = "250", description = "Steps between evaluations (default: ${DEFAULT-VALUE}).")
+    int evalEvery;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of the data order and the held-out set (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Cores the kernels use (default: all).")
+    Integer threads;
+
+    /** Checks the values, naming the option at fault. */
+    void check() {
+        if (steps < 1) throw CliException.usage("--steps must be at least 1 but is " + steps);
+        if (batch < 1) throw CliException.usage("--batch must be at least 1 but is " + batch);
+        if (!(lr > 0) || !Double.isFinite(lr)) throw CliException.usage("--lr must be a positive number but is " + lr);
+        if (warmup < 0) throw CliException.usage("--warmup must be at least 0 but is " + warmup);
+        if (!(weightDecay >= 0)) throw CliException.usage("--weight-decay must be at least 0 but is " + weightDecay);
+        if (!(clip >= 0)) throw CliException.usage("--clip must be at least 0 but is " + clip);
+        if (!(labelSmoothing >= 0 && labelSmoothing < 1)) throw CliException.usage("--label-smoothing must be in [0, 1) but is " + labelSmoothing);
+        if (evalEvery < 1) throw CliException.usage("--eval-every must be at least 1 but is " + evalEvery);
+        if (threads != null && threads < 1) throw CliException.usage("--threads must be at least 1 but is " + threads);
+    }
+
+    /**
+     * The learning rate of a step: linear warm-up to {@code lr}, then linear decay to 2 % of it at the
+     * last step.
+     *
+     * @param step the 1-based step
+     * @param total the total steps of this run
+     * @return the rate
+     */
+    double rate(long step, long total) {
+        double warm = warmup == 0 ? 1 : Math.min(1.0, (double) step / warmup);
+        double decay = Math.max(0.02, 1.0 - (double) step / Math.max(1, total));
+        return lr * warm * decay;
+    }
+}
