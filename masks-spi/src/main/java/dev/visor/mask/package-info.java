@@ -1,2 +1,14 @@
-/** The mask SPI: strategies, spec strings and compiled block masks (see issue 3). */
+/**
+ * The mask SPI: {@link dev.visor.mask.Mask} (element predicate and block classification),
+ * {@link dev.visor.mask.MaskStrategy} (the {@link java.util.ServiceLoader} service),
+ * {@link dev.visor.mask.MaskContext}, {@link dev.visor.mask.MaskRegistry}, spec strings
+ * ({@link dev.visor.mask.MaskSpec}) and compiled block masks ({@link dev.visor.mask.CompiledMask}).
+ * No dependencies.
+ *
+ * <pre>{@code
+ * MaskContext ctx = MaskContext.builder(2, 8, 512, 512).validLengths(512, 300).build();
+ * Mask mask = MaskRegistry.load().create("causal & sliding_window(left=128) & padding", ctx);
+ * CompiledMask blocks = CompiledMaskCache.shared().get(mask, ctx.shape(), 64, 64);
+ * }</pre>
+ */
 package dev.visor.mask;

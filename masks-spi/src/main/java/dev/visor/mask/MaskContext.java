@@ -1,0 +1,489 @@
+package dev.visor.mask;
+
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Everything a strategy may read to create a mask for one attention call: the {@link MaskShape} plus
+ * optional per-sequence data ({@link ContextField}). Immutable; every array is copied in and out.
+ *
+ * <p><b>Self- versus cross-attention.</b> All positions are absolute (see {@link Mask}). In
+ * self-attention the queries are positions {@code offset .. offset+Lq-1} <em>of the key sequence</em>
+ * (a KV cache holds positions {@code 0 .. Lk-1}); in cross-attention they index a different sequence.
+ * The context stores query-side and key-side data separately, so every mask is defined the same way
+ * in both cases, and the builder has one convenience setter per case:
+ * <ul>
+ *   <li>valid lengths: {@link Builder#validLengths} (self: one length per sequence, applied to keys and
+ *       to the absolute query positions) or {@link Builder#queryValidLengths} and
+ *       {@link Builder#keyValidLengths} (cross). A query {@code q} is valid iff {@code q < n}.</li>
+ *   <li>segment ids: {@link Builder#segmentIds(int[][])} (self: one id per key position; the queries
+ *       take the ids of positions {@code offset .. offset+Lq-1}) or
+ *       {@link Builder#segmentIds(int[][], int[][])} (cross: query ids indexed from the first query).</li>
+ *   <li>token ids belong to the keys ({@code token(ids)} selects keys), in both cases.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * // decoding step 129 of a packed batch of two sequences, 8 heads
+ * MaskContext ctx = MaskContext.builder(2, 8, 1, 129).queryOffset(128)
+ *         .validLengths(129, 77).segmentIds(segments).build();
+ * }</pre>
+ */
+public final class MaskContext {
+    private final MaskShape shape;
+    private final int[] queryValid;      // (batch) absolute positions, or null
+    private final int[] keyValid;        // (batch), or null
+    private final int[][] tokenIds;      // (batch, keyLength), or null
+    private final int[][] querySegments; // (batch, queryLength) indexed by query - offset, or null
+    private final int[][] keySegments;   // (batch, keyLength), or null
+
+    private MaskContext(MaskShape shape, int[] queryValid, int[] keyValid, int[][] tokenIds,
+                        int[][] querySegments, int[][] keySegments) {
+        this.shape = shape;
+        this.queryValid = queryValid;
+        this.keyValid = keyValid;
+        this.tokenIds = tokenIds;
+        this.querySegments = querySegments;
+        this.keySegments = keySegments;
+    }
+
+    /**
+     * Starts a context for {@code batch} sequences, {@code heads} heads, {@code queryLength} queries
+     * and {@code keyLength} keys (query offset 0 unless set).
+     *
+     * @param batch number of sequences, at least 1
+     * @param heads number of heads, at least 1
+     * @param queryLength number of queries, at least 1
+     * @param keyLength number of keys, at least 1
+     * @return a builder
+     */
+    public static Builder builder(int batch, int heads, int queryLength, int keyLength) {
+        return new Builder(batch, heads, queryLength, keyLength);
+    }
+
+    /**
+     * A context with only a shape (no optional fields).
+     *
+     * @param shape the shape
+     * @return a context that masks needing no optional field can be created from
+     */
+    public static MaskContext of(MaskShape shape) {
+        Objects.requireNonNull(shape, "shape");
+        return new MaskContext(shape, null, null, null, null, null);
+    }
+
+    /** @return the shape of the call */
+    public MaskShape shape() {
+        return shape;
+    }
+
+    /** @return the number of sequences */
+    public int batch() {
+        return shape.batch();
+    }
+
+    /** @return the number of heads */
+    public int heads() {
+        return shape.heads();
+    }
+
+    /** @return the number of queries */
+    public int queryLength() {
+        return shape.queryLength();
+    }
+
+    /** @return the number of keys */
+    public int keyLength() {
+        return shape.keyLength();
+    }
+
+    /** @return the absolute position of the first query */
+    public int queryOffset() {
+        return shape.queryOffset();
+    }
+
+    /**
+     * Whether this context holds an optional field.
+     *
+     * @param field the field
+     * @return true if present
+     */
+    public boolean has(ContextField field) {
+        return switch (field) {
+            case QUERY_VALID_LENGTHS -> queryValid != null;
+            case KEY_VALID_LENGTHS -> keyValid != null;
+            case TOKEN_IDS -> tokenIds != null;
+            case SEGMENT_IDS -> keySegments != null;
+        };
+    }
+
+    /** @return the optional fields this context holds */
+    public Set<ContextField> fields() {
+        EnumSet<ContextField> present = EnumSet.noneOf(ContextField.class);
+        for (ContextField f : ContextField.values()) if (has(f)) present.add(f);
+        return present;
+    }
+
+    /**
+     * Throws unless this context holds {@code field}; used before creating a mask.
+     *
+     * @param strategy the name of the strategy that needs the field, for the message
+     * @param field the needed field
+     * @throws IllegalArgumentException naming the strategy, the field and how to set it
+     */
+    public void require(String strategy, ContextField field) {
+        if (!has(field)) {
+            throw new IllegalArgumentException("mask '" + strategy + "' needs the context field " + field + " ("
+                    + field.description() + ") but the context does not provide it; set it with "
+                    + field.howToSet());
+        }
+    }
+
+    /**
+     * The number of valid query positions of a sequence: query {@code q} (absolute) is valid iff
+     * {@code q < queryValidLength(batch)}. In {@code [0, queryOffset + queryLength]}.
+     *
+     * @param batch the sequence
+     * @return the valid length
+     * @throws IllegalStateException if the context has no {@link ContextField#QUERY_VALID_LENGTHS}
+     */
+    public int queryValidLength(int batch) {
+        return present(queryValid, ContextField.QUERY_VALID_LENGTHS)[batch];
+    }
+
+    /**
+     * The number of valid key positions of a sequence: key {@code k} is valid iff
+     * {@code k < keyValidLength(batch)}. In {@code [0, keyLength]}.
+     *
+     * @param batch the sequence
+     * @return the valid length
+     * @throws IllegalStateException if the context has no {@link ContextField#KEY_VALID_LENGTHS}
+     */
+    public int keyValidLength(int batch) {
+        return present(keyValid, ContextField.KEY_VALID_LENGTHS)[batch];
+    }
+
+    /**
+     * The token id at a key position.
+     *
+     * @param batch the sequence
+     * @param key the key position
+     * @return the token id
+     * @throws IllegalStateException if the context has no {@link ContextField#TOKEN_IDS}
+     */
+    public int tokenId(int batch, int key) {
+        return present(tokenIds, ContextField.TOKEN_IDS)[batch][key];
+    }
+
+    /**
+     * The segment (document) id of an absolute query position.
+     *
+     * @param batch the sequence
+     * @param query the absolute query position, in {@code [queryOffset, queryOffset + queryLength)}
+     * @return the segment id
+     * @throws IllegalStateException if the context has no {@link ContextField#SEGMENT_IDS}
+     */
+    public int querySegment(int batch, int query) {
+        return present(querySegments, ContextField.SEGMENT_IDS)[batch][query - shape.queryOffset()];
+    }
+
+    /**
+     * The segment (document) id of a key position.
+     *
+     * @param batch the sequence
+     * @param key the key position
+     * @return the segment id
+     * @throws IllegalStateException if the context has no {@link ContextField#SEGMENT_IDS}
+     */
+    public int keySegment(int batch, int key) {
+        return present(keySegments, ContextField.SEGMENT_IDS)[batch][key];
+    }
+
+    /** @return a copy of the valid query lengths, one per sequence */
+    public int[] queryValidLengths() {
+        return present(queryValid, ContextField.QUERY_VALID_LENGTHS).clone();
+    }
+
+    /** @return a copy of the valid key lengths, one per sequence */
+    public int[] keyValidLengths() {
+        return present(keyValid, ContextField.KEY_VALID_LENGTHS).clone();
+    }
+
+    /** @return a copy of the key token ids, {@code (batch, keyLength)} */
+    public int[][] tokenIds() {
+        return deepCopy(present(tokenIds, ContextField.TOKEN_IDS));
+    }
+
+    /** @return a copy of the query segment ids, {@code (batch, queryLength)}, index 0 = first query */
+    public int[][] querySegmentIds() {
+        return deepCopy(present(querySegments, ContextField.SEGMENT_IDS));
+    }
+
+    /** @return a copy of the key segment ids, {@code (batch, keyLength)} */
+    public int[][] keySegmentIds() {
+        return deepCopy(present(keySegments, ContextField.SEGMENT_IDS));
+    }
+
+    /**
+     * This context without some optional fields (the shape stays).
+     *
+     * @param drop the fields to drop
+     * @return a new context
+     */
+    public MaskContext without(ContextField... drop) {
+        EnumSet<ContextField> keep = EnumSet.allOf(ContextField.class);
+        for (ContextField f : drop) keep.remove(f);
+        return retainOnly(keep);
+    }
+
+    /**
+     * This context with only some optional fields (the shape stays).
+     *
+     * @param keep the fields to keep, where present
+     * @return a new context
+     */
+    public MaskContext retainOnly(Collection<ContextField> keep) {
+        boolean seg = keep.contains(ContextField.SEGMENT_IDS);
+        return new MaskContext(shape,
+                keep.contains(ContextField.QUERY_VALID_LENGTHS) ? queryValid : null,
+                keep.contains(ContextField.KEY_VALID_LENGTHS) ? keyValid : null,
+                keep.contains(ContextField.TOKEN_IDS) ? tokenIds : null,
+                seg ? querySegments : null, seg ? keySegments : null);
+    }
+
+    private <T> T present(T value, ContextField field) {
+        if (value == null) {
+            throw new IllegalStateException("this context has no " + field.description()
+                    + "; a strategy that reads them must declare ContextField." + field + " in needs()");
+        }
+        return value;
+    }
+
+    private static int[][] deepCopy(int[][] a) {
+        int[][] c = new int[a.length][];
+        for (int i = 0; i < a.length; i++) c[i] = a[i] == null ? null : a[i].clone();
+        return c;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MaskContext c && shape.equals(c.shape)
+                && Arrays.equals(queryValid, c.queryValid) && Arrays.equals(keyValid, c.keyValid)
+                && Arrays.deepEquals(tokenIds, c.tokenIds)
+                && Arrays.deepEquals(querySegments, c.querySegments)
+                && Arrays.deepEquals(keySegments, c.keySegments);
+    }
+
+    @Override
+    public int hashCode() {
+        int h = shape.hashCode();
+        h = 31 * h + Arrays.hashCode(queryValid);
+        h = 31 * h + Arrays.hashCode(keyValid);
+        h = 31 * h + Arrays.deepHashCode(tokenIds);
+        h = 31 * h + Arrays.deepHashCode(querySegments);
+        return 31 * h + Arrays.deepHashCode(keySegments);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder("MaskContext").append(shape);
+        if (queryValid != null) s.append(" queryValid=").append(Arrays.toString(queryValid));
+        if (keyValid != null) s.append(" keyValid=").append(Arrays.toString(keyValid));
+        if (tokenIds != null) s.append(" tokenIds=").append(Arrays.deepToString(tokenIds));
+        if (keySegments != null) {
+            s.append(" querySegments=").append(Arrays.deepToString(querySegments))
+                    .append(" keySegments=").append(Arrays.deepToString(keySegments));
+        }
+        return s.toString();
+    }
+
+    /**
+     * Builds a {@link MaskContext}, checking every field against the shape when {@link #build()} runs.
+     *
+     * <pre>{@code
+     * MaskContext cross = MaskContext.builder(2, 4, 10, 37)
+     *         .queryValidLengths(10, 6).keyValidLengths(37, 20).build();
+     * }</pre>
+     */
+    public static final class Builder {
+        private final int batch;
+        private final int heads;
+        private final int queryLength;
+        private final int keyLength;
+        private int queryOffset;
+        private int[] validLengths;
+        private int[] queryValid;
+        private int[] keyValid;
+        private int[][] tokenIds;
+        private int[][] selfSegments;
+        private int[][] querySegments;
+        private int[][] keySegments;
+
+        private Builder(int batch, int heads, int queryLength, int keyLength) {
+            this.batch = batch;
+            this.heads = heads;
+            this.queryLength = queryLength;
+            this.keyLength = keyLength;
+        }
+
+        /**
+         * Sets the absolute position of the first query (the number of cached tokens in a KV cache).
+         *
+         * @param offset at least 0
+         * @return this builder
+         */
+        public Builder queryOffset(int offset) {
+            this.queryOffset = offset;
+            return this;
+        }
+
+        /**
+         * Self-attention valid lengths: sequence {@code b} has {@code lengths[b]} real tokens, so keys
+         * {@code k >= lengths[b]} are padding and so are absolute queries {@code q >= lengths[b]}.
+         * Sets both {@link ContextField#KEY_VALID_LENGTHS} and {@link ContextField#QUERY_VALID_LENGTHS}
+         * (the latter capped at {@code queryOffset + queryLength}).
+         *
+         * @param lengths one per sequence, each in {@code [0, keyLength]}
+         * @return this builder
+         */
+        public Builder validLengths(int... lengths) {
+            this.validLengths = Objects.requireNonNull(lengths, "lengths").clone();
+            return this;
+        }
+
+        /**
+         * Cross-attention (or explicit) valid query lengths, in absolute query positions.
+         *
+         * @param lengths one per sequence, each in {@code [0, queryOffset + queryLength]}
+         * @return this builder
+         */
+        public Builder queryValidLengths(int... lengths) {
+            this.queryValid = Objects.requireNonNull(lengths, "lengths").clone();
+            return this;
+        }
+
+        /**
+         * Cross-attention (or explicit) valid key lengths.
+         *
+         * @param lengths one per sequence, each in {@code [0, keyLength]}
+         * @return this builder
+         */
+        public Builder keyValidLengths(int... lengths) {
+            this.keyValid = Objects.requireNonNull(lengths, "lengths").clone();
+            return this;
+        }
+
+        /**
+         * The token id of every key position (the keys' sequence, whether self- or cross-attention).
+         *
+         * @param ids {@code (batch, keyLength)}
+         * @return this builder
+         */
+        public Builder tokenIds(int[][] ids) {
+            this.tokenIds = deepCopy(Objects.requireNonNull(ids, "ids"));
+            return this;
+        }
+
+        /**
+         * Self-attention segment ids: one id per position {@code 0 .. keyLength-1}; the queries take
+         * the ids of positions {@code queryOffset .. queryOffset+queryLength-1}, which must exist.
+         *
+         * @param ids {@code (batch, keyLength)}
+         * @return this builder
+         */
+        public Builder segmentIds(int[][] ids) {
+            this.selfSegments = deepCopy(Objects.requireNonNull(ids, "ids"));
+            return this;
+        }
+
+        /**
+         * Cross-attention segment ids: queries and keys belong to different sequences.
+         *
+         * @param queryIds {@code (batch, queryLength)}, index 0 = the first query
+         * @param keyIds {@code (batch, keyLength)}
+         * @return this builder
+         */
+        public Builder segmentIds(int[][] queryIds, int[][] keyIds) {
+            this.querySegments = deepCopy(Objects.requireNonNull(queryIds, "queryIds"));
+            this.keySegments = deepCopy(Objects.requireNonNull(keyIds, "keyIds"));
+            return this;
+        }
+
+        /**
+         * Checks every field against the shape and builds the context.
+         *
+         * @return the context
+         * @throws IllegalArgumentException naming the offending field, index and values
+         */
+        public MaskContext build() {
+            MaskShape shape = new MaskShape(batch, heads, queryLength, keyLength, queryOffset);
+            int queryEnd = shape.queryEnd();
+            int[] qv = queryValid;
+            int[] kv = keyValid;
+            if (validLengths != null) {
+                if (qv != null || kv != null) {
+                    throw new IllegalArgumentException("set either validLengths (self-attention) or "
+                            + "queryValidLengths/keyValidLengths (cross-attention), not both");
+                }
+                checkLengths("validLengths", validLengths, keyLength, "keyLength");
+                kv = validLengths;
+                qv = new int[batch];
+                for (int b = 0; b < batch; b++) qv[b] = Math.min(validLengths[b], queryEnd);
+            } else {
+                if (qv != null) checkLengths("queryValidLengths", qv, queryEnd, "queryOffset + queryLength");
+                if (kv != null) checkLengths("keyValidLengths", kv, keyLength, "keyLength");
+            }
+            if (tokenIds != null) checkRows("tokenIds", tokenIds, keyLength, "keyLength");
+            int[][] qs = querySegments;
+            int[][] ks = keySegments;
+            if (selfSegments != null) {
+                if (qs != null) {
+                    throw new IllegalArgumentException("set either segmentIds(ids) (self-attention) or "
+                            + "segmentIds(queryIds, keyIds) (cross-attention), not both");
+                }
+                checkRows("segmentIds", selfSegments, keyLength, "keyLength");
+                if (queryEnd > keyLength) {
+                    throw new IllegalArgumentException("self-attention segmentIds cover positions 0.."
+                            + (keyLength - 1) + " but the queries are positions " + queryOffset + ".." + (queryEnd - 1)
+                            + " (queryOffset " + queryOffset + " + queryLength " + queryLength + " > keyLength "
+                            + keyLength + "); use segmentIds(queryIds, keyIds) for cross-attention");
+                }
+                ks = selfSegments;
+                qs = new int[batch][];
+                for (int b = 0; b < batch; b++) qs[b] = Arrays.copyOfRange(selfSegments[b], queryOffset, queryEnd);
+            } else if (qs != null) {
+                checkRows("query segmentIds", qs, queryLength, "queryLength");
+                checkRows("key segmentIds", ks, keyLength, "keyLength");
+            }
+            return new MaskContext(shape, qv == null ? null : qv.clone(), kv == null ? null : kv.clone(),
+                    tokenIds, qs, ks);
+        }
+
+        private void checkLengths(String name, int[] lengths, int max, String maxName) {
+            if (lengths.length != batch) {
+                throw new IllegalArgumentException(name + " has " + lengths.length + " entries but batch is " + batch);
+            }
+            for (int b = 0; b < batch; b++) {
+                if (lengths[b] < 0 || lengths[b] > max) {
+                    throw new IllegalArgumentException(name + "[" + b + "] = " + lengths[b] + " is outside [0, "
+                            + maxName + " = " + max + "]");
+                }
+            }
+        }
+
+        private void checkRows(String name, int[][] rows, int length, String lengthName) {
+            if (rows.length != batch) {
+                throw new IllegalArgumentException(name + " has " + rows.length + " rows but batch is " + batch);
+            }
+            for (int b = 0; b < batch; b++) {
+                if (rows[b] == null || rows[b].length != length) {
+                    throw new IllegalArgumentException(name + "[" + b + "] has "
+                            + (rows[b] == null ? "no" : String.valueOf(rows[b].length)) + " entries but "
+                            + lengthName + " is " + length);
+                }
+            }
+        }
+    }
+}

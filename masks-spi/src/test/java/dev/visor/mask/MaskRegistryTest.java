@@ -1,0 +1,176 @@
+package dev.visor.mask;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.visor.mask.builtin.Builtins;
+import dev.visor.mask.builtin.CausalMask;
+import dev.visor.mask.builtin.PaddingMask;
+import dev.visor.mask.builtin.SlidingWindowMask;
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MaskRegistryTest {
+    private static final Set<String> BUILTIN_NAMES = Set.of("causal", "chunked", "dilated", "document", "full",
+            "global", "padding", "prefix_lm", "query_padding", "random", "sliding_window", "token");
+
+    @TempDir
+    Path dir;
+
+    private ClassLoader withServices(String... providers) throws IOException {
+        Path services = dir.resolve("META-INF/services");
+        Files.createDirectories(services);
+        Files.write(services.resolve(MaskStrategy.class.getName()), List.of(providers));
+        return new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader());
+    }
+
+    @Test
+    void serviceLoaderFindsEveryBuiltin() {
+        MaskRegistry registry = MaskRegistry.load();
+        assertEquals(BUILTIN_NAMES, registry.names());
+        assertEquals(List.of(), registry.problems());
+        assertEquals(Builtins.registry().names(), registry.names());
+        assertInstanceOf(CausalMask.Strategy.class, registry.strategy("causal"));
+    }
+
+    @Test
+    void aBrokenProviderIsReportedAndTheOthersStillLoad() throws IOException {
+        String p = TestStrategies.class.getName();
+        MaskRegistry registry = MaskRegistry.load(withServices("dev.visor.mask.DoesNotExist", p + "$Exploding",
+                p + "$Good", p + "$NotAStrategy", p + "$BadName"));
+        assertTrue(registry.names().containsAll(BUILTIN_NAMES));
+        assertTrue(registry.names().contains("good_test"), registry.names()::toString);
+        assertEquals(BUILTIN_NAMES.size() + 1, registry.names().size());
+        String problems = registry.problems().stream().map(Object::toString).collect(Collectors.joining("\n"));
+        assertEquals(4, registry.problems().size(), problems);
+        assertTrue(problems.contains("DoesNotExist"), problems);
+        assertTrue(problems.contains("Exploding") && problems.contains("boom"), problems);
+        assertTrue(problems.contains("NotAStrategy"), problems);
+        assertTrue(problems.contains("BadName") && problems.contains("lower snake case"), problems);
+    }
+
+    @Test
+    void duplicateNamesFailNamingBothClasses() throws IOException {
+        ClassLoader loader = withServices(TestStrategies.DuplicateCausal.class.getName());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> MaskRegistry.load(loader));
+        assertTrue(e.getMessage().contains("'causal'"), e.getMessage());
+        assertTrue(e.getMessage().contains(CausalMask.Strategy.class.getName()), e.getMessage());
+        assertTrue(e.getMessage().contains(TestStrategies.DuplicateCausal.class.getName()), e.getMessage());
+
+        IllegalStateException explicit = assertThrows(IllegalStateException.class,
+                () -> Builtins.registry().with(new TestStrategies.DuplicateCausal()));
+        assertEquals("mask name 'causal' is provided by both " + CausalMask.Strategy.class.getName() + " and "
+                + TestStrategies.DuplicateCausal.class.getName(), explicit.getMessage());
+    }
+
+    @Test
+    void explicitRegistrationReturnsANewRegistry() {
+        MaskRegistry base = Builtins.registry();
+        MaskRegistry more = base.with(new TestStrategies.Good());
+        assertFalse(base.find("good_test").isPresent());
+        assertTrue(more.find("good_test").isPresent());
+        assertThrows(IllegalArgumentException.class, () -> base.with(new TestStrategies.BadName()));
+        assertEquals(Set.of("good_test"), MaskRegistry.of(new TestStrategies.Good()).names());
+    }
+
+    @Test
+    void unknownNamesListWhatIsAvailableWithADidYouMean() {
+        MaskRegistry registry = Builtins.registry();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> registry.strategy("casual"));
+        assertEquals("unknown mask 'casual'; did you mean 'causal'? available: [causal, chunked, dilated, document, "
+                + "full, global, padding, prefix_lm, query_padding, random, sliding_window, token]", e.getMessage());
+        MaskSpecException s = assertThrows(MaskSpecException.class, () -> registry.parse("padding & casual"));
+        assertEquals(11, s.column());
+        assertTrue(s.reason().startsWith("unknown mask 'casual' at column 11; did you mean 'causal'? available: ["),
+                s.reason());
+        MaskSpecException far = assertThrows(MaskSpecException.class, () -> registry.parse("zzzzzzzz"));
+        assertTrue(far.reason().startsWith("unknown mask 'zzzzzzzz' at column 1; available: ["), far.reason());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> registry.strategy("sliding_windwo"))
+                .getMessage().contains("did you mean 'sliding_window'?"));
+    }
+
+    @Test
+    void argumentErrorsPointAtTheArgument() {
+        MaskRegistry registry = Builtins.registry();
+        MaskSpecException unknown = assertThrows(MaskSpecException.class,
+                () -> registry.parse("sliding_window(lft=3)"));
+        assertEquals("unknown parameter 'lft' for mask 'sliding_window' at column 16; did you mean 'left'? "
+                + "parameters: [left, right]", unknown.reason());
+        MaskSpecException typed = assertThrows(MaskSpecException.class,
+                () -> registry.parse("causal & sliding_window(left=\"a\")"));
+        assertEquals("parameter 'left' of mask 'sliding_window' expects an int but got a string \"a\" at column 25",
+                typed.reason());
+        assertEquals(25, typed.column());
+        MaskSpecException missing = assertThrows(MaskSpecException.class, () -> registry.parse("full | chunked"));
+        assertEquals("mask 'chunked' needs parameter 'size' at column 8 (an int: chunk length in positions)",
+                missing.reason());
+        MaskSpecException range = assertThrows(MaskSpecException.class,
+                () -> registry.parse("sliding_window(left=-1)"));
+        assertEquals("invalid arguments for mask 'sliding_window' at column 1: sliding_window left must be at least 0 "
+                + "but was -1", range.reason());
+        MaskSpecException none = assertThrows(MaskSpecException.class, () -> registry.parse("causal(x=1)"));
+        assertEquals("unknown parameter 'x' for mask 'causal' at column 8; parameters: none", none.reason());
+        MaskSpecException list = assertThrows(MaskSpecException.class, () -> registry.parse("global(positions=3)"));
+        assertTrue(list.reason().startsWith("parameter 'positions' of mask 'global' expects an int list but got an int 3"),
+                list.reason());
+    }
+
+    @Test
+    void parseFillsDefaultsInDeclarationOrderAndWidensInts() {
+        MaskRegistry registry = Builtins.registry();
+        assertEquals("causal & sliding_window(left=128, right=0)",
+                registry.parse("causal & sliding_window(left=128)").toString());
+        assertEquals("random(density=1.0, seed=0, block=64, per_head=false)",
+                registry.parse("random(density=1)").toString());
+        assertEquals(registry.parse("sliding_window(right=0, left=4)"), registry.parse("sliding_window(left=4)"));
+        MaskSpec code = new MaskSpec.And(MaskSpec.call("causal"), MaskSpec.call("sliding_window", "left", 2));
+        assertEquals("causal & sliding_window(left=2, right=0)", registry.resolve(code).toString());
+    }
+
+    @Test
+    void createBuildsTheMaskTreeAndChecksNeeds() {
+        MaskRegistry registry = Builtins.registry();
+        MaskContext ctx = MaskContext.builder(2, 1, 4, 4).validLengths(4, 2).build();
+        Mask m = registry.create("causal & sliding_window(left=1) & padding", ctx);
+        assertEquals(new AndMask(new AndMask(CausalMask.INSTANCE, new SlidingWindowMask(1, 0)), new PaddingMask(4, 2)), m);
+        assertEquals("causal & sliding_window(left=1, right=0) & padding", m.spec());
+        assertEquals(m, registry.create(registry.parse(m.spec()), ctx));
+
+        MaskContext bare = MaskContext.of(new MaskShape(2, 1, 4, 4, 0));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> registry.create("causal & padding", bare));
+        assertEquals("mask 'padding' needs the context field KEY_VALID_LENGTHS (per-sequence valid key lengths) but the "
+                + "context does not provide it; set it with MaskContext.Builder.keyValidLengths(...) or "
+                + "validLengths(...)", e.getMessage());
+        assertFalse(e instanceof MaskSpecException);
+    }
+
+    @Test
+    void aStrategyReturningNullIsAnError() {
+        MaskRegistry registry = MaskRegistry.of(new TestStrategies.ReturnsNull());
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> registry.create("returns_null", MaskContext.of(new MaskShape(1, 1, 1, 1, 0))));
+        assertTrue(e.getMessage().contains("returns_null") && e.getMessage().contains("returned null"), e.getMessage());
+    }
+
+    @Test
+    void describeListsStrategiesParametersAndNeeds() {
+        String help = Builtins.registry().describe();
+        for (String name : BUILTIN_NAMES) assertTrue(help.contains(name + " — "), name);
+        assertTrue(help.contains("left: int — keys before the query, inclusive"), help);
+        assertTrue(help.contains("right: int = 0 — keys after the query, inclusive"), help);
+        assertTrue(help.contains("needs [KEY_VALID_LENGTHS]"), help);
+        assertEquals("MaskRegistry[good_test]", MaskRegistry.of(new TestStrategies.Good()).toString());
+    }
+}
