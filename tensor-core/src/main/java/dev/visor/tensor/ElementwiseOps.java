@@ -20,8 +20,8 @@ import java.util.Arrays;
  * }</pre>
  */
 final class ElementwiseOps {
-    /** Elements per parallel chunk: large enough that a thread hand-off (µs) is noise. */
-    static final int GRAIN = 1 << 15;
+    /** Elements per parallel chunk. */
+    static final int GRAIN = StridedLoop.GRAIN;
 
     private ElementwiseOps() {}
 

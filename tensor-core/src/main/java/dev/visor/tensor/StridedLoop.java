@@ -118,6 +118,8 @@ final class StridedLoop {
         void run(int out, int width, int[] offsets, float[][] scratch);
     }
 
+    /** Elements per parallel chunk: large enough that a thread hand-off (µs) is noise. */
+    static final int GRAIN = 1 << 15;
     /** Elements per segment along a row: three buffers of this size stay in L1. */
     static final int SEGMENT = 2048;
     /** Rows per tile when an operand is strided within rows. */
@@ -195,9 +197,6 @@ final class StridedLoop {
             }
         });
     }
-
-    /** Elements per parallel chunk (see {@link ElementwiseOps#GRAIN}). */
-    private static final int GRAIN = 1 << 15;
 
     /** Copies {@code src}'s elements into {@code dst} in row-major order (tiled for transposed layouts). */
     static void copy(Tensor src, float[] dst) {
