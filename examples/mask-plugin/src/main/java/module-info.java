@@ -1,6 +1,6 @@
 /** An example mask plugin: provides the {@code axial} strategy. */
 module dev.visor.example.plugin {
-    requires dev.visor.mask;
+    requires transitive dev.visor.mask;
 
     exports dev.visor.example.plugin;
 

@@ -82,7 +82,7 @@ final class FlashForward {
         final float[] qTile;   // (Bq, dk), pre-scaled by scale
         final float[] sTile;   // (Bq, BkPad): scores, then probabilities
         final float[] oAcc;    // (Bq, dvPad): unnormalised output
-        final float[] m, l, alpha;
+        final float[] m, l, alpha, rowScratch;
         final float[] kt;      // per key block (dk, BkPad): keys transposed
         final float[] vp;      // (nKb·Bk, dvPad): values, row-major, zero-padded
         final int[] blockStamp;   // per key block: the packStamp it was copied under
@@ -117,6 +117,7 @@ final class FlashForward {
             this.m = new float[bq];
             this.l = new float[bq];
             this.alpha = new float[bq];
+            this.rowScratch = new float[bq];
             this.kt = new float[nKb * dk * bkPad];
             this.vp = new float[nKb * bk * dvPad];
             this.scratch = tiles == null ? new boolean[bq * bkPad] : null;
@@ -195,7 +196,7 @@ final class FlashForward {
                 ops.gemm(rows, bkPad, dk, qTile, 0, dk, 1, kt, kb * dk * bkPad, bkPad, sTile, 0, bkPad, false);
                 maskScores(ops, sTile, bkPad, rows, valid, BlockSparsity.isPartial(entry),
                         cached == null ? null : cached[e], mask, b, h, q0, k0, scratch);
-                ops.softmaxStep(sTile, bkPad, rows, bkPad, m, l, alpha);
+                ops.softmaxStep(sTile, bkPad, rows, bkPad, m, l, alpha, rowScratch);
                 ops.scaleRows(oAcc, dvPad, rows, dvPad, alpha);
                 if (drop != null) {
                     for (int r = 0; r < rows; r++) {

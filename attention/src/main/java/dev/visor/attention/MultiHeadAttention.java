@@ -245,6 +245,45 @@ public final class MultiHeadAttention extends Module {
         return attend(all, mask);
     }
 
+    /**
+     * Keys and values projected once, e.g. the encoder memory a decoder's cross-attention reads at
+     * every step.
+     *
+     * @param keys   (batch, kvHeads, Lk, headDim)
+     * @param values (batch, kvHeads, Lk, headDim)
+     */
+    public record KeysValues(Tensor keys, Tensor values) {}
+
+    /** Projects {@code key (batch, Lk, kdim)} and {@code value (batch, Lk, vdim)} once, for {@link #forward(Tensor, KeysValues, String, MaskInputs)}. */
+    public KeysValues projectKeysValues(Tensor key, Tensor value) {
+        Objects.requireNonNull(key, "key");
+        checkInputs(Tensor.zeros(key.dim() == 3 ? key.size(0) : 1, 1, embedDim), key, value);
+        Tensor[] kv = projectKeyValue(key, value);
+        return new KeysValues(kv[0], kv[1]);
+    }
+
+    /**
+     * Cross-attention from {@code query (batch, Lq, E)} over keys and values projected beforehand
+     * (gradients still reach the projection's inputs).
+     *
+     * @return (batch, Lq, embedDim)
+     */
+    public Tensor forward(Tensor query, KeysValues memory, String maskSpec, MaskInputs inputs) {
+        Objects.requireNonNull(memory, "memory");
+        Tensor k = memory.keys();
+        if (query == null || query.dim() != 3 || query.size(2) != embedDim) {
+            throw new IllegalArgumentException("query must be (batch, Lq, " + embedDim + ") but got "
+                    + (query == null ? "null" : Shape.str(query.shape())));
+        }
+        if (k.dim() != 4 || k.size(0) != query.size(0) || k.size(1) != kvHeads || k.size(3) != headDim) {
+            throw new IllegalArgumentException("projected keys must be (" + query.size(0) + ", " + kvHeads + ", Lk, "
+                    + headDim + ") but got " + Shape.str(k.shape()));
+        }
+        Tensor q = projectQuery(query);
+        BlockSparsity mask = compile(maskSpec, inputs, query.size(0), query.size(1), k.size(2), 0);
+        return attend(new Tensor[] {q, k, memory.values()}, mask);
+    }
+
     /** An empty cache sized for this layer. */
     public KvCache newCache(int batch) {
         return new KvCache(batch, kvHeads, headDim);
@@ -306,30 +345,41 @@ public final class MultiHeadAttention extends Module {
 
     /** q {@code (B, H, Lq, hd)}, k and v {@code (B, Hkv, Lk, hd)}: strided views of the projections. */
     private Tensor[] project(Tensor query, Tensor key, Tensor value) {
+        if (inProjWeight != null && query == key && key == value) {
+            int kvDim = kvHeads * headDim;
+            Tensor qkv = Functional.linear(query, inProjWeight, inProjBias);          // (B, L, E + 2·kvDim)
+            return new Tensor[] {
+                splitHeads(qkv.narrow(2, 0, embedDim), heads),
+                splitHeads(qkv.narrow(2, embedDim, kvDim), kvHeads),
+                splitHeads(qkv.narrow(2, embedDim + kvDim, kvDim), kvHeads)};
+        }
+        Tensor[] kv = projectKeyValue(key, value);
+        return new Tensor[] {projectQuery(query), kv[0], kv[1]};
+    }
+
+    /** {@code (B, Lq, E)} ↦ {@code (B, H, Lq, hd)}. */
+    private Tensor projectQuery(Tensor query) {
+        Tensor wq = inProjWeight != null ? inProjWeight.narrow(0, 0, embedDim) : qProjWeight;
+        return splitHeads(Functional.linear(query, wq, biasPart(0, embedDim)), heads);
+    }
+
+    /** Keys {@code (B, Lk, kdim)} and values {@code (B, Lk, vdim)} ↦ two {@code (B, Hkv, Lk, hd)}. */
+    private Tensor[] projectKeyValue(Tensor key, Tensor value) {
         int kvDim = kvHeads * headDim;
-        Tensor q;
         Tensor k;
         Tensor v;
-        if (inProjWeight != null && query == key && key == value) {
-            Tensor qkv = Functional.linear(query, inProjWeight, inProjBias);          // (B, L, E + 2·kvDim)
-            q = qkv.narrow(2, 0, embedDim);
-            k = qkv.narrow(2, embedDim, kvDim);
-            v = qkv.narrow(2, embedDim + kvDim, kvDim);
-        } else if (inProjWeight != null && key == value) {
-            q = Functional.linear(query, inProjWeight.narrow(0, 0, embedDim), biasPart(0, embedDim));
+        if (inProjWeight != null && key == value) {
             Tensor kv = Functional.linear(key, inProjWeight.narrow(0, embedDim, 2 * kvDim),
                     biasPart(embedDim, 2 * kvDim));                                   // (B, Lk, 2·kvDim)
             k = kv.narrow(2, 0, kvDim);
             v = kv.narrow(2, kvDim, kvDim);
         } else {
-            Tensor wq = inProjWeight != null ? inProjWeight.narrow(0, 0, embedDim) : qProjWeight;
             Tensor wk = inProjWeight != null ? inProjWeight.narrow(0, embedDim, kvDim) : kProjWeight;
             Tensor wv = inProjWeight != null ? inProjWeight.narrow(0, embedDim + kvDim, kvDim) : vProjWeight;
-            q = Functional.linear(query, wq, biasPart(0, embedDim));
             k = Functional.linear(key, wk, biasPart(embedDim, kvDim));
             v = Functional.linear(value, wv, biasPart(embedDim + kvDim, kvDim));
         }
-        return new Tensor[] {splitHeads(q, heads), splitHeads(k, kvHeads), splitHeads(v, kvHeads)};
+        return new Tensor[] {splitHeads(k, kvHeads), splitHeads(v, kvHeads)};
     }
 
     private Tensor biasPart(int from, int length) {

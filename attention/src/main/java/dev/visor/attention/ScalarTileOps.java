@@ -31,6 +31,37 @@ final class ScalarTileOps extends TileOps {
     }
 
     @Override
+    void subtractRowShift(float[] s, int lds, int rows, int cols, float[] shift) {
+        for (int r = 0; r < rows; r++) {
+            float x = shift[r];
+            if (x == Float.NEGATIVE_INFINITY) {
+                continue;
+            }
+            for (int j = 0; j < cols; j++) {
+                s[r * lds + j] -= x;
+            }
+        }
+    }
+
+    @Override
+    float rowSum(float[] s, int off, int cols) {
+        float sum = 0f;
+        for (int j = 0; j < cols; j++) {
+            sum += s[off + j];
+        }
+        return sum;
+    }
+
+    @Override
+    float rowMax(float[] s, int off, int cols) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < cols; j++) {
+            max = Math.max(max, s[off + j]);
+        }
+        return max;
+    }
+
+    @Override
     void softmaxGrad(float[] p, float[] dp, int ld, int rows, int cols, float[] d) {
         for (int r = 0; r < rows; r++) {
             int base = r * ld;

@@ -37,36 +37,56 @@ abstract class TileOps {
      * {@code m' = max(m, max_j S_rj)}, writes {@code P_rj = e^(S_rj − m')} over S, sets
      * {@code alpha_r = e^(m − m')} and {@code l_r = alpha_r·l_r + Σ_j P_rj}, {@code m_r = m'}. A row
      * with nothing attended so far keeps {@code m = −∞}, {@code l = 0} and gets P = 0.
+     * {@code scratch} holds at least {@code rows} floats.
      */
-    final void softmaxStep(float[] s, int lds, int rows, int cols, float[] m, float[] l, float[] alpha) {
+    final void softmaxStep(float[] s, int lds, int rows, int cols, float[] m, float[] l, float[] alpha,
+                           float[] scratch) {
+        // 1) new running maxima and the exponents of the rescaling factors
         for (int r = 0; r < rows; r++) {
-            int base = r * lds;
             float mOld = m[r];
-            float mNew = Math.max(mOld, VecMath.max(s, base, cols));
-            if (mNew == Float.NEGATIVE_INFINITY) {
-                Arrays.fill(s, base, base + cols, 0f);
-                alpha[r] = 1f;
-                continue;
-            }
-            float sum = VecMath.expShiftSum(s, base, mNew, s, base, cols);
-            float a = mOld == mNew ? 1f : VecMath.exp(mOld - mNew);
-            alpha[r] = a;
-            l[r] = l[r] * a + sum;
+            float mNew = Math.max(mOld, rowMax(s, r * lds, cols));
+            scratch[r] = mNew == Float.NEGATIVE_INFINITY ? 0f : mOld - mNew;   // e^(−∞) = 0 when mOld = −∞
             m[r] = mNew;
         }
+        VecMath.exp(scratch, 0, alpha, 0, rows);
+        // 2) P = e^(S − m'), the whole tile in one call (a row still at m' = −∞ is all −∞: P = 0)
+        subtractRowShift(s, lds, rows, cols, m);
+        expTile(s, lds, rows, cols);
+        // 3) running sums
+        for (int r = 0; r < rows; r++) {
+            l[r] = l[r] * alpha[r] + rowSum(s, r * lds, cols);
+        }
     }
+
+    private static void expTile(float[] s, int lds, int rows, int cols) {
+        if (lds == cols) {
+            VecMath.exp(s, 0, s, 0, rows * cols);
+        } else {
+            for (int r = 0; r < rows; r++) {
+                VecMath.exp(s, r * lds, s, r * lds, cols);
+            }
+        }
+    }
+
+    /** {@code s_rj −= shift_r}, except that a shift of −∞ leaves the row alone. */
+    abstract void subtractRowShift(float[] s, int lds, int rows, int cols, float[] shift);
+
+    /** {@code Σ_j s[off + j]} for {@code j < cols}. */
+    abstract float rowSum(float[] s, int off, int cols);
+
+    /** {@code max_j s[off + j]} for {@code j < cols} (−∞ when all are). */
+    abstract float rowMax(float[] s, int off, int cols);
 
     /**
      * Recomputes probabilities {@code P_rj = e^(S_rj − lse_r)} over S; rows with {@code lse = −∞}
      * (empty rows) get 0.
      */
     final void probabilities(float[] s, int lds, int rows, int cols, float[] lse) {
+        subtractRowShift(s, lds, rows, cols, lse);
+        expTile(s, lds, rows, cols);
         for (int r = 0; r < rows; r++) {
-            int base = r * lds;
-            if (lse[r] == Float.NEGATIVE_INFINITY) {
-                Arrays.fill(s, base, base + cols, 0f);
-            } else {
-                VecMath.expShiftSum(s, base, lse[r], s, base, cols);
+            if (lse[r] == Float.NEGATIVE_INFINITY) {   // an empty row: zero whatever the scores were
+                Arrays.fill(s, r * lds, r * lds + cols, 0f);
             }
         }
     }

@@ -221,6 +221,37 @@ final class VectorTileOps extends TileOps {
     // ------------------------------------------------------------------ element-wise
 
     @Override
+    void subtractRowShift(float[] s, int lds, int rows, int cols, float[] shift) {
+        for (int r = 0; r < rows; r++) {
+            float x = shift[r];
+            if (x == Float.NEGATIVE_INFINITY) {
+                continue;
+            }
+            for (int j = 0, o = r * lds; j < cols; j += L, o += L) {
+                FloatVector.fromArray(S, s, o).sub(x).intoArray(s, o);
+            }
+        }
+    }
+
+    @Override
+    float rowSum(float[] s, int off, int cols) {
+        FloatVector sum = FloatVector.fromArray(S, s, off);
+        for (int j = L; j < cols; j += L) {
+            sum = sum.add(FloatVector.fromArray(S, s, off + j));
+        }
+        return sum.reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    float rowMax(float[] s, int off, int cols) {
+        FloatVector mx = FloatVector.fromArray(S, s, off);
+        for (int j = L; j < cols; j += L) {
+            mx = mx.max(FloatVector.fromArray(S, s, off + j));
+        }
+        return mx.reduceLanes(VectorOperators.MAX);
+    }
+
+    @Override
     void softmaxGrad(float[] p, float[] dp, int ld, int rows, int cols, float[] d) {
         for (int r = 0; r < rows; r++) {
             int base = r * ld;

@@ -53,11 +53,11 @@ class KernelPartsTest {
             float[] m = {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY};
             float[] l = new float[2];
             float[] alpha = new float[2];
-            ops.softmaxStep(s1, cols, 2, cols, m, l, alpha);
+            ops.softmaxStep(s1, cols, 2, cols, m, l, alpha, new float[2]);
             assertEquals(Float.NEGATIVE_INFINITY, m[1]);
             assertEquals(0f, l[1]);
             assertEquals(0f, s1[cols + 3]);
-            ops.softmaxStep(s2, cols, 2, cols, m, l, alpha);
+            ops.softmaxStep(s2, cols, 2, cols, m, l, alpha, new float[2]);
             assertEquals(3f, m[0]);
             assertEquals(1 + Math.exp(-2), l[0], 1e-6);
             assertEquals(Math.exp(-2), alpha[0], 1e-7);

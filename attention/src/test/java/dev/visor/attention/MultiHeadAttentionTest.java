@@ -92,6 +92,25 @@ class MultiHeadAttentionTest {
     }
 
     @Test
+    void memoryProjectedOnceEqualsCrossAttentionAndCarriesGradients() {
+        Rng rng = new Rng(38);
+        MultiHeadAttention mha = MultiHeadAttention.builder(8, 4).kvHeads(2).build(rng);
+        Tensor q = Tensor.randn(rng, 2, 3, 8).requiresGrad(true);
+        Tensor memory = Tensor.randn(rng, 2, 7, 8).requiresGrad(true);
+        MaskInputs in = MaskInputs.none().withKeyValidLengths(7, 4);
+        Tensor direct = mha.forward(q, memory, memory, "padding", in);
+        MultiHeadAttention.KeysValues kv = mha.projectKeysValues(memory, memory);
+        Tensor viaMemory = mha.forward(q, kv, "padding", in);
+        assertArrayEquals(direct.toArray(), viaMemory.toArray(), 1e-6f);
+        Tensor seed = Tensor.randn(rng, 2, 3, 8);
+        direct.backward(seed);
+        float[] gMemory = memory.grad().toArray();
+        memory.zeroGrad();
+        viaMemory.backward(seed);
+        assertArrayEquals(gMemory, memory.grad().toArray(), 1e-6f);
+    }
+
+    @Test
     void compiledMasksAreAcceptedAndMatchTheSpecPath() {
         Rng rng = new Rng(34);
         MultiHeadAttention mha = new MultiHeadAttention(8, 2, rng);

@@ -1,5 +1,8 @@
 package dev.visor.bench;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -9,57 +12,124 @@ import java.util.Map;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
-import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
- * Runs {@link AttentionBench} (forward by mask and length, and the matmul baseline) in one JMH run
- * and prints the Markdown table kept in {@code benchmarks/README.md}: milliseconds, GFLOP/s of the
- * useful work ({@link AttentionBench#usefulFlop}), that rate as a share of the matmul rate, and the
- * speed-up over dense at the same length.
+ * Runs {@link AttentionBench} — the forward pass by mask and length, optionally the backward
+ * pass, and the 1024³ matmul baseline — in one JMH run and prints the Markdown table kept in
+ * {@code benchmarks/README.md}: milliseconds, GFLOP/s of the useful work
+ * ({@link AttentionBench#usefulFlop}; {@code 2.5×} that for the backward pass, whose five tile
+ * products cost {@code 10·d} per attended score), that rate as a share of the matmul rate, and the
+ * speed-up over {@code full} (dense) at the same length; with the machine, the JDK, the thread
+ * count and the load average before and after.
  *
  * <pre>
- * java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar dev.visor.bench.AttentionReport [n ...]
+ * java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar dev.visor.bench.AttentionReport \
+ *     [--n=512,1024,2048,4096] [--backward] [--threads=N] [--quick]
  * </pre>
  */
 public final class AttentionReport {
     private AttentionReport() {}
 
+    /** Runs the benchmarks and prints the table. */
     public static void main(String[] args) throws RunnerException {
-        String[] lengths = args.length > 0 ? args : new String[] {"512", "1024", "2048", "4096"};
-        Options opts = new OptionsBuilder()
-                .include(AttentionBench.class.getName() + "\\.(forward|matmul)$")
+        Map<String, String> opts = new LinkedHashMap<>();
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            if (!arg.startsWith("--")) {
+                throw new IllegalArgumentException("unknown argument '" + arg
+                        + "'; expected --n=512,1024 --backward --threads=N --quick");
+            }
+            opts.put(eq < 0 ? arg.substring(2) : arg.substring(2, eq), eq < 0 ? "" : arg.substring(eq + 1));
+        }
+        String[] lengths = opts.getOrDefault("n", "512,1024,2048,4096").split(",");
+        boolean backward = opts.containsKey("backward");
+        String loadBefore = load();
+        ChainedOptionsBuilder b = new OptionsBuilder()
+                .include(AttentionBench.class.getName() + "\\.(forward" + (backward ? "|backward" : "") + "|matmul)$")
                 .param("n", lengths)
-                .build();
-        Collection<RunResult> results = new Runner(opts).run();
+                .verbosity(VerboseMode.SILENT);
+        if (opts.containsKey("threads")) {
+            b.jvmArgsAppend("-Dvisor.threads=" + opts.get("threads"));
+        }
+        if (opts.containsKey("quick")) {
+            b.warmupIterations(2).warmupTime(TimeValue.milliseconds(500))
+                    .measurementIterations(3).measurementTime(TimeValue.milliseconds(500));
+        }
+        Collection<RunResult> results = new Runner(b.build()).run();
+        String loadAfter = load();
+
         double gemmMs = Double.NaN;
         int gemmSize = 0;
-        Map<String, Double> ms = new LinkedHashMap<>();
+        Map<String, Double> fwd = new LinkedHashMap<>();
+        Map<String, Double> bwd = new LinkedHashMap<>();
         List<String> rows = new ArrayList<>();
         for (RunResult r : results) {
             String label = r.getParams().getBenchmark();
-            double score = r.getPrimaryResult().getScore();
+            double ms = r.getPrimaryResult().getScore();
             if (label.endsWith(".matmul")) {
-                gemmMs = score;
+                gemmMs = ms;
                 gemmSize = Integer.parseInt(r.getParams().getParam("size"));
+                continue;
+            }
+            String key = r.getParams().getParam("mask") + "@" + r.getParams().getParam("n");
+            if (label.endsWith(".backward")) {
+                bwd.put(key, ms);
             } else {
-                String key = r.getParams().getParam("mask") + "@" + r.getParams().getParam("n");
-                ms.put(key, score);
+                fwd.put(key, ms);
                 rows.add(key);
             }
         }
         double gemmGflops = 2.0 * gemmSize * gemmSize * gemmSize / (gemmMs * 1e6);
-        System.out.printf(Locale.ROOT, "%nmatmul %d³: %.2f ms = %.1f GFLOP/s%n%n", gemmSize, gemmMs, gemmGflops);
-        System.out.println("| mask | N | ms | useful GFLOP/s | % of matmul | speed-up over dense |");
-        System.out.println("|---|---:|---:|---:|---:|---:|");
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "CPU: %s, %d cores; JDK %s; visor.threads=%s; load %s before, %s after%n",
+                cpu(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                opts.getOrDefault("threads", "all"), loadBefore, loadAfter));
+        out.append(String.format(Locale.ROOT, "matmul %d³ (Gemm.sgemm): %.2f ms = %.1f GFLOP/s%n%n", gemmSize, gemmMs,
+                gemmGflops));
+        out.append("| mask | N | forward ms | useful GFLOP/s | % of matmul | speed-up over dense |");
+        out.append(backward ? " backward ms | backward GFLOP/s |\n|---|---:|---:|---:|---:|---:|---:|---:|\n"
+                : "\n|---|---:|---:|---:|---:|---:|\n");
         for (String key : rows) {
             String mask = key.substring(0, key.lastIndexOf('@'));
             int n = Integer.parseInt(key.substring(key.lastIndexOf('@') + 1));
-            double t = ms.get(key);
-            double gflops = AttentionBench.usefulFlop(mask, n) / (t * 1e6);
-            Double dense = ms.get("full@" + n);
-            System.out.printf(Locale.ROOT, "| %s | %d | %.2f | %.1f | %.0f %% | %s |%n", mask, n, t, gflops,
-                    100 * gflops / gemmGflops, dense == null ? "–" : String.format(Locale.ROOT, "%.2f×", dense / t));
+            double flop = AttentionBench.usefulFlop(mask, n);
+            double t = fwd.get(key);
+            double gflops = flop / (t * 1e6);
+            Double dense = fwd.get("full@" + n);
+            out.append(String.format(Locale.ROOT, "| `%s` | %d | %.2f | %.1f | %.0f %% | %s |", mask, n, t, gflops,
+                    100 * gflops / gemmGflops, dense == null ? "–" : String.format(Locale.ROOT, "%.2f×", dense / t)));
+            if (backward) {
+                Double tb = bwd.get(key);
+                out.append(tb == null ? " – | – |" : String.format(Locale.ROOT, " %.2f | %.1f |", tb, 2.5 * flop / (tb * 1e6)));
+            }
+            out.append('\n');
+        }
+        System.out.print(out);
+    }
+
+    private static String cpu() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException e) {
+            // fall through
+        }
+        return System.getProperty("os.arch");
+    }
+
+    private static String load() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException e) {
+            return "n/a";
         }
     }
 }

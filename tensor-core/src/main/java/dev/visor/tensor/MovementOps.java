@@ -272,27 +272,7 @@ final class MovementOps {
 
     /** Writes {@code src}'s elements, in row-major order, to {@code dst} at {@code (src.shape, strides, offset)}. */
     static void scatter(Tensor src, float[] dst, int offset, int[] strides) {
-        int n = src.numel();
-        if (n == 0) {
-            return;
-        }
-        float[] values = src.isContiguous() ? src.data : src.toArray();
-        int from = src.isContiguous() ? src.offset : 0;
-        StridedLoop loop = StridedLoop.of(src.shape, new Tensor(dst, src.shape, strides, offset, null));
-        int len = loop.rowLen;
-        int step = loop.innerStride[0];
-        int[] p = new int[1];
-        for (int r = 0; r < loop.rows; r++) {
-            loop.rowOffsets(r, p);
-            int s = from + r * len;
-            if (step == 1) {
-                System.arraycopy(values, s, dst, p[0], len);
-            } else {
-                for (int i = 0, q = p[0]; i < len; i++, q += step) {
-                    dst[q] = values[s + i];
-                }
-            }
-        }
+        StridedLoop.scatter(src, dst, offset, strides);
     }
 
     // ------------------------------------------------------------------ size-1 dimensions

@@ -13,6 +13,12 @@ import java.util.Objects;
  * an input {@linkplain #requiresGrad() requires a gradient}, the result remembers how to send
  * gradients back, and {@link #backward()} accumulates them into the leaves' {@link #grad()}.
  *
+ * <p>The op methods are a thin front over classes split by concern: movement and views
+ * ({@code MovementOps}, {@code JoinOps}), NumPy-broadcasting element-wise ops
+ * ({@code ElementwiseOps}), reductions ({@code ReduceOps}) and matmul ({@code LinalgOps}). Shapes
+ * follow PyTorch: negative dimensions count from the end, {@code -1} in a shape is inferred, and
+ * every op names the shapes it got and what it expected when they do not fit.
+ *
  * <pre>{@code
  * Rng rng = new Rng(7);
  * Tensor w = Tensor.randn(rng, 3, 2).requiresGrad(true);

@@ -19,10 +19,15 @@ import java.util.Objects;
 public final class BeamSearch {
     private BeamSearch() {}
 
-    /** The best hypothesis of each row, in row order. */
+    /** The best hypothesis of each row, in row order, feeding {@code bos} first. */
     public static List<Hypothesis> decode(DecodingSession session, int bos, int eos, BeamOptions options) {
+        return decode(session, Check.fill(session, bos), eos, options);
+    }
+
+    /** The best hypothesis of each row, continuing each row from its state with {@code first[r]}. */
+    public static List<Hypothesis> decode(DecodingSession session, int[] first, int eos, BeamOptions options) {
         List<Hypothesis> best = new ArrayList<>();
-        for (List<Hypothesis> n : decodeNBest(session, bos, eos, options)) {
+        for (List<Hypothesis> n : decodeNBest(session, first, eos, options)) {
             best.add(n.get(0));
         }
         return best;
@@ -33,9 +38,13 @@ public final class BeamSearch {
      * enough finished hypotheses are completed with their live beams (which then do not end in EOS).
      */
     public static List<List<Hypothesis>> decodeNBest(DecodingSession session, int bos, int eos, BeamOptions options) {
-        Objects.requireNonNull(session, "session");
+        return decodeNBest(session, Check.fill(session, bos), eos, options);
+    }
+
+    /** Up to {@code width} hypotheses per row, best first, continuing each row with {@code first[r]}. */
+    public static List<List<Hypothesis>> decodeNBest(DecodingSession session, int[] first, int eos, BeamOptions options) {
         Objects.requireNonNull(options, "options");
-        Check.fresh(session, options.maxLength(), bos, eos);
+        Check.start(session, first, eos, options.maxLength());
         int sources = session.rows();
         int width = options.width();
         List<List<Beam>> alive = new ArrayList<>();      // per source row, its live beams (session rows in order)
@@ -45,8 +54,7 @@ public final class BeamSearch {
             alive.add(List.of(new Beam(new int[0], 0.0)));
             finished.add(new ArrayList<>());
         }
-        int[] feed = new int[sources];
-        java.util.Arrays.fill(feed, bos);
+        int[] feed = first.clone();
         for (int t = 1; t <= options.maxLength(); t++) {
             float[][] logits = session.step(feed);
             List<Integer> select = new ArrayList<>();

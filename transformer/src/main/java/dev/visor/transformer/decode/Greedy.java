@@ -18,14 +18,21 @@ public final class Greedy {
     private Greedy() {}
 
     /**
-     * Decodes every row of {@code session} (which must not have been fed yet).
+     * Decodes every row of {@code session}, feeding {@code bos} first.
      *
      * @param maxLength the most tokens generated per row (EOS included)
      * @return one hypothesis per row, in row order
      */
     public static List<Hypothesis> decode(DecodingSession session, int bos, int eos, int maxLength) {
-        Objects.requireNonNull(session, "session");
-        Check.fresh(session, maxLength, bos, eos);
+        return decode(session, Check.fill(session, bos), eos, maxLength);
+    }
+
+    /**
+     * Continues every row of {@code session} from its state, feeding {@code first[r]} to row r first
+     * (e.g. the last token of a prompt the session was primed with).
+     */
+    public static List<Hypothesis> decode(DecodingSession session, int[] first, int eos, int maxLength) {
+        Check.start(session, first, eos, maxLength);
         int rows = session.rows();
         List<List<Integer>> tokens = new ArrayList<>();
         double[] logProb = new double[rows];
@@ -36,8 +43,7 @@ public final class Greedy {
         for (int r = 0; r < rows; r++) {
             alive[r] = r;
         }
-        int[] next = new int[rows];
-        Arrays.fill(next, bos);
+        int[] next = first.clone();
         for (int t = 0; t < maxLength && alive.length > 0; t++) {
             float[][] logits = session.step(next);
             int[] keep = new int[alive.length];

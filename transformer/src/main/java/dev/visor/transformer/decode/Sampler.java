@@ -19,14 +19,19 @@ public final class Sampler {
     private Sampler() {}
 
     /**
-     * Decodes every row of a fresh session.
+     * Decodes every row of {@code session}, feeding {@code bos} first.
      *
      * @return one hypothesis per row; its log-probability is under the model's unmodified distribution
      */
     public static List<Hypothesis> decode(DecodingSession session, int bos, int eos, int maxLength, SamplingOptions options) {
-        Objects.requireNonNull(session, "session");
+        return decode(session, Check.fill(session, bos), eos, maxLength, options);
+    }
+
+    /** Continues every row of {@code session}, feeding {@code first[r]} to row r first. */
+    public static List<Hypothesis> decode(DecodingSession session, int[] first, int eos, int maxLength,
+                                          SamplingOptions options) {
         Objects.requireNonNull(options, "options");
-        Check.fresh(session, maxLength, bos, eos);
+        Check.start(session, first, eos, maxLength);
         Rng rng = new Rng(options.seed());
         int rows = session.rows();
         List<List<Integer>> tokens = new ArrayList<>();
@@ -38,8 +43,7 @@ public final class Sampler {
         for (int r = 0; r < rows; r++) {
             alive[r] = r;
         }
-        int[] next = new int[rows];
-        Arrays.fill(next, bos);
+        int[] next = first.clone();
         for (int t = 0; t < maxLength && alive.length > 0; t++) {
             float[][] logits = session.step(next);
             int[] keep = new int[alive.length];

@@ -214,6 +214,27 @@ class DecodingTest {
     }
 
     @Test
+    void decodingContinuesAPrimedSession() {
+        // priming with BOS then continuing from token 4 equals decoding the prefix [BOS, 4]
+        UncachedSession primed = new UncachedSession(2, 6, new CountingModel(6, 0.4));
+        primed.step(new int[] {BOS, BOS});
+        List<Hypothesis> continued = Greedy.decode(primed, new int[] {4, 5}, EOS, 6);
+        for (int s = 0; s < 2; s++) {
+            List<Integer> prefix = new ArrayList<>(List.of(BOS, 4 + s));
+            List<Integer> expected = new ArrayList<>();
+            for (int t = 0; t < 6; t++) {
+                int best = LogSoftmax.argmax(logits(s, prefix.stream().mapToInt(Integer::intValue).toArray(), 6, 0.4));
+                expected.add(best);
+                prefix.add(best);
+                if (best == EOS) {
+                    break;
+                }
+            }
+            assertArrayEquals(expected.stream().mapToInt(Integer::intValue).toArray(), continued.get(s).tokens());
+        }
+    }
+
+    @Test
     void badArgumentsAreRejected() {
         assertEquals("temperature must be finite and > 0 but got 0.0",
                 assertThrows(IllegalArgumentException.class, () -> SamplingOptions.of(0).withTemperature(0)).getMessage());
@@ -222,14 +243,14 @@ class DecodingTest {
         assertEquals("beam width must be >= 1 but got 0",
                 assertThrows(IllegalArgumentException.class, () -> BeamOptions.of(0, 5)).getMessage());
         UncachedSession s = new UncachedSession(2, 5, new CountingModel(5, 0));
+        assertEquals("1 first tokens given for 2 rows",
+                assertThrows(IllegalArgumentException.class, () -> Greedy.decode(s, new int[] {BOS}, EOS, 3)).getMessage());
         s.step(new int[] {BOS, BOS});
-        assertEquals("decoding needs a fresh session but this one has been fed 1 tokens",
-                assertThrows(IllegalArgumentException.class, () -> Greedy.decode(s, BOS, EOS, 3)).getMessage());
         assertEquals("step got 1 tokens for 2 rows",
                 assertThrows(IllegalArgumentException.class, () -> s.step(new int[] {1})).getMessage());
         assertEquals("select index 2 at 1 is outside the 2 rows",
                 assertThrows(IllegalArgumentException.class, () -> s.select(new int[] {0, 2})).getMessage());
-        assertEquals("bos=1 and eos=9 must lie in the vocabulary [0, 5)", assertThrows(IllegalArgumentException.class,
+        assertEquals("eos=9 is outside the vocabulary [0, 5)", assertThrows(IllegalArgumentException.class,
                 () -> Greedy.decode(new UncachedSession(1, 5, new CountingModel(5, 0)), BOS, 9, 3)).getMessage());
     }
 }

@@ -1,0 +1,230 @@
+package dev.visor.transformer.checkpoint;
+
+import dev.visor.tensor.Tensor;
+import dev.visor.tensor.io.Json;
+import dev.visor.tensor.io.SafeTensors;
+import dev.visor.tensor.nn.Module;
+import dev.visor.tensor.optim.OptimizerState;
+import dev.visor.transformer.TransformerConfig;
+import dev.visor.transformer.TransformerModel;
+import dev.visor.transformer.Transformers;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+
+/**
+ * A saved model: a directory holding {@code config.json} (the {@link TransformerConfig}),
+ * {@code model.safetensors} (the state dict under the model's parameter names, float32) and, for
+ * resuming training, {@code optimizer.safetensors} (the optimizer's buffers, with its step counts as
+ * metadata). {@code model.safetensors} is an ordinary safetensors file: PyTorch's
+ * {@code safetensors.torch.load_file} reads it, and a PyTorch state dict saved under these names loads
+ * back.
+ *
+ * <p><b>Atomicity.</b> {@link #save} writes the new checkpoint into a temporary sibling directory and
+ * renames it into place; an existing checkpoint of that name is moved aside first and deleted only
+ * after the new one is in place. A crash or an exception at any point leaves the old checkpoint or the
+ * new one complete on disk, never a mixture.
+ *
+ * <pre>{@code
+ * Checkpoint.save(dir, model, optimizer.stateDict(), step);
+ * Checkpoint c = Checkpoint.read(dir);
+ * TransformerModel same = c.model();              // bit-identical outputs
+ * optimizer.loadStateDict(c.optimizer());
+ * }</pre>
+ *
+ * @param config    the model's configuration
+ * @param weights   its state dict
+ * @param optimizer the optimizer state, or {@code null} when none was saved
+ * @param step      the training step the checkpoint was taken at
+ */
+public record Checkpoint(TransformerConfig config, Map<String, Tensor> weights, OptimizerState optimizer, long step) {
+    /** The configuration file. */
+    public static final String CONFIG = "config.json";
+    /** The weights file. */
+    public static final String MODEL = "model.safetensors";
+    /** The optimizer file. */
+    public static final String OPTIMIZER = "optimizer.safetensors";
+    private static final String STEP_KEY = "visor.step";
+
+    /** Checks the parts and freezes the weights map. */
+    public Checkpoint {
+        Objects.requireNonNull(config, "config");
+        weights = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(weights, "weights")));
+        if (step < 0) {
+            throw new IllegalArgumentException("step must be >= 0 but got " + step);
+        }
+    }
+
+    /**
+     * Saves {@code model} (and optionally an optimizer state) as the checkpoint directory {@code dir},
+     * replacing any checkpoint there, atomically as described above. The parent directory is created
+     * if needed.
+     *
+     * @param optimizer the optimizer state, or {@code null}
+     */
+    public static void save(Path dir, TransformerModel model, OptimizerState optimizer, long step) throws IOException {
+        Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(model, "model");
+        Path target = dir.toAbsolutePath().normalize();
+        Path parent = target.getParent();
+        if (parent == null) {
+            throw new IllegalArgumentException("cannot save a checkpoint as the root directory " + dir);
+        }
+        Files.createDirectories(parent);
+        String base = "." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong());
+        Path temp = Files.createDirectory(parent.resolve(base + ".tmp"));
+        Path old = parent.resolve(base + ".old");
+        try {
+            model.config().save(temp.resolve(CONFIG));
+            Map<String, String> meta = new LinkedHashMap<>();
+            meta.put("format", "visor");
+            meta.put(STEP_KEY, Long.toString(step));
+            meta.put("architecture", model.config().architecture().key());
+            SafeTensors.write(temp.resolve(MODEL), model.stateDict(), meta);
+            if (optimizer != null) {
+                Map<String, String> om = new LinkedHashMap<>(optimizer.metadata());
+                om.put(STEP_KEY, Long.toString(step));
+                SafeTensors.write(temp.resolve(OPTIMIZER), optimizer.buffers(), om);
+            }
+            boolean replacing = Files.exists(target);
+            if (replacing) {
+                move(target, old);
+            }
+            try {
+                move(temp, target);
+            } catch (IOException e) {
+                if (replacing) {
+                    move(old, target);   // put the previous checkpoint back
+                }
+                throw e;
+            }
+            if (replacing) {
+                deleteTree(old);
+            }
+        } finally {
+            if (Files.exists(temp)) {
+                deleteTree(temp);
+            }
+        }
+    }
+
+    /**
+     * Reads the checkpoint in {@code dir} (without building a model).
+     *
+     * @throws IOException when a file is missing or unreadable, naming it
+     * @throws IllegalArgumentException when the config or the optimizer metadata is invalid, naming the file
+     */
+    public static Checkpoint read(Path dir) throws IOException {
+        Objects.requireNonNull(dir, "dir");
+        if (!Files.isDirectory(dir)) {
+            throw new NoSuchFileException(dir.toString(), null, "not a checkpoint directory");
+        }
+        Path configFile = dir.resolve(CONFIG);
+        Path modelFile = dir.resolve(MODEL);
+        for (Path p : List.of(configFile, modelFile)) {
+            if (!Files.isRegularFile(p)) {
+                throw new NoSuchFileException(p.toString(), null, "a checkpoint needs " + CONFIG + " and " + MODEL);
+            }
+        }
+        TransformerConfig config = TransformerConfig.load(configFile);
+        SafeTensors.Contents model = SafeTensors.read(modelFile);
+        long step = parseStep(model.metadata(), modelFile);
+        OptimizerState opt = null;
+        Path optFile = dir.resolve(OPTIMIZER);
+        if (Files.isRegularFile(optFile)) {
+            SafeTensors.Contents o = SafeTensors.read(optFile);
+            try {
+                opt = OptimizerState.fromMetadata(o.metadata(), o.tensors());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(optFile + ": " + e.getMessage(), e);
+            }
+        }
+        return new Checkpoint(config, model.tensors(), opt, step);
+    }
+
+    /** Builds the model the config describes (default parts) and loads the weights into it. */
+    public TransformerModel model() {
+        TransformerModel model = Transformers.create(config);
+        loadInto(model);
+        return model;
+    }
+
+    /**
+     * Loads the weights into {@code model} (built elsewhere, e.g. with custom Guice bindings), strictly.
+     *
+     * @throws IllegalArgumentException listing every missing, unexpected and mis-shaped tensor, and the
+     *                                  config fields in which the checkpoint and the model differ
+     */
+    public void loadInto(TransformerModel model) {
+        Objects.requireNonNull(model, "model");
+        try {
+            model.loadStateDict(weights, true);
+        } catch (IllegalArgumentException e) {
+            List<String> diff = configDifferences(config, model.config());
+            throw new IllegalArgumentException("the checkpoint does not fit the model: " + e.getMessage()
+                    + (diff.isEmpty() ? "" : "\n  the configs differ in: " + String.join(", ", diff)), e);
+        }
+    }
+
+    /** The fields (by JSON key) in which two configs differ, as {@code key (checkpoint vs model)}. */
+    static List<String> configDifferences(TransformerConfig saved, TransformerConfig model) {
+        Map<String, Object> a = Json.parseObject(saved.toJson());
+        Map<String, Object> b = Json.parseObject(model.toJson());
+        List<String> out = new ArrayList<>();
+        for (String k : a.keySet()) {
+            if (!Objects.equals(a.get(k), b.get(k))) {
+                out.add(k + " (" + Json.write(a.get(k)) + " vs " + Json.write(b.get(k)) + ")");
+            }
+        }
+        return out;
+    }
+
+    private static long parseStep(Map<String, String> meta, Path file) {
+        String s = meta.get(STEP_KEY);
+        if (s == null) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(file + ": metadata '" + STEP_KEY + "' is not an integer: '" + s + "'", e);
+        }
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to);
+        } catch (FileAlreadyExistsException e) {
+            throw new IOException("cannot move " + from + " to " + to + ": the target exists", e);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.delete(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package dev.visor.transformer.train;
+
+import dev.visor.tensor.Rng;
+
+/**
+ * Where training batches come from. The trainer passes its own seeded {@link Rng}, so a source that
+ * draws only from it makes a run reproducible.
+ *
+ * <pre>{@code
+ * BatchSource reverse = SyntheticTasks.reverse(16, 3, 8).batches(32, BOS, EOS, PAD);
+ * }</pre>
+ */
+@FunctionalInterface
+public interface BatchSource {
+    /** The next batch, drawing any randomness from {@code rng}. */
+    Batch next(Rng rng);
+}

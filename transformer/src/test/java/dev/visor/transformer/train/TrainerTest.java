@@ -1,0 +1,228 @@
+package dev.visor.transformer.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.visor.tensor.Rng;
+import dev.visor.tensor.Tensor;
+import dev.visor.transformer.EncoderDecoderTransformer;
+import dev.visor.transformer.TransformerConfig;
+import dev.visor.transformer.Transformers;
+import dev.visor.transformer.checkpoint.Checkpoint;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class TrainerTest {
+    static final TransformerConfig TINY = TransformerConfig.tiny(12);
+
+    @ParameterizedTest
+    @ValueSource(strings = {"reverse", "copy"})
+    void tinyEncoderDecoderLearnsTheTaskToNinetyFivePercent(String name) {
+        EncoderDecoderTransformer model = Transformers.encoderDecoder(TINY);
+        SyntheticTasks task = SyntheticTasks.named(name, 12, 3, 8);
+        int[][][] heldOut = task.sample(new Rng(99), 200);
+        Evaluator greedy = Evaluator.greedy(heldOut[0], heldOut[1], 100);
+        double before = greedy.evaluate(model).tokenAccuracy();
+        TrainingResult r = new Trainer(model, TrainerConfig.defaults(400).withLearningRate(3e-3).withWarmup(50))
+                .train(task.batches(32, TINY.bosId(), TINY.eosId(), TINY.padId()), greedy, null);
+        double after = r.lastEvaluation().tokenAccuracy();
+        assertTrue(before < 0.5, "untrained accuracy " + before);
+        assertTrue(after >= 0.95, name + ": greedy token accuracy on held-out sequences is " + after);
+        assertEquals(400, r.updates());
+        assertTrue(r.skipped().isEmpty());
+    }
+
+    @Test
+    void sameSeedGivesBitIdenticalWeights() {
+        TransformerConfig cfg = TINY.toBuilder().dropout(0.1).build();
+        SyntheticTasks task = SyntheticTasks.reverse(12, 3, 8);
+        TrainerConfig tc = TrainerConfig.defaults(12).withLearningRate(3e-3).withWarmup(4).withAccumulation(2);
+        Map<String, Tensor> a = train(cfg, task, tc);
+        Map<String, Tensor> b = train(cfg, task, tc);
+        Map<String, Tensor> c = train(cfg, task, tc.withSeed(1));
+        boolean differs = false;
+        for (String k : a.keySet()) {
+            assertArrayEquals(a.get(k).toArray(), b.get(k).toArray(), k);
+            differs |= !Arrays.equals(a.get(k).toArray(), c.get(k).toArray());
+        }
+        assertTrue(differs, "another data seed gives other weights");
+    }
+
+    private static Map<String, Tensor> train(TransformerConfig cfg, SyntheticTasks task, TrainerConfig tc) {
+        EncoderDecoderTransformer model = Transformers.encoderDecoder(cfg);
+        new Trainer(model, tc).train(task.batches(16, cfg.bosId(), cfg.eosId(), cfg.padId()), null, null);
+        return model.stateDict();
+    }
+
+    @Test
+    void accumulatingMicroBatchesGivesTheGradientOfTheWholeBatch() {
+        SyntheticTasks task = SyntheticTasks.reverse(12, 2, 9);
+        int[][][] s = task.sample(new Rng(5), 10);
+        Batch whole = Batch.seq2seq(s[0], s[1], 1, 2, 0);
+        Batch first = Batch.seq2seq(Arrays.copyOf(s[0], 4), Arrays.copyOf(s[1], 4), 1, 2, 0);
+        Batch second = Batch.seq2seq(Arrays.copyOfRange(s[0], 4, 10), Arrays.copyOfRange(s[1], 4, 10), 1, 2, 0);
+        assertEquals(whole.targetCount(0), first.targetCount(0) + second.targetCount(0));
+        EncoderDecoderTransformer m1 = Transformers.encoderDecoder(TINY);
+        Trainer t1 = new Trainer(m1, TrainerConfig.defaults(1));
+        double l1 = t1.backward(List.of(whole), whole.targetCount(0))[0];
+        EncoderDecoderTransformer m2 = Transformers.encoderDecoder(TINY);
+        Trainer t2 = new Trainer(m2, TrainerConfig.defaults(1).withAccumulation(2));
+        double l2 = t2.backward(List.of(first, second), whole.targetCount(0))[0];
+        assertEquals(l1, l2, 1e-5);
+        Map<String, Tensor> p1 = m1.namedParameters();
+        Map<String, Tensor> p2 = m2.namedParameters();
+        for (String k : p1.keySet()) {
+            float[] g1 = p1.get(k).grad().toArray();
+            float[] g2 = p2.get(k).grad().toArray();
+            double max = 0;
+            for (float g : g1) {
+                max = Math.max(max, Math.abs(g));
+            }
+            for (int i = 0; i < g1.length; i++) {
+                assertEquals(g1[i], g2[i], 1e-5 * max + 1e-8, k + "[" + i + "]");
+            }
+        }
+    }
+
+    /** Batches of a task over tokens 3..10 that, from step {@code poisonFrom} on (or only at it), contain token 11. */
+    static BatchSource poisoned(int poisonFrom, boolean once) {
+        SyntheticTasks task = SyntheticTasks.reverse(11, 3, 6);
+        int[] step = {0};
+        return rng -> {
+            step[0]++;
+            int[][][] s = task.sample(rng, 8);
+            if (step[0] == poisonFrom || (!once && step[0] > poisonFrom)) {
+                s[1][0][0] = 11;
+            }
+            return Batch.seq2seq(s[0], s[1], 1, 2, 0);
+        };
+    }
+
+    static EncoderDecoderTransformer withPoisonedToken() {
+        EncoderDecoderTransformer model = Transformers.encoderDecoder(TINY);
+        float[] w = model.tgtEmbed().embeddings().weight().storage();
+        Arrays.fill(w, 11 * TINY.dModel(), 12 * TINY.dModel(), Float.NaN);
+        return model;
+    }
+
+    @Test
+    void aNonFiniteStepIsSkippedAndReported() {
+        EncoderDecoderTransformer model = withPoisonedToken();
+        List<TrainingListener.SkippedStep> seen = new ArrayList<>();
+        TrainingResult r = new Trainer(model, TrainerConfig.defaults(6).withWarmup(2)).train(poisoned(3, true), null,
+                new TrainingListener() {
+                    @Override
+                    public void onSkippedStep(SkippedStep s) {
+                        seen.add(s);
+                    }
+                });
+        assertEquals(1, seen.size());
+        assertEquals(3, seen.get(0).step());
+        assertTrue(Double.isNaN(seen.get(0).loss()));
+        assertTrue(seen.get(0).describe().startsWith("step 3: loss NaN, non-finite gradients in ["), seen.get(0).describe());
+        assertEquals(6, r.steps());
+        assertEquals(5, r.updates(), "the skipped step made no update");
+        for (Map.Entry<String, Tensor> e : model.namedParameters().entrySet()) {
+            if (!e.getKey().equals("tgt_embed.weight")) {
+                for (float f : e.getValue().toArray()) {
+                    assertTrue(Float.isFinite(f), e.getKey() + " stayed finite");
+                }
+            }
+        }
+    }
+
+    @Test
+    void repeatedNonFiniteStepsStopTrainingAndKeepTheLastCheckpoint(@TempDir Path dir) throws Exception {
+        EncoderDecoderTransformer model = withPoisonedToken();
+        Path ckpt = dir.resolve("run");
+        TrainerConfig tc = TrainerConfig.defaults(20).withWarmup(2).withMaxConsecutiveSkips(3).withCheckpoints(ckpt, 2);
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                () -> new Trainer(model, tc).train(poisoned(5, false), null, null));
+        assertTrue(e.getMessage().startsWith("training stopped at step 7 after 3 consecutive steps with a non-finite loss or"
+                + " gradient (step 7: loss NaN, non-finite gradients in ["), e.getMessage());
+        assertTrue(e.getMessage().endsWith("; checkpoints saved before are intact in " + ckpt), e.getMessage());
+        assertEquals(List.of(5L, 6L, 7L), e.skipped().stream().map(TrainingListener.SkippedStep::step).toList());
+        Checkpoint saved = Checkpoint.read(ckpt);
+        assertEquals(4, saved.step(), "the checkpoint of step 4 survives");
+        assertEquals(4, saved.optimizer().steps());
+    }
+
+    @Test
+    void resumingRestoresWeightsOptimizerAndStep(@TempDir Path dir) throws Exception {
+        SyntheticTasks task = SyntheticTasks.reverse(12, 3, 8);
+        BatchSource source = task.batches(8, 1, 2, 0);
+        EncoderDecoderTransformer model = Transformers.encoderDecoder(TINY);
+        Trainer first = new Trainer(model, TrainerConfig.defaults(5).withWarmup(2).withCheckpoints(dir.resolve("c"), 0));
+        first.train(source, null, null);
+        Checkpoint c = Checkpoint.read(dir.resolve("c"));
+        assertEquals(5, c.step());
+        EncoderDecoderTransformer fresh = Transformers.encoderDecoder(TINY.toBuilder().seed(42).build());
+        Trainer second = new Trainer(fresh, TrainerConfig.defaults(8).withWarmup(2)).resumeFrom(c);
+        assertEquals(5, second.step());
+        assertEquals(first.optimizer().stateDict().steps(), second.optimizer().stateDict().steps());
+        for (Map.Entry<String, Tensor> e : model.stateDict().entrySet()) {
+            assertArrayEquals(e.getValue().toArray(), fresh.stateDict().get(e.getKey()).toArray(), e.getKey());
+        }
+        TrainingResult r = second.train(source, null, null);
+        assertEquals(8, r.steps());
+        assertEquals(8, r.updates(), "5 updates before the resume and 3 after");
+        assertEquals(8, second.optimizer().steps());
+        assertFalse(Arrays.equals(model.stateDict().get("generator.weight").toArray(),
+                fresh.stateDict().get("generator.weight").toArray()), "training went on after the resume");
+    }
+
+    @Test
+    void evaluationsAndCheckpointsAreReportedOnSchedule(@TempDir Path dir) {
+        List<Long> evals = new ArrayList<>();
+        List<Long> checkpoints = new ArrayList<>();
+        EncoderDecoderTransformer model = Transformers.encoderDecoder(TINY);
+        SyntheticTasks task = SyntheticTasks.copy(12, 2, 4);
+        int[][][] s = task.sample(new Rng(1), 6);
+        TrainingResult r = new Trainer(model, TrainerConfig.defaults(7).withWarmup(2).withEvaluation(3)
+                .withCheckpoints(dir.resolve("x"), 3)).train(task.batches(4, 1, 2, 0),
+                Evaluator.teacherForced(List.of(Batch.seq2seq(s[0], s[1], 1, 2, 0))), new TrainingListener() {
+                    @Override
+                    public void onEvaluation(long step, Evaluation e) {
+                        evals.add(step);
+                        assertTrue(e.loss() > 0 && e.tokenAccuracy() >= 0 && e.tokenAccuracy() <= 1, e.toString());
+                    }
+
+                    @Override
+                    public void onCheckpoint(long step, Path d) {
+                        checkpoints.add(step);
+                    }
+                });
+        assertEquals(List.of(3L, 6L, 7L), evals);
+        assertEquals(List.of(3L, 6L, 7L), checkpoints);
+        assertEquals(3, r.evaluations().size());
+        assertTrue(model.isTraining());
+    }
+
+    @Test
+    void badSettingsAreRejected() {
+        assertEquals("accumulation must be >= 1 micro-batch but got 0", assertThrows(IllegalArgumentException.class,
+                () -> TrainerConfig.defaults(10).withAccumulation(0)).getMessage());
+        assertEquals("labelSmoothing must be in [0, 1) but got 1.0", assertThrows(IllegalArgumentException.class,
+                () -> TrainerConfig.defaults(10).withLabelSmoothing(1)).getMessage());
+        assertEquals("checkpointEvery=5 needs a checkpointDir", assertThrows(IllegalArgumentException.class,
+                () -> TrainerConfig.defaults(10).withCheckpoints(null, 5)).getMessage());
+    }
+
+    @Test
+    void inverseSqrtSchedulePeaksAtTheLearningRateAfterWarmup() {
+        var s = TrainerConfig.defaults(1000).withLearningRate(2e-3).withWarmup(100).lrSchedule(512);
+        assertEquals(2e-3, s.lr(100), 1e-12);
+        assertEquals(1e-3, s.lr(50), 1e-12);
+        assertEquals(2e-3 * Math.sqrt(100.0 / 400), s.lr(400), 1e-12);
+    }
+}
