@@ -46,9 +46,15 @@ record RunInfo(String kind, List<String> tokens, SyntheticTask task, int symbols
         return Vocabulary.of(tokens.subList(3, tokens.size()));
     }
 
-    /** @return this run after more steps with new metrics */
-    RunInfo after(long moreSteps, Map<String, Double> newMetrics) {
-        return new RunInfo(kind, tokens, task, symbols, minLength, maxLength, steps + moreSteps, newMetrics);
+    /**
+     * This run at another step with new metrics.
+     *
+     * @param totalSteps steps taken so far
+     * @param newMetrics the last evaluation
+     * @return the updated info
+     */
+    RunInfo withSteps(long totalSteps, Map<String, Double> newMetrics) {
+        return new RunInfo(kind, tokens, task, symbols, minLength, maxLength, totalSteps, newMetrics);
     }
 
     /** @return the JSON object */

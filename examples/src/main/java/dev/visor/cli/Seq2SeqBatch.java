@@ -64,7 +64,14 @@ record Seq2SeqBatch(TokenBatch source, TokenBatch decoderInput, int[] targets, i
         return TokenBatch.of(src, v.padId());
     }
 
-    private static int[] withEos(int[] ids, Vocabulary v) {
+    /**
+     * Appends {@code </s>}.
+     *
+     * @param ids token ids
+     * @param v the vocabulary
+     * @return the ids and {@code </s>}
+     */
+    static int[] withEos(int[] ids, Vocabulary v) {
         int[] out = Arrays.copyOf(ids, ids.length + 1);
         out[ids.length] = v.eosId();
         return out;

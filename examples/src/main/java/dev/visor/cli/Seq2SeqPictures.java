@@ -39,7 +39,7 @@ final class Seq2SeqPictures {
                               int maxOutput, Map<AttentionSite, Path> sites) {
         List<String> output = Seq2SeqTraining.decode(model, vocab, List.of(source), maxOutput).get(0);
         AttentionRecorder recorder = new AttentionRecorder(registry);
-        EncoderDecoderTransformer copy = (EncoderDecoderTransformer) Checkpoint.build(model.config(), registry, recorder);
+        EncoderDecoderTransformer copy = (EncoderDecoderTransformer) RunCheckpoint.build(model.config(), registry, recorder);
         copy.loadStateDict(model.stateDict(), true);
         copy.eval();
         recorder.index(copy);

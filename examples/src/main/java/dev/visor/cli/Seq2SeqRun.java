@@ -6,7 +6,6 @@ import dev.visor.tasks.SyntheticTask;
 import dev.visor.tasks.Vocabulary;
 import dev.visor.tensor.kernel.Parallel;
 import dev.visor.tensor.kernel.VectorSupport;
-import dev.visor.tensor.optim.OptimizerState;
 import dev.visor.transformer.AttentionKernel;
 import dev.visor.transformer.AttentionSite;
 import dev.visor.transformer.EncoderDecoderTransformer;
@@ -38,7 +37,7 @@ final class Seq2SeqRun {
     final Split split;
     final RunInfo info;
     final EncoderDecoderTransformer model;
-    final OptimizerState resumeState;
+    final dev.visor.transformer.checkpoint.Checkpoint resumeFrom;
     final int maxOutput;
 
     /**
@@ -62,7 +61,7 @@ final class Seq2SeqRun {
             if (modelOptions.anyGiven()) {
                 throw CliException.usage("--resume continues the checkpoint's model; drop the model options (--d-model, --heads, masks, ...)");
             }
-            Checkpoint.Loaded c = Checkpoint.load(resume, registry, AttentionKernel.FLASH);
+            RunCheckpoint.Loaded c = RunCheckpoint.load(resume, registry, AttentionKernel.FLASH);
             if (!c.info().kind().equals(RunInfo.SEQ2SEQ) || !(c.model() instanceof EncoderDecoderTransformer m)) {
                 throw CliException.usage("--resume " + resume + " holds a " + c.info().kind() + " model, not a seq2seq one");
             }
@@ -70,7 +69,7 @@ final class Seq2SeqRun {
             this.vocab = c.info().vocabulary();
             this.info = c.info();
             this.model = m;
-            this.resumeState = c.optimizer();
+            this.resumeFrom = c.checkpoint();
             symbols = info.symbols();
             minLength = info.minLength();
             maxLength = info.maxLength();
@@ -93,10 +92,10 @@ final class Seq2SeqRun {
                 throw CliException.usage("--max-length " + config.maxLength() + " is too short for " + task.key()
                         + " with --max-len " + maxLength + ": sequences reach " + needed + " tokens");
             }
-            TransformerModel built = Checkpoint.build(config, registry, AttentionKernel.FLASH);
+            TransformerModel built = RunCheckpoint.build(config, registry, AttentionKernel.FLASH);
             this.model = (EncoderDecoderTransformer) built;
             this.info = new RunInfo(RunInfo.SEQ2SEQ, vocab.tokens(), task, symbols, minLength, maxLength, 0, Map.of());
-            this.resumeState = null;
+            this.resumeFrom = null;
         }
         try {
             this.split = Split.of(this.task, symbols, minLength, maxLength, testSize, seed);
@@ -111,7 +110,7 @@ final class Seq2SeqRun {
         TransformerConfig c = model.config();
         long params = model.parameters().stream().mapToLong(t -> t.numel()).sum();
         String letters = task == SyntheticTask.ADD ? "" : String.format(" over the letters a–%c", (char) ('a' + info.symbols() - 1));
-        out.printf(Locale.ROOT, "  task     %s: %s, inputs of %d–%d %s%s%n", task.key(), task.description(), info.minLength(),
+        out.printf(Locale.ROOT, "  task     %s (%s), inputs of %d–%d %s%s%n", task.description(), task.key(), info.minLength(),
                 info.maxLength(), task == SyntheticTask.ADD ? "digits per operand" : "symbols", letters);
         out.printf(Locale.ROOT, "  test     %d held-out inputs, never drawn for training%n", split.test().size());
         out.printf(Locale.ROOT, "  model    encoder-decoder, d_model %d, %d heads, %d+%d layers, d_ff %d, %s norm — %,d parameters%s%n",
@@ -139,14 +138,14 @@ final class Seq2SeqRun {
      */
     Trained train(TrainingOptions options, double target) {
         if (options.threads != null) Parallel.setThreads(options.threads);
-        Seq2SeqTraining training = new Seq2SeqTraining(model, split, vocab, options, maxOutput, resumeState);
+        Seq2SeqTraining training = new Seq2SeqTraining(model, split, vocab, options, maxOutput, resumeFrom);
         Progress progress = new Progress(session.out(), session.interactive(), options.steps, Math.max(1, options.evalEvery / 5),
                 System::nanoTime);
         Seq2SeqTraining.Result r = training.run(progress, target);
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("exact_match", r.exactMatch());
         metrics.put("loss", r.loss());
-        return new Trained(training, r, info.after(r.steps() - r.skipped(), metrics));
+        return new Trained(training, r, info.withSteps(r.totalSteps(), metrics));
     }
 
     /**
@@ -166,7 +165,8 @@ final class Seq2SeqRun {
      */
     void save(Path dir, Trained trained) {
         try {
-            Checkpoint.save(dir, model, trained.training().optimizer(), trained.info());
+            RunCheckpoint.save(dir, model, trained.training().trainer().optimizer().stateDict(), trained.result().totalSteps(),
+                    trained.info());
         } catch (IOException e) {
             throw CliException.failure("cannot save the checkpoint to " + dir + ": " + Errors.oneLine(e), e);
         }

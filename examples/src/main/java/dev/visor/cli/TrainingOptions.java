@@ -1,5 +1,6 @@
 package dev.visor.cli;
 
+import dev.visor.transformer.train.TrainerConfig;
 import picocli.CommandLine.Option;
 
 /** The optimisation options shared by the training commands, with the demo's defaults. */
@@ -13,9 +14,16 @@ final class TrainingOptions {
     @Option(names = "--lr", paramLabel = "RATE", defaultValue = "0.003", description = "Peak learning rate of AdamW (default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--warmup", paramLabel = "N", defaultValue = "100",
-            description = "Steps of linear warm-up; the rate then decays linearly to 2 % (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "100", description = "Steps of linear warm-up (default: ${DEFAULT-VALUE}).")
     int warmup;
+
+    @Option(names = "--schedule", paramLabel = "cosine|inverse_sqrt|constant", defaultValue = "cosine",
+            description = "Learning-rate curve after the warm-up (default: ${DEFAULT-VALUE}).")
+    TrainerConfig.Schedule schedule;
+
+    @Option(names = "--accumulation", paramLabel = "N", defaultValue = "1",
+            description = "Batches whose gradients make one step (default: ${DEFAULT-VALUE}).")
+    int accumulation;
 
     @Option(names = "--weight-decay", paramLabel = "L", defaultValue = "0.0", description = "AdamW weight decay (default: ${DEFAULT-VALUE}).")
     double weightDecay;
@@ -40,7 +48,8 @@ final class TrainingOptions {
         if (steps < 1) throw CliException.usage("--steps must be at least 1 but is " + steps);
         if (batch < 1) throw CliException.usage("--batch must be at least 1 but is " + batch);
         if (!(lr > 0) || !Double.isFinite(lr)) throw CliException.usage("--lr must be a positive number but is " + lr);
-        if (warmup < 0) throw CliException.usage("--warmup must be at least 0 but is " + warmup);
+        if (warmup < 1) throw CliException.usage("--warmup must be at least 1 but is " + warmup);
+        if (accumulation < 1) throw CliException.usage("--accumulation must be at least 1 but is " + accumulation);
         if (!(weightDecay >= 0)) throw CliException.usage("--weight-decay must be at least 0 but is " + weightDecay);
         if (!(clip >= 0)) throw CliException.usage("--clip must be at least 0 but is " + clip);
         if (!(labelSmoothing >= 0 && labelSmoothing < 1)) throw CliException.usage("--label-smoothing must be in [0, 1) but is " + labelSmoothing);
@@ -49,16 +58,18 @@ final class TrainingOptions {
     }
 
     /**
-     * The learning rate of a step: linear warm-up to {@code lr}, then linear decay to 2 % of it at the
-     * last step.
+     * The trainer settings for a run that ends at step {@code lastStep}.
      *
-     * @param step the 1-based step
-     * @param total the total steps of this run
-     * @return the rate
+     * @param lastStep the step to stop at (previous steps of a resumed run plus {@code --steps})
+     * @return the settings
      */
-    double rate(long step, long total) {
-        double warm = warmup == 0 ? 1 : Math.min(1.0, (double) step / warmup);
-        double decay = Math.max(0.02, 1.0 - (double) step / Math.max(1, total));
-        return lr * warm * decay;
+    TrainerConfig trainerConfig(long lastStep) {
+        try {
+            return TrainerConfig.defaults(lastStep).withSeed(seed).withLearningRate(lr).withWarmup(warmup).withSchedule(schedule)
+                    .withAccumulation(accumulation).withWeightDecay(weightDecay).withLabelSmoothing(labelSmoothing)
+                    .withClipNorm(clip).withEvaluation(evalEvery).withMaxConsecutiveSkips(10);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(Errors.oneLine(e), e);
+        }
     }
 }

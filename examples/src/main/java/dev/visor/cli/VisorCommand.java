@@ -19,7 +19,8 @@ import picocli.CommandLine.ScopeType;
         description = {
             "Build, train and study small Transformers whose attention masks are plugins.",
             "Start with 'visor demo'. Exit codes: 0 success, 1 failure, 2 wrong command line."},
-        subcommands = {DemoCommand.class, MasksCommand.class, HelpCommand.class})
+        subcommands = {DemoCommand.class, TrainCommand.class, TranslateCommand.class, GenerateCommand.class,
+            AttentionCommand.class, AuditCommand.class, MasksCommand.class, HelpCommand.class})
 final class VisorCommand implements Runnable {
     private final Session session;
 

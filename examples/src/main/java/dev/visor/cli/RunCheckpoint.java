@@ -1,0 +1,171 @@
+package dev.visor.cli;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.multibindings.OptionalBinder;
+import dev.visor.mask.MaskRegistry;
+import dev.visor.tensor.io.AtomicFiles;
+import dev.visor.tensor.io.Json;
+import dev.visor.tensor.optim.OptimizerState;
+import dev.visor.transformer.AttentionKernel;
+import dev.visor.transformer.TransformerConfig;
+import dev.visor.transformer.TransformerModel;
+import dev.visor.transformer.Transformers;
+import dev.visor.transformer.checkpoint.Checkpoint;
+import dev.visor.transformer.inject.TransformerModule;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+
+/**
+ * What the command line saves and loads: a framework {@link Checkpoint} folder ({@code config.json},
+ * {@code model.safetensors}, {@code optimizer.safetensors}) plus {@code visor.json} ({@link RunInfo}:
+ * the vocabulary, the task, the metrics). The whole folder is written beside the target and swapped
+ * in only when complete, so a failed save never damages the previous checkpoint; loading reports the
+ * first problem as one line naming the folder and the file.
+ *
+ * <pre>{@code
+ * RunCheckpoint.save(Path.of("runs/reverse"), model, optimizer.stateDict(), step, info);
+ * RunRunCheckpoint.Loaded c = RunRunCheckpoint.load(Path.of("runs/reverse"), registry, AttentionKernel.FLASH);
+ * }</pre>
+ */
+final class RunCheckpoint {
+    /** The command line's own file in a checkpoint folder. */
+    static final String INFO = "visor.json";
+
+    private RunCheckpoint() {}
+
+    /**
+     * A loaded checkpoint.
+     *
+     * @param dir the folder
+     * @param checkpoint the framework checkpoint (config, weights, optimizer state, step)
+     * @param model the model with its weights, in evaluation mode
+     * @param info the run info
+     */
+    record Loaded(Path dir, Checkpoint checkpoint, TransformerModel model, RunInfo info) {}
+
+    /**
+     * Saves a model and its run info as one folder, atomically.
+     *
+     * @param dir the target folder (created, or replaced if it holds a checkpoint)
+     * @param model the model
+     * @param optimizer its optimizer state, or null
+     * @param step the training step
+     * @param info the run info
+     * @throws IOException if writing fails; the previous content of {@code dir} is then unchanged
+     */
+    static void save(Path dir, TransformerModel model, OptimizerState optimizer, long step, RunInfo info) throws IOException {
+        Path target = dir.toAbsolutePath().normalize();
+        Path parent = target.getParent();
+        if (parent == null) throw new IOException("cannot save a checkpoint as the root folder");
+        if (Files.exists(target) && !Files.isDirectory(target)) {
+            throw new IOException(dir + " exists and is not a folder; choose another --out");
+        }
+        if (Files.isDirectory(target) && !isCheckpointOrEmpty(target)) {
+            throw new IOException(dir + " exists and holds files that are not a checkpoint; choose another --out");
+        }
+        Files.createDirectories(parent);
+        String tag = Long.toHexString(ThreadLocalRandom.current().nextLong());
+        Path staging = parent.resolve("." + target.getFileName() + ".new-" + tag);
+        Path old = parent.resolve("." + target.getFileName() + ".old-" + tag);
+        try {
+            Checkpoint.save(staging, model, optimizer, step);
+            AtomicFiles.writeString(staging.resolve(INFO), Json.writePretty(info.toJson()) + "\n");
+            // the old folder moves aside first, so the target is the old checkpoint or the new one, never a mixture
+            boolean replacing = Files.exists(target);
+            if (replacing) Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                if (replacing) Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
+                throw e;
+            }
+            if (replacing) deleteTree(old);
+        } finally {
+            if (Files.exists(staging)) deleteTree(staging);
+        }
+    }
+
+    /**
+     * Loads a checkpoint into a model built with the session's registry and a chosen kernel.
+     *
+     * @param dir the folder
+     * @param registry the mask registry (plugins included)
+     * @param kernel the attention kernel, e.g. an {@link AttentionRecorder}
+     * @return the checkpoint, its model in evaluation mode, and its run info
+     * @throws CliException (failure) naming the folder and the file for anything missing or corrupt
+     */
+    static Loaded load(Path dir, MaskRegistry registry, AttentionKernel kernel) {
+        if (!Files.exists(dir)) throw CliException.failure("checkpoint " + dir + " does not exist");
+        if (!Files.isDirectory(dir)) throw CliException.failure("checkpoint " + dir + " is not a folder");
+        for (String file : List.of(Checkpoint.CONFIG, Checkpoint.MODEL, INFO)) {
+            Path p = dir.resolve(file);
+            if (!Files.isRegularFile(p)) throw CliException.failure("checkpoint " + dir + " has no " + file + "; is it a visor checkpoint?");
+            if (!Files.isReadable(p)) throw CliException.failure("checkpoint " + dir + ": " + file + " is not readable");
+        }
+        RunInfo info;
+        try {
+            info = RunInfo.fromJson(Json.readObject(dir.resolve(INFO)));
+        } catch (IOException | RuntimeException e) {
+            throw CliException.failure("checkpoint " + dir + ": " + INFO + " is corrupt: " + Errors.oneLine(e), e);
+        }
+        Checkpoint checkpoint;
+        try {
+            checkpoint = Checkpoint.read(dir);
+        } catch (IOException | RuntimeException e) {
+            throw CliException.failure("checkpoint " + dir + " is corrupt: " + Errors.oneLine(e), e);
+        }
+        if (info.tokens().size() != checkpoint.config().tgtVocabSize()) {
+            throw CliException.failure("checkpoint " + dir + ": " + INFO + " has " + info.tokens().size() + " vocabulary tokens but "
+                    + Checkpoint.CONFIG + " says tgt_vocab_size=" + checkpoint.config().tgtVocabSize());
+        }
+        TransformerModel model = build(checkpoint.config(), registry, kernel);
+        try {
+            checkpoint.loadInto(model);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw CliException.failure("checkpoint " + dir + ": " + Errors.oneLine(e), e);
+        }
+        model.eval();
+        return new Loaded(dir, checkpoint, model, info);
+    }
+
+    /**
+     * Builds a model with the session's mask registry (so plugins resolve by name) and a chosen kernel.
+     *
+     * @param config the configuration
+     * @param registry the registry
+     * @param kernel the attention kernel
+     * @return the model
+     */
+    static TransformerModel build(TransformerConfig config, MaskRegistry registry, AttentionKernel kernel) {
+        try {
+            return Transformers.build(TransformerModel.class, new TransformerModule(config), new AbstractModule() {
+                @Override
+                protected void configure() {
+                    OptionalBinder.newOptionalBinder(binder(), MaskRegistry.class).setBinding().toInstance(registry);
+                    OptionalBinder.newOptionalBinder(binder(), AttentionKernel.class).setBinding().toInstance(kernel);
+                }
+            });
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw CliException.failure("cannot build the model: " + Errors.oneLine(e), e);
+        }
+    }
+
+    private static boolean isCheckpointOrEmpty(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            List<String> names = files.map(p -> p.getFileName().toString()).toList();
+            return names.isEmpty() || names.contains(INFO) || names.contains(Checkpoint.CONFIG);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> all = Files.walk(root)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package dev.visor.cli;
+
+import dev.visor.tensor.kernel.Parallel;
+import dev.visor.transformer.AttentionKernel;
+import dev.visor.transformer.AttentionSite;
+import dev.visor.transformer.DecoderOnlyTransformer;
+import dev.visor.transformer.TransformerConfig;
+import dev.visor.transformer.TransformerModel;
+import dev.visor.transformer.checkpoint.Checkpoint;
+import dev.visor.transformer.train.Batch;
+import dev.visor.transformer.train.BatchSource;
+import dev.visor.transformer.train.Evaluation;
+import dev.visor.transformer.train.Evaluator;
+import dev.visor.transformer.train.Trainer;
+import dev.visor.transformer.train.TrainingDivergedException;
+import dev.visor.transformer.train.TrainingListener;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code visor train lm [--text FILE]}: trains a decoder-only character language model on a text
+ * (by default the public-domain text shipped with the examples), reports held-out bits per character,
+ * prints a sample and saves the checkpoint for {@code visor generate}.
+ */
+@Command(name = "lm",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        sortOptions = false,
+        description = {"Train a decoder-only character language model on a text and save it.",
+            "Without --text it trains on the opening of Shakespeare's Coriolanus (public domain), shipped with Visor."})
+final class TrainLmCommand implements Runnable {
+    private final Session session;
+
+    @Option(names = "--text", paramLabel = "FILE", description = "A UTF-8 text file (default: the bundled Coriolanus).")
+    private Path text;
+
+    @Option(names = "--context", paramLabel = "N", defaultValue = "64", description = "Characters per training window (default: ${DEFAULT-VALUE}).")
+    private int context;
+
+    @Option(names = "--held-out", paramLabel = "FRACTION", defaultValue = "0.1", description = "Tail of the text kept for evaluation (default: ${DEFAULT-VALUE}).")
+    private double heldOut;
+
+    @Option(names = "--sample", paramLabel = "N", defaultValue = "300", description = "Characters to sample after training (default: ${DEFAULT-VALUE}).")
+    private int sample;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/lm", description = "Checkpoint folder (default: ${DEFAULT-VALUE}).")
+    private Path out;
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue training this checkpoint for --steps more steps.")
+    private Path resume;
+
+    @Mixin
+    private TrainingOptions training;
+
+    @ArgGroup(exclusive = false, validate = false, heading = "%nModel (every field of the config; masks by site and layer):%n")
+    private ModelOptions model = new ModelOptions();
+
+    TrainLmCommand(Session session) {
+        this.session = session;
+    }
+
+    /** The default language model: d_model 128, 4 heads, 4 layers, d_ff 512, no dropout, 128 positions. */
+    static TransformerConfig defaultModel(int vocab) {
+        return TransformerConfig.tiny(vocab).toBuilder().dModel(128).heads(4).kvHeads(4).layers(4).dFF(512).dropout(0.0)
+                .maxLength(128).build().decoderOnly();
+    }
+
+    @Override
+    public void run() {
+        training.check();
+        if (context < 2) throw CliException.usage("--context must be at least 2 but is " + context);
+        if (sample < 0) throw CliException.usage("--sample must be at least 0 but is " + sample);
+        if (training.threads != null) Parallel.setThreads(training.threads);
+        TextCorpus corpus;
+        DecoderOnlyTransformer lm;
+        RunInfo info;
+        Checkpoint resumeFrom = null;
+        if (resume != null) {
+            if (model.anyGiven()) throw CliException.usage("--resume continues the checkpoint's model; drop the model options");
+            RunCheckpoint.Loaded c = RunCheckpoint.load(resume, session.registry(), AttentionKernel.FLASH);
+            if (!(c.model() instanceof DecoderOnlyTransformer m) || !c.info().kind().equals(RunInfo.LM)) {
+                throw CliException.usage("--resume " + resume + " holds a " + c.info().kind() + " model, not a language model");
+            }
+            corpus = TextCorpus.read(text, heldOut);
+            if (!corpus.vocab.tokens().equals(c.info().tokens())) {
+                throw CliException.usage("the text's characters differ from the checkpoint's vocabulary; resume on the same text");
+            }
+            lm = m;
+            info = c.info();
+            resumeFrom = c.checkpoint();
+        } else {
+            corpus = TextCorpus.read(text, heldOut);
+            TransformerConfig config = model.build(defaultModel(corpus.vocab.size()), corpus.vocab.size(), corpus.vocab.padId(),
+                    corpus.vocab.bosId(), corpus.vocab.eosId(), session.registry());
+            if (config.architecture() != TransformerConfig.Architecture.DECODER_ONLY) {
+                throw CliException.usage("a language model is decoder_only but the config describes an " + config.architecture().key() + " one");
+            }
+            TransformerModel built = RunCheckpoint.build(config, session.registry(), AttentionKernel.FLASH);
+            lm = (DecoderOnlyTransformer) built;
+            info = new RunInfo(RunInfo.LM, corpus.vocab.tokens(), null, 0, 0, 0, 0, Map.of());
+        }
+        if (context > lm.config().maxLength()) {
+            throw CliException.usage("--context " + context + " exceeds the model's --max-length " + lm.config().maxLength());
+        }
+        corpus.checkWindow(context + 1);
+        PrintWriter o = session.out();
+        TransformerConfig c = lm.config();
+        long params = lm.parameters().stream().mapToLong(t -> t.numel()).sum();
+        o.println("Training a character language model; checkpoint → " + out);
+        o.printf(Locale.ROOT, "  text     %s: %,d characters, %d distinct; the last %.0f %% held out%n", corpus.name, corpus.ids.length,
+                corpus.vocab.size() - 3, 100 * heldOut);
+        o.printf(Locale.ROOT, "  model    decoder-only, d_model %d, %d heads, %d layers, d_ff %d — %,d parameters; mask %s%n", c.dModel(),
+                c.heads(), c.decoderLayers(), c.dFF(), params, c.masks().spec(AttentionSite.DECODER_SELF));
+        o.println();
+        long start = resumeFrom == null ? 0 : resumeFrom.step();
+        Trainer trainer = new Trainer(lm, training.trainerConfig(start + training.steps));
+        if (resumeFrom != null) {
+            try {
+                trainer = trainer.resumeFrom(resumeFrom);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw CliException.failure("cannot resume: " + Errors.oneLine(e), e);
+            }
+        }
+        int pad = corpus.vocab.padId();
+        int window = context + 1;
+        BatchSource source = rng -> Batch.languageModel(corpus.trainingWindows(rng, training.batch, window), pad);
+        List<Batch> held = new ArrayList<>();
+        int[][] tail = corpus.heldOutWindows(window, 64);
+        for (int i = 0; i < tail.length; i += training.batch) {
+            held.add(Batch.languageModel(java.util.Arrays.copyOfRange(tail, i, Math.min(tail.length, i + training.batch)), pad));
+        }
+        Progress progress = new Progress(o, session.interactive(), training.steps, Math.max(1, training.evalEvery / 5), System::nanoTime);
+        double[] last = {Double.NaN, Double.NaN};
+        TrainingListener listener = new TrainingListener() {
+            @Override
+            public void onStep(StepReport r) {
+                last[0] = r.loss();
+                progress.update((int) (r.step() - start), r.loss(), r.tokenAccuracy(), r.tokens());
+            }
+
+            @Override
+            public void onSkippedStep(SkippedStep s) {
+                progress.note("  step " + s.step() + " skipped: " + s.describe());
+            }
+
+            @Override
+            public void onEvaluation(long step, Evaluation e) {
+                last[1] = e.loss();
+                progress.note(String.format(Locale.ROOT, "  step %d: held-out %.3f bits per character (accuracy %.1f %%)", step,
+                        e.loss() / Math.log(2), 100 * e.tokenAccuracy()));
+            }
+        };
+        try {
+            trainer.train(source, Evaluator.teacherForced(held), listener);
+        } catch (TrainingDivergedException e) {
+            progress.finish();
+            throw CliException.failure(Errors.oneLine(e) + "; lower --lr (now " + training.lr + "); nothing was saved", e);
+        }
+        progress.finish();
+        lm.eval();
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("loss", last[0]);
+        metrics.put("held_out_bits_per_char", last[1] / Math.log(2));
+        try {
+            RunCheckpoint.save(out, lm, trainer.optimizer().stateDict(), trainer.step(), info.withSteps(trainer.step(), metrics));
+        } catch (IOException e) {
+            throw CliException.failure("cannot save the checkpoint to " + out + ": " + Errors.oneLine(e), e);
+        }
+        o.printf(Locale.ROOT, "Held-out %.3f bits per character after %d steps; saved %s%n", last[1] / Math.log(2), trainer.step(), out);
+        if (sample > 0) {
+            String prompt = corpus.text.substring(0, corpus.text.indexOf('\n') + 1);
+            o.println();
+            o.println("A sample (temperature 0.8), from the prompt " + Generation.visible(prompt) + ":");
+            o.println(prompt + Generation.sample(lm, corpus.vocab, prompt, sample, 0.8, 0, 1.0, training.seed));
+        }
+        o.flush();
+    }
+}
