@@ -47,7 +47,8 @@ final class GenerateCommand implements Runnable {
                     + " model; generate needs a language model (use 'visor translate' for seq2seq)");
         }
         Vocabulary vocab = c.info().vocabulary();
-        String text = Generation.generate(lm, vocab, prompt, length, strategy,
+        int window = c.info().context() > 0 ? c.info().context() + 1 : lm.config().maxLength();
+        String text = Generation.generate(lm, vocab, window, prompt, length, strategy,
                 strategy == DecodeOptions.Strategy.SAMPLE ? decode.sampling(0.8) : null,
                 strategy == DecodeOptions.Strategy.BEAM ? decode.beam(1) : null);
         PrintWriter o = session.out();

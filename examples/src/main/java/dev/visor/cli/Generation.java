@@ -14,13 +14,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Text generation with a character language model on the KV cache. A model knows
- * {@code max_length} positions; longer texts are generated in pieces, each primed with the last half
- * window of what came before (the model was trained on windows starting anywhere in the text, so a
- * re-primed window is what it expects).
+ * Text generation with a character language model on the KV cache. A model knows the positions of
+ * its training window; longer texts are generated in pieces, each primed with the last half window of
+ * what came before (the model was trained on windows starting anywhere in the text, so a re-primed
+ * window is what it expects).
  *
  * <pre>{@code
- * String more = Generation.generate(lm, vocab, "First Citizen:\n", 300, DecodeOptions.Strategy.SAMPLE, opts, null);
+ * String more = Generation.generate(lm, vocab, 65, "First Citizen:\n", 300, DecodeOptions.Strategy.SAMPLE, opts, null);
  * }</pre>
  */
 final class Generation {
@@ -31,6 +31,7 @@ final class Generation {
      *
      * @param lm the model
      * @param vocab its vocabulary
+     * @param window the most positions to use: the training window
      * @param prompt the text to continue
      * @param n characters to generate
      * @param temperature the temperature
@@ -39,10 +40,10 @@ final class Generation {
      * @param seed the seed
      * @return the continuation (without the prompt)
      */
-    static String sample(DecoderOnlyTransformer lm, Vocabulary vocab, String prompt, int n, double temperature, int topK,
+    static String sample(DecoderOnlyTransformer lm, Vocabulary vocab, int window, String prompt, int n, double temperature, int topK,
                          double topP, long seed) {
         SamplingOptions o = SamplingOptions.of(seed).withTemperature(temperature).withTopK(topK).withTopP(topP);
-        return generate(lm, vocab, prompt, n, DecodeOptions.Strategy.SAMPLE, o, null);
+        return generate(lm, vocab, window, prompt, n, DecodeOptions.Strategy.SAMPLE, o, null);
     }
 
     /**
@@ -50,6 +51,7 @@ final class Generation {
      *
      * @param lm the model
      * @param vocab its vocabulary
+     * @param window the most positions to use: the training window (at most the model's max_length)
      * @param prompt the text to continue; characters must be in the vocabulary
      * @param n characters to generate
      * @param strategy greedy, beam or sampling
@@ -58,8 +60,8 @@ final class Generation {
      * @return the continuation
      * @throws CliException (usage) naming a prompt character the model does not know
      */
-    static String generate(DecoderOnlyTransformer lm, Vocabulary vocab, String prompt, int n, DecodeOptions.Strategy strategy,
-                           SamplingOptions sampling, BeamOptions beam) {
+    static String generate(DecoderOnlyTransformer lm, Vocabulary vocab, int window, String prompt, int n,
+                           DecodeOptions.Strategy strategy, SamplingOptions sampling, BeamOptions beam) {
         List<Integer> tokens = new ArrayList<>();
         try {
             for (int id : vocab.encode(prompt)) tokens.add(id);
@@ -68,7 +70,7 @@ final class Generation {
         }
         if (tokens.isEmpty()) tokens.add(vocab.tokens().contains("\n") ? vocab.id("\n") : vocab.bosId());
         int promptLength = tokens.size();
-        int window = lm.config().maxLength();
+        window = Math.max(2, Math.min(window, lm.config().maxLength()));
         long seed = sampling == null ? 0 : sampling.seed();
         lm.eval();
         try (GradMode.Scope ignored = GradMode.disable()) {

@@ -18,11 +18,13 @@ import java.util.Map;
  * @param symbols letters the task used
  * @param minLength the shortest training input
  * @param maxLength the longest training input
+ * @param context the characters per training window of a language model (0 for seq2seq): it
+ *     generates with at most this many characters of context, the positions it was trained on
  * @param steps optimizer steps taken so far
  * @param metrics the last evaluation, e.g. {@code exact_match}, {@code loss}
  */
-record RunInfo(String kind, List<String> tokens, SyntheticTask task, int symbols, int minLength, int maxLength, long steps,
-               Map<String, Double> metrics) {
+record RunInfo(String kind, List<String> tokens, SyntheticTask task, int symbols, int minLength, int maxLength, int context,
+               long steps, Map<String, Double> metrics) {
     /** An encoder-decoder trained on a synthetic task. */
     static final String SEQ2SEQ = "seq2seq";
     /** A decoder-only character language model. */
@@ -54,7 +56,7 @@ record RunInfo(String kind, List<String> tokens, SyntheticTask task, int symbols
      * @return the updated info
      */
     RunInfo withSteps(long totalSteps, Map<String, Double> newMetrics) {
-        return new RunInfo(kind, tokens, task, symbols, minLength, maxLength, totalSteps, newMetrics);
+        return new RunInfo(kind, tokens, task, symbols, minLength, maxLength, context, totalSteps, newMetrics);
     }
 
     /** @return the JSON object */
@@ -68,6 +70,7 @@ record RunInfo(String kind, List<String> tokens, SyntheticTask task, int symbols
             m.put("min_length", minLength);
             m.put("max_length", maxLength);
         }
+        if (context > 0) m.put("context", context);
         m.put("steps", steps);
         m.put("metrics", new LinkedHashMap<>(new java.util.TreeMap<>(metrics)));
         m.put("vocabulary", tokens);
@@ -87,6 +90,7 @@ record RunInfo(String kind, List<String> tokens, SyntheticTask task, int symbols
         int symbols = task == null ? 0 : integer(m, "symbols");
         int min = task == null ? 0 : integer(m, "min_length");
         int max = task == null ? 0 : integer(m, "max_length");
+        int context = m.containsKey("context") ? integer(m, "context") : 0;
         long steps = integer(m, "steps");
         Object v = m.get("vocabulary");
         if (!(v instanceof List<?> list)) throw new IllegalArgumentException("'vocabulary' must be a list of strings");
@@ -101,7 +105,7 @@ record RunInfo(String kind, List<String> tokens, SyntheticTask task, int symbols
                 if (val instanceof Number n) metrics.put(String.valueOf(k), n.doubleValue());
             });
         }
-        return new RunInfo(kind, tokens, task, symbols, min, max, steps, metrics);
+        return new RunInfo(kind, tokens, task, symbols, min, max, context, steps, metrics);
     }
 
     private static String string(Map<String, Object> m, String key) {

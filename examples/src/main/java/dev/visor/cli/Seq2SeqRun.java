@@ -94,7 +94,7 @@ final class Seq2SeqRun {
             }
             TransformerModel built = RunCheckpoint.build(config, registry, AttentionKernel.FLASH);
             this.model = (EncoderDecoderTransformer) built;
-            this.info = new RunInfo(RunInfo.SEQ2SEQ, vocab.tokens(), task, symbols, minLength, maxLength, 0, Map.of());
+            this.info = new RunInfo(RunInfo.SEQ2SEQ, vocab.tokens(), task, symbols, minLength, maxLength, 0, 0, Map.of());
             this.resumeFrom = null;
         }
         try {

@@ -1,5 +1,6 @@
 package dev.visor.cli;
 
+import dev.visor.tensor.Tensor;
 import dev.visor.tensor.kernel.Parallel;
 import dev.visor.transformer.AttentionKernel;
 import dev.visor.transformer.AttentionSite;
@@ -22,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -69,10 +71,13 @@ final class TrainLmCommand implements Runnable {
         this.session = session;
     }
 
-    /** The default language model: d_model 128, 4 heads, 4 layers, d_ff 512, no dropout, 128 positions. */
-    static TransformerConfig defaultModel(int vocab) {
-        return TransformerConfig.tiny(vocab).toBuilder().dModel(128).heads(4).kvHeads(4).layers(4).dFF(512).dropout(0.0)
-                .maxLength(128).build().decoderOnly();
+    /**
+     * The default language model: d_model 128, 4 heads, 4 layers, d_ff 512, dropout 0.1, and exactly
+     * the positions a training window covers (sinusoids past them were never trained on).
+     */
+    static TransformerConfig defaultModel(int vocab, int window) {
+        return TransformerConfig.tiny(vocab).toBuilder().dModel(128).heads(4).kvHeads(4).layers(4).dFF(512).dropout(0.1)
+                .maxLength(window).build().decoderOnly();
     }
 
     @Override
@@ -100,17 +105,18 @@ final class TrainLmCommand implements Runnable {
             resumeFrom = c.checkpoint();
         } else {
             corpus = TextCorpus.read(text, heldOut);
-            TransformerConfig config = model.build(defaultModel(corpus.vocab.size()), corpus.vocab.size(), corpus.vocab.padId(),
+            TransformerConfig config = model.build(defaultModel(corpus.vocab.size(), context + 1), corpus.vocab.size(), corpus.vocab.padId(),
                     corpus.vocab.bosId(), corpus.vocab.eosId(), session.registry());
             if (config.architecture() != TransformerConfig.Architecture.DECODER_ONLY) {
                 throw CliException.usage("a language model is decoder_only but the config describes an " + config.architecture().key() + " one");
             }
             TransformerModel built = RunCheckpoint.build(config, session.registry(), AttentionKernel.FLASH);
             lm = (DecoderOnlyTransformer) built;
-            info = new RunInfo(RunInfo.LM, corpus.vocab.tokens(), null, 0, 0, 0, 0, Map.of());
+            info = new RunInfo(RunInfo.LM, corpus.vocab.tokens(), null, 0, 0, 0, context, 0, Map.of());
         }
-        if (context > lm.config().maxLength()) {
-            throw CliException.usage("--context " + context + " exceeds the model's --max-length " + lm.config().maxLength());
+        if (resume != null) context = info.context();
+        if (context + 1 > lm.config().maxLength()) {
+            throw CliException.usage("windows of --context " + context + " + 1 characters exceed the model's --max-length " + lm.config().maxLength());
         }
         corpus.checkWindow(context + 1);
         PrintWriter o = session.out();
@@ -141,6 +147,10 @@ final class TrainLmCommand implements Runnable {
         }
         Progress progress = new Progress(o, session.interactive(), training.steps, Math.max(1, training.evalEvery / 5), System::nanoTime);
         double[] last = {Double.NaN, Double.NaN};
+        double[] best = {Double.POSITIVE_INFINITY};
+        long[] bestStep = {-1};
+        AtomicReference<Map<String, Tensor>> bestWeights = new AtomicReference<>();
+        DecoderOnlyTransformer trained = lm;
         TrainingListener listener = new TrainingListener() {
             @Override
             public void onStep(StepReport r) {
@@ -156,6 +166,13 @@ final class TrainLmCommand implements Runnable {
             @Override
             public void onEvaluation(long step, Evaluation e) {
                 last[1] = e.loss();
+                if (e.loss() < best[0]) {
+                    best[0] = e.loss();
+                    bestStep[0] = step;
+                    Map<String, Tensor> copy = new LinkedHashMap<>();
+                    trained.stateDict().forEach((k, v) -> copy.put(k, v.detach().copy()));
+                    bestWeights.set(copy);
+                }
                 progress.note(String.format(Locale.ROOT, "  step %d: held-out %.3f bits per character (accuracy %.1f %%)", step,
                         e.loss() / Math.log(2), 100 * e.tokenAccuracy()));
             }
@@ -168,6 +185,13 @@ final class TrainLmCommand implements Runnable {
         }
         progress.finish();
         lm.eval();
+        if (bestWeights.get() != null && best[0] < last[1]) {
+            // a small text is soon memorised: keep the weights that predicted the held-out tail best
+            lm.loadStateDict(bestWeights.get(), true);
+            o.printf(Locale.ROOT, "Kept the weights of step %d, the best on the held-out text (%.3f bits per character); later steps overfit.%n",
+                    bestStep[0], best[0] / Math.log(2));
+            last[1] = best[0];
+        }
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("loss", last[0]);
         metrics.put("held_out_bits_per_char", last[1] / Math.log(2));
@@ -181,7 +205,7 @@ final class TrainLmCommand implements Runnable {
             String prompt = corpus.text.substring(0, corpus.text.indexOf('\n') + 1);
             o.println();
             o.println("A sample (temperature 0.8), from the prompt " + Generation.visible(prompt) + ":");
-            o.println(prompt + Generation.sample(lm, corpus.vocab, prompt, sample, 0.8, 0, 1.0, training.seed));
+            o.println(prompt + Generation.sample(lm, corpus.vocab, context + 1, prompt, sample, 0.8, 0, 1.0, training.seed));
         }
         o.flush();
     }
