@@ -22,7 +22,7 @@ import java.util.Objects;
  * string  = '"' { any char but '"' and '\', or \" or \\ } '"'
  * </pre>
  *
- * <p>{@link #toString()} prints the canonical form: single spaces around binary operators, none after
+ * <p>{@code toString()} prints the canonical form: single spaces around binary operators, none after
  * {@code !}, the fewest parentheses that keep the tree, {@code name} without {@code ()} when there
  * are no arguments, {@code name(a=1, b=[2, 3])} otherwise, arguments in the order held. Parsing the
  * printed form gives an equal spec, and printing is idempotent. {@link MaskRegistry#parse} further
@@ -73,11 +73,15 @@ public sealed interface MaskSpec permits MaskSpec.Call, MaskSpec.Not, MaskSpec.A
         return new Call(name, args);
     }
 
-    /** Binding strength for printing: or 1, and 2, not 3, call 4. */
+    /**
+     * How tightly this node binds when printed, so the printer adds only the parentheses it needs.
+     *
+     * @return 1 for {@code |}, 2 for {@code &}, 3 for {@code !}, 4 for a call
+     */
     int precedence();
 
     /**
-     * Renders a mask tree the way {@link #toString()} renders a spec: composites ({@link AndMask},
+     * Renders a mask tree the way {@code toString()} renders a spec: composites ({@link AndMask},
      * {@link OrMask}, {@link NotMask}) as operators, every other mask as its {@link Mask#spec()}.
      *
      * @param mask the mask

@@ -18,8 +18,11 @@ package dev.visor.mask;
 public final class MaskSpecException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
+    /** The message without the caret lines. */
     private final String reason;
+    /** The spec text, or null. */
     private final String spec;
+    /** The 1-based column, or 0. */
     private final int column;
 
     /**

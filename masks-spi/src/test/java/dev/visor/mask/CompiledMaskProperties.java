@@ -34,6 +34,8 @@ class CompiledMaskProperties {
                         BlockClass exact = TestMasks.enumerate(m, b, h, cm.queryFrom(qb), cm.queryTo(qb),
                                 cm.keyFrom(kb), cm.keyTo(kb));
                         BlockClass compiled = cm.blockClass(s, qb, kb);
+                        assertEquals(m.classify(b, h, cm.queryFrom(qb), cm.queryTo(qb), cm.keyFrom(kb), cm.keyTo(kb)),
+                                compiled);
                         String where = "block " + qb + "," + kb + " of " + c;
                         assertTrue(TestMasks.sound(compiled, exact), () -> where + " compiled " + compiled + " but is " + exact);
                         if (compiled != BlockClass.EMPTY) {

@@ -100,6 +100,26 @@ class CompiledMaskTest {
     }
 
     @Test
+    void masksDependingOnBatchAndHeadKeepOneSlicePerPair() {
+        Mask m = new PaddingMask(5, 2).and(new dev.visor.mask.builtin.RandomMask(0.5, 3, 1, true));
+        MaskShape shape = new MaskShape(2, 3, 6, 6, 0);
+        CompiledMask cm = CompiledMask.compile(m, shape, 2, 2);
+        assertEquals(6, cm.slices());
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (int b = 0; b < 2; b++) {
+            for (int h = 0; h < 3; h++) {
+                assertTrue(seen.add(cm.slice(b, h)));
+                for (int qb = 0; qb < 3; qb++) {
+                    for (int kb = 0; kb < 3; kb++) {
+                        assertEquals(m.classify(b, h, cm.queryFrom(qb), cm.queryTo(qb), cm.keyFrom(kb), cm.keyTo(kb)),
+                                cm.blockClass(cm.slice(b, h), qb, kb));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void checksBlockSizesAndTheShape() {
         MaskShape shape = new MaskShape(2, 1, 4, 4, 0);
         assertEquals("block sizes must be at least 1 but were 0×4",

@@ -20,6 +20,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 
 /** Small random contexts, built-in masks and blocks for masks-spi's own tests, and a brute-force oracle. */
+@SuppressWarnings("exports") // test code: jqwik types in signatures of a class patched into the module
 public final class TestMasks {
     private TestMasks() {}
 

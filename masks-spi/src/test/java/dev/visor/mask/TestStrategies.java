@@ -91,6 +91,9 @@ public final class TestStrategies {
 
     /** Returns null from create. */
     public static final class ReturnsNull implements MaskStrategy {
+        /** For the registry. */
+        public ReturnsNull() {}
+
         @Override
         public String name() {
             return "returns_null";

@@ -3,24 +3,25 @@ package dev.visor.tensor;
 import dev.visor.tensor.ElementwiseKernels.Binary;
 import dev.visor.tensor.ElementwiseKernels.Unary;
 import dev.visor.tensor.kernel.Parallel;
+import java.util.Arrays;
 
 /**
  * Element-wise ops with NumPy broadcasting and their gradients: {@code out[i] = f(a[i'], b[i''])}
  * where {@code i'} and {@code i''} are {@code i} with broadcast dimensions pinned to 0.
  *
- * <p>Two paths: operands that are contiguous and of the result's shape run one flat loop over their
- * storage (split across cores when large); all others walk a {@link StridedLoop}, whose rows are
- * fed to the same loops directly when their elements are adjacent and through a small gathered
- * buffer otherwise. Gradients of broadcast operands are summed back to their shapes with
- * {@link Tensor#sumTo}.
+ * <p>Two paths: operands that are contiguous, unshifted and of the result's shape run one flat
+ * loop over their storage (vectorised by C2, split across cores when large); all others walk a
+ * {@link StridedLoop}, whose segments are staged into per-thread buffers (a copy for unit-stride
+ * runs, a gather for strided ones, a fill for broadcast ones) and fed to the same loops. Gradients
+ * of broadcast operands are summed back to their shapes with {@link Tensor#sumTo}.
  *
  * <pre>{@code
  * Tensor y = x.mul(w).add(b);   // (batch, d) * (d) + (d)
  * }</pre>
  */
 final class ElementwiseOps {
-    /** Elements per parallel chunk: large enough that a thread hand-off (µs) is noise. */
-    static final int GRAIN = 1 << 15;
+    /** Elements per parallel chunk. */
+    static final int GRAIN = StridedLoop.GRAIN;
 
     private ElementwiseOps() {}
 
@@ -41,39 +42,20 @@ final class ElementwiseOps {
         if (n == 0) {
             return out;
         }
-        if (java.util.Arrays.equals(a.shape, shape) && java.util.Arrays.equals(b.shape, shape)
+        if (a.offset == 0 && b.offset == 0 && Arrays.equals(a.shape, shape) && Arrays.equals(b.shape, shape)
                 && a.isContiguous() && b.isContiguous()) {
             float[] x = a.data;
             float[] y = b.data;
-            int xo = a.offset;
-            int yo = b.offset;
-            Parallel.forRange(n, GRAIN, (from, to) -> op.run(x, xo + from, y, yo + from, out, from, to - from));
+            Parallel.forRange(n, GRAIN, (from, to) -> op.run(x, y, out, from, to));
             return out;
         }
         StridedLoop loop = StridedLoop.of(shape, a, b);
-        int len = loop.rowLen;
-        Parallel.forRange(loop.rows, Math.max(1, GRAIN / len), (from, to) -> {
-            int[] p = new int[2];
-            float[] bufA = loop.innerStride[0] == 1 ? null : new float[len];
-            float[] bufB = loop.innerStride[1] == 1 ? null : new float[len];
-            for (int r = from; r < to; r++) {
-                loop.rowOffsets(r, p);
-                float[] x = a.data;
-                int xo = p[0];
-                if (bufA != null) {
-                    StridedLoop.gather(a.data, p[0], loop.innerStride[0], bufA, len);
-                    x = bufA;
-                    xo = 0;
-                }
-                float[] y = b.data;
-                int yo = p[1];
-                if (bufB != null) {
-                    StridedLoop.gather(b.data, p[1], loop.innerStride[1], bufB, len);
-                    y = bufB;
-                    yo = 0;
-                }
-                op.run(x, xo, y, yo, out, r * len, len);
-            }
+        int sa = loop.innerStride[0];
+        int sb = loop.innerStride[1];
+        loop.run(3, (o, w, p, buf) -> {
+            op.run(StridedLoop.stage(a.data, p[0], sa, buf[0], w), StridedLoop.stage(b.data, p[1], sb, buf[1], w),
+                    buf[2], 0, w);
+            System.arraycopy(buf[2], 0, out, o, w);
         });
         return out;
     }
@@ -81,11 +63,10 @@ final class ElementwiseOps {
     /** The values of {@code op(x; s)}, row-major. */
     static float[] unaryValues(Unary op, Tensor x, float s) {
         int n = x.numel();
-        boolean direct = x.isContiguous();
+        boolean direct = x.offset == 0 && x.isContiguous();
         float[] out = direct ? new float[n] : x.toArray();
         float[] src = direct ? x.data : out;
-        int so = direct ? x.offset : 0;
-        Parallel.forRange(n, GRAIN, (from, to) -> op.run(src, so + from, s, out, from, to - from));
+        Parallel.forRange(n, GRAIN, (from, to) -> op.run(src, s, out, from, to));
         return out;
     }
 
@@ -186,18 +167,15 @@ final class ElementwiseOps {
         float[] out = new float[n];
         if (n > 0) {
             StridedLoop loop = StridedLoop.of(shape, cond, a, b);
-            int len = loop.rowLen;
             int sc = loop.innerStride[0];
             int sa = loop.innerStride[1];
             int sb = loop.innerStride[2];
-            Parallel.forRange(loop.rows, Math.max(1, GRAIN / len), (from, to) -> {
-                int[] p = new int[3];
-                for (int r = from; r < to; r++) {
-                    loop.rowOffsets(r, p);
-                    int o = r * len;
-                    for (int i = 0, pc = p[0], pa = p[1], pb = p[2]; i < len; i++, pc += sc, pa += sa, pb += sb) {
-                        out[o + i] = cond.data[pc] != 0f ? a.data[pa] : b.data[pb];
-                    }
+            loop.run(3, (o, w, p, buf) -> {
+                float[] c = StridedLoop.stage(cond.data, p[0], sc, buf[0], w);
+                float[] x = StridedLoop.stage(a.data, p[1], sa, buf[1], w);
+                float[] y = StridedLoop.stage(b.data, p[2], sb, buf[2], w);
+                for (int i = 0; i < w; i++) {
+                    out[o + i] = c[i] != 0f ? x[i] : y[i];
                 }
             });
         }
@@ -286,7 +264,7 @@ final class ElementwiseOps {
             throw new IllegalArgumentException("clamp: needs min <= max (not NaN) but got min=" + min + ", max=" + max);
         }
         float[] out = unaryValues(Unary.MAX_S, x, min);
-        Parallel.forRange(out.length, GRAIN, (from, to) -> Unary.MIN_S.run(out, from, max, out, from, to - from));
+        Parallel.forRange(out.length, GRAIN, (from, to) -> Unary.MIN_S.run(out, max, out, from, to));
         return Tensor.fromOp("clamp", out, x.shape, g -> {
             Tensor inside = compare(Unary.GE_S, x, min).mul(compare(Unary.LE_S, x, max));
             return new Tensor[] {g.mul(inside)};

@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * Ops that move elements without changing them: views that only rewrite shape, strides and offset
  * over the same storage (reshape when the strides allow it, transpose, permute, narrow, slice,
- * select, squeeze, unsqueeze, expand), and the copying concat and stack. Each view's gradient is
+ * select, squeeze, unsqueeze, expand, split, chunk); concat and stack, which copy, are in
+ * {@link JoinOps}. Each view's gradient is
  * the inverse movement of the output gradient: reshaped back, transposed back, embedded into zeros
  * for the slicing views, and summed over broadcast dimensions for expand.
  *
@@ -271,27 +272,7 @@ final class MovementOps {
 
     /** Writes {@code src}'s elements, in row-major order, to {@code dst} at {@code (src.shape, strides, offset)}. */
     static void scatter(Tensor src, float[] dst, int offset, int[] strides) {
-        int n = src.numel();
-        if (n == 0) {
-            return;
-        }
-        float[] values = src.isContiguous() ? src.data : src.toArray();
-        int from = src.isContiguous() ? src.offset : 0;
-        StridedLoop loop = StridedLoop.of(src.shape, new Tensor(dst, src.shape, strides, offset, null));
-        int len = loop.rowLen;
-        int step = loop.innerStride[0];
-        int[] p = new int[1];
-        for (int r = 0; r < loop.rows; r++) {
-            loop.rowOffsets(r, p);
-            int s = from + r * len;
-            if (step == 1) {
-                System.arraycopy(values, s, dst, p[0], len);
-            } else {
-                for (int i = 0, q = p[0]; i < len; i++, q += step) {
-                    dst[q] = values[s + i];
-                }
-            }
-        }
+        StridedLoop.scatter(src, dst, offset, strides);
     }
 
     // ------------------------------------------------------------------ size-1 dimensions
@@ -383,84 +364,7 @@ final class MovementOps {
         return Tensor.viewOf(x, "expand", shape, strides, x.offset, g -> new Tensor[] {g.sumTo(from)});
     }
 
-    // ------------------------------------------------------------------ concat and stack
-
-    /** Concatenates along an existing dimension; all other sizes must match. */
-    static Tensor cat(List<Tensor> tensors, int dim) {
-        if (tensors.isEmpty()) {
-            throw new IllegalArgumentException("cat: needs at least one tensor but got none");
-        }
-        Tensor first = tensors.get(0);
-        int rank = first.shape.length;
-        if (rank == 0) {
-            throw new IllegalArgumentException("cat: zero-dimensional tensors cannot be concatenated; use stack");
-        }
-        int d;
-        try {
-            d = Shape.dim(dim, rank);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("cat of " + Shape.str(first.shape) + ": " + e.getMessage(), e);
-        }
-        int total = 0;
-        for (int i = 0; i < tensors.size(); i++) {
-            Tensor t = tensors.get(i);
-            boolean ok = t.shape.length == rank;
-            for (int k = 0; k < rank && ok; k++) {
-                ok = k == d || t.shape[k] == first.shape[k];
-            }
-            if (!ok) {
-                throw new IllegalArgumentException("cat: tensor " + i + " has shape " + Shape.str(t.shape) + " but tensor 0 has "
-                        + Shape.str(first.shape) + "; all sizes must match except in dimension " + d);
-            }
-            total += t.shape[d];
-        }
-        int[] shape = first.shape.clone();
-        shape[d] = total;
-        float[] out = new float[Shape.numel(shape)];
-        int[] cs = Shape.contiguousStrides(shape);
-        int[] starts = new int[tensors.size()];
-        int at = 0;
-        for (int i = 0; i < tensors.size(); i++) {
-            Tensor t = tensors.get(i);
-            starts[i] = at;
-            scatter(t, out, at * cs[d], cs);
-            at += t.shape[d];
-        }
-        Tensor[] inputs = tensors.toArray(new Tensor[0]);
-        return Tensor.fromOp("cat", out, shape, g -> {
-            Tensor[] grads = new Tensor[inputs.length];
-            for (int i = 0; i < inputs.length; i++) {
-                if (inputs[i].requiresGrad()) {
-                    grads[i] = g.narrow(d, starts[i], inputs[i].shape[d]);
-                }
-            }
-            return grads;
-        }, inputs);
-    }
-
-    /** Stacks equally shaped tensors along a new dimension {@code dim} (in {@code -rank-1..rank}). */
-    static Tensor stack(List<Tensor> tensors, int dim) {
-        if (tensors.isEmpty()) {
-            throw new IllegalArgumentException("stack: needs at least one tensor but got none");
-        }
-        int[] shape = tensors.get(0).shape;
-        int d;
-        try {
-            d = Shape.dim(dim, shape.length + 1);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("stack of " + Shape.str(shape) + ": " + e.getMessage(), e);
-        }
-        List<Tensor> parts = new ArrayList<>(tensors.size());
-        for (int i = 0; i < tensors.size(); i++) {
-            Tensor t = tensors.get(i);
-            if (!Arrays.equals(t.shape, shape)) {
-                throw new IllegalArgumentException("stack: tensor " + i + " has shape " + Shape.str(t.shape)
-                        + " but tensor 0 has " + Shape.str(shape) + "; all must be equal");
-            }
-            parts.add(unsqueeze(t, d));
-        }
-        return cat(parts, d);
-    }
+    // ------------------------------------------------------------------ splitting views
 
     /** Pieces of {@code size} along {@code dim} (the last may be smaller), as views. */
     static List<Tensor> split(Tensor x, int size, int dim) {

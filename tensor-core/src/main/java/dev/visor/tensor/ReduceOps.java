@@ -300,6 +300,10 @@ final class ReduceOps {
         int off = p.off;
         Parallel.forRange(p.outer, Math.max(1, GRAIN / Math.max(1, reduced * inner)), (from, to) -> {
             for (int a = from; a < to; a++) {
+                if (inner == 1) {
+                    rowExtreme(max, data, off + a * reduced, reduced, values, at, a);
+                    continue;
+                }
                 int o = a * inner;
                 int base = off + a * reduced * inner;
                 System.arraycopy(data, base, values, o, inner);
@@ -318,6 +322,27 @@ final class ReduceOps {
                 }
             }
         });
+    }
+
+    /** The first maximum (or minimum, NaN first) of {@code x[from..from+n)} into {@code values[o]}, {@code at[o]}. */
+    private static void rowExtreme(boolean max, float[] x, int from, int n, float[] values, int[] at, int o) {
+        float best = x[from];
+        int arg = 0;
+        if (best == best) {
+            for (int r = 1; r < n; r++) {
+                float v = x[from + r];
+                if (max ? v > best : v < best) {
+                    best = v;
+                    arg = r;
+                } else if (v != v) {
+                    best = v;
+                    arg = r;
+                    break;
+                }
+            }
+        }
+        values[o] = best;
+        at[o] = arg;
     }
 
     private static Tensor unpermute(Tensor work, int[] perm) {

@@ -13,6 +13,12 @@ import java.util.Objects;
  * an input {@linkplain #requiresGrad() requires a gradient}, the result remembers how to send
  * gradients back, and {@link #backward()} accumulates them into the leaves' {@link #grad()}.
  *
+ * <p>The op methods are a thin front over classes split by concern: movement and views
+ * ({@code MovementOps}, {@code JoinOps}), NumPy-broadcasting element-wise ops
+ * ({@code ElementwiseOps}), reductions ({@code ReduceOps}) and matmul ({@code LinalgOps}). Shapes
+ * follow PyTorch: negative dimensions count from the end, {@code -1} in a shape is inferred, and
+ * every op names the shapes it got and what it expected when they do not fit.
+ *
  * <pre>{@code
  * Rng rng = new Rng(7);
  * Tensor w = Tensor.randn(rng, 3, 2).requiresGrad(true);
@@ -75,14 +81,17 @@ public final class Tensor {
         return new Tensor(new float[] {value}, new int[0]);
     }
 
+    /** A tensor of zeros. */
     public static Tensor zeros(int... shape) {
         return new Tensor(new float[Shape.numel(shape)], shape.clone());
     }
 
+    /** A tensor of ones. */
     public static Tensor ones(int... shape) {
         return full(1f, shape);
     }
 
+    /** A tensor filled with {@code value}. */
     public static Tensor full(float value, int... shape) {
         float[] d = new float[Shape.numel(shape)];
         Arrays.fill(d, value);
@@ -134,10 +143,12 @@ public final class Tensor {
         return new Tensor(d, shape.clone());
     }
 
+    /** Zeros shaped like {@code t}. */
     public static Tensor zerosLike(Tensor t) {
         return zeros(t.shape);
     }
 
+    /** Ones shaped like {@code t}. */
     public static Tensor onesLike(Tensor t) {
         return ones(t.shape);
     }
@@ -211,6 +222,7 @@ public final class Tensor {
         return shape.length;
     }
 
+    /** Number of elements (1 for a 0-D tensor). */
     public int numel() {
         return Shape.numel(shape);
     }
@@ -220,6 +232,7 @@ public final class Tensor {
         return strides.clone();
     }
 
+    /** Stride of dimension {@code dim} in elements (negative counts from the end). */
     public int stride(int dim) {
         return strides[Shape.dim(dim, shape.length)];
     }
@@ -294,36 +307,7 @@ public final class Tensor {
 
     /** Copies {@code src}'s elements in row-major order into {@code dst}. */
     static void copyStrided(Tensor src, float[] dst) {
-        int rank = src.shape.length;
-        int n = Shape.numel(src.shape);
-        if (n == 0) {
-            return;
-        }
-        if (rank == 0) {
-            dst[0] = src.data[src.offset];
-            return;
-        }
-        int last = rank - 1;
-        int lastSize = src.shape[last];
-        int lastStride = src.strides[last];
-        int[] idx = new int[rank];
-        int base = src.offset;
-        for (int o = 0; o < n; o += lastSize) {
-            int p = base;
-            for (int j = 0; j < lastSize; j++, p += lastStride) {
-                dst[o + j] = src.data[p];
-            }
-            // advance the outer index (odometer)
-            for (int d = last - 1; d >= 0; d--) {
-                idx[d]++;
-                base += src.strides[d];
-                if (idx[d] < src.shape[d]) {
-                    break;
-                }
-                base -= idx[d] * src.strides[d];
-                idx[d] = 0;
-            }
-        }
+        StridedLoop.copy(src, dst);
     }
 
     /** This tensor if it is contiguous with offset 0, else a row-major copy (differentiable). */
@@ -433,22 +417,22 @@ public final class Tensor {
 
     /** Concatenation along existing dimension {@code dim}; all other sizes must match. */
     public static Tensor cat(List<Tensor> tensors, int dim) {
-        return MovementOps.cat(tensors, dim);
+        return JoinOps.cat(tensors, dim);
     }
 
     /** Concatenation along existing dimension {@code dim}; all other sizes must match. */
     public static Tensor cat(int dim, Tensor... tensors) {
-        return MovementOps.cat(List.of(tensors), dim);
+        return JoinOps.cat(List.of(tensors), dim);
     }
 
     /** Equally shaped tensors stacked along a new dimension {@code dim}. */
     public static Tensor stack(List<Tensor> tensors, int dim) {
-        return MovementOps.stack(tensors, dim);
+        return JoinOps.stack(tensors, dim);
     }
 
     /** Equally shaped tensors stacked along a new dimension {@code dim}. */
     public static Tensor stack(int dim, Tensor... tensors) {
-        return MovementOps.stack(List.of(tensors), dim);
+        return JoinOps.stack(List.of(tensors), dim);
     }
 
     /** Views of {@code size} elements along {@code dim}; the last may be shorter. */

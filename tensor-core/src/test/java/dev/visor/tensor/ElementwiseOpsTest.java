@@ -48,7 +48,7 @@ class ElementwiseOpsTest {
     @Test
     void unaryFunctions() {
         Tensor x = Tensor.of(new float[] {-1, 0, 0.01f, 2}, 4);
-        assertClose(new float[] {(float) Math.exp(-1), 1, (float) Math.exp(0.01), (float) Math.exp(2)}, x.exp().toArray(), 1e-7, 0);
+        assertClose(new float[] {(float) Math.exp(-1), 1, (float) Math.exp(0.01), (float) Math.exp(2)}, x.exp().toArray(), 1.2e-7, 0);
         assertClose(new float[] {(float) Math.tanh(-1), 0, (float) Math.tanh(0.01), (float) Math.tanh(2)}, x.tanh().toArray(), 1e-7, 0);
         assertArrayEquals(new float[] {1, 0, 0.01f, 2}, x.abs().toArray());
         Tensor p = Tensor.of(new float[] {0.25f, 1, 4}, 3);
@@ -56,6 +56,26 @@ class ElementwiseOpsTest {
         assertClose(new float[] {(float) Math.log(0.25), 0, (float) Math.log(4)}, p.log().toArray(), 1e-7, 0);
         assertArrayEquals(new float[] {-1, 0, 0.01f, 1.5f}, x.clamp(-5, 1.5f).toArray());
         assertArrayEquals(new float[] {0, 0, 0.01f, 2}, x.clamp(0, Float.POSITIVE_INFINITY).toArray());
+    }
+
+    @Test
+    void expIsWithinOneUlpOfMathExp() {
+        for (float v = -110f; v <= 90f; v += 0.0007f) {
+            float expected = (float) Math.exp(v);
+            float got = ElementwiseKernels.exp(v);
+            int ulps = Math.abs(Float.floatToIntBits(expected) - Float.floatToIntBits(got));
+            if (ulps > 1) {
+                throw new AssertionError("exp(" + v + ") = " + got + " but expected " + expected);
+            }
+        }
+        assertEquals(Float.POSITIVE_INFINITY, ElementwiseKernels.exp(89f));
+        assertEquals((float) Math.exp(88.72283f), ElementwiseKernels.exp(88.72283f)); // near Float.MAX_VALUE
+        assertEquals(0f, ElementwiseKernels.exp(-105f));
+        assertEquals(Float.MIN_VALUE, ElementwiseKernels.exp(-103.2789f));
+        assertEquals(1f, ElementwiseKernels.exp(0f));
+        assertEquals(0f, ElementwiseKernels.exp(Float.NEGATIVE_INFINITY));
+        assertEquals(Float.POSITIVE_INFINITY, ElementwiseKernels.exp(Float.POSITIVE_INFINITY));
+        assertEquals(Float.NaN, ElementwiseKernels.exp(Float.NaN));
     }
 
     @Test
@@ -166,11 +186,19 @@ class ElementwiseOpsTest {
         for (Binary op : Binary.values()) {
             assertArrayEquals(ReferenceOps.binary(op, a, b), ElementwiseOps.binaryValues(op, a, b, new int[] {n}), op.name());
         }
-        Tensor big = Tensor.randn(rng, 300, 400).transpose(0, 1); // (400, 300), strided
-        Tensor row = Tensor.randn(rng, 300);
+        // transposed operands take the tiled path; sizes are not multiples of the tile
+        Tensor big = Tensor.randn(rng, 301, 403).transpose(0, 1); // (403, 301), strided
+        Tensor row = Tensor.randn(rng, 301);
+        Tensor other = Tensor.randn(rng, 403, 301);
         assertArrayEquals(ReferenceOps.binary(Binary.MUL, big, row),
-                ElementwiseOps.binaryValues(Binary.MUL, big, row, new int[] {400, 300}));
+                ElementwiseOps.binaryValues(Binary.MUL, big, row, new int[] {403, 301}));
+        assertArrayEquals(ReferenceOps.binary(Binary.SUB, other, big),
+                ElementwiseOps.binaryValues(Binary.SUB, other, big, new int[] {403, 301}));
         assertArrayEquals(ReferenceOps.unary(Unary.EXP, big, 0), big.exp().toArray());
+        Tensor cond = other.gt(0f);
+        assertArrayEquals(ReferenceOps.where(cond, big, row), Tensor.where(cond, big, row).toArray());
+        Tensor cube = Tensor.randn(rng, 5, 70, 90).permute(2, 0, 1); // (90, 5, 70)
+        assertArrayEquals(ReferenceOps.unary(Unary.NEG, cube, 0), cube.contiguous().neg().toArray());
     }
 
     @Test

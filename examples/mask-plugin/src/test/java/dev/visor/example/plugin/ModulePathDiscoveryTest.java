@@ -1,0 +1,49 @@
+package dev.visor.example.plugin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.visor.mask.MaskStrategy;
+import java.lang.module.Configuration;
+import java.lang.module.ModuleFinder;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.SortedSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The plugin is found on the module path through its {@code provides} clause: a fresh layer holds the
+ * built masks-spi module and this plugin's module (META-INF/services is ignored for named modules),
+ * and masks-spi's registry, loaded in that layer, finds {@code axial} next to the built-ins.
+ */
+class ModulePathDiscoveryTest {
+
+    private static Path location(Class<?> type) throws Exception {
+        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
+
+    @Test
+    void theRegistryInAModuleLayerFindsTheProvidedStrategy() throws Exception {
+        ModuleFinder finder = ModuleFinder.of(location(MaskStrategy.class), location(AxialMask.class));
+        ModuleLayer boot = ModuleLayer.boot();
+        Configuration cf = boot.configuration().resolveAndBind(finder, ModuleFinder.of(),
+                Set.of("dev.visor.example.plugin"));
+        ModuleLayer layer = boot.defineModulesWithOneLoader(cf, ClassLoader.getPlatformClassLoader());
+
+        Module plugin = layer.findModule("dev.visor.example.plugin").orElseThrow();
+        assertTrue(plugin.getDescriptor().provides().stream()
+                .anyMatch(p -> p.service().equals(MaskStrategy.class.getName())
+                        && p.providers().equals(List.of(AxialMask.Strategy.class.getName()))));
+
+        Class<?> registry = layer.findLoader("dev.visor.mask").loadClass("dev.visor.mask.MaskRegistry");
+        Object loaded = registry.getMethod("load", ModuleLayer.class).invoke(null, layer);
+        @SuppressWarnings("unchecked")
+        SortedSet<String> names = (SortedSet<String>) registry.getMethod("names").invoke(loaded);
+        assertTrue(names.contains("axial"), names::toString);
+        assertTrue(names.contains("causal"), names::toString);
+        assertEquals(13, names.size(), names::toString);
+        Object axial = registry.getMethod("strategy", String.class).invoke(loaded, "axial");
+        assertEquals(plugin, axial.getClass().getModule());
+    }
+}
