@@ -3,7 +3,6 @@ package dev.visor.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -21,7 +20,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
  * One command for the roofline: measures the FMA peak ({@link PeakFlopsBench}) on 1 and on all
- * cores, then {@link MatmulBench} on the same thread counts, in one go, and prints a Markdown table
+ * cores, then {@link MatmulBench} on the same thread counts, then the peak again, in one go, and prints a Markdown table
  * of GFLOP/s and percent of the peak measured in the same run, with the machine, the JDK and the
  * load average before and after (other processes on a small machine move 2-thread figures).
  *
@@ -33,7 +32,11 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  *     --shapes=sq1024 --threads=1,2 --quick
  * </pre>
  * Options: {@code --shapes=a,b} (default: all of MatmulBench's), {@code --threads=1,2} (default: 1
- * and all cores), {@code --quick} (shorter iterations), {@code --verbose} (JMH's own output).
+ * and all cores), {@code --quick} (shorter iterations), {@code --verbose} (JMH's own output),
+ * {@code --out=FILE} (also write the table there; the forks' JVM warnings go to the console).
+ *
+ * <p>The peak is measured before and after the matmuls and the higher figure is the roofline:
+ * other processes can only lower a measured peak, and a low one would flatter every percentage.
  */
 public final class Roofline {
     private Roofline() {}
@@ -44,15 +47,15 @@ public final class Roofline {
         for (String arg : args) {
             if (!arg.startsWith("--")) {
                 throw new IllegalArgumentException("unknown argument '" + arg
-                        + "'; expected --shapes=a,b --threads=1,2 --quick --verbose");
+                        + "'; expected --shapes=a,b --threads=1,2 --quick --verbose --out=FILE");
             }
             int eq = arg.indexOf('=');
             opts.put(eq < 0 ? arg.substring(2) : arg.substring(2, eq), eq < 0 ? "" : arg.substring(eq + 1));
         }
         for (String key : opts.keySet()) {
-            if (!List.of("shapes", "threads", "quick", "verbose").contains(key)) {
+            if (!List.of("shapes", "threads", "quick", "verbose", "out").contains(key)) {
                 throw new IllegalArgumentException("unknown option --" + key
-                        + "; expected --shapes=a,b --threads=1,2 --quick --verbose");
+                        + "; expected --shapes=a,b --threads=1,2 --quick --verbose --out=FILE");
             }
         }
         int cores = Runtime.getRuntime().availableProcessors();
@@ -65,26 +68,9 @@ public final class Roofline {
         String loadBefore = loadAverage();
 
         // 1) the peak: the better of the preferred and the 256-bit species, per thread count
-        Map<Integer, Double> peak = new LinkedHashMap<>();
-        Map<Integer, String> peakHow = new LinkedHashMap<>();
-        for (int t : threads) {
-            System.err.println("roofline: FMA peak on " + t + " thread(s)...");
-            var options = base(quick, verbosity)
-                    .include(PeakFlopsBench.class.getName() + "\\.(preferred|width256)$")
-                    .threads(t)
-                    .build();
-            for (RunResult r : new Runner(options).run()) {
-                double gflops = r.getPrimaryResult().getScore(); // FLOP per ns
-                String method = r.getParams().getBenchmark().replaceAll(".*\\.", "");
-                if (gflops > peak.getOrDefault(t, 0.0)) {
-                    peak.put(t, gflops);
-                    peakHow.put(t, method);
-                }
-            }
-        }
+        Map<Integer, Figure> peakBefore = measurePeak("before", threads, quick, verbosity);
 
         // 2) the matmuls, on the same thread counts
-        List<String[]> rows = new ArrayList<>();
         System.err.println("roofline: matmul, " + shapes.length + " shape(s) × " + threads.length + " thread count(s)...");
         var options = base(quick, verbosity)
                 .include(MatmulBench.class.getName() + "\\.sgemm$")
@@ -92,42 +78,97 @@ public final class Roofline {
                 .param("threads", Arrays.stream(threads).mapToObj(String::valueOf).toArray(String[]::new))
                 .build();
         Collection<RunResult> results = new Runner(options).run();
-        for (RunResult r : results) {
-            String shape = r.getParams().getParam("shape");
-            int t = Integer.parseInt(r.getParams().getParam("threads"));
-            Result<?> flop = r.getSecondaryResults().get("flop");
-            double gflops = flop != null ? flop.getScore() / 1e9
-                    : r.getPrimaryResult().getScore() * Shape.parse(shape).flop() / 1e9;
-            double err = flop != null && !Double.isNaN(flop.getScoreError()) ? flop.getScoreError() / 1e9 : Double.NaN;
-            Double p = peak.get(t);
-            rows.add(new String[] {
-                shape, Shape.parse(shape).describe(), String.valueOf(t),
-                fmt(gflops) + (Double.isNaN(err) ? "" : " ± " + fmt(err)),
-                p == null ? "n/a" : String.format(Locale.ROOT, "%.0f %%", 100 * gflops / p),
-            });
-        }
 
-        // 3) the table
+        // 3) the peak again: other processes can only lower it, so the higher of the two is the
+        // roofline (a peak measured during a busy moment would flatter every percentage)
+        Map<Integer, Figure> peakAfter = measurePeak("after", threads, quick, verbosity);
+
+        // 4) the tables
         StringBuilder out = new StringBuilder();
         out.append("Machine: ").append(cpuModel()).append(", ").append(cores).append(" cores visible to the JVM\n");
         out.append("JDK: ").append(System.getProperty("java.vm.name")).append(' ')
                 .append(System.getProperty("java.runtime.version")).append('\n');
         out.append("Load average (1, 5, 15 min) before: ").append(loadBefore).append(", after: ")
                 .append(loadAverage()).append('\n');
-        out.append(quick ? "Iterations: quick (2 × 0.5 s warm-up, 3 × 0.5 s measured)\n"
+        out.append(quick ? "Iterations: quick (2 × 0.5 s warm-up, 3 × 0.5 s measured), 1 fork\n"
                 : "Iterations: 4 × 1 s warm-up, 5 × 1 s measured, 1 fork\n");
-        out.append('\n');
-        out.append("| FMA peak | threads | GFLOP/s | species |\n|---|---|---|---|\n");
-        for (var e : peak.entrySet()) {
-            out.append("| PeakFlopsBench | ").append(e.getKey()).append(" | ").append(fmt(e.getValue())).append(" | ")
-                    .append(peakHow.get(e.getKey())).append(" |\n");
+        out.append("\n| FMA peak | threads | GFLOP/s before (mean / best) | after (mean / best) | species |\n")
+                .append("|---|---|---|---|---|\n");
+        Map<Integer, Figure> peak = new LinkedHashMap<>();
+        for (int t : threads) {
+            Figure before = peakBefore.get(t);
+            Figure after = peakAfter.get(t);
+            peak.put(t, new Figure(Math.max(before.mean(), after.mean()), 0, Math.max(before.best(), after.best()),
+                    before.best() >= after.best() ? before.how() : after.how()));
+            out.append("| PeakFlopsBench | ").append(t).append(" | ").append(fmt(before.mean())).append(" / ")
+                    .append(fmt(before.best())).append(" | ").append(fmt(after.mean())).append(" / ")
+                    .append(fmt(after.best())).append(" | ").append(peak.get(t).how()).append(" |\n");
         }
-        out.append('\n');
-        out.append("| matmul | product | threads | GFLOP/s | % of peak |\n|---|---|---|---|---|\n");
-        for (String[] row : rows) {
-            out.append("| ").append(String.join(" | ", row)).append(" |\n");
+        out.append("\n| matmul | product | threads | GFLOP/s (mean ± error) | best 1-s iteration | % of peak, mean | % of peak, best |\n")
+                .append("|---|---|---|---|---|---|---|\n");
+        for (RunResult r : results) {
+            String shape = r.getParams().getParam("shape");
+            int t = Integer.parseInt(r.getParams().getParam("threads"));
+            Result<?> flop = r.getSecondaryResults().get("flop");
+            Figure f = Figure.of(flop, 1e-9, "");
+            Figure p = peak.get(t);
+            out.append("| ").append(shape).append(" | ").append(Shape.parse(shape).describe()).append(" | ").append(t)
+                    .append(" | ").append(fmt(f.mean())).append(Double.isNaN(f.error()) ? "" : " ± " + fmt(f.error()))
+                    .append(" | ").append(fmt(f.best()))
+                    .append(" | ").append(percent(f.mean(), p.mean())).append(" | ").append(percent(f.best(), p.best()))
+                    .append(" |\n");
         }
+        out.append("\nThe peak is the higher of the two measurements; % of peak, mean compares means, % of peak, best\n")
+                .append("compares the best 1-s iterations (other processes only ever slow a run down).\n");
         System.out.print(out);
+        if (opts.containsKey("out")) {
+            write(Path.of(opts.get("out")), out.toString());
+        }
+    }
+
+    /** Mean, error and best iteration of one result, scaled; {@code how} names the variant. */
+    private record Figure(double mean, double error, double best, String how) {
+        static Figure of(Result<?> r, double scale, String how) {
+            return new Figure(r.getScore() * scale, r.getScoreError() * scale, r.getStatistics().getMax() * scale, how);
+        }
+    }
+
+    /** Per thread count, the better of the two species (by best iteration). */
+    private static Map<Integer, Figure> measurePeak(String when, int[] threads, boolean quick, VerboseMode verbosity)
+            throws RunnerException {
+        Map<Integer, Figure> peak = new LinkedHashMap<>();
+        for (int t : threads) {
+            System.err.println("roofline: FMA peak on " + t + " thread(s), " + when + " the matmuls...");
+            var options = base(quick, verbosity)
+                    .include(PeakFlopsBench.class.getName() + "\\.(preferred|width256)$")
+                    .threads(t)
+                    .build();
+            for (RunResult r : new Runner(options).run()) {
+                String method = r.getParams().getBenchmark().replaceAll(".*\\.", "");
+                Figure f = Figure.of(r.getPrimaryResult(), 1, method); // FLOP per ns = GFLOP/s
+                if (!peak.containsKey(t) || f.best() > peak.get(t).best()) {
+                    peak.put(t, f);
+                }
+            }
+        }
+        return peak;
+    }
+
+    private static String percent(double x, double of) {
+        return String.format(Locale.ROOT, "%.0f %%", 100 * x / of);
+    }
+
+    /** Writes the table atomically: a temporary file in the same directory, then a rename. */
+    private static void write(Path file, String text) {
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+            Files.writeString(tmp, text);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write the table to " + file, e);
+        }
     }
 
     private static ChainedOptionsBuilder base(boolean quick, VerboseMode verbosity) {

@@ -26,6 +26,10 @@ package dev.visor.tensor.kernel;
  * paths agree to float rounding, not bitwise (see {@code ScalarGemm}); the result does not depend
  * on the thread count, because each element of C is always summed in the same order.
  *
+ * <p>Warm-up: C1 gives up on the unrolled vector kernel, so until C2 has compiled it (about a
+ * second of products after start-up, longer on a busy machine) calls run in the interpreter and are
+ * much slower than the scalar path; steady-state figures are in {@code benchmarks/README.md}.
+ *
  * <p>{@link #reference} is the plain triple loop kept as the oracle for the fast kernels.
  */
 public final class Gemm {
