@@ -30,8 +30,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         sortOptions = false,
-        description = {"Check empirically that a trained model's outputs do not depend on inputs its masks hide:",
-            "perturb hidden positions (padding, the future, outside a window...) and compare the outputs.",
+        description = {"Check that a trained model's outputs do not depend on inputs its masks hide.",
+            "Perturbs hidden positions (padding, the future, outside a window...) and compares the outputs.",
             "With --spec, check a claim instead: that attention at --site obeys SPEC.",
             "Exit code 0 when nothing hidden moved an output, 1 when something did."})
 final class AuditCommand implements Runnable {

@@ -21,8 +21,9 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         sortOptions = false,
-        description = {"Train a tiny encoder-decoder to reverse sequences (about a minute on 2 cores), show what it",
-            "decodes, save it, and draw its attention: the cross-attention of a reversal is an anti-diagonal."})
+        description = {"Train a tiny encoder-decoder to reverse sequences, then save it and draw its attention.",
+            "About a minute on 2 cores to >= 99 % exact match on held-out sequences; the cross-attention",
+            "of a reversal is an anti-diagonal."})
 final class DemoCommand implements Runnable {
     /** Exact match the demo trains to. */
     static final double TARGET = 0.99;
@@ -45,7 +46,7 @@ final class DemoCommand implements Runnable {
 
     @Override
     public void run() {
-        training.check();
+        training.check(1500, 250);
         PrintWriter o = session.out();
         o.println("Visor demo: a tiny encoder-decoder learns to reverse sequences.");
         Seq2SeqRun run = new Seq2SeqRun(session, SyntheticTask.REVERSE, 10, 3, 10, testSize, training.seed, new ModelOptions(), null);

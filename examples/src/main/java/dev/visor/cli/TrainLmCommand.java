@@ -82,7 +82,7 @@ final class TrainLmCommand implements Runnable {
 
     @Override
     public void run() {
-        training.check();
+        training.check(600, 100);
         if (context < 2) throw CliException.usage("--context must be at least 2 but is " + context);
         if (sample < 0) throw CliException.usage("--sample must be at least 0 but is " + sample);
         if (training.threads != null) Parallel.setThreads(training.threads);

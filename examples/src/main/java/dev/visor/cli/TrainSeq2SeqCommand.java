@@ -59,7 +59,7 @@ final class TrainSeq2SeqCommand implements Runnable {
 
     @Override
     public void run() {
-        training.check();
+        training.check(1500, 250);
         if (task == null && resume == null) throw CliException.usage("give --task reverse|copy|sort|add, or --resume DIR");
         SyntheticTask t = null;
         if (task != null) {

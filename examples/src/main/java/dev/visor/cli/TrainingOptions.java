@@ -5,8 +5,8 @@ import picocli.CommandLine.Option;
 
 /** The optimisation options shared by the training commands, with the demo's defaults. */
 final class TrainingOptions {
-    @Option(names = "--steps", paramLabel = "N", defaultValue = "1500", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
-    int steps;
+    @Option(names = "--steps", paramLabel = "N", description = "Optimizer steps (default: 1500; 600 for 'train lm').")
+    Integer steps;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "64", description = "Sequences per step (default: ${DEFAULT-VALUE}).")
     int batch;
@@ -34,8 +34,8 @@ final class TrainingOptions {
     @Option(names = "--label-smoothing", paramLabel = "EPS", defaultValue = "0.0", description = "Label smoothing of the loss (default: ${DEFAULT-VALUE}).")
     double labelSmoothing;
 
-    @Option(names = "--eval-every", paramLabel = "N", defaultValue = "250", description = "Steps between evaluations (default: ${DEFAULT-VALUE}).")
-    int evalEvery;
+    @Option(names = "--eval-every", paramLabel = "N", description = "Steps between evaluations (default: 250; 100 for 'train lm').")
+    Integer evalEvery;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of the data order and the held-out set (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -43,8 +43,15 @@ final class TrainingOptions {
     @Option(names = "--threads", paramLabel = "N", description = "Cores the kernels use (default: all).")
     Integer threads;
 
-    /** Checks the values, naming the option at fault. */
-    void check() {
+    /**
+     * Fills in the command's defaults for the options not given, then checks every value.
+     *
+     * @param defaultSteps the command's default --steps
+     * @param defaultEvalEvery the command's default --eval-every
+     */
+    void check(int defaultSteps, int defaultEvalEvery) {
+        if (steps == null) steps = defaultSteps;
+        if (evalEvery == null) evalEvery = defaultEvalEvery;
         if (steps < 1) throw CliException.usage("--steps must be at least 1 but is " + steps);
         if (batch < 1) throw CliException.usage("--batch must be at least 1 but is " + batch);
         if (!(lr > 0) || !Double.isFinite(lr)) throw CliException.usage("--lr must be a positive number but is " + lr);

@@ -27,6 +27,20 @@ public final class VisorMain {
         // UTF-8 whatever the locale says: containers often run with LANG=C on a UTF-8 terminal
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-        System.exit(Cli.run(out, err, System.console() != null, args));
+        System.exit(Cli.run(out, err, isTerminal(), args));
+    }
+
+    /**
+     * Whether standard output is a terminal, so progress lines may redraw in place. JDK 22+ returns a
+     * console even for redirected streams and adds {@code Console.isTerminal()}; ask it when present.
+     */
+    static boolean isTerminal() {
+        java.io.Console console = System.console();
+        if (console == null) return false;
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException | RuntimeException beforeJdk22) {
+            return true;
+        }
     }
 }

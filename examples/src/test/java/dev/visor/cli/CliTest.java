@@ -48,7 +48,7 @@ class CliTest {
     @Test
     void theCommandListNamesEveryTopLevelCommand() {
         CliRunner.Result r = CliRunner.run("--help");
-        for (String name : List.of("demo", "masks", "help")) assertTrue(r.out().contains("\n  " + name + " "), name);
+        for (String name : List.of("demo", "train", "translate", "generate", "attention", "audit", "masks", "help")) assertTrue(r.out().contains("\n  " + name + " "), name);
     }
 
     @Test
