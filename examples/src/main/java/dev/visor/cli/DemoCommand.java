@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
         versionProvider = VersionProvider.class,
         sortOptions = false,
         description = {"Train a tiny encoder-decoder to reverse sequences, then save it and draw its attention.",
-            "About a minute on 2 cores to >= 99 % exact match on held-out sequences; the cross-attention",
+            "About a minute on 2 cores to >= 99 %% exact match on held-out sequences; the cross-attention",
             "of a reversal is an anti-diagonal."})
 final class DemoCommand implements Runnable {
     /** Exact match the demo trains to. */

@@ -196,7 +196,8 @@ final class ModelOptions {
         } catch (IOException e) {
             throw CliException.failure("cannot read --config " + file + ": " + Errors.oneLine(e), e);
         } catch (IllegalArgumentException | IllegalStateException e) {
-            throw CliException.usage("--config " + file + ": " + Errors.oneLine(e), e);
+            String why = Errors.oneLine(e);   // the config reader already names the file
+            throw CliException.usage("--config: " + (why.startsWith(file.toString()) ? why : file + ": " + why), e);
         }
     }
 }

@@ -46,6 +46,23 @@ class CliTest {
     }
 
     @Test
+    void helpTextsFormatWithoutPicocliWarnings() {
+        java.io.PrintStream saved = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            commands().forEach(command -> {
+                List<String> args = new java.util.ArrayList<>(command);
+                args.add("--help");
+                CliRunner.run(args.toArray(String[]::new));
+            });
+        } finally {
+            System.setErr(saved);
+        }
+        assertEquals("", captured.toString(java.nio.charset.StandardCharsets.UTF_8), "e.g. an unescaped % in a description");
+    }
+
+    @Test
     void theCommandListNamesEveryTopLevelCommand() {
         CliRunner.Result r = CliRunner.run("--help");
         for (String name : List.of("demo", "train", "translate", "generate", "attention", "audit", "masks", "help")) assertTrue(r.out().contains("\n  " + name + " "), name);

@@ -221,6 +221,28 @@ class TrainedModelCommandsTest {
                 + "and still train on the rest (at most a tenth may be held out)",
                 "train", "seq2seq", "--task", "copy", "--symbols", "2", "--min-len", "1", "--max-len", "2");
         assertError(2, "visor train: choose 'visor train seq2seq --task reverse|copy|sort|add' or 'visor train lm --text FILE'", "train");
+        assertError(2, "visor train seq2seq: give either --config or --preset, not both",
+                "train", "seq2seq", "--task", "copy", "--config", ckpt.resolve("config.json").toString(), "--preset", "tiny");
+        assertError(2, "visor train seq2seq: --preset: unknown preset 'huge'; expected one of [tiny, small, base]",
+                "train", "seq2seq", "--task", "copy", "--preset", "huge");
+    }
+
+    @Test
+    void missingAndMalformedConfigFiles() throws IOException {
+        Path missing = tmp.resolve("no-config.json");
+        assertError(1, "visor train seq2seq: cannot read --config " + missing + ": no such file or folder: " + missing,
+                "train", "seq2seq", "--task", "copy", "--config", missing.toString());
+        Path typo = Files.writeString(tmp.resolve("typo.json"), "{\"preset\": \"tiny\", \"vocab_size\": 9, \"d_modle\": 32}");
+        CliRunner.Result r = run("train", "seq2seq", "--task", "copy", "--config", typo.toString());
+        assertEquals(2, r.exitCode(), r::toString);
+        assertEquals(1, r.errLines().size(), r::toString);
+        assertTrue(r.err().startsWith("visor train seq2seq: --config: " + typo + ": unknown config key 'd_modle'; did you mean 'd_model'?"),
+                r::toString);
+        Path broken = Files.writeString(tmp.resolve("broken.json"), "{\"preset\": ");
+        CliRunner.Result b = run("train", "seq2seq", "--task", "copy", "--config", broken.toString());
+        assertEquals(2, b.exitCode(), b::toString);
+        assertEquals(1, b.errLines().size(), b::toString);
+        assertTrue(b.err().startsWith("visor train seq2seq: --config: " + broken), b::toString);
     }
 
     @Test
