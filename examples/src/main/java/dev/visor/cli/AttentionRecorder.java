@@ -91,11 +91,6 @@ final class AttentionRecorder implements AttentionKernel {
         if (layer instanceof MultiHeadAttentionLayer mha) where.put(mha.attention(), new Where(site, index));
     }
 
-    /** Forgets what was recorded. */
-    void clear() {
-        recorded.clear();
-    }
-
     /** @return the calls recorded so far, in the order they ran */
     List<Recorded> recorded() {
         return List.copyOf(recorded);

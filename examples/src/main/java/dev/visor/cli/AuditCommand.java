@@ -100,7 +100,7 @@ final class AuditCommand implements Runnable {
             List<int[]> tgt = new ArrayList<>();
             for (int i = 0; i < samples; i++) {
                 Example e = task.sample(rng, c.info().minLength(), c.info().maxLength(), c.info().symbols());
-                src.add(Seq2SeqBatch.withEos(vocab.encode(e.source()), vocab));
+                src.add(SourceTokens.withEos(vocab.encode(e.source()), vocab));
                 int[] y = vocab.encode(e.target());
                 int[] in = new int[y.length + 1];
                 in[0] = vocab.bosId();

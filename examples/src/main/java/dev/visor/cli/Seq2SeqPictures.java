@@ -43,7 +43,7 @@ final class Seq2SeqPictures {
         copy.loadStateDict(model.stateDict(), true);
         copy.eval();
         recorder.index(copy);
-        TokenBatch src = Seq2SeqBatch.sources(List.of(source), vocab);
+        TokenBatch src = SourceTokens.batch(List.of(source), vocab);
         List<String> decoderInput = new ArrayList<>();
         decoderInput.add(Vocabulary.BOS);
         decoderInput.addAll(output);

@@ -114,7 +114,7 @@ final class Seq2SeqTraining {
             int[][] src = new int[examples.size()][];
             int[][] tgt = new int[examples.size()][];
             for (int i = 0; i < src.length; i++) {
-                src[i] = Seq2SeqBatch.withEos(vocab.encode(examples.get(i).source()), vocab);
+                src[i] = SourceTokens.withEos(vocab.encode(examples.get(i).source()), vocab);
                 tgt[i] = vocab.encode(examples.get(i).target());
             }
             return Batch.seq2seq(src, tgt, vocab.bosId(), vocab.eosId(), vocab.padId());
@@ -123,7 +123,7 @@ final class Seq2SeqTraining {
         int[][] testSrc = new int[test.size()][];
         int[][] testTgt = new int[test.size()][];
         for (int i = 0; i < test.size(); i++) {
-            testSrc[i] = Seq2SeqBatch.withEos(vocab.encode(test.get(i).source()), vocab);
+            testSrc[i] = SourceTokens.withEos(vocab.encode(test.get(i).source()), vocab);
             testTgt[i] = vocab.encode(test.get(i).target());
         }
         Evaluator heldOut = Evaluator.greedy(testSrc, testTgt, EVAL_BATCH);
@@ -175,7 +175,7 @@ final class Seq2SeqTraining {
      */
     static List<List<String>> decode(EncoderDecoderTransformer model, Vocabulary vocab, List<List<String>> sources, int maxOutput) {
         model.eval();
-        TokenBatch src = Seq2SeqBatch.sources(sources, vocab);
+        TokenBatch src = SourceTokens.batch(sources, vocab);
         List<Hypothesis> hyps;
         try (GradMode.Scope ignored = GradMode.disable()) {
             hyps = Greedy.decode(model.startDecoding(src), vocab.bosId(), vocab.eosId(), maxOutput + 1);

@@ -136,12 +136,6 @@ final class Session implements AutoCloseable {
         return registry;
     }
 
-    /** @return the jars the plugin folders contributed (empty when none were given) */
-    List<Path> pluginJars() {
-        registry();
-        return plugins == null ? List.of() : plugins.jars();
-    }
-
     /**
      * Whether a class was loaded from a plugin jar (as opposed to the class path).
      *

@@ -57,7 +57,7 @@ final class TranslateCommand implements Runnable {
         for (String input : inputs) sources.add(symbols(input, vocab));
         int longest = sources.stream().mapToInt(List::size).max().orElse(1);
         int maxOutput = Math.min(model.config().maxLength() - 1, task.longestSequence(Math.max(longest, c.info().maxLength())) + 1);
-        TokenBatch src = Seq2SeqBatch.sources(sources, vocab);
+        TokenBatch src = SourceTokens.batch(sources, vocab);
         if (src.length() > model.config().maxLength()) {
             throw CliException.usage("an input has " + (src.length() - 1) + " symbols but the model takes at most "
                     + (model.config().maxLength() - 1));

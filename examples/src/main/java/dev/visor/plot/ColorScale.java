@@ -5,8 +5,7 @@ import java.util.Arrays;
 /**
  * A continuous colour scale: maps {@code t ∈ [0, 1]} to an sRGB colour by linear interpolation
  * between evenly spaced anchor colours. {@link #viridis()} is perceptually uniform, readable in grey
- * and by colour-blind readers (van der Walt &amp; Smith's matplotlib default); {@link #blues()} goes
- * from white to dark blue.
+ * and by colour-blind readers (van der Walt &amp; Smith's matplotlib default); {@link #of} builds others.
  *
  * <pre>{@code
  * int rgb = ColorScale.viridis().rgb(0.5);   // 0x21918c, a teal
@@ -34,11 +33,6 @@ public final class ColorScale {
     public static ColorScale viridis() {
         return new ColorScale(0x440154, 0x482878, 0x3e4989, 0x31688e, 0x26828e,
                 0x1f9e89, 0x35b779, 0x6ece58, 0xb5de2b, 0xfde725);
-    }
-
-    /** @return white (0) to dark blue (1) */
-    public static ColorScale blues() {
-        return new ColorScale(0xf7fbff, 0xc6dbef, 0x6baed6, 0x2171b5, 0x08306b);
     }
 
     /**

@@ -14,7 +14,7 @@ import dev.visor.mask.MaskShape;
  *
  * <pre>{@code
  * MaskCells cells = MaskCells.of(compiled, 0, 0, 4, 4);   // 4×4 elements per cell
- * double f = cells.attendFraction(r, c);
+ * long attending = cells.attending(r, c);
  * }</pre>
  */
 public final class MaskCells {
@@ -141,10 +141,5 @@ public final class MaskCells {
     /** @param r a cell row @param c a cell column @return the number of elements the cell covers */
     public long area(int r, int c) {
         return area[r * cols + c];
-    }
-
-    /** @param r a cell row @param c a cell column @return the fraction of its elements that attend */
-    public double attendFraction(int r, int c) {
-        return (double) attend[r * cols + c] / area[r * cols + c];
     }
 }

@@ -34,6 +34,9 @@ class MaskCellsProperties {
         Mask mask = REGISTRY.create(SPECS[which], ctx);
         CompiledMask cm = CompiledMask.compile(mask, ctx.shape(), blockQ, blockK);
         MaskCells cells = MaskCells.of(cm, 0, 0, rowGroup, colGroup);
+        assertEquals(rowGroup, cells.rowGroup());
+        assertEquals(colGroup, cells.colGroup());
+        assertEquals((queries + rowGroup - 1) / rowGroup, cells.rows());
         long[] attend = new long[cells.rows() * cells.cols()];
         long[] computed = new long[attend.length];
         long[] skipped = new long[attend.length];

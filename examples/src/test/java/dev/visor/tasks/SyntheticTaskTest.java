@@ -111,5 +111,8 @@ class SyntheticTaskTest {
         assertThrows(IllegalArgumentException.class, () -> Vocabulary.of(List.of("a", "a")));
         assertThrows(IllegalArgumentException.class, () -> Vocabulary.of(List.of("<s>")));
         assertEquals("a bb", Vocabulary.of(List.of("a", "bb")).decode(new int[] {3, 4}));
+        assertTrue(text.isCharacterLevel());
+        assertFalse(Vocabulary.of(List.of("a", "bb")).isCharacterLevel());
+        assertThrows(IllegalStateException.class, () -> Vocabulary.of(List.of("a", "bb")).encode("ab"));
     }
 }
