@@ -1,5 +1,6 @@
 package dev.visor.attention;
 
+import dev.visor.tensor.kernel.VecMath;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -253,17 +254,13 @@ final class FlashBackward {
             int lseBase = (b * s.heads() + h) * s.queryLength() + q0;
             // 1) load q · scale, dO, D = rowsum(dO ∘ O) and the rows' log-sum-exp
             for (int r = 0; r < rows; r++) {
-                int qs = q.index(b, h, q0 + r, 0);
-                for (int c = 0; c < dkDim; c++) {
-                    qTile[r * dkPad + c] = q.data()[qs + c * q.dimStride()] * qScale;
-                }
-                int gs = dOut.index(b, h, q0 + r, 0);
+                FlashForward.scaledCopy(qScale, q.data(), q.index(b, h, q0 + r, 0), q.dimStride(), qTile, r * dkPad, dkDim);
+                FlashForward.scaledCopy(1f, dOut.data(), dOut.index(b, h, q0 + r, 0), dOut.dimStride(), doTile, r * dvPad,
+                        dvDim);
                 int os = out.index(b, h, q0 + r, 0);
                 double d = 0;
                 for (int c = 0; c < dvDim; c++) {
-                    float g = dOut.data()[gs + c * dOut.dimStride()];
-                    doTile[r * dvPad + c] = g;
-                    d += (double) g * out.data()[os + c * out.dimStride()];
+                    d += (double) doTile[r * dvPad + c] * out.data()[os + c * out.dimStride()];
                 }
                 dRow[r] = (float) d;
                 lseRow[r] = lse[lseBase + r];
@@ -315,8 +312,12 @@ final class FlashBackward {
             // 3) write dQ rows
             for (int r = 0; r < rows; r++) {
                 int dst = dq.index(b, h, q0 + r, 0);
-                for (int c = 0; c < dkDim; c++) {
-                    dq.data()[dst + c * dq.dimStride()] = dqAcc[r * dkPad + c] * scale;
+                if (dq.dimStride() == 1) {
+                    VecMath.scale(scale, dqAcc, r * dkPad, dq.data(), dst, dkDim);
+                } else {
+                    for (int c = 0; c < dkDim; c++) {
+                        dq.data()[dst + c * dq.dimStride()] = dqAcc[r * dkPad + c] * scale;
+                    }
                 }
             }
         }

@@ -1,5 +1,6 @@
 package dev.visor.attention;
 
+import dev.visor.tensor.kernel.VecMath;
 import java.util.Arrays;
 
 /**
@@ -33,6 +34,17 @@ final class FlashForward {
         WorkSplit.run(bounds, () -> new Worker(q, k, v, out, lse, mask, tiles, cfg, ops, s),
                 (worker, chunk, from, to) -> worker.run(from, to));
         return lse;
+    }
+
+    /** {@code dst[dOff + c] = alpha · src[sOff + c·stride]} for {@code c < n}: a strided row into a tile. */
+    static void scaledCopy(float alpha, float[] src, int sOff, int stride, float[] dst, int dOff, int n) {
+        if (stride == 1) {
+            VecMath.scale(alpha, src, sOff, dst, dOff, n);
+        } else {
+            for (int c = 0; c < n; c++) {
+                dst[dOff + c] = src[sOff + c * stride] * alpha;
+            }
+        }
     }
 
     /**
@@ -177,10 +189,7 @@ final class FlashForward {
             int[] blocks = mask.keyBlocks(b, h, qb);
             // 1) load the query tile, pre-scaled so the tile product gives scale·q·k
             for (int r = 0; r < rows; r++) {
-                int src = q.index(b, h, q0 + r, 0);
-                for (int c = 0; c < dk; c++) {
-                    qTile[r * dk + c] = q.data()[src + c * q.dimStride()] * qScale;
-                }
+                scaledCopy(qScale, q.data(), q.index(b, h, q0 + r, 0), q.dimStride(), qTile, r * dk, dk);
             }
             Arrays.fill(m, Float.NEGATIVE_INFINITY);
             Arrays.fill(l, 0f);
@@ -220,8 +229,12 @@ final class FlashForward {
                     continue;
                 }
                 float inv = 1f / l[r];
-                for (int c = 0; c < dv; c++) {
-                    out.data()[dst + c * out.dimStride()] = oAcc[r * dvPad + c] * inv;
+                if (out.dimStride() == 1) {
+                    VecMath.scale(inv, oAcc, r * dvPad, out.data(), dst, dv);
+                } else {
+                    for (int c = 0; c < dv; c++) {
+                        out.data()[dst + c * out.dimStride()] = oAcc[r * dvPad + c] * inv;
+                    }
                 }
                 lse[lseBase + r] = (float) (m[r] + Math.log(l[r]));
             }
