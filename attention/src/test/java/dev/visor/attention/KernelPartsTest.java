@@ -71,7 +71,7 @@ class KernelPartsTest {
     void gemmMatchesTheReferenceForPlainAndTransposedA() {
         Rng rng = new Rng(11);
         for (TileOps ops : FlashAttentionTest.allOps()) {
-            for (int rows : new int[] {1, 3, 4, 9}) {
+            for (int rows : new int[] {1, 3, 4, 6, 9, 10, 13}) {
                 for (int depth : new int[] {1, 5, 64}) {
                     int cols = ops.pad(ops.lanes() * 5 + 1);
                     float[] a = randomArray(rng, rows * depth);

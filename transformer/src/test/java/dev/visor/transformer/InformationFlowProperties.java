@@ -10,8 +10,9 @@ import net.jqwik.api.constraints.IntRange;
 
 /**
  * What the masks hide cannot reach the outputs, through every layer of a whole model: under the
- * decoder's causal mask an output does not depend on later tokens, and under the padding mask the
- * outputs at real positions do not depend on what the padded positions hold. Bit for bit.
+ * decoder's causal mask an output does not depend on later tokens, under the padding mask the
+ * outputs at real positions do not depend on what the padded positions hold, and under the document
+ * mask (segment ids from the batch) packed documents do not see each other. Bit for bit.
  */
 class InformationFlowProperties {
     static final DecoderOnlyTransformer LM = Transformers.decoderOnly(TransformerConfig.tiny(20).decoderOnly().toBuilder()
@@ -45,6 +46,25 @@ class InformationFlowProperties {
         }
         Tensor ya = ENCODER.forward(new TokenBatch(a, 1, length, new int[] {v}, null)).narrow(1, 0, v);
         Tensor yb = ENCODER.forward(new TokenBatch(b, 1, length, new int[] {v}, null)).narrow(1, 0, v);
+        assertArrayEquals(ya.toArray(), yb.toArray());
+    }
+
+    @Property(tries = 30)
+    void packedDocumentsDoNotSeeEachOther(@ForAll @IntRange(min = 1, max = 15) int split, @ForAll long seed) {
+        // two documents packed in one row of 16: [0, split) and [split, 16); the encoder attends within each only
+        EncoderOnlyTransformer packed = Transformers.encoderOnly(TransformerConfig.tiny(20).encoderOnly().toBuilder()
+                .seed(13).mask(AttentionSite.ENCODER_SELF, "padding & document").build());
+        int[][] segments = new int[1][16];
+        for (int i = split; i < 16; i++) {
+            segments[0][i] = 1;
+        }
+        int[] a = tokens(16, seed);
+        int[] b = a.clone();
+        for (int i = split; i < 16; i++) {
+            b[i] = 3 + (b[i] + 7) % 17;
+        }
+        Tensor ya = packed.forward(new TokenBatch(a, 1, 16, new int[] {16}, segments)).narrow(1, 0, split);
+        Tensor yb = packed.forward(new TokenBatch(b, 1, 16, new int[] {16}, segments)).narrow(1, 0, split);
         assertArrayEquals(ya.toArray(), yb.toArray());
     }
 

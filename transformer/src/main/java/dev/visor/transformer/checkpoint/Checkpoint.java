@@ -3,7 +3,6 @@ package dev.visor.transformer.checkpoint;
 import dev.visor.tensor.Tensor;
 import dev.visor.tensor.io.Json;
 import dev.visor.tensor.io.SafeTensors;
-import dev.visor.tensor.nn.Module;
 import dev.visor.tensor.optim.OptimizerState;
 import dev.visor.transformer.TransformerConfig;
 import dev.visor.transformer.TransformerModel;

@@ -3,7 +3,6 @@ package dev.visor.transformer.decode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Greedy decoding: at each step every row takes its most probable next token,

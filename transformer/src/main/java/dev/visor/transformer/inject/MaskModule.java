@@ -5,6 +5,7 @@ import com.google.inject.Key;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.OptionalBinder;
+import com.google.inject.name.Named;
 import com.google.inject.name.Names;
 import dev.visor.mask.MaskRegistry;
 import dev.visor.mask.MaskSpecException;
@@ -55,11 +56,12 @@ public final class MaskModule extends AbstractModule {
 
     @Provides
     @Singleton
-    MaskPlan maskPlan(TransformerConfig cfg, MaskRegistry registry, com.google.inject.Injector injector) {
+    MaskPlan maskPlan(TransformerConfig cfg, MaskRegistry registry, @Named("mask.encoder_self") String encoderSelf,
+                      @Named("mask.decoder_self") String decoderSelf, @Named("mask.cross") String cross) {
         EnumMap<AttentionSite, String> sites = new EnumMap<>(AttentionSite.class);
-        for (AttentionSite site : AttentionSite.values()) {
-            sites.put(site, injector.getInstance(siteKey(site)));
-        }
+        sites.put(AttentionSite.ENCODER_SELF, encoderSelf);
+        sites.put(AttentionSite.DECODER_SELF, decoderSelf);
+        sites.put(AttentionSite.CROSS, cross);
         MaskPlan plan = new MaskPlan(sites, cfg.masks().overrides());
         check(plan, registry, AttentionSite.ENCODER_SELF, cfg.encoderLayers());
         check(plan, registry, AttentionSite.DECODER_SELF, cfg.decoderLayers());
