@@ -8,8 +8,9 @@ import java.util.Arrays;
  * (batch, head, query block) it streams over the non-EMPTY key blocks only, keeping per row the
  * running maximum {@code m}, the running normaliser {@code l} and an unnormalised output
  * accumulator; see {@link FlashAttention} for the recurrences. Work items are
- * {@code (b, h, queryBlock)} in that order, split into cost-balanced chunks; each chunk owns its
- * scratch tiles and the packed keys/values of the key/value head it is on.
+ * {@code (b, h, queryBlock)} in that order, split into cost-balanced chunks that free threads take
+ * in turn; each thread owns its scratch tiles and the packed key blocks of the key/value head it is
+ * on (copied on first visit).
  */
 final class FlashForward {
     private FlashForward() {}

@@ -139,6 +139,29 @@ class FlashAttentionTest {
         assertArrayEquals(l1, l4);
     }
 
+    /** The first calls run interpreted, later ones compiled: the bits must not change. */
+    @Test
+    void resultsDoNotDependOnJitTiming() {
+        Rng rng = new Rng(10);
+        HeadsView q = Fixtures.randomView(rng, 1, 2, 70, 16);
+        HeadsView k = Fixtures.randomView(rng, 1, 2, 70, 16);
+        HeadsView v = Fixtures.randomView(rng, 1, 2, 70, 16);
+        BlockSparsity mask = BlockSparsity.classify((b, h, i, j) -> j <= i + 5, 1, 2, 70, 70, 16, 16, false, false);
+        for (TileOps ops : allOps()) {
+            float[] first = null;
+            for (int call = 0; call < 100; call++) {
+                HeadsView out = HeadsView.zeros(1, 2, 70, 16);
+                FlashAttention.forward(q, k, v, out, mask, AttentionConfig.defaults(16), ops, 1);
+                float[] now = out.toArray();
+                if (first == null) {
+                    first = now;
+                } else {
+                    assertArrayEquals(first, now, "call " + call + " of " + ops);
+                }
+            }
+        }
+    }
+
     @Test
     void rejectsMismatchedShapes() {
         Rng rng = new Rng(8);

@@ -67,6 +67,37 @@ class KernelPartsTest {
         }
     }
 
+    /** Row sums add lanes in one fixed order (a butterfly), so compiled and interpreted code agree bit for bit. */
+    @Test
+    void rowSumsHaveAFixedOrder() {
+        for (TileOps ops : FlashAttentionTest.allOps()) {
+            int lanes = ops.lanes();
+            int cols = lanes * 3;
+            Rng rng = new Rng(12);
+            for (int trial = 0; trial < 50; trial++) {
+                float[] row = randomArray(rng, cols);
+                for (int i = 0; i < cols; i++) {
+                    row[i] *= (float) Math.pow(10, rng.nextInt(8) - 4);   // magnitudes that make order visible
+                }
+                float[] acc = new float[lanes];
+                for (int j = 0; j < cols; j += lanes) {
+                    for (int i = 0; i < lanes; i++) {
+                        acc[i] += row[j + i];
+                    }
+                }
+                for (int bit = lanes / 2; bit >= 1; bit /= 2) {
+                    float[] next = new float[lanes];
+                    for (int i = 0; i < lanes; i++) {
+                        next[i] = acc[i] + acc[i ^ bit];
+                    }
+                    acc = next;
+                }
+                assertEquals(Float.floatToRawIntBits(acc[0]), Float.floatToRawIntBits(ops.rowSum(row, 0, cols)),
+                        ops + " trial " + trial);
+            }
+        }
+    }
+
     @Test
     void gemmMatchesTheReferenceForPlainAndTransposedA() {
         Rng rng = new Rng(11);

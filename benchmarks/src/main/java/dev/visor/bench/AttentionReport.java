@@ -24,7 +24,9 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * ({@link AttentionBench#usefulFlop}; {@code 2.5×} that for the backward pass, whose five tile
  * products cost {@code 10·d} per attended score), that rate as a share of the matmul rate, and the
  * speed-up over {@code full} (dense) at the same length; with the machine, the JDK, the thread
- * count and the load average before and after.
+ * count and the load average before and after. Rates and ratios use each configuration's best
+ * measurement iteration (the mean is printed too): on a machine shared with other work the best
+ * iteration is the one least disturbed, and the ratios compare like with like.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar dev.visor.bench.AttentionReport \
@@ -58,20 +60,26 @@ public final class AttentionReport {
         if (opts.containsKey("quick")) {
             b.warmupIterations(2).warmupTime(TimeValue.milliseconds(500))
                     .measurementIterations(3).measurementTime(TimeValue.milliseconds(500));
+        } else {
+            b.measurementIterations(10).measurementTime(TimeValue.milliseconds(500));
         }
         Collection<RunResult> results = new Runner(b.build()).run();
         String loadAfter = load();
 
         double gemmMs = Double.NaN;
+        double gemmMean = Double.NaN;
+        Map<String, Double> fwdMean = new LinkedHashMap<>();
         int gemmSize = 0;
         Map<String, Double> fwd = new LinkedHashMap<>();
         Map<String, Double> bwd = new LinkedHashMap<>();
         List<String> rows = new ArrayList<>();
         for (RunResult r : results) {
             String label = r.getParams().getBenchmark();
-            double ms = r.getPrimaryResult().getScore();
+            double ms = r.getPrimaryResult().getStatistics().getMin();
+            double mean = r.getPrimaryResult().getScore();
             if (label.endsWith(".matmul")) {
                 gemmMs = ms;
+                gemmMean = mean;
                 gemmSize = Integer.parseInt(r.getParams().getParam("size"));
                 continue;
             }
@@ -80,6 +88,7 @@ public final class AttentionReport {
                 bwd.put(key, ms);
             } else {
                 fwd.put(key, ms);
+                fwdMean.put(key, mean);
                 rows.add(key);
             }
         }
@@ -88,9 +97,9 @@ public final class AttentionReport {
         out.append(String.format(Locale.ROOT, "CPU: %s, %d cores; JDK %s; visor.threads=%s; load %s before, %s after%n",
                 cpu(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 opts.getOrDefault("threads", "all"), loadBefore, loadAfter));
-        out.append(String.format(Locale.ROOT, "matmul %d³ (Gemm.sgemm): %.2f ms = %.1f GFLOP/s%n%n", gemmSize, gemmMs,
-                gemmGflops));
-        out.append("| mask | N | forward ms | useful GFLOP/s | % of matmul | speed-up over dense |");
+        out.append(String.format(Locale.ROOT, "matmul %d³ (Gemm.sgemm): best %.2f ms (mean %.2f) = %.1f GFLOP/s%n%n",
+                gemmSize, gemmMs, gemmMean, gemmGflops));
+        out.append("| mask | N | forward ms, best (mean) | useful GFLOP/s | % of matmul | speed-up over dense |");
         out.append(backward ? " backward ms | backward GFLOP/s |\n|---|---:|---:|---:|---:|---:|---:|---:|\n"
                 : "\n|---|---:|---:|---:|---:|---:|\n");
         for (String key : rows) {
@@ -100,7 +109,8 @@ public final class AttentionReport {
             double t = fwd.get(key);
             double gflops = flop / (t * 1e6);
             Double dense = fwd.get("full@" + n);
-            out.append(String.format(Locale.ROOT, "| `%s` | %d | %.2f | %.1f | %.0f %% | %s |", mask, n, t, gflops,
+            out.append(String.format(Locale.ROOT, "| `%s` | %d | %.2f (%.2f) | %.1f | %.0f %% | %s |", mask, n, t,
+                    fwdMean.get(key), gflops,
                     100 * gflops / gemmGflops, dense == null ? "–" : String.format(Locale.ROOT, "%.2f×", dense / t)));
             if (backward) {
                 Double tb = bwd.get(key);
