@@ -16,7 +16,7 @@ inference fast paths (nested tensors) are not taken. The loss is label-smoothed 
 ignores padding plus the mean of the logits times fixed random weights (so padded positions count).
 
 Run from a directory outside the repository, e.g.
-  cd /tmp && /usr/bin/python3 /work/wt/xfmr/transformer/src/test/python/gen_transformer_golden.py
+  /usr/bin/python3 transformer/src/test/python/gen_transformer_golden.py
 No package beyond torch is needed: the safetensors files are written by the small writer below.
 """
 import json

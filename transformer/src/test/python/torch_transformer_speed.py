@@ -4,7 +4,7 @@ layers, FFN 2048) in eval mode without autograd on 8 x 128 source and target tok
 valid lengths (128, 120, ..., 72), a causal target mask and key padding masks; reports target tokens
 per second (1024 per call), median of several calls, for 1 and 2 threads.
 
-  cd /tmp && /usr/bin/python3 /work/wt/xfmr/transformer/src/test/python/torch_transformer_speed.py [calls]
+  /usr/bin/python3 transformer/src/test/python/torch_transformer_speed.py [calls]
 """
 import os
 import platform
