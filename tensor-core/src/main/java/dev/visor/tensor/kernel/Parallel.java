@@ -17,6 +17,7 @@ import java.util.concurrent.RecursiveAction;
 public final class Parallel {
     private static volatile int threads = Integer.getInteger("visor.threads", Runtime.getRuntime().availableProcessors());
     private static volatile ForkJoinPool pool;
+    private static final java.util.concurrent.atomic.AtomicInteger THREAD_IDS = new java.util.concurrent.atomic.AtomicInteger();
 
     private Parallel() {}
 
@@ -54,7 +55,8 @@ public final class Parallel {
                 if (p == null) {
                     p = new ForkJoinPool(threads, pool -> {
                         var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-                        t.setName("visor-kernel-" + t.getPoolIndex());
+                        // getPoolIndex() is not assigned yet here, so number the threads ourselves
+                        t.setName("visor-kernel-" + THREAD_IDS.getAndIncrement());
                         t.setDaemon(true);
                         return t;
                     }, null, false);
