@@ -128,9 +128,18 @@ final class VectorGemm {
      */
     private static void mergeTile(float[] tile, int rows, int cols, float alpha, float beta,
                                   float[] c, int ci, int ldc) {
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        FloatVector vb = FloatVector.broadcast(S, beta);
+        int whole = cols / L * L; // the columns that fill whole vectors; small products are mostly edges
         for (int i = 0; i < rows; i++, ci += ldc) {
-            for (int j = 0; j < cols; j++) {
-                float acc = tile[i * NR + j];
+            int ti = i * NR;
+            for (int j = 0; j < whole; j += L) {
+                FloatVector acc = FloatVector.fromArray(S, tile, ti + j);
+                FloatVector v = beta == 0f ? acc.mul(va) : acc.fma(va, FloatVector.fromArray(S, c, ci + j).mul(vb));
+                v.intoArray(c, ci + j);
+            }
+            for (int j = whole; j < cols; j++) {
+                float acc = tile[ti + j];
                 c[ci + j] = beta == 0f ? acc * alpha : Math.fma(acc, alpha, c[ci + j] * beta);
             }
         }
