@@ -1,7 +1,7 @@
 package dev.visor.tensor.kernel;
 
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RecursiveAction;
 
 /**
@@ -74,7 +74,10 @@ public final class Parallel {
     public static void forRange(int n, int grain, RangeBody body) {
         int t = threads;
         int chunks = (int) Math.min(t, Math.max(1, n / Math.max(1, (long) grain)));
-        if (chunks <= 1 || n <= 1 || ForkJoinTask.inForkJoinPool()) {
+        // nested inside one of our own chunks: run inline (the cores are already busy); a caller
+        // in some other pool (a parallel stream, say) still gets the kernel threads
+        boolean nested = Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == pool;
+        if (chunks <= 1 || n <= 1 || nested) {
             if (n > 0) {
                 body.run(0, n);
             }
