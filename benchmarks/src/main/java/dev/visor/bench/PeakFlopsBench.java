@@ -48,8 +48,9 @@ public class PeakFlopsBench {
     /** FLOP per call: 2 per lane per FMA, independent of the vector width. */
     static final int FLOP = 2 * CHAINS * STEPS * 16;
 
-    /** Loaded from fields so the JIT cannot fold the chains. */
+    /** The chains' multiplier, a field so the JIT cannot fold the chains. */
     public float mul = 0.999999f;
+    /** The chains' addend (with mul, keeps every value near 1: no overflow, no subnormals). */
     public float add = 1e-6f;
 
     /** Twelve chains of {@code c = c · mul + add} on the CPU's preferred species. */

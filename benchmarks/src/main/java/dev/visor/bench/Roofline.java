@@ -162,7 +162,8 @@ public final class Roofline {
     private static void write(Path file, String text) {
         try {
             Path dir = file.toAbsolutePath().getParent();
-            Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+            // a sibling name rather than createTempFile, whose owner-only permissions would stick
+            Path tmp = dir.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
             Files.writeString(tmp, text);
             Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);

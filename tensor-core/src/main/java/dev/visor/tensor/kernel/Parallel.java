@@ -1,7 +1,7 @@
 package dev.visor.tensor.kernel;
 
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RecursiveAction;
 
 /**
@@ -17,6 +17,7 @@ import java.util.concurrent.RecursiveAction;
 public final class Parallel {
     private static volatile int threads = Integer.getInteger("visor.threads", Runtime.getRuntime().availableProcessors());
     private static volatile ForkJoinPool pool;
+    private static final java.util.concurrent.atomic.AtomicInteger THREAD_IDS = new java.util.concurrent.atomic.AtomicInteger();
 
     private Parallel() {}
 
@@ -54,7 +55,8 @@ public final class Parallel {
                 if (p == null) {
                     p = new ForkJoinPool(threads, pool -> {
                         var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-                        t.setName("visor-kernel-" + t.getPoolIndex());
+                        // getPoolIndex() is not assigned yet here, so number the threads ourselves
+                        t.setName("visor-kernel-" + THREAD_IDS.getAndIncrement());
                         t.setDaemon(true);
                         return t;
                     }, null, false);
@@ -72,7 +74,10 @@ public final class Parallel {
     public static void forRange(int n, int grain, RangeBody body) {
         int t = threads;
         int chunks = (int) Math.min(t, Math.max(1, n / Math.max(1, (long) grain)));
-        if (chunks <= 1 || n <= 1 || ForkJoinTask.inForkJoinPool()) {
+        // nested inside one of our own chunks: run inline (the cores are already busy); a caller
+        // in some other pool (a parallel stream, say) still gets the kernel threads
+        boolean nested = Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == pool;
+        if (chunks <= 1 || n <= 1 || nested) {
             if (n > 0) {
                 body.run(0, n);
             }

@@ -19,7 +19,7 @@ import jdk.incubator.vector.VectorSpecies;
  * row stride and a column stride, which covers both {@code op(A) = A} and {@code op(A) = Aᵀ}. Rows
  * past the end of a block (fewer than MR) are copied into a zero-padded edge buffer; columns past
  * the end are zero in the packed panel, and such partial tiles are computed into a scratch tile and
- * merged. Sizes were picked by measurement on a Zen 5 core (48 KiB L1d, 1 MiB L2), see
+ * merged (a last panel of one or two vectors' width runs a narrower kernel). Sizes were picked by measurement on a Zen 5 core (48 KiB L1d, 1 MiB L2), see
  * {@code benchmarks/README.md}: 512-bit vectors (16 lanes, so NR = 48), KC = 256, NC_MAX = 512.
  *
  * <p>The kernel is written out by hand and kept in one method: C2 must keep the 24 accumulators in
@@ -96,7 +96,14 @@ final class VectorGemm {
                         if (full && betaNow == 0f) {
                             kernel(kc, as, ai, ars, acs, bp, jr * kc, c, ci, ldc, alpha);
                         } else {
-                            kernel(kc, as, ai, ars, acs, bp, jr * kc, tile, 0, NR, 1f);
+                            // a narrow last panel only computes the vectors it needs
+                            if (cols <= L) {
+                                kernel1(kc, as, ai, ars, acs, bp, jr * kc, tile);
+                            } else if (cols <= 2 * L) {
+                                kernel2(kc, as, ai, ars, acs, bp, jr * kc, tile);
+                            } else {
+                                kernel(kc, as, ai, ars, acs, bp, jr * kc, tile, 0, NR, 1f);
+                            }
                             if (full) {
                                 mergeFull(tile, alpha, betaNow, c, ci, ldc);
                             } else {
@@ -128,9 +135,18 @@ final class VectorGemm {
      */
     private static void mergeTile(float[] tile, int rows, int cols, float alpha, float beta,
                                   float[] c, int ci, int ldc) {
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        FloatVector vb = FloatVector.broadcast(S, beta);
+        int whole = cols / L * L; // the columns that fill whole vectors; small products are mostly edges
         for (int i = 0; i < rows; i++, ci += ldc) {
-            for (int j = 0; j < cols; j++) {
-                float acc = tile[i * NR + j];
+            int ti = i * NR;
+            for (int j = 0; j < whole; j += L) {
+                FloatVector acc = FloatVector.fromArray(S, tile, ti + j);
+                FloatVector v = beta == 0f ? acc.mul(va) : acc.fma(va, FloatVector.fromArray(S, c, ci + j).mul(vb));
+                v.intoArray(c, ci + j);
+            }
+            for (int j = whole; j < cols; j++) {
+                float acc = tile[ti + j];
                 c[ci + j] = beta == 0f ? acc * alpha : Math.fma(acc, alpha, c[ci + j] * beta);
             }
         }
@@ -238,5 +254,96 @@ final class VectorGemm {
         c60.mul(va).intoArray(c, ci); c61.mul(va).intoArray(c, ci + L); c62.mul(va).intoArray(c, ci + 2 * L);
         ci += ldc;
         c70.mul(va).intoArray(c, ci); c71.mul(va).intoArray(c, ci + L); c72.mul(va).intoArray(c, ci + 2 * L);
+    }
+
+    /**
+     * The micro-kernel for a last panel of at most one vector of columns (e.g. n = 64 = 48 + 16):
+     * {@code tile[0:8, 0:L] = Σ_p A(i, p) · Bp[p, 0:L]}, summed in the same order as {@link #kernel}.
+     */
+    static void kernel1(int kc, float[] a, int ai, int rs, int cs, float[] bp, int bi, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c10 = c00;
+        FloatVector c20 = c00;
+        FloatVector c30 = c00;
+        FloatVector c40 = c00;
+        FloatVector c50 = c00;
+        FloatVector c60 = c00;
+        FloatVector c70 = c00;
+        int r1 = 1 * rs, r2 = 2 * rs, r3 = 3 * rs;
+        int r4 = 4 * rs, r5 = 5 * rs, r6 = 6 * rs, r7 = 7 * rs;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            FloatVector a1 = FloatVector.broadcast(S, a[ai + r1]);
+            c10 = a1.fma(b0, c10);
+            FloatVector a2 = FloatVector.broadcast(S, a[ai + r2]);
+            c20 = a2.fma(b0, c20);
+            FloatVector a3 = FloatVector.broadcast(S, a[ai + r3]);
+            c30 = a3.fma(b0, c30);
+            FloatVector a4 = FloatVector.broadcast(S, a[ai + r4]);
+            c40 = a4.fma(b0, c40);
+            FloatVector a5 = FloatVector.broadcast(S, a[ai + r5]);
+            c50 = a5.fma(b0, c50);
+            FloatVector a6 = FloatVector.broadcast(S, a[ai + r6]);
+            c60 = a6.fma(b0, c60);
+            FloatVector a7 = FloatVector.broadcast(S, a[ai + r7]);
+            c70 = a7.fma(b0, c70);
+            ai += cs;
+            bi += NR;
+        }
+        c00.intoArray(tile, 0 * NR);
+        c10.intoArray(tile, 1 * NR);
+        c20.intoArray(tile, 2 * NR);
+        c30.intoArray(tile, 3 * NR);
+        c40.intoArray(tile, 4 * NR);
+        c50.intoArray(tile, 5 * NR);
+        c60.intoArray(tile, 6 * NR);
+        c70.intoArray(tile, 7 * NR);
+    }
+
+    /** As {@link #kernel1} for a last panel of at most two vectors of columns (e.g. n = 128 = 96 + 32). */
+    static void kernel2(int kc, float[] a, int ai, int rs, int cs, float[] bp, int bi, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00;
+        FloatVector c40 = c00, c41 = c00;
+        FloatVector c50 = c00, c51 = c00;
+        FloatVector c60 = c00, c61 = c00;
+        FloatVector c70 = c00, c71 = c00;
+        int r1 = 1 * rs, r2 = 2 * rs, r3 = 3 * rs;
+        int r4 = 4 * rs, r5 = 5 * rs, r6 = 6 * rs, r7 = 7 * rs;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[ai + r1]);
+            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[ai + r2]);
+            c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[ai + r3]);
+            c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, a[ai + r4]);
+            c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, a[ai + r5]);
+            c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, a[ai + r6]);
+            c60 = a6.fma(b0, c60); c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, a[ai + r7]);
+            c70 = a7.fma(b0, c70); c71 = a7.fma(b1, c71);
+            ai += cs;
+            bi += NR;
+        }
+        c00.intoArray(tile, 0 * NR); c01.intoArray(tile, 0 * NR + L);
+        c10.intoArray(tile, 1 * NR); c11.intoArray(tile, 1 * NR + L);
+        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR); c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + L);
     }
 }

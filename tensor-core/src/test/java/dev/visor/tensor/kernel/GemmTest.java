@@ -22,9 +22,9 @@ class GemmTest {
         // n > 512 crosses the packed width; 9 rows leave one edge row
         "9, 600, 70, false, true, 1",
         "9, 600, 70, true, false, 2",
-        // large enough to split across threads at the default threshold, by rows and by columns
-        "200, 130, 257, false, false, 2",
-        "130, 300, 200, true, true, 2",
+        // large enough (≥ 2^25 multiply-adds) to split across threads at the default threshold
+        "300, 260, 450, false, false, 2",
+        "130, 600, 450, true, true, 2",
         "1, 1, 1, false, false, 2",
         "1, 513, 1, false, false, 1",
     })
