@@ -1,9 +1,9 @@
 package dev.visor.attention;
 
+import dev.visor.tensor.kernel.VectorLanes;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -18,25 +18,11 @@ final class VectorTileOps extends TileOps {
     private static final VectorSpecies<Float> S = species();
     private static final int L = S.length();
     private static final VectorTileOps INSTANCE = new VectorTileOps();
-    /** Lane permutations i ↦ i xor L/2, …, i xor 1: a horizontal sum in a fixed order. */
-    @SuppressWarnings("unchecked")
-    private static final VectorShuffle<Float>[] BUTTERFLY = butterfly();
 
     private VectorTileOps() {}
 
     static TileOps create() {
         return INSTANCE;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] butterfly() {
-        int steps = Integer.numberOfTrailingZeros(L);
-        VectorShuffle<Float>[] out = new VectorShuffle[steps];
-        for (int i = 0; i < steps; i++) {
-            int bit = L >> (i + 1);
-            out[i] = VectorShuffle.fromOp(S, lane -> lane ^ bit);
-        }
-        return out;
     }
 
     private static VectorSpecies<Float> species() {
@@ -377,12 +363,8 @@ final class VectorTileOps extends TileOps {
         for (int j = L; j < cols; j += L) {
             sum = sum.add(FloatVector.fromArray(S, s, off + j));
         }
-        // a fixed butterfly, not reduceLanes(ADD): its order is unspecified and differs between the
-        // interpreter and compiled code, which would make results depend on JIT timing
-        for (VectorShuffle<Float> swap : BUTTERFLY) {
-            sum = sum.add(sum.rearrange(swap));
-        }
-        return sum.lane(0);
+        // not reduceLanes(ADD): its order differs between the interpreter and compiled code
+        return VectorLanes.sumFixedOrder(sum);
     }
 
     @Override

@@ -67,7 +67,7 @@ final class VectorMath {
             e.intoArray(y, yOff + i);
             sum = sum.add(e);
         }
-        float s = VectorLanes.sumInOrder(sum);
+        float s = VectorLanes.sumFixedOrder(sum);
         for (; i < n; i++) {
             float e = ScalarMath.exp1(x[xOff + i] - shift);
             y[yOff + i] = e;
@@ -91,7 +91,7 @@ final class VectorMath {
         for (int bound = S.loopBound(n); i < bound; i += L) {
             s0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), s0);
         }
-        float s = VectorLanes.sumInOrder(s0.add(s1).add(s2.add(s3)));
+        float s = VectorLanes.sumFixedOrder(s0.add(s1).add(s2.add(s3)));
         for (; i < n; i++) {
             s = Math.fma(a[aOff + i], b[bOff + i], s);
         }
@@ -113,7 +113,7 @@ final class VectorMath {
         for (int bound = S.loopBound(n); i < bound; i += L) {
             s0 = s0.add(FloatVector.fromArray(S, x, off + i));
         }
-        float s = VectorLanes.sumInOrder(s0.add(s1).add(s2.add(s3)));
+        float s = VectorLanes.sumFixedOrder(s0.add(s1).add(s2.add(s3)));
         for (; i < n; i++) {
             s += x[off + i];
         }

@@ -48,7 +48,7 @@ class TrainerTest {
         SyntheticTasks task = SyntheticTasks.reverse(12, 3, 8);
         TrainerConfig tc = TrainerConfig.defaults(12).withLearningRate(3e-3).withWarmup(4).withAccumulation(2);
         // The first run starts in a cold JVM and the second runs compiled code: kernels must round the same way in
-        // both (JDK 25's reduceLanes(ADD) did not; see VectorLanes).
+        // both (JDK 25's reduceLanes(ADD) did not; see dev.visor.tensor.kernel.VectorLanes).
         Map<String, Tensor> a = train(cfg, task, tc);
         Map<String, Tensor> b = train(cfg, task, tc);
         Map<String, Tensor> c = train(cfg, task, tc.withSeed(1));
