@@ -1,8 +1,5 @@
 package dev.visor.bench;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -38,18 +35,11 @@ public final class AttentionReport {
 
     /** Runs the benchmarks and prints the table. */
     public static void main(String[] args) throws RunnerException {
-        Map<String, String> opts = new LinkedHashMap<>();
-        for (String arg : args) {
-            int eq = arg.indexOf('=');
-            if (!arg.startsWith("--")) {
-                throw new IllegalArgumentException("unknown argument '" + arg
-                        + "'; expected --n=512,1024 --backward --threads=N --quick");
-            }
-            opts.put(eq < 0 ? arg.substring(2) : arg.substring(2, eq), eq < 0 ? "" : arg.substring(eq + 1));
-        }
+        Map<String, String> opts = ReportSupport.options(args, List.of("n", "backward", "threads", "quick"),
+                "--n=512,1024 --backward --threads=N --quick");
         String[] lengths = opts.getOrDefault("n", "512,1024,2048,4096").split(",");
         boolean backward = opts.containsKey("backward");
-        String loadBefore = load();
+        String loadBefore = ReportSupport.loadAverage();
         ChainedOptionsBuilder b = new OptionsBuilder()
                 .include(AttentionBench.class.getName() + "\\.(forward" + (backward ? "|backward" : "") + "|matmul)$")
                 .param("n", lengths)
@@ -64,7 +54,7 @@ public final class AttentionReport {
             b.measurementIterations(10).measurementTime(TimeValue.milliseconds(500));
         }
         Collection<RunResult> results = new Runner(b.build()).run();
-        String loadAfter = load();
+        String loadAfter = ReportSupport.loadAverage();
 
         double gemmMs = Double.NaN;
         double gemmMean = Double.NaN;
@@ -95,7 +85,7 @@ public final class AttentionReport {
         double gemmGflops = 2.0 * gemmSize * gemmSize * gemmSize / (gemmMs * 1e6);
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "CPU: %s, %d cores; JDK %s; visor.threads=%s; load %s before, %s after%n",
-                cpu(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                ReportSupport.cpuModel(), Runtime.getRuntime().availableProcessors(), ReportSupport.jdk(),
                 opts.getOrDefault("threads", "all"), loadBefore, loadAfter));
         out.append(String.format(Locale.ROOT, "matmul %d³ (Gemm.sgemm): best %.2f ms (mean %.2f) = %.1f GFLOP/s%n%n",
                 gemmSize, gemmMs, gemmMean, gemmGflops));
@@ -119,27 +109,5 @@ public final class AttentionReport {
             out.append('\n');
         }
         System.out.print(out);
-    }
-
-    private static String cpu() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    return line.substring(line.indexOf(':') + 1).trim();
-                }
-            }
-        } catch (IOException e) {
-            // fall through
-        }
-        return System.getProperty("os.arch");
-    }
-
-    private static String load() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException e) {
-            return "n/a";
-        }
     }
 }

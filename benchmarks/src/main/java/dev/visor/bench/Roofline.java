@@ -1,7 +1,5 @@
 package dev.visor.bench;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collection;
@@ -43,29 +41,16 @@ public final class Roofline {
 
     /** Runs the peak and matmul benchmarks and prints the table. */
     public static void main(String[] args) throws RunnerException {
-        Map<String, String> opts = new LinkedHashMap<>();
-        for (String arg : args) {
-            if (!arg.startsWith("--")) {
-                throw new IllegalArgumentException("unknown argument '" + arg
-                        + "'; expected --shapes=a,b --threads=1,2 --quick --verbose --out=FILE");
-            }
-            int eq = arg.indexOf('=');
-            opts.put(eq < 0 ? arg.substring(2) : arg.substring(2, eq), eq < 0 ? "" : arg.substring(eq + 1));
-        }
-        for (String key : opts.keySet()) {
-            if (!List.of("shapes", "threads", "quick", "verbose", "out").contains(key)) {
-                throw new IllegalArgumentException("unknown option --" + key
-                        + "; expected --shapes=a,b --threads=1,2 --quick --verbose --out=FILE");
-            }
-        }
+        Map<String, String> opts = ReportSupport.options(args, List.of("shapes", "threads", "quick", "verbose", "out"),
+                "--shapes=a,b --threads=1,2 --quick --verbose --out=FILE");
         int cores = Runtime.getRuntime().availableProcessors();
         int[] threads = opts.containsKey("threads")
                 ? Arrays.stream(opts.get("threads").split(",")).mapToInt(Integer::parseInt).toArray()
                 : (cores > 1 ? new int[] {1, cores} : new int[] {1});
-        String[] shapes = opts.containsKey("shapes") ? opts.get("shapes").split(",") : defaultShapes();
+        String[] shapes = opts.containsKey("shapes") ? opts.get("shapes").split(",") : ReportSupport.paramValues(MatmulBench.class, "shape");
         boolean quick = opts.containsKey("quick");
         VerboseMode verbosity = opts.containsKey("verbose") ? VerboseMode.NORMAL : VerboseMode.SILENT;
-        String loadBefore = loadAverage();
+        String loadBefore = ReportSupport.loadAverage();
 
         // 1) the peak: the better of the preferred and the 256-bit species, per thread count
         Map<Integer, Figure> peakBefore = measurePeak("before", threads, quick, verbosity);
@@ -85,11 +70,10 @@ public final class Roofline {
 
         // 4) the tables
         StringBuilder out = new StringBuilder();
-        out.append("Machine: ").append(cpuModel()).append(", ").append(cores).append(" cores visible to the JVM\n");
-        out.append("JDK: ").append(System.getProperty("java.vm.name")).append(' ')
-                .append(System.getProperty("java.runtime.version")).append('\n');
+        out.append("Machine: ").append(ReportSupport.cpuModel()).append(", ").append(cores).append(" cores visible to the JVM\n");
+        out.append("JDK: ").append(ReportSupport.jdk()).append('\n');
         out.append("Load average (1, 5, 15 min) before: ").append(loadBefore).append(", after: ")
-                .append(loadAverage()).append('\n');
+                .append(ReportSupport.loadAverage()).append('\n');
         out.append(quick ? "Iterations: quick (2 × 0.5 s warm-up, 3 × 0.5 s measured), 1 fork\n"
                 : "Iterations: 4 × 1 s warm-up, 5 × 1 s measured, 1 fork\n");
         out.append("\n| FMA peak | threads | GFLOP/s before (mean / best) | after (mean / best) | species |\n")
@@ -122,7 +106,7 @@ public final class Roofline {
                 .append("compares the best 1-s iterations (other processes only ever slow a run down).\n");
         System.out.print(out);
         if (opts.containsKey("out")) {
-            write(Path.of(opts.get("out")), out.toString());
+            ReportSupport.writeAtomically(Path.of(opts.get("out")), out.toString());
         }
     }
 
@@ -158,20 +142,6 @@ public final class Roofline {
         return String.format(Locale.ROOT, "%.0f %%", 100 * x / of);
     }
 
-    /** Writes the table atomically: a temporary file in the same directory, then a rename. */
-    private static void write(Path file, String text) {
-        try {
-            Path dir = file.toAbsolutePath().getParent();
-            // a sibling name rather than createTempFile, whose owner-only permissions would stick
-            Path tmp = dir.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-            Files.writeString(tmp, text);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot write the table to " + file, e);
-        }
-    }
-
     private static ChainedOptionsBuilder base(boolean quick, VerboseMode verbosity) {
         ChainedOptionsBuilder b = new OptionsBuilder().forks(1).verbosity(verbosity).shouldFailOnError(true);
         if (quick) {
@@ -184,45 +154,7 @@ public final class Roofline {
         return b;
     }
 
-    private static String[] defaultShapes() {
-        try {
-            return MatmulBench.class.getField("shape").getAnnotation(org.openjdk.jmh.annotations.Param.class).value();
-        } catch (NoSuchFieldException e) {
-            throw new IllegalStateException("MatmulBench has no 'shape' parameter", e);
-        }
-    }
-
     private static String fmt(double x) {
         return String.format(Locale.ROOT, "%.1f", x);
-    }
-
-    private static String cpuModel() {
-        try {
-            String model = null;
-            String family = null;
-            String number = null;
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                String value = line.contains(":") ? line.substring(line.indexOf(':') + 1).trim() : "";
-                if (model == null && line.startsWith("model name")) {
-                    model = value;
-                } else if (family == null && line.startsWith("cpu family")) {
-                    family = value;
-                } else if (number == null && line.matches("model\\s*:.*")) {
-                    number = value;
-                }
-            }
-            return model + " (family " + family + ", model " + number + ")";
-        } catch (IOException | RuntimeException e) {
-            return System.getProperty("os.arch") + " (no /proc/cpuinfo)";
-        }
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return f[0] + ", " + f[1] + ", " + f[2];
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
     }
 }

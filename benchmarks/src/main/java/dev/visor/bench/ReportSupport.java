@@ -1,0 +1,101 @@
+package dev.visor.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the report runners ({@link Roofline}, {@link AttentionReport}, the peer comparison) share:
+ * {@code --key=value} options, the machine and JDK lines every quoted figure carries, and the
+ * atomic write of a finished table.
+ */
+final class ReportSupport {
+    private ReportSupport() {}
+
+    /**
+     * Parses {@code --key=value} and {@code --flag} arguments.
+     *
+     * @param allowed the option names accepted
+     * @param usage   appended to the error message, e.g. {@code "--threads=1,2 --quick"}
+     * @throws IllegalArgumentException naming the argument and the accepted options
+     */
+    static Map<String, String> options(String[] args, List<String> allowed, String usage) {
+        Map<String, String> opts = new LinkedHashMap<>();
+        for (String arg : args) {
+            if (!arg.startsWith("--")) {
+                throw new IllegalArgumentException("unknown argument '" + arg + "'; expected " + usage);
+            }
+            int eq = arg.indexOf('=');
+            String key = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
+            if (!allowed.contains(key)) {
+                throw new IllegalArgumentException("unknown option --" + key + "; expected " + usage);
+            }
+            opts.put(key, eq < 0 ? "" : arg.substring(eq + 1));
+        }
+        return opts;
+    }
+
+    /** The CPU's model name with its family and model numbers, from {@code /proc/cpuinfo}. */
+    static String cpuModel() {
+        try {
+            String model = null;
+            String family = null;
+            String number = null;
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                String value = line.contains(":") ? line.substring(line.indexOf(':') + 1).trim() : "";
+                if (model == null && line.startsWith("model name")) {
+                    model = value;
+                } else if (family == null && line.startsWith("cpu family")) {
+                    family = value;
+                } else if (number == null && line.matches("model\\s*:.*")) {
+                    number = value;
+                }
+            }
+            return model + " (family " + family + ", model " + number + ")";
+        } catch (IOException | RuntimeException e) {
+            return System.getProperty("os.arch") + " (no /proc/cpuinfo)";
+        }
+    }
+
+    /** The running JVM, e.g. {@code OpenJDK 64-Bit Server VM 17.0.15+6-Debian-1deb12u1}. */
+    static String jdk() {
+        return System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");
+    }
+
+    /** The 1, 5 and 15 minute load averages, or {@code unknown}. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + ", " + f[1] + ", " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    /** Writes {@code text} atomically: a temporary sibling file, then a rename over {@code file}. */
+    static void writeAtomically(Path file, String text) {
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            // a sibling name rather than createTempFile, whose owner-only permissions would stick
+            Path tmp = dir.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+            Files.writeString(tmp, text);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the table to " + file, e);
+        }
+    }
+
+    /** The values of the JMH {@code @Param} field {@code field} of {@code type}. */
+    static String[] paramValues(Class<?> type, String field) {
+        try {
+            return type.getField(field).getAnnotation(org.openjdk.jmh.annotations.Param.class).value();
+        } catch (NoSuchFieldException e) {
+            throw new IllegalStateException(type.getSimpleName() + " has no '" + field + "' parameter", e);
+        }
+    }
+}
