@@ -1,0 +1,72 @@
+package dev.visor.bench;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportSupportTest {
+
+    @Test
+    void optionsTakeValuesAndFlags() {
+        Map<String, String> opts = ReportSupport.options(new String[] {"--threads=1,2", "--quick"},
+                List.of("threads", "quick"), "--threads=1,2 --quick");
+        assertEquals("1,2", opts.get("threads"));
+        assertEquals("", opts.get("quick"));
+        assertEquals(2, opts.size());
+    }
+
+    @Test
+    void anUnknownOptionIsNamedWithTheAcceptedOnes() {
+        var e = assertThrows(IllegalArgumentException.class, () -> ReportSupport.options(new String[] {"--thread=2"},
+                List.of("threads"), "--threads=1,2"));
+        assertTrue(e.getMessage().contains("--thread") && e.getMessage().contains("--threads=1,2"), e.getMessage());
+        var bare = assertThrows(IllegalArgumentException.class, () -> ReportSupport.options(new String[] {"threads=2"},
+                List.of("threads"), "--threads=1,2"));
+        assertTrue(bare.getMessage().contains("'threads=2'"), bare.getMessage());
+    }
+
+    @Test
+    void theTableIsWrittenAtomicallyOverAnOldOne(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("table.md");
+        Files.writeString(file, "old");
+        ReportSupport.writeAtomically(file, "| a |\n");
+        assertEquals("| a |\n", Files.readString(file));
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(file), files.toList(), "no temporary file is left behind");
+        }
+    }
+
+    @Test
+    void anUnwritableDestinationNamesTheFile(@TempDir Path dir) {
+        Path file = dir.resolve("missing-dir").resolve("table.md");
+        var e = assertThrows(java.io.UncheckedIOException.class, () -> ReportSupport.writeAtomically(file, "x"));
+        assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+    }
+
+    @Test
+    void paramValuesReadTheBenchmarksOwnLists() {
+        String[] shapes = ReportSupport.paramValues(MatmulBench.class, "shape");
+        assertEquals("sq128", shapes[0]);
+        assertTrue(List.of(shapes).contains("sq1024"));
+        assertArrayEquals(new String[] {"1", "2"}, ReportSupport.paramValues(MatmulBench.class, "threads"));
+        var e = assertThrows(IllegalStateException.class, () -> ReportSupport.paramValues(MatmulBench.class, "size"));
+        assertTrue(e.getMessage().contains("'size'"), e.getMessage());
+    }
+
+    @Test
+    void machineLinesAreNeverEmpty() {
+        assertFalse(ReportSupport.cpuModel().isBlank());
+        assertTrue(ReportSupport.jdk().contains(System.getProperty("java.runtime.version")));
+        assertFalse(ReportSupport.loadAverage().isBlank());
+    }
+}
