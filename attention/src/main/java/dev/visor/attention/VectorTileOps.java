@@ -9,9 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The Vector API tile primitives. Load only after {@code VectorSupport.available()} returned true.
  *
- * <p>{@link #gemm} is a register-blocked micro-kernel: 6 rows × 4 vectors of C held in 24
- * accumulator locals (4 × 4 and single rows for the remainder), fed by one broadcast of A per row
- * and four loads of B per step of the depth. The vector width is
+ * <p>{@link #gemm} is a register-blocked micro-kernel: 4 rows × 4 vectors of C held in 16
+ * accumulator locals (single rows and single vectors for the remainder), fed by one broadcast of A
+ * per row and four loads of B per step of the depth. The vector width is
  * the JVM's preferred species unless {@code -Dvisor.attention.vectorBits=256|512} picks one.
  */
 final class VectorTileOps extends TileOps {
@@ -49,20 +49,10 @@ final class VectorTileOps extends TileOps {
     @Override
     void gemm(int rows, int cols, int depth, float[] a, int aOff, int ars, int ats,
               float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+        // four rows at a time: a six-row kernel (24 accumulators + 5 vectors, nearly all 32 registers
+        // at 512 bits) was ~10 % faster when C2 compiled it well, but in about one JVM run in five
+        // (after an on-stack-replacement compile) it ran 5-25x slower for the rest of the run
         int r = 0;
-        for (; r + 6 <= rows; r += 6) {
-            int ar = aOff + r * ars;
-            int cr = cOff + r * ldc;
-            int j = 0;
-            for (; j + 4 * L <= cols; j += 4 * L) {
-                kernel6x4(depth, a, ar, ars, ats, b, bOff + j, ldb, c, cr + j, ldc, accumulate);
-            }
-            for (; j < cols; j += L) {
-                kernel4x1(depth, a, ar, ars, ats, b, bOff + j, ldb, c, cr + j, ldc, accumulate);
-                kernel1x1(depth, a, ar + 4 * ars, ats, b, bOff + j, ldb, c, cr + 4 * ldc + j, accumulate);
-                kernel1x1(depth, a, ar + 5 * ars, ats, b, bOff + j, ldb, c, cr + 5 * ldc + j, accumulate);
-            }
-        }
         for (; r + 4 <= rows; r += 4) {
             int ar = aOff + r * ars;
             int cr = cOff + r * ldc;
@@ -85,115 +75,6 @@ final class VectorTileOps extends TileOps {
                 kernel1x1(depth, a, ar, ats, b, bOff + j, ldb, c, cr + j, accumulate);
             }
         }
-    }
-
-    private static void kernel6x4(int depth, float[] a, int a0, int ars, int ats, float[] b, int b0, int ldb,
-                                  float[] c, int c0, int ldc, boolean accumulate) {
-        int c1 = c0 + ldc;
-        int c2 = c1 + ldc;
-        int c3 = c2 + ldc;
-        int c4 = c3 + ldc;
-        int c5 = c4 + ldc;
-        FloatVector x00, x01, x02, x03, x10, x11, x12, x13, x20, x21, x22, x23, x30, x31, x32, x33, x40, x41, x42, x43, x50, x51, x52, x53;
-        if (accumulate) {
-            x00 = FloatVector.fromArray(S, c, c0);
-            x01 = FloatVector.fromArray(S, c, c0 + L);
-            x02 = FloatVector.fromArray(S, c, c0 + 2 * L);
-            x03 = FloatVector.fromArray(S, c, c0 + 3 * L);
-            x10 = FloatVector.fromArray(S, c, c1);
-            x11 = FloatVector.fromArray(S, c, c1 + L);
-            x12 = FloatVector.fromArray(S, c, c1 + 2 * L);
-            x13 = FloatVector.fromArray(S, c, c1 + 3 * L);
-            x20 = FloatVector.fromArray(S, c, c2);
-            x21 = FloatVector.fromArray(S, c, c2 + L);
-            x22 = FloatVector.fromArray(S, c, c2 + 2 * L);
-            x23 = FloatVector.fromArray(S, c, c2 + 3 * L);
-            x30 = FloatVector.fromArray(S, c, c3);
-            x31 = FloatVector.fromArray(S, c, c3 + L);
-            x32 = FloatVector.fromArray(S, c, c3 + 2 * L);
-            x33 = FloatVector.fromArray(S, c, c3 + 3 * L);
-            x40 = FloatVector.fromArray(S, c, c4);
-            x41 = FloatVector.fromArray(S, c, c4 + L);
-            x42 = FloatVector.fromArray(S, c, c4 + 2 * L);
-            x43 = FloatVector.fromArray(S, c, c4 + 3 * L);
-            x50 = FloatVector.fromArray(S, c, c5);
-            x51 = FloatVector.fromArray(S, c, c5 + L);
-            x52 = FloatVector.fromArray(S, c, c5 + 2 * L);
-            x53 = FloatVector.fromArray(S, c, c5 + 3 * L);
-        } else {
-            FloatVector z = FloatVector.zero(S);
-            x00 = z; x01 = z; x02 = z; x03 = z;
-            x10 = z; x11 = z; x12 = z; x13 = z;
-            x20 = z; x21 = z; x22 = z; x23 = z;
-            x30 = z; x31 = z; x32 = z; x33 = z;
-            x40 = z; x41 = z; x42 = z; x43 = z;
-            x50 = z; x51 = z; x52 = z; x53 = z;
-        }
-        int a1 = a0 + ars;
-        int a2 = a1 + ars;
-        int a3 = a2 + ars;
-        int a4 = a3 + ars;
-        int a5 = a4 + ars;
-        for (int t = 0, at = 0, bt = b0; t < depth; t++, at += ats, bt += ldb) {
-            FloatVector v0 = FloatVector.fromArray(S, b, bt);
-            FloatVector v1 = FloatVector.fromArray(S, b, bt + L);
-            FloatVector v2 = FloatVector.fromArray(S, b, bt + 2 * L);
-            FloatVector v3 = FloatVector.fromArray(S, b, bt + 3 * L);
-            FloatVector s = FloatVector.broadcast(S, a[a0 + at]);
-            x00 = s.fma(v0, x00);
-            x01 = s.fma(v1, x01);
-            x02 = s.fma(v2, x02);
-            x03 = s.fma(v3, x03);
-            s = FloatVector.broadcast(S, a[a1 + at]);
-            x10 = s.fma(v0, x10);
-            x11 = s.fma(v1, x11);
-            x12 = s.fma(v2, x12);
-            x13 = s.fma(v3, x13);
-            s = FloatVector.broadcast(S, a[a2 + at]);
-            x20 = s.fma(v0, x20);
-            x21 = s.fma(v1, x21);
-            x22 = s.fma(v2, x22);
-            x23 = s.fma(v3, x23);
-            s = FloatVector.broadcast(S, a[a3 + at]);
-            x30 = s.fma(v0, x30);
-            x31 = s.fma(v1, x31);
-            x32 = s.fma(v2, x32);
-            x33 = s.fma(v3, x33);
-            s = FloatVector.broadcast(S, a[a4 + at]);
-            x40 = s.fma(v0, x40);
-            x41 = s.fma(v1, x41);
-            x42 = s.fma(v2, x42);
-            x43 = s.fma(v3, x43);
-            s = FloatVector.broadcast(S, a[a5 + at]);
-            x50 = s.fma(v0, x50);
-            x51 = s.fma(v1, x51);
-            x52 = s.fma(v2, x52);
-            x53 = s.fma(v3, x53);
-        }
-        x00.intoArray(c, c0);
-        x01.intoArray(c, c0 + L);
-        x02.intoArray(c, c0 + 2 * L);
-        x03.intoArray(c, c0 + 3 * L);
-        x10.intoArray(c, c1);
-        x11.intoArray(c, c1 + L);
-        x12.intoArray(c, c1 + 2 * L);
-        x13.intoArray(c, c1 + 3 * L);
-        x20.intoArray(c, c2);
-        x21.intoArray(c, c2 + L);
-        x22.intoArray(c, c2 + 2 * L);
-        x23.intoArray(c, c2 + 3 * L);
-        x30.intoArray(c, c3);
-        x31.intoArray(c, c3 + L);
-        x32.intoArray(c, c3 + 2 * L);
-        x33.intoArray(c, c3 + 3 * L);
-        x40.intoArray(c, c4);
-        x41.intoArray(c, c4 + L);
-        x42.intoArray(c, c4 + 2 * L);
-        x43.intoArray(c, c4 + 3 * L);
-        x50.intoArray(c, c5);
-        x51.intoArray(c, c5 + L);
-        x52.intoArray(c, c5 + 2 * L);
-        x53.intoArray(c, c5 + 3 * L);
     }
 
     private static void kernel4x4(int depth, float[] a, int a0, int ars, int ats, float[] b, int b0, int ldb,

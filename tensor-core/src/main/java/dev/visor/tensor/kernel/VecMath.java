@@ -2,7 +2,7 @@ package dev.visor.tensor.kernel;
 
 /**
  * Vectorised array primitives for element-wise ops, reductions, softmax and attention: exp, dot,
- * axpy, scale, add, mul, sum and max over float ranges {@code [off, off + n)}.
+ * axpy, scale, add, mul, relu, sum and max over float ranges {@code [off, off + n)}.
  *
  * <p>exp is a polynomial of Visor's own: {@code e^x = 2^n · e^r} with {@code n = round(x / ln 2)},
  * {@code r = x − n·ln 2} reduced in two parts (Cody–Waite) and {@code e^r = 1 + r + r²·P(r)},
@@ -119,6 +119,20 @@ public final class VecMath {
         }
     }
 
+    /**
+     * {@code y[i] = max(x[i], 0)} without branches: {@code −0 → +0}, NaN passes through (as
+     * {@code x <= 0 ? 0 : x} and PyTorch's ReLU).
+     */
+    public static void relu(float[] x, int xOff, float[] y, int yOff, int n) {
+        check("x", x, xOff, n);
+        check("y", y, yOff, n);
+        if (VECTOR) {
+            VectorMath.relu(x, xOff, y, yOff, n);
+        } else {
+            ScalarMath.relu(x, xOff, y, yOff, n);
+        }
+    }
+
     private static void check(String name, float[] x, int off, int n) {
         if (x == null) {
             throw new IllegalArgumentException(name + " array is null");
@@ -206,6 +220,14 @@ public final class VecMath {
         public static void mul(float[] a, int aOff, float[] b, int bOff, float[] y, int yOff, int n) {
             for (int i = 0; i < n; i++) {
                 y[yOff + i] = a[aOff + i] * b[bOff + i];
+            }
+        }
+
+        /** {@code y[i] = x[i] <= 0 ? 0 : x[i]}. */
+        public static void relu(float[] x, int xOff, float[] y, int yOff, int n) {
+            for (int i = 0; i < n; i++) {
+                float v = x[xOff + i];
+                y[yOff + i] = v <= 0f ? 0f : v;
             }
         }
     }

@@ -17,45 +17,61 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Load only after {@link VectorSupport#available()} returned true.
  */
 public final class VectorLanes {
-    /** Butterfly shuffles by lane count (2, 4, 8, 16: the 64- to 512-bit species). */
-    @SuppressWarnings("unchecked")
-    private static final VectorShuffle<Float>[][] BUTTERFLY = new VectorShuffle[17][];
-
-    static {
-        for (VectorSpecies<Float> s : java.util.List.of(
-                FloatVector.SPECIES_64, FloatVector.SPECIES_128, FloatVector.SPECIES_256, FloatVector.SPECIES_512)) {
-            BUTTERFLY[s.length()] = butterfly(s);
-        }
-    }
+    // butterfly shuffles per species, as constants: loaded from an array, C2 could not always
+    // prove their class, fell back to the Java implementation of rearrange and boxed the vectors
+    private static final VectorShuffle<Float> S2_1 = swap(FloatVector.SPECIES_64, 1);
+    private static final VectorShuffle<Float> S4_2 = swap(FloatVector.SPECIES_128, 2);
+    private static final VectorShuffle<Float> S4_1 = swap(FloatVector.SPECIES_128, 1);
+    private static final VectorShuffle<Float> S8_4 = swap(FloatVector.SPECIES_256, 4);
+    private static final VectorShuffle<Float> S8_2 = swap(FloatVector.SPECIES_256, 2);
+    private static final VectorShuffle<Float> S8_1 = swap(FloatVector.SPECIES_256, 1);
+    private static final VectorShuffle<Float> S16_8 = swap(FloatVector.SPECIES_512, 8);
+    private static final VectorShuffle<Float> S16_4 = swap(FloatVector.SPECIES_512, 4);
+    private static final VectorShuffle<Float> S16_2 = swap(FloatVector.SPECIES_512, 2);
+    private static final VectorShuffle<Float> S16_1 = swap(FloatVector.SPECIES_512, 1);
 
     private VectorLanes() {}
 
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] butterfly(VectorSpecies<Float> species) {
-        int lanes = species.length();
-        int steps = Integer.numberOfTrailingZeros(lanes);
-        VectorShuffle<Float>[] out = new VectorShuffle[steps];
-        for (int i = 0; i < steps; i++) {
-            int bit = lanes >> (i + 1);
-            out[i] = VectorShuffle.fromOp(species, lane -> lane ^ bit);
-        }
-        return out;
+    private static VectorShuffle<Float> swap(VectorSpecies<Float> species, int bit) {
+        return VectorShuffle.fromOp(species, lane -> lane ^ bit);
     }
 
-    /** The sum of the lanes of {@code v}, added in a fixed order (a butterfly; see the class doc). */
+    /**
+     * The sum of the lanes of {@code v}, added in a fixed order (a butterfly; see the class doc).
+     * Straight-line code per lane count, with no loop over vectors: once the caller is compiled the
+     * lane count is a constant and every step stays in registers.
+     */
     public static float sumFixedOrder(FloatVector v) {
-        int lanes = v.length();
-        VectorShuffle<Float>[] swaps = lanes < BUTTERFLY.length ? BUTTERFLY[lanes] : null;
-        if (swaps == null) { // a wider species than 512 bits: lane by lane, first to last
-            float s = v.lane(0);
-            for (int i = 1; i < lanes; i++) {
-                s += v.lane(i);
+        switch (v.length()) {
+            case 16 -> {
+                v = v.add(v.rearrange(S16_8));
+                v = v.add(v.rearrange(S16_4));
+                v = v.add(v.rearrange(S16_2));
+                v = v.add(v.rearrange(S16_1));
+                return v.lane(0);
             }
-            return s;
+            case 8 -> {
+                v = v.add(v.rearrange(S8_4));
+                v = v.add(v.rearrange(S8_2));
+                v = v.add(v.rearrange(S8_1));
+                return v.lane(0);
+            }
+            case 4 -> {
+                v = v.add(v.rearrange(S4_2));
+                v = v.add(v.rearrange(S4_1));
+                return v.lane(0);
+            }
+            case 2 -> {
+                v = v.add(v.rearrange(S2_1));
+                return v.lane(0);
+            }
+            default -> { // one lane, or a species wider than 512 bits: lane by lane, first to last
+                float s = v.lane(0);
+                for (int i = 1; i < v.length(); i++) {
+                    s += v.lane(i);
+                }
+                return s;
+            }
         }
-        for (VectorShuffle<Float> swap : swaps) {
-            v = v.add(v.rearrange(swap));
-        }
-        return v.lane(0);
     }
 }

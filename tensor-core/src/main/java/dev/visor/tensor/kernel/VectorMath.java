@@ -178,4 +178,14 @@ final class VectorMath {
             y[yOff + i] = a[aOff + i] * b[bOff + i];
         }
     }
+
+    static void relu(float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(S, x, xOff + i).lanewise(VectorOperators.MAX, 0f).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] = Math.max(x[xOff + i], 0f);
+        }
+    }
 }

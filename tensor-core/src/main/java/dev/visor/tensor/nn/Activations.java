@@ -2,6 +2,7 @@ package dev.visor.tensor.nn;
 
 import dev.visor.tensor.Tensor;
 import dev.visor.tensor.kernel.Parallel;
+import dev.visor.tensor.kernel.VecMath;
 
 /** Element-wise activations (ReLU, exact and tanh GELU) with fused backward passes. */
 final class Activations {
@@ -18,12 +19,7 @@ final class Activations {
         float[] out = new float[in.length];
         Parallel.forRange(in.length, GRAIN, (from, to) -> {
             switch (kind) {
-                case RELU -> {
-                    for (int i = from; i < to; i++) {
-                        float v = in[i];
-                        out[i] = v <= 0f ? 0f : v; // NaN passes through, as in PyTorch
-                    }
-                }
+                case RELU -> VecMath.relu(in, from, out, from, to - from); // NaN passes through, as in PyTorch
                 case GELU -> {
                     for (int i = from; i < to; i++) {
                         double v = in[i];

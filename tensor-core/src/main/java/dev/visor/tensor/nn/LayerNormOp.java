@@ -30,17 +30,8 @@ final class LayerNormOp {
         Parallel.forRange(rows, Math.max(1, GRAIN / n), (from, to) -> {
             for (int r = from; r < to; r++) {
                 int base = r * n;
-                double s = 0;
-                for (int j = 0; j < n; j++) {
-                    s += in[base + j];
-                }
-                double mu = s / n;
-                double ss = 0;
-                for (int j = 0; j < n; j++) {
-                    double c = in[base + j] - mu;
-                    ss += c * c;
-                }
-                double rs = 1.0 / Math.sqrt(ss / n + eps);
+                double mu = sum(in, base, n) / n;
+                double rs = 1.0 / Math.sqrt(centredSquares(in, base, n, mu) / n + eps);
                 mean[r] = mu;
                 rstd[r] = rs;
                 for (int j = 0; j < n; j++) {
@@ -57,6 +48,79 @@ final class LayerNormOp {
         });
         return Tensor.fromOp("layerNorm", out, shape,
                 g -> backward(Dense.of(g), in, w, mean, rstd, rows, n, x, weight, bias), x, weight, bias);
+    }
+
+    /**
+     * {@code Σ x[base + j]} in double over four interleaved partial sums, added as
+     * {@code (s0 + s1) + (s2 + s3)}: four independent chains instead of one latency-bound chain, and
+     * the same order whatever the thread count.
+     */
+    static double sum(float[] x, int base, int n) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int j = 0;
+        for (; j + 4 <= n; j += 4) {
+            s0 += x[base + j];
+            s1 += x[base + j + 1];
+            s2 += x[base + j + 2];
+            s3 += x[base + j + 3];
+        }
+        for (; j < n; j++) {
+            s0 += x[base + j];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** {@code Σ (x[base + j] − mu)²} in double, in {@link #sum}'s order. */
+    static double centredSquares(float[] x, int base, int n, double mu) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int j = 0;
+        for (; j + 4 <= n; j += 4) {
+            double c0 = x[base + j] - mu;
+            double c1 = x[base + j + 1] - mu;
+            double c2 = x[base + j + 2] - mu;
+            double c3 = x[base + j + 3] - mu;
+            s0 += c0 * c0;
+            s1 += c1 * c1;
+            s2 += c2 * c2;
+            s3 += c3 * c3;
+        }
+        for (; j < n; j++) {
+            double c = x[base + j] - mu;
+            s0 += c * c;
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /**
+     * The oracle: plain loops, one double accumulator each, rounding once to float per element.
+     * {@code x} is {@code (rows, n)} row-major; {@code w} and {@code b} may be null.
+     */
+    static float[] reference(float[] x, int rows, int n, float[] w, float[] b, double eps) {
+        float[] out = new float[rows * n];
+        for (int r = 0; r < rows; r++) {
+            double s = 0;
+            for (int j = 0; j < n; j++) {
+                s += x[r * n + j];
+            }
+            double mu = s / n;
+            double ss = 0;
+            for (int j = 0; j < n; j++) {
+                double c = x[r * n + j] - mu;
+                ss += c * c;
+            }
+            double rs = 1.0 / Math.sqrt(ss / n + eps);
+            for (int j = 0; j < n; j++) {
+                double y = (x[r * n + j] - mu) * rs;
+                if (w != null) {
+                    y *= w[j];
+                }
+                if (b != null) {
+                    y += b[j];
+                }
+                out[r * n + j] = (float) y;
+            }
+        }
+        return out;
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.visor.tensor.nn;
 import dev.visor.tensor.Shape;
 import dev.visor.tensor.Tensor;
 import dev.visor.tensor.kernel.Gemm;
+import dev.visor.tensor.kernel.Parallel;
 import java.util.Arrays;
 
 /**
@@ -12,6 +13,8 @@ import java.util.Arrays;
  */
 final class LinearOp {
     private LinearOp() {}
+
+    private static final int BIAS_GRAIN = 1 << 16; // floats per chunk of the bias broadcast
 
     static Tensor forward(Tensor x, Tensor weight, Tensor bias) {
         int[] xShape = x.shape();
@@ -39,9 +42,12 @@ final class LinearOp {
         float[] bv = bias == null ? null : Dense.of(bias);
         float[] y = new float[m * out];
         if (bv != null) {
-            for (int r = 0; r < m; r++) {
-                System.arraycopy(bv, 0, y, r * out, out);
-            }
+            // the bias rows are a write of the whole output: split them like the product
+            Parallel.forRange(m, Math.max(1, BIAS_GRAIN / Math.max(1, out)), (from, to) -> {
+                for (int r = from; r < to; r++) {
+                    System.arraycopy(bv, 0, y, r * out, out);
+                }
+            });
         }
         if (m > 0 && out > 0) {
             Gemm.sgemm(false, true, m, out, in, 1f, xv, 0, in, wv, 0, in, bv == null ? 0f : 1f, y, 0, out);

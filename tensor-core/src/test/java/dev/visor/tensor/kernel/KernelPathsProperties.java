@@ -91,6 +91,9 @@ class KernelPathsProperties {
         VectorMath.mul(x, off, z, off, vy, 2, n);
         ScalarMath.mul(x, off, z, off, sy, 2, n);
         assertBitwise("mul", vy, sy);
+        VectorMath.relu(x, off, vy, 2, n);
+        ScalarMath.relu(x, off, sy, 2, n);
+        assertBitwise("relu", vy, sy);
         assertEquals(Float.floatToRawIntBits(ScalarMath.max(x, off, n)), Float.floatToRawIntBits(VectorMath.max(x, off, n)),
                 "max");
     }

@@ -166,6 +166,20 @@ class VecMathProperties {
         VecMath.mul(x, off, z, 1, out, 0, n);
         VecMath.Reference.mul(x, off, z, 1, expected, 0, n);
         assertArraysBitwise("mul", expected, out);
+        VecMath.relu(x, off, out, 0, n);
+        VecMath.Reference.relu(x, off, expected, 0, n);
+        assertArraysBitwise("relu", expected, out);
+    }
+
+    @Example
+    void reluMatchesTheReferenceOnSpecialValuesAndInPlace() {
+        float[] x = SPECIAL.clone();
+        float[] expected = new float[x.length];
+        VecMath.Reference.relu(x, 0, expected, 0, x.length);
+        VecMath.relu(x, 0, x, 0, x.length);
+        assertArraysBitwise("relu in place", expected, x);
+        assertEquals(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(expected[4]), "relu(-0) is +0");
+        assertEquals(Float.NaN, expected[2], "relu(NaN) is NaN");
     }
 
     @Example

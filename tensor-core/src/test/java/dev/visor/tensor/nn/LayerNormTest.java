@@ -6,10 +6,49 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.visor.tensor.Rng;
 import dev.visor.tensor.Tensor;
+import dev.visor.tensor.kernel.Parallel;
 import org.junit.jupiter.api.Test;
 
 class LayerNormTest {
+
+    @Test
+    void matchesThePlainReferenceForAnyRowLength() {
+        Rng rng = new Rng(21);
+        for (int n : new int[] {1, 2, 3, 4, 5, 7, 8, 64, 513}) {
+            for (int rows : new int[] {1, 70}) {
+                for (boolean affine : new boolean[] {false, true}) {
+                    Tensor x = Tensor.randn(rng, rows, n).mul(3f).add(100f);   // a large mean: the centring matters
+                    Tensor w = affine ? Tensor.randn(rng, n) : null;
+                    Tensor b = affine ? Tensor.randn(rng, n) : null;
+                    float[] y = Functional.layerNorm(x, new int[] {n}, w, b, 1e-5).toArray();
+                    float[] expected = LayerNormOp.reference(x.toArray(), rows, n, w == null ? null : w.toArray(),
+                            b == null ? null : b.toArray(), 1e-5);
+                    assertClose(expected, y, 1e-5, 1e-6, "n=" + n + " rows=" + rows + " affine=" + affine);
+                }
+            }
+        }
+    }
+
+    @Test
+    void rowsSplitAcrossThreadsGiveTheSameBitsAsOneThread() {
+        Rng rng = new Rng(22);
+        Tensor x = Tensor.randn(rng, 300, 512);
+        Tensor w = Tensor.randn(rng, 512);
+        Tensor b = Tensor.randn(rng, 512);
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(1);
+            float[] one = Functional.layerNorm(x, new int[] {512}, w, b, 1e-5).toArray();
+            Parallel.setThreads(2);
+            float[] two = Functional.layerNorm(x, new int[] {512}, w, b, 1e-5).toArray();
+            assertArrayEquals(one, two);
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
 
     @Test
     void normalisesWithTheBiasedVariance() {

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.visor.tensor.Rng;
 import dev.visor.tensor.Tensor;
+import dev.visor.tensor.kernel.Gemm;
+import dev.visor.tensor.kernel.Parallel;
 import org.junit.jupiter.api.Test;
 
 class LinearTest {
@@ -35,6 +37,31 @@ class LinearTest {
         }
         assertClose(expected, y.toArray(), 1e-5, 1e-6, "y");
         assertClose(Functional.linear(x, w, null).toArray(), minusBias(y.toArray(), bv), 1e-5, 1e-5, "no bias");
+    }
+
+    @Test
+    void biasRowsSplitAcrossThreadsGiveTheSameBitsAsOneThread() {
+        Rng rng = new Rng(11);
+        Tensor x = Tensor.randn(rng, 300, 8);   // 300 × 512 outputs: the bias broadcast is split in chunks
+        Tensor w = Tensor.randn(rng, 512, 8);
+        Tensor b = Tensor.randn(rng, 512);
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(1);
+            float[] one = Functional.linear(x, w, b).toArray();
+            Parallel.setThreads(2);
+            float[] two = Functional.linear(x, w, b).toArray();
+            assertArrayEquals(one, two);
+            float[] expected = new float[300 * 512];
+            float[] bv = b.toArray();
+            for (int r = 0; r < 300; r++) {
+                System.arraycopy(bv, 0, expected, r * 512, 512);
+            }
+            Gemm.reference(false, true, 300, 512, 8, 1f, x.toArray(), 0, 8, w.toArray(), 0, 8, 1f, expected, 0, 512);
+            assertClose(expected, two, 1e-5, 1e-5, "y");
+        } finally {
+            Parallel.setThreads(before);
+        }
     }
 
     private static float[] minusBias(float[] y, float[] b) {
