@@ -137,7 +137,9 @@ final class LinalgOps {
             return;
         }
         long work = (long) m * n * k;
-        int grain = work >= SMALL_PRODUCT ? count : (int) Math.max(1, SMALL_PRODUCT / Math.max(1, work));
+        // a product big enough for the GEMM to split runs alone on all cores; smaller ones are shared
+        // out across the cores, tiny ones in groups of at least SMALL_PRODUCT multiply-adds
+        int grain = work >= Gemm.PARALLEL_MIN_WORK ? count : (int) Math.max(1, SMALL_PRODUCT / Math.max(1, work));
         Parallel.forRange(count, grain, (from, to) -> {
             for (int i = from; i < to; i++) {
                 int ao = a.offset;

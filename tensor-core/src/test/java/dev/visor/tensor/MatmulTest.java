@@ -116,6 +116,32 @@ class MatmulTest {
     }
 
     @Test
+    void mediumBatchesAreSharedAcrossCoresWithTheSameBits() {
+        // 24 products of 40×48·(36×48)ᵀ: each too small for the GEMM to split, so the batch is split
+        Tensor a = Tensor.randn(rng, 4, 6, 40, 48);
+        Tensor b = Tensor.randn(rng, 4, 6, 36, 48).transpose(-1, -2);
+        int before = dev.visor.tensor.kernel.Parallel.threads();
+        float[] one;
+        float[] two;
+        try {
+            dev.visor.tensor.kernel.Parallel.setThreads(1);
+            one = a.matmul(b).toArray();
+            dev.visor.tensor.kernel.Parallel.setThreads(2);
+            two = a.matmul(b).toArray();
+        } finally {
+            dev.visor.tensor.kernel.Parallel.setThreads(before);
+        }
+        assertArrayEquals(one, two, "the thread count must not change a bit");
+        for (int i = 0; i < 24; i++) {
+            Tensor ai = a.reshape(24, 40, 48).select(0, i);
+            Tensor bi = b.contiguous().reshape(24, 48, 36).select(0, i);
+            float[] expected = oracle(ai, bi);
+            float[] got = java.util.Arrays.copyOfRange(two, i * 40 * 36, (i + 1) * 40 * 36);
+            assertClose(expected, got, 1e-4, 1e-4);
+        }
+    }
+
+    @Test
     void gradientsAreTheTransposedProducts() {
         Tensor a = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3).requiresGrad(true);
         Tensor b = Tensor.of(new float[] {1, 0, 0, 1, 1, 1}, 3, 2).requiresGrad(true);
