@@ -1,5 +1,7 @@
 package dev.visor.tensor;
 
+import dev.visor.tensor.kernel.VecMath;
+
 import dev.visor.tensor.kernel.Parallel;
 import java.util.Arrays;
 
@@ -185,7 +187,7 @@ final class ReduceOps {
         if (inner == 1) {
             Parallel.forRange(outer, Math.max(1, GRAIN / Math.max(1, reduced)), (from, to) -> {
                 for (int a = from; a < to; a++) {
-                    out[a] = (float) (rowSum(data, off + a * reduced, reduced) * scale);
+                    out[a] = (float) (VecMath.sumInDouble(data, off + a * reduced, reduced) * scale);
                 }
             });
             return out;
@@ -212,24 +214,6 @@ final class ReduceOps {
             }
         });
         return out;
-    }
-
-    private static double rowSum(float[] x, int from, int n) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int i = 0;
-        for (; i + 3 < n; i += 4) {
-            s0 += x[from + i];
-            s1 += x[from + i + 1];
-            s2 += x[from + i + 2];
-            s3 += x[from + i + 3];
-        }
-        for (; i < n; i++) {
-            s0 += x[from + i];
-        }
-        return (s0 + s1) + (s2 + s3);
     }
 
     // ------------------------------------------------------------------ max, min, argmax, argmin

@@ -67,6 +67,30 @@ public final class VecMath {
         return VECTOR ? VectorMath.sum(x, off, n) : ScalarMath.sum(x, off, n);
     }
 
+    /**
+     * {@code Σ x[i]} accumulated in double over four interleaved partial sums, added as
+     * {@code (s0 + s1) + (s2 + s3)}: four independent chains instead of one latency-bound one, and
+     * the same order (so the same bits) on every path and whatever the thread count. 0 when n = 0.
+     */
+    public static double sumInDouble(float[] x, int off, int n) {
+        check("x", x, off, n);
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            s0 += x[off + i];
+            s1 += x[off + i + 1];
+            s2 += x[off + i + 2];
+            s3 += x[off + i + 3];
+        }
+        for (; i < n; i++) {
+            s0 += x[off + i];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
     /** {@code max x[i]} with {@link Math#max} semantics (NaN wins); −∞ when n = 0. */
     public static float max(float[] x, int off, int n) {
         check("x", x, off, n);

@@ -3,6 +3,7 @@ package dev.visor.tensor.nn;
 import dev.visor.tensor.Shape;
 import dev.visor.tensor.Tensor;
 import dev.visor.tensor.kernel.Parallel;
+import dev.visor.tensor.kernel.VecMath;
 import java.util.Arrays;
 
 /**
@@ -30,7 +31,7 @@ final class LayerNormOp {
         Parallel.forRange(rows, Math.max(1, GRAIN / n), (from, to) -> {
             for (int r = from; r < to; r++) {
                 int base = r * n;
-                double mu = sum(in, base, n) / n;
+                double mu = VecMath.sumInDouble(in, base, n) / n;
                 double rs = 1.0 / Math.sqrt(centredSquares(in, base, n, mu) / n + eps);
                 mean[r] = mu;
                 rstd[r] = rs;
@@ -50,27 +51,7 @@ final class LayerNormOp {
                 g -> backward(Dense.of(g), in, w, mean, rstd, rows, n, x, weight, bias), x, weight, bias);
     }
 
-    /**
-     * {@code Σ x[base + j]} in double over four interleaved partial sums, added as
-     * {@code (s0 + s1) + (s2 + s3)}: four independent chains instead of one latency-bound chain, and
-     * the same order whatever the thread count.
-     */
-    static double sum(float[] x, int base, int n) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int j = 0;
-        for (; j + 4 <= n; j += 4) {
-            s0 += x[base + j];
-            s1 += x[base + j + 1];
-            s2 += x[base + j + 2];
-            s3 += x[base + j + 3];
-        }
-        for (; j < n; j++) {
-            s0 += x[base + j];
-        }
-        return (s0 + s1) + (s2 + s3);
-    }
-
-    /** {@code Σ (x[base + j] − mu)²} in double, in {@link #sum}'s order. */
+    /** {@code Σ (x[base + j] − mu)²} in double, in {@link VecMath#sumInDouble}'s order. */
     static double centredSquares(float[] x, int base, int n, double mu) {
         double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         int j = 0;

@@ -128,6 +128,20 @@ class VecMathProperties {
         assertEquals(VecMath.Reference.max(a, off, n), VecMath.max(a, off, n), "max");
     }
 
+    @Property
+    void sumInDoubleAddsFourInterleavedChainsInAFixedOrder(@ForAll @IntRange(max = 300) int n,
+                                                           @ForAll @IntRange(max = 17) int off, @ForAll long seed) {
+        float[] x = GemmCheck.random(new SplittableRandom(seed), off + n);
+        double[] chains = new double[4];
+        int full = n / 4 * 4;
+        for (int i = 0; i < n; i++) {
+            chains[i < full ? i % 4 : 0] += x[off + i];
+        }
+        double expected = (chains[0] + chains[1]) + (chains[2] + chains[3]);
+        assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(VecMath.sumInDouble(x, off, n)));
+        assertEquals(VecMath.Reference.sum(x, off, n), (float) VecMath.sumInDouble(x, off, n), 1e-4);
+    }
+
     @Example
     void reductionsOfEmptyRangesAndNaN() {
         float[] x = {1f, Float.NaN, 3f};
