@@ -78,11 +78,7 @@ public class AttentionBench {
     }
 
     static HeadsView random(Rng rng, int n) {
-        float[] x = new float[HEADS * n * HEAD_DIM];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) rng.nextGaussian();
-        }
-        return HeadsView.contiguous(x, 1, HEADS, n, HEAD_DIM);
+        return HeadsView.contiguous(MatmulBench.gaussian(rng, HEADS * n * HEAD_DIM), 1, HEADS, n, HEAD_DIM);
     }
 
     /** One (mask, length) configuration with its inputs and output buffers. */

@@ -48,8 +48,7 @@ public final class AttentionReport {
             b.jvmArgsAppend("-Dvisor.threads=" + opts.get("threads"));
         }
         if (opts.containsKey("quick")) {
-            b.warmupIterations(2).warmupTime(TimeValue.milliseconds(500))
-                    .measurementIterations(3).measurementTime(TimeValue.milliseconds(500));
+            ReportSupport.quick(b);
         } else {
             b.measurementIterations(10).measurementTime(TimeValue.milliseconds(500));
         }

@@ -84,12 +84,13 @@ public class MatmulBench {
         s = Shape.parse(shape);
         Parallel.setThreads(threads);
         Rng rng = new Rng(42);
-        a = random(rng, s.batch() * s.m() * s.k());
-        b = random(rng, s.batch() * s.k() * s.n());
+        a = gaussian(rng, s.batch() * s.m() * s.k());
+        b = gaussian(rng, s.batch() * s.k() * s.n());
         c = new float[s.batch() * s.m() * s.n()];
     }
 
-    private static float[] random(Rng rng, int size) {
+    /** {@code size} standard-normal floats: the operands of every matmul and attention benchmark. */
+    static float[] gaussian(Rng rng, int size) {
         float[] x = new float[size];
         for (int i = 0; i < size; i++) {
             x[i] = (float) rng.nextGaussian();

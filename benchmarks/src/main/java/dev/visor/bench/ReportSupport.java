@@ -8,6 +8,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * What the report runners ({@link Roofline}, {@link AttentionReport}, the peer comparison) share:
@@ -38,6 +40,15 @@ final class ReportSupport {
             opts.put(key, eq < 0 ? "" : arg.substring(eq + 1));
         }
         return opts;
+    }
+
+    /** What {@code --quick} means in every report, as printed in their headers. */
+    static final String QUICK = "2 × 0.5 s warm-up, 3 × 0.5 s measured";
+
+    /** Sets {@link #QUICK}'s iterations on {@code b}. */
+    static ChainedOptionsBuilder quick(ChainedOptionsBuilder b) {
+        return b.warmupIterations(2).warmupTime(TimeValue.milliseconds(500))
+                .measurementIterations(3).measurementTime(TimeValue.milliseconds(500));
     }
 
     /** The CPU's model name with its family and model numbers, from {@code /proc/cpuinfo}. */

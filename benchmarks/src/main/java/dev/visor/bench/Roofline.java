@@ -74,7 +74,7 @@ public final class Roofline {
         out.append("JDK: ").append(ReportSupport.jdk()).append('\n');
         out.append("Load average (1, 5, 15 min) before: ").append(loadBefore).append(", after: ")
                 .append(ReportSupport.loadAverage()).append('\n');
-        out.append(quick ? "Iterations: quick (2 × 0.5 s warm-up, 3 × 0.5 s measured), 1 fork\n"
+        out.append(quick ? "Iterations: quick (" + ReportSupport.QUICK + "), 1 fork\n"
                 : "Iterations: 4 × 1 s warm-up, 5 × 1 s measured, 1 fork\n");
         out.append("\n| FMA peak | threads | GFLOP/s before (mean / best) | after (mean / best) | species |\n")
                 .append("|---|---|---|---|---|\n");
@@ -145,8 +145,7 @@ public final class Roofline {
     private static ChainedOptionsBuilder base(boolean quick, VerboseMode verbosity) {
         ChainedOptionsBuilder b = new OptionsBuilder().forks(1).verbosity(verbosity).shouldFailOnError(true);
         if (quick) {
-            b.warmupIterations(2).warmupTime(TimeValue.milliseconds(500))
-                    .measurementIterations(3).measurementTime(TimeValue.milliseconds(500));
+            ReportSupport.quick(b);
         } else {
             b.warmupIterations(4).warmupTime(TimeValue.seconds(1))
                     .measurementIterations(5).measurementTime(TimeValue.seconds(1));

@@ -74,9 +74,9 @@ public class PeerAttentionBench {
         public void setUp() {
             Rng rng = new Rng(1);
             int size = AttentionBench.HEADS * n * AttentionBench.HEAD_DIM;
-            q = Peers.gaussian(rng, size);
-            k = Peers.gaussian(rng, size);
-            v = Peers.gaussian(rng, size);
+            q = MatmulBench.gaussian(rng, size);
+            k = MatmulBench.gaussian(rng, size);
+            v = MatmulBench.gaussian(rng, size);
             compiled = AttentionBench.compile(mask, n);
         }
 

@@ -81,7 +81,7 @@ public class PeerLayerBench {
         @Setup(Level.Trial)
         public void setUp() {
             visor = visorLayer(new Rng(7));
-            x = Peers.gaussian(new Rng(8), BATCH * LENGTH * D_MODEL);
+            x = MatmulBench.gaussian(new Rng(8), BATCH * LENGTH * D_MODEL);
         }
     }
 

@@ -72,8 +72,8 @@ public class PeerMatmulBench {
         public void setUp() {
             s = Shape.parse(shape);
             Rng rng = new Rng(42);
-            a = Peers.gaussian(rng, s.batch() * s.m() * s.k());
-            b = Peers.gaussian(rng, s.batch() * s.k() * s.n());
+            a = MatmulBench.gaussian(rng, s.batch() * s.m() * s.k());
+            b = MatmulBench.gaussian(rng, s.batch() * s.k() * s.n());
         }
 
         int[] storedA() {

@@ -2,6 +2,7 @@ package dev.visor.bench;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
+import dev.visor.tensor.kernel.Gemm;
 import org.ejml.data.FMatrixRMaj;
 
 /**
@@ -16,8 +17,8 @@ final class PeerParity {
     enum Library { VISOR, DJL, EJML }
 
     /**
-     * The largest error of {@code library}'s product for {@code shape} against a double-precision
-     * product of the same stored operands, relative to {@code 1 + |exact|}.
+     * The largest error of {@code library}'s product for {@code shape} against {@link #product} of the
+     * same stored operands, relative to {@code 1 + |exact|}.
      */
     static double matmul(String shape, int threads, Library library) {
         PeerMatmulBench.Operands o = new PeerMatmulBench.Operands();
@@ -51,7 +52,7 @@ final class PeerParity {
                 }
             }
         };
-        double[] exact = product(o);
+        float[] exact = product(o);
         if (got.length != exact.length) {
             throw new IllegalStateException(library + " returned " + got.length + " elements for " + shape + " but "
                     + exact.length + " were expected");
@@ -63,24 +64,14 @@ final class PeerParity {
         return worst;
     }
 
-    /** A double-precision product of the stored operands, honouring the transposition flags. */
-    static double[] product(PeerMatmulBench.Operands o) {
+    /** The product of the stored operands by the project's oracle, {@link Gemm#reference} (sums in double). */
+    static float[] product(PeerMatmulBench.Operands o) {
         Shape s = o.s;
-        double[] c = new double[s.batch() * s.m() * s.n()];
+        float[] c = new float[s.batch() * s.m() * s.n()];
         for (int b = 0; b < s.batch(); b++) {
-            int a0 = b * s.m() * s.k();
-            int b0 = b * s.k() * s.n();
-            for (int i = 0; i < s.m(); i++) {
-                for (int j = 0; j < s.n(); j++) {
-                    double sum = 0;
-                    for (int p = 0; p < s.k(); p++) {
-                        float x = s.transA() ? o.a[a0 + p * s.m() + i] : o.a[a0 + i * s.k() + p];
-                        float y = s.transB() ? o.b[b0 + j * s.k() + p] : o.b[b0 + p * s.n() + j];
-                        sum += (double) x * y;
-                    }
-                    c[b * s.m() * s.n() + i * s.n() + j] = sum;
-                }
-            }
+            Gemm.reference(s.transA(), s.transB(), s.m(), s.n(), s.k(), 1f,
+                    o.a, b * s.m() * s.k(), s.transA() ? s.m() : s.k(),
+                    o.b, b * s.k() * s.n(), s.transB() ? s.k() : s.n(), 0f, c, b * s.m() * s.n(), s.n());
         }
         return c;
     }

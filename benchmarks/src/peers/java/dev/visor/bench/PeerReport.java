@@ -13,7 +13,6 @@ import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
@@ -109,7 +108,7 @@ public final class PeerReport {
                 .append(" (Visor kernel threads = PyTorch intra-op threads = EJML threads; set and checked in every fork)\n");
         out.append("Load average (1, 5, 15 min) before: ").append(loadBefore).append(", after: ")
                 .append(ReportSupport.loadAverage()).append('\n');
-        out.append(quick ? "Iterations: 2 × 0.5 s warm-up, 3 × 0.5 s measured, 1 fork per configuration\n"
+        out.append(quick ? "Iterations: " + ReportSupport.QUICK + ", 1 fork per configuration\n"
                 : "Iterations: 3 × 1 s warm-up, 5 × 1 s measured, 1 fork per configuration\n");
         out.append("Parity: ").append(parity).append("\n\n");
         out.append(tables);
@@ -137,7 +136,7 @@ public final class PeerReport {
             worstAttention = Math.max(worstAttention, check(PeerParity.attention(mask, 256, threads), 1e-4, "attention " + mask));
         }
         double layer = check(PeerParity.layer(threads, false), 1e-3, "encoder layer");
-        s.append(String.format(Locale.ROOT, "matmul relative error ≤ %.1e (every library against a double-precision product); "
+        s.append(String.format(Locale.ROOT, "matmul relative error ≤ %.1e (every library against Gemm.reference, summed in double); "
                 + "attention max |Visor − DJL| = %.1e; encoder layer max |Visor − DJL| = %.1e", worstMatmul, worstAttention, layer));
         return s.toString();
     }
@@ -168,8 +167,7 @@ public final class PeerReport {
     private static ChainedOptionsBuilder options(boolean quick, VerboseMode verbosity) {
         ChainedOptionsBuilder b = new OptionsBuilder().forks(1).verbosity(verbosity).shouldFailOnError(true);
         if (quick) {
-            b.warmupIterations(2).warmupTime(TimeValue.milliseconds(500))
-                    .measurementIterations(3).measurementTime(TimeValue.milliseconds(500));
+            ReportSupport.quick(b);
         }
         return b;
     }

@@ -3,7 +3,6 @@ package dev.visor.bench;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
-import dev.visor.tensor.Rng;
 import dev.visor.tensor.kernel.Parallel;
 import org.ejml.EjmlVersion;
 import org.ejml.concurrency.EjmlConcurrency;
@@ -12,7 +11,7 @@ import org.ejml.concurrency.EjmlConcurrency;
  * The peers' set-up, shared by the peer benchmarks and their parity tests: thread counts that are
  * set and then checked (a comparison "on 2 threads" is only honest if every library really runs on
  * 2), the versions quoted next to each figure, and the random operands every library receives
- * identically.
+ * identically ({@link MatmulBench#gaussian}).
  *
  * <p>Threads, as each library's documentation says to set them:
  * <ul>
@@ -71,14 +70,5 @@ final class Peers {
     static String versions() {
         return "DJL " + Engine.getDjlVersion() + " with PyTorch " + Engine.getEngine(PYTORCH_ENGINE).getVersion()
                 + " (CPU), EJML " + EjmlVersion.VERSION;
-    }
-
-    /** {@code size} standard-normal floats. */
-    static float[] gaussian(Rng rng, int size) {
-        float[] x = new float[size];
-        for (int i = 0; i < size; i++) {
-            x[i] = (float) rng.nextGaussian();
-        }
-        return x;
     }
 }

@@ -64,6 +64,16 @@ class ReportSupportTest {
     }
 
     @Test
+    void quickMeansWhatTheHeadersSay() {
+        var o = ReportSupport.quick(new org.openjdk.jmh.runner.options.OptionsBuilder()).build();
+        assertEquals(2, o.getWarmupIterations().get());
+        assertEquals(3, o.getMeasurementIterations().get());
+        assertEquals(org.openjdk.jmh.runner.options.TimeValue.milliseconds(500), o.getWarmupTime().get());
+        assertEquals(org.openjdk.jmh.runner.options.TimeValue.milliseconds(500), o.getMeasurementTime().get());
+        assertEquals("2 × 0.5 s warm-up, 3 × 0.5 s measured", ReportSupport.QUICK);
+    }
+
+    @Test
     void machineLinesAreNeverEmpty() {
         assertFalse(ReportSupport.cpuModel().isBlank());
         assertTrue(ReportSupport.jdk().contains(System.getProperty("java.runtime.version")));
