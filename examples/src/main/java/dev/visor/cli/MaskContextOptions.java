@@ -123,12 +123,8 @@ final class MaskContextOptions {
     static void checkNeeds(MaskRegistry registry, MaskSpec spec, MaskContext context) {
         if (spec instanceof MaskSpec.Not n) {
             checkNeeds(registry, n.operand(), context);
-        } else if (spec instanceof MaskSpec.And a) {
-            checkNeeds(registry, a.left(), context);
-            checkNeeds(registry, a.right(), context);
-        } else if (spec instanceof MaskSpec.Or o) {
-            checkNeeds(registry, o.left(), context);
-            checkNeeds(registry, o.right(), context);
+        } else if (spec instanceof MaskSpec.Chain c) {
+            for (MaskSpec operand : c.operands()) checkNeeds(registry, operand, context);
         } else if (spec instanceof MaskSpec.Call call) {
             for (ContextField field : registry.strategy(call.name()).needs()) {
                 if (!context.has(field)) {

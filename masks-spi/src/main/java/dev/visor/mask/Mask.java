@@ -115,7 +115,7 @@ public interface Mask {
      * @return a mask that attends where both attend
      */
     default Mask and(Mask other) {
-        return new AndMask(this, other);
+        return ChainMask.of(Connective.AND, this, other);
     }
 
     /**
@@ -125,7 +125,7 @@ public interface Mask {
      * @return a mask that attends where either attends
      */
     default Mask or(Mask other) {
-        return new OrMask(this, other);
+        return ChainMask.of(Connective.OR, this, other);
     }
 
     /**

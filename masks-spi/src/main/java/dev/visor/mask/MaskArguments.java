@@ -70,7 +70,7 @@ public final class MaskArguments {
         for (Map.Entry<String, ?> e : given.entrySet()) {
             MaskParameter p = declared.get(e.getKey());
             if (p == null) {
-                throw error.make(e.getKey(), "unknown parameter '" + e.getKey() + "' for mask '" + name + "'",
+                throw error.make(e.getKey(), "unknown parameter " + Names.quote(e.getKey()) + " for mask '" + name + "'",
                         Names.suggest(e.getKey(), declared.keySet(), "parameters"));
             }
             if (e.getValue() == null || p.type().coerce(e.getValue()) == null) {
@@ -99,7 +99,11 @@ public final class MaskArguments {
         for (ParameterType t : ParameterType.values()) {
             canonical = t.coerce(value);
             if (canonical != null) {
-                return ParameterType.typeOf(canonical).phrase() + " " + ParameterType.literal(canonical);
+                String literal = ParameterType.literal(canonical);
+                if (literal.length() > Names.SHOWN) {
+                    literal = literal.substring(0, Names.SHOWN) + "... (" + literal.length() + " characters)";
+                }
+                return ParameterType.typeOf(canonical).phrase() + " " + literal;
             }
         }
         return value.getClass().getSimpleName() + " " + value;

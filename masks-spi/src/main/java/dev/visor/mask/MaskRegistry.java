@@ -228,7 +228,7 @@ public final class MaskRegistry {
     }
 
     private String unknown(String name, int column) {
-        return "unknown mask '" + name + "'" + (column > 0 ? " at column " + column : "")
+        return "unknown mask " + Names.quote(name) + (column > 0 ? " at column " + column : "")
                 + Names.suggest(name, strategies.keySet(), "available");
     }
 
@@ -257,12 +257,33 @@ public final class MaskRegistry {
     }
 
     private MaskSpec resolve(MaskSpec spec, String text) {
-        if (spec instanceof MaskSpec.Not n) return new MaskSpec.Not(resolve(n.operand(), text));
-        if (spec instanceof MaskSpec.And a) return new MaskSpec.And(resolve(a.left(), text), resolve(a.right(), text));
-        if (spec instanceof MaskSpec.Or o) return new MaskSpec.Or(resolve(o.left(), text), resolve(o.right(), text));
+        return resolve(spec, text, 0);
+    }
+
+    private MaskSpec resolve(MaskSpec spec, String text, int depth) {
+        checkDepth(spec, text, depth);
+        if (spec instanceof MaskSpec.Not n) return new MaskSpec.Not(resolve(n.operand(), text, depth + 1));
+        if (spec instanceof MaskSpec.Chain c) {
+            List<MaskSpec> operands = new ArrayList<>(c.operands().size());
+            for (MaskSpec o : c.operands()) operands.add(resolve(o, text, depth + 1));
+            return new MaskSpec.Chain(c.connective(), operands);
+        }
         MaskSpec.Call call = (MaskSpec.Call) spec;
         MaskArguments args = arguments(call, text);
         return new MaskSpec.Call(call.name(), args.values(), call.column(), Map.of());
+    }
+
+    /**
+     * Specs built in code can nest without the parser's check; refuse them before the stack does.
+     * Parsed specs nest at most {@link MaskSpec#MAX_DEPTH} operators deep around each call, plus one
+     * chain level per parenthesis, so twice the limit never refuses a parsed spec.
+     */
+    private static void checkDepth(MaskSpec spec, String text, int depth) {
+        if (depth > 2 * MaskSpec.MAX_DEPTH + 2) {
+            int column = spec instanceof MaskSpec.Call c ? c.column() : 0;
+            throw new MaskSpecException("mask spec nests deeper than " + (2 * MaskSpec.MAX_DEPTH + 2)
+                    + " operators; flatten it or use '&' / '|' chains", text, column);
+        }
     }
 
     private MaskArguments arguments(MaskSpec.Call call, String text) {
@@ -294,7 +315,8 @@ public final class MaskRegistry {
      * @throws IllegalArgumentException if the context lacks a field a strategy needs
      */
     public Mask create(String text, MaskContext context) {
-        return bind(MaskSpec.parse(text), text, context);
+        Objects.requireNonNull(context, "context");
+        return bind(MaskSpec.parse(text), text, context, 0);
     }
 
     /**
@@ -307,17 +329,17 @@ public final class MaskRegistry {
      * @throws IllegalArgumentException if the context lacks a field a strategy needs
      */
     public Mask create(MaskSpec spec, MaskContext context) {
-        return bind(spec, null, context);
+        Objects.requireNonNull(context, "context");
+        return bind(spec, null, context, 0);
     }
 
-    private Mask bind(MaskSpec spec, String text, MaskContext context) {
-        Objects.requireNonNull(context, "context");
-        if (spec instanceof MaskSpec.Not n) return new NotMask(bind(n.operand(), text, context));
-        if (spec instanceof MaskSpec.And a) {
-            return new AndMask(bind(a.left(), text, context), bind(a.right(), text, context));
-        }
-        if (spec instanceof MaskSpec.Or o) {
-            return new OrMask(bind(o.left(), text, context), bind(o.right(), text, context));
+    private Mask bind(MaskSpec spec, String text, MaskContext context, int depth) {
+        checkDepth(spec, text, depth);
+        if (spec instanceof MaskSpec.Not n) return new NotMask(bind(n.operand(), text, context, depth + 1));
+        if (spec instanceof MaskSpec.Chain c) {
+            List<Mask> operands = new ArrayList<>(c.operands().size());
+            for (MaskSpec o : c.operands()) operands.add(bind(o, text, context, depth + 1));
+            return new ChainMask(c.connective(), operands);
         }
         MaskSpec.Call call = (MaskSpec.Call) spec;
         return Masks.create(strategies.get(call.name()), arguments(call, text), context);

@@ -1,14 +1,16 @@
 package dev.visor.mask;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * A parsed mask spec: an expression of strategy calls combined with {@code !}, {@code &} and
  * {@code |}. The grammar, with the usual precedence ({@code !} binds tightest, then {@code &}, then
- * {@code |}; binary operators associate to the left):
+ * {@code |}):
  *
  * <pre>
  * spec    = or
@@ -29,20 +31,39 @@ import java.util.Objects;
  * checks names and argument types and fills in defaults, so its result prints every declared
  * parameter in declaration order.
  *
+ * <p>Operator chains are flat: {@code a | b | c} is one {@link Chain} of three operands, so specs of
+ * any length are compared, hashed, printed and created without recursion per operand. Nesting of
+ * {@code (} and {@code !} is limited to {@link #MAX_DEPTH} levels and the text to {@link #MAX_LENGTH}
+ * characters; beyond either, parsing fails with a {@link MaskSpecException} naming the column.
+ *
  * <pre>{@code
  * MaskSpec s = MaskSpec.parse("(causal&sliding_window(left=64))|global(positions=[0])");
  * s.toString(); // "causal & sliding_window(left=64) | global(positions=[0])"
  * }</pre>
  */
-public sealed interface MaskSpec permits MaskSpec.Call, MaskSpec.Not, MaskSpec.And, MaskSpec.Or {
+public sealed interface MaskSpec permits MaskSpec.Call, MaskSpec.Not, MaskSpec.Chain {
+
+    /**
+     * The longest spec text {@link #parse} accepts, in characters; a longer one is a
+     * {@link MaskSpecException} at column {@code MAX_LENGTH + 1}, raised before any parsing.
+     */
+    int MAX_LENGTH = 1_000_000;
+
+    /**
+     * The deepest nesting of {@code (} and {@code !} that {@link #parse} (and {@link MaskRegistry}
+     * for specs built in code) accepts; deeper is a {@link MaskSpecException} at the offending column.
+     * Chains of {@code &} and {@code |} do not nest: they are flat {@link Chain}s of any length.
+     */
+    int MAX_DEPTH = 100;
 
     /**
      * Parses a spec (syntax only; names are checked by {@link MaskRegistry#parse}).
      *
      * @param text the spec
      * @return the expression tree
-     * @throws MaskSpecException naming the column and what was expected; never any other exception
-     *     for a non-null text
+     * @throws MaskSpecException naming the column and what was expected, also for a text longer than
+     *     {@link #MAX_LENGTH} or nested deeper than {@link #MAX_DEPTH}; never any other exception for
+     *     a non-null text
      */
     static MaskSpec parse(String text) {
         return new SpecParser(Objects.requireNonNull(text, "text")).parse();
@@ -74,6 +95,36 @@ public sealed interface MaskSpec permits MaskSpec.Call, MaskSpec.Not, MaskSpec.A
     }
 
     /**
+     * {@code first & rest[0] & ...}, or {@code first} alone.
+     *
+     * @param first the first operand
+     * @param rest further operands
+     * @return the conjunction
+     */
+    static MaskSpec and(MaskSpec first, MaskSpec... rest) {
+        return chain(Connective.AND, first, rest);
+    }
+
+    /**
+     * {@code first | rest[0] | ...}, or {@code first} alone.
+     *
+     * @param first the first operand
+     * @param rest further operands
+     * @return the disjunction
+     */
+    static MaskSpec or(MaskSpec first, MaskSpec... rest) {
+        return chain(Connective.OR, first, rest);
+    }
+
+    private static MaskSpec chain(Connective connective, MaskSpec first, MaskSpec... rest) {
+        if (rest.length == 0) return Objects.requireNonNull(first, "first");
+        List<MaskSpec> all = new ArrayList<>(rest.length + 1);
+        all.add(first);
+        all.addAll(List.of(rest));
+        return new Chain(connective, all);
+    }
+
+    /**
      * How tightly this node binds when printed, so the printer adds only the parentheses it needs.
      *
      * @return 1 for {@code |}, 2 for {@code &}, 3 for {@code !}, 4 for a call
@@ -81,8 +132,8 @@ public sealed interface MaskSpec permits MaskSpec.Call, MaskSpec.Not, MaskSpec.A
     int precedence();
 
     /**
-     * Renders a mask tree the way {@code toString()} renders a spec: composites ({@link AndMask},
-     * {@link OrMask}, {@link NotMask}) as operators, every other mask as its {@link Mask#spec()}.
+     * Renders a mask tree the way {@code toString()} renders a spec: composites ({@link ChainMask},
+     * {@link NotMask}) as operators, every other mask as its {@link Mask#spec()}.
      *
      * @param mask the mask
      * @return its canonical spec
@@ -206,55 +257,48 @@ public sealed interface MaskSpec permits MaskSpec.Call, MaskSpec.Not, MaskSpec.A
 
         @Override
         public String toString() {
-            return "!" + SpecParser.wrap(operand, 3);
+            StringBuilder out = new StringBuilder();
+            SpecParser.print(this, 1, out);
+            return out.toString();
         }
     }
 
     /**
-     * {@code left & right}.
+     * {@code a & b & ...} or {@code a | b | ...}: two or more operands joined by one connective.
+     * Operands that are chains of the same connective are flattened into this one, so
+     * {@code a & (b & c)} parses, prints and compares as {@code a & b & c}; chains of any length are
+     * compared, hashed, printed and created by iteration, never by recursion per operand.
      *
-     * @param left the left operand
-     * @param right the right operand
+     * @param connective {@code &} or {@code |}
+     * @param operands the operands, in order
      */
-    record And(MaskSpec left, MaskSpec right) implements MaskSpec {
-        /** Rejects null. */
-        public And {
-            Objects.requireNonNull(left, "left");
-            Objects.requireNonNull(right, "right");
+    record Chain(Connective connective, List<MaskSpec> operands) implements MaskSpec {
+        /** Flattens nested chains of the same connective; rejects nulls and fewer than two operands. */
+        public Chain {
+            Objects.requireNonNull(connective, "connective");
+            List<MaskSpec> flat = new ArrayList<>(operands.size());
+            for (MaskSpec m : operands) {
+                Objects.requireNonNull(m, "operand");
+                if (m instanceof Chain c && c.connective == connective) flat.addAll(c.operands);
+                else flat.add(m);
+            }
+            if (flat.size() < 2) {
+                throw new IllegalArgumentException("a '" + connective.symbol() + "' chain needs at least two operands but got "
+                        + flat.size());
+            }
+            operands = List.copyOf(flat);
         }
 
         @Override
         public int precedence() {
-            return 2;
+            return connective.precedence();
         }
 
         @Override
         public String toString() {
-            return SpecParser.wrap(left, 2) + " & " + SpecParser.wrap(right, 3);
-        }
-    }
-
-    /**
-     * {@code left | right}.
-     *
-     * @param left the left operand
-     * @param right the right operand
-     */
-    record Or(MaskSpec left, MaskSpec right) implements MaskSpec {
-        /** Rejects null. */
-        public Or {
-            Objects.requireNonNull(left, "left");
-            Objects.requireNonNull(right, "right");
-        }
-
-        @Override
-        public int precedence() {
-            return 1;
-        }
-
-        @Override
-        public String toString() {
-            return SpecParser.wrap(left, 1) + " | " + SpecParser.wrap(right, 2);
+            StringBuilder out = new StringBuilder();
+            SpecParser.print(this, 1, out);
+            return out.toString();
         }
     }
 }

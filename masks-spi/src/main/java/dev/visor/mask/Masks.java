@@ -45,29 +45,25 @@ public final class Masks {
     }
 
     /**
-     * {@code a & b & ...}, left-associated.
+     * {@code a & b & ...} as one flat {@link ChainMask}, or {@code first} alone.
      *
      * @param first the first mask
      * @param rest further masks
      * @return the conjunction
      */
     public static Mask and(Mask first, Mask... rest) {
-        Mask m = first;
-        for (Mask r : rest) m = new AndMask(m, r);
-        return m;
+        return ChainMask.of(Connective.AND, first, rest);
     }
 
     /**
-     * {@code a | b | ...}, left-associated.
+     * {@code a | b | ...} as one flat {@link ChainMask}, or {@code first} alone.
      *
      * @param first the first mask
      * @param rest further masks
      * @return the disjunction
      */
     public static Mask or(Mask first, Mask... rest) {
-        Mask m = first;
-        for (Mask r : rest) m = new OrMask(m, r);
-        return m;
+        return ChainMask.of(Connective.OR, first, rest);
     }
 
     /**

@@ -3,8 +3,17 @@ package dev.visor.mask;
 import java.util.Collection;
 import java.util.Optional;
 
-/** "Did you mean" suggestions by optimal-string-alignment edit distance (transpositions cost 1). */
+/**
+ * "Did you mean" suggestions by optimal-string-alignment edit distance (transpositions cost 1).
+ * The cost is bounded whatever the input: a candidate whose length differs from the word by more
+ * than the allowed distance is skipped without computing anything (the distance is at least the
+ * length difference), so at most O(candidates × (longest candidate + 3)²) work is done, and names
+ * quoted in messages are shortened to {@link #SHOWN} characters.
+ */
 final class Names {
+    /** The most characters of a user's name that a message quotes. */
+    static final int SHOWN = 64;
+
     private Names() {}
 
     /**
@@ -16,6 +25,7 @@ final class Names {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String c : candidates) {
+            if (Math.abs(c.length() - word.length()) > limit) continue;
             int d = distance(word, c);
             if (d <= limit && (d < bestDistance || (d == bestDistance && c.compareTo(best) < 0))) {
                 best = c;
@@ -29,6 +39,12 @@ final class Names {
     static String suggest(String word, Collection<String> candidates, String label) {
         String list = candidates.isEmpty() ? "none" : candidates.toString();
         return closest(word, candidates).map(c -> "; did you mean '" + c + "'? ").orElse("; ") + label + ": " + list;
+    }
+
+    /** The name in quotes, cut to its first {@link #SHOWN} characters with its length when longer. */
+    static String quote(String name) {
+        if (name.length() <= SHOWN) return "'" + name + "'";
+        return "'" + name.substring(0, SHOWN) + "...' (" + name.length() + " characters)";
     }
 
     /** Optimal string alignment distance between two strings. */

@@ -7,16 +7,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Lexer, recursive-descent parser and printer for {@link MaskSpec}; every failure is a {@link MaskSpecException}. */
+/**
+ * Lexer, parser and printer for {@link MaskSpec}; every failure is a {@link MaskSpecException}. The
+ * parser recurses only into {@code (} and {@code !} (at most {@link #MAX_DEPTH} levels) and collects
+ * {@code &} and {@code |} chains in loops, so no input can exhaust the stack.
+ */
 final class SpecParser {
     /** Deeper nesting of '(' and '!' than this is rejected instead of risking the stack. */
-    static final int MAX_DEPTH = 100;
+    static final int MAX_DEPTH = MaskSpec.MAX_DEPTH;
 
     private enum Kind { NAME, INT, NUMBER, STRING, LPAREN, RPAREN, LBRACKET, RBRACKET, COMMA, EQUALS, NOT, AND, OR, END }
 
     private record Token(Kind kind, String text, Object value, int column) {
         String describe() {
-            return kind == Kind.END ? "end of input" : "'" + text + "'";
+            return kind == Kind.END ? "end of input" : Names.quote(text);
         }
     }
 
@@ -27,6 +31,10 @@ final class SpecParser {
 
     SpecParser(String text) {
         this.text = text;
+        if (text.length() > MaskSpec.MAX_LENGTH) {
+            throw error("mask spec of " + text.length() + " characters is longer than the limit of "
+                    + MaskSpec.MAX_LENGTH + " (column " + (MaskSpec.MAX_LENGTH + 1) + ")", MaskSpec.MAX_LENGTH + 1);
+        }
         this.tokens = lex(text);
     }
 
@@ -43,21 +51,27 @@ final class SpecParser {
     }
 
     private MaskSpec or() {
-        MaskSpec left = and();
+        MaskSpec first = and();
+        if (peek().kind != Kind.OR) return first;
+        List<MaskSpec> operands = new ArrayList<>();
+        operands.add(first);
         while (peek().kind == Kind.OR) {
             pos++;
-            left = new MaskSpec.Or(left, and());
+            operands.add(and());
         }
-        return left;
+        return new MaskSpec.Chain(Connective.OR, operands);
     }
 
     private MaskSpec and() {
-        MaskSpec left = unary();
+        MaskSpec first = unary();
+        if (peek().kind != Kind.AND) return first;
+        List<MaskSpec> operands = new ArrayList<>();
+        operands.add(first);
         while (peek().kind == Kind.AND) {
             pos++;
-            left = new MaskSpec.And(left, unary());
+            operands.add(unary());
         }
-        return left;
+        return new MaskSpec.Chain(Connective.AND, operands);
     }
 
     private MaskSpec unary() {
@@ -114,13 +128,13 @@ final class SpecParser {
                     }
                     Token eq = next();
                     if (eq.kind != Kind.EQUALS) {
-                        throw error("expected '=' after parameter '" + key.text + "' at column " + eq.column
+                        throw error("expected '=' after parameter " + Names.quote(key.text) + " at column " + eq.column
                                 + " but found " + eq.describe(), eq.column);
                     }
                     Object value = value();
                     Integer first = columns.putIfAbsent(key.text, key.column);
                     if (first != null) {
-                        throw error("duplicate parameter '" + key.text + "' at column " + key.column
+                        throw error("duplicate parameter " + Names.quote(key.text) + " at column " + key.column
                                 + " (already given at column " + first + ")", key.column);
                     }
                     args.put(key.text, value);
@@ -268,7 +282,7 @@ final class SpecParser {
         if (decimal) {
             double d = Double.parseDouble(literal);
             if (!Double.isFinite(d)) {
-                throw error("number " + literal + " at column " + col + " is too large", col);
+                throw error("number " + shorten(literal) + " at column " + col + " is too large", col);
             }
             out.add(new Token(Kind.NUMBER, literal, d, col));
         } else {
@@ -279,7 +293,7 @@ final class SpecParser {
                 v = Long.MAX_VALUE;
             }
             if (v != (int) v) {
-                throw error("int " + literal + " at column " + col + " is outside the 32-bit range ["
+                throw error("int " + shorten(literal) + " at column " + col + " is outside the 32-bit range ["
                         + Integer.MIN_VALUE + ", " + Integer.MAX_VALUE + "]", col);
             }
             out.add(new Token(Kind.INT, literal, (int) v, col));
@@ -319,6 +333,10 @@ final class SpecParser {
         return i + 1;
     }
 
+    private static String shorten(String literal) {
+        return literal.length() <= Names.SHOWN ? literal : literal.substring(0, Names.SHOWN) + "...";
+    }
+
     private static boolean isDigit(char c) {
         return c >= '0' && c <= '9';
     }
@@ -355,28 +373,41 @@ final class SpecParser {
 
     // ---- printer ----
 
-    /** The spec printed with parentheses if its precedence is below {@code min}. */
-    static String wrap(MaskSpec spec, int min) {
-        return spec.precedence() < min ? "(" + spec + ")" : spec.toString();
+    /** Appends a spec, in parentheses if it binds less tightly than {@code min}. */
+    static void print(MaskSpec spec, int min, StringBuilder out) {
+        if (spec instanceof MaskSpec.Chain c) {
+            chain(c.connective(), c.operands(), min, out, SpecParser::print);
+        } else if (spec instanceof MaskSpec.Not n) {
+            print(n.operand(), 3, out.append('!'));
+        } else {
+            out.append(spec);
+        }
     }
 
+    /** Appends a mask tree: composites as operators, every other mask as its {@link Mask#spec()}. */
     static void print(Mask mask, int min, StringBuilder out) {
-        int p = mask instanceof OrMask ? 1 : mask instanceof AndMask ? 2 : mask instanceof NotMask ? 3 : 4;
-        if (p < min) out.append('(');
-        if (mask instanceof OrMask m) {
-            print(m.left(), 1, out);
-            out.append(" | ");
-            print(m.right(), 2, out);
-        } else if (mask instanceof AndMask m) {
-            print(m.left(), 2, out);
-            out.append(" & ");
-            print(m.right(), 3, out);
-        } else if (mask instanceof NotMask m) {
-            out.append('!');
-            print(m.inner(), 3, out);
+        if (mask instanceof ChainMask c) {
+            chain(c.connective(), c.operands(), min, out, SpecParser::print);
+        } else if (mask instanceof NotMask n) {
+            print(n.inner(), 3, out.append('!'));
         } else {
             out.append(mask.spec());
         }
-        if (p < min) out.append(')');
+    }
+
+    private interface Printer<T> {
+        void print(T node, int min, StringBuilder out);
+    }
+
+    /** One loop over the operands: depth grows with nesting, never with the length of a chain. */
+    private static <T> void chain(Connective connective, List<T> operands, int min, StringBuilder out,
+                                  Printer<T> printer) {
+        boolean wrap = connective.precedence() < min;
+        if (wrap) out.append('(');
+        for (int i = 0; i < operands.size(); i++) {
+            if (i > 0) out.append(' ').append(connective.symbol()).append(' ');
+            printer.print(operands.get(i), connective.precedence() + 1, out);
+        }
+        if (wrap) out.append(')');
     }
 }

@@ -37,29 +37,29 @@ class CompositeMaskProperties {
             for (int head = 0; head < s.heads(); head++) {
                 BlockClass ca = a.classify(batch, head, q0, q1, k0, k1);
                 BlockClass cb = b.classify(batch, head, q0, q1, k0, k1);
-                assertEquals(ca.and(cb), new AndMask(a, b).classify(batch, head, q0, q1, k0, k1));
-                assertEquals(ca.or(cb), new OrMask(a, b).classify(batch, head, q0, q1, k0, k1));
-                assertEquals(ca.not(), new NotMask(a).classify(batch, head, q0, q1, k0, k1));
+                assertEquals(ca.and(cb), a.and(b).classify(batch, head, q0, q1, k0, k1));
+                assertEquals(ca.or(cb), a.or(b).classify(batch, head, q0, q1, k0, k1));
+                assertEquals(ca.not(), a.not().classify(batch, head, q0, q1, k0, k1));
                 for (int qq = q0; qq < q1; qq++) {
                     for (int kk = k0; kk < k1; kk++) {
                         boolean x = a.attends(batch, head, qq, kk);
                         boolean y = b.attends(batch, head, qq, kk);
-                        assertEquals(x && y, new AndMask(a, b).attends(batch, head, qq, kk));
-                        assertEquals(x || y, new OrMask(a, b).attends(batch, head, qq, kk));
-                        assertEquals(!x, new NotMask(a).attends(batch, head, qq, kk));
+                        assertEquals(x && y, a.and(b).attends(batch, head, qq, kk));
+                        assertEquals(x || y, a.or(b).attends(batch, head, qq, kk));
+                        assertEquals(!x, a.not().attends(batch, head, qq, kk));
                     }
                 }
             }
         }
-        assertEquals(a.dependsOnBatch() || b.dependsOnBatch(), new AndMask(a, b).dependsOnBatch());
-        assertEquals(a.dependsOnHead() || b.dependsOnHead(), new OrMask(a, b).dependsOnHead());
-        assertEquals(a.dependsOnHead(), new NotMask(a).dependsOnHead());
+        assertEquals(a.dependsOnBatch() || b.dependsOnBatch(), a.and(b).dependsOnBatch());
+        assertEquals(a.dependsOnHead() || b.dependsOnHead(), a.or(b).dependsOnHead());
+        assertEquals(a.dependsOnHead(), a.not().dependsOnHead());
     }
 
     @Property
     void compositeSpecsParseBackToEqualTrees(@ForAll("cases") TestMasks.Case c) {
         Mask m = c.mask();
         assertEquals(m, dev.visor.mask.builtin.Builtins.registry().create(m.spec(), c.context()));
-        if (m instanceof AndMask || m instanceof OrMask || m instanceof NotMask) assertEquals(m.spec(), m.toString());
+        if (m instanceof ChainMask || m instanceof NotMask) assertEquals(m.spec(), m.toString());
     }
 }

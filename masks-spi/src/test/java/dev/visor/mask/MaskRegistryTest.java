@@ -134,7 +134,7 @@ class MaskRegistryTest {
         assertEquals("random(density=1.0, seed=0, block=64, per_head=false)",
                 registry.parse("random(density=1)").toString());
         assertEquals(registry.parse("sliding_window(right=0, left=4)"), registry.parse("sliding_window(left=4)"));
-        MaskSpec code = new MaskSpec.And(MaskSpec.call("causal"), MaskSpec.call("sliding_window", "left", 2));
+        MaskSpec code = MaskSpec.and(MaskSpec.call("causal"), MaskSpec.call("sliding_window", "left", 2));
         assertEquals("causal & sliding_window(left=2, right=0)", registry.resolve(code).toString());
     }
 
@@ -143,7 +143,8 @@ class MaskRegistryTest {
         MaskRegistry registry = Builtins.registry();
         MaskContext ctx = MaskContext.builder(2, 1, 4, 4).validLengths(4, 2).build();
         Mask m = registry.create("causal & sliding_window(left=1) & padding", ctx);
-        assertEquals(new AndMask(new AndMask(CausalMask.INSTANCE, new SlidingWindowMask(1, 0)), new PaddingMask(4, 2)), m);
+        assertEquals(Masks.and(CausalMask.INSTANCE, new SlidingWindowMask(1, 0), new PaddingMask(4, 2)), m);
+        assertEquals(3, ((ChainMask) m).operands().size());
         assertEquals("causal & sliding_window(left=1, right=0) & padding", m.spec());
         assertEquals(m, registry.create(registry.parse(m.spec()), ctx));
 

@@ -74,8 +74,8 @@ class MaskSpecProperties {
         return Arbitraries.frequencyOf(
                 Tuple.of(3, calls()),
                 Tuple.of(1, smaller.map(MaskSpec.Not::new)),
-                Tuple.of(1, Combinators.combine(smaller, smaller).as(MaskSpec.And::new)),
-                Tuple.of(1, Combinators.combine(smaller, smaller).as(MaskSpec.Or::new)));
+                Tuple.of(1, Combinators.combine(smaller, smaller).as((a, b) -> MaskSpec.and(a, b))),
+                Tuple.of(1, Combinators.combine(smaller, smaller).as((a, b) -> MaskSpec.or(a, b))));
     }
 
     private Arbitrary<MaskSpec> calls() {

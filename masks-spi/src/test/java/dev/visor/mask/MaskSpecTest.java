@@ -21,19 +21,23 @@ class MaskSpecTest {
     @Test
     void precedenceIsNotThenAndThenOr() {
         MaskSpec s = MaskSpec.parse("!a & b | c & !d");
-        MaskSpec expected = new MaskSpec.Or(
-                new MaskSpec.And(new MaskSpec.Not(call("a")), call("b")),
-                new MaskSpec.And(call("c"), new MaskSpec.Not(call("d"))));
+        MaskSpec expected = MaskSpec.or(
+                MaskSpec.and(new MaskSpec.Not(call("a")), call("b")),
+                MaskSpec.and(call("c"), new MaskSpec.Not(call("d"))));
         assertEquals(expected, s);
         assertEquals("!a & b | c & !d", s.toString());
     }
 
     @Test
-    void binaryOperatorsAssociateLeftAndParenthesesOverride() {
-        assertEquals(new MaskSpec.And(new MaskSpec.And(call("a"), call("b")), call("c")), MaskSpec.parse("a&b&c"));
+    void chainsAreFlatAndParenthesesOverridePrecedence() {
+        MaskSpec flat = new MaskSpec.Chain(Connective.AND, List.of(call("a"), call("b"), call("c")));
+        assertEquals(flat, MaskSpec.parse("a&b&c"));
         MaskSpec right = MaskSpec.parse("a & (b & c)");
-        assertEquals(new MaskSpec.And(call("a"), new MaskSpec.And(call("b"), call("c"))), right);
-        assertEquals("a & (b & c)", right.toString());
+        assertEquals(flat, right);
+        assertEquals(flat, MaskSpec.and(MaskSpec.and(call("a"), call("b")), call("c")));
+        assertEquals("a & b & c", right.toString());
+        assertEquals("a | b & c | d", MaskSpec.parse("(a | (b & c)) | d").toString());
+        assertEquals(3, ((MaskSpec.Chain) MaskSpec.parse("(a | (b & c)) | d")).operands().size());
         assertEquals("(a | b) & c", MaskSpec.parse("((a|b))&c").toString());
         assertEquals("!(a | b)", MaskSpec.parse("!(a|b)").toString());
         assertEquals("!!a", MaskSpec.parse("! ! a").toString());
@@ -71,7 +75,7 @@ class MaskSpecTest {
     void equalityIgnoresColumnsAndArgumentOrder() {
         assertEquals(MaskSpec.parse("f(a=1, b=2)"), MaskSpec.parse("   f(b=2,a=1)"));
         assertEquals(MaskSpec.parse("f(a=1)").hashCode(), MaskSpec.parse("  f( a=1 )").hashCode());
-        MaskSpec.Not not = (MaskSpec.Not) ((MaskSpec.And) MaskSpec.parse("a & !  f(x=1)")).right();
+        MaskSpec.Not not = (MaskSpec.Not) ((MaskSpec.Chain) MaskSpec.parse("a & !  f(x=1)")).operands().get(1);
         MaskSpec.Call f = (MaskSpec.Call) not.operand();
         assertEquals(8, f.column());
         assertEquals(10, f.argumentColumn("x"));

@@ -1,6 +1,5 @@
 package dev.visor.mask.testkit;
 
-import dev.visor.mask.AndMask;
 import dev.visor.mask.BlockClass;
 import dev.visor.mask.CompiledMask;
 import dev.visor.mask.ContextField;
@@ -13,8 +12,6 @@ import dev.visor.mask.MaskShape;
 import dev.visor.mask.MaskSpec;
 import dev.visor.mask.MaskStrategy;
 import dev.visor.mask.Masks;
-import dev.visor.mask.NotMask;
-import dev.visor.mask.OrMask;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Set;
@@ -365,15 +362,15 @@ public interface MaskStrategyContract {
         Mask b = MaskArbitraries.builtin(other).apply(c.context());
         Mask d = MaskArbitraries.builtin(third).apply(c.context());
         Mask[][] laws = {
-            {new AndMask(a, b), new AndMask(b, a)},
-            {new OrMask(a, b), new OrMask(b, a)},
-            {new AndMask(new AndMask(a, b), d), new AndMask(a, new AndMask(b, d))},
-            {new OrMask(new OrMask(a, b), d), new OrMask(a, new OrMask(b, d))},
-            {new NotMask(new AndMask(a, b)), new OrMask(new NotMask(a), new NotMask(b))},
-            {new NotMask(new OrMask(a, b)), new AndMask(new NotMask(a), new NotMask(b))},
-            {new NotMask(new NotMask(a)), a},
-            {new AndMask(a, a), a},
-            {new OrMask(a, a), a},
+            {a.and(b), b.and(a)},
+            {a.or(b), b.or(a)},
+            {a.and(b).and(d), a.and(b.and(d))},
+            {a.or(b).or(d), a.or(b.or(d))},
+            {a.and(b).not(), a.not().or(b.not())},
+            {a.or(b).not(), a.not().and(b.not())},
+            {a.not().not(), a},
+            {a.and(a), a},
+            {a.or(a), a},
         };
         String[] names = {"a & b = b & a", "a | b = b | a", "(a & b) & c = a & (b & c)", "(a | b) | c = a | (b | c)",
             "!(a & b) = !a | !b", "!(a | b) = !a & !b", "!!a = a", "a & a = a", "a | a = a"};
