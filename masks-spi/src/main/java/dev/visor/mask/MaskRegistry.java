@@ -1,5 +1,6 @@
 package dev.visor.mask;
 
+import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -19,10 +20,12 @@ import java.util.TreeSet;
  * and module path {@code provides}, the built-ins included) and/or registered explicitly; and the
  * front door that turns spec strings into masks.
  *
- * <p>Loading is defensive: a provider that cannot be loaded or instantiated is recorded in
- * {@link #problems()} (and logged) while the others still load. Two providers with the same name are
- * an error naming both classes. An immutable registry is safe to share between threads;
- * {@link #with} returns a new one.
+ * <p>Loading is defensive: a provider that cannot be found, linked, instantiated or described, or
+ * whose name is taken, is recorded in {@link #problems()} (and logged) with its own exception
+ * message, while the others still load. When a loaded provider reuses a name, the built-in keeps it
+ * (otherwise the first one found does). {@link #withProviders} adds one plugin jar's providers the
+ * same way. Registering a taken name explicitly with {@link #with} is an error naming both classes.
+ * An immutable registry is safe to share between threads; {@link #with} returns a new one.
  *
  * <pre>{@code
  * MaskRegistry registry = MaskRegistry.load();                 // built-ins + every plugin on the path
@@ -39,16 +42,17 @@ public final class MaskRegistry {
     private final List<Problem> problems;
 
     /**
-     * A provider that failed to load.
+     * A provider that was skipped: it failed to load, or its name was already taken.
      *
      * @param provider the provider class name, or "?" if the failure happened before it was known
-     * @param message what went wrong
-     * @param cause the error or exception
+     * @param origin where the provider came from (its jar or folder), or "?" if not known
+     * @param message what went wrong, including the provider's own exception message
+     * @param cause the error or exception, or null for a duplicate name
      */
-    public record Problem(String provider, String message, Throwable cause) {
+    public record Problem(String provider, String origin, String message, Throwable cause) {
         @Override
         public String toString() {
-            return "mask provider " + provider + " failed to load: " + message;
+            return "mask provider " + provider + (origin.equals("?") ? "" : " in " + origin) + " skipped: " + message;
         }
     }
 
@@ -62,7 +66,6 @@ public final class MaskRegistry {
      * class's loader).
      *
      * @return the registry
-     * @throws IllegalStateException if two providers share a name
      */
     public static MaskRegistry load() {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
@@ -75,7 +78,6 @@ public final class MaskRegistry {
      *
      * @param loader the class loader
      * @return the registry
-     * @throws IllegalStateException if two providers share a name
      */
     public static MaskRegistry load(ClassLoader loader) {
         return fromServiceLoader(ServiceLoader.load(MaskStrategy.class, loader));
@@ -86,7 +88,6 @@ public final class MaskRegistry {
      *
      * @param layer the module layer
      * @return the registry
-     * @throws IllegalStateException if two providers share a name
      */
     public static MaskRegistry load(ModuleLayer layer) {
         return fromServiceLoader(ServiceLoader.load(Objects.requireNonNull(layer, "layer"), MaskStrategy.class));
@@ -118,6 +119,37 @@ public final class MaskRegistry {
     private static MaskRegistry fromServiceLoader(ServiceLoader<MaskStrategy> loader) {
         Map<String, MaskStrategy> found = new TreeMap<>();
         List<Problem> problems = new ArrayList<>();
+        collect(loader, null, "?", found, problems);
+        return new MaskRegistry(found, problems);
+    }
+
+    /**
+     * This registry plus the providers that one class loader itself defines, e.g. the loader of one
+     * plugin jar: providers it inherits from its parents are not added again. Loading is as defensive
+     * as {@link #load()}: every provider that fails, and every provider whose name is already taken
+     * (a built-in keeps its name), becomes a {@link Problem} naming {@code origin}, and the rest load.
+     * Failures that the service loader reports before the provider class is known (a missing class)
+     * are attributed to {@code origin} too, so give each jar a loader whose service files are its own.
+     *
+     * @param loader the class loader whose own providers to add
+     * @param origin where they come from, e.g. the jar's path, for the problem reports
+     * @return a new registry; its {@link #problems()} are this registry's followed by the new ones
+     */
+    public MaskRegistry withProviders(ClassLoader loader, String origin) {
+        Objects.requireNonNull(loader, "loader");
+        Objects.requireNonNull(origin, "origin");
+        Map<String, MaskStrategy> all = new TreeMap<>(strategies);
+        List<Problem> allProblems = new ArrayList<>(problems);
+        collect(ServiceLoader.load(MaskStrategy.class, loader), loader, origin, all, allProblems);
+        return new MaskRegistry(all, allProblems);
+    }
+
+    /**
+     * Walks a service loader, isolating each provider: a failure to find, link, instantiate or
+     * describe one, and a duplicate name, is recorded and the walk goes on.
+     */
+    private static void collect(ServiceLoader<MaskStrategy> loader, ClassLoader only, String origin,
+                                Map<String, MaskStrategy> into, List<Problem> problems) {
         Iterator<ServiceLoader.Provider<MaskStrategy>> it = loader.stream().iterator();
         int consecutiveFailures = 0;
         while (consecutiveFailures < MAX_CONSECUTIVE_FAILURES) {
@@ -125,35 +157,93 @@ public final class MaskRegistry {
             try {
                 if (!it.hasNext()) break;
                 provider = it.next();
-            } catch (ServiceConfigurationError e) {
-                problems.add(report(new Problem("?", e.getMessage(), e)));
+            } catch (ServiceConfigurationError | LinkageError e) {
+                problems.add(report(new Problem("?", origin, describe(e), e)));
                 consecutiveFailures++;
                 continue;
             }
-            String type = provider.type().getName();
+            Class<?> type = provider.type();
+            if (only != null && type.getClassLoader() != only) continue; // inherited, loaded before
+            String where = only != null ? origin : location(type);
             MaskStrategy strategy;
             try {
                 strategy = provider.get();
-                checkName(strategy);
+                checkProvider(strategy);
             } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
-                String message = e.getMessage();
-                if (e instanceof ServiceConfigurationError && e.getCause() != null) {
-                    message = message + ": " + e.getCause();
-                }
-                problems.add(report(new Problem(type, message, e)));
+                problems.add(report(new Problem(type.getName(), where, describe(e), e)));
                 consecutiveFailures++;
                 continue;
             }
             consecutiveFailures = 0;
-            add(found, strategy);
+            MaskStrategy previous = into.get(strategy.name());
+            if (previous == null) {
+                into.put(strategy.name(), strategy);
+            } else if (previous.getClass() != strategy.getClass()) {
+                boolean replace = isBuiltin(strategy) && !isBuiltin(previous);
+                MaskStrategy skipped = replace ? previous : strategy;
+                MaskStrategy kept = replace ? strategy : previous;
+                if (replace) into.put(strategy.name(), strategy);
+                String skippedWhere = skipped == strategy ? where : location(skipped.getClass());
+                problems.add(report(new Problem(skipped.getClass().getName(), skippedWhere, "mask name '"
+                        + strategy.name() + "' is already provided by " + kept.getClass().getName()
+                        + (isBuiltin(kept) ? " (built in)" : ""), null)));
+            }
         }
-        return new MaskRegistry(found, problems);
+    }
+
+    private static boolean isBuiltin(MaskStrategy s) {
+        Class<?> type = s.getClass();
+        return type.getClassLoader() == MaskRegistry.class.getClassLoader()
+                && type.getPackageName().equals("dev.visor.mask.builtin");
+    }
+
+    /** The jar or folder a class was loaded from, or "?". */
+    private static String location(Class<?> type) {
+        try {
+            CodeSource source = type.getProtectionDomain().getCodeSource();
+            return source == null || source.getLocation() == null ? "?" : source.getLocation().getPath();
+        } catch (SecurityException e) {
+            return "?";
+        }
+    }
+
+    /** One line: the failure and the provider's own exception at the root of it. */
+    static String describe(Throwable e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String prefix = MaskStrategy.class.getName() + ": ";
+        if (e instanceof ServiceConfigurationError && message.startsWith(prefix)) {
+            message = message.substring(prefix.length());
+        } else if (!(e instanceof ServiceConfigurationError) && !(e instanceof IllegalArgumentException)) {
+            message = e.getClass().getSimpleName() + ": " + message;
+        }
+        Throwable root = e.getCause();
+        while (root != null && root.getCause() != null && root.getCause() != root) root = root.getCause();
+        if (root != null && !(e instanceof IllegalArgumentException)) {
+            message = message + ": " + root.getClass().getSimpleName()
+                    + (root.getMessage() == null ? "" : ": " + root.getMessage());
+        }
+        return message.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     private static Problem report(Problem p) {
         LOG.log(System.Logger.Level.WARNING, p.toString());
-        LOG.log(System.Logger.Level.DEBUG, p.toString(), p.cause());
+        if (p.cause() != null) LOG.log(System.Logger.Level.DEBUG, p.toString(), p.cause());
         return p;
+    }
+
+    /** Calls what listing and parsing will call, so a provider that throws there is skipped now. */
+    private static void checkProvider(MaskStrategy s) {
+        try {
+            s.name();
+            s.description();
+            s.parameters();
+            s.needs();
+        } catch (RuntimeException | LinkageError e) {
+            throw new IllegalArgumentException("strategy " + s.getClass().getName() + " threw "
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                    + " when describing itself", e);
+        }
+        checkName(s);
     }
 
     private static void checkName(MaskStrategy s) {

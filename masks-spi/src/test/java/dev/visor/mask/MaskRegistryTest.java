@@ -45,33 +45,68 @@ class MaskRegistryTest {
     }
 
     @Test
-    void aBrokenProviderIsReportedAndTheOthersStillLoad() throws IOException {
+    void aBrokenProviderIsReportedWithItsOwnMessageAndTheOthersStillLoad() throws IOException {
         String p = TestStrategies.class.getName();
         MaskRegistry registry = MaskRegistry.load(withServices("dev.visor.mask.DoesNotExist", p + "$Exploding",
-                p + "$Good", p + "$NotAStrategy", p + "$BadName"));
+                p + "$Good", p + "$NotAStrategy", p + "$BadName", p + "$StaticBoom", p + "$BadParameters"));
         assertTrue(registry.names().containsAll(BUILTIN_NAMES));
         assertTrue(registry.names().contains("good_test"), registry.names()::toString);
         assertEquals(BUILTIN_NAMES.size() + 1, registry.names().size());
-        String problems = registry.problems().stream().map(Object::toString).collect(Collectors.joining("\n"));
-        assertEquals(4, registry.problems().size(), problems);
-        assertTrue(problems.contains("DoesNotExist"), problems);
-        assertTrue(problems.contains("Exploding") && problems.contains("boom"), problems);
-        assertTrue(problems.contains("NotAStrategy"), problems);
-        assertTrue(problems.contains("BadName") && problems.contains("lower snake case"), problems);
+        List<String> lines = registry.problems().stream().map(Object::toString).toList();
+        String problems = String.join("\n", lines);
+        assertEquals(6, lines.size(), problems);
+        assertEquals("mask provider ? skipped: Provider dev.visor.mask.DoesNotExist not found", lines.get(0));
+        assertTrue(lines.get(1).startsWith("mask provider " + p + "$Exploding in "), problems);
+        assertTrue(lines.get(1).endsWith(" skipped: Provider " + p + "$Exploding could not be instantiated: "
+                + "IllegalStateException: boom"), problems);
+        assertTrue(lines.get(2).contains("NotAStrategy not a subtype"), problems);
+        assertTrue(lines.get(3).contains("BadName") && lines.get(3).contains("lower snake case"), problems);
+        assertTrue(lines.get(4).endsWith("could not be instantiated: IllegalStateException: static boom"), problems);
+        assertTrue(lines.get(5).endsWith("threw UnsupportedOperationException: no parameters today when describing "
+                + "itself"), problems);
+        for (String line : lines) assertEquals(1, line.lines().count(), line);
     }
 
     @Test
-    void duplicateNamesFailNamingBothClasses() throws IOException {
-        ClassLoader loader = withServices(TestStrategies.DuplicateCausal.class.getName());
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> MaskRegistry.load(loader));
-        assertTrue(e.getMessage().contains("'causal'"), e.getMessage());
-        assertTrue(e.getMessage().contains(CausalMask.Strategy.class.getName()), e.getMessage());
-        assertTrue(e.getMessage().contains(TestStrategies.DuplicateCausal.class.getName()), e.getMessage());
+    void aDuplicateOfABuiltinIsSkippedAndTheBuiltinKeepsItsName() throws IOException {
+        ClassLoader loader = withServices(TestStrategies.DuplicateCausal.class.getName(), TestStrategies.Good.class.getName());
+        MaskRegistry registry = MaskRegistry.load(loader);
+        assertInstanceOf(CausalMask.Strategy.class, registry.strategy("causal"));
+        assertTrue(registry.names().contains("good_test"));
+        assertEquals(1, registry.problems().size());
+        MaskRegistry.Problem p = registry.problems().get(0);
+        assertEquals(TestStrategies.DuplicateCausal.class.getName(), p.provider());
+        assertEquals("mask name 'causal' is already provided by " + CausalMask.Strategy.class.getName() + " (built in)",
+                p.message());
 
         IllegalStateException explicit = assertThrows(IllegalStateException.class,
                 () -> Builtins.registry().with(new TestStrategies.DuplicateCausal()));
         assertEquals("mask name 'causal' is provided by both " + CausalMask.Strategy.class.getName() + " and "
                 + TestStrategies.DuplicateCausal.class.getName(), explicit.getMessage());
+    }
+
+    @Test
+    void withProvidersAddsOnlyTheLoadersOwnProvidersAndNamesTheOrigin() throws IOException {
+        String p = TestStrategies.class.getName();
+        ClassLoader parent = withServices(p + "$Good");
+        Path jarDir = Files.createDirectories(dir.resolve("jar"));
+        Files.createDirectories(jarDir.resolve("META-INF/services"));
+        Files.write(jarDir.resolve("META-INF/services/" + MaskStrategy.class.getName()),
+                List.of("com.example.Missing", p + "$DuplicateCausal"));
+        MaskRegistry base = MaskRegistry.load(parent);
+        // a child loader that sees its own service file only (as the CLI gives each plugin jar)
+        ClassLoader child = new URLClassLoader(new URL[] {jarDir.toUri().toURL()}, parent) {
+            @Override
+            public java.util.Enumeration<URL> getResources(String name) throws IOException {
+                return name.startsWith("META-INF/services/") ? findResources(name) : super.getResources(name);
+            }
+        };
+        MaskRegistry more = base.withProviders(child, "plugin.jar");
+        assertEquals(base.names(), more.names());
+        // DuplicateCausal is defined by the test loader, not by the child: inherited, so neither added nor reported
+        assertEquals(1, more.problems().size(), more.problems()::toString);
+        assertEquals("mask provider ? in plugin.jar skipped: Provider com.example.Missing not found",
+                more.problems().get(0).toString());
     }
 
     @Test

@@ -104,4 +104,45 @@ public final class TestStrategies {
             return null;
         }
     }
+
+    /** A provider whose static initialiser throws. */
+    public static final class StaticBoom implements MaskStrategy {
+        static {
+            if (Boolean.parseBoolean("true")) throw new IllegalStateException("static boom");
+        }
+
+        /** For ServiceLoader. */
+        public StaticBoom() {}
+
+        @Override
+        public String name() {
+            return "static_boom";
+        }
+
+        @Override
+        public Mask create(MaskArguments args, MaskContext context) {
+            throw new AssertionError();
+        }
+    }
+
+    /** A provider whose parameters() throws, which would break listing later. */
+    public static final class BadParameters implements MaskStrategy {
+        /** For ServiceLoader. */
+        public BadParameters() {}
+
+        @Override
+        public String name() {
+            return "bad_parameters";
+        }
+
+        @Override
+        public java.util.List<MaskParameter> parameters() {
+            throw new UnsupportedOperationException("no parameters today");
+        }
+
+        @Override
+        public Mask create(MaskArguments args, MaskContext context) {
+            throw new AssertionError();
+        }
+    }
 }
