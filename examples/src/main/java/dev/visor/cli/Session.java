@@ -110,28 +110,28 @@ final class Session implements AutoCloseable {
     }
 
     /**
-     * The mask registry: every strategy on the class path plus those in the plugin jars. Providers
-     * that fail to load are reported on stderr as warnings; the others still load.
+     * The mask registry: every strategy on the class path plus those in the plugin jars. A jar that
+     * cannot be opened, a provider that fails to load and a provider whose name is taken (the built-in
+     * keeps it) are each reported on stderr as one warning naming the jar, the class and the cause;
+     * the others still load.
      *
      * @return the registry
-     * @throws CliException for a missing or unreadable plugin folder or jar
+     * @throws CliException for a missing or unreadable plugin folder
      */
     MaskRegistry registry() {
         if (registry == null) {
-            ClassLoader loader = baseLoader;
+            // the registry logs each failed provider through System.Logger; we report them on one line each
+            REGISTRY_LOG.setLevel(verbose ? Level.ALL : Level.OFF);
+            MaskRegistry loaded = MaskRegistry.load(baseLoader);
             List<Path> dirs = pluginDirs();
             if (!dirs.isEmpty()) {
                 plugins = PluginJars.open(dirs, baseLoader);
                 for (String warning : plugins.warnings()) warn(warning);
-                loader = plugins.loader();
+                // one jar at a time, so every problem names its jar and a bad jar cannot hide the others
+                for (PluginJars.Jar jar : plugins.jars()) loaded = loaded.withProviders(jar.loader(), jar.path().toString());
             }
-            // the registry logs each failed provider through System.Logger; we report them on one line each
-            REGISTRY_LOG.setLevel(verbose ? Level.ALL : Level.OFF);
-            registry = MaskRegistry.load(loader);
-            for (MaskRegistry.Problem p : registry.problems()) {
-                warn((p.provider().equals("?") ? "a mask provider" : "mask provider " + p.provider())
-                        + " could not be loaded: " + Errors.oneLine(p.cause()));
-            }
+            for (MaskRegistry.Problem p : loaded.problems()) warn(p.toString());
+            registry = loaded;
         }
         return registry;
     }
@@ -143,7 +143,7 @@ final class Session implements AutoCloseable {
      * @return true if the plugin class loader defined it
      */
     boolean fromPlugin(Class<?> type) {
-        return plugins != null && type.getClassLoader() == plugins.loader();
+        return plugins != null && plugins.defined(type);
     }
 
     /**
@@ -163,7 +163,7 @@ final class Session implements AutoCloseable {
         err.flush();
         if (plugins != null) {
             try {
-                plugins.loader().close();
+                plugins.close();
             } catch (IOException e) {
                 if (verbose) warn("could not close the plugin class loader: " + e.getMessage());
             }
