@@ -10,23 +10,22 @@ import dev.visor.transformer.AttentionKernel;
 import dev.visor.transformer.TransformerConfig;
 import dev.visor.transformer.TransformerModel;
 import dev.visor.transformer.Transformers;
+import dev.visor.transformer.checkpoint.AtomicFolder;
 import dev.visor.transformer.checkpoint.Checkpoint;
 import dev.visor.transformer.inject.TransformerModule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /**
  * What the command line saves and loads: a framework {@link Checkpoint} folder ({@code config.json},
  * {@code model.safetensors}, {@code optimizer.safetensors}) plus {@code visor.json} ({@link RunInfo}:
  * the vocabulary, the task, the metrics). The whole folder is written beside the target and swapped
- * in only when complete, so a failed save never damages the previous checkpoint; loading reports the
- * first problem as one line naming the folder and the file.
+ * in only when complete ({@link AtomicFolder}), so a failed or killed save never damages the previous
+ * checkpoint; loading reports the first problem as one line naming the folder and the file, and tells
+ * a missing folder from one that cannot be read.
  *
  * <pre>{@code
  * RunCheckpoint.save(Path.of("runs/reverse"), model, optimizer.stateDict(), step, info);
@@ -69,26 +68,12 @@ final class RunCheckpoint {
         if (Files.isDirectory(target) && !isCheckpointOrEmpty(target)) {
             throw new IOException(dir + " exists and holds files that are not a checkpoint; choose another --out");
         }
-        Files.createDirectories(parent);
-        String tag = Long.toHexString(ThreadLocalRandom.current().nextLong());
-        Path staging = parent.resolve("." + target.getFileName() + ".new-" + tag);
-        Path old = parent.resolve("." + target.getFileName() + ".old-" + tag);
-        try {
-            Checkpoint.save(staging, model, optimizer, step);
-            AtomicFiles.writeString(staging.resolve(INFO), Json.writePretty(info.toJson()) + "\n");
-            // the old folder moves aside first, so the target is the old checkpoint or the new one, never a mixture
-            boolean replacing = Files.exists(target);
-            if (replacing) Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-            try {
-                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException e) {
-                if (replacing) Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
-                throw e;
-            }
-            if (replacing) deleteTree(old);
-        } finally {
-            if (Files.exists(staging)) deleteTree(staging);
-        }
+        // the shared protocol: the target is always the old checkpoint or the new one, and a kill
+        // between the renames leaves a complete copy that load() finds (AtomicFolder)
+        AtomicFolder.replace(target, folder -> {
+            Checkpoint.write(folder, model, optimizer, step);
+            AtomicFiles.writeString(folder.resolve(INFO), Json.writePretty(info.toJson()) + "\n");
+        });
     }
 
     /**
@@ -101,22 +86,23 @@ final class RunCheckpoint {
      * @throws CliException (failure) naming the folder and the file for anything missing or corrupt
      */
     static Loaded load(Path dir, MaskRegistry registry, AttentionKernel kernel) {
-        if (!Files.exists(dir)) throw CliException.failure("checkpoint " + dir + " does not exist");
-        if (!Files.isDirectory(dir)) throw CliException.failure("checkpoint " + dir + " is not a folder");
+        Path folder = readable(dir);
         for (String file : List.of(Checkpoint.CONFIG, Checkpoint.MODEL, INFO)) {
-            Path p = dir.resolve(file);
+            Path p = folder.resolve(file);
+            if (Files.isRegularFile(p) && !Files.isReadable(p)) {
+                throw CliException.failure("checkpoint " + dir + ": " + file + " is not readable (permission denied)");
+            }
             if (!Files.isRegularFile(p)) throw CliException.failure("checkpoint " + dir + " has no " + file + "; is it a visor checkpoint?");
-            if (!Files.isReadable(p)) throw CliException.failure("checkpoint " + dir + ": " + file + " is not readable");
         }
         RunInfo info;
         try {
-            info = RunInfo.fromJson(Json.readObject(dir.resolve(INFO)));
+            info = RunInfo.fromJson(Json.readObject(folder.resolve(INFO)));
         } catch (IOException | RuntimeException e) {
             throw CliException.failure("checkpoint " + dir + ": " + INFO + " is corrupt: " + Errors.oneLine(e), e);
         }
         Checkpoint checkpoint;
         try {
-            checkpoint = Checkpoint.read(dir);
+            checkpoint = Checkpoint.read(folder);
         } catch (IOException | RuntimeException e) {
             throw CliException.failure("checkpoint " + dir + " is corrupt: " + Errors.oneLine(e), e);
         }
@@ -132,6 +118,25 @@ final class RunCheckpoint {
         }
         model.eval();
         return new Loaded(dir, checkpoint, model, info);
+    }
+
+    /**
+     * The folder to read a checkpoint from, telling a missing folder from one that cannot be read: the
+     * folder itself, or the complete copy a save killed between its renames left beside it.
+     */
+    private static Path readable(Path dir) {
+        Path folder;
+        try {
+            folder = AtomicFolder.current(dir);
+        } catch (IOException e) {
+            throw CliException.failure("checkpoint " + dir + " cannot be read: " + Errors.oneLine(e), e);
+        }
+        if (!Files.exists(folder)) throw CliException.failure("checkpoint " + dir + " does not exist");
+        if (!Files.isDirectory(folder)) throw CliException.failure("checkpoint " + dir + " is not a folder");
+        if (!Files.isReadable(folder) || !Files.isExecutable(folder)) {
+            throw CliException.failure("checkpoint " + dir + " cannot be read (permission denied)");
+        }
+        return folder;
     }
 
     /**
@@ -160,12 +165,6 @@ final class RunCheckpoint {
         try (Stream<Path> files = Files.list(dir)) {
             List<String> names = files.map(p -> p.getFileName().toString()).toList();
             return names.isEmpty() || names.contains(INFO) || names.contains(Checkpoint.CONFIG);
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> all = Files.walk(root)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         }
     }
 }

@@ -8,21 +8,14 @@ import dev.visor.transformer.TransformerConfig;
 import dev.visor.transformer.TransformerModel;
 import dev.visor.transformer.Transformers;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
 
 /**
  * A saved model: a directory holding {@code config.json} (the {@link TransformerConfig}),
@@ -32,10 +25,12 @@ import java.util.stream.Stream;
  * {@code safetensors.torch.load_file} reads it, and a PyTorch state dict saved under these names loads
  * back.
  *
- * <p><b>Atomicity.</b> {@link #save} writes the new checkpoint into a temporary sibling directory and
- * renames it into place; an existing checkpoint of that name is moved aside first and deleted only
- * after the new one is in place. A crash or an exception at any point leaves the old checkpoint or the
- * new one complete on disk, never a mixture.
+ * <p><b>Atomicity.</b> {@link #save} writes the new checkpoint into a temporary sibling directory,
+ * flushes it to disk, marks it complete and renames it into place; an existing checkpoint of that name
+ * is moved aside first and deleted only after the new one is in place ({@link AtomicFolder}). A kill or
+ * an exception at any instant leaves the old checkpoint or the new one complete on disk, never a
+ * mixture: if the kill came between the two renames, {@link #read} reads the complete version left
+ * beside the folder, and the next save removes every leftover.
  *
  * <pre>{@code
  * Checkpoint.save(dir, model, optimizer.stateDict(), step);
@@ -77,57 +72,48 @@ public record Checkpoint(TransformerConfig config, Map<String, Tensor> weights, 
     public static void save(Path dir, TransformerModel model, OptimizerState optimizer, long step) throws IOException {
         Objects.requireNonNull(dir, "dir");
         Objects.requireNonNull(model, "model");
-        Path target = dir.toAbsolutePath().normalize();
-        Path parent = target.getParent();
-        if (parent == null) {
+        if (dir.toAbsolutePath().normalize().getParent() == null) {
             throw new IllegalArgumentException("cannot save a checkpoint as the root directory " + dir);
         }
-        Files.createDirectories(parent);
-        String base = "." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong());
-        Path temp = Files.createDirectory(parent.resolve(base + ".tmp"));
-        Path old = parent.resolve(base + ".old");
-        try {
-            model.config().save(temp.resolve(CONFIG));
-            Map<String, String> meta = new LinkedHashMap<>();
-            meta.put("format", "visor");
-            meta.put(STEP_KEY, Long.toString(step));
-            meta.put("architecture", model.config().architecture().key());
-            SafeTensors.write(temp.resolve(MODEL), model.stateDict(), meta);
-            if (optimizer != null) {
-                Map<String, String> om = new LinkedHashMap<>(optimizer.metadata());
-                om.put(STEP_KEY, Long.toString(step));
-                SafeTensors.write(temp.resolve(OPTIMIZER), optimizer.buffers(), om);
-            }
-            boolean replacing = Files.exists(target);
-            if (replacing) {
-                move(target, old);
-            }
-            try {
-                move(temp, target);
-            } catch (IOException e) {
-                if (replacing) {
-                    move(old, target);   // put the previous checkpoint back
-                }
-                throw e;
-            }
-            if (replacing) {
-                deleteTree(old);
-            }
-        } finally {
-            if (Files.exists(temp)) {
-                deleteTree(temp);
-            }
+        AtomicFolder.replace(dir, folder -> write(folder, model, optimizer, step));
+    }
+
+    /**
+     * Writes the checkpoint files into an existing, empty folder, not atomically: the building block for
+     * callers that add files of their own and swap the folder in with {@link AtomicFolder#replace}.
+     *
+     * @param folder the folder
+     * @param model the model
+     * @param optimizer the optimizer state, or {@code null}
+     * @param step the training step
+     * @throws IOException if writing fails
+     */
+    public static void write(Path folder, TransformerModel model, OptimizerState optimizer, long step) throws IOException {
+        model.config().save(folder.resolve(CONFIG));
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", "visor");
+        meta.put(STEP_KEY, Long.toString(step));
+        meta.put("architecture", model.config().architecture().key());
+        SafeTensors.write(folder.resolve(MODEL), model.stateDict(), meta);
+        if (optimizer != null) {
+            Map<String, String> om = new LinkedHashMap<>(optimizer.metadata());
+            om.put(STEP_KEY, Long.toString(step));
+            SafeTensors.write(folder.resolve(OPTIMIZER), optimizer.buffers(), om);
         }
     }
 
     /**
-     * Reads the checkpoint in {@code dir} (without building a model).
+     * Reads the checkpoint in {@code dir} (without building a model). If a save was killed between its
+     * two renames, so that {@code dir} is missing, the complete version it left beside it is read
+     * ({@link AtomicFolder#current}).
      *
+     * @param checkpoint the checkpoint folder
      * @throws IOException when a file is missing or unreadable, naming it
      * @throws IllegalArgumentException when the config or the optimizer metadata is invalid, naming the file
      */
-    public static Checkpoint read(Path dir) throws IOException {
-        Objects.requireNonNull(dir, "dir");
+    public static Checkpoint read(Path checkpoint) throws IOException {
+        Objects.requireNonNull(checkpoint, "dir");
+        Path dir = AtomicFolder.current(checkpoint);
         if (!Files.isDirectory(dir)) {
             throw new NoSuchFileException(dir.toString(), null, "not a checkpoint directory");
         }
@@ -200,30 +186,6 @@ public record Checkpoint(TransformerConfig config, Map<String, Tensor> weights, 
             return Long.parseLong(s);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(file + ": metadata '" + STEP_KEY + "' is not an integer: '" + s + "'", e);
-        }
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to);
-        } catch (FileAlreadyExistsException e) {
-            throw new IOException("cannot move " + from + " to " + to + ": the target exists", e);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
         }
     }
 }
