@@ -5,6 +5,7 @@ import dev.visor.attention.MaskInputs;
 import dev.visor.tensor.GradMode;
 import dev.visor.tensor.Tensor;
 import dev.visor.tensor.nn.Linear;
+import dev.visor.tensor.nn.Module;
 import dev.visor.transformer.decode.DecodingSession;
 import java.util.Arrays;
 import java.util.Objects;
@@ -13,7 +14,8 @@ import java.util.Objects;
  * Incremental decoding on per-layer KV caches: each step embeds only the new tokens (at their
  * absolute positions), runs them through the decoder stack attending over the cached keys and
  * values (and the memory, for an encoder-decoder model), and returns the generator's logits. Steps run
- * without autograd and with the model in evaluation mode (restored afterwards). Selecting rows gathers
+ * without autograd and behave as in evaluation mode ({@link Module#evaluating()}) without touching the
+ * model's mode, so many sessions may decode one model from many threads, in either mode. Selecting rows gathers
  * the caches, the memory and the source data, so beam search can reorder beams.
  */
 final class CachedSession implements DecodingSession {
@@ -92,22 +94,15 @@ final class CachedSession implements DecodingSession {
         MaskInputs self = MaskInputs.none().withValidLengths(valid).withTokenIds(all);
         MaskInputs cross = memory == null ? null
                 : MaskInputs.none().withQueryValidLengths(valid).withKeyValidLengths(srcValid).withTokenIds(srcIds);
-        boolean training = model.isTraining();
         float[][] out = new float[rows][];
-        try (GradMode.Scope ignored = GradMode.disable()) {
-            if (training) {
-                model.eval();
-            }
+        // evaluating() rather than model.eval(): the model's mode is shared by every thread using it
+        try (GradMode.Scope noGrad = GradMode.disable(); GradMode.Scope evaluating = Module.evaluating()) {
             Tensor x = embed.forward(ids, rows, n, offset);                           // (rows, n, dModel)
             Tensor h = decoder.step(x, caches, memory, self, cross, offset);          // (rows, n, dModel)
             float[] logits = generator.forward(h.narrow(1, n - 1, 1)).toArray();       // (rows, 1, vocab)
             int v = vocabSize();
             for (int r = 0; r < rows; r++) {
                 out[r] = Arrays.copyOfRange(logits, r * v, (r + 1) * v);
-            }
-        } finally {
-            if (training) {
-                model.train();
             }
         }
         tokens = all;

@@ -95,7 +95,7 @@ public final class DecoderOnlyTransformer extends TransformerModel {
             int len = full[0].length;
             TokenBatch b = new TokenBatch(EncoderDecoderTransformer.flatten(full), rows, len,
                     EncoderDecoderTransformer.full(rows, len), null);
-            return EncoderDecoderTransformer.lastLogits(this, () -> forward(b));
+            return EncoderDecoderTransformer.lastLogits(() -> forward(b));
         });
         return s;
     }

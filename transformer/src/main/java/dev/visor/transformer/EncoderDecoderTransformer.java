@@ -4,6 +4,7 @@ import dev.visor.tensor.GradMode;
 import dev.visor.tensor.Shape;
 import dev.visor.tensor.Tensor;
 import dev.visor.tensor.nn.Linear;
+import dev.visor.tensor.nn.Module;
 import dev.visor.transformer.decode.DecodingSession;
 import dev.visor.transformer.decode.UncachedSession;
 import java.util.Arrays;
@@ -113,25 +114,20 @@ public final class EncoderDecoderTransformer extends TransformerModel {
             TokenBatch srcBatch = new TokenBatch(flatten(s), rows, src.length(), valid, null);
             int len = prefixes[0].length;
             TokenBatch tgt = new TokenBatch(flatten(prefixes), rows, len, full(rows, len), null);
-            return lastLogits(this, () -> generator.forward(decode(rowsOf(memory, idx), srcBatch, tgt)));
+            return lastLogits(() -> generator.forward(decode(rowsOf(memory, idx), srcBatch, tgt)));
         });
     }
 
     private Tensor encodeForDecoding(TokenBatch src) {
         Objects.requireNonNull(src, "src");
-        boolean training = isTraining();
-        try (GradMode.Scope ignored = GradMode.disable()) {
-            eval();
+        try (GradMode.Scope noGrad = GradMode.disable(); GradMode.Scope evaluating = Module.evaluating()) {
             return encode(src);
-        } finally {
-            train(training);
         }
     }
 
-    static float[][] lastLogits(TransformerModel model, java.util.function.Supplier<Tensor> run) {
-        boolean training = model.isTraining();
-        try (GradMode.Scope ignored = GradMode.disable()) {
-            model.eval();
+    static float[][] lastLogits(java.util.function.Supplier<Tensor> run) {
+        // the model's mode is shared between threads: behave as in evaluation without changing it
+        try (GradMode.Scope noGrad = GradMode.disable(); GradMode.Scope evaluating = Module.evaluating()) {
             Tensor logits = run.get();                                  // (rows, L, vocab)
             int rows = logits.size(0);
             int len = logits.size(1);
@@ -142,8 +138,6 @@ public final class EncoderDecoderTransformer extends TransformerModel {
                 out[r] = Arrays.copyOfRange(last, r * v, (r + 1) * v);
             }
             return out;
-        } finally {
-            model.train(training);
         }
     }
 

@@ -29,7 +29,7 @@ public final class Dropout extends Module implements Layer {
 
     @Override
     public Tensor forward(Tensor x) {
-        return Functional.dropout(x, p, isTraining(), rng);
+        return Functional.dropout(x, p, behavesAsTraining(), rng);
     }
 
     /** The drop probability. */

@@ -1,5 +1,6 @@
 package dev.visor.tensor.nn;
 
+import dev.visor.tensor.GradMode;
 import dev.visor.tensor.Shape;
 import dev.visor.tensor.Tensor;
 import java.util.ArrayList;
@@ -313,6 +314,40 @@ public abstract class Module {
     /** True in training mode (the default). */
     public final boolean isTraining() {
         return training;
+    }
+
+    /** Per thread: how many {@link #evaluating()} scopes are open. */
+    private static final ThreadLocal<int[]> EVALUATING = ThreadLocal.withInitial(() -> new int[1]);
+
+    /**
+     * Makes every module behave as in evaluation mode (dropout off) on this thread until the returned
+     * scope is closed, without changing any module's mode: the way to run inference on a shared model
+     * that another thread may be training or decoding with, where {@link #eval()} would race on the
+     * mode flag. Scopes nest. (A Visor addition: PyTorch's {@code inference_mode} leaves dropout on.)
+     *
+     * <pre>{@code
+     * try (GradMode.Scope g = GradMode.disable(); GradMode.Scope e = Module.evaluating()) {
+     *     Tensor logits = model.forward(x);   // deterministic, even if model.isTraining()
+     * }
+     * }</pre>
+     *
+     * @return the scope; closing it restores the previous behaviour of this thread
+     */
+    public static GradMode.Scope evaluating() {
+        int[] depth = EVALUATING.get();
+        depth[0]++;
+        return () -> depth[0]--;
+    }
+
+    /**
+     * Whether this module behaves as in training mode now: it is in training mode and the current
+     * thread is not inside {@link #evaluating()}. Layers with training-only behaviour (dropout) ask
+     * this, not {@link #isTraining()}.
+     *
+     * @return true if training-only behaviour applies to this call
+     */
+    public final boolean behavesAsTraining() {
+        return training && EVALUATING.get()[0] == 0;
     }
 
     /** Clears the gradient of every parameter (sets it to none, PyTorch's default since 2.0). */

@@ -60,6 +60,33 @@ class DropoutTest {
     }
 
     @Test
+    void anEvaluatingScopeIsTheIdentityOnItsThreadOnlyAndLeavesTheModeAlone() throws Exception {
+        Dropout d = new Dropout(0.5, new Rng(3));
+        Tensor x = Tensor.ones(64);
+        try (dev.visor.tensor.GradMode.Scope e = Module.evaluating()) {
+            assertTrue(d.isTraining(), "the mode is unchanged");
+            assertArrayEquals(x.toArray(), d.forward(x).toArray());
+            boolean[] other = new boolean[1];
+            Thread t = new Thread(() -> other[0] = d.behavesAsTraining());
+            t.start();
+            t.join();
+            assertTrue(other[0], "another thread still trains");
+            try (dev.visor.tensor.GradMode.Scope nested = Module.evaluating()) {
+                assertTrue(!d.behavesAsTraining());
+            }
+            assertTrue(!d.behavesAsTraining(), "scopes nest");
+        }
+        assertTrue(d.behavesAsTraining());
+        assertTrue(java.util.Arrays.stream(toDouble(d.forward(x).toArray())).anyMatch(v -> v == 0), "dropout is back");
+    }
+
+    private static double[] toDouble(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) d[i] = f[i];
+        return d;
+    }
+
+    @Test
     void badProbabilitiesAreNamed() {
         var e = assertThrows(IllegalArgumentException.class, () -> Functional.dropout(Tensor.ones(2), 1.5, true, new Rng(1)));
         assertEquals("dropout probability must be in [0, 1] but got 1.5", e.getMessage());

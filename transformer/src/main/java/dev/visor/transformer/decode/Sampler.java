@@ -1,7 +1,6 @@
 package dev.visor.transformer.decode;
 
 import dev.visor.tensor.Rng;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -31,49 +30,8 @@ public final class Sampler {
     public static List<Hypothesis> decode(DecodingSession session, int[] first, int eos, int maxLength,
                                           SamplingOptions options) {
         Objects.requireNonNull(options, "options");
-        Check.start(session, first, eos, maxLength);
         Rng rng = new Rng(options.seed());
-        int rows = session.rows();
-        List<List<Integer>> tokens = new ArrayList<>();
-        double[] logProb = new double[rows];
-        for (int r = 0; r < rows; r++) {
-            tokens.add(new ArrayList<>());
-        }
-        int[] alive = new int[rows];
-        for (int r = 0; r < rows; r++) {
-            alive[r] = r;
-        }
-        int[] next = first.clone();
-        for (int t = 0; t < maxLength && alive.length > 0; t++) {
-            float[][] logits = session.step(next);
-            int[] keep = new int[alive.length];
-            int kept = 0;
-            for (int i = 0; i < alive.length; i++) {
-                int token = draw(logits[i], options, rng);
-                logProb[alive[i]] += LogSoftmax.of(logits[i], 1.0)[token];
-                tokens.get(alive[i]).add(token);
-                if (token != eos) {
-                    keep[kept++] = i;
-                }
-            }
-            int[] nextAlive = new int[kept];
-            int[] nextTokens = new int[kept];
-            for (int i = 0; i < kept; i++) {
-                nextAlive[i] = alive[keep[i]];
-                List<Integer> seq = tokens.get(nextAlive[i]);
-                nextTokens[i] = seq.get(seq.size() - 1);
-            }
-            if (kept < alive.length && kept > 0 && t + 1 < maxLength) {
-                session.select(Arrays.copyOf(keep, kept));
-            }
-            alive = nextAlive;
-            next = nextTokens;
-        }
-        List<Hypothesis> out = new ArrayList<>();
-        for (int r = 0; r < rows; r++) {
-            out.add(new Hypothesis(tokens.get(r).stream().mapToInt(Integer::intValue).toArray(), logProb[r], logProb[r]));
-        }
-        return out;
+        return DecodeLoop.run(session, first, eos, maxLength, logits -> draw(logits, options, rng));
     }
 
     /**
