@@ -14,8 +14,10 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * Runs one {@code visor} command line in-process and returns its exit code: 0 when it succeeded, 1
- * when a well-formed command failed, 2 when the command line is wrong. Errors are one line on stderr,
- * {@code visor <command>: <what and where>}, with the stack trace only under {@code --verbose}.
+ * when a well-formed command failed, 2 when the command line is wrong or asks for more than the JVM
+ * has (sizes are checked before allocating; an {@link OutOfMemoryError} that still happens is also
+ * exit 2). Errors are one line on stderr, {@code visor <command>: <what and where>}, with the stack
+ * trace only under {@code --verbose}.
  *
  * <pre>{@code
  * int code = Cli.run(new PrintWriter(System.out), new PrintWriter(System.err), "masks", "list");
@@ -64,7 +66,18 @@ public final class Cli {
                    String... args) {
         try (Session session = new Session(out, err, env, baseLoader)) {
             session.interactive(interactive);
-            return commandLine(session).execute(args);
+            try {
+                return commandLine(session).execute(args);
+            } catch (OutOfMemoryError | StackOverflowError e) {
+                // resource exhaustion never reaches the user as a stack trace: one line, exit 2
+                err.println("visor: " + (e instanceof OutOfMemoryError ? "out of memory" : "input nested too deeply")
+                        + " (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                        + "); use smaller sizes" + (e instanceof OutOfMemoryError ? " or give the JVM more memory "
+                        + "(JAVA_OPTS=-Xmx...)" : ""));
+                if (session.verbose()) e.printStackTrace(err);
+                err.flush();
+                return CliException.USAGE;
+            }
         }
     }
 

@@ -68,6 +68,9 @@ final class MasksShowCommand implements Runnable {
     @Mixin
     private MaskContextOptions context;
 
+    /** The most blocks (over all distinct sequence × head slices) that masks show compiles. */
+    static final long MAX_BLOCKS = 1L << 24;
+
     MasksShowCommand(Session session) {
         this.session = session;
     }
@@ -81,7 +84,12 @@ final class MasksShowCommand implements Runnable {
         } catch (MaskSpecException e) {
             throw CliException.usage("bad mask spec: " + e.reason(), e);
         }
-        int keys = keyLength != null ? keyLength : context.offset + queryLength;
+        long defaultKeys = (long) context.offset + queryLength;
+        if (keyLength == null && defaultKeys > Integer.MAX_VALUE) {
+            throw CliException.usage("--offset " + context.offset + " + --query-len " + queryLength + " = " + defaultKeys
+                    + " keys is more than " + Integer.MAX_VALUE);
+        }
+        int keys = keyLength != null ? keyLength : (int) defaultKeys;
         MaskContext ctx = context.build(queryLength, keys);
         MaskContextOptions.checkNeeds(registry, parsed, ctx);
         int bq = blockQ != null ? blockQ : block;
@@ -99,6 +107,7 @@ final class MasksShowCommand implements Runnable {
         } catch (IllegalArgumentException e) {
             throw CliException.usage(Errors.oneLine(e), e);
         }
+        checkSize(mask, shape, bq, bk);
         CompiledMask cm = CompiledMask.compile(mask, shape, bq, bk);
         print(cm);
         if (png != null) {
@@ -111,6 +120,23 @@ final class MasksShowCommand implements Runnable {
             session.out().printf("wrote %s (%d×%d px)%n", png, image.getWidth(), image.getHeight());
         }
         session.out().flush();
+    }
+
+    /**
+     * Refuses, before anything is allocated, a mask whose compiled form would have more than
+     * {@link #MAX_BLOCKS} blocks: compiling costs time and memory per block.
+     */
+    static void checkSize(Mask mask, MaskShape shape, int bq, int bk) {
+        long slices = (mask.dependsOnBatch() ? shape.batch() : 1L) * (mask.dependsOnHead() ? shape.heads() : 1L);
+        long queryBlocks = (shape.queryLength() + (long) bq - 1) / bq;
+        long keyBlocks = (shape.keyLength() + (long) bk - 1) / bk;
+        long blocks = slices * queryBlocks * keyBlocks;
+        if (blocks > MAX_BLOCKS) {
+            throw CliException.usage(String.format(java.util.Locale.ROOT, "a %d × %d mask (%d sequence × head slices) "
+                    + "in %d×%d blocks has %,d blocks, more than the %,d that masks show handles; use a larger --block "
+                    + "or shorter --query-len/--key-len", shape.queryLength(), shape.keyLength(), slices, bq, bk, blocks,
+                    MAX_BLOCKS));
+        }
     }
 
     private void print(CompiledMask cm) {

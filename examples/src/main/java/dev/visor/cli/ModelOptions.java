@@ -162,10 +162,52 @@ final class ModelOptions {
             plan = plan.withLayers(site, spec, Integer.parseInt(m.group(2)));
         }
         b.masks(plan);
+        TransformerConfig config;
         try {
-            return b.build();
+            config = b.build();
         } catch (IllegalArgumentException e) {
             throw CliException.usage("impossible model: " + Errors.oneLine(e), e);
+        }
+        checkSize(config, Runtime.getRuntime().maxMemory());
+        return config;
+    }
+
+    /** Bytes per parameter when training: the weight, its gradient and AdamW's two moments, float32 each. */
+    static final long TRAINING_BYTES_PER_PARAMETER = 16;
+
+    /**
+     * Refuses, before anything is allocated, a model with a tensor too large for a Java array or
+     * more parameters than the JVM's memory can train.
+     *
+     * @param c the configuration
+     * @param maxMemory the JVM's heap limit in bytes
+     * @throws CliException (usage) naming the tensor or the memory needed and available
+     */
+    static void checkSize(TransformerConfig c, long maxMemory) {
+        long d = c.dModel();
+        long vocab = Math.max(c.srcVocabSize(), c.tgtVocabSize());
+        long headDim = d / c.heads();
+        long[][] tensors = {
+            {vocab, d}, {c.dFF(), d}, {d + 2L * c.kvHeads() * headDim, d}, {c.maxLength(), d}};
+        String[] names = {"the embedding (vocabulary × d_model)", "a feed-forward weight (d_ff × d_model)",
+            "an attention in-projection ((d_model + 2·kv_heads·head_dim) × d_model)", "the position table (max_length × d_model)"};
+        for (int i = 0; i < tensors.length; i++) {
+            long elements = tensors[i][0] * tensors[i][1];
+            if (tensors[i][0] > 0 && elements / tensors[i][0] != tensors[i][1] || elements > Integer.MAX_VALUE - 8) {
+                throw CliException.usage("impossible model: " + names[i] + " would have " + tensors[i][0] + " × "
+                        + tensors[i][1] + " elements, more than a tensor can hold (" + (Integer.MAX_VALUE - 8) + ")");
+            }
+        }
+        // per layer: attention in/out projections (self, plus cross in the decoder), two FFN matrices
+        long attention = (d + 2L * c.kvHeads() * headDim) * d + d * d;
+        long ffn = 2L * d * c.dFF();
+        long parameters = c.encoderLayers() * (attention + ffn) + c.decoderLayers() * (2 * attention + ffn)
+                + (c.srcVocabSize() + 2L * c.tgtVocabSize() + c.maxLength()) * d;
+        long bytes = parameters * TRAINING_BYTES_PER_PARAMETER;
+        if (parameters < 0 || bytes / TRAINING_BYTES_PER_PARAMETER != parameters || bytes > maxMemory) {
+            throw CliException.usage(String.format(java.util.Locale.ROOT, "the model has about %,d parameters, %,d MB "
+                    + "to train (weights, gradients and AdamW state), but the JVM may use at most %,d MB; use smaller sizes "
+                    + "or give the JVM more memory (JAVA_OPTS=-Xmx...)", parameters, bytes >> 20, maxMemory >> 20));
         }
     }
 
