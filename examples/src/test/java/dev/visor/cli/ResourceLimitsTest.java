@@ -75,7 +75,13 @@ class ResourceLimitsTest {
         CliRunner.Result r = CliRunner.run("translate", "-c", missing.toString(), "abc");
         assertEquals(1, r.exitCode(), r::toString);
         assertEquals(List.of("visor translate: checkpoint " + missing + " does not exist"), r.errLines());
+        Path file = Files.writeString(tmp.resolve("file"), "x");
+        CliRunner.Result f = CliRunner.run("translate", "-c", file.toString(), "abc");
+        assertEquals(List.of("visor translate: checkpoint " + file + " is not a folder"), f.errLines());
+    }
 
+    @Test
+    void anUnreadableCheckpointFolderSaysSo() throws IOException {
         Path locked = Files.createDirectories(tmp.resolve("locked"));
         Files.writeString(locked.resolve("config.json"), "{}");
         Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("---------"));
