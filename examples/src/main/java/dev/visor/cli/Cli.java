@@ -73,7 +73,7 @@ public final class Cli {
                 err.println("visor: " + (e instanceof OutOfMemoryError ? "out of memory" : "input nested too deeply")
                         + " (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
                         + "); use smaller sizes" + (e instanceof OutOfMemoryError ? " or give the JVM more memory "
-                        + "(JAVA_OPTS=-Xmx...)" : ""));
+                        + "(VISOR_JAVA_OPTS=-Xmx...)" : ""));
                 if (session.verbose()) e.printStackTrace(err);
                 err.flush();
                 return CliException.USAGE;

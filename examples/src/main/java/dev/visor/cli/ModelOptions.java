@@ -207,7 +207,7 @@ final class ModelOptions {
         if (parameters < 0 || bytes / TRAINING_BYTES_PER_PARAMETER != parameters || bytes > maxMemory) {
             throw CliException.usage(String.format(java.util.Locale.ROOT, "the model has about %,d parameters, %,d MB "
                     + "to train (weights, gradients and AdamW state), but the JVM may use at most %,d MB; use smaller sizes "
-                    + "or give the JVM more memory (JAVA_OPTS=-Xmx...)", parameters, bytes >> 20, maxMemory >> 20));
+                    + "or give the JVM more memory (VISOR_JAVA_OPTS=-Xmx...)", parameters, bytes >> 20, maxMemory >> 20));
         }
     }
 
