@@ -24,18 +24,8 @@ public record ChainMask(Connective connective, List<Mask> operands) implements M
 
     /** Flattens nested chains of the same connective and rejects nulls and fewer than two operands. */
     public ChainMask {
-        Objects.requireNonNull(connective, "connective");
-        List<Mask> flat = new ArrayList<>(operands.size());
-        for (Mask m : operands) {
-            Objects.requireNonNull(m, "operand");
-            if (m instanceof ChainMask c && c.connective == connective) flat.addAll(c.operands);
-            else flat.add(m);
-        }
-        if (flat.size() < 2) {
-            throw new IllegalArgumentException("a '" + connective.symbol() + "' chain needs at least two operands but got "
-                    + flat.size());
-        }
-        operands = List.copyOf(flat);
+        Connective op = Objects.requireNonNull(connective, "connective");
+        operands = op.flatten(operands, m -> m instanceof ChainMask c && c.connective == op ? c.operands : null);
     }
 
     /**

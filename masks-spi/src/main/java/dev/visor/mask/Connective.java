@@ -1,5 +1,10 @@
 package dev.visor.mask;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
 /**
  * The two binary operators of the spec language, {@code &} and {@code |}, as one value: what
  * {@link MaskSpec.Chain} and {@link ChainMask} hold so that conjunction and disjunction share one
@@ -45,6 +50,30 @@ public enum Connective {
     /** @return the block class that decides the whole chain: EMPTY for {@code &}, FULL for {@code |} */
     public BlockClass absorbing() {
         return decisive ? BlockClass.FULL : BlockClass.EMPTY;
+    }
+
+    /**
+     * The operands of a chain of this connective with nested chains of the same connective spliced
+     * in, checked: no nulls and at least two. Shared by {@link MaskSpec.Chain} and {@link ChainMask}.
+     *
+     * @param operands the operands as given
+     * @param nested the operands of an operand that is a chain of this connective, else null
+     * @param <T> the node type
+     * @return the flat, unmodifiable operand list
+     * @throws IllegalArgumentException if fewer than two operands remain
+     */
+    <T> List<T> flatten(List<? extends T> operands, Function<T, List<? extends T>> nested) {
+        List<T> flat = new ArrayList<>(operands.size());
+        for (T operand : operands) {
+            Objects.requireNonNull(operand, "operand");
+            List<? extends T> inner = nested.apply(operand);
+            if (inner != null) flat.addAll(inner);
+            else flat.add(operand);
+        }
+        if (flat.size() < 2) {
+            throw new IllegalArgumentException("a '" + symbol + "' chain needs at least two operands but got " + flat.size());
+        }
+        return List.copyOf(flat);
     }
 
     /**

@@ -124,14 +124,14 @@ public final class MaskRegistry {
     }
 
     /**
-     * This registry plus the providers that one class loader itself defines, e.g. the loader of one
-     * plugin jar: providers it inherits from its parents are not added again. Loading is as defensive
+     * This registry plus the providers found through one class loader, e.g. the loader of one plugin
+     * jar; providers of a class already registered (seen through a parent) are not added again. Loading is as defensive
      * as {@link #load()}: every provider that fails, and every provider whose name is already taken
      * (a built-in keeps its name), becomes a {@link Problem} naming {@code origin}, and the rest load.
      * Failures that the service loader reports before the provider class is known (a missing class)
      * are attributed to {@code origin} too, so give each jar a loader whose service files are its own.
      *
-     * @param loader the class loader whose own providers to add
+     * @param loader the class loader whose providers to add
      * @param origin where they come from, e.g. the jar's path, for the problem reports
      * @return a new registry; its {@link #problems()} are this registry's followed by the new ones
      */
@@ -163,7 +163,7 @@ public final class MaskRegistry {
                 continue;
             }
             Class<?> type = provider.type();
-            if (only != null && type.getClassLoader() != only) continue; // inherited, loaded before
+            if (only != null && registered(type, into)) continue; // seen through a parent, loaded before
             String where = only != null ? origin : location(type);
             MaskStrategy strategy;
             try {
@@ -189,6 +189,11 @@ public final class MaskRegistry {
                         + (isBuiltin(kept) ? " (built in)" : ""), null)));
             }
         }
+    }
+
+    private static boolean registered(Class<?> type, Map<String, MaskStrategy> strategies) {
+        for (MaskStrategy s : strategies.values()) if (s.getClass() == type) return true;
+        return false;
     }
 
     private static boolean isBuiltin(MaskStrategy s) {

@@ -275,18 +275,8 @@ public sealed interface MaskSpec permits MaskSpec.Call, MaskSpec.Not, MaskSpec.C
     record Chain(Connective connective, List<MaskSpec> operands) implements MaskSpec {
         /** Flattens nested chains of the same connective; rejects nulls and fewer than two operands. */
         public Chain {
-            Objects.requireNonNull(connective, "connective");
-            List<MaskSpec> flat = new ArrayList<>(operands.size());
-            for (MaskSpec m : operands) {
-                Objects.requireNonNull(m, "operand");
-                if (m instanceof Chain c && c.connective == connective) flat.addAll(c.operands);
-                else flat.add(m);
-            }
-            if (flat.size() < 2) {
-                throw new IllegalArgumentException("a '" + connective.symbol() + "' chain needs at least two operands but got "
-                        + flat.size());
-            }
-            operands = List.copyOf(flat);
+            Connective op = Objects.requireNonNull(connective, "connective");
+            operands = op.flatten(operands, m -> m instanceof Chain c && c.connective == op ? c.operands : null);
         }
 
         @Override

@@ -86,7 +86,7 @@ class MaskRegistryTest {
     }
 
     @Test
-    void withProvidersAddsOnlyTheLoadersOwnProvidersAndNamesTheOrigin() throws IOException {
+    void withProvidersAddsTheLoadersNewProvidersAndNamesTheOrigin() throws IOException {
         String p = TestStrategies.class.getName();
         ClassLoader parent = withServices(p + "$Good");
         Path jarDir = Files.createDirectories(dir.resolve("jar"));
@@ -103,10 +103,14 @@ class MaskRegistryTest {
         };
         MaskRegistry more = base.withProviders(child, "plugin.jar");
         assertEquals(base.names(), more.names());
-        // DuplicateCausal is defined by the test loader, not by the child: inherited, so neither added nor reported
-        assertEquals(1, more.problems().size(), more.problems()::toString);
+        assertEquals(2, more.problems().size(), more.problems()::toString);
         assertEquals("mask provider ? in plugin.jar skipped: Provider com.example.Missing not found",
                 more.problems().get(0).toString());
+        assertEquals("mask provider " + p + "$DuplicateCausal in plugin.jar skipped: mask name 'causal' is already "
+                + "provided by " + CausalMask.Strategy.class.getName() + " (built in)", more.problems().get(1).toString());
+        // the parent's providers, seen again through the child, are not reported twice
+        assertEquals(base.names(), base.withProviders(parent, "again").names());
+        assertEquals(base.problems(), base.withProviders(parent, "again").problems());
     }
 
     @Test
