@@ -66,6 +66,9 @@ final class TrainingOptions {
     /** The step the run trains up to: set by {@link #check}, or by {@link #resumeFrom} from the checkpoint. */
     long lastStep;
 
+    /** Whether {@code -Dvisor.maxSteps} cut the steps (smoke tests of the documented commands). */
+    boolean capped;
+
     /**
      * Fills in the command's defaults for the options not given, then checks every value.
      *
@@ -75,6 +78,12 @@ final class TrainingOptions {
     void check(int defaultSteps, int defaultEvalEvery) {
         if (steps == null) steps = defaultSteps;
         if (evalEvery == null) evalEvery = defaultEvalEvery;
+        Integer cap = Integer.getInteger("visor.maxSteps");   // .ci/readme-commands runs every documented command briefly
+        if (cap != null && steps > Math.max(1, cap)) {
+            steps = Math.max(1, cap);
+            evalEvery = Math.min(evalEvery, steps);
+            capped = true;
+        }
         if (steps < 1) throw CliException.usage("--steps must be at least 1 but is " + steps);
         if (batch < 1) throw CliException.usage("--batch must be at least 1 but is " + batch);
         if (!(lr > 0) || !Double.isFinite(lr)) throw CliException.usage("--lr must be a positive number but is " + lr);

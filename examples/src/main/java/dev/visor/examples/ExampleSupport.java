@@ -6,6 +6,12 @@ import java.util.Locale;
 
 /** What the runnable examples share: reading their one numeric argument, and a progress line while they train. */
 final class ExampleSupport {
+    /**
+     * A system property that caps every training's steps, as {@code visor}'s training commands also
+     * honour it: {@code .ci/readme-commands} runs the documented commands with {@code -Dvisor.maxSteps=3}.
+     */
+    static final String MAX_STEPS = "visor.maxSteps";
+
     private ExampleSupport() {}
 
     /**
@@ -21,14 +27,17 @@ final class ExampleSupport {
     static int positiveInt(String[] args, Class<?> example, String name, int fallback) {
         String usage = "usage: java --add-modules jdk.incubator.vector -cp examples/target/visor.jar " + example.getName() + " [" + name + "]";
         if (args.length > 1) throw new IllegalArgumentException("expected at most one argument but got " + args.length + "; " + usage);
-        if (args.length == 0) return fallback;
-        try {
-            int v = Integer.parseInt(args[0].strip());
-            if (v < 1) throw new NumberFormatException();
-            return v;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number of at least 1 but is '" + args[0] + "'; " + usage, e);
+        int v = fallback;
+        if (args.length == 1) {
+            try {
+                v = Integer.parseInt(args[0].strip());
+                if (v < 1) throw new NumberFormatException();
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(name + " must be a whole number of at least 1 but is '" + args[0] + "'; " + usage, e);
+            }
         }
+        Integer cap = Integer.getInteger(MAX_STEPS);
+        return cap != null && name.equals("steps") ? Math.min(v, Math.max(1, cap)) : v;
     }
 
     /**
