@@ -37,43 +37,34 @@ public interface TrainingListener {
         return event -> copy.forEach(l -> l.on(event));
     }
 
-    /** Called after each completed optimizer step. */
-    static TrainingListener onStep(Consumer<TrainingEvent.Step> action) {
+    /** Called for each event of one kind, e.g. {@code TrainingListener.on(TrainingEvent.Step.class, s -> ...)}. */
+    static <E extends TrainingEvent> TrainingListener on(Class<E> kind, Consumer<? super E> action) {
+        Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(action, "action");
         return event -> {
-            if (event instanceof TrainingEvent.Step s) {
-                action.accept(s);
+            if (kind.isInstance(event)) {
+                action.accept(kind.cast(event));
             }
         };
+    }
+
+    /** Called after each completed optimizer step. */
+    static TrainingListener onStep(Consumer<TrainingEvent.Step> action) {
+        return on(TrainingEvent.Step.class, action);
     }
 
     /** Called after each skipped step. */
     static TrainingListener onSkipped(Consumer<TrainingEvent.Skipped> action) {
-        Objects.requireNonNull(action, "action");
-        return event -> {
-            if (event instanceof TrainingEvent.Skipped s) {
-                action.accept(s);
-            }
-        };
+        return on(TrainingEvent.Skipped.class, action);
     }
 
     /** Called after each evaluation. */
     static TrainingListener onEvaluation(Consumer<TrainingEvent.Evaluated> action) {
-        Objects.requireNonNull(action, "action");
-        return event -> {
-            if (event instanceof TrainingEvent.Evaluated e) {
-                action.accept(e);
-            }
-        };
+        return on(TrainingEvent.Evaluated.class, action);
     }
 
     /** Called after each saved checkpoint. */
     static TrainingListener onCheckpoint(Consumer<TrainingEvent.CheckpointSaved> action) {
-        Objects.requireNonNull(action, "action");
-        return event -> {
-            if (event instanceof TrainingEvent.CheckpointSaved c) {
-                action.accept(c);
-            }
-        };
+        return on(TrainingEvent.CheckpointSaved.class, action);
     }
 }
