@@ -130,7 +130,8 @@ final class AttentionCommand implements Runnable {
     private static void report(PrintWriter o, Map<AttentionSite, Path> files, int heads, int decoderLayers, int encoderLayers) {
         for (Map.Entry<AttentionSite, Path> e : files.entrySet()) {
             int layers = e.getKey() == AttentionSite.ENCODER_SELF ? encoderLayers : decoderLayers;
-            o.printf("wrote %s (%s: %d layers × %d heads)%n", e.getValue(), AttentionFigures.title(e.getKey()), layers, heads);
+            o.printf("wrote %s (%s: %s × %s)%n", e.getValue(), AttentionFigures.title(e.getKey()), Plural.count(layers, "layer"),
+                    Plural.count(heads, "head"));
         }
     }
 }

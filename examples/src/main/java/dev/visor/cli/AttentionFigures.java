@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * Turns recorded attention weights into figures: one per attention site, one panel per layer and
- * head (layers down, heads across), for one sequence of the batch, with tokens on the axes.
+ * head (layers down, heads across), for one sequence of the batch, with tokens on the axes. Layers
+ * and heads are numbered from 0, as {@code --mask-layer} and the parameter names number them.
  */
 final class AttentionFigures {
     private AttentionFigures() {}
@@ -44,7 +45,7 @@ final class AttentionFigures {
                 for (int q = 0; q < lq; q++) {
                     for (int k = 0; k < lk; k++) attends[q * lk + k] = r.mask().attends(row, h, q, k);
                 }
-                maps.add(new AttentionPlot.Weights("layer " + (r.layer() + 1) + " · head " + (h + 1), lq, lk, w, attends));
+                maps.add(new AttentionPlot.Weights("layer " + r.layer() + " · head " + h, lq, lk, w, attends));
             }
         }
         if (maps.isEmpty()) return null;

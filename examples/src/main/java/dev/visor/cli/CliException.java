@@ -15,6 +15,8 @@ final class CliException extends RuntimeException {
     static final int FAILURE = 1;
     /** Exit code of a command line that is wrong. */
     static final int USAGE = 2;
+    /** Exit code of a run stopped by Ctrl-C (SIGINT), as shells report it: 128 + 2. */
+    static final int INTERRUPTED = 130;
 
     private final int exitCode;
 
@@ -66,7 +68,17 @@ final class CliException extends RuntimeException {
         return new CliException(FAILURE, message, cause);
     }
 
-    /** @return 1 or 2 */
+    /**
+     * A run stopped by Ctrl-C after saving what it had (exit code 130).
+     *
+     * @param message what was saved and how to continue
+     * @return the exception
+     */
+    static CliException interrupted(String message) {
+        return new CliException(INTERRUPTED, message, null);
+    }
+
+    /** @return 1, 2 or 130 */
     int exitCode() {
         return exitCode;
     }

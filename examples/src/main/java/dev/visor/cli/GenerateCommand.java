@@ -43,8 +43,8 @@ final class GenerateCommand implements Runnable {
         DecodeOptions.Strategy strategy = decode.strategy(DecodeOptions.Strategy.SAMPLE);
         RunCheckpoint.Loaded c = RunCheckpoint.load(checkpoint.dir, session.registry(), AttentionKernel.FLASH);
         if (!(c.model() instanceof DecoderOnlyTransformer lm) || !c.info().kind().equals(RunInfo.LM)) {
-            throw CliException.usage("checkpoint " + checkpoint.dir + " holds a " + c.info().kind()
-                    + " model; generate needs a language model (use 'visor translate' for seq2seq)");
+            throw CliException.usage("checkpoint " + checkpoint.dir + " holds " + RunInfo.describe(c.info().kind())
+                    + "; generate needs a language model (use 'visor translate' for seq2seq)");
         }
         Vocabulary vocab = c.info().vocabulary();
         int window = c.info().context() > 0 ? c.info().context() + 1 : lm.config().maxLength();

@@ -5,7 +5,9 @@ import java.util.Locale;
 import java.util.function.LongSupplier;
 
 /**
- * The training progress line: step, loss, accuracy, tokens per second and the time left. On a
+ * The training progress line: step, loss, accuracy, tokens per second and the time left. The time
+ * left is estimated from the steps after the first (which pays for class loading and the JIT) and
+ * shown as {@code -:--} until {@value #ETA_AFTER} of them are measured. On a
  * terminal it redraws one line in place (at most ten times a second); otherwise (a pipe, a log file,
  * a test) it prints a full line every {@code every} steps and at the end, so logs stay readable.
  *
@@ -18,6 +20,8 @@ import java.util.function.LongSupplier;
 final class Progress {
     private static final int BAR = 24;
     private static final long REDRAW_NANOS = 100_000_000L;
+    /** Steps after the first measured before a time left is shown. */
+    static final int ETA_AFTER = 3;
 
     private final PrintWriter out;
     private final boolean live;
@@ -26,6 +30,8 @@ final class Progress {
     private final LongSupplier clock;
     private final long start;
     private long tokens;
+    private int firstStep = -1;
+    private long firstStepEnd;
     private long lastDraw;
     private int lastWidth;
     private String last = "";
@@ -61,6 +67,10 @@ final class Progress {
     void update(int step, double loss, double accuracy, long stepTokens) {
         tokens += stepTokens;
         long now = clock.getAsLong();
+        if (firstStep < 0) {
+            firstStep = step;
+            firstStepEnd = now;
+        }
         last = line(step, loss, accuracy, now);
         if (live) {
             if (now - lastDraw >= REDRAW_NANOS || step == total) {
@@ -116,8 +126,9 @@ final class Progress {
         b.append(String.format(Locale.ROOT, "step %" + width.length() + "d/%s %s loss %.4f", step, width, bar, loss));
         if (!Double.isNaN(accuracy)) b.append(String.format(Locale.ROOT, "  acc %5.1f%%", 100 * accuracy));
         b.append(String.format(Locale.ROOT, "  %,.0f tok/s", tokens / seconds));
-        double eta = step >= total ? 0 : seconds / step * (total - step);
-        b.append("  ").append(step >= total ? "took " + clock(seconds) : "ETA " + clock(eta));
+        int measured = step - firstStep;
+        String eta = measured < ETA_AFTER ? "-:--" : clock((now - firstStepEnd) / 1e9 / measured * (total - step));
+        b.append("  ").append(step >= total ? "took " + clock(seconds) : "ETA " + eta);
         return b.toString();
     }
 

@@ -161,6 +161,50 @@ final class RunCheckpoint {
         }
     }
 
+    /**
+     * Checks, before training, that a run may be saved in {@code dir}: it is absent, an empty folder,
+     * the folder being resumed, or a checkpoint and {@code force} is set; and the nearest existing
+     * folder on its path accepts a new file (so an unwritable place fails now, not after training).
+     *
+     * @param dir the checkpoint folder
+     * @param resume the folder being resumed, or null
+     * @param force whether an existing checkpoint may be replaced
+     * @throws CliException (usage) for a folder that may not be replaced, (failure) for one that cannot be written
+     */
+    static void checkTarget(Path dir, Path resume, boolean force) {
+        Path target = dir.toAbsolutePath().normalize();
+        if (Files.exists(target) && !Files.isDirectory(target)) {
+            throw CliException.usage("--out " + dir + " exists and is not a folder; choose another --out");
+        }
+        boolean resuming = resume != null && target.equals(resume.toAbsolutePath().normalize());
+        if (Files.isDirectory(target) && !resuming) {
+            List<String> names;
+            try (Stream<Path> files = Files.list(target)) {
+                names = files.map(p -> p.getFileName().toString()).toList();
+            } catch (IOException e) {
+                throw CliException.failure("cannot read --out " + dir + ": " + Errors.oneLine(e), e);
+            }
+            boolean checkpoint = names.contains(INFO) || names.contains(Checkpoint.CONFIG);
+            if (!names.isEmpty() && !checkpoint) {
+                throw CliException.usage("--out " + dir + " holds files that are not a checkpoint; choose another --out");
+            }
+            if (checkpoint && !force) {
+                throw CliException.usage("--out " + dir + " already holds a checkpoint; continue it with --resume " + dir
+                        + ", overwrite it with --force, or choose another --out");
+            }
+        }
+        Path existing = target;
+        while (existing != null && !Files.exists(existing)) existing = existing.getParent();
+        if (existing == null || !Files.isDirectory(existing)) {
+            throw CliException.failure("cannot write --out " + dir + ": " + existing + " is not a folder");
+        }
+        try {
+            Files.delete(Files.createTempFile(existing, ".visor-write-check", ".tmp"));
+        } catch (IOException e) {
+            throw CliException.failure("cannot write --out " + dir + ": " + Errors.oneLine(e), e);
+        }
+    }
+
     private static boolean isCheckpointOrEmpty(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             List<String> names = files.map(p -> p.getFileName().toString()).toList();

@@ -22,9 +22,12 @@ import java.util.Map;
  *     generates with at most this many characters of context, the positions it was trained on
  * @param steps optimizer steps taken so far
  * @param metrics the last evaluation, e.g. {@code exact_match}, {@code loss}
+ * @param data where the data came from, for {@code --resume}: the text file and its SHA-256, the
+ *     held-out fraction, the test-set size (JSON values)
+ * @param training the optimisation settings and the planned last step ({@link TrainingOptions#toJson})
  */
 record RunInfo(String kind, List<String> tokens, SyntheticTask task, int symbols, int minLength, int maxLength, int context,
-               long steps, Map<String, Double> metrics) {
+               long steps, Map<String, Double> metrics, Map<String, Object> data, Map<String, Object> training) {
     /** An encoder-decoder trained on a synthetic task. */
     static final String SEQ2SEQ = "seq2seq";
     /** A decoder-only character language model. */
@@ -35,7 +38,19 @@ record RunInfo(String kind, List<String> tokens, SyntheticTask task, int symbols
         if (!kind.equals(SEQ2SEQ) && !kind.equals(LM)) throw new IllegalArgumentException("unknown run kind '" + kind + "'; expected seq2seq or lm");
         tokens = List.copyOf(tokens);
         metrics = Map.copyOf(metrics);
+        data = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(data));
+        training = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(training));
         if (kind.equals(SEQ2SEQ) && task == null) throw new IllegalArgumentException("a seq2seq run needs a task");
+    }
+
+    /**
+     * A kind as a noun phrase for messages.
+     *
+     * @param kind {@link #SEQ2SEQ} or {@link #LM}
+     * @return "a language model" or "a seq2seq model"
+     */
+    static String describe(String kind) {
+        return kind.equals(LM) ? "a language model" : "a " + kind + " model";
     }
 
     /** @return the vocabulary */
@@ -56,7 +71,17 @@ record RunInfo(String kind, List<String> tokens, SyntheticTask task, int symbols
      * @return the updated info
      */
     RunInfo withSteps(long totalSteps, Map<String, Double> newMetrics) {
-        return new RunInfo(kind, tokens, task, symbols, minLength, maxLength, context, totalSteps, newMetrics);
+        return new RunInfo(kind, tokens, task, symbols, minLength, maxLength, context, totalSteps, newMetrics, data, training);
+    }
+
+    /**
+     * This run with other optimisation settings (those of the current invocation).
+     *
+     * @param settings {@link TrainingOptions#toJson}
+     * @return the updated info
+     */
+    RunInfo withTraining(Map<String, Object> settings) {
+        return new RunInfo(kind, tokens, task, symbols, minLength, maxLength, context, steps, metrics, data, settings);
     }
 
     /** @return the JSON object */
@@ -72,7 +97,13 @@ record RunInfo(String kind, List<String> tokens, SyntheticTask task, int symbols
         }
         if (context > 0) m.put("context", context);
         m.put("steps", steps);
-        m.put("metrics", new LinkedHashMap<>(new java.util.TreeMap<>(metrics)));
+        java.util.TreeMap<String, Double> measured = new java.util.TreeMap<>();
+        metrics.forEach((k, v) -> {
+            if (Double.isFinite(v)) measured.put(k, v);   // a metric not measured yet (NaN) is left out
+        });
+        m.put("metrics", new LinkedHashMap<>(measured));
+        if (!data.isEmpty()) m.put("data", data);
+        if (!training.isEmpty()) m.put("training", training);
         m.put("vocabulary", tokens);
         return m;
     }
@@ -105,7 +136,16 @@ record RunInfo(String kind, List<String> tokens, SyntheticTask task, int symbols
                 if (val instanceof Number n) metrics.put(String.valueOf(k), n.doubleValue());
             });
         }
-        return new RunInfo(kind, tokens, task, symbols, min, max, context, steps, metrics);
+        return new RunInfo(kind, tokens, task, symbols, min, max, context, steps, metrics, object(m, "data"), object(m, "training"));
+    }
+
+    private static Map<String, Object> object(Map<String, Object> m, String key) {
+        Object v = m.get(key);
+        if (v == null) return Map.of();
+        if (!(v instanceof Map<?, ?> o)) throw new IllegalArgumentException("'" + key + "' must be an object but is " + v);
+        Map<String, Object> out = new LinkedHashMap<>();
+        o.forEach((k, val) -> out.put(String.valueOf(k), val));
+        return out;
     }
 
     private static String string(Map<String, Object> m, String key) {

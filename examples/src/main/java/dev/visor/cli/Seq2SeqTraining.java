@@ -11,10 +11,9 @@ import dev.visor.transformer.decode.Greedy;
 import dev.visor.transformer.decode.Hypothesis;
 import dev.visor.transformer.train.Batch;
 import dev.visor.transformer.train.BatchSource;
-import dev.visor.transformer.train.Evaluation;
 import dev.visor.transformer.train.Evaluator;
+import dev.visor.transformer.train.StopCondition;
 import dev.visor.transformer.train.Trainer;
-import dev.visor.transformer.train.TrainingDivergedException;
 import dev.visor.transformer.train.TrainingListener;
 import dev.visor.transformer.train.TrainingResult;
 import java.util.ArrayList;
@@ -22,27 +21,24 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Trains an encoder-decoder on a synthetic task with the framework's {@link Trainer} (label-smoothed
- * cross-entropy over non-padding targets, AdamW with warm-up, clipping, non-finite steps skipped),
- * drawing batches from a {@link Split} so the held-out inputs are never trained on, evaluating
- * exact-match accuracy of greedy decoding every {@code --eval-every} steps, and stopping early once
- * it reaches the target.
+ * Trains an encoder-decoder on a synthetic task with the framework's {@link Trainer}, drawing batches
+ * from a {@link Split} so the held-out inputs are never trained on, evaluating exact-match accuracy of
+ * greedy decoding every {@code --eval-every} steps, and stopping early once it reaches the target.
  *
  * <pre>{@code
- * Seq2SeqTraining t = new Seq2SeqTraining(model, split, vocab, options, maxOutput, null);
- * Seq2SeqTraining.Result r = t.run(progress, 0.99);
+ * Seq2SeqTraining t = new Seq2SeqTraining(model, split, vocab, options, null);
+ * Seq2SeqTraining.Result r = t.run(loop, 0.99);
  * }</pre>
  */
 final class Seq2SeqTraining {
     private static final int EVAL_BATCH = 256;
 
-    private final EncoderDecoderTransformer model;
     private final Split split;
     private final Vocabulary vocab;
     private final TrainingOptions options;
-    private final int maxOutput;
     private final Trainer trainer;
-    private final long startStep;
+    private final EncoderDecoderTransformer model;
+    private final double[] last = {Double.NaN, Double.NaN};   // loss, exact match
 
     /**
      * The outcome of a run.
@@ -56,13 +52,6 @@ final class Seq2SeqTraining {
      */
     record Result(long steps, long totalSteps, double exactMatch, double loss, double seconds, int skipped) {}
 
-    /** Thrown by the listener to end training once the target is reached. */
-    private static final class TargetReached extends RuntimeException {
-        TargetReached() {
-            super(null, null, false, false);
-        }
-    }
-
     /**
      * Prepares a run.
      *
@@ -70,24 +59,20 @@ final class Seq2SeqTraining {
      * @param split the data
      * @param vocab the vocabulary
      * @param options the optimisation options
-     * @param maxOutput the longest output decoded during evaluation
      * @param resume the checkpoint to continue (optimizer state and step), or null
      */
-    Seq2SeqTraining(EncoderDecoderTransformer model, Split split, Vocabulary vocab, TrainingOptions options, int maxOutput,
-                    Checkpoint resume) {
+    Seq2SeqTraining(EncoderDecoderTransformer model, Split split, Vocabulary vocab, TrainingOptions options, Checkpoint resume) {
         this.model = model;
         this.split = split;
         this.vocab = vocab;
         this.options = options;
-        this.maxOutput = maxOutput;
-        this.startStep = resume == null ? 0 : resume.step();
-        Trainer t = new Trainer(model, options.trainerConfig(startStep + options.steps));
+        Trainer t = new Trainer(model, options.trainerConfig());
         if (resume != null) {
             if (resume.optimizer() == null) {
                 throw CliException.failure("the checkpoint has no optimizer.safetensors, so training cannot resume from it");
             }
             try {
-                t = t.resumeFrom(resume);
+                t.resumeFrom(resume);
             } catch (IllegalArgumentException | IllegalStateException e) {
                 throw CliException.failure("cannot resume: " + Errors.oneLine(e), e);
             }
@@ -100,15 +85,23 @@ final class Seq2SeqTraining {
         return trainer;
     }
 
+    /** @return the metrics so far (exact match, loss), for a checkpoint */
+    java.util.Map<String, Double> metrics() {
+        java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
+        m.put("exact_match", last[1]);
+        m.put("loss", last[0]);
+        return m;
+    }
+
     /**
      * Trains.
      *
-     * @param progress where progress goes
+     * @param loop the progress, periodic saves and Ctrl-C handling
      * @param target stop once held-out exact match reaches this (e.g. 0.99); above 1 never stops early
      * @return the outcome
-     * @throws CliException if training diverges; nothing is saved then
+     * @throws CliException if training diverges or is interrupted
      */
-    Result run(Progress progress, double target) {
+    Result run(TrainingLoop loop, double target) {
         BatchSource source = rng -> {
             List<Example> examples = split.trainingBatch(rng, options.batch);
             int[][] src = new int[examples.size()][];
@@ -126,42 +119,20 @@ final class Seq2SeqTraining {
             testSrc[i] = SourceTokens.withEos(vocab.encode(test.get(i).source()), vocab);
             testTgt[i] = vocab.encode(test.get(i).target());
         }
-        Evaluator heldOut = Evaluator.greedy(testSrc, testTgt, EVAL_BATCH);
-        double[] last = {Double.NaN, Double.NaN};   // loss, exact match
         int[] skipped = {0};
-        TrainingListener listener = new TrainingListener() {
-            @Override
-            public void onStep(StepReport r) {
-                last[0] = r.loss();
-                progress.update((int) (r.step() - startStep), r.loss(), r.tokenAccuracy(), r.tokens());
-            }
-
-            @Override
-            public void onSkippedStep(SkippedStep s) {
-                skipped[0]++;
-                progress.note("  step " + s.step() + " skipped: " + s.describe());
-            }
-
-            @Override
-            public void onEvaluation(long step, Evaluation e) {
-                last[1] = e.sequenceAccuracy();
-                progress.note(String.format(Locale.ROOT, "  step %d: held-out exact match %.1f %% (%d of %d)", step,
-                        100 * e.sequenceAccuracy(), Math.round(e.sequenceAccuracy() * test.size()), test.size()));
-                if (e.sequenceAccuracy() >= target) throw new TargetReached();
-            }
-        };
-        try {
-            TrainingResult r = trainer.train(source, heldOut, listener);
-            if (r.lastEvaluation() != null) last[1] = r.lastEvaluation().sequenceAccuracy();
-        } catch (TargetReached reached) {
-            // the listener stopped the run: the model is where the evaluation found it
-        } catch (TrainingDivergedException e) {
-            progress.finish();
-            throw CliException.failure(Errors.oneLine(e) + "; lower --lr (now " + options.lr + "); nothing was saved", e);
-        }
+        TrainingListener notes = TrainingListener.onStep(s -> last[0] = s.loss())
+                .andThen(TrainingListener.onSkipped(s -> skipped[0]++))
+                .andThen(TrainingListener.onEvaluation(e -> {
+                    last[1] = e.evaluation().sequenceAccuracy();
+                    loop.note(String.format(Locale.ROOT, "  step %d: held-out exact match %.1f %% (%d of %d)", e.step(),
+                            100 * last[1], Math.round(last[1] * test.size()), test.size()));
+                }));
+        TrainingLoop.Outcome o = loop.run(trainer, source, Evaluator.greedy(testSrc, testTgt, EVAL_BATCH), notes,
+                StopCondition.onEvaluation(e -> e.sequenceAccuracy() >= target), Math.max(1, options.evalEvery / 5));
+        TrainingResult r = o.result();
+        if (r.lastEvaluation() != null) last[1] = r.lastEvaluation().sequenceAccuracy();
         model.eval();
-        progress.finish();
-        return new Result(trainer.step() - startStep, trainer.step(), last[1], last[0], progress.elapsedSeconds(), skipped[0]);
+        return new Result(o.steps(), trainer.step(), last[1], last[0], o.seconds(), skipped[0]);
     }
 
     /**

@@ -37,6 +37,7 @@ final class Session implements AutoCloseable {
     private final Map<String, String> env;
     private final ClassLoader baseLoader;
     private final Set<Path> pluginDirs = new LinkedHashSet<>();
+    private final List<Runnable> atClose = new ArrayList<>();
     private boolean verbose;
     private boolean interactive;
     private PluginJars plugins;
@@ -156,11 +157,27 @@ final class Session implements AutoCloseable {
         err.flush();
     }
 
-    /** Closes the plugin class loader. */
+    /**
+     * Runs {@code action} when the session closes, after everything has been printed (used to let a
+     * Ctrl-C shutdown proceed only once the command has saved and reported).
+     *
+     * @param action what to run
+     */
+    synchronized void atClose(Runnable action) {
+        atClose.add(Objects.requireNonNull(action, "action"));
+    }
+
+    /** Flushes the streams, runs the {@link #atClose} actions and closes the plugin class loader. */
     @Override
     public void close() {
         out.flush();
         err.flush();
+        List<Runnable> actions;
+        synchronized (this) {
+            actions = List.copyOf(atClose);
+            atClose.clear();
+        }
+        actions.forEach(Runnable::run);
         if (plugins != null) {
             try {
                 plugins.close();

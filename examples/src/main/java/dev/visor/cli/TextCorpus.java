@@ -9,7 +9,12 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A text for a character language model: its vocabulary, its characters as ids, a training part and
@@ -25,14 +30,21 @@ final class TextCorpus {
     /** The bundled text, a class-path resource. */
     static final String BUNDLED = "/dev/visor/examples/coriolanus.txt";
 
+    /** What a checkpoint's data settings say for the bundled text. */
+    static final String BUNDLED_KEY = "bundled";
+
     final String name;
+    final Path file;
+    final double heldOut;
     final String text;
     final Vocabulary vocab;
     final int[] ids;
     final int split;
 
-    private TextCorpus(String name, String text, double heldOut) {
+    private TextCorpus(String name, Path file, String text, double heldOut) {
         this.name = name;
+        this.file = file;
+        this.heldOut = heldOut;
         this.text = text;
         this.vocab = Vocabulary.characters(text);
         this.ids = vocab.encode(text);
@@ -71,12 +83,55 @@ final class TextCorpus {
                 throw CliException.failure("cannot read --text " + file + ": " + Errors.oneLine(e), e);
             }
         }
-        TextCorpus c = new TextCorpus(file == null ? "Coriolanus (bundled)" : file.toString(), text, heldOut);
+        TextCorpus c = new TextCorpus(file == null ? "Coriolanus (bundled)" : file.toString(), file, text, heldOut);
         if (c.vocab.size() > 1024) {
             throw CliException.failure("--text " + file + " has " + (c.vocab.size() - 3) + " distinct characters; "
                     + "a character model takes at most 1021");
         }
         return c;
+    }
+
+    /**
+     * Reads the text a checkpoint was trained on, from its stored data settings: the same file (or
+     * {@code --text}, when given) and the same held-out fraction. Without --text the file must still
+     * hold the same text (its SHA-256 is compared), so a resumed run trains on the same data.
+     *
+     * @param data the checkpoint's {@link #toJson}, empty for checkpoints of older versions (then the bundled text)
+     * @param text --text, or null
+     * @return the corpus
+     * @throws CliException when the stored file is gone or changed
+     */
+    static TextCorpus stored(Map<String, Object> data, Path text) {
+        double heldOut = data.get("held_out") instanceof Number n ? n.doubleValue() : 0.1;
+        Object stored = data.get("text");
+        Path file = text != null ? text : stored == null || BUNDLED_KEY.equals(stored) ? null : Path.of(String.valueOf(stored));
+        if (text == null && file != null && !Files.exists(file)) {
+            throw CliException.failure("the checkpoint was trained on " + file + ", which no longer exists; pass --text FILE with that text");
+        }
+        TextCorpus c = read(file, heldOut);
+        if (text == null && data.get("text_sha256") instanceof String sha && !sha.equals(c.sha256())) {
+            throw CliException.failure("the text " + c.name + " changed since the checkpoint was saved (its SHA-256 differs); "
+                    + "pass --text FILE with the text it was trained on");
+        }
+        return c;
+    }
+
+    /** @return what a checkpoint stores to find this text again: the file (absolute) or "bundled", its SHA-256, the held-out fraction */
+    Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("text", file == null ? BUNDLED_KEY : file.toAbsolutePath().normalize().toString());
+        m.put("text_sha256", sha256());
+        m.put("held_out", heldOut);
+        return m;
+    }
+
+    /** @return the SHA-256 of the text's UTF-8 bytes, in hex */
+    String sha256() {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.visor.cli;
 
-import dev.visor.tensor.Tensor;
 import dev.visor.tensor.kernel.Parallel;
 import dev.visor.transformer.AttentionKernel;
 import dev.visor.transformer.AttentionSite;
@@ -10,10 +9,11 @@ import dev.visor.transformer.TransformerModel;
 import dev.visor.transformer.checkpoint.Checkpoint;
 import dev.visor.transformer.train.Batch;
 import dev.visor.transformer.train.BatchSource;
+import dev.visor.transformer.train.BestCheckpoint;
 import dev.visor.transformer.train.Evaluation;
 import dev.visor.transformer.train.Evaluator;
+import dev.visor.transformer.train.StopCondition;
 import dev.visor.transformer.train.Trainer;
-import dev.visor.transformer.train.TrainingDivergedException;
 import dev.visor.transformer.train.TrainingListener;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -23,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,18 +31,20 @@ import picocli.CommandLine.Option;
 /**
  * {@code visor train lm [--text FILE]}: trains a decoder-only character language model on a text
  * (by default the public-domain text shipped with the examples), reports held-out bits per character,
- * prints a sample and saves the checkpoint for {@code visor generate}.
+ * prints a sample and saves the checkpoint for {@code visor generate}. {@code --resume DIR} continues
+ * in {@code DIR} on the same text with the same settings; Ctrl-C saves a resumable checkpoint.
  */
 @Command(name = "lm",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         sortOptions = false,
         description = {"Train a decoder-only character language model on a text and save it.",
-            "Without --text it trains on the opening of Shakespeare's Coriolanus (public domain), shipped with Visor."})
+            "Without --text it trains on the opening of Shakespeare's Coriolanus (public domain), shipped with Visor.",
+            "Ctrl-C finishes the current step, saves a resumable checkpoint and exits with 130."})
 final class TrainLmCommand implements Runnable {
     private final Session session;
 
-    @Option(names = "--text", paramLabel = "FILE", description = "A UTF-8 text file (default: the bundled Coriolanus).")
+    @Option(names = "--text", paramLabel = "FILE", description = "A UTF-8 text file (default: the bundled Coriolanus; with --resume, the checkpoint's text).")
     private Path text;
 
     @Option(names = "--context", paramLabel = "N", defaultValue = "64", description = "Characters per training window (default: ${DEFAULT-VALUE}).")
@@ -55,11 +56,8 @@ final class TrainLmCommand implements Runnable {
     @Option(names = "--sample", paramLabel = "N", defaultValue = "300", description = "Characters to sample after training (default: ${DEFAULT-VALUE}).")
     private int sample;
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/lm", description = "Checkpoint folder (default: ${DEFAULT-VALUE}).")
-    private Path out;
-
-    @Option(names = "--resume", paramLabel = "DIR", description = "Continue training this checkpoint for --steps more steps.")
-    private Path resume;
+    @Mixin
+    private RunFolderOptions folder;
 
     @Mixin
     private TrainingOptions training;
@@ -85,24 +83,34 @@ final class TrainLmCommand implements Runnable {
         training.check(600, 100);
         if (context < 2) throw CliException.usage("--context must be at least 2 but is " + context);
         if (sample < 0) throw CliException.usage("--sample must be at least 0 but is " + sample);
+        if (model.encoderMask != null || model.crossMask != null) {
+            throw CliException.usage("a language model has only decoder self-attention; drop --encoder-mask and --cross-mask "
+                    + "(use --decoder-mask)");
+        }
         if (training.threads != null) Parallel.setThreads(training.threads);
         TextCorpus corpus;
         DecoderOnlyTransformer lm;
         RunInfo info;
         Checkpoint resumeFrom = null;
-        if (resume != null) {
+        if (folder.resume != null) {
             if (model.anyGiven()) throw CliException.usage("--resume continues the checkpoint's model; drop the model options");
-            RunCheckpoint.Loaded c = RunCheckpoint.load(resume, session.registry(), AttentionKernel.FLASH);
+            RunCheckpoint.Loaded c = RunCheckpoint.load(folder.resume, session.registry(), AttentionKernel.FLASH);
             if (!(c.model() instanceof DecoderOnlyTransformer m) || !c.info().kind().equals(RunInfo.LM)) {
-                throw CliException.usage("--resume " + resume + " holds a " + c.info().kind() + " model, not a language model");
+                throw CliException.usage("--resume " + folder.resume + " holds " + RunInfo.describe(c.info().kind())
+                        + ", not a language model");
             }
-            corpus = TextCorpus.read(text, heldOut);
+            if (training.given("--context") || training.given("--held-out")) {
+                throw CliException.usage("--resume continues with the checkpoint's --context and --held-out; drop them");
+            }
+            corpus = TextCorpus.stored(c.info().data(), text);
             if (!corpus.vocab.tokens().equals(c.info().tokens())) {
                 throw CliException.usage("the text's characters differ from the checkpoint's vocabulary; resume on the same text");
             }
             lm = m;
             info = c.info();
             resumeFrom = c.checkpoint();
+            context = info.context();
+            training.resumeFrom(info.training(), resumeFrom.step());
         } else {
             corpus = TextCorpus.read(text, heldOut);
             TransformerConfig config = model.build(defaultModel(corpus.vocab.size(), context + 1), corpus.vocab.size(), corpus.vocab.padId(),
@@ -112,27 +120,20 @@ final class TrainLmCommand implements Runnable {
             }
             TransformerModel built = RunCheckpoint.build(config, session.registry(), AttentionKernel.FLASH);
             lm = (DecoderOnlyTransformer) built;
-            info = new RunInfo(RunInfo.LM, corpus.vocab.tokens(), null, 0, 0, 0, context, 0, Map.of());
+            info = new RunInfo(RunInfo.LM, corpus.vocab.tokens(), null, 0, 0, 0, context, 0, Map.of(), corpus.toJson(), Map.of());
         }
-        if (resume != null) context = info.context();
         if (context + 1 > lm.config().maxLength()) {
             throw CliException.usage("windows of --context " + context + " + 1 characters exceed the model's --max-length " + lm.config().maxLength());
         }
         corpus.checkWindow(context + 1);
+        Path out = folder.target(Path.of("runs", "lm"));
+        RunInfo run = info.withTraining(training.toJson());
         PrintWriter o = session.out();
-        TransformerConfig c = lm.config();
-        long params = lm.parameters().stream().mapToLong(t -> t.numel()).sum();
-        o.println("Training a character language model; checkpoint → " + out);
-        o.printf(Locale.ROOT, "  text     %s: %,d characters, %d distinct; the last %.0f %% held out%n", corpus.name, corpus.ids.length,
-                corpus.vocab.size() - 3, 100 * heldOut);
-        o.printf(Locale.ROOT, "  model    decoder-only, d_model %d, %d heads, %d layers, d_ff %d — %,d parameters; mask %s%n", c.dModel(),
-                c.heads(), c.decoderLayers(), c.dFF(), params, c.masks().spec(AttentionSite.DECODER_SELF));
-        o.println();
-        long start = resumeFrom == null ? 0 : resumeFrom.step();
-        Trainer trainer = new Trainer(lm, training.trainerConfig(start + training.steps));
+        describe(o, out, corpus, lm, resumeFrom);
+        Trainer trainer = new Trainer(lm, training.trainerConfig());
         if (resumeFrom != null) {
             try {
-                trainer = trainer.resumeFrom(resumeFrom);
+                trainer.resumeFrom(resumeFrom);
             } catch (IllegalArgumentException | IllegalStateException e) {
                 throw CliException.failure("cannot resume: " + Errors.oneLine(e), e);
             }
@@ -145,62 +146,30 @@ final class TrainLmCommand implements Runnable {
         for (int i = 0; i < tail.length; i += training.batch) {
             held.add(Batch.languageModel(java.util.Arrays.copyOfRange(tail, i, Math.min(tail.length, i + training.batch)), pad));
         }
-        Progress progress = new Progress(o, session.interactive(), training.steps, Math.max(1, training.evalEvery / 5), System::nanoTime);
-        double[] last = {Double.NaN, Double.NaN};
-        double[] best = {Double.POSITIVE_INFINITY};
-        long[] bestStep = {-1};
-        AtomicReference<Map<String, Tensor>> bestWeights = new AtomicReference<>();
-        DecoderOnlyTransformer trained = lm;
-        TrainingListener listener = new TrainingListener() {
-            @Override
-            public void onStep(StepReport r) {
-                last[0] = r.loss();
-                progress.update((int) (r.step() - start), r.loss(), r.tokenAccuracy(), r.tokens());
-            }
-
-            @Override
-            public void onSkippedStep(SkippedStep s) {
-                progress.note("  step " + s.step() + " skipped: " + s.describe());
-            }
-
-            @Override
-            public void onEvaluation(long step, Evaluation e) {
-                last[1] = e.loss();
-                if (e.loss() < best[0]) {
-                    best[0] = e.loss();
-                    bestStep[0] = step;
-                    Map<String, Tensor> copy = new LinkedHashMap<>();
-                    trained.stateDict().forEach((k, v) -> copy.put(k, v.detach().copy()));
-                    bestWeights.set(copy);
-                }
-                progress.note(String.format(Locale.ROOT, "  step %d: held-out %.3f bits per character (accuracy %.1f %%)", step,
-                        e.loss() / Math.log(2), 100 * e.tokenAccuracy()));
-            }
-        };
-        try {
-            trainer.train(source, Evaluator.teacherForced(held), listener);
-        } catch (TrainingDivergedException e) {
-            progress.finish();
-            throw CliException.failure(Errors.oneLine(e) + "; lower --lr (now " + training.lr + "); nothing was saved", e);
-        }
-        progress.finish();
+        double[] last = {Double.NaN, Double.NaN};   // training loss, held-out loss
+        BestCheckpoint best = BestCheckpoint.lowest(lm, Evaluation::loss);
+        TrainingLoop loop = new TrainingLoop(session, "train lm", training, out, step -> run.withSteps(step, metrics(last)));
+        TrainingListener notes = TrainingListener.onStep(s -> last[0] = s.loss()).andThen(TrainingListener.onEvaluation(e -> {
+            last[1] = e.evaluation().loss();
+            loop.note(String.format(Locale.ROOT, "  step %d: held-out %.3f bits per character (accuracy %.1f %%)", e.step(),
+                    e.evaluation().loss() / Math.log(2), 100 * e.evaluation().tokenAccuracy()));
+        })).andThen(best);
+        loop.run(trainer, source, Evaluator.teacherForced(held), notes, StopCondition.NEVER, Math.max(1, training.evalEvery / 5));
         lm.eval();
-        if (bestWeights.get() != null && best[0] < last[1]) {
+        if (best.isBetterThan(last[1])) {
             // a small text is soon memorised: keep the weights that predicted the held-out tail best
-            lm.loadStateDict(bestWeights.get(), true);
+            best.restoreInto(lm);
             o.printf(Locale.ROOT, "Kept the weights of step %d, the best on the held-out text (%.3f bits per character); later steps overfit.%n",
-                    bestStep[0], best[0] / Math.log(2));
-            last[1] = best[0];
+                    best.step(), best.value() / Math.log(2));
+            last[1] = best.value();
         }
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put("loss", last[0]);
-        metrics.put("held_out_bits_per_char", last[1] / Math.log(2));
         try {
-            RunCheckpoint.save(out, lm, trainer.optimizer().stateDict(), trainer.step(), info.withSteps(trainer.step(), metrics));
+            loop.writer().write(lm, trainer.optimizer().stateDict(), trainer.step());
         } catch (IOException e) {
             throw CliException.failure("cannot save the checkpoint to " + out + ": " + Errors.oneLine(e), e);
         }
-        o.printf(Locale.ROOT, "Held-out %.3f bits per character after %d steps; saved %s%n", last[1] / Math.log(2), trainer.step(), out);
+        o.printf(Locale.ROOT, "Held-out %.3f bits per character after %s; saved %s%n", last[1] / Math.log(2),
+                Plural.count(trainer.step(), "step"), out);
         if (sample > 0) {
             String prompt = corpus.text.substring(0, corpus.text.indexOf('\n') + 1);
             o.println();
@@ -208,5 +177,25 @@ final class TrainLmCommand implements Runnable {
             o.println(prompt + Generation.sample(lm, corpus.vocab, context + 1, prompt, sample, 0.8, 0, 1.0, training.seed));
         }
         o.flush();
+    }
+
+    private static Map<String, Double> metrics(double[] last) {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("loss", last[0]);
+        metrics.put("held_out_bits_per_char", last[1] / Math.log(2));
+        return metrics;
+    }
+
+    private void describe(PrintWriter o, Path out, TextCorpus corpus, DecoderOnlyTransformer lm, Checkpoint resumeFrom) {
+        TransformerConfig c = lm.config();
+        o.println((resumeFrom == null ? "Training a character language model" : "Continuing a character language model from step "
+                + resumeFrom.step()) + " to step " + training.lastStep + "; checkpoint → " + out);
+        o.printf(Locale.ROOT, "  text     %s: %,d characters, %d distinct; the last %.0f %% held out%n", corpus.name, corpus.ids.length,
+                corpus.vocab.size() - 3, 100 * corpus.heldOut);
+        o.printf(Locale.ROOT, "  model    decoder-only, d_model %d, %s, %s, d_ff %d — %,d parameters; mask %s%n", c.dModel(),
+                Plural.count(c.heads(), "head"), Plural.count(c.decoderLayers(), "layer"), c.dFF(), ModelSummary.parameters(lm),
+                c.masks().spec(AttentionSite.DECODER_SELF));
+        ModelSummary.overrides(c, "           ", List.of(AttentionSite.DECODER_SELF)).forEach(o::println);
+        o.println();
     }
 }

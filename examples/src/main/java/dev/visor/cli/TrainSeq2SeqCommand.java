@@ -11,14 +11,15 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code visor train seq2seq --task reverse|copy|sort|add}: trains an encoder-decoder on a synthetic
- * task (or resumes a checkpoint), reports held-out exact match, and saves the checkpoint.
+ * task (or resumes a checkpoint in its folder), reports held-out exact match, and saves the checkpoint.
  */
 @Command(name = "seq2seq",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         sortOptions = false,
         description = {"Train an encoder-decoder on a synthetic task and save it.",
-            "Example: visor train seq2seq --task sort --max-len 12 --decoder-mask \"causal & padding & sliding_window(left=4)\""})
+            "Example: visor train seq2seq --task sort --max-len 12 --decoder-mask \"causal & padding & sliding_window(left=4)\"",
+            "Ctrl-C finishes the current step, saves a resumable checkpoint and exits with 130."})
 final class TrainSeq2SeqCommand implements Runnable {
     private final Session session;
 
@@ -28,11 +29,11 @@ final class TrainSeq2SeqCommand implements Runnable {
     @Option(names = "--symbols", paramLabel = "N", defaultValue = "10", description = "Letters of the string tasks (default: ${DEFAULT-VALUE}).")
     private int symbols;
 
-    @Option(names = "--min-len", paramLabel = "N", defaultValue = "3", description = "Shortest input; for add, digits per operand (default: ${DEFAULT-VALUE}).")
-    private int minLength;
+    @Option(names = "--min-len", paramLabel = "N", description = "Shortest input; for add, digits per operand (default: 3; 1 for add).")
+    private Integer minLength;
 
-    @Option(names = "--max-len", paramLabel = "N", defaultValue = "10", description = "Longest input (default: ${DEFAULT-VALUE}).")
-    private int maxLength;
+    @Option(names = "--max-len", paramLabel = "N", description = "Longest input; for add, at most 9 digits (default: 10; 5 for add).")
+    private Integer maxLength;
 
     @Option(names = "--test-size", paramLabel = "N", defaultValue = "500", description = "Held-out inputs (default: ${DEFAULT-VALUE}).")
     private int testSize;
@@ -41,11 +42,8 @@ final class TrainSeq2SeqCommand implements Runnable {
             description = "Stop early once held-out exact match reaches this (default: ${DEFAULT-VALUE}).")
     private double stopAt;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Checkpoint folder (default: runs/TASK, or the --resume folder).")
-    private Path out;
-
-    @Option(names = "--resume", paramLabel = "DIR", description = "Continue training this checkpoint for --steps more steps.")
-    private Path resume;
+    @Mixin
+    private RunFolderOptions folder;
 
     @Mixin
     private TrainingOptions training;
@@ -60,10 +58,10 @@ final class TrainSeq2SeqCommand implements Runnable {
     @Override
     public void run() {
         training.check(1500, 250);
-        if (task == null && resume == null) throw CliException.usage("give --task reverse|copy|sort|add, or --resume DIR");
+        if (task == null && folder.resume == null) throw CliException.usage("give --task reverse|copy|sort|add, or --resume DIR");
         SyntheticTask t = null;
         if (task != null) {
-            if (resume != null) throw CliException.usage("--resume continues the checkpoint's task; drop --task");
+            if (folder.resume != null) throw CliException.usage("--resume continues the checkpoint's task; drop --task");
             try {
                 t = SyntheticTask.parse(task);
             } catch (IllegalArgumentException e) {
@@ -71,17 +69,19 @@ final class TrainSeq2SeqCommand implements Runnable {
             }
         }
         if (!(stopAt > 0)) throw CliException.usage("--stop-at must be above 0 but is " + stopAt);
-        Seq2SeqRun run = new Seq2SeqRun(session, t, symbols, minLength, maxLength, testSize, training.seed, model, resume);
-        Path target = out != null ? out : resume != null ? resume : Path.of("runs", run.task.key());
+        Seq2SeqRun run = new Seq2SeqRun(session, new Seq2SeqRun.Data(t, symbols, minLength, maxLength, testSize), training, model,
+                folder.resume);
+        Path target = folder.target(Path.of("runs", run.task.key()));
         PrintWriter o = session.out();
-        o.println("Training an encoder-decoder; checkpoint → " + target);
+        o.println((folder.resume == null ? "Training an encoder-decoder" : "Continuing an encoder-decoder from step " + run.info.steps())
+                + " to step " + training.lastStep + "; checkpoint → " + target);
         run.describe(o);
         o.println();
-        Seq2SeqRun.Trained trained = run.train(training, stopAt);
+        Seq2SeqRun.Trained trained = run.train(target, "train seq2seq", stopAt);
         Seq2SeqTraining.Result r = trained.result();
         run.save(target, trained);
-        o.printf(Locale.ROOT, "Held-out exact match %.1f %% after %d steps (%d in this run, %s); saved %s%n", 100 * r.exactMatch(),
-                r.totalSteps(), r.steps(), Progress.clock(r.seconds()), target);
+        o.printf(Locale.ROOT, "Held-out exact match %.1f %% after %s (%d in this run, %s); saved %s%n", 100 * r.exactMatch(),
+                Plural.count(r.totalSteps(), "step"), r.steps(), Progress.clock(r.seconds()), target);
         o.flush();
     }
 }

@@ -48,8 +48,8 @@ final class TranslateCommand implements Runnable {
         DecodeOptions.Strategy strategy = decode.strategy(DecodeOptions.Strategy.GREEDY);
         RunCheckpoint.Loaded c = RunCheckpoint.load(checkpoint.dir, session.registry(), AttentionKernel.FLASH);
         if (!(c.model() instanceof EncoderDecoderTransformer model) || !c.info().kind().equals(RunInfo.SEQ2SEQ)) {
-            throw CliException.usage("checkpoint " + checkpoint.dir + " holds a " + c.info().kind()
-                    + " model; translate needs a seq2seq one (use 'visor generate' for language models)");
+            throw CliException.usage("checkpoint " + checkpoint.dir + " holds " + RunInfo.describe(c.info().kind())
+                    + "; translate needs a seq2seq one (use 'visor generate' for language models)");
         }
         Vocabulary vocab = c.info().vocabulary();
         SyntheticTask task = c.info().task();

@@ -33,7 +33,29 @@ final class VersionProvider implements IVersionProvider {
             "visor " + visorVersion(),
             "JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
                     + " (" + System.getProperty("os.arch") + ")",
-            "Vector API kernels: " + (VectorSupport.available() ? "on" : "off (start the JVM with --add-modules jdk.incubator.vector)")
-                    + "; threads: " + Parallel.threads()};
+            "Vector API kernels: " + vectorApi() + "; threads: " + Parallel.threads()};
+    }
+
+    /**
+     * Whether the Vector API kernels run, and if not why: chosen off with {@code -Dvisor.vector=false},
+     * or the JVM lacks the incubator module.
+     *
+     * @return "on", or "off (...)" with the reason
+     */
+    static String vectorApi() {
+        return vectorApi(VectorSupport.available(), System.getProperty("visor.vector"));
+    }
+
+    /**
+     * The status line for given facts.
+     *
+     * @param available whether the vector kernels run
+     * @param property the value of {@code -Dvisor.vector}, or null
+     * @return "on", or "off (...)" with the reason
+     */
+    static String vectorApi(boolean available, String property) {
+        if (available) return "on";
+        return property == null || Boolean.parseBoolean(property) ? "off (start the JVM with --add-modules jdk.incubator.vector)"
+                : "off (scalar kernels chosen with -Dvisor.vector=" + property + ")";
     }
 }

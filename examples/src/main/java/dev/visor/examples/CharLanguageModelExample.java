@@ -12,7 +12,6 @@ import dev.visor.transformer.decode.SamplingOptions;
 import dev.visor.transformer.train.Batch;
 import dev.visor.transformer.train.Trainer;
 import dev.visor.transformer.train.TrainerConfig;
-import dev.visor.transformer.train.TrainingListener;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -40,7 +39,7 @@ public final class CharLanguageModelExample {
      */
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true);
-        out.println(run(args.length > 0 ? Integer.parseInt(args[0]) : 800, 400, out));
+        out.println(run(ExampleSupport.argument(args, CharLanguageModelExample.class, "steps", 800), 400, out));
     }
 
     /**
@@ -62,12 +61,9 @@ public final class CharLanguageModelExample {
         DecoderOnlyTransformer lm = Transformers.decoderOnly(config);
         Trainer trainer = new Trainer(lm, TrainerConfig.defaults(steps).withLearningRate(3e-3).withWarmup(Math.min(100, steps))
                 .withSchedule(TrainerConfig.Schedule.COSINE).withLabelSmoothing(0.0));
-        trainer.train(rng -> Batch.languageModel(windows(ids, rng, 32, window), v.padId()), null, new TrainingListener() {
-            @Override
-            public void onStep(StepReport r) {
-                if (r.step() % 100 == 0) out.printf("step %5d  loss %.3f%n", r.step(), r.loss());
-            }
-        });
+        out.println("Training a " + lm.parameters().stream().mapToLong(t -> t.numel()).sum() + "-parameter character model for "
+                + steps + " steps on Coriolanus...");
+        trainer.train(rng -> Batch.languageModel(windows(ids, rng, 32, window), v.padId()), null, ExampleSupport.progress(out, steps));
         // sample: prime the KV cache with the prompt, then draw one character at a time
         String prompt = "MENENIUS:\n";
         int[] p = v.encode(prompt);

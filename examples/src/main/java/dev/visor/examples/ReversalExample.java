@@ -12,7 +12,6 @@ import dev.visor.transformer.Transformers;
 import dev.visor.transformer.decode.Greedy;
 import dev.visor.transformer.decode.Hypothesis;
 import dev.visor.transformer.train.Batch;
-import dev.visor.transformer.train.Evaluation;
 import dev.visor.transformer.train.Evaluator;
 import dev.visor.transformer.train.Trainer;
 import dev.visor.transformer.train.TrainerConfig;
@@ -40,7 +39,7 @@ public final class ReversalExample {
      */
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true);
-        run(args.length > 0 ? Integer.parseInt(args[0]) : 1500, out);
+        run(ExampleSupport.argument(args, ReversalExample.class, "steps", 1500), out);
     }
 
     /**
@@ -70,12 +69,8 @@ public final class ReversalExample {
                     return Batch.seq2seq(ids(batch, v, true), ids(batch, v, false), v.bosId(), v.eosId(), v.padId());
                 },
                 heldOut,
-                new TrainingListener() {
-                    @Override
-                    public void onEvaluation(long step, Evaluation e) {
-                        out.printf("step %5d  held-out exact match %.1f %%%n", step, 100 * e.sequenceAccuracy());
-                    }
-                });
+                TrainingListener.onEvaluation(e -> out.printf("step %5d  held-out exact match %.1f %%%n", e.step(),
+                        100 * e.evaluation().sequenceAccuracy())));
         // 4) decoding strings it never saw
         List<Example> shown = split.test().subList(0, 5);
         try (GradMode.Scope ignored = GradMode.disable()) {

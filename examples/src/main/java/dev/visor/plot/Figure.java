@@ -185,17 +185,19 @@ public final class Figure {
     }
 
     /**
-     * Renders the figure and writes it as a PNG, atomically (a reader never sees half a file),
-     * creating missing parent folders.
+     * Renders the figure and writes it as a PNG, atomically (a reader never sees half a file). The
+     * folder must exist: a mistyped path fails instead of growing folders in unexpected places.
      *
      * @param file the target file
      * @return the rendered image
-     * @throws IOException if the file cannot be written; an existing file is then left as it was
+     * @throws IOException if the folder does not exist or the file cannot be written; an existing file is then left as it was
      */
     public BufferedImage writePng(Path file) throws IOException {
-        BufferedImage image = render();
         Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) Files.createDirectories(parent);
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new IOException("the folder " + parent + " does not exist; create it first");
+        }
+        BufferedImage image = render();
         AtomicFiles.write(file, out -> {
             if (!ImageIO.write(image, "png", out)) throw new IOException("this JVM has no PNG writer");
         });

@@ -1,16 +1,18 @@
 package dev.visor.tasks;
 
 import dev.visor.tensor.Rng;
+import dev.visor.transformer.train.SyntheticTasks;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * Algorithmic sequence-to-sequence tasks whose answers are known exactly, so a model's exact-match
  * accuracy on held-out inputs says whether it learned the algorithm: reverse a string, copy it, sort
- * its symbols, or add two decimal numbers.
+ * its symbols, or add two decimal numbers. The tasks themselves are the transformer module's
+ * {@link SyntheticTasks} (on token ids); this enum names their tokens — letters {@code a, b, ...} or
+ * digits and {@code +} — as the command line shows them, with the same ids as {@link #vocabulary}.
  *
  * <pre>{@code
  * SyntheticTask task = SyntheticTask.parse("reverse");
@@ -104,6 +106,19 @@ public enum SyntheticTask {
     }
 
     /**
+     * The task on token ids, drawing from {@code symbols} letters (ignored by {@link #ADD}).
+     *
+     * @param minLength the shortest input (operand digits for {@link #ADD}), at least 1
+     * @param maxLength the longest input, at least {@code minLength}
+     * @param symbols letters the string tasks draw from, in [2, 26]
+     * @return the task
+     */
+    public SyntheticTasks tokens(int minLength, int maxLength, int symbols) {
+        if (this != ADD && (symbols < 2 || symbols > 26)) throw new IllegalArgumentException("symbols must be in [2, 26] but is " + symbols);
+        return SyntheticTasks.named(key, SyntheticTasks.FIRST_TOKEN + symbols, minLength, maxLength);
+    }
+
+    /**
      * Draws one example.
      *
      * @param rng the random source
@@ -113,29 +128,9 @@ public enum SyntheticTask {
      * @return the example
      */
     public Example sample(Rng rng, int minLength, int maxLength, int symbols) {
-        if (minLength < 1 || maxLength < minLength) {
-            throw new IllegalArgumentException("lengths must satisfy 1 <= min <= max but are min=" + minLength + ", max=" + maxLength);
-        }
-        if (this == ADD) {
-            if (maxLength > 9) throw new IllegalArgumentException("add supports operands of at most 9 digits but max is " + maxLength);
-            long a = number(rng, minLength + rng.nextInt(maxLength - minLength + 1));
-            long b = number(rng, minLength + rng.nextInt(maxLength - minLength + 1));
-            List<String> src = new ArrayList<>(chars(Long.toString(a)));
-            src.add("+");
-            src.addAll(chars(Long.toString(b)));
-            return new Example(src, chars(Long.toString(a + b)));
-        }
-        if (symbols < 2 || symbols > 26) throw new IllegalArgumentException("symbols must be in [2, 26] but is " + symbols);
-        int n = minLength + rng.nextInt(maxLength - minLength + 1);
-        List<String> src = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) src.add(String.valueOf((char) ('a' + rng.nextInt(symbols))));
-        List<String> tgt = new ArrayList<>(src);
-        switch (this) {
-            case REVERSE -> Collections.reverse(tgt);
-            case SORT -> Collections.sort(tgt);
-            default -> { }
-        }
-        return new Example(src, tgt);
+        SyntheticTasks t = tokens(minLength, maxLength, symbols);
+        int[] source = t.source(rng);
+        return new Example(symbols(source), symbols(t.answer(source)));
     }
 
     /**
@@ -146,33 +141,36 @@ public enum SyntheticTask {
      * @throws IllegalArgumentException if the source is not a valid input of this task
      */
     public List<String> answer(List<String> source) {
-        List<String> tgt = new ArrayList<>(source);
-        switch (this) {
-            case REVERSE -> Collections.reverse(tgt);
-            case SORT -> Collections.sort(tgt);
-            case COPY -> { }
-            case ADD -> {
-                String s = String.join("", source);
-                int plus = s.indexOf('+');
-                if (plus <= 0 || plus == s.length() - 1 || !s.substring(0, plus).chars().allMatch(Character::isDigit)
-                        || !s.substring(plus + 1).chars().allMatch(Character::isDigit) || s.length() > 19) {
-                    throw new IllegalArgumentException("'" + s + "' is not an addition of two numbers such as 17+5");
-                }
-                tgt = chars(Long.toString(Long.parseLong(s.substring(0, plus)) + Long.parseLong(s.substring(plus + 1))));
+        if (this == ADD) {
+            String s = String.join("", source);
+            int plus = s.indexOf('+');
+            if (plus <= 0 || plus == s.length() - 1 || !s.substring(0, plus).chars().allMatch(Character::isDigit)
+                    || !s.substring(plus + 1).chars().allMatch(Character::isDigit) || plus > SyntheticTasks.MAX_DIGITS
+                    || s.length() - plus - 1 > SyntheticTasks.MAX_DIGITS) {
+                throw new IllegalArgumentException("'" + s + "' is not an addition of two numbers such as 17+5");
             }
         }
-        return tgt;
+        int[] ids = new int[source.size()];
+        for (int i = 0; i < ids.length; i++) ids[i] = token(source.get(i));
+        return symbols(tokens(1, Math.max(1, Math.min(ids.length, SyntheticTasks.MAX_DIGITS)), 26).answer(ids));
     }
 
-    private static long number(Rng rng, int digits) {
-        long n = digits == 1 ? rng.nextInt(10) : 1 + rng.nextInt(9);
-        for (int i = 1; i < digits; i++) n = n * 10 + rng.nextInt(10);
-        return n;
+    private int token(String symbol) {
+        if (symbol.length() == 1) {
+            char c = symbol.charAt(0);
+            if (this == ADD && c >= '0' && c <= '9') return SyntheticTasks.FIRST_TOKEN + (c - '0');
+            if (this == ADD && c == '+') return SyntheticTasks.PLUS;
+            if (this != ADD && c >= 'a' && c <= 'z') return SyntheticTasks.FIRST_TOKEN + (c - 'a');
+        }
+        throw new IllegalArgumentException("'" + symbol + "' is not a symbol of the " + key + " task");
     }
 
-    private static List<String> chars(String s) {
-        List<String> out = new ArrayList<>(s.length());
-        for (char c : s.toCharArray()) out.add(String.valueOf(c));
+    private List<String> symbols(int[] tokens) {
+        List<String> out = new ArrayList<>(tokens.length);
+        for (int t : tokens) {
+            int i = t - SyntheticTasks.FIRST_TOKEN;
+            out.add(this == ADD ? (t == SyntheticTasks.PLUS ? "+" : String.valueOf((char) ('0' + i))) : String.valueOf((char) ('a' + i)));
+        }
         return out;
     }
 

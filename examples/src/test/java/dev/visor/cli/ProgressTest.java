@@ -46,6 +46,23 @@ class ProgressTest {
     }
 
     @Test
+    void theTimeLeftIgnoresTheSlowFirstStepAndWaitsForAFewMeasuredSteps() {
+        AtomicLong now = new AtomicLong(0);
+        StringWriter text = new StringWriter();
+        Progress p = new Progress(new PrintWriter(text), false, 1000, 1, now::get);
+        now.addAndGet(30_000_000_000L);   // the first step: 30 s of class loading and compilation
+        p.update(1, 1.0, Double.NaN, 10);
+        for (int step = 2; step <= 5; step++) {
+            now.addAndGet(100_000_000L);  // then 0.1 s a step
+            p.update(step, 1.0, Double.NaN, 10);
+        }
+        String[] lines = text.toString().split("\n");
+        assertTrue(lines[0].endsWith("ETA -:--"), lines[0]);
+        assertTrue(lines[2].endsWith("ETA -:--"), "two steps after the first are not enough: " + lines[2]);
+        assertTrue(lines[3].endsWith("ETA 1:40"), "996 steps left at 0.1 s: " + lines[3]);
+    }
+
+    @Test
     void clocks() {
         assertEquals("0:00", Progress.clock(0.2));
         assertEquals("1:05", Progress.clock(65));

@@ -56,7 +56,7 @@ class TrainedModelCommandsTest {
     @Test
     void trainingSavesACompleteCheckpoint() throws IOException {
         assertEquals(0, trained.exitCode(), trained::toString);
-        assertTrue(trained.out().contains("Training an encoder-decoder; checkpoint → " + ckpt), trained::toString);
+        assertTrue(trained.out().contains("Training an encoder-decoder to step 30; checkpoint → " + ckpt), trained::toString);
         assertTrue(trained.out().contains("held-out exact match"), trained::toString);
         assertTrue(trained.out().contains("saved " + ckpt), trained::toString);
         for (String f : List.of("config.json", "model.safetensors", "optimizer.safetensors", "visor.json")) {
@@ -101,7 +101,7 @@ class TrainedModelCommandsTest {
                 "translate", "-c", ckpt.toString(), "abz");
         assertError(2, "visor translate: choose one of --greedy, --beam and sampling (--sample, --temperature, --top-k, --top-p)",
                 "translate", "-c", ckpt.toString(), "abc", "--beam", "2", "--sample");
-        assertError(2, "visor translate: checkpoint " + lm + " holds a lm model; translate needs a seq2seq one (use 'visor generate' for language models)",
+        assertError(2, "visor translate: checkpoint " + lm + " holds a language model; translate needs a seq2seq one (use 'visor generate' for language models)",
                 "translate", "-c", lm.toString(), "abc");
         assertError(2, "visor translate: --beam: beam width must be >= 1 but got 0", "translate", "-c", ckpt.toString(), "abc", "--beam", "0");
     }
@@ -109,6 +109,11 @@ class TrainedModelCommandsTest {
     @Test
     void attentionDrawsEverySiteOrOne() throws IOException {
         Path png = tmp.resolve("pictures/att.png");
+        assertError(1, "visor attention: cannot write " + tmp.resolve("pictures/att-cross.png") + ": the folder "
+                + tmp.resolve("pictures") + " does not exist; create it first",
+                "attention", "-c", ckpt.toString(), "--input", "abcd", "--png", png.toString());
+        assertFalse(Files.exists(tmp.resolve("pictures")), "--png creates no folder");
+        Files.createDirectories(tmp.resolve("pictures"));
         CliRunner.Result r = run("attention", "-c", ckpt.toString(), "--input", "abcd", "--png", png.toString());
         assertEquals(0, r.exitCode(), r::toString);
         for (String site : List.of("cross", "encoder_self", "decoder_self")) {
@@ -250,7 +255,7 @@ class TrainedModelCommandsTest {
         Path copy = copyCheckpoint("diverging");
         Map<String, byte[]> before = snapshot(copy);
         CliRunner.Result r = run(concat(new String[] {"train", "seq2seq", "--task", "copy", "--steps", "40", "--eval-every", "40",
-            "--out", copy.toString(), "--lr", "1e30", "--warmup", "1", "--clip", "0"}, TINY));
+            "--out", copy.toString(), "--force", "--lr", "1e30", "--warmup", "1", "--clip", "0"}, TINY));
         assertEquals(1, r.exitCode(), r::toString);
         assertEquals(1, r.errLines().size(), r::toString);
         assertTrue(r.err().startsWith("visor train seq2seq: training stopped at step "), r::toString);
@@ -263,9 +268,10 @@ class TrainedModelCommandsTest {
         Path other = Files.createDirectories(tmp.resolve("my-documents"));
         Files.writeString(other.resolve("thesis.txt"), "precious");
         CliRunner.Result r = run(concat(new String[] {"train", "seq2seq", "--task", "copy", "--steps", "1", "--eval-every", "1",
-            "--out", other.toString()}, TINY));
-        assertEquals(1, r.exitCode(), r::toString);
-        assertTrue(r.err().contains(other + " exists and holds files that are not a checkpoint; choose another --out"), r::toString);
+            "--out", other.toString(), "--force"}, TINY));
+        assertEquals(2, r.exitCode(), r::toString);
+        assertEquals("visor train seq2seq: --out " + other + " holds files that are not a checkpoint; choose another --out", r.err().strip(),
+                r::toString);
         assertEquals("precious", Files.readString(other.resolve("thesis.txt")));
         try (Stream<Path> files = Files.list(other)) {
             assertEquals(1, files.count());

@@ -79,8 +79,12 @@ class FigureTest {
     }
 
     @Test
-    void writesAPngAtomicallyAndCreatesFolders() throws IOException {
-        Path file = tmp.resolve("a/b/figure.png");
+    void writesAPngAtomicallyAndCreatesNoFolders() throws IOException {
+        Path missing = tmp.resolve("a/b/figure.png");
+        IOException e = assertThrows(IOException.class, () -> figure(8, 8, 1).writePng(missing));
+        assertEquals("the folder " + tmp.resolve("a/b").toAbsolutePath() + " does not exist; create it first", e.getMessage());
+        assertTrue(!Files.exists(tmp.resolve("a")), "no folder was created");
+        Path file = Files.createDirectories(tmp.resolve("a/b")).resolve("figure.png");
         BufferedImage written = figure(8, 8, 1).writePng(file);
         BufferedImage read = ImageIO.read(file.toFile());
         assertNotNull(read);

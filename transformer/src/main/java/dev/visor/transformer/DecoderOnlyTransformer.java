@@ -54,6 +54,13 @@ public final class DecoderOnlyTransformer extends TransformerModel {
         return generator.forward(hidden(tokens));
     }
 
+    /** {@link #forward forward(input)}; the batch must have no source. */
+    @Override
+    public Tensor logits(TokenBatch source, TokenBatch input) {
+        requireNoSource(source, "decoder-only");
+        return forward(input);
+    }
+
     /** A fresh decoding session of {@code rows} rows on the KV cache (feed BOS first). */
     public DecodingSession startDecoding(int rows) {
         return new CachedSession(this, decoder, embed, generator, rows, null, null);

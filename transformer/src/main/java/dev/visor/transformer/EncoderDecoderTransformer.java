@@ -87,6 +87,15 @@ public final class EncoderDecoderTransformer extends TransformerModel {
         return generator.forward(decode(encode(src), src, tgt));
     }
 
+    /** {@link #forward forward(source, input)}; the batch must have a source. */
+    @Override
+    public Tensor logits(TokenBatch source, TokenBatch input) {
+        if (source == null) {
+            throw new IllegalArgumentException("an encoder-decoder model needs batches with a source");
+        }
+        return forward(source, input);
+    }
+
     /**
      * A session that decodes one target per source row on the KV cache. The source is encoded once,
      * without autograd and in evaluation mode.

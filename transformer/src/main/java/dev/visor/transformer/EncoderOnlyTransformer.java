@@ -45,6 +45,13 @@ public final class EncoderOnlyTransformer extends TransformerModel {
         return generator.forward(hidden(tokens));
     }
 
+    /** {@link #forward forward(input)}; the batch must have no source. */
+    @Override
+    public Tensor logits(TokenBatch source, TokenBatch input) {
+        requireNoSource(source, "encoder-only");
+        return forward(input);
+    }
+
     /** The input embedding. */
     public InputEmbedding embed() {
         return embed;

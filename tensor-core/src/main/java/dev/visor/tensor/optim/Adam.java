@@ -95,6 +95,11 @@ public class Adam extends Optimizer {
         this(namedParams, options, false);
     }
 
+    /** Adam over parameter groups (a group may set its own weight decay). */
+    public Adam(ParamGroups groups, Options options) {
+        this(groups, options, false);
+    }
+
     /** Adam over parameters named by position. */
     public Adam(List<Tensor> params, Options options) {
         super(params, options.lr());
@@ -104,6 +109,12 @@ public class Adam extends Optimizer {
 
     Adam(Map<String, Tensor> namedParams, Options options, boolean decoupled) {
         super(namedParams, options.lr());
+        this.options = options;
+        this.decoupled = decoupled;
+    }
+
+    Adam(ParamGroups groups, Options options, boolean decoupled) {
+        super(groups, options.lr());
         this.options = options;
         this.decoupled = decoupled;
     }
@@ -136,8 +147,9 @@ public class Adam extends Optimizer {
         float oneMinusB1 = (float) (1 - b1);
         float oneMinusB2 = (float) (1 - b2);
         float eps = (float) options.eps();
-        float l2 = decoupled ? 0f : (float) options.weightDecay();
-        float decay = decoupled ? (float) (1 - lr * options.weightDecay()) : 1f;
+        double lambda = weightDecay(index, options.weightDecay());
+        float l2 = decoupled ? 0f : (float) lambda;
+        float decay = decoupled ? (float) (1 - lr * lambda) : 1f;
         double biasCorrection1 = 1 - Math.pow(b1, step);
         float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(b2, step));
         float negStepSize = (float) -(lr / biasCorrection1);

@@ -24,6 +24,11 @@ public final class AdamW extends Adam {
         super(namedParams, options, true);
     }
 
+    /** AdamW over parameter groups (a group may set its own weight decay, e.g. none on biases and norms). */
+    public AdamW(ParamGroups groups, Options options) {
+        super(groups, options, true);
+    }
+
     /** AdamW over parameters named by position. */
     public AdamW(List<Tensor> params, Options options) {
         super(params, options, true);

@@ -32,14 +32,15 @@ import java.util.Set;
  *
  * <p>{@link #step()} updates parameters in place, writing their storage directly (no autograd).
  * Parameters whose gradient is {@code null} are skipped and their update count does not advance,
- * as in PyTorch. There are no parameter groups: one learning rate and one set of hyper-parameters
- * apply to all parameters.
+ * as in PyTorch. {@link ParamGroups} give groups of parameters their own weight decay (e.g. none on
+ * biases and norms); the learning rate and the other hyper-parameters apply to all parameters.
  */
 public abstract class Optimizer {
     private final List<String> names;
     private final List<Tensor> params;
     private final List<Map<String, float[]>> buffers;
     private final long[] paramSteps;
+    private final ParamGroups groups;
     private long steps;
     private double lr;
     private LrSchedule schedule;
@@ -49,7 +50,16 @@ public abstract class Optimizer {
      * @param lr          the initial learning rate, finite and ≥ 0
      */
     protected Optimizer(Map<String, Tensor> namedParams, double lr) {
-        Objects.requireNonNull(namedParams, "namedParams");
+        this(ParamGroups.single(Objects.requireNonNull(namedParams, "namedParams")), lr);
+    }
+
+    /**
+     * @param groups the parameters in groups (a group may set its own weight decay)
+     * @param lr     the initial learning rate, finite and ≥ 0
+     */
+    protected Optimizer(ParamGroups groups, double lr) {
+        this.groups = Objects.requireNonNull(groups, "groups");
+        Map<String, Tensor> namedParams = groups.params();
         this.names = List.copyOf(namedParams.keySet());
         this.params = List.copyOf(namedParams.values());
         if (params.isEmpty()) {
@@ -135,6 +145,19 @@ public abstract class Optimizer {
 
     /** The names of the buffers this optimizer may keep per parameter (for validating loaded state). */
     protected abstract Set<String> bufferNames();
+
+    /**
+     * The weight decay of parameter {@code index}: its {@link ParamGroups group}'s, else
+     * {@code optimizerDefault} (the subclass's option).
+     */
+    protected final double weightDecay(int index, double optimizerDefault) {
+        return groups.weightDecay(names.get(index), optimizerDefault);
+    }
+
+    /** The parameter groups (one group, {@code "all"}, unless groups were given). */
+    public final ParamGroups paramGroups() {
+        return groups;
+    }
 
     /** Buffer {@code name} of parameter {@code index}, created filled with zeros on first use. */
     protected final float[] buffer(int index, String name) {

@@ -85,6 +85,12 @@ public final class SGD extends Optimizer {
         this.options = check(options);
     }
 
+    /** SGD over parameter groups (a group may set its own weight decay). */
+    public SGD(ParamGroups groups, Options options) {
+        super(groups, options.lr());
+        this.options = check(options);
+    }
+
     /** SGD over parameters named by position. */
     public SGD(List<Tensor> params, Options options) {
         super(params, options.lr());
@@ -111,7 +117,7 @@ public final class SGD extends Optimizer {
 
     @Override
     protected void update(int index, float[] p, float[] g, long step, double lr) {
-        float wd = (float) options.weightDecay();
+        float wd = (float) weightDecay(index, options.weightDecay());
         float mu = (float) options.momentum();
         float oneMinusDamp = (float) (1 - options.dampening());
         float negLr = (float) -lr;

@@ -8,9 +8,19 @@ package dev.visor.transformer.train;
  * @param sequenceAccuracy fraction of sequences predicted entirely right
  */
 public record Evaluation(double loss, double tokenAccuracy, double sequenceAccuracy) {
+    /** The measured values, e.g. {@code "token accuracy 97.10%, sequence accuracy 85.00%"} (unmeasured ones left out). */
     @Override
     public String toString() {
-        return String.format("loss %.4f, token accuracy %.2f%%, sequence accuracy %.2f%%", loss, 100 * tokenAccuracy,
-                100 * sequenceAccuracy);
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        if (!Double.isNaN(loss)) {
+            parts.add(String.format(java.util.Locale.ROOT, "loss %.4f", loss));
+        }
+        if (!Double.isNaN(tokenAccuracy)) {
+            parts.add(String.format(java.util.Locale.ROOT, "token accuracy %.2f%%", 100 * tokenAccuracy));
+        }
+        if (!Double.isNaN(sequenceAccuracy)) {
+            parts.add(String.format(java.util.Locale.ROOT, "sequence accuracy %.2f%%", 100 * sequenceAccuracy));
+        }
+        return parts.isEmpty() ? "nothing measured" : String.join(", ", parts);
     }
 }

@@ -40,7 +40,7 @@ public interface Evaluator {
             try (GradMode.Scope ignored = GradMode.disable()) {
                 model.eval();
                 for (Batch b : fixed) {
-                    Tensor logits = Trainer.logits(model, b);
+                    Tensor logits = model.logits(b.source(), b.input());
                     int[] targets = b.targets();
                     loss += Functional.crossEntropy(logits, targets, pad, 0.0, Reduction.SUM).item();
                     int[] predicted = Trainer.argmax(logits);

@@ -2,13 +2,9 @@ package dev.visor.transformer.train;
 
 import dev.visor.tensor.Rng;
 import dev.visor.tensor.Tensor;
-import dev.visor.tensor.nn.Functional;
-import dev.visor.tensor.nn.Reduction;
-import dev.visor.tensor.optim.AdamW;
 import dev.visor.tensor.optim.Gradients;
-import dev.visor.transformer.DecoderOnlyTransformer;
-import dev.visor.transformer.EncoderDecoderTransformer;
-import dev.visor.transformer.EncoderOnlyTransformer;
+import dev.visor.tensor.optim.Optimizer;
+import dev.visor.tensor.optim.ParamGroups;
 import dev.visor.transformer.TransformerModel;
 import dev.visor.transformer.checkpoint.Checkpoint;
 import java.io.IOException;
@@ -18,15 +14,23 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Trains a model as in Vaswani et al. (2017), §5: label-smoothed cross-entropy over the non-padding
- * targets, AdamW with a warm-up schedule, gradient clipping, and gradient accumulation — the
- * micro-batches of a step are summed and divided by their total target count, so accumulating k
- * micro-batches is the same update as one batch k times larger.
+ * Trains any {@link TransformerModel} as in Vaswani et al. (2017), §5: the model's
+ * {@link TransformerModel#loss loss} (label-smoothed cross-entropy over the non-padding targets by
+ * default), an optimizer from an {@link OptimizerFactory} (AdamW unless told otherwise) with a
+ * warm-up schedule, gradient clipping, and gradient accumulation — the micro-batches of a step are
+ * summed and divided by their total target count, so accumulating k micro-batches is the same update
+ * as one batch k times larger. The trainer calls nothing on the model but {@code loss}, so a model of
+ * your own trains unchanged.
+ *
+ * <p><b>Callbacks.</b> Every step, skipped step, evaluation and checkpoint goes to one
+ * {@link TrainingListener} (a lambda will do; combine several with {@code andThen}). Reusable ones:
+ * {@link PeriodicCheckpoints} (a resumable checkpoint every N steps) and {@link BestCheckpoint} (the
+ * weights of the best evaluation). A {@link StopCondition}, or {@link #requestStop()} from another
+ * thread (e.g. a Ctrl-C handler), ends the run after the current step.
  *
  * <p><b>Robustness.</b> A step whose loss or gradient is not finite makes no update (the schedule does
- * not advance either) and is reported to the listener; {@code maxConsecutiveSkips} of them in a row
- * stop training with a {@link TrainingDivergedException}. Checkpoints are only written after good
- * steps and atomically, so nothing already saved is lost.
+ * not advance either) and is reported; {@code maxConsecutiveSkips} of them in a row stop training
+ * with a {@link TrainingDivergedException}. Checkpoints are only written after good steps.
  *
  * <p><b>Reproducibility.</b> Batches are drawn from {@code Rng(seed)}, the model's dropout from its own
  * seeded generators: the same config, trainer config and data source give bit-identical weights on the
@@ -34,21 +38,38 @@ import java.util.Objects;
  *
  * <pre>{@code
  * Trainer trainer = new Trainer(model, TrainerConfig.defaults(3000).withLearningRate(2e-3).withEvaluation(500));
- * TrainingResult r = trainer.train(task.batches(64, BOS, EOS, PAD), Evaluator.greedy(src, tgt, 100), listener);
+ * TrainingResult r = trainer.train(task.batches(64, BOS, EOS, PAD), Evaluator.greedy(src, tgt, 100),
+ *         TrainingListener.onEvaluation(e -> System.out.println(e.step() + ": " + e.evaluation()))
+ *                 .andThen(new PeriodicCheckpoints(trainer, 500, Path.of("runs/reverse"))),
+ *         StopCondition.onEvaluation(e -> e.sequenceAccuracy() >= 0.99));
  * }</pre>
  */
 public final class Trainer {
     private final TransformerModel model;
     private final TrainerConfig config;
-    private final AdamW optimizer;
+    private final Optimizer optimizer;
     private long step;
+    private volatile boolean stopRequested;
+    private TrainingListener current = TrainingListener.NONE;
 
-    /** A trainer for {@code model} starting at step 0 with a fresh optimizer. */
+    /** A trainer for {@code model} starting at step 0 with a fresh AdamW. */
     public Trainer(TransformerModel model, TrainerConfig config) {
+        this(model, config, OptimizerFactory.adamW());
+    }
+
+    /**
+     * A trainer for {@code model} starting at step 0 with a fresh optimizer from {@code optimizers},
+     * over the parameter groups of {@link TrainerConfig#weightDecayScope()}.
+     */
+    public Trainer(TransformerModel model, TrainerConfig config, OptimizerFactory optimizers) {
         this.model = Objects.requireNonNull(model, "model");
         this.config = Objects.requireNonNull(config, "config");
-        this.optimizer = new AdamW(model.namedParameters(), AdamW.options(config.learningRate())
-                .withBetas(config.beta1(), config.beta2()).withEps(config.eps()).withWeightDecay(config.weightDecay()));
+        Objects.requireNonNull(optimizers, "optimizers");
+        ParamGroups groups = switch (config.weightDecayScope()) {
+            case ALL -> ParamGroups.single(model.namedParameters());
+            case MATRICES -> ParamGroups.decayMatricesOnly(model.namedParameters());
+        };
+        this.optimizer = Objects.requireNonNull(optimizers.create(groups, config), "the optimizer factory returned null");
         optimizer.setSchedule(config.lrSchedule(model.config().dModel()));
     }
 
@@ -70,79 +91,108 @@ public final class Trainer {
         return this;
     }
 
-    /** Runs until {@code config.steps()} steps have been attempted. */
+    /** Runs until step {@code config.steps()}; see {@link #train(BatchSource, Evaluator, TrainingListener, StopCondition)}. */
     public TrainingResult train(BatchSource source, Evaluator evaluator, TrainingListener listener) {
+        return train(source, evaluator, listener, StopCondition.NEVER);
+    }
+
+    /**
+     * Runs until step {@code config.steps()} has been attempted, or until {@code stop} holds or
+     * {@link #requestStop()} is called — then after the current step, with no further evaluation.
+     * After the last step (not after a stop) the model is evaluated unless it just was.
+     *
+     * @param source    the training batches
+     * @param evaluator measures the model every {@code evalEvery} steps, or {@code null}
+     * @param listener  receives every event, or {@code null}
+     * @param stop      when to end early, or {@code null} for never
+     * @throws TrainingDivergedException after {@code maxConsecutiveSkips} non-finite steps in a row
+     */
+    public TrainingResult train(BatchSource source, Evaluator evaluator, TrainingListener listener, StopCondition stop) {
         Objects.requireNonNull(source, "source");
+        StopCondition until = stop == null ? StopCondition.NEVER : stop;
         TrainingListener out = listener == null ? TrainingListener.NONE : listener;
         Rng data = new Rng(step == 0 ? config.seed() : config.seed() * 0x9E3779B97F4A7C15L + step);
-        List<TrainingListener.SkippedStep> skipped = new ArrayList<>();
-        List<TrainingListener.SkippedStep> run = new ArrayList<>();
+        List<TrainingEvent.Skipped> skipped = new ArrayList<>();
+        List<TrainingEvent.Skipped> run = new ArrayList<>();
         List<Evaluation> evaluations = new ArrayList<>();
         double lastLoss = Double.NaN;
+        boolean[] stopping = {stopRequested};
+        current = event -> {
+            out.on(event);
+            stopping[0] |= until.shouldStop(event) || stopRequested;
+        };
         model.train();
         long lastEval = -1;
-        while (step < config.steps()) {
-            step++;
-            long t0 = System.nanoTime();
-            List<Batch> micro = new ArrayList<>();
-            int total = 0;
-            for (int i = 0; i < config.accumulation(); i++) {
-                Batch b = source.next(data);
-                micro.add(b);
-                total += b.targetCount(model.config().padId());
+        try {
+            while (step < config.steps() && !stopping[0]) {
+                step++;
+                long t0 = System.nanoTime();
+                List<Batch> micro = new ArrayList<>();
+                int total = 0;
+                for (int i = 0; i < config.accumulation(); i++) {
+                    Batch b = source.next(data);
+                    micro.add(b);
+                    total += b.targetCount(model.config().padId());
+                }
+                optimizer.zeroGrad();
+                double[] lossAndCorrect = backward(micro, total);
+                double loss = lossAndCorrect[0];
+                long correct = (long) lossAndCorrect[1];
+                List<String> badGrads = Gradients.nonFinite(model.namedParameters());
+                if (total == 0 || !Double.isFinite(loss) || !badGrads.isEmpty()) {
+                    TrainingEvent.Skipped s = new TrainingEvent.Skipped(step, total == 0 ? Double.NaN : loss, badGrads, run.size() + 1);
+                    optimizer.zeroGrad();
+                    run.add(s);
+                    skipped.add(s);
+                    current.on(s);
+                    if (run.size() >= config.maxConsecutiveSkips()) {
+                        throw new TrainingDivergedException("training stopped at step " + step + " after " + run.size()
+                                + " consecutive steps with a non-finite loss or gradient ("
+                                + (total == 0 ? "no target tokens" : s.describe()) + "); checkpoints saved before are intact",
+                                run);
+                    }
+                    continue;
+                }
+                run.clear();
+                double norm = config.clipNorm() > 0 ? Gradients.clipGradNorm(model.parameters(), config.clipNorm())
+                        : Gradients.totalNorm(model.parameters());
+                optimizer.step();
+                lastLoss = loss;
+                current.on(new TrainingEvent.Step(step, loss, (double) correct / total, total, optimizer.lr(), norm,
+                        (System.nanoTime() - t0) / 1e9));
+                if (evaluator != null && config.evalEvery() > 0 && step % config.evalEvery() == 0) {
+                    evaluations.add(evaluate(evaluator));
+                    lastEval = step;
+                }
             }
             optimizer.zeroGrad();
-            double[] lossAndCorrect = backward(micro, total);
-            double loss = lossAndCorrect[0];
-            long correct = (long) lossAndCorrect[1];
-            List<String> badGrads = Gradients.nonFinite(model.namedParameters());
-            if (total == 0 || !Double.isFinite(loss) || !badGrads.isEmpty()) {
-                TrainingListener.SkippedStep s = new TrainingListener.SkippedStep(step, total == 0 ? Double.NaN : loss,
-                        badGrads, run.size() + 1);
-                optimizer.zeroGrad();
-                run.add(s);
-                skipped.add(s);
-                out.onSkippedStep(s);
-                if (run.size() >= config.maxConsecutiveSkips()) {
-                    StringBuilder msg = new StringBuilder("training stopped at step " + step + " after " + run.size()
-                            + " consecutive steps with a non-finite loss or gradient (");
-                    msg.append(total == 0 ? "no target tokens" : s.describe()).append(")");
-                    if (config.checkpointDir() != null) {
-                        msg.append("; checkpoints saved before are intact in ").append(config.checkpointDir());
-                    }
-                    throw new TrainingDivergedException(msg.toString(), run);
-                }
-                continue;
+            boolean stopped = step < config.steps();
+            if (evaluator != null && !stopped && lastEval != step) {
+                evaluations.add(evaluate(evaluator));
             }
-            run.clear();
-            double norm = config.clipNorm() > 0 ? Gradients.clipGradNorm(model.parameters(), config.clipNorm())
-                    : Gradients.totalNorm(model.parameters());
-            optimizer.step();
-            lastLoss = loss;
-            out.onStep(new TrainingListener.StepReport(step, loss, (double) correct / total, total, optimizer.lr(), norm,
-                    (System.nanoTime() - t0) / 1e9));
-            if (evaluator != null && config.evalEvery() > 0 && step % config.evalEvery() == 0) {
-                evaluations.add(evaluate(evaluator, out));
-                lastEval = step;
-            }
-            if (config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0) {
-                checkpoint(out);
-            }
+            return new TrainingResult(step, optimizer.steps(), lastLoss, List.copyOf(skipped), List.copyOf(evaluations), stopped);
+        } finally {
+            current = TrainingListener.NONE;
         }
-        optimizer.zeroGrad();
-        if (evaluator != null && lastEval != step) {
-            evaluations.add(evaluate(evaluator, out));
-        }
-        if (config.checkpointDir() != null && (config.checkpointEvery() == 0 || step % config.checkpointEvery() != 0)) {
-            checkpoint(out);
-        }
-        return new TrainingResult(step, optimizer.steps(), lastLoss, List.copyOf(skipped), List.copyOf(evaluations));
+    }
+
+    /**
+     * Asks a running {@link #train} to stop after the step in progress; safe from any thread (a signal
+     * handler, a watchdog). A run started afterwards stops before its first step.
+     */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /** Whether {@link #requestStop()} has been called. */
+    public boolean stopRequested() {
+        return stopRequested;
     }
 
     /**
      * Accumulates into the parameters' gradients the gradient of
-     * {@code Σ_micro CE_sum(micro) / total}, the label-smoothed cross-entropy per target token over all
-     * micro-batches; returns {@code {loss, correct predictions}}.
+     * {@code Σ_micro loss_sum(micro) / total}, the loss per target token over all micro-batches;
+     * returns {@code {loss, correct predictions}}.
      */
     double[] backward(List<Batch> micro, int total) {
         double loss = 0;
@@ -150,43 +200,53 @@ public final class Trainer {
         if (total == 0) {
             return new double[] {Double.NaN, 0};
         }
+        int pad = model.config().padId();
         for (Batch b : micro) {
-            Tensor logits = logits(model, b);
-            Tensor l = Functional.crossEntropy(logits, b.targets(), model.config().padId(), config.labelSmoothing(),
-                    Reduction.SUM).div(total);
+            int[] targets = b.targets();
+            TransformerModel.Loss out = model.loss(b.source(), b.input(), targets, config.labelSmoothing());
+            Tensor l = out.sum().div(total);
             loss += l.item();
-            correct += correct(logits, b.targets(), model.config().padId());
+            correct += correct(out.logits(), targets, pad);
             l.backward();
         }
         return new double[] {loss, correct};
     }
 
-    private Evaluation evaluate(Evaluator evaluator, TrainingListener out) {
+    private Evaluation evaluate(Evaluator evaluator) {
         Evaluation e = evaluator.evaluate(model);
         model.train();
-        out.onEvaluation(step, e);
+        current.on(new TrainingEvent.Evaluated(step, e));
         return e;
     }
 
-    /** Saves the model and optimizer to the configured checkpoint directory now. */
-    public void checkpoint(TrainingListener listener) {
-        if (config.checkpointDir() == null) {
-            throw new IllegalStateException("no checkpoint directory is configured");
-        }
+    /**
+     * Writes the model and the optimizer state at the current step with {@code writer} now, and, during
+     * {@link #train}, reports a {@link TrainingEvent.CheckpointSaved} to its listener.
+     *
+     * @param location where the checkpoint goes, for the event
+     * @throws UncheckedIOException when writing fails
+     */
+    public void saveCheckpoint(CheckpointWriter writer, String location) {
+        Objects.requireNonNull(writer, "writer");
         try {
-            Checkpoint.save(config.checkpointDir(), model, optimizer.stateDict(), step);
+            writer.write(model, optimizer.stateDict(), step);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not save the checkpoint of step " + step + " to " + config.checkpointDir(), e);
+            throw new UncheckedIOException("could not save the checkpoint of step " + step + " to " + location, e);
         }
-        (listener == null ? TrainingListener.NONE : listener).onCheckpoint(step, config.checkpointDir());
+        current.on(new TrainingEvent.CheckpointSaved(step, location));
     }
 
-    /** The optimizer (AdamW). */
-    public AdamW optimizer() {
+    /** The optimizer (AdamW unless another {@link OptimizerFactory} was given). */
+    public Optimizer optimizer() {
         return optimizer;
     }
 
-    /** Steps attempted so far (including skipped ones). */
+    /** The settings. */
+    public TrainerConfig config() {
+        return config;
+    }
+
+    /** Steps attempted so far (including skipped ones and those before a resume). */
     public long step() {
         return step;
     }
@@ -194,23 +254,6 @@ public final class Trainer {
     /** The model being trained. */
     public TransformerModel model() {
         return model;
-    }
-
-    /** The logits a model gives for a batch, {@code (batch, L, classes)}. */
-    static Tensor logits(TransformerModel model, Batch b) {
-        if (model instanceof EncoderDecoderTransformer m) {
-            if (b.source() == null) {
-                throw new IllegalArgumentException("an encoder-decoder model needs batches with a source");
-            }
-            return m.forward(b.source(), b.input());
-        }
-        if (model instanceof DecoderOnlyTransformer m) {
-            return m.forward(b.input());
-        }
-        if (model instanceof EncoderOnlyTransformer m) {
-            return m.forward(b.input());
-        }
-        throw new IllegalArgumentException("cannot train a " + model.getClass().getSimpleName());
     }
 
     /** The argmax over the last dimension of every row. */
@@ -232,6 +275,10 @@ public final class Trainer {
 
     private static long correct(Tensor logits, int[] targets, int pad) {
         int[] predicted = argmax(logits);
+        if (predicted.length != targets.length) {
+            throw new IllegalArgumentException("the model gave logits for " + predicted.length + " positions but the batch has "
+                    + targets.length + " targets");
+        }
         long n = 0;
         for (int i = 0; i < targets.length; i++) {
             if (targets[i] != pad && predicted[i] == targets[i]) {

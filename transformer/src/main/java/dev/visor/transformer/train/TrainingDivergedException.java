@@ -8,15 +8,15 @@ import java.util.List;
  */
 public final class TrainingDivergedException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
-    private final transient List<TrainingListener.SkippedStep> skipped;
+    private final transient List<TrainingEvent.Skipped> skipped;
 
-    TrainingDivergedException(String message, List<TrainingListener.SkippedStep> skipped) {
+    TrainingDivergedException(String message, List<TrainingEvent.Skipped> skipped) {
         super(message);
         this.skipped = List.copyOf(skipped);
     }
 
     /** The skipped steps that stopped the run, in order. */
-    public List<TrainingListener.SkippedStep> skipped() {
+    public List<TrainingEvent.Skipped> skipped() {
         return skipped;
     }
 }

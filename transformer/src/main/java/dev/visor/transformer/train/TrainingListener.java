@@ -1,62 +1,70 @@
 package dev.visor.transformer.train;
 
-import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
- * Callbacks of a training run, all optional: each optimizer step, each skipped step, each evaluation
- * and each checkpoint. A listener that throws stops the run (checkpoints already saved stay).
+ * A callback of a training run: receives every {@link TrainingEvent} (steps, skipped steps,
+ * evaluations, checkpoints). A functional interface, so a lambda is a listener; the factories
+ * pick one kind of event. A listener that throws stops the run (checkpoints already saved stay).
  *
  * <pre>{@code
- * TrainingListener progress = new TrainingListener() {
- *     public void onStep(StepReport r) { if (r.step() % 100 == 0) System.out.printf("%d %.3f%n", r.step(), r.loss()); }
- * };
+ * TrainingListener log = TrainingListener.onStep(s -> { if (s.step() % 100 == 0) System.out.printf("%d %.3f%n", s.step(), s.loss()); })
+ *         .andThen(TrainingListener.onEvaluation(e -> System.out.println(e.step() + ": " + e.evaluation())));
  * }</pre>
  */
+@FunctionalInterface
 public interface TrainingListener {
     /** Nothing. */
-    TrainingListener NONE = new TrainingListener() {};
+    TrainingListener NONE = event -> { };
 
-    /**
-     * One completed optimizer step.
-     *
-     * @param step           the step (from 1)
-     * @param loss           mean cross-entropy per target token (label-smoothed)
-     * @param tokenAccuracy  fraction of target tokens whose argmax was right, in this step's batches
-     * @param tokens         target tokens in the step
-     * @param learningRate   the rate the step used
-     * @param gradNorm       the global gradient norm before clipping
-     * @param seconds        wall time of the step
-     */
-    record StepReport(long step, double loss, double tokenAccuracy, int tokens, double learningRate, double gradNorm,
-                      double seconds) {}
+    /** Called for each event, on the training thread. */
+    void on(TrainingEvent event);
 
-    /**
-     * A step whose loss or gradient was not finite: no update was made.
-     *
-     * @param step            the step
-     * @param loss            the loss (possibly NaN or infinite)
-     * @param nonFiniteGrads  the parameters whose gradient held a NaN or infinity
-     * @param consecutive     how many steps in a row have now been skipped
-     */
-    record SkippedStep(long step, double loss, List<String> nonFiniteGrads, int consecutive) {
-        /** A one-line description. */
-        public String describe() {
-            return "step " + step + ": loss " + loss + (nonFiniteGrads.isEmpty() ? ""
-                    : ", non-finite gradients in " + (nonFiniteGrads.size() > 5
-                            ? nonFiniteGrads.subList(0, 5) + " and " + (nonFiniteGrads.size() - 5) + " more" : nonFiniteGrads));
-        }
+    /** This listener, then {@code next}. */
+    default TrainingListener andThen(TrainingListener next) {
+        Objects.requireNonNull(next, "next");
+        return event -> {
+            on(event);
+            next.on(event);
+        };
     }
 
-    /** After each optimizer step. */
-    default void onStep(StepReport report) {}
+    /** Every listener in order ({@code null}s left out). */
+    static TrainingListener all(List<TrainingListener> listeners) {
+        List<TrainingListener> copy = listeners.stream().filter(Objects::nonNull).toList();
+        return event -> copy.forEach(l -> l.on(event));
+    }
 
-    /** After each skipped step. */
-    default void onSkippedStep(SkippedStep skipped) {}
+    /** Called for each event of one kind, e.g. {@code TrainingListener.on(TrainingEvent.Step.class, s -> ...)}. */
+    static <E extends TrainingEvent> TrainingListener on(Class<E> kind, Consumer<? super E> action) {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(action, "action");
+        return event -> {
+            if (kind.isInstance(event)) {
+                action.accept(kind.cast(event));
+            }
+        };
+    }
 
-    /** After each evaluation. */
-    default void onEvaluation(long step, Evaluation evaluation) {}
+    /** Called after each completed optimizer step. */
+    static TrainingListener onStep(Consumer<TrainingEvent.Step> action) {
+        return on(TrainingEvent.Step.class, action);
+    }
 
-    /** After each checkpoint is saved. */
-    default void onCheckpoint(long step, Path dir) {}
+    /** Called after each skipped step. */
+    static TrainingListener onSkipped(Consumer<TrainingEvent.Skipped> action) {
+        return on(TrainingEvent.Skipped.class, action);
+    }
+
+    /** Called after each evaluation. */
+    static TrainingListener onEvaluation(Consumer<TrainingEvent.Evaluated> action) {
+        return on(TrainingEvent.Evaluated.class, action);
+    }
+
+    /** Called after each saved checkpoint. */
+    static TrainingListener onCheckpoint(Consumer<TrainingEvent.CheckpointSaved> action) {
+        return on(TrainingEvent.CheckpointSaved.class, action);
+    }
 }

@@ -120,14 +120,9 @@ class TrainerTest {
     @Test
     void aNonFiniteStepIsSkippedAndReported() {
         EncoderDecoderTransformer model = withPoisonedToken();
-        List<TrainingListener.SkippedStep> seen = new ArrayList<>();
+        List<TrainingEvent.Skipped> seen = new ArrayList<>();
         TrainingResult r = new Trainer(model, TrainerConfig.defaults(6).withWarmup(2)).train(poisoned(3, true), null,
-                new TrainingListener() {
-                    @Override
-                    public void onSkippedStep(SkippedStep s) {
-                        seen.add(s);
-                    }
-                });
+                TrainingListener.onSkipped(seen::add));
         assertEquals(1, seen.size());
         assertEquals(3, seen.get(0).step());
         assertTrue(Double.isNaN(seen.get(0).loss()));
@@ -147,13 +142,13 @@ class TrainerTest {
     void repeatedNonFiniteStepsStopTrainingAndKeepTheLastCheckpoint(@TempDir Path dir) throws Exception {
         EncoderDecoderTransformer model = withPoisonedToken();
         Path ckpt = dir.resolve("run");
-        TrainerConfig tc = TrainerConfig.defaults(20).withWarmup(2).withMaxConsecutiveSkips(3).withCheckpoints(ckpt, 2);
+        Trainer trainer = new Trainer(model, TrainerConfig.defaults(20).withWarmup(2).withMaxConsecutiveSkips(3));
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
-                () -> new Trainer(model, tc).train(poisoned(5, false), null, null));
+                () -> trainer.train(poisoned(5, false), null, new PeriodicCheckpoints(trainer, 2, ckpt)));
         assertTrue(e.getMessage().startsWith("training stopped at step 7 after 3 consecutive steps with a non-finite loss or"
                 + " gradient (step 7: loss NaN, non-finite gradients in ["), e.getMessage());
-        assertTrue(e.getMessage().endsWith("; checkpoints saved before are intact in " + ckpt), e.getMessage());
-        assertEquals(List.of(5L, 6L, 7L), e.skipped().stream().map(TrainingListener.SkippedStep::step).toList());
+        assertTrue(e.getMessage().endsWith("; checkpoints saved before are intact"), e.getMessage());
+        assertEquals(List.of(5L, 6L, 7L), e.skipped().stream().map(TrainingEvent.Skipped::step).toList());
         Checkpoint saved = Checkpoint.read(ckpt);
         assertEquals(4, saved.step(), "the checkpoint of step 4 survives");
         assertEquals(4, saved.optimizer().steps());
@@ -164,8 +159,9 @@ class TrainerTest {
         SyntheticTasks task = SyntheticTasks.reverse(12, 3, 8);
         BatchSource source = task.batches(8, 1, 2, 0);
         EncoderDecoderTransformer model = Transformers.encoderDecoder(TINY);
-        Trainer first = new Trainer(model, TrainerConfig.defaults(5).withWarmup(2).withCheckpoints(dir.resolve("c"), 0));
+        Trainer first = new Trainer(model, TrainerConfig.defaults(5).withWarmup(2));
         first.train(source, null, null);
+        first.saveCheckpoint(CheckpointWriter.to(dir.resolve("c")), "c");
         Checkpoint c = Checkpoint.read(dir.resolve("c"));
         assertEquals(5, c.step());
         EncoderDecoderTransformer fresh = Transformers.encoderDecoder(TINY.toBuilder().seed(42).build());
@@ -190,22 +186,17 @@ class TrainerTest {
         EncoderDecoderTransformer model = Transformers.encoderDecoder(TINY);
         SyntheticTasks task = SyntheticTasks.copy(12, 2, 4);
         int[][][] s = task.sample(new Rng(1), 6);
-        TrainingResult r = new Trainer(model, TrainerConfig.defaults(7).withWarmup(2).withEvaluation(3)
-                .withCheckpoints(dir.resolve("x"), 3)).train(task.batches(4, 1, 2, 0),
-                Evaluator.teacherForced(List.of(Batch.seq2seq(s[0], s[1], 1, 2, 0))), new TrainingListener() {
-                    @Override
-                    public void onEvaluation(long step, Evaluation e) {
-                        evals.add(step);
-                        assertTrue(e.loss() > 0 && e.tokenAccuracy() >= 0 && e.tokenAccuracy() <= 1, e.toString());
-                    }
-
-                    @Override
-                    public void onCheckpoint(long step, Path d) {
-                        checkpoints.add(step);
-                    }
-                });
-        assertEquals(List.of(3L, 6L, 7L), evals);
-        assertEquals(List.of(3L, 6L, 7L), checkpoints);
+        Trainer trainer = new Trainer(model, TrainerConfig.defaults(7).withWarmup(2).withEvaluation(3));
+        TrainingResult r = trainer.train(task.batches(4, 1, 2, 0),
+                Evaluator.teacherForced(List.of(Batch.seq2seq(s[0], s[1], 1, 2, 0))), TrainingListener.onEvaluation(e -> {
+                    evals.add(e.step());
+                    Evaluation v = e.evaluation();
+                    assertTrue(v.loss() > 0 && v.tokenAccuracy() >= 0 && v.tokenAccuracy() <= 1, v.toString());
+                }).andThen(TrainingListener.onCheckpoint(c -> checkpoints.add(c.step())))
+                        .andThen(new PeriodicCheckpoints(trainer, 3, dir.resolve("x"))));
+        assertEquals(List.of(3L, 6L, 7L), evals, "every 3 steps and after the last");
+        assertEquals(List.of(3L, 6L), checkpoints);
+        assertFalse(r.stopped());
         assertEquals(3, r.evaluations().size());
         assertTrue(model.isTraining());
     }
@@ -257,8 +248,29 @@ class TrainerTest {
                 () -> TrainerConfig.defaults(10).withAccumulation(0)).getMessage());
         assertEquals("labelSmoothing must be in [0, 1) but got 1.0", assertThrows(IllegalArgumentException.class,
                 () -> TrainerConfig.defaults(10).withLabelSmoothing(1)).getMessage());
-        assertEquals("checkpointEvery=5 needs a checkpointDir", assertThrows(IllegalArgumentException.class,
-                () -> TrainerConfig.defaults(10).withCheckpoints(null, 5)).getMessage());
+        assertEquals("evalEvery must be >= 0 but got -1", assertThrows(IllegalArgumentException.class,
+                () -> TrainerConfig.defaults(10).withEvaluation(-1)).getMessage());
+        assertThrows(NullPointerException.class, () -> TrainerConfig.defaults(10).toBuilder().weightDecayScope(null).build());
+    }
+
+    @Test
+    void defaultsAreWhatTheJavadocSays() {
+        TrainerConfig d = TrainerConfig.defaults(1000);
+        assertEquals(0.0, d.labelSmoothing(), "no label smoothing, as torch.nn.CrossEntropyLoss");
+        assertEquals(1e-3, d.learningRate());
+        assertEquals(100, d.warmup(), "min(400, max(1, steps/10))");
+        assertEquals(400, TrainerConfig.defaults(100_000).warmup());
+        assertEquals(1, TrainerConfig.defaults(5).warmup());
+        assertEquals(TrainerConfig.Schedule.INVERSE_SQRT, d.schedule());
+        assertEquals(0.9, d.beta1());
+        assertEquals(0.98, d.beta2());
+        assertEquals(1e-9, d.eps());
+        assertEquals(0.0, d.weightDecay());
+        assertEquals(TrainerConfig.WeightDecayScope.ALL, d.weightDecayScope());
+        assertEquals(1.0, d.clipNorm());
+        assertEquals(0, d.seed());
+        assertEquals(0, d.evalEvery());
+        assertEquals(3, d.maxConsecutiveSkips());
     }
 
     @Test

@@ -1,0 +1,92 @@
+package dev.visor.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.visor.transformer.checkpoint.Checkpoint;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Ctrl-C for real: a child JVM runs {@code visor train lm}, gets SIGINT once it is training, and must
+ * finish its step, save a resumable checkpoint, say where and exit with 130; {@code --resume} then
+ * continues in the same folder to the step the uninterrupted run would have reached.
+ */
+@EnabledOnOs({OS.LINUX, OS.MAC})
+class InterruptTest {
+    static final int STEPS = 80;
+
+    @Test
+    void sigintSavesAResumableCheckpointThatResumeFinishes(@TempDir Path tmp) throws Exception {
+        Path text = Files.writeString(tmp.resolve("text.txt"), "the cat sat on the mat. ".repeat(40));
+        Path dir = tmp.resolve("run");
+        Process p = visor("train", "lm", "--text", text.toString(), "--out", dir.toString(), "--steps", Integer.toString(STEPS),
+                "--eval-every", "10", "--d-model", "32", "--heads", "2", "--layers", "2", "--d-ff", "64", "--context", "32",
+                "--batch", "16", "--sample", "0");
+        CountDownLatch training = new CountDownLatch(1);
+        List<String> out = new ArrayList<>();
+        CompletableFuture<Void> stdout = CompletableFuture.runAsync(() -> read(p, out, training));
+        CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertTrue(training.await(60, TimeUnit.SECONDS), "the child started training: " + out);
+        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).inheritIO().start();
+        assertEquals(0, kill.waitFor());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the child exited after SIGINT");
+        stdout.get(10, TimeUnit.SECONDS);
+        String err = stderr.get(10, TimeUnit.SECONDS);
+        assertEquals(130, p.exitValue(), () -> "stdout:\n" + String.join("\n", out) + "\nstderr:\n" + err);
+        long saved = Checkpoint.read(dir).step();
+        assertTrue(saved >= 1 && saved < STEPS, "interrupted at step " + saved);
+        assertTrue(err.contains("visor train lm: interrupted at step " + saved + " of " + STEPS + "; saved a resumable checkpoint to "
+                + dir + "; continue with: visor train lm --resume " + dir), err);
+        assertTrue(Checkpoint.read(dir).optimizer() != null, "resumable: the optimizer state is saved");
+
+        CliRunner.Result resumed = CliRunner.run("train", "lm", "--resume", dir.toString());
+        assertEquals(0, resumed.exitCode(), resumed::toString);
+        assertTrue(resumed.out().contains("from step " + saved + " to step " + STEPS + "; checkpoint → " + dir), resumed::toString);
+        assertEquals(STEPS, Checkpoint.read(dir).step(), "the same final step as an uninterrupted run, in the same folder");
+        try (var files = Files.list(tmp)) {
+            assertEquals(List.of("run", "text.txt"), files.map(f -> f.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    private static void read(Process p, List<String> out, CountDownLatch training) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                synchronized (out) {
+                    out.add(line);
+                }
+                if (line.startsWith("step ")) training.countDown();
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Starts {@code visor ARGS} in a child JVM on this test's class path. */
+    static Process visor(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "jdk.incubator.vector", "-Djava.awt.headless=true", "-Xss4m", "-Dvisor.threads=1",
+                "-cp", System.getProperty("java.class.path"), VisorMain.class.getName()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).start();
+    }
+}

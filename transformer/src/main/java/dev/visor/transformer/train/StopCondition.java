@@ -1,0 +1,43 @@
+package dev.visor.transformer.train;
+
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+
+/**
+ * When to end a run before its last step. The {@link Trainer} asks after every {@link TrainingEvent};
+ * once the condition holds, the current step finishes (its evaluation and listeners included) and
+ * {@link Trainer#train} returns a result with {@link TrainingResult#stopped()} set.
+ *
+ * <pre>{@code
+ * StopCondition solved = StopCondition.onEvaluation(e -> e.sequenceAccuracy() >= 0.99);
+ * AtomicBoolean interrupted = new AtomicBoolean();                    // set by another thread
+ * trainer.train(source, evaluator, listener, solved.or(StopCondition.when(interrupted::get)));
+ * }</pre>
+ */
+@FunctionalInterface
+public interface StopCondition {
+    /** Never stops early. */
+    StopCondition NEVER = event -> false;
+
+    /** Whether to stop once the step of {@code event} is done. */
+    boolean shouldStop(TrainingEvent event);
+
+    /** Stops when this or {@code other} says so. */
+    default StopCondition or(StopCondition other) {
+        Objects.requireNonNull(other, "other");
+        return event -> shouldStop(event) || other.shouldStop(event);
+    }
+
+    /** Stops as soon as {@code flag} is true (read after every event; e.g. set by another thread). */
+    static StopCondition when(BooleanSupplier flag) {
+        Objects.requireNonNull(flag, "flag");
+        return event -> flag.getAsBoolean();
+    }
+
+    /** Stops after an evaluation for which {@code reached} holds. */
+    static StopCondition onEvaluation(Predicate<Evaluation> reached) {
+        Objects.requireNonNull(reached, "reached");
+        return event -> event instanceof TrainingEvent.Evaluated e && reached.test(e.evaluation());
+    }
+}
