@@ -4,9 +4,9 @@ import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.OptionalBinder;
 import dev.visor.mask.MaskRegistry;
 import dev.visor.tensor.io.AtomicFiles;
-import dev.visor.tensor.io.Json;
 import dev.visor.tensor.optim.OptimizerState;
 import dev.visor.transformer.AttentionKernel;
+import dev.visor.transformer.ConfigMapper;
 import dev.visor.transformer.TransformerConfig;
 import dev.visor.transformer.TransformerModel;
 import dev.visor.transformer.Transformers;
@@ -75,7 +75,7 @@ final class RunCheckpoint {
         Path old = parent.resolve("." + target.getFileName() + ".old-" + tag);
         try {
             Checkpoint.save(staging, model, optimizer, step);
-            AtomicFiles.writeString(staging.resolve(INFO), Json.writePretty(info.toJson()) + "\n");
+            AtomicFiles.writeString(staging.resolve(INFO), ConfigMapper.toJson(info.toJson()) + "\n");
             // the old folder moves aside first, so the target is the old checkpoint or the new one, never a mixture
             boolean replacing = Files.exists(target);
             if (replacing) Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
@@ -110,7 +110,7 @@ final class RunCheckpoint {
         }
         RunInfo info;
         try {
-            info = RunInfo.fromJson(Json.readObject(dir.resolve(INFO)));
+            info = RunInfo.fromJson(ConfigMapper.readObject(dir.resolve(INFO)));
         } catch (IOException | RuntimeException e) {
             throw CliException.failure("checkpoint " + dir + ": " + INFO + " is corrupt: " + Errors.oneLine(e), e);
         }
