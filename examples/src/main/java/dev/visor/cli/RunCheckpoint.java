@@ -4,9 +4,9 @@ import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.OptionalBinder;
 import dev.visor.mask.MaskRegistry;
 import dev.visor.tensor.io.AtomicFiles;
-import dev.visor.tensor.io.Json;
 import dev.visor.tensor.optim.OptimizerState;
 import dev.visor.transformer.AttentionKernel;
+import dev.visor.transformer.ConfigMapper;
 import dev.visor.transformer.TransformerConfig;
 import dev.visor.transformer.TransformerModel;
 import dev.visor.transformer.Transformers;
@@ -72,7 +72,7 @@ final class RunCheckpoint {
         // between the renames leaves a complete copy that load() finds (AtomicFolder)
         AtomicFolder.replace(target, folder -> {
             Checkpoint.write(folder, model, optimizer, step);
-            AtomicFiles.writeString(folder.resolve(INFO), Json.writePretty(info.toJson()) + "\n");
+            AtomicFiles.writeString(folder.resolve(INFO), ConfigMapper.toJson(info.toJson()) + "\n");
         });
     }
 
@@ -96,7 +96,7 @@ final class RunCheckpoint {
         }
         RunInfo info;
         try {
-            info = RunInfo.fromJson(Json.readObject(folder.resolve(INFO)));
+            info = RunInfo.fromJson(ConfigMapper.readObject(folder.resolve(INFO)));
         } catch (IOException | RuntimeException e) {
             throw CliException.failure("checkpoint " + dir + ": " + INFO + " is corrupt: " + Errors.oneLine(e), e);
         }

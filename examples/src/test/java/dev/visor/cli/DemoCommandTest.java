@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.visor.tensor.io.Json;
+import dev.visor.transformer.ConfigMapper;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -31,7 +31,7 @@ class DemoCommandTest {
         // the progress lines show every quantity the issue asks for
         assertTrue(text.lines().anyMatch(l -> l.startsWith("step ") && l.contains(" loss ") && l.contains(" acc ")
                 && l.contains(" tok/s") && (l.contains(" ETA ") || l.contains(" took "))), text);
-        Map<String, Object> info = Json.readObject(out.resolve("checkpoint/visor.json"));
+        Map<String, Object> info = ConfigMapper.readObject(out.resolve("checkpoint/visor.json"));
         double exact = ((Number) ((Map<?, ?>) info.get("metrics")).get("exact_match")).doubleValue();
         assertTrue(exact >= DemoCommand.TARGET, "held-out exact match " + exact);
         assertEquals(6, text.lines().filter(l -> l.contains(" → ") && l.endsWith("✓") || l.contains("✗ expected")).count(), text);

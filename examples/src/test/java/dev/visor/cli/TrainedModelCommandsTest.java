@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.visor.tensor.io.Json;
+import dev.visor.transformer.ConfigMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -62,12 +62,12 @@ class TrainedModelCommandsTest {
         for (String f : List.of("config.json", "model.safetensors", "optimizer.safetensors", "visor.json")) {
             assertTrue(Files.isRegularFile(ckpt.resolve(f)), f);
         }
-        Map<String, Object> info = Json.readObject(ckpt.resolve("visor.json"));
+        Map<String, Object> info = ConfigMapper.readObject(ckpt.resolve("visor.json"));
         assertEquals("seq2seq", info.get("kind"));
         assertEquals("copy", info.get("task"));
         assertEquals(30L, ((Number) info.get("steps")).longValue());
         assertEquals(List.of("<pad>", "<s>", "</s>", "a", "b", "c", "d", "e", "f"), info.get("vocabulary"));
-        Map<String, Object> config = Json.readObject(ckpt.resolve("config.json"));
+        Map<String, Object> config = ConfigMapper.readObject(ckpt.resolve("config.json"));
         assertEquals(16L, ((Number) config.get("d_model")).longValue());
         assertEquals(9L, ((Number) config.get("src_vocab_size")).longValue());
         try (Stream<Path> siblings = Files.list(tmp)) {
@@ -185,7 +185,7 @@ class TrainedModelCommandsTest {
         CliRunner.Result r = run("train", "seq2seq", "--resume", copy.toString(), "--steps", "5", "--eval-every", "5", "--batch", "8");
         assertEquals(0, r.exitCode(), r::toString);
         assertTrue(r.out().contains("(resumed after 30 steps)"), r::toString);
-        assertEquals(35L, ((Number) Json.readObject(copy.resolve("visor.json")).get("steps")).longValue());
+        assertEquals(35L, ((Number) ConfigMapper.readObject(copy.resolve("visor.json")).get("steps")).longValue());
         assertError(2, "visor train seq2seq: --resume continues the checkpoint's model; drop the model options (--d-model, --heads, masks, ...)",
                 "train", "seq2seq", "--resume", copy.toString(), "--d-model", "32");
         assertError(2, "visor train seq2seq: --resume continues the checkpoint's task; drop --task",
@@ -199,7 +199,7 @@ class TrainedModelCommandsTest {
             "--out", out.toString(), "--decoder-mask", "causal&padding&sliding_window(left=2)", "--encoder-mask", "padding",
             "--mask-layer", "cross:0=padding & !token(ids=[3])", "--norm", "pre", "--activation", "gelu", "--positional", "learned"}, TINY));
         assertEquals(0, r.exitCode(), r::toString);
-        Map<String, Object> config = Json.readObject(out.resolve("config.json"));
+        Map<String, Object> config = ConfigMapper.readObject(out.resolve("config.json"));
         Map<?, ?> masks = (Map<?, ?>) config.get("masks");
         assertEquals("causal & padding & sliding_window(left=2, right=0)", masks.get("decoder_self"));
         assertEquals(Map.of("cross", Map.of("0", "padding & !token(ids=[3])")), masks.get("overrides"));

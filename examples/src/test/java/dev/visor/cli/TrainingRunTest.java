@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.visor.tensor.io.Json;
+import dev.visor.transformer.ConfigMapper;
 import dev.visor.transformer.checkpoint.Checkpoint;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,7 +34,7 @@ class TrainingRunTest {
         CliRunner.Result first = run(concat(new String[] {"train", "lm", "--text", text.toString(), "--out", dir.toString(),
             "--lr", "0.002", "--save-every", "4"}, TINY_LM));
         assertEquals(0, first.exitCode(), first::toString);
-        Map<String, Object> info = Json.readObject(dir.resolve("visor.json"));
+        Map<String, Object> info = ConfigMapper.readObject(dir.resolve("visor.json"));
         @SuppressWarnings("unchecked") Map<String, Object> training = (Map<String, Object>) info.get("training");
         @SuppressWarnings("unchecked") Map<String, Object> data = (Map<String, Object>) info.get("data");
         assertEquals(10L, training.get("last_step"));
@@ -46,14 +46,14 @@ class TrainingRunTest {
         training.put("last_step", 16L);
         Map<String, Object> edited = new LinkedHashMap<>(info);
         edited.put("training", training);
-        Files.writeString(dir.resolve("visor.json"), Json.writePretty(edited));
+        Files.writeString(dir.resolve("visor.json"), ConfigMapper.toJson(edited));
         CliRunner.Result resumed = run("train", "lm", "--resume", dir.toString(), "--sample", "0");
         assertEquals(0, resumed.exitCode(), resumed::toString);
         assertTrue(resumed.out().contains("Continuing a character language model from step 10 to step 16; checkpoint → " + dir),
                 resumed::toString);
         assertTrue(resumed.out().contains("  text     " + text + ": 960 characters"), "the stored text: " + resumed.out());
         assertEquals(16, Checkpoint.read(dir).step());
-        @SuppressWarnings("unchecked") Map<String, Object> after = (Map<String, Object>) Json.readObject(dir.resolve("visor.json")).get("training");
+        @SuppressWarnings("unchecked") Map<String, Object> after = (Map<String, Object>) ConfigMapper.readObject(dir.resolve("visor.json")).get("training");
         assertEquals(0.002, after.get("lr"), "the stored learning rate was used");
         assertFalse(Files.exists(tmp.resolve("runs")), "nothing went to the default folder");
 

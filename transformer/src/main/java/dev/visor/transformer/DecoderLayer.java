@@ -47,7 +47,7 @@ public final class DecoderLayer extends Composite {
         }
         this.selfAttn = registerModule("self_attn", Objects.requireNonNull(selfAttn, "selfAttn"));
         this.srcAttn = srcAttn == null ? null : registerModule("multihead_attn", srcAttn);
-        this.feedForward = inline(Objects.requireNonNull(feedForward, "feedForward"));
+        this.feedForward = inline("feed_forward", Objects.requireNonNull(feedForward, "feedForward"));
         this.norms = norms.clone();
         this.dropouts = dropouts.clone();
         for (int i = 0; i < sublayers; i++) {

@@ -32,7 +32,7 @@ public final class EncoderLayer extends Composite {
     public EncoderLayer(AttentionLayer selfAttn, FeedForward feedForward, Norm norm1, Norm norm2, Dropout dropout1,
                         Dropout dropout2, Residual residual) {
         this.selfAttn = registerModule("self_attn", Objects.requireNonNull(selfAttn, "selfAttn"));
-        this.feedForward = inline(Objects.requireNonNull(feedForward, "feedForward"));
+        this.feedForward = inline("feed_forward", Objects.requireNonNull(feedForward, "feedForward"));
         this.norm1 = registerModule("norm1", Objects.requireNonNull(norm1, "norm1"));
         this.norm2 = registerModule("norm2", Objects.requireNonNull(norm2, "norm2"));
         this.dropout1 = registerModule("dropout1", Objects.requireNonNull(dropout1, "dropout1"));

@@ -22,7 +22,7 @@ public final class InputEmbedding extends Composite {
 
     /** Token embeddings, positions and the dropout on their sum. */
     public InputEmbedding(Embeddings embeddings, PositionalEncoding pos, Dropout dropout) {
-        this.embeddings = inline(Objects.requireNonNull(embeddings, "embeddings"));
+        this.embeddings = inline("embeddings", Objects.requireNonNull(embeddings, "embeddings"));
         this.pos = registerModule("pos", Objects.requireNonNull(pos, "pos"));
         this.dropout = registerModule("dropout", Objects.requireNonNull(dropout, "dropout"));
         if (pos.dModel() != embeddings.dModel()) {

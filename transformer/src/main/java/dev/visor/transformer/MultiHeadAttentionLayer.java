@@ -34,7 +34,7 @@ public final class MultiHeadAttentionLayer extends AttentionLayer {
      *                  the one {@code attention} was built with)
      */
     public MultiHeadAttentionLayer(MultiHeadAttention attention, AttentionKernel kernel, MaskRegistry registry) {
-        this.attention = inline(Objects.requireNonNull(attention, "attention"));
+        this.attention = inline("attention", Objects.requireNonNull(attention, "attention"));
         this.kernel = Objects.requireNonNull(kernel, "kernel");
         this.registry = Objects.requireNonNull(registry, "registry");
     }

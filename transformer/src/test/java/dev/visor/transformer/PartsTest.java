@@ -165,7 +165,7 @@ class PartsTest {
             final PositionwiseFeedForward ff;
 
             Holder() {
-                ff = inline(new PositionwiseFeedForward(2, 3, TransformerConfig.Activation.RELU, 0.5, new Rng(1)));
+                ff = inline("feed_forward", new PositionwiseFeedForward(2, 3, TransformerConfig.Activation.RELU, 0.5, new Rng(1)));
                 registerModule("norm1", Norm.layerNorm(2, 1e-5));
             }
         }

@@ -182,7 +182,7 @@ public final class SafeTensors {
                     throw new IllegalArgumentException("metadata has a null key");
                 }
                 if (metadata.get(k) == null) {
-                    throw new IllegalArgumentException("metadata key " + Json.quote(k) + " has a null value");
+                    throw new IllegalArgumentException("metadata key " + HeaderJson.quote(k) + " has a null value");
                 }
             }
             keys.sort(CODE_POINT_ORDER);
@@ -205,7 +205,7 @@ public final class SafeTensors {
             header.put(e.getKey(), entry);
             offset += bytes;
         }
-        byte[] json = Json.write(header).getBytes(StandardCharsets.UTF_8);
+        byte[] json = HeaderJson.write(header).getBytes(StandardCharsets.UTF_8);
         int padded = (json.length + 7) / 8 * 8;
         if (padded > MAX_HEADER_LENGTH) {
             throw new IllegalArgumentException("the header for " + tensors.size() + " tensors would take " + padded
@@ -228,7 +228,7 @@ public final class SafeTensors {
                 throw new IllegalArgumentException("tensor name \"" + name + "\" is reserved for the metadata map");
             }
             if (e.getValue() == null) {
-                throw new IllegalArgumentException("tensor " + Json.quote(name) + " is null");
+                throw new IllegalArgumentException("tensor " + HeaderJson.quote(name) + " is null");
             }
             sorted.add(Map.entry(name, e.getValue()));
         }

@@ -198,6 +198,17 @@ public final class SafeTensorsFile implements AutoCloseable {
             throw new SafeTensorsException(file, t.name(), "shape " + Arrays.toString(t.shape()) + " has "
                     + t.numel() + " elements, more than the " + (Integer.MAX_VALUE - 8) + " a tensor can hold");
         }
+        // a tensor's int strides span the product of its non-zero dimensions, even when a zero
+        // dimension leaves it empty ([46341, 46341, 0] has no elements but a leading stride of 46341^2)
+        long span = 1;
+        for (int d : t.shape()) {
+            span *= Math.max(d, 1);
+            if (span > Integer.MAX_VALUE) {
+                throw new SafeTensorsException(file, t.name(), "shape " + Arrays.toString(t.shape()) + " has "
+                        + t.numel() + " elements but its non-zero dimensions multiply past " + Integer.MAX_VALUE
+                        + ", the most a tensor's int strides can span");
+            }
+        }
     }
 
     /**

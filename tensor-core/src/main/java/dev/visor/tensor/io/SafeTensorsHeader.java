@@ -68,12 +68,12 @@ final class SafeTensorsHeader {
         }
         Object root;
         try {
-            root = Json.parse(text);
-        } catch (JsonParseException e) {
+            root = HeaderJson.parse(text);
+        } catch (HeaderJson.SyntaxException e) {
             throw new SafeTensorsException(file, null, "header is not valid JSON: " + e.getMessage(), e);
         }
         if (!(root instanceof Map)) { // cannot happen after the '{' check, kept as a guard
-            throw new SafeTensorsException(file, null, "header must be a JSON object but is " + Json.kind(root));
+            throw new SafeTensorsException(file, null, "header must be a JSON object but is " + HeaderJson.kind(root));
         }
 
         // 3) the entries, in header order
@@ -128,7 +128,7 @@ final class SafeTensorsHeader {
         for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
             if (!(e.getValue() instanceof String)) {
                 throw new SafeTensorsException(file, null, METADATA_KEY + " must be an object of strings but key "
-                        + Json.quote((String) e.getKey()) + " holds " + describe(e.getValue()));
+                        + HeaderJson.quote((String) e.getKey()) + " holds " + describe(e.getValue()));
             }
             out.put((String) e.getKey(), (String) e.getValue());
         }
@@ -143,7 +143,7 @@ final class SafeTensorsHeader {
         Map<?, ?> fields = (Map<?, ?>) value;
         for (Object key : fields.keySet()) {
             if (!FIELDS.contains(key)) {
-                throw new SafeTensorsException(file, name, "unexpected field " + Json.quote((String) key)
+                throw new SafeTensorsException(file, name, "unexpected field " + HeaderJson.quote((String) key)
                         + " (an entry has exactly the fields dtype, shape and data_offsets)");
             }
         }
@@ -159,7 +159,7 @@ final class SafeTensorsHeader {
             throw new SafeTensorsException(file, name, "dtype must be a string but is " + describe(dtypeValue));
         }
         Dtype dtype = Dtype.byName((String) dtypeValue).orElseThrow(() -> new SafeTensorsException(file, name,
-                "unknown dtype " + abbreviate(Json.quote((String) dtypeValue)) + " (known: " + Dtype.allNames() + ")"));
+                "unknown dtype " + abbreviate(HeaderJson.quote((String) dtypeValue)) + " (known: " + Dtype.allNames() + ")"));
 
         Object shapeValue = fields.get("shape");
         if (!(shapeValue instanceof List)) {
@@ -172,12 +172,12 @@ final class SafeTensorsHeader {
             Object d = shapeList.get(i);
             long v = nonNegativeLong(d);
             if (v < 0) {
-                throw new SafeTensorsException(file, name, "shape " + abbreviate(Json.write(shapeList))
-                        + " has element " + i + " = " + abbreviate(Json.write(d))
+                throw new SafeTensorsException(file, name, "shape " + abbreviate(HeaderJson.write(shapeList))
+                        + " has element " + i + " = " + abbreviate(HeaderJson.write(d))
                         + "; dimensions must be non-negative integers");
             }
             if (v > Integer.MAX_VALUE) {
-                throw new SafeTensorsException(file, name, "shape " + abbreviate(Json.write(shapeList))
+                throw new SafeTensorsException(file, name, "shape " + abbreviate(HeaderJson.write(shapeList))
                         + " has dimension " + i + " = " + v + ", more than the " + Integer.MAX_VALUE
                         + " a Visor tensor dimension can hold");
             }
@@ -193,7 +193,7 @@ final class SafeTensorsHeader {
         }
         if (begin < 0 || end < 0) {
             throw new SafeTensorsException(file, name, "data_offsets must be [begin, end] with two non-negative"
-                    + " 64-bit integers but is " + abbreviate(Json.write(offsetsValue)));
+                    + " 64-bit integers but is " + abbreviate(HeaderJson.write(offsetsValue)));
         }
         if (end < begin) {
             throw new SafeTensorsException(file, name, "data_offsets [" + begin + ", " + end
@@ -283,7 +283,7 @@ final class SafeTensorsHeader {
 
     /** {@code "an array ([1,2])"}, {@code "null"}: what a JSON value is, and the value itself. */
     private static String describe(Object value) {
-        return value == null ? "null" : Json.kind(value) + " (" + abbreviate(Json.write(value)) + ")";
+        return value == null ? "null" : HeaderJson.kind(value) + " (" + abbreviate(HeaderJson.write(value)) + ")";
     }
 
     static String offsets(TensorInfo t) {

@@ -9,7 +9,7 @@ package dev.visor.tensor.nn;
  * and {@code erfc(z) = exp(−z²)·t·B(t)} with {@code t = 1/(1+z)} beyond. Working with erfc in the
  * tails keeps {@code Φ(x)} accurate to the last bit for very negative x, where computing
  * {@code 1 + erf} in float (as PyTorch does) loses every digit. One {@code exp} and about 20
- * multiply-adds per value; {@link org.apache.commons.math3.special.Erf} is the test oracle.
+ * multiply-adds per value; commons-math3's {@code Erf} is the test oracle.
  */
 final class Gaussian {
     private Gaussian() {}

@@ -49,6 +49,8 @@ public abstract class Module {
     private final Map<String, Tensor> buffers = new LinkedHashMap<>();
     private final Set<String> transientBuffers = new HashSet<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
+    /** Parts whose parameters, buffers and children were registered here under their own names. */
+    private final Map<String, Module> inlined = new LinkedHashMap<>();
     private boolean training = true;
 
     /** Creates a module in training mode with nothing registered. */
@@ -117,6 +119,36 @@ public abstract class Module {
         return module;
     }
 
+    /**
+     * Registers {@code part}'s own parameters, persistent buffers and children as this module's, under
+     * their own names (no {@code name.} prefix), and the part itself under {@code name} in
+     * {@link #namedModules()}, so the module tree stays complete while parameter names stay flat.
+     * This is how a Transformer layer holds a replaceable feed-forward network yet keeps PyTorch's
+     * {@code linear1.weight}, not {@code feed_forward.linear1.weight}. {@link #train(boolean)} reaches
+     * the part; its parameters are enumerated once, under the flat names.
+     *
+     * @param <M>  the part's type
+     * @param name the part's name in {@link #namedModules()}
+     * @param part the part
+     * @return the part, for assignment to a field
+     * @throws IllegalArgumentException when {@code name} or one of the part's names is already taken here
+     */
+    protected final <M extends Module> M inline(String name, M part) {
+        checkName(name);
+        Objects.requireNonNull(part, "part");
+        Module p = part;
+        if (p == this || p.contains(this)) {
+            throw new IllegalArgumentException("inlining " + part.getClass().getSimpleName() + " as '" + name
+                    + "' would make a cycle: it contains this module");
+        }
+        p.parameters.forEach(this::registerParameter);
+        p.buffers.forEach((n, t) -> registerBuffer(n, t, !p.transientBuffers.contains(n)));
+        p.children.forEach(this::registerModule);
+        inlined.put(name, part);
+        part.train(training);
+        return part;
+    }
+
     private boolean contains(Module target) {
         for (Module c : children.values()) {
             if (c == target || c.contains(target)) {
@@ -132,7 +164,7 @@ public abstract class Module {
             throw new IllegalArgumentException("a parameter, buffer or module name must be non-empty and contain no '.'"
                     + " but got '" + name + "'");
         }
-        if (parameters.containsKey(name) || buffers.containsKey(name) || children.containsKey(name)) {
+        if (parameters.containsKey(name) || buffers.containsKey(name) || children.containsKey(name) || inlined.containsKey(name)) {
             throw new IllegalArgumentException("'" + name + "' is already registered in " + getClass().getSimpleName());
         }
     }
@@ -170,11 +202,26 @@ public abstract class Module {
         return Collections.unmodifiableMap(out);
     }
 
-    /** This module (under the name {@code ""}) and every descendant, by dotted name, depth first. */
+    /**
+     * This module (under the name {@code ""}) and every descendant, by dotted name, depth first:
+     * children, then {@linkplain #inline inlined} parts. A module reachable under several names
+     * appears once, under the first (as in PyTorch).
+     */
     public final Map<String, Module> namedModules() {
         Map<String, Module> out = new LinkedHashMap<>();
-        walk("", (prefix, m) -> out.put(prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1), m));
+        IdentityHashMap<Module, Boolean> seen = new IdentityHashMap<>();
+        walkModules("", out, seen);
         return Collections.unmodifiableMap(out);
+    }
+
+    private void walkModules(String name, Map<String, Module> out, IdentityHashMap<Module, Boolean> seen) {
+        if (seen.put(this, Boolean.TRUE) != null) {
+            return;
+        }
+        out.put(name, this);
+        String prefix = name.isEmpty() ? "" : name + ".";
+        children.forEach((n, c) -> c.walkModules(prefix + n, out, seen));
+        inlined.forEach((n, c) -> c.walkModules(prefix + n, out, seen));
     }
 
     /** The direct submodules by name, in registration order. */
@@ -302,7 +349,9 @@ public abstract class Module {
 
     /** Sets training ({@code true}) or evaluation mode on this module and all descendants. */
     public Module train(boolean on) {
-        walk("", (p, m) -> m.training = on);
+        for (Module m : namedModules().values()) {
+            m.training = on;
+        }
         return this;
     }
 

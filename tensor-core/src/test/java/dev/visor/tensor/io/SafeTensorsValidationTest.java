@@ -60,10 +60,11 @@ class SafeTensorsValidationTest {
 
     @Test
     void headerThatIsNotJson() throws IOException {
-        assertRejected(bytes("{\"a\":}", new byte[0]), null, "header is not valid JSON: line 1, column 6: expected a value"
-                + " (object, array, string, number, true, false or null) but found '}'");
-        assertRejected(bytes("{}\0\0", new byte[0]), null,
-                "header is not valid JSON: line 1, column 3: expected end of input after the value but found U+0000");
+        // the syntax messages are Jackson's, behind our position prefix
+        assertRejected(bytes("{\"a\":}", new byte[0]), null,
+                "header is not valid JSON: line 1, column 6: Unexpected character ('}' (code 125)): expected a value");
+        assertRejected(bytes("{}\0\0", new byte[0]), null, "header is not valid JSON: line 1, column 4: Illegal character"
+                + " ((CTRL-CHAR, code 0)): only regular white space (\\r, \\n, \\t) is allowed between tokens");
     }
 
     @Test
@@ -154,6 +155,20 @@ class SafeTensorsValidationTest {
     void shapeWhoseSizeOverflows() throws IOException {
         assertRejected(entry("\"F32\"", "[2147483647,2147483647,2147483647]", "[0,4]", 4), "w",
                 "F32 shape [2147483647, 2147483647, 2147483647] has more bits than fit in a 64-bit integer");
+    }
+
+    @Test
+    void emptyShapesWhoseDimensionsOverflowAnIntAreRejectedOnRead() throws IOException {
+        for (String shape : new String[] {"[46341,46341,0]", "[2147483647,2147483647,0]", "[0,65536,65536]"}) {
+            Path file = SafeTensorsFiles.write(dir, "empty" + files++ + ".safetensors", entry("\"F32\"", shape, "[0,0]", 0));
+            try (SafeTensorsFile f = SafeTensors.open(file)) { // the header is valid: the tensor holds no bytes
+                SafeTensorsException e = assertThrows(SafeTensorsException.class, () -> f.read("w"));
+                String dims = shape.replace(",", ", ");
+                assertEquals(file + ": tensor 'w': shape " + dims + " has 0 elements but its non-zero dimensions"
+                        + " multiply past 2147483647, the most a tensor's int strides can span", e.getMessage());
+            }
+            assertThrows(SafeTensorsException.class, () -> SafeTensors.read(file));
+        }
     }
 
     @Test

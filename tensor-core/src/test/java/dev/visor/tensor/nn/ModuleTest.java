@@ -218,4 +218,32 @@ class ModuleTest {
         Sequential s = new Sequential(new Linear(4, 3, new Rng(0)), Activation.relu());
         assertEquals("Sequential(\n  (0): Linear(in=4, out=3, bias=true)\n  (1): ReLU()\n)", s.toString());
     }
+
+    @Test
+    void inlinedPartsKeepFlatNamesAndStayInTheTree() {
+        final class Ffn extends Module {
+            final Linear linear1 = registerModule("linear1", new Linear(2, 3, new Rng(1)));
+            final Tensor scale = registerParameter("scale", Tensor.ones(3));
+        }
+        final class Layer extends Module {
+            final Ffn ffn = inline("feed_forward", new Ffn());
+        }
+        Layer layer = new Layer();
+        assertEquals(List.of("scale", "linear1.weight", "linear1.bias"), List.copyOf(layer.stateDict().keySet()));
+        assertEquals(List.of("", "linear1", "feed_forward"), List.copyOf(layer.namedModules().keySet()),
+                "the part is listed under its name, its children once, under their flat names");
+        assertSame(layer.ffn, layer.namedModules().get("feed_forward"));
+        layer.eval();
+        assertFalse(layer.ffn.isTraining(), "eval() reaches the inlined part");
+        assertEquals(3, layer.parameters().size(), "parameters are enumerated once");
+
+        final class Clash extends Module {
+            Clash() {
+                registerParameter("scale", Tensor.zeros(1));
+                inline("feed_forward", new Ffn());
+            }
+        }
+        assertEquals("'scale' is already registered in Clash",
+                assertThrows(IllegalArgumentException.class, Clash::new).getMessage());
+    }
 }

@@ -1,9 +1,10 @@
 package dev.visor.transformer.checkpoint;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.visor.tensor.Tensor;
-import dev.visor.tensor.io.Json;
 import dev.visor.tensor.io.SafeTensors;
 import dev.visor.tensor.optim.OptimizerState;
+import dev.visor.transformer.ConfigMapper;
 import dev.visor.transformer.TransformerConfig;
 import dev.visor.transformer.TransformerModel;
 import dev.visor.transformer.Transformers;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -166,12 +168,13 @@ public record Checkpoint(TransformerConfig config, Map<String, Tensor> weights, 
 
     /** The fields (by JSON key) in which two configs differ, as {@code key (checkpoint vs model)}. */
     static List<String> configDifferences(TransformerConfig saved, TransformerConfig model) {
-        Map<String, Object> a = Json.parseObject(saved.toJson());
-        Map<String, Object> b = Json.parseObject(model.toJson());
+        JsonNode a = ConfigMapper.parse(saved.toJson());
+        JsonNode b = ConfigMapper.parse(model.toJson());
         List<String> out = new ArrayList<>();
-        for (String k : a.keySet()) {
+        for (Iterator<String> keys = a.fieldNames(); keys.hasNext(); ) {
+            String k = keys.next();
             if (!Objects.equals(a.get(k), b.get(k))) {
-                out.add(k + " (" + Json.write(a.get(k)) + " vs " + Json.write(b.get(k)) + ")");
+                out.add(k + " (" + a.get(k) + " vs " + b.get(k) + ")");
             }
         }
         return out;

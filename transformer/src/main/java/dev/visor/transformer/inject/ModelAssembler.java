@@ -24,12 +24,16 @@ import dev.visor.transformer.Norm;
 import dev.visor.transformer.NormFactory;
 import dev.visor.transformer.PositionalEncodingFactory;
 import dev.visor.transformer.Residual;
+import dev.visor.transformer.SelfInitialising;
 import dev.visor.transformer.TransformerConfig;
 import dev.visor.transformer.TransformerModel;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Builds a whole model from hyper-parameters and part factories — The Annotated Transformer's
@@ -37,7 +41,8 @@ import java.util.Objects;
  * be constructed by hand. Weights are drawn from {@code Rng(config.seed())} in a fixed order, so a
  * config builds bit-identical models; after construction every matrix (every parameter with more than
  * one dimension) is re-initialised Xavier-uniform, as in The Annotated Transformer and
- * {@code nn.Transformer}, and the padding rows of the embeddings are zeroed.
+ * {@code nn.Transformer}, except those of parts that are {@link SelfInitialising} (a custom part
+ * keeps the initialisation its factory gave it), and the padding rows of the embeddings are zeroed.
  *
  * <pre>{@code
  * ModelAssembler a = new ModelAssembler(cfg, cfg.masks(), AttentionFactory.multiHead(MaskRegistry.load(), AttentionKernel.FLASH),
@@ -172,8 +177,15 @@ public final class ModelAssembler {
 
     private <M extends Module> M initialise(M model, Rng rng) {
         Rng init = rng.split();
+        Set<Tensor> own = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Module m : model.namedModules().values()) {
+            if (m instanceof SelfInitialising) {
+                own.addAll(m.namedParameters().values());
+            }
+        }
         for (Map.Entry<String, Tensor> e : model.namedParameters().entrySet()) {
-            if (e.getValue().dim() > 1) {
+            // a self-initialising part keeps its values; a model without such parts is initialised as before
+            if (e.getValue().dim() > 1 && !own.contains(e.getValue())) {
                 Init.xavierUniform(e.getValue(), 1.0, init);
             }
         }
