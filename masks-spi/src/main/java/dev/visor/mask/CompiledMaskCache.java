@@ -10,7 +10,8 @@ import java.util.concurrent.CompletionException;
  * A bounded, thread-safe, least-recently-used cache of compiled masks keyed by (mask, shape, block
  * sizes). Mask equality is structural, so every layer of a model that asks for the same spec, context
  * and blocks gets the same {@link CompiledMask}; a key is compiled once even when threads ask for it
- * at the same time.
+ * at the same time. There is no process-wide instance: whoever owns the model owns its cache (a
+ * Guice injector binds one).
  *
  * <pre>{@code
  * CompiledMaskCache cache = new CompiledMaskCache(64);
@@ -18,8 +19,6 @@ import java.util.concurrent.CompletionException;
  * }</pre>
  */
 public final class CompiledMaskCache {
-    private static final CompiledMaskCache SHARED = new CompiledMaskCache(64);
-
     /** The verification mode is part of the key: a mask compiled while trusted is verified when the mode changes. */
     private record Key(Mask mask, MaskShape shape, int blockQ, int blockK, MaskVerification verification) {}
 
@@ -57,11 +56,6 @@ public final class CompiledMaskCache {
                 return size() > CompiledMaskCache.this.capacity;
             }
         };
-    }
-
-    /** @return a process-wide cache of 64 entries */
-    public static CompiledMaskCache shared() {
-        return SHARED;
     }
 
     /**
