@@ -5,6 +5,7 @@ import dev.visor.mask.CompiledMaskCache;
 import dev.visor.mask.Mask;
 import dev.visor.mask.MaskContext;
 import dev.visor.mask.MaskRegistry;
+import dev.visor.mask.MaskShape;
 import dev.visor.mask.MaskSpec;
 import java.util.Objects;
 
@@ -82,7 +83,18 @@ public final class MaskCompiler {
      * @return the compiled mask
      */
     public CompiledMask compile(Mask mask, MaskContext context) {
-        return cache.get(mask, context.shape(), FlashAttention.DEFAULT_BLOCK, FlashAttention.DEFAULT_BLOCK);
+        return compile(mask, context.shape());
+    }
+
+    /**
+     * A mask compiled for a shape with the kernel's block size.
+     *
+     * @param mask the mask
+     * @param shape the call's shape
+     * @return the compiled mask
+     */
+    public CompiledMask compile(Mask mask, MaskShape shape) {
+        return cache.get(mask, shape, FlashAttention.DEFAULT_BLOCK, FlashAttention.DEFAULT_BLOCK);
     }
 
     /** @return the registry specs resolve in */

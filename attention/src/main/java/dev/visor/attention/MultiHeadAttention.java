@@ -204,6 +204,23 @@ public final class MultiHeadAttention extends Module {
     }
 
     /**
+     * Attention under an explicit mask object — e.g. a {@link TensorMask} (a boolean mask per batch and
+     * head, or broadcast) or a composite of masks — compiled here for this call's shape with queries at
+     * positions 0..Lq−1 (through the layer's {@link MaskCompiler}, so its cache serves repeats).
+     *
+     * @param query (batch, Lq, embedDim)
+     * @param key   (batch, Lk, kdim)
+     * @param value (batch, Lk, vdim)
+     * @param mask  the mask, {@code true} = may attend
+     * @return (batch, Lq, embedDim)
+     */
+    public Tensor forward(Tensor query, Tensor key, Tensor value, Mask mask) {
+        checkInputs(query, key, value);
+        var shape = new dev.visor.mask.MaskShape(query.size(0), heads, query.size(1), key.size(1), 0);
+        return forward(query, key, value, masks().compile(Objects.requireNonNull(mask, "mask"), shape));
+    }
+
+    /**
      * Attention under a mask already compiled for this call's shape
      * {@code (batch, heads, Lq, Lk)} (any block size).
      */
