@@ -1,10 +1,8 @@
 package dev.visor.attention;
 
 import dev.visor.mask.CompiledMask;
-import dev.visor.mask.CompiledMaskCache;
 import dev.visor.mask.Mask;
 import dev.visor.mask.MaskContext;
-import dev.visor.mask.MaskRegistry;
 import dev.visor.tensor.Rng;
 import dev.visor.tensor.Shape;
 import dev.visor.tensor.Tensor;
@@ -33,9 +31,9 @@ import java.util.Objects;
  * {@code kvHeads·headDim} rows instead of {@code E} (PyTorch has no such layer). Initialised as
  * PyTorch does: Xavier-uniform projections, zero biases.
  *
- * <p><b>Masks</b> are chosen per call by a spec string of the mask registry
- * ({@code "causal & padding"}) plus the call's {@link MaskInputs}, or given compiled. Compiled masks
- * are cached by (mask, shape), so every layer of a model shares one. Inputs are batch-first:
+ * <p><b>Masks</b> are given compiled ({@link CompiledMask}, from a {@link MaskCompiler}: what a model
+ * does, once per forward for all layers that share a spec), or, for convenience at the edges, as a
+ * spec string plus the call's {@link MaskInputs}, compiled through the layer's {@link MaskCompiler}. Inputs are batch-first:
  * {@code query (batch, Lq, E)}, {@code key (batch, Lk, kdim)}, {@code value (batch, Lk, vdim)}.
  *
  * <pre>{@code
@@ -46,8 +44,6 @@ import java.util.Objects;
  * }</pre>
  */
 public final class MultiHeadAttention extends Module {
-    private static volatile MaskRegistry defaultRegistry;
-
     private final int embedDim;
     private final int heads;
     private final int kvHeads;
@@ -62,8 +58,7 @@ public final class MultiHeadAttention extends Module {
     private final Tensor inProjBias;     // (E + 2·kvHeads·headDim), or null
     private final Linear outProj;
     private final Rng dropoutSeeds;
-    private final MaskRegistry registry;
-    private final CompiledMaskCache compiledMasks;
+    private MaskCompiler masks;          // resolves spec strings of the convenience calls; loaded on first use if not given
 
     /** Self- or cross-attention over {@code embedDim} features in {@code heads} heads, with biases, no dropout. */
     public MultiHeadAttention(int embedDim, int heads, Rng rng) {
@@ -93,8 +88,7 @@ public final class MultiHeadAttention extends Module {
         this.keyDim = b.keyDim;
         this.valueDim = b.valueDim;
         this.dropout = (float) b.dropout;
-        this.registry = b.registry;
-        this.compiledMasks = b.compiledMasks;
+        this.masks = b.masks;
         int kvDim = kvHeads * headDim;
         if (keyDim == embedDim && valueDim == embedDim) {
             inProjWeight = registerParameter("in_proj_weight",
@@ -130,8 +124,7 @@ public final class MultiHeadAttention extends Module {
         private int valueDim;
         private boolean bias = true;
         private double dropout;
-        private MaskRegistry registry;
-        private CompiledMaskCache compiledMasks = CompiledMaskCache.shared();
+        private MaskCompiler masks;
 
         private Builder(int embedDim, int heads) {
             this.embedDim = embedDim;
@@ -171,15 +164,13 @@ public final class MultiHeadAttention extends Module {
             return this;
         }
 
-        /** The registry spec strings are resolved in; default every strategy on the class path. */
-        public Builder registry(MaskRegistry r) {
-            this.registry = Objects.requireNonNull(r, "registry");
-            return this;
-        }
-
-        /** The cache of compiled masks; default the process-wide one. */
-        public Builder compiledMasks(CompiledMaskCache cache) {
-            this.compiledMasks = Objects.requireNonNull(cache, "cache");
+        /**
+         * The compiler that turns the spec strings of the convenience calls into compiled masks (its
+         * registry and cache); default {@link MaskCompiler#load()}, created on the first such call.
+         * Calls given a {@link CompiledMask} do not use it.
+         */
+        public Builder masks(MaskCompiler compiler) {
+            this.masks = Objects.requireNonNull(compiler, "compiler");
             return this;
         }
 
@@ -213,11 +204,29 @@ public final class MultiHeadAttention extends Module {
     }
 
     /**
+     * Attention under an explicit mask object — e.g. a {@link TensorMask} (a boolean mask per batch and
+     * head, or broadcast) or a composite of masks — compiled here for this call's shape with queries at
+     * positions 0..Lq−1 (through the layer's {@link MaskCompiler}, so its cache serves repeats).
+     *
+     * @param query (batch, Lq, embedDim)
+     * @param key   (batch, Lk, kdim)
+     * @param value (batch, Lk, vdim)
+     * @param mask  the mask, {@code true} = may attend
+     * @return (batch, Lq, embedDim)
+     */
+    public Tensor forward(Tensor query, Tensor key, Tensor value, Mask mask) {
+        checkInputs(query, key, value);
+        var shape = new dev.visor.mask.MaskShape(query.size(0), heads, query.size(1), key.size(1), 0);
+        return forward(query, key, value, masks().compile(Objects.requireNonNull(mask, "mask"), shape));
+    }
+
+    /**
      * Attention under a mask already compiled for this call's shape
      * {@code (batch, heads, Lq, Lk)} (any block size).
      */
     public Tensor forward(Tensor query, Tensor key, Tensor value, CompiledMask mask) {
         checkInputs(query, key, value);
+        checkShape(Objects.requireNonNull(mask, "mask"), query.size(0), query.size(1), key.size(1));
         Tensor[] qkv = project(query, key, value);
         return attend(qkv, BlockSparsity.of(Objects.requireNonNull(mask, "mask")));
     }
@@ -243,6 +252,31 @@ public final class MultiHeadAttention extends Module {
         Tensor[] all = {qkv[0], cache.keys(), cache.values()};
         BlockSparsity mask = compile(maskSpec, inputs, x.size(0), x.size(1), cache.length(), offset);
         return attend(all, mask);
+    }
+
+    /**
+     * Incremental self-attention under a mask compiled for this step: queries at absolute positions
+     * {@code cache.length()} (before the append) onwards, keys over everything cached after it, i.e.
+     * shape {@code (batch, heads, n, cache.length() + n)} at query offset {@code cache.length()}.
+     *
+     * @return (batch, n, embedDim)
+     */
+    public Tensor forward(Tensor x, KvCache cache, CompiledMask mask) {
+        checkInputs(x, x, x);
+        Objects.requireNonNull(cache, "cache");
+        Objects.requireNonNull(mask, "mask");
+        if (cache.batch() != x.size(0) || cache.kvHeads() != kvHeads || cache.headDim() != headDim) {
+            throw new IllegalArgumentException("cache is (" + cache.batch() + ", " + cache.kvHeads() + ", ·, "
+                    + cache.headDim() + ") but this layer needs (" + x.size(0) + ", " + kvHeads + ", ·, " + headDim + ")");
+        }
+        checkShape(mask, x.size(0), x.size(1), cache.length() + x.size(1));
+        if (mask.shape().queryOffset() != cache.length()) {
+            throw new IllegalArgumentException("the mask places the queries at " + mask.shape().queryOffset() + " but the cache holds "
+                    + cache.length() + " positions");
+        }
+        Tensor[] qkv = project(x, x, x);
+        cache.append(qkv[1].detach(), qkv[2].detach());
+        return attend(new Tensor[] {qkv[0], cache.keys(), cache.values()}, BlockSparsity.of(mask));
     }
 
     /**
@@ -302,10 +336,33 @@ public final class MultiHeadAttention extends Module {
         Tensor[] qkv = project(query, key, value);
         int b = query.size(0);
         MaskContext ctx = Objects.requireNonNull(inputs, "inputs").context(b, heads, query.size(1), key.size(1), 0);
-        Mask mask = registry().create(maskSpec == null ? "full" : maskSpec, ctx);
-        Attention.ReferenceResult r = Attention.reference(qkv[0], qkv[1], qkv[2], ElementMask.of(mask, 0), config());
-        Tensor merged = r.output().transpose(1, 2).reshape(b, query.size(1), embedDim);
+        Mask mask = masks().registry().create(maskSpec == null ? "full" : maskSpec, ctx);
+        return weighted(qkv, mask, 0, b, query.size(1));
+    }
+
+    /**
+     * As {@link #forwardWithWeights(Tensor, Tensor, Tensor, String, MaskInputs)} under a mask compiled
+     * for this call's shape (only its element predicate and query offset are used).
+     */
+    public Weighted forwardWithWeights(Tensor query, Tensor key, Tensor value, CompiledMask mask) {
+        checkInputs(query, key, value);
+        checkShape(Objects.requireNonNull(mask, "mask"), query.size(0), query.size(1), key.size(1));
+        Tensor[] qkv = project(query, key, value);
+        return weighted(qkv, mask.mask(), mask.shape().queryOffset(), query.size(0), query.size(1));
+    }
+
+    private Weighted weighted(Tensor[] qkv, Mask mask, int offset, int b, int lq) {
+        Attention.ReferenceResult r = Attention.reference(qkv[0], qkv[1], qkv[2], ElementMask.of(mask, offset), config());
+        Tensor merged = r.output().transpose(1, 2).reshape(b, lq, embedDim);
         return new Weighted(outProj.forward(merged), r.weights());
+    }
+
+    private void checkShape(CompiledMask mask, int batch, int lq, int lk) {
+        var s = mask.shape();
+        if (s.batch() != batch || s.heads() != heads || s.queryLength() != lq || s.keyLength() != lk) {
+            throw new IllegalArgumentException("the mask was compiled for " + s + " but this call is (batch " + batch + ", heads "
+                    + heads + ", Lq " + lq + ", Lk " + lk + ")");
+        }
     }
 
     // ------------------------------------------------------------------ parts
@@ -322,25 +379,13 @@ public final class MultiHeadAttention extends Module {
 
     private BlockSparsity compile(String spec, MaskInputs inputs, int batch, int lq, int lk, int offset) {
         MaskContext ctx = Objects.requireNonNull(inputs, "inputs").context(batch, heads, lq, lk, offset);
-        Mask mask = registry().create(spec == null ? "full" : spec, ctx);
-        return BlockSparsity.of(compiledMasks.get(mask, ctx.shape(), FlashAttention.DEFAULT_BLOCK, FlashAttention.DEFAULT_BLOCK));
+        MaskCompiler m = masks();
+        return BlockSparsity.of(m.compile(m.registry().create(spec == null ? "full" : spec, ctx), ctx));
     }
 
-    private MaskRegistry registry() {
-        if (registry != null) {
-            return registry;
-        }
-        MaskRegistry r = defaultRegistry;
-        if (r == null) {
-            synchronized (MultiHeadAttention.class) {
-                r = defaultRegistry;
-                if (r == null) {
-                    r = MaskRegistry.load();
-                    defaultRegistry = r;
-                }
-            }
-        }
-        return r;
+    private synchronized MaskCompiler masks() {
+        if (masks == null) masks = MaskCompiler.load();
+        return masks;
     }
 
     /** q {@code (B, H, Lq, hd)}, k and v {@code (B, Hkv, Lk, hd)}: strided views of the projections. */

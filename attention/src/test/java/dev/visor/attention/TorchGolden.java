@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads the golden files written by {@code src/test/python/gen_mha_golden.py}. */
+/** Reads the golden files written by {@code src/test/python/gen_mha_golden.py} and {@code gen_torch_masks_golden.py}. */
 final class TorchGolden {
     /** One case: its keys in file order. */
     record Case(String name, Map<String, String> values) {
@@ -44,8 +44,13 @@ final class TorchGolden {
         float[] floats(String key) {
             String[] parts = word(key).trim().split(" ");
             float[] out = new float[parts.length];
-            for (int i = 0; i < parts.length; i++) {
-                out[i] = Float.parseFloat(parts[i]);
+            for (int i = 0; i < parts.length; i++) {   // Python writes inf, -inf and nan
+                out[i] = switch (parts[i]) {
+                    case "inf" -> Float.POSITIVE_INFINITY;
+                    case "-inf" -> Float.NEGATIVE_INFINITY;
+                    case "nan" -> Float.NaN;
+                    default -> Float.parseFloat(parts[i]);
+                };
             }
             return out;
         }

@@ -51,7 +51,7 @@ final class AttentionCommand implements Runnable {
 
     @Override
     public void run() {
-        AttentionRecorder recorder = new AttentionRecorder(session.registry());
+        AttentionRecorder recorder = new AttentionRecorder();
         RunCheckpoint.Loaded c = RunCheckpoint.load(checkpoint.dir, session.registry(), recorder);
         recorder.index(c.model());
         Vocabulary vocab = c.info().vocabulary();

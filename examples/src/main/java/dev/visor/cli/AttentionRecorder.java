@@ -1,10 +1,8 @@
 package dev.visor.cli;
 
-import dev.visor.attention.MaskInputs;
 import dev.visor.attention.MultiHeadAttention;
+import dev.visor.mask.CompiledMask;
 import dev.visor.mask.Mask;
-import dev.visor.mask.MaskContext;
-import dev.visor.mask.MaskRegistry;
 import dev.visor.tensor.Tensor;
 import dev.visor.transformer.AttentionLayer;
 import dev.visor.transformer.AttentionSite;
@@ -28,7 +26,7 @@ import java.util.Map;
  * run a forward pass, then read {@link #recorded()}.
  *
  * <pre>{@code
- * AttentionRecorder rec = new AttentionRecorder(registry);
+ * AttentionRecorder rec = new AttentionRecorder();
  * TransformerModel m = RunCheckpoint.build(config, registry, rec);
  * rec.index(m);
  * m.forward(src, tgt);
@@ -38,16 +36,6 @@ import java.util.Map;
 final class AttentionRecorder implements AttentionKernel {
     private final Map<MultiHeadAttention, Where> where = new IdentityHashMap<>();
     private final List<Recorded> recorded = new ArrayList<>();
-    private final MaskRegistry registry;
-
-    /**
-     * A recorder.
-     *
-     * @param registry the registry the model resolves its mask specs in
-     */
-    AttentionRecorder(MaskRegistry registry) {
-        this.registry = registry;
-    }
 
     /** A site and layer. */
     record Where(AttentionSite site, int layer) {}
@@ -97,14 +85,10 @@ final class AttentionRecorder implements AttentionKernel {
     }
 
     @Override
-    public Tensor attend(MultiHeadAttention attention, Tensor query, Tensor keyValue, String maskSpec, MaskInputs inputs) {
-        MultiHeadAttention.Weighted w = attention.forwardWithWeights(query, keyValue, keyValue, maskSpec, inputs);
+    public Tensor attend(MultiHeadAttention attention, Tensor query, Tensor keyValue, CompiledMask mask) {
+        MultiHeadAttention.Weighted w = attention.forwardWithWeights(query, keyValue, keyValue, mask);
         Where at = where.get(attention);
-        if (at != null) {
-            MaskContext ctx = inputs.context(query.size(0), attention.heads(), query.size(1), keyValue.size(1), 0);
-            Mask mask = registry.create(maskSpec == null ? "full" : maskSpec, ctx);
-            recorded.add(new Recorded(at.site(), at.layer(), maskSpec, w.weights().detach(), mask));
-        }
+        if (at != null) recorded.add(new Recorded(at.site(), at.layer(), mask.mask().spec(), w.weights().detach(), mask.mask()));
         return w.output();
     }
 }

@@ -1,6 +1,7 @@
 package dev.visor.cli;
 
 import dev.visor.mask.MaskSpecException;
+import dev.visor.mask.MaskVerificationException;
 import dev.visor.tasks.Example;
 import dev.visor.tasks.SyntheticTask;
 import dev.visor.tasks.Vocabulary;
@@ -24,7 +25,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code visor audit --checkpoint DIR [--spec SPEC --site SITE]}: perturbs the inputs a model's masks
- * hide and checks that its outputs do not move ({@link MaskAudit}); exits 1 when one does.
+ * hide and checks that its outputs do not move ({@link MaskAudit}), then compares the flash kernel with
+ * the reference kernel on inputs spanning several kernel blocks ({@link KernelAudit}); exits 1 when
+ * either fails, or when compiling a mask finds a plugin whose block classes contradict its predicate.
  */
 @Command(name = "audit",
         mixinStandardHelpOptions = true,
@@ -33,8 +36,12 @@ import picocli.CommandLine.Option;
         description = {"Check that a trained model's outputs do not depend on inputs its masks hide.",
             "Perturbs hidden positions (padding, the future, outside a window...) and compares the outputs.",
             "With --spec, check a claim instead: that attention at --site obeys SPEC.",
-            "Exit code 0 when nothing hidden moved an output, 1 when something did."})
+            "Then compares the block-sparse flash kernel with the reference kernel on long inputs (the model's whole context).",
+            "Exit code 0 when nothing hidden moved an output and the kernels agree, 1 otherwise."})
 final class AuditCommand implements Runnable {
+    /** Longest decoder-only input of the kernel comparison: several 64-blocks, and at least 256 positions when the model allows. */
+    static final int KERNEL_CONTEXT = 512;
+
     private final Session session;
 
     @Mixin
@@ -57,6 +64,10 @@ final class AuditCommand implements Runnable {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "7", description = "Seed of the inputs and perturbations (default: ${DEFAULT-VALUE}).")
     private long seed;
 
+    @Option(names = "--kernel-rows", paramLabel = "N", defaultValue = "16",
+            description = "Output rows per sequence compared between the flash and the reference kernel (default: ${DEFAULT-VALUE}).")
+    private int kernelRows;
+
     AuditCommand(Session session) {
         this.session = session;
     }
@@ -65,6 +76,18 @@ final class AuditCommand implements Runnable {
     public void run() {
         if (samples < 1) throw CliException.usage("--samples must be at least 1 but is " + samples);
         if (rounds < 1) throw CliException.usage("--rounds must be at least 1 but is " + rounds);
+        if (kernelRows < 1) throw CliException.usage("--kernel-rows must be at least 1 but is " + kernelRows);
+        try {
+            audit();
+        } catch (MaskVerificationException e) {
+            session.out().println("FAIL: " + e.getMessage());
+            session.out().flush();
+            throw CliException.failure("audit failed: a mask's block classes contradict its predicate (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** The perturbation audit and the kernel comparison. */
+    private void audit() {
         Map<AttentionSite, String> claimed = new EnumMap<>(AttentionSite.class);
         if (spec != null) {
             AttentionSite s;
@@ -91,6 +114,8 @@ final class AuditCommand implements Runnable {
         PrintWriter o = session.out();
         o.println("Audit of " + checkpoint.dir + ": do outputs depend on inputs the masks hide?");
         MaskAudit.Report report;
+        TokenBatch kernelSrc = null;
+        TokenBatch kernelTgt;
         if (model instanceof EncoderDecoderTransformer) {
             for (AttentionSite s : List.of(AttentionSite.ENCODER_SELF, AttentionSite.DECODER_SELF, AttentionSite.CROSS)) {
                 describe(o, audit, s, s == AttentionSite.ENCODER_SELF ? cfg.encoderLayers() : cfg.decoderLayers(), claimed.containsKey(s));
@@ -108,6 +133,8 @@ final class AuditCommand implements Runnable {
                 tgt.add(in);
             }
             o.printf("  inputs   %d %s examples; decoder inputs are the correct answers (teacher forcing)%n", samples, task.key());
+            kernelSrc = TokenBatch.of(src.toArray(new int[0][]), vocab.padId());
+            kernelTgt = TokenBatch.of(tgt.toArray(new int[0][]), vocab.padId());
             report = audit.run(TokenBatch.of(src.toArray(new int[0][]), vocab.padId()), TokenBatch.of(tgt.toArray(new int[0][]), vocab.padId()),
                     rounds, rng);
         } else if (model instanceof DecoderOnlyTransformer) {
@@ -122,6 +149,17 @@ final class AuditCommand implements Runnable {
             }
             o.printf("  inputs   %d random texts of %d–%d characters%n", samples, max / 2, max);
             report = audit.run(TokenBatch.of(rows.toArray(new int[0][]), vocab.padId()), rounds, rng);
+            int context = Math.min(cfg.maxLength(), KERNEL_CONTEXT);
+            List<int[]> longRows = new ArrayList<>();
+            for (int i = 0; i < Math.min(samples, 4); i++) {          // the first one fills the context
+                int n = i == 0 ? context : Math.max(2, context - rng.nextInt(context / 4 + 1));
+                int[] r = new int[n];
+                for (int t = 0; t < n; t++) r[t] = 3 + rng.nextInt(vocab.size() - 3);
+                longRows.add(r);
+            }
+            kernelTgt = TokenBatch.of(longRows.toArray(new int[0][]), vocab.padId());
+            o.printf("  kernel   flash vs reference kernel on %d random texts of up to %d characters (%d rows each)%n",
+                    longRows.size(), context, kernelRows);
         } else {
             throw CliException.usage("checkpoint " + checkpoint.dir + " holds a model the audit does not support");
         }
@@ -131,12 +169,22 @@ final class AuditCommand implements Runnable {
         if (model instanceof EncoderDecoderTransformer) row(o, "hidden source positions", report.hiddenSource(), true);
         row(o, "hidden target positions", report.hiddenTarget(), true);
         row(o, "visible positions (control)", report.visible(), false);
+        TransformerModel reference = RunCheckpoint.load(checkpoint.dir, session.registry(), AttentionKernel.REFERENCE).model();
+        KernelAudit.Report kernels = KernelAudit.compare(model, reference, kernelSrc, kernelTgt, kernelRows, rng);
+        o.printf(Locale.ROOT, "  %-28s %7d %10s %15.3g  %s%n", "flash vs reference kernel", kernels.rows(), "rows",
+                kernels.maxDelta(), kernels.passed() ? "pass" : "FAIL");
         o.println();
         MaskAudit.Tally v = report.visible();
         if (v.trials() > 0 && v.changed() < v.trials() / 2) {
             o.println("  note: outputs rarely moved when visible inputs changed either, so this audit has little power");
         }
         int hiddenTrials = report.hiddenSource().trials() + report.hiddenTarget().trials();
+        if (!kernels.passed()) {
+            o.println("FAIL: " + kernels.firstMismatch());
+            o.flush();
+            throw CliException.failure("audit failed: the block-sparse kernel disagrees with the reference kernel (" + kernels.firstMismatch()
+                    + "); a mask's classify may call a block EMPTY or FULL wrongly");
+        }
         if (report.passed()) {
             o.printf("PASS: %s%n", hiddenTrials == 0 ? "the masks hide no input from any output; nothing to check"
                     : "no output moved when only hidden inputs changed (" + hiddenTrials + " perturbations)");

@@ -297,6 +297,18 @@ final class MaskAudit {
     }
 
     private float[] logits(TokenBatch src, TokenBatch tgt) {
+        return logits(model, src, tgt);
+    }
+
+    /**
+     * The logits of a model, {@code (batch, target length, vocabulary)} flattened, in evaluation mode.
+     *
+     * @param model an encoder-decoder (with {@code src}) or a decoder-only model ({@code src} null)
+     * @param src sources, or null
+     * @param tgt decoder inputs
+     * @return the logits
+     */
+    static float[] logits(TransformerModel model, TokenBatch src, TokenBatch tgt) {
         model.eval();
         try (GradMode.Scope ignored = GradMode.disable()) {
             Tensor t = src != null ? ((EncoderDecoderTransformer) model).forward(src, tgt) : ((DecoderOnlyTransformer) model).forward(tgt);

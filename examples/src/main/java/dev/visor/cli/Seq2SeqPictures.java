@@ -38,7 +38,7 @@ final class Seq2SeqPictures {
     static List<String> write(EncoderDecoderTransformer model, Vocabulary vocab, MaskRegistry registry, List<String> source,
                               int maxOutput, Map<AttentionSite, Path> sites) {
         List<String> output = Seq2SeqTraining.decode(model, vocab, List.of(source), maxOutput).get(0);
-        AttentionRecorder recorder = new AttentionRecorder(registry);
+        AttentionRecorder recorder = new AttentionRecorder();
         EncoderDecoderTransformer copy = (EncoderDecoderTransformer) RunCheckpoint.build(model.config(), registry, recorder);
         copy.loadStateDict(model.stateDict(), true);
         copy.eval();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.visor.transformer.ConfigMapper;
+import dev.visor.mask.MaskVerification;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -157,19 +158,46 @@ class TrainedModelCommandsTest {
         assertTrue(r.err().startsWith("visor audit: audit failed: outputs depend on inputs the masks hide (sequence "), r::toString);
     }
 
-    @Test
-    void theAuditCatchesAPluginWhoseBlocksContradictItsPredicate() throws IOException {
-        Path plugins = Files.createDirectories(tmp.resolve("leaky-plugin"));
-        try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(plugins.resolve("leaky.jar")))) {
+    /** A plugin folder whose jar registers one strategy class of the test class path. */
+    private Path pluginFolder(String name, Class<?> strategy) throws IOException {
+        Path plugins = Files.createDirectories(tmp.resolve(name));
+        try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(plugins.resolve(name + ".jar")))) {
             jar.putNextEntry(new JarEntry("META-INF/services/dev.visor.mask.MaskStrategy"));
-            jar.write((LeakyCausalStrategy.class.getName() + "\n").getBytes(StandardCharsets.UTF_8));
+            jar.write((strategy.getName() + "\n").getBytes(StandardCharsets.UTF_8));
             jar.closeEntry();
         }
+        return plugins;
+    }
+
+    /** Runs a command with -Dvisor.masks.verify=off, as a user who trusts a plugin would. */
+    private static CliRunner.Result trusting(String... args) {
+        String before = System.getProperty(MaskVerification.PROPERTY);
+        System.setProperty(MaskVerification.PROPERTY, "off");
+        try {
+            return run(args);
+        } finally {
+            if (before == null) System.clearProperty(MaskVerification.PROPERTY);
+            else System.setProperty(MaskVerification.PROPERTY, before);
+        }
+    }
+
+    @Test
+    void theAuditCatchesAPluginWhoseBlocksContradictItsPredicate() throws IOException {
+        Path plugins = pluginFolder("leaky-plugin", LeakyCausalStrategy.class);
         Path leaky = tmp.resolve("leaky");
-        CliRunner.Result t = run(concat(new String[] {"--plugins", plugins.toString(), "train", "seq2seq", "--task", "copy",
-            "--steps", "2", "--eval-every", "2", "--out", leaky.toString(), "--decoder-mask", "leaky_causal & padding"}, TINY));
+        String[] train = concat(new String[] {"--plugins", plugins.toString(), "train", "seq2seq", "--task", "copy",
+            "--steps", "2", "--eval-every", "2", "--out", leaky.toString(), "--decoder-mask", "leaky_causal & padding"}, TINY);
+        // by default compiling the mask samples its FULL blocks and refuses to train
+        CliRunner.Result refused = run(train);
+        assertEquals(1, refused.exitCode(), refused::toString);
+        assertTrue(refused.err().contains("mask 'leaky_causal' (" + LeakyCausalStrategy.class.getName() + "$Leaky) classified block queries [0, "),
+                refused::toString);
+        CliRunner.Result t = trusting(train);
         assertEquals(0, t.exitCode(), t::toString);
-        CliRunner.Result r = run("audit", "--plugins", plugins.toString(), "-c", leaky.toString(), "--samples", "8", "--rounds", "2");
+        CliRunner.Result verified = run("audit", "--plugins", plugins.toString(), "-c", leaky.toString(), "--samples", "8", "--rounds", "2");
+        assertEquals(1, verified.exitCode(), verified::toString);
+        assertTrue(verified.out().contains("FAIL: mask 'leaky_causal'"), verified::toString);
+        CliRunner.Result r = trusting("audit", "--plugins", plugins.toString(), "-c", leaky.toString(), "--samples", "8", "--rounds", "2");
         assertEquals(1, r.exitCode(), r::toString);
         assertTrue(r.out().lines().anyMatch(l -> l.trim().startsWith("hidden target positions") && l.trim().endsWith("FAIL")), r::toString);
         // without the plugin the checkpoint's spec cannot even be resolved: a clear error, not a crash
@@ -177,6 +205,29 @@ class TrainedModelCommandsTest {
         assertEquals(1, missing.exitCode(), missing::toString);
         assertTrue(missing.err().contains("leaky_causal"), missing::toString);
         assertEquals(1, missing.errLines().size(), missing::toString);
+    }
+
+    @Test
+    void theAuditCatchesAWronglyEmptyBlockPastPosition256() throws IOException {
+        Path plugins = pluginFolder("far-plugin", OneWrongBlockStrategy.class);
+        Path far = tmp.resolve("far-lm");
+        Path text = Files.writeString(tmp.resolve("far.txt"), "the cat sat on the mat. ".repeat(200));
+        CliRunner.Result t = trusting("--plugins", plugins.toString(), "train", "lm", "--text", text.toString(), "--steps", "1",
+                "--eval-every", "1", "--d-model", "16", "--heads", "2", "--layers", "1", "--d-ff", "32", "--context", "330", "--batch", "2",
+                "--sample", "0", "--decoder-mask", "one_wrong_block & padding", "--out", far.toString());
+        assertEquals(0, t.exitCode(), t::toString);
+        // with the plugin trusted, perturbing hidden inputs cannot see a block that hides visible ones; the kernel comparison does
+        CliRunner.Result r = trusting("audit", "--plugins", plugins.toString(), "-c", far.toString(), "--samples", "2", "--rounds", "1");
+        assertEquals(1, r.exitCode(), r::toString);
+        assertTrue(r.out().lines().anyMatch(l -> l.trim().startsWith("hidden target positions") && l.trim().endsWith("pass")), r::toString);
+        assertTrue(r.out().lines().anyMatch(l -> l.trim().startsWith("flash vs reference kernel") && l.trim().endsWith("FAIL")), r::toString);
+        assertTrue(r.err().startsWith("visor audit: audit failed: the block-sparse kernel disagrees with the reference kernel (sequence "),
+                r::toString);
+        // by default the mask is verified when it is compiled, and the audit names the block
+        CliRunner.Result v = run("audit", "--plugins", plugins.toString(), "-c", far.toString(), "--samples", "2", "--rounds", "1");
+        assertEquals(1, v.exitCode(), v::toString);
+        assertTrue(v.out().contains("FAIL: mask 'one_wrong_block' (" + OneWrongBlockStrategy.class.getName()
+                + "$OneWrongBlock) classified block queries [256, 320) × keys [128, 192) of sequence 0, head 0 as EMPTY"), v::toString);
     }
 
     @Test

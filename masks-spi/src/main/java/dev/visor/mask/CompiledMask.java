@@ -141,7 +141,10 @@ public final class CompiledMask {
     }
 
     /**
-     * Compiles a mask. Checks the mask against the shape ({@link Mask#checkShape}) first.
+     * Compiles a mask, verifying its block classes as the system property
+     * {@value MaskVerification#PROPERTY} says ({@link MaskVerification#configured()}; by default the
+     * masks of plugin strategies are sampled). Checks the mask against the shape
+     * ({@link Mask#checkShape}) first.
      *
      * @param mask the mask
      * @param shape the shape of the attention call
@@ -149,14 +152,33 @@ public final class CompiledMask {
      * @param blockK keys per block, at least 1
      * @return the compiled mask
      * @throws IllegalArgumentException for non-positive block sizes or a mask that does not fit the shape
+     * @throws MaskVerificationException if a leaf's {@code classify} contradicts its {@code attends}
      */
     public static CompiledMask compile(Mask mask, MaskShape shape, int blockQ, int blockK) {
+        return compile(mask, shape, blockQ, blockK, MaskVerification.configured());
+    }
+
+    /**
+     * Compiles a mask, verifying the block classes of its leaves first as {@code verification} says.
+     *
+     * @param mask the mask
+     * @param shape the shape of the attention call
+     * @param blockQ queries per block, at least 1
+     * @param blockK keys per block, at least 1
+     * @param verification how much of {@code classify} to check against {@code attends}
+     * @return the compiled mask
+     * @throws IllegalArgumentException for non-positive block sizes or a mask that does not fit the shape
+     * @throws MaskVerificationException if a leaf's {@code classify} contradicts its {@code attends}
+     */
+    public static CompiledMask compile(Mask mask, MaskShape shape, int blockQ, int blockK, MaskVerification verification) {
         Objects.requireNonNull(mask, "mask");
         Objects.requireNonNull(shape, "shape");
+        Objects.requireNonNull(verification, "verification");
         if (blockQ < 1 || blockK < 1) {
             throw new IllegalArgumentException("block sizes must be at least 1 but were " + blockQ + "×" + blockK);
         }
         mask.checkShape(shape);
+        MaskVerifier.verify(mask, shape, blockQ, blockK, verification);
         return new CompiledMask(mask, shape, blockQ, blockK);
     }
 

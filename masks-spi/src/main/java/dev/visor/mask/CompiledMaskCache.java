@@ -10,7 +10,8 @@ import java.util.concurrent.CompletionException;
  * A bounded, thread-safe, least-recently-used cache of compiled masks keyed by (mask, shape, block
  * sizes). Mask equality is structural, so every layer of a model that asks for the same spec, context
  * and blocks gets the same {@link CompiledMask}; a key is compiled once even when threads ask for it
- * at the same time.
+ * at the same time. There is no process-wide instance: whoever owns the model owns its cache (a
+ * Guice injector binds one).
  *
  * <pre>{@code
  * CompiledMaskCache cache = new CompiledMaskCache(64);
@@ -18,11 +19,11 @@ import java.util.concurrent.CompletionException;
  * }</pre>
  */
 public final class CompiledMaskCache {
-    private static final CompiledMaskCache SHARED = new CompiledMaskCache(64);
-
-    private record Key(Mask mask, MaskShape shape, int blockQ, int blockK) {}
+    /** The verification mode is part of the key: a mask compiled while trusted is verified when the mode changes. */
+    private record Key(Mask mask, MaskShape shape, int blockQ, int blockK, MaskVerification verification) {}
 
     private final int capacity;
+    private final MaskVerification verification; // null: the system property, read at each compile
     private final LinkedHashMap<Key, CompletableFuture<CompiledMask>> entries;
     private long hits;
     private long misses;
@@ -33,8 +34,20 @@ public final class CompiledMaskCache {
      * @param capacity at least 1
      */
     public CompiledMaskCache(int capacity) {
+        this(capacity, null);
+    }
+
+    /**
+     * A cache holding at most {@code capacity} compiled masks that verifies each mask's block classes
+     * as {@code verification} says when it compiles it (see {@link MaskVerification}).
+     *
+     * @param capacity at least 1
+     * @param verification the verification mode, or null for {@link MaskVerification#configured()} at each compile
+     */
+    public CompiledMaskCache(int capacity, MaskVerification verification) {
         if (capacity < 1) throw new IllegalArgumentException("capacity must be at least 1 but was " + capacity);
         this.capacity = capacity;
+        this.verification = verification;
         this.entries = new LinkedHashMap<>(16, 0.75f, true) {
             private static final long serialVersionUID = 1L;
 
@@ -43,11 +56,6 @@ public final class CompiledMaskCache {
                 return size() > CompiledMaskCache.this.capacity;
             }
         };
-    }
-
-    /** @return a process-wide cache of 64 entries */
-    public static CompiledMaskCache shared() {
-        return SHARED;
     }
 
     /**
@@ -59,9 +67,11 @@ public final class CompiledMaskCache {
      * @param blockK keys per block
      * @return the compiled mask
      * @throws IllegalArgumentException as {@link CompiledMask#compile} does
+     * @throws MaskVerificationException if verification finds a leaf whose classify contradicts its predicate
      */
     public CompiledMask get(Mask mask, MaskShape shape, int blockQ, int blockK) {
-        Key key = new Key(Objects.requireNonNull(mask, "mask"), Objects.requireNonNull(shape, "shape"), blockQ, blockK);
+        MaskVerification mode = verification != null ? verification : MaskVerification.configured();
+        Key key = new Key(Objects.requireNonNull(mask, "mask"), Objects.requireNonNull(shape, "shape"), blockQ, blockK, mode);
         CompletableFuture<CompiledMask> future;
         boolean owner = false;
         synchronized (entries) {
@@ -77,7 +87,7 @@ public final class CompiledMaskCache {
         }
         if (owner) {
             try {
-                future.complete(CompiledMask.compile(mask, shape, blockQ, blockK));
+                future.complete(CompiledMask.compile(mask, shape, blockQ, blockK, mode));
             } catch (RuntimeException | Error e) {
                 synchronized (entries) {
                     entries.remove(key, future);

@@ -8,7 +8,7 @@
  * <pre>{@code
  * MaskContext ctx = MaskContext.builder(2, 8, 512, 512).validLengths(512, 300).build();
  * Mask mask = MaskRegistry.load().create("causal & sliding_window(left=128) & padding", ctx);
- * CompiledMask blocks = CompiledMaskCache.shared().get(mask, ctx.shape(), 64, 64);
+ * CompiledMask blocks = new CompiledMaskCache(64).get(mask, ctx.shape(), 64, 64);
  * }</pre>
  */
 package dev.visor.mask;

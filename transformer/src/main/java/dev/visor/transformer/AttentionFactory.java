@@ -1,17 +1,17 @@
 package dev.visor.transformer;
 
 import dev.visor.attention.MultiHeadAttention;
-import dev.visor.mask.MaskRegistry;
 import dev.visor.tensor.Rng;
 import java.util.Objects;
 
 /**
  * Makes the attention sub-layer of each Transformer layer and site. The default
  * ({@link #multiHead}) builds {@link MultiHeadAttention} with the config's heads, key/value heads and
- * attention dropout, resolving mask specs in the given registry and running on the given kernel.
+ * attention dropout, running on the given kernel. Masks reach the layers compiled, so the factory
+ * needs no registry.
  *
  * <pre>{@code
- * AttentionFactory f = AttentionFactory.multiHead(MaskRegistry.load(), AttentionKernel.REFERENCE);
+ * AttentionFactory f = AttentionFactory.multiHead(AttentionKernel.REFERENCE);
  * AttentionLayer selfAttn = f.create(cfg, AttentionSite.ENCODER_SELF, 0, rng);
  * }</pre>
  */
@@ -20,13 +20,11 @@ public interface AttentionFactory {
     /** A fresh attention layer for {@code site} in layer {@code layer} of a model described by {@code config}. */
     AttentionLayer create(TransformerConfig config, AttentionSite site, int layer, Rng rng);
 
-    /** Multi-head attention over {@code registry}'s masks, evaluated by {@code kernel}. */
-    static AttentionFactory multiHead(MaskRegistry registry, AttentionKernel kernel) {
-        Objects.requireNonNull(registry, "registry");
+    /** Multi-head attention evaluated by {@code kernel}. */
+    static AttentionFactory multiHead(AttentionKernel kernel) {
         Objects.requireNonNull(kernel, "kernel");
         return (cfg, site, layer, rng) -> new MultiHeadAttentionLayer(
-                MultiHeadAttention.builder(cfg.dModel(), cfg.heads()).kvHeads(cfg.kvHeads()).dropout(cfg.attentionDropout())
-                        .registry(registry).build(rng),
-                kernel, registry);
+                MultiHeadAttention.builder(cfg.dModel(), cfg.heads()).kvHeads(cfg.kvHeads()).dropout(cfg.attentionDropout()).build(rng),
+                kernel);
     }
 }

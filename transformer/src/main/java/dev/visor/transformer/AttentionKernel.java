@@ -1,7 +1,7 @@
 package dev.visor.transformer;
 
-import dev.visor.attention.MaskInputs;
 import dev.visor.attention.MultiHeadAttention;
+import dev.visor.mask.CompiledMask;
 import dev.visor.tensor.Tensor;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -24,19 +24,19 @@ import java.util.function.Consumer;
 public interface AttentionKernel {
     /**
      * Evaluates {@code attention} for {@code query (batch, Lq, dModel)} over {@code keyValue
-     * (batch, Lk, dModel)} under {@code maskSpec} bound to {@code inputs} (queries at positions 0..Lq−1).
+     * (batch, Lk, dModel)} under {@code mask}, compiled for the call's shape (its query offset places
+     * the queries).
      *
      * @return {@code (batch, Lq, dModel)}
      */
-    Tensor attend(MultiHeadAttention attention, Tensor query, Tensor keyValue, String maskSpec, MaskInputs inputs);
+    Tensor attend(MultiHeadAttention attention, Tensor query, Tensor keyValue, CompiledMask mask);
 
     /** The block-sparse flash kernel. */
-    AttentionKernel FLASH = (attention, query, keyValue, spec, inputs) ->
-            attention.forward(query, keyValue, keyValue, spec, inputs);
+    AttentionKernel FLASH = (attention, query, keyValue, mask) -> attention.forward(query, keyValue, keyValue, mask);
 
     /** The reference kernel with materialised scores. */
-    AttentionKernel REFERENCE = (attention, query, keyValue, spec, inputs) ->
-            attention.forwardWithWeights(query, keyValue, keyValue, spec, inputs).output();
+    AttentionKernel REFERENCE = (attention, query, keyValue, mask) ->
+            attention.forwardWithWeights(query, keyValue, keyValue, mask).output();
 
     /**
      * The reference kernel, handing each call's output and weights {@code (batch, heads, Lq, Lk)} to
@@ -44,8 +44,8 @@ public interface AttentionKernel {
      */
     static AttentionKernel recording(Consumer<MultiHeadAttention.Weighted> sink) {
         Objects.requireNonNull(sink, "sink");
-        return (attention, query, keyValue, spec, inputs) -> {
-            MultiHeadAttention.Weighted w = attention.forwardWithWeights(query, keyValue, keyValue, spec, inputs);
+        return (attention, query, keyValue, mask) -> {
+            MultiHeadAttention.Weighted w = attention.forwardWithWeights(query, keyValue, keyValue, mask);
             sink.accept(w);
             return w.output();
         };

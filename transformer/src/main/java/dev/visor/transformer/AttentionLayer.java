@@ -1,15 +1,17 @@
 package dev.visor.transformer;
 
 import dev.visor.attention.KvCache;
-import dev.visor.attention.MaskInputs;
+import dev.visor.mask.CompiledMask;
 import dev.visor.tensor.Tensor;
 
 /**
  * The attention sub-layer of a Transformer layer, as the layers see it: attention of queries over
- * keys/values under a mask spec (self-attention passes the same tensor twice), and incremental
- * self-attention on a KV cache for decoding. The default, {@link MultiHeadAttentionLayer}, is the
- * attention module's {@code MultiHeadAttention} with PyTorch's parameter names; bind an
- * {@link AttentionFactory} to use another attention in every layer.
+ * keys/values under a compiled mask (self-attention passes the same tensor twice), and incremental
+ * self-attention on a KV cache for decoding. Masks arrive compiled: the {@link Encoder} and
+ * {@link Decoder} compile each distinct spec once per forward and hand the same object to every
+ * layer that uses it. The default, {@link MultiHeadAttentionLayer}, is the attention module's
+ * {@code MultiHeadAttention} with PyTorch's parameter names; bind an {@link AttentionFactory} to use
+ * another attention in every layer.
  */
 public abstract class AttentionLayer extends Composite {
     /** Creates a layer with nothing registered. */
@@ -17,21 +19,25 @@ public abstract class AttentionLayer extends Composite {
 
     /**
      * Attention of {@code query (batch, Lq, dModel)} over {@code keyValue (batch, Lk, dModel)} under
-     * {@code maskSpec} bound to {@code inputs}, the queries being absolute positions
-     * {@code queryOffset .. queryOffset+Lq−1} (0 except when decoding step by step).
+     * {@code mask}, compiled for {@code (batch, heads, Lq, Lk)}; its query offset gives the queries'
+     * absolute positions (0 except when decoding step by step without a cache).
      *
      * @return {@code (batch, Lq, dModel)}
      */
-    public abstract Tensor forward(Tensor query, Tensor keyValue, String maskSpec, MaskInputs inputs, int queryOffset);
+    public abstract Tensor forward(Tensor query, Tensor keyValue, CompiledMask mask);
 
     /**
      * Incremental self-attention: appends the keys and values of {@code x (batch, n, dModel)} to
-     * {@code cache} and attends from its positions over everything cached.
+     * {@code cache} and attends from its positions over everything cached, under {@code mask}
+     * compiled for {@code (batch, heads, n, cache.length() + n)} at query offset {@code cache.length()}.
      *
      * @return {@code (batch, n, dModel)}
      */
-    public abstract Tensor forward(Tensor x, KvCache cache, String maskSpec, MaskInputs inputs);
+    public abstract Tensor forward(Tensor x, KvCache cache, CompiledMask mask);
 
     /** An empty KV cache for {@code batch} sequences. */
     public abstract KvCache newCache(int batch);
+
+    /** The number of query heads masks are compiled for. */
+    public abstract int heads();
 }

@@ -2,6 +2,7 @@ package dev.visor.transformer;
 
 import dev.visor.attention.KvCache;
 import dev.visor.attention.MaskInputs;
+import dev.visor.mask.CompiledMask;
 import dev.visor.tensor.Tensor;
 import dev.visor.tensor.nn.Module;
 import dev.visor.tensor.nn.ModuleList;
@@ -20,28 +21,28 @@ import java.util.Objects;
 public final class Decoder extends Module {
     private final ModuleList<DecoderLayer> layers;
     private final Norm norm;
-    private final List<String> selfSpecs;
-    private final List<String> crossSpecs;
+    private final SiteMasks selfMasks;
+    private final SiteMasks crossMasks;
 
     /**
      * @param layers     the layers, in order
      * @param norm       the final norm
-     * @param selfSpecs  one self-attention mask spec per layer
-     * @param crossSpecs one source-attention mask spec per layer (ignored by layers without source attention)
+     * @param selfMasks  the self-attention mask of each layer
+     * @param crossMasks the source-attention mask of each layer (ignored by layers without source attention)
      */
-    public Decoder(List<DecoderLayer> layers, Norm norm, List<String> selfSpecs, List<String> crossSpecs) {
+    public Decoder(List<DecoderLayer> layers, Norm norm, SiteMasks selfMasks, SiteMasks crossMasks) {
         Objects.requireNonNull(layers, "layers");
         if (layers.isEmpty()) {
             throw new IllegalArgumentException("a decoder needs at least one layer");
         }
-        if (selfSpecs.size() != layers.size() || crossSpecs.size() != layers.size()) {
-            throw new IllegalArgumentException(selfSpecs.size() + " self and " + crossSpecs.size() + " cross mask specs given for "
+        if (selfMasks.layers() != layers.size() || crossMasks.layers() != layers.size()) {
+            throw new IllegalArgumentException(selfMasks.layers() + " self and " + crossMasks.layers() + " cross mask specs given for "
                     + layers.size() + " decoder layers");
         }
         this.layers = registerModule("layers", new ModuleList<>(layers));
         this.norm = registerModule("norm", Objects.requireNonNull(norm, "norm"));
-        this.selfSpecs = List.copyOf(selfSpecs);
-        this.crossSpecs = List.copyOf(crossSpecs);
+        this.selfMasks = selfMasks;
+        this.crossMasks = crossMasks;
     }
 
     /**
@@ -49,8 +50,13 @@ public final class Decoder extends Module {
      * {@code null} for a decoder-only stack).
      */
     public Tensor forward(Tensor y, Tensor memory, MaskInputs selfInputs, MaskInputs crossInputs) {
+        int batch = y.size(0);
+        int n = y.size(1);
+        int heads = layers.get(0).selfAttn().heads();
+        CompiledMask[] self = selfMasks.compile(selfInputs.context(batch, heads, n, n, 0));
+        CompiledMask[] cross = memory == null ? null : crossMasks.compile(crossInputs.context(batch, heads, n, memory.size(1), 0));
         for (int i = 0; i < layers.size(); i++) {
-            y = layers.get(i).forward(y, memory, selfSpecs.get(i), selfInputs, crossSpecs.get(i), crossInputs);
+            y = layers.get(i).forward(y, memory, self[i], cross == null ? null : cross[i]);
         }
         return norm.forward(y);
     }
@@ -60,8 +66,14 @@ public final class Decoder extends Module {
         if (caches.length != layers.size()) {
             throw new IllegalArgumentException(caches.length + " caches given for " + layers.size() + " layers");
         }
+        int batch = y.size(0);
+        int n = y.size(1);
+        int heads = layers.get(0).selfAttn().heads();
+        CompiledMask[] self = selfMasks.compile(selfInputs.context(batch, heads, n, offset + n, offset));
+        CompiledMask[] cross = memory == null ? null
+                : crossMasks.compile(crossInputs.context(batch, heads, n, memory.size(1), offset));
         for (int i = 0; i < layers.size(); i++) {
-            y = layers.get(i).step(y, caches[i], memory, selfSpecs.get(i), selfInputs, crossSpecs.get(i), crossInputs, offset);
+            y = layers.get(i).step(y, caches[i], memory, self[i], cross == null ? null : cross[i]);
         }
         return norm.forward(y);
     }
@@ -80,13 +92,13 @@ public final class Decoder extends Module {
         return java.util.stream.StreamSupport.stream(layers.spliterator(), false).toList();
     }
 
-    /** The self-attention mask spec of each layer. */
+    /** The self-attention mask spec of each layer, canonical. */
     public List<String> selfSpecs() {
-        return selfSpecs;
+        return selfMasks.specStrings();
     }
 
-    /** The source-attention mask spec of each layer. */
+    /** The source-attention mask spec of each layer, canonical. */
     public List<String> crossSpecs() {
-        return crossSpecs;
+        return crossMasks.specStrings();
     }
 }

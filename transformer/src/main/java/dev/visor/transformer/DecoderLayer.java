@@ -1,7 +1,7 @@
 package dev.visor.transformer;
 
 import dev.visor.attention.KvCache;
-import dev.visor.attention.MaskInputs;
+import dev.visor.mask.CompiledMask;
 import dev.visor.tensor.Tensor;
 import dev.visor.tensor.nn.Dropout;
 import java.util.Objects;
@@ -19,7 +19,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * DecoderLayer layer = new DecoderLayer(selfAttn, srcAttn, feedForward, norms, dropouts, Residual.PRE_NORM);
- * Tensor y = layer.forward(x, memory, "causal & padding", selfInputs, "padding", crossInputs);
+ * Tensor y = layer.forward(x, memory, compiledSelf, compiledCross);
  * }</pre>
  */
 public final class DecoderLayer extends Composite {
@@ -62,34 +62,30 @@ public final class DecoderLayer extends Composite {
     /**
      * Runs the layer on {@code x (batch, Lt, dModel)}.
      *
-     * @param memory      the encoder output {@code (batch, Ls, dModel)}, or {@code null} without source attention
-     * @param selfSpec    the self-attention mask spec
-     * @param selfInputs  its mask inputs
-     * @param crossSpec   the source-attention mask spec (ignored without source attention)
-     * @param crossInputs its mask inputs
+     * @param memory    the encoder output {@code (batch, Ls, dModel)}, or {@code null} without source attention
+     * @param selfMask  the self-attention mask, compiled for {@code (batch, heads, Lt, Lt)}
+     * @param crossMask the source-attention mask, compiled for {@code (batch, heads, Lt, Ls)} (ignored without source attention)
      * @return {@code (batch, Lt, dModel)}
      */
-    public Tensor forward(Tensor x, Tensor memory, String selfSpec, MaskInputs selfInputs, String crossSpec,
-                          MaskInputs crossInputs) {
-        x = residual.apply(x, norms[0], dropouts[0], h -> selfAttn.forward(h, h, selfSpec, selfInputs, 0));
+    public Tensor forward(Tensor x, Tensor memory, CompiledMask selfMask, CompiledMask crossMask) {
+        x = residual.apply(x, norms[0], dropouts[0], h -> selfAttn.forward(h, h, selfMask));
         if (srcAttn != null) {
             Tensor mem = Objects.requireNonNull(memory, "memory");
-            x = residual.apply(x, norms[1], dropouts[1], h -> srcAttn.forward(h, mem, crossSpec, crossInputs, 0));
+            x = residual.apply(x, norms[1], dropouts[1], h -> srcAttn.forward(h, mem, crossMask));
         }
         int last = norms.length - 1;
         return residual.apply(x, norms[last], dropouts[last], feedForward::forward);
     }
 
     /**
-     * Runs the layer on new positions {@code x (batch, n, dModel)} at absolute positions
-     * {@code offset..offset+n−1}, appending their keys and values to {@code cache}.
+     * Runs the layer on new positions {@code x (batch, n, dModel)}, appending their keys and values to
+     * {@code cache}; the masks are compiled at the query offset {@code cache.length()}.
      */
-    public Tensor step(Tensor x, KvCache cache, Tensor memory, String selfSpec, MaskInputs selfInputs, String crossSpec,
-                       MaskInputs crossInputs, int offset) {
-        x = residual.apply(x, norms[0], dropouts[0], h -> selfAttn.forward(h, cache, selfSpec, selfInputs));
+    public Tensor step(Tensor x, KvCache cache, Tensor memory, CompiledMask selfMask, CompiledMask crossMask) {
+        x = residual.apply(x, norms[0], dropouts[0], h -> selfAttn.forward(h, cache, selfMask));
         if (srcAttn != null) {
             Tensor mem = Objects.requireNonNull(memory, "memory");
-            x = residual.apply(x, norms[1], dropouts[1], h -> srcAttn.forward(h, mem, crossSpec, crossInputs, offset));
+            x = residual.apply(x, norms[1], dropouts[1], h -> srcAttn.forward(h, mem, crossMask));
         }
         int last = norms.length - 1;
         return residual.apply(x, norms[last], dropouts[last], feedForward::forward);

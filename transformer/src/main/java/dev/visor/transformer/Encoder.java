@@ -1,6 +1,7 @@
 package dev.visor.transformer;
 
 import dev.visor.attention.MaskInputs;
+import dev.visor.mask.CompiledMask;
 import dev.visor.tensor.Tensor;
 import dev.visor.tensor.nn.Module;
 import dev.visor.tensor.nn.ModuleList;
@@ -10,35 +11,36 @@ import java.util.Objects;
 /**
  * A stack of {@code N} {@link EncoderLayer}s followed by a final norm, as {@code torch.nn.TransformerEncoder}
  * with {@code norm} ({@code layers.0.*}, ..., {@code norm.*}). Layer {@code i} attends under
- * {@code maskSpecs.get(i)}, so layers may use different masks (e.g. alternating local and global).
+ * {@code masks.spec(i)}, so layers may use different masks (e.g. alternating local and global); each
+ * distinct spec is compiled once per forward.
  *
  * <pre>{@code
- * Encoder encoder = new Encoder(layers, Norm.layerNorm(512, 1e-5), Collections.nCopies(6, "padding"));
+ * Encoder encoder = new Encoder(layers, Norm.layerNorm(512, 1e-5), SiteMasks.of(compiler, Collections.nCopies(6, "padding")));
  * Tensor memory = encoder.forward(x, MaskInputs.none().withValidLengths(lengths));   // (batch, Ls, 512)
  * }</pre>
  */
 public final class Encoder extends Module {
     private final ModuleList<EncoderLayer> layers;
     private final Norm norm;
-    private final List<String> maskSpecs;
+    private final SiteMasks masks;
 
     /**
      * @param layers    the layers, in order
      * @param norm      the final norm (PyTorch's {@code nn.Transformer} always has one; with pre-norm it
      *                  normalises the residual stream, with post-norm it is an extra normalisation)
-     * @param maskSpecs one self-attention mask spec per layer
+     * @param masks     the self-attention mask of each layer
      */
-    public Encoder(List<EncoderLayer> layers, Norm norm, List<String> maskSpecs) {
+    public Encoder(List<EncoderLayer> layers, Norm norm, SiteMasks masks) {
         Objects.requireNonNull(layers, "layers");
         if (layers.isEmpty()) {
             throw new IllegalArgumentException("an encoder needs at least one layer");
         }
-        if (maskSpecs.size() != layers.size()) {
-            throw new IllegalArgumentException(maskSpecs.size() + " mask specs given for " + layers.size() + " encoder layers");
+        if (masks.layers() != layers.size()) {
+            throw new IllegalArgumentException(masks.layers() + " mask specs given for " + layers.size() + " encoder layers");
         }
         this.layers = registerModule("layers", new ModuleList<>(layers));
         this.norm = registerModule("norm", Objects.requireNonNull(norm, "norm"));
-        this.maskSpecs = List.copyOf(maskSpecs);
+        this.masks = masks;
     }
 
     /**
@@ -47,8 +49,10 @@ public final class Encoder extends Module {
      * @return the memory {@code (batch, Ls, dModel)}
      */
     public Tensor forward(Tensor x, MaskInputs inputs) {
+        int n = x.size(1);
+        CompiledMask[] compiled = masks.compile(inputs.context(x.size(0), layers.get(0).selfAttn().heads(), n, n, 0));
         for (int i = 0; i < layers.size(); i++) {
-            x = layers.get(i).forward(x, maskSpecs.get(i), inputs);
+            x = layers.get(i).forward(x, compiled[i]);
         }
         return norm.forward(x);
     }
@@ -58,8 +62,8 @@ public final class Encoder extends Module {
         return java.util.stream.StreamSupport.stream(layers.spliterator(), false).toList();
     }
 
-    /** The self-attention mask spec of each layer. */
+    /** The self-attention mask spec of each layer, canonical. */
     public List<String> maskSpecs() {
-        return maskSpecs;
+        return masks.specStrings();
     }
 }

@@ -1,6 +1,6 @@
 package dev.visor.transformer;
 
-import dev.visor.attention.MaskInputs;
+import dev.visor.mask.CompiledMask;
 import dev.visor.tensor.Rng;
 import dev.visor.tensor.Tensor;
 import dev.visor.tensor.nn.Dropout;
@@ -16,7 +16,7 @@ import java.util.Objects;
  * <pre>{@code
  * EncoderLayer layer = new EncoderLayer(selfAttn, feedForward, Norm.layerNorm(512, 1e-5), Norm.layerNorm(512, 1e-5),
  *         new Dropout(0.1, rng.split()), new Dropout(0.1, rng.split()), Residual.POST_NORM);
- * Tensor y = layer.forward(x, "padding", MaskInputs.none().withValidLengths(lengths));   // (batch, seq, 512)
+ * Tensor y = layer.forward(x, compiledPadding);   // (batch, seq, 512)
  * }</pre>
  */
 public final class EncoderLayer extends Composite {
@@ -48,12 +48,12 @@ public final class EncoderLayer extends Composite {
     }
 
     /**
-     * Runs the layer on {@code x (batch, seq, dModel)} with self-attention under {@code maskSpec}.
+     * Runs the layer on {@code x (batch, seq, dModel)} with self-attention under {@code mask}.
      *
      * @return {@code (batch, seq, dModel)}
      */
-    public Tensor forward(Tensor x, String maskSpec, MaskInputs inputs) {
-        x = residual.apply(x, norm1, dropout1, h -> selfAttn.forward(h, h, maskSpec, inputs, 0));
+    public Tensor forward(Tensor x, CompiledMask mask) {
+        x = residual.apply(x, norm1, dropout1, h -> selfAttn.forward(h, h, mask));
         return residual.apply(x, norm2, dropout2, feedForward::forward);
     }
 

@@ -1,12 +1,8 @@
 package dev.visor.transformer;
 
-import dev.visor.attention.FlashAttention;
 import dev.visor.attention.KvCache;
-import dev.visor.attention.MaskInputs;
 import dev.visor.attention.MultiHeadAttention;
-import dev.visor.mask.CompiledMaskCache;
-import dev.visor.mask.MaskContext;
-import dev.visor.mask.MaskRegistry;
+import dev.visor.mask.CompiledMask;
 import dev.visor.tensor.Tensor;
 import java.util.Objects;
 
@@ -18,50 +14,41 @@ import java.util.Objects;
  *
  * <pre>{@code
  * MultiHeadAttention mha = MultiHeadAttention.builder(512, 8).dropout(0.1).build(rng);
- * AttentionLayer selfAttn = new MultiHeadAttentionLayer(mha, AttentionKernel.FLASH, MaskRegistry.load());
- * Tensor y = selfAttn.forward(x, x, "padding", MaskInputs.none().withValidLengths(lengths), 0);
+ * AttentionLayer selfAttn = new MultiHeadAttentionLayer(mha, AttentionKernel.FLASH);
+ * Tensor y = selfAttn.forward(x, x, masks.compile(spec, inputs.context(batch, 8, n, n, 0)));
  * }</pre>
  */
 public final class MultiHeadAttentionLayer extends AttentionLayer {
     private final MultiHeadAttention attention;
     private final AttentionKernel kernel;
-    private final MaskRegistry registry;
 
     /**
      * @param attention the multi-head attention (its parameters become this layer's)
      * @param kernel    how full-sequence calls are evaluated
-     * @param registry  the registry that resolves mask specs for calls with a query offset (must be
-     *                  the one {@code attention} was built with)
      */
-    public MultiHeadAttentionLayer(MultiHeadAttention attention, AttentionKernel kernel, MaskRegistry registry) {
+    public MultiHeadAttentionLayer(MultiHeadAttention attention, AttentionKernel kernel) {
         this.attention = inline("attention", Objects.requireNonNull(attention, "attention"));
         this.kernel = Objects.requireNonNull(kernel, "kernel");
-        this.registry = Objects.requireNonNull(registry, "registry");
     }
 
     @Override
-    public Tensor forward(Tensor query, Tensor keyValue, String maskSpec, MaskInputs inputs, int queryOffset) {
-        if (queryOffset == 0) {
-            return kernel.attend(attention, query, keyValue, maskSpec, inputs);
-        }
-        if (queryOffset < 0) {
-            throw new IllegalArgumentException("query offset must be >= 0 but got " + queryOffset);
-        }
-        // the attention module places full-sequence queries at 0; compile the mask at the offset instead
-        MaskContext ctx = inputs.context(query.size(0), attention.heads(), query.size(1), keyValue.size(1), queryOffset);
-        var compiled = CompiledMaskCache.shared().get(registry.create(maskSpec, ctx), ctx.shape(),
-                FlashAttention.DEFAULT_BLOCK, FlashAttention.DEFAULT_BLOCK);
-        return attention.forward(query, keyValue, keyValue, compiled);
+    public Tensor forward(Tensor query, Tensor keyValue, CompiledMask mask) {
+        return kernel.attend(attention, query, keyValue, mask);
     }
 
     @Override
-    public Tensor forward(Tensor x, KvCache cache, String maskSpec, MaskInputs inputs) {
-        return attention.forward(x, cache, maskSpec, inputs);
+    public Tensor forward(Tensor x, KvCache cache, CompiledMask mask) {
+        return attention.forward(x, cache, mask);
     }
 
     @Override
     public KvCache newCache(int batch) {
         return attention.newCache(batch);
+    }
+
+    @Override
+    public int heads() {
+        return attention.heads();
     }
 
     /** The wrapped attention module. */

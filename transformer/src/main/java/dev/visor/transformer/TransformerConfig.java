@@ -158,101 +158,15 @@ public record TransformerConfig(
         Objects.requireNonNull(normPlacement, "normPlacement");
         Objects.requireNonNull(positional, "positional");
         Objects.requireNonNull(masks, "masks");
-        positive("src_vocab_size", srcVocabSize);
-        positive("tgt_vocab_size", tgtVocabSize);
-        positive("d_model", dModel);
-        positive("heads", heads);
-        positive("kv_heads", kvHeads);
-        positive("d_ff", dFF);
-        positive("max_length", maxLength);
-        if (dModel % heads != 0) {
-            throw new IllegalArgumentException("d_model=" + dModel + " is not divisible by heads=" + heads
-                    + "; each head needs d_model/heads features");
-        }
-        if (heads % kvHeads != 0) {
-            throw new IllegalArgumentException("heads=" + heads + " is not divisible by kv_heads=" + kvHeads
-                    + "; each key/value head must serve the same number of query heads");
-        }
-        if (encoderLayers < 0 || decoderLayers < 0) {
-            throw new IllegalArgumentException("layer counts must be >= 0 but got encoder_layers=" + encoderLayers
-                    + ", decoder_layers=" + decoderLayers);
-        }
-        switch (architecture) {
-            case ENCODER_DECODER -> {
-                if (encoderLayers < 1 || decoderLayers < 1) {
-                    throw new IllegalArgumentException("an encoder-decoder model needs encoder_layers >= 1 and decoder_layers >= 1"
-                            + " but got encoder_layers=" + encoderLayers + ", decoder_layers=" + decoderLayers);
-                }
-            }
-            case DECODER_ONLY -> {
-                if (encoderLayers != 0 || decoderLayers < 1) {
-                    throw new IllegalArgumentException("a decoder-only model needs encoder_layers=0 and decoder_layers >= 1"
-                            + " but got encoder_layers=" + encoderLayers + ", decoder_layers=" + decoderLayers);
-                }
-            }
-            case ENCODER_ONLY -> {
-                if (decoderLayers != 0 || encoderLayers < 1) {
-                    throw new IllegalArgumentException("an encoder-only model needs decoder_layers=0 and encoder_layers >= 1"
-                            + " but got encoder_layers=" + encoderLayers + ", decoder_layers=" + decoderLayers);
-                }
-            }
-        }
-        if (architecture == Architecture.DECODER_ONLY && srcVocabSize != tgtVocabSize) {
-            throw new IllegalArgumentException("a decoder_only model has one vocabulary, so src_vocab_size="
-                    + srcVocabSize + " must equal tgt_vocab_size=" + tgtVocabSize);
-        }
-        if (architecture == Architecture.ENCODER_ONLY && tieWeights && srcVocabSize != tgtVocabSize) {
-            throw new IllegalArgumentException("tie_weights shares the head with the embeddings, so an encoder_only model"
-                    + " needs tgt_vocab_size (the head's classes)=" + tgtVocabSize + " equal to src_vocab_size=" + srcVocabSize);
-        }
-        probability("dropout", dropout);
-        probability("attention_dropout", attentionDropout);
-        if (!(normEps > 0) || Double.isInfinite(normEps)) {
-            throw new IllegalArgumentException("norm_eps must be finite and > 0 but got " + normEps);
-        }
-        if (shareEmbeddings) {
-            if (architecture != Architecture.ENCODER_DECODER) {
-                throw new IllegalArgumentException("share_embeddings ties the source and target embeddings, which only an"
-                        + " encoder-decoder model has, but the architecture is " + architecture.key());
-            }
-            if (srcVocabSize != tgtVocabSize) {
-                throw new IllegalArgumentException("share_embeddings needs one vocabulary but src_vocab_size=" + srcVocabSize
-                        + " and tgt_vocab_size=" + tgtVocabSize);
-            }
-        }
-        if (architecture == Architecture.ENCODER_ONLY) {
-            tokenId("pad_id", padId, srcVocabSize);
-        } else {
-            tokenId("pad_id", padId, Math.min(srcVocabSize, tgtVocabSize));
-            tokenId("bos_id", bosId, tgtVocabSize);
-            tokenId("eos_id", eosId, tgtVocabSize);
-            if (bosId == padId || eosId == padId) {
-                throw new IllegalArgumentException("bos_id=" + bosId + " and eos_id=" + eosId + " must differ from pad_id="
-                        + padId + ", or decoded tokens would be taken for padding");
-            }
-        }
+        ConfigChecks.dimensions(srcVocabSize, tgtVocabSize, dModel, heads, kvHeads, dFF, maxLength);
+        ConfigChecks.layers(architecture, encoderLayers, decoderLayers);
+        ConfigChecks.vocabularies(architecture, srcVocabSize, tgtVocabSize, tieWeights, shareEmbeddings);
+        ConfigChecks.regularisation(dropout, attentionDropout, normEps);
+        ConfigChecks.tokens(architecture, srcVocabSize, tgtVocabSize, padId, bosId, eosId);
         masks.checkLayers(AttentionSite.ENCODER_SELF, encoderLayers, architecture.key());
         masks.checkLayers(AttentionSite.DECODER_SELF, decoderLayers, architecture.key());
         masks.checkLayers(AttentionSite.CROSS, architecture == Architecture.ENCODER_DECODER ? decoderLayers : 0,
                 architecture.key());
-    }
-
-    private static void positive(String name, int value) {
-        if (value < 1) {
-            throw new IllegalArgumentException(name + " must be >= 1 but got " + value);
-        }
-    }
-
-    private static void probability(String name, double p) {
-        if (!(p >= 0 && p < 1)) {
-            throw new IllegalArgumentException(name + " must be in [0, 1) but got " + p);
-        }
-    }
-
-    private static void tokenId(String name, int id, int vocab) {
-        if (id < 0 || id >= vocab) {
-            throw new IllegalArgumentException(name + "=" + id + " is outside the vocabulary [0, " + vocab + ")");
-        }
     }
 
     // ------------------------------------------------------------------ presets

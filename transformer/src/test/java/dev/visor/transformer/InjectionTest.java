@@ -12,7 +12,12 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.multibindings.OptionalBinder;
 import com.google.inject.util.Modules;
+import dev.visor.attention.MaskCompiler;
+import dev.visor.attention.MaskInputs;
 import dev.visor.attention.MultiHeadAttention;
+import dev.visor.mask.CompiledMask;
+import dev.visor.mask.CompiledMaskCache;
+import dev.visor.mask.MaskContext;
 import dev.visor.mask.MaskRegistry;
 import dev.visor.tensor.Rng;
 import dev.visor.tensor.Tensor;
@@ -50,9 +55,9 @@ class InjectionTest {
     @Test
     void overridingTheAttentionKernelWithAnOptionalBinding() {
         AtomicInteger calls = new AtomicInteger();
-        AttentionKernel counting = (mha, q, kv, spec, inputs) -> {
+        AttentionKernel counting = (mha, q, kv, mask) -> {
             calls.incrementAndGet();
-            return AttentionKernel.FLASH.attend(mha, q, kv, spec, inputs);
+            return AttentionKernel.FLASH.attend(mha, q, kv, mask);
         };
         EncoderDecoderTransformer model = Transformers.build(EncoderDecoderTransformer.class, new TransformerModule(TINY),
                 new AbstractModule() {
@@ -129,7 +134,8 @@ class InjectionTest {
                                 .setBinding().toInstance(window);
                     }
                 });
-        assertEquals(List.of(window, window), windowed.decoder().selfSpecs());
+        assertEquals(List.of(window.replace("left=1)", "left=1, right=0)"), window.replace("left=1)", "left=1, right=0)")),
+                windowed.decoder().selfSpecs()); // resolved: every parameter printed
         EncoderDecoderTransformer full = Transformers.encoderDecoder(TINY);
         // two layers of a window of 1 back: position 5 sees positions 3..5 only
         TokenBatch changed = TokenBatch.of(new int[][] {{1, 4, 8, 7, 6, 5, 2}, {1, 11, 10}}, 0);
@@ -165,9 +171,8 @@ class InjectionTest {
     @Test
     void everyPartCanBeBuiltByHand() {
         Rng rng = new Rng(1);
-        MaskRegistry registry = MaskRegistry.load();
-        AttentionLayer attn = new MultiHeadAttentionLayer(MultiHeadAttention.builder(8, 2).registry(registry).build(rng),
-                AttentionKernel.FLASH, registry);
+        MaskCompiler compiler = new MaskCompiler(MaskRegistry.load(), new CompiledMaskCache(8));
+        AttentionLayer attn = new MultiHeadAttentionLayer(MultiHeadAttention.builder(8, 2).build(rng), AttentionKernel.FLASH);
         EncoderLayer layer = new EncoderLayer(attn, new PositionwiseFeedForward(8, 16, TransformerConfig.Activation.RELU, 0, rng),
                 Norm.layerNorm(8, 1e-5), Norm.layerNorm(8, 1e-5), new Dropout(0, rng.split()), new Dropout(0, rng.split()),
                 Residual.POST_NORM);
@@ -175,10 +180,46 @@ class InjectionTest {
                 "self_attn.out_proj.bias", "linear1.weight", "linear1.bias", "linear2.weight", "linear2.bias",
                 "norm1.weight", "norm1.bias", "norm2.weight", "norm2.bias"), List.copyOf(layer.stateDict().keySet()));
         Tensor x = Tensor.randn(new Rng(2), 2, 5, 8);
-        Tensor y = layer.forward(x, "padding", dev.visor.attention.MaskInputs.none().withValidLengths(5, 3));
+        MaskContext ctx = MaskInputs.none().withValidLengths(5, 3).context(2, 2, 5, 5, 0);
+        Tensor y = layer.forward(x, compiler.compile(compiler.resolve("padding"), ctx));
         assertArrayEquals(new int[] {2, 5, 8}, y.shape());
-        Encoder encoder = new Encoder(List.of(layer), Norm.layerNorm(8, 1e-5), List.of("full"));
+        Encoder encoder = new Encoder(List.of(layer), Norm.layerNorm(8, 1e-5), SiteMasks.of(compiler, List.of("full")));
         assertArrayEquals(new int[] {2, 5, 8}, encoder.forward(x, dev.visor.attention.MaskInputs.none()).shape());
+    }
+
+    @Test
+    void eachSiteCompilesOncePerForwardAndLayersShareTheObject() {
+        assertEquals(2, TINY.decoderLayers());
+        CompiledMaskCache cache = new CompiledMaskCache(16);
+        List<CompiledMask> seen = new ArrayList<>();
+        AttentionKernel recording = (mha, q, kv, mask) -> {
+            seen.add(mask);
+            return AttentionKernel.FLASH.attend(mha, q, kv, mask);
+        };
+        EncoderDecoderTransformer model = Transformers.build(EncoderDecoderTransformer.class, new TransformerModule(TINY),
+                new AbstractModule() {
+                    @Override
+                    protected void configure() {
+                        OptionalBinder.newOptionalBinder(binder(), CompiledMaskCache.class).setBinding().toInstance(cache);
+                        OptionalBinder.newOptionalBinder(binder(), AttentionKernel.class).setBinding().toInstance(recording);
+                    }
+                });
+        model.forward(SRC, TGT);
+        // encoder self ×2 layers, then per decoder layer self and cross
+        assertEquals(6, seen.size());
+        assertTrue(seen.get(0) == seen.get(1), "both encoder layers get the same compiled mask");
+        assertTrue(seen.get(2) == seen.get(4) && seen.get(3) == seen.get(5), "both decoder layers share self and cross masks");
+        assertEquals(3, cache.misses(), "one compile per site");
+        assertEquals(0, cache.hits());
+        model.forward(SRC, TGT);
+        assertEquals(3, cache.misses(), "the same batch again is served by content");
+        assertEquals(3, cache.hits());
+        assertTrue(seen.get(6) == seen.get(0));
+        // a second injector has a cache of its own: nothing is shared behind the user's back
+        Injector other = Guice.createInjector(new TransformerModule(TINY));
+        assertFalse(other.getInstance(CompiledMaskCache.class) == cache);
+        assertTrue(other.getInstance(MaskCompiler.class) == other.getInstance(MaskCompiler.class));
+        assertTrue(other.getInstance(MaskCompiler.class).cache() == other.getInstance(CompiledMaskCache.class));
     }
 
     static List<Float> row(Tensor logits, int b, int position) {

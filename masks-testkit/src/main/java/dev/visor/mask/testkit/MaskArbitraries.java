@@ -27,16 +27,55 @@ import net.jqwik.api.Combinators;
 public final class MaskArbitraries {
     private MaskArbitraries() {}
 
+    /** System property: largest query and key length of {@link #contexts()} (default 24). */
+    public static final String MAX_LENGTH = "visor.testkit.maxLength";
+    /** System property: largest batch and head count of {@link #contexts()} and {@link #kernelContexts()} (default 3). */
+    public static final String MAX_BATCH = "visor.testkit.maxBatch";
+    /** System property: largest query and key length of {@link #kernelContexts()} (default 320). */
+    public static final String KERNEL_LENGTH = "visor.testkit.kernelLength";
+
     /**
      * Contexts of up to 3 sequences, 3 heads, 24 queries at offsets up to 16 and 24 keys, with every
      * optional field present: valid lengths (sometimes full, sometimes zero), token ids in [0, 8) and
      * segment ids (usually non-decreasing, as packed documents are; sometimes in any order). Half are
-     * self-attention shaped (queries inside the keys) where the lengths allow.
+     * self-attention shaped (queries inside the keys) where the lengths allow. The system properties
+     * {@value #MAX_LENGTH} and {@value #MAX_BATCH} raise the sizes (e.g. {@code -Dvisor.testkit.maxLength=64}),
+     * {@code -Djqwik.tries.default=N} the number of tries.
      *
      * @return the arbitrary
      */
     public static Arbitrary<MaskContext> contexts() {
-        return contexts(3, 3, 24, 16);
+        int length = positive(MAX_LENGTH, 24);
+        int batch = positive(MAX_BATCH, 3);
+        return contexts(batch, batch, length, Math.max(16, length * 2 / 3));
+    }
+
+    /**
+     * Contexts as long as an attention kernel's inputs, for the block-soundness property: 1–2
+     * sequences and heads, query and key lengths from 64 to {@value #KERNEL_LENGTH} (default 320, so
+     * several 64-blocks and positions past 256), query offsets up to 64, every optional field present.
+     *
+     * @return the arbitrary
+     */
+    public static Arbitrary<MaskContext> kernelContexts() {
+        int length = Math.max(64, positive(KERNEL_LENGTH, 320));
+        int batch = Math.min(2, positive(MAX_BATCH, 3));
+        return Combinators.combine(Arbitraries.integers().between(1, batch), Arbitraries.integers().between(1, batch),
+                        Arbitraries.integers().between(64, length), Arbitraries.integers().between(64, length),
+                        Arbitraries.integers().between(0, 64), Arbitraries.longs(), Arbitraries.of(true, false))
+                .as(MaskArbitraries::context);
+    }
+
+    private static int positive(String property, int fallback) {
+        String value = System.getProperty(property);
+        if (value == null || value.isBlank()) return fallback;
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 1) return n;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("system property " + property + " is '" + value + "' but must be a positive integer");
     }
 
     /**

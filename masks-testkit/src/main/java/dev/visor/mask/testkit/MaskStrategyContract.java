@@ -11,6 +11,7 @@ import dev.visor.mask.MaskRegistry;
 import dev.visor.mask.MaskShape;
 import dev.visor.mask.MaskSpec;
 import dev.visor.mask.MaskStrategy;
+import dev.visor.mask.MaskVerification;
 import dev.visor.mask.Masks;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -101,6 +102,36 @@ public interface MaskStrategyContract {
     }
 
     /**
+     * The long contexts of {@link #compiledBlocksAreSoundAtKernelSizes}; {@link MaskArbitraries#kernelContexts()}
+     * by default.
+     *
+     * @return the arbitrary
+     */
+    default Arbitrary<MaskContext> kernelContexts() {
+        return MaskArbitraries.kernelContexts();
+    }
+
+    /**
+     * Cases on kernel-sized contexts; override {@link #kernelContexts()} rather than this.
+     *
+     * @return the arbitrary
+     */
+    @Provide
+    default Arbitrary<MaskCase> kernelCases() {
+        return MaskArbitraries.cases(subject(), arguments(), kernelContexts());
+    }
+
+    /**
+     * The block sizes attention kernels use.
+     *
+     * @return 16, 32, 64 or 128
+     */
+    @Provide
+    default Arbitrary<Integer> kernelBlockSizes() {
+        return Arbitraries.of(16, 32, 64, 128);
+    }
+
+    /**
      * Built-in partners for the composition laws.
      *
      * @return the arbitrary
@@ -166,7 +197,7 @@ public interface MaskStrategyContract {
             @ForAll @IntRange(min = 1, max = 9) int blockQ, @ForAll @IntRange(min = 1, max = 9) int blockK) {
         Mask m = c.mask();
         MaskShape s = c.shape();
-        CompiledMask cm = CompiledMask.compile(m, s, blockQ, blockK);
+        CompiledMask cm = CompiledMask.compile(m, s, blockQ, blockK, MaskVerification.OFF); // checked here, completely
         for (int b = 0; b < s.batch(); b++) {
             for (int h = 0; h < s.heads(); h++) {
                 int slice = cm.slice(b, h);
@@ -185,6 +216,22 @@ public interface MaskStrategyContract {
                 }
             }
         }
+    }
+
+    /**
+     * At the lengths and block sizes attention really runs (contexts of 64 to 320 positions by default,
+     * blocks of 16 to 128), every element of every block the compiled mask calls EMPTY or FULL is
+     * checked against the element predicate, for every sequence and head: a {@code classify} that is
+     * wrong on one block of a long sequence cannot hide behind small generated contexts.
+     *
+     * @param c a case on a kernel-sized context (its block is not used)
+     * @param blockQ queries per block
+     * @param blockK keys per block
+     */
+    @Property
+    default void compiledBlocksAreSoundAtKernelSizes(@ForAll("kernelCases") MaskCase c,
+            @ForAll("kernelBlockSizes") int blockQ, @ForAll("kernelBlockSizes") int blockK) {
+        compiledMaskCoversExactlyTheAttendingElements(c, blockQ, blockK);
     }
 
     /**

@@ -279,4 +279,44 @@ class ContractCatchesBrokenStrategiesTest {
         };
         fails(unnamed, false, MaskStrategyContract::declarationIsWellFormed, "is not lower snake case");
     }
+
+    @Test
+    void aClassifyWrongOnOneFarBlockIsCaughtAtKernelSizes() {
+        // EMPTY for the 64-block queries [256, 320) × keys [128, 192) (and blocks inside it), where every element attends
+        MaskStrategy far = strategy(c -> new Causal() {
+            @Override
+            public BlockClass classify(int b, int h, int q0, int q1, int k0, int k1) {
+                if (q0 >= 256 && q1 <= 320 && k0 >= 128 && k1 <= 192) return BlockClass.EMPTY;
+                return super.classify(b, h, q0, q1, k0, k1);
+            }
+        }, Set.of());
+        MaskStrategyContract contract = contract(far, true);
+        contract.classifyAgreesWithAttends(whole(far)); // small contexts never reach position 256
+        contract.compiledMaskCoversExactlyTheAttendingElements(whole(far), 2, 3);
+        MaskContext longer = MaskArbitraries.context(1, 1, 320, 320, 0, 3L, true);
+        MaskCase c = MaskCase.of(far, MaskArguments.defaults(far), longer, 0, 0, 0, 1, 0, 1);
+        contract.compiledBlocksAreSoundAtKernelSizes(c, 128, 128); // [256, 320) is not a block of its own here
+        fails(far, false, k -> k.compiledBlocksAreSoundAtKernelSizes(c, 64, 64), "is EMPTY but (query 256, key 128) attends");
+        fails(far, false, k -> k.compiledBlocksAreSoundAtKernelSizes(c, 16, 32), "is EMPTY but (query 256, key 128) attends");
+        // and the generated kernel contexts do reach that block
+        assertTrue(MaskArbitraries.kernelContexts().sampleStream().limit(300)
+                .anyMatch(x -> x.shape().queryLength() >= 320 && x.shape().keyLength() >= 192));
+    }
+
+    @Test
+    void contextSizesFollowTheSystemProperties() {
+        String before = System.getProperty(MaskArbitraries.MAX_LENGTH);
+        try {
+            System.setProperty(MaskArbitraries.MAX_LENGTH, "80");
+            assertTrue(MaskArbitraries.contexts().sampleStream().limit(300).anyMatch(x -> x.shape().keyLength() > 24));
+            assertTrue(MaskArbitraries.contexts().sampleStream().limit(300).allMatch(x -> x.shape().keyLength() <= 80));
+            System.setProperty(MaskArbitraries.MAX_LENGTH, "many");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, MaskArbitraries::contexts);
+            assertTrue(e.getMessage().equals("system property visor.testkit.maxLength is 'many' but must be a positive integer"),
+                    e.getMessage());
+        } finally {
+            if (before == null) System.clearProperty(MaskArbitraries.MAX_LENGTH);
+            else System.setProperty(MaskArbitraries.MAX_LENGTH, before);
+        }
+    }
 }

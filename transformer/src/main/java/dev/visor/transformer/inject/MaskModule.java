@@ -5,8 +5,8 @@ import com.google.inject.Key;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.OptionalBinder;
-import com.google.inject.name.Named;
-import com.google.inject.name.Names;
+import dev.visor.attention.MaskCompiler;
+import dev.visor.mask.CompiledMaskCache;
 import dev.visor.mask.MaskRegistry;
 import dev.visor.mask.MaskSpecException;
 import dev.visor.transformer.AttentionSite;
@@ -17,10 +17,12 @@ import java.util.Objects;
 
 /**
  * Binds the mask registry (default: every strategy on the class path, plugins included, via
- * {@link MaskRegistry#load()}) and the mask spec of each attention site (default: the config's), and
- * provides the resulting {@link MaskPlan} after checking every spec of every layer against the
- * registry — an unknown name fails here, naming the site and layer, rather than at the first forward
- * pass. Both are {@link OptionalBinder} defaults:
+ * {@link MaskRegistry#load()}), the cache of compiled masks (default: {@value MaskCompiler#DEFAULT_CAPACITY}
+ * entries, one per injector), the {@link MaskCompiler} over both, and the mask spec of each attention
+ * site (default: the config's, under the binding annotations of {@link SiteMask}); and provides the
+ * resulting {@link MaskPlan} after checking every spec of every layer against the registry — an
+ * unknown name fails here, naming the site and layer, rather than at the first forward pass. The
+ * registry, the cache and the site specs are {@link OptionalBinder} defaults:
  *
  * <pre>{@code
  * // in a module of your own:
@@ -28,6 +30,8 @@ import java.util.Objects;
  *         .setBinding().toInstance("causal & padding & sliding_window(left=64)");
  * OptionalBinder.newOptionalBinder(binder(), MaskRegistry.class)
  *         .setBinding().toInstance(MaskRegistry.load().with(new MyStrategy()));
+ * OptionalBinder.newOptionalBinder(binder(), CompiledMaskCache.class)
+ *         .setBinding().toInstance(new CompiledMaskCache(1024, MaskVerification.FULL));
  * }</pre>
  *
  * A site binding replaces that site's spec; the config's per-layer overrides still apply on top.
@@ -40,15 +44,21 @@ public final class MaskModule extends AbstractModule {
         this.config = Objects.requireNonNull(config, "config");
     }
 
-    /** The key of a site's mask spec: a {@code String} named {@code mask.<site>}, e.g. {@code mask.decoder_self}. */
+    /** The key of a site's mask spec: a {@code String} annotated with the site's {@link SiteMask} annotation. */
     public static Key<String> siteKey(AttentionSite site) {
-        return Key.get(String.class, Names.named("mask." + site.key()));
+        return switch (site) {
+            case ENCODER_SELF -> Key.get(String.class, SiteMask.EncoderSelf.class);
+            case DECODER_SELF -> Key.get(String.class, SiteMask.DecoderSelf.class);
+            case CROSS -> Key.get(String.class, SiteMask.Cross.class);
+        };
     }
 
     @Override
     protected void configure() {
         OptionalBinder.newOptionalBinder(binder(), MaskRegistry.class).setDefault().toProvider(MaskRegistry::load)
                 .in(Singleton.class);
+        OptionalBinder.newOptionalBinder(binder(), CompiledMaskCache.class).setDefault()
+                .toProvider(() -> new CompiledMaskCache(MaskCompiler.DEFAULT_CAPACITY)).in(Singleton.class);
         for (AttentionSite site : AttentionSite.values()) {
             OptionalBinder.newOptionalBinder(binder(), siteKey(site)).setDefault().toInstance(config.masks().spec(site));
         }
@@ -56,8 +66,14 @@ public final class MaskModule extends AbstractModule {
 
     @Provides
     @Singleton
-    MaskPlan maskPlan(TransformerConfig cfg, MaskRegistry registry, @Named("mask.encoder_self") String encoderSelf,
-                      @Named("mask.decoder_self") String decoderSelf, @Named("mask.cross") String cross) {
+    MaskCompiler maskCompiler(MaskRegistry registry, CompiledMaskCache cache) {
+        return new MaskCompiler(registry, cache);
+    }
+
+    @Provides
+    @Singleton
+    MaskPlan maskPlan(TransformerConfig cfg, MaskRegistry registry, @SiteMask.EncoderSelf String encoderSelf,
+                      @SiteMask.DecoderSelf String decoderSelf, @SiteMask.Cross String cross) {
         EnumMap<AttentionSite, String> sites = new EnumMap<>(AttentionSite.class);
         sites.put(AttentionSite.ENCODER_SELF, encoderSelf);
         sites.put(AttentionSite.DECODER_SELF, decoderSelf);

@@ -1,6 +1,7 @@
 package dev.visor.transformer.inject;
 
 import com.google.inject.Inject;
+import dev.visor.attention.MaskCompiler;
 import dev.visor.tensor.Rng;
 import dev.visor.tensor.Tensor;
 import dev.visor.tensor.nn.Dropout;
@@ -25,6 +26,7 @@ import dev.visor.transformer.NormFactory;
 import dev.visor.transformer.PositionalEncodingFactory;
 import dev.visor.transformer.Residual;
 import dev.visor.transformer.SelfInitialising;
+import dev.visor.transformer.SiteMasks;
 import dev.visor.transformer.TransformerConfig;
 import dev.visor.transformer.TransformerModel;
 import java.util.ArrayList;
@@ -45,7 +47,7 @@ import java.util.Set;
  * keeps the initialisation its factory gave it), and the padding rows of the embeddings are zeroed.
  *
  * <pre>{@code
- * ModelAssembler a = new ModelAssembler(cfg, cfg.masks(), AttentionFactory.multiHead(MaskRegistry.load(), AttentionKernel.FLASH),
+ * ModelAssembler a = new ModelAssembler(cfg, cfg.masks(), MaskCompiler.load(), AttentionFactory.multiHead(AttentionKernel.FLASH),
  *         PositionwiseFeedForward.factory(), Norm::layerNorm, Residual.of(cfg.normPlacement()),
  *         PositionalEncodingFactory.fromConfig());
  * EncoderDecoderTransformer model = a.encoderDecoder();
@@ -54,6 +56,7 @@ import java.util.Set;
 public final class ModelAssembler {
     private final TransformerConfig config;
     private final MaskPlan masks;
+    private final MaskCompiler compiler;
     private final AttentionFactory attention;
     private final FeedForwardFactory feedForward;
     private final NormFactory norms;
@@ -63,12 +66,14 @@ public final class ModelAssembler {
     /**
      * @param masks the mask specs to build with (the config's, or the config's with sites overridden
      *              through bindings)
+     * @param compiler resolves the specs once and compiles them per forward (its registry and cache are the model's)
      */
     @Inject
-    public ModelAssembler(TransformerConfig config, MaskPlan masks, AttentionFactory attention, FeedForwardFactory feedForward,
-                          NormFactory norms, Residual residual, PositionalEncodingFactory positional) {
+    public ModelAssembler(TransformerConfig config, MaskPlan masks, MaskCompiler compiler, AttentionFactory attention,
+                          FeedForwardFactory feedForward, NormFactory norms, Residual residual, PositionalEncodingFactory positional) {
         this.config = Objects.requireNonNull(config, "config");
         this.masks = Objects.requireNonNull(masks, "masks");
+        this.compiler = Objects.requireNonNull(compiler, "compiler");
         this.attention = Objects.requireNonNull(attention, "attention");
         this.feedForward = Objects.requireNonNull(feedForward, "feedForward");
         this.norms = Objects.requireNonNull(norms, "norms");
@@ -136,7 +141,7 @@ public final class ModelAssembler {
                     feedForward.create(config, rng.split()), norm(), norm(), dropout(rng), dropout(rng), residual));
             specs.add(masks.spec(AttentionSite.ENCODER_SELF, i));
         }
-        return new Encoder(layers, norm(), specs);
+        return new Encoder(layers, norm(), SiteMasks.of(compiler, specs));
     }
 
     private Decoder decoder(Rng rng, boolean cross) {
@@ -157,7 +162,7 @@ public final class ModelAssembler {
             selfSpecs.add(masks.spec(AttentionSite.DECODER_SELF, i));
             crossSpecs.add(masks.spec(AttentionSite.CROSS, i));
         }
-        return new Decoder(layers, norm(), selfSpecs, crossSpecs);
+        return new Decoder(layers, norm(), SiteMasks.of(compiler, selfSpecs), SiteMasks.of(compiler, crossSpecs));
     }
 
     private Norm norm() {
