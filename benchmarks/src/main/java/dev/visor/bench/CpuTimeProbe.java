@@ -1,6 +1,5 @@
 package dev.visor.bench;
 
-import dev.visor.tensor.kernel.MachineShape;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.List;
@@ -38,7 +37,7 @@ public final class CpuTimeProbe {
         Map<String, String> opts = ReportSupport.options(args, List.of("shapes", "seconds"), "--shapes=a,b --seconds=S");
         double seconds = Double.parseDouble(opts.getOrDefault("seconds", "0.5"));
         System.out.println("Machine: " + ReportSupport.cpuModel() + "; JDK " + ReportSupport.jdk());
-        System.out.println("ISA: " + MachineShape.current().describe());
+        System.out.println("ISA: " + ReportSupport.isa());
         System.out.println("Load average before: " + ReportSupport.loadAverage());
         PeakFlopsBench peak = new PeakFlopsBench();
         double peakRate = best(seconds, PeakFlopsBench.FLOP, peak::preferred);
