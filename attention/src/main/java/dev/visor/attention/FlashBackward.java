@@ -42,14 +42,8 @@ final class FlashBackward {
             return;
         }
         long perBlock = (long) mask.queryBlockSize() * mask.keyBlockSize() * 2L * (2L * s.keyDim() + 3L * s.valueDim());
-        if (chunks <= 0) {
-            long flop = 0;
-            for (int i = 0; i < items; i++) {
-                flop += FlashForward.blocksOf(mask, s, nQb, i).length * perBlock;
-            }
-            chunks = WorkSplit.chunksFor(flop);
-        }
-        int[] bounds = WorkSplit.split(items, chunks, i -> FlashForward.blocksOf(mask, s, nQb, i).length + 1L);
+        int[] bounds = FlashWorker.plan(mask, s, perBlock, chunks);
+        chunks = bounds.length - 1;
         int itemsPerGroup = s.group() * nQb;
         @SuppressWarnings("unchecked")
         List<Partial>[] stash = new List[chunks];
@@ -113,17 +107,10 @@ final class FlashBackward {
     private record Partial(int group, float[] dk, float[] dv) {}
 
     /** The state of one chunk. */
-    private static final class Worker {
-        final HeadsView q, k, v, out, dOut, dq, dk, dv;
+    private static final class Worker extends FlashWorker {
+        final HeadsView out, dOut, dq, dk, dv;
         final float[] lse;
-        final BlockSparsity mask;
-        final PartialTiles tiles;
-        final boolean[] scratch;   // (Bq, BkPad): predicate of a PARTIAL block when not cached
-        final TileOps ops;
-        final AttentionShapes s;
-        final DropoutMask drop;
-        final int bq, bk, bkPad, dkDim, dkPad, dvDim, dvPad, nKb;
-        final float qScale;
+        final int dkPad, dvDim, dvPad;
         final float scale;
         final float[] qTile;   // (Bq, dkPad): queries · scale
         final float[] doTile;  // (Bq, dvPad): output gradient
@@ -131,44 +118,25 @@ final class FlashBackward {
         final float[] pdTile;  // (Bq, BkPad): probabilities after dropout (only with dropout)
         final float[] dpTile;  // (Bq, BkPad): dP, then dS
         final float[] dqAcc;   // (Bq, dkPad)
-        final float[] dRow, lseRow, factors;
-        final float[] kt;      // per key block (dk, BkPad): keys transposed
+        final float[] dRow, lseRow;
         final float[] kp;      // (nKb·Bk, dkPad): keys
         final float[] vt;      // per key block (dv, BkPad): values transposed
         float[] dkAcc;         // (nKb·Bk, dkPad)
         float[] dvAcc;         // (nKb·Bk, dvPad)
-        final int[] blockStamp;   // per key block: the packStamp it was copied under
-        int packedGroup = -1;
-        int packStamp;
-        int packB;
-        int packKh;
 
         Worker(HeadsView q, HeadsView k, HeadsView v, HeadsView out, float[] lse, HeadsView dOut,
                HeadsView dq, HeadsView dk, HeadsView dv, BlockSparsity mask, PartialTiles tiles, AttentionConfig cfg,
                TileOps ops, AttentionShapes s) {
-            this.tiles = tiles;
-            this.q = q;
-            this.k = k;
-            this.v = v;
+            super(q, k, v, mask, tiles, cfg, ops, s);
             this.out = out;
             this.lse = lse;
             this.dOut = dOut;
             this.dq = dq;
             this.dk = dk;
             this.dv = dv;
-            this.mask = mask;
-            this.ops = ops;
-            this.s = s;
-            this.drop = cfg.hasDropout() ? new DropoutMask(cfg, s.heads(), s.queryLength(), s.keyLength()) : null;
-            this.bq = mask.queryBlockSize();
-            this.bk = mask.keyBlockSize();
-            this.bkPad = ops.pad(bk);
-            this.dkDim = s.keyDim();
-            this.dkPad = ops.pad(dkDim);
+            this.dkPad = ops.pad(keyDim);
             this.dvDim = s.valueDim();
             this.dvPad = ops.pad(dvDim);
-            this.nKb = mask.keyBlockCount();
-            this.qScale = cfg.scale();
             this.scale = cfg.scale();
             this.qTile = new float[bq * dkPad];
             this.doTile = new float[bq * dvPad];
@@ -178,14 +146,10 @@ final class FlashBackward {
             this.dqAcc = new float[bq * dkPad];
             this.dRow = new float[bq];
             this.lseRow = new float[bq];
-            this.factors = new float[bkPad];
-            this.kt = new float[nKb * dkDim * bkPad];
             this.kp = new float[nKb * bk * dkPad];
             this.vt = new float[nKb * dvDim * bkPad];
             this.dkAcc = new float[nKb * bk * dkPad];
             this.dvAcc = new float[nKb * bk * dvPad];
-            this.scratch = tiles == null ? new boolean[bq * bkPad] : null;
-            this.blockStamp = new int[nKb];
         }
 
         List<Partial> run(int from, int to, int itemsPerGroup) {
@@ -197,12 +161,7 @@ final class FlashBackward {
                 int groupEnd = Math.min(to, (group + 1) * itemsPerGroup);
                 int b = group / s.kvHeads();
                 int kh = group % s.kvHeads();
-                if (group != packedGroup) {
-                    packedGroup = group;
-                    packStamp++;
-                    packB = b;
-                    packKh = kh;
-                }
+                enterGroup(group, b, kh);
                 for (; item < groupEnd; item++) {
                     int qb = item % nQb;
                     int h = (item / nQb) % s.heads();
@@ -223,28 +182,16 @@ final class FlashBackward {
             return partials;
         }
 
-        /** Copies key block {@code kb} of the current key/value head into the kernel's layouts on first use. */
-        private void packBlock(int kb) {
-            if (blockStamp[kb] == packStamp) {
-                return;
+        @Override
+        void packKey(int kb, int j, int col) {
+            int src = k.index(packB, packKh, j, 0);
+            for (int c = 0; c < keyDim; c++) {
+                kp[j * dkPad + c] = k.data()[src + c * k.dimStride()];
             }
-            blockStamp[kb] = packStamp;
-            int k0 = kb * bk;
-            int k1 = Math.min(k0 + bk, s.keyLength());
-            for (int j = k0; j < k1; j++) {
-                int col = j - k0;
-                int src = k.index(packB, packKh, j, 0);
-                int tBase = kb * dkDim * bkPad + col;
-                for (int c = 0; c < dkDim; c++) {
-                    float x = k.data()[src + c * k.dimStride()];
-                    kt[tBase + c * bkPad] = x;
-                    kp[j * dkPad + c] = x;
-                }
-                int vsrc = v.index(packB, packKh, j, 0);
-                int vBase = kb * dvDim * bkPad + col;
-                for (int c = 0; c < dvDim; c++) {
-                    vt[vBase + c * bkPad] = v.data()[vsrc + c * v.dimStride()];
-                }
+            int vsrc = v.index(packB, packKh, j, 0);
+            int vBase = kb * dvDim * bkPad + col;
+            for (int c = 0; c < dvDim; c++) {
+                vt[vBase + c * bkPad] = v.data()[vsrc + c * v.dimStride()];
             }
         }
 
@@ -254,8 +201,8 @@ final class FlashBackward {
             int lseBase = (b * s.heads() + h) * s.queryLength() + q0;
             // 1) load q · scale, dO, D = rowsum(dO ∘ O) and the rows' log-sum-exp
             for (int r = 0; r < rows; r++) {
-                FlashForward.scaledCopy(qScale, q.data(), q.index(b, h, q0 + r, 0), q.dimStride(), qTile, r * dkPad, dkDim);
-                FlashForward.scaledCopy(1f, dOut.data(), dOut.index(b, h, q0 + r, 0), dOut.dimStride(), doTile, r * dvPad,
+                FlashWorker.scaledCopy(qScale, q.data(), q.index(b, h, q0 + r, 0), q.dimStride(), qTile, r * dkPad, keyDim);
+                FlashWorker.scaledCopy(1f, dOut.data(), dOut.index(b, h, q0 + r, 0), dOut.dimStride(), doTile, r * dvPad,
                         dvDim);
                 int os = out.index(b, h, q0 + r, 0);
                 double d = 0;
@@ -270,24 +217,13 @@ final class FlashBackward {
             int[] blocks = mask.keyBlocks(b, h, qb);
             boolean[][] cached = tiles == null ? null : tiles.of(b, h, qb);
             for (int e = 0; e < blocks.length; e++) {
-                int entry = blocks[e];
-                int kb = BlockSparsity.block(entry);
+                int kb = BlockSparsity.block(blocks[e]);
                 int k0 = kb * bk;
-                int valid = Math.min(bk, s.keyLength() - k0);
-                packBlock(kb);
-                ops.gemm(rows, bkPad, dkDim, qTile, 0, dkPad, 1, kt, kb * dkDim * bkPad, bkPad, pTile, 0, bkPad, false);
-                FlashForward.maskScores(ops, pTile, bkPad, rows, valid, BlockSparsity.isPartial(entry),
-                        cached == null ? null : cached[e], mask, b, h, q0, k0, scratch);
+                int valid = scores(blocks, cached, e, qTile, dkPad, pTile, b, h, q0, rows);
                 ops.probabilities(pTile, bkPad, rows, bkPad, lseRow);
                 float[] pForV = pTile;
                 if (drop != null) {
-                    for (int r = 0; r < rows; r++) {
-                        int base = r * bkPad;
-                        drop.factors(b, h, q0 + r, k0, valid, factors);
-                        for (int j = 0; j < valid; j++) {
-                            pdTile[base + j] = pTile[base + j] * factors[j];
-                        }
-                    }
+                    dropout(pTile, pdTile, rows, valid, b, h, q0, k0);
                     pForV = pdTile;
                 }
                 // dV_j += P_dropᵀ · dO
@@ -295,13 +231,7 @@ final class FlashBackward {
                 // dP = dO · V_jᵀ (through the dropout factors)
                 ops.gemm(rows, bkPad, dvDim, doTile, 0, dvPad, 1, vt, kb * dvDim * bkPad, bkPad, dpTile, 0, bkPad, false);
                 if (drop != null) {
-                    for (int r = 0; r < rows; r++) {
-                        int base = r * bkPad;
-                        drop.factors(b, h, q0 + r, k0, valid, factors);
-                        for (int j = 0; j < valid; j++) {
-                            dpTile[base + j] *= factors[j];
-                        }
-                    }
+                    dropout(dpTile, dpTile, rows, valid, b, h, q0, k0);
                 }
                 // dS = P ∘ (dP − D)
                 ops.softmaxGrad(pTile, dpTile, bkPad, rows, bkPad, dRow);
@@ -313,9 +243,9 @@ final class FlashBackward {
             for (int r = 0; r < rows; r++) {
                 int dst = dq.index(b, h, q0 + r, 0);
                 if (dq.dimStride() == 1) {
-                    VecMath.scale(scale, dqAcc, r * dkPad, dq.data(), dst, dkDim);
+                    VecMath.scale(scale, dqAcc, r * dkPad, dq.data(), dst, keyDim);
                 } else {
-                    for (int c = 0; c < dkDim; c++) {
+                    for (int c = 0; c < keyDim; c++) {
                         dq.data()[dst + c * dq.dimStride()] = dqAcc[r * dkPad + c] * scale;
                     }
                 }

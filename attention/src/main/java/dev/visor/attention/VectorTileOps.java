@@ -1,5 +1,6 @@
 package dev.visor.attention;
 
+import dev.visor.tensor.kernel.MachineShape;
 import dev.visor.tensor.kernel.VectorLanes;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -10,13 +11,16 @@ import jdk.incubator.vector.VectorSpecies;
  * The Vector API tile primitives. Load only after {@code VectorSupport.available()} returned true.
  *
  * <p>{@link #gemm} is a register-blocked micro-kernel: 4 rows × 4 vectors of C held in 16
- * accumulator locals (single rows and single vectors for the remainder), fed by one broadcast of A
- * per row and four loads of B per step of the depth. The vector width is
+ * accumulator locals when the JIT has 32 vector registers, 4 rows × 2 vectors when it has 16 (AVX2,
+ * see {@link MachineShape}), with single rows and single vectors for the remainder, fed by one
+ * broadcast of A per row and one load of B per vector per step of the depth. The vector width is
  * the JVM's preferred species unless {@code -Dvisor.attention.vectorBits=256|512} picks one.
  */
 final class VectorTileOps extends TileOps {
     private static final VectorSpecies<Float> S = species();
     private static final int L = S.length();
+    /** Widest register tile in vectors: 4 with 32 vector registers, 2 with 16 ({@link MachineShape}). */
+    private static final int VECTORS = MachineShape.current().flashVectors();
     private static final VectorTileOps INSTANCE = new VectorTileOps();
 
     private VectorTileOps() {}
@@ -51,14 +55,22 @@ final class VectorTileOps extends TileOps {
               float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
         // four rows at a time: a six-row kernel (24 accumulators + 5 vectors, nearly all 32 registers
         // at 512 bits) was ~10 % faster when C2 compiled it well, but in about one JVM run in five
-        // (after an on-stack-replacement compile) it ran 5-25x slower for the rest of the run
+        // (after an on-stack-replacement compile) it ran 5-25x slower for the rest of the run.
+        // Four vectors wide needs 16 accumulators + 5: with only 16 registers (AVX2) that spills, so
+        // there the widest kernel is two vectors (8 + 3). Every element is summed in the same order
+        // whichever kernel computes it.
         int r = 0;
         for (; r + 4 <= rows; r += 4) {
             int ar = aOff + r * ars;
             int cr = cOff + r * ldc;
             int j = 0;
-            for (; j + 4 * L <= cols; j += 4 * L) {
-                kernel4x4(depth, a, ar, ars, ats, b, bOff + j, ldb, c, cr + j, ldc, accumulate);
+            if (VECTORS == 4) {
+                for (; j + 4 * L <= cols; j += 4 * L) {
+                    kernel4x4(depth, a, ar, ars, ats, b, bOff + j, ldb, c, cr + j, ldc, accumulate);
+                }
+            }
+            for (; j + 2 * L <= cols; j += 2 * L) {
+                kernel4x2(depth, a, ar, ars, ats, b, bOff + j, ldb, c, cr + j, ldc, accumulate);
             }
             for (; j < cols; j += L) {
                 kernel4x1(depth, a, ar, ars, ats, b, bOff + j, ldb, c, cr + j, ldc, accumulate);
@@ -152,6 +164,55 @@ final class VectorTileOps extends TileOps {
         x31.intoArray(c, c3 + L);
         x32.intoArray(c, c3 + 2 * L);
         x33.intoArray(c, c3 + 3 * L);
+    }
+
+    private static void kernel4x2(int depth, float[] a, int a0, int ars, int ats, float[] b, int b0, int ldb,
+                                  float[] c, int c0, int ldc, boolean accumulate) {
+        int c1 = c0 + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        FloatVector x00, x01, x10, x11, x20, x21, x30, x31;
+        if (accumulate) {
+            x00 = FloatVector.fromArray(S, c, c0);
+            x01 = FloatVector.fromArray(S, c, c0 + L);
+            x10 = FloatVector.fromArray(S, c, c1);
+            x11 = FloatVector.fromArray(S, c, c1 + L);
+            x20 = FloatVector.fromArray(S, c, c2);
+            x21 = FloatVector.fromArray(S, c, c2 + L);
+            x30 = FloatVector.fromArray(S, c, c3);
+            x31 = FloatVector.fromArray(S, c, c3 + L);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            x00 = z; x01 = z; x10 = z; x11 = z;
+            x20 = z; x21 = z; x30 = z; x31 = z;
+        }
+        int a1 = a0 + ars;
+        int a2 = a1 + ars;
+        int a3 = a2 + ars;
+        for (int t = 0, at = 0, bt = b0; t < depth; t++, at += ats, bt += ldb) {
+            FloatVector v0 = FloatVector.fromArray(S, b, bt);
+            FloatVector v1 = FloatVector.fromArray(S, b, bt + L);
+            FloatVector s = FloatVector.broadcast(S, a[a0 + at]);
+            x00 = s.fma(v0, x00);
+            x01 = s.fma(v1, x01);
+            s = FloatVector.broadcast(S, a[a1 + at]);
+            x10 = s.fma(v0, x10);
+            x11 = s.fma(v1, x11);
+            s = FloatVector.broadcast(S, a[a2 + at]);
+            x20 = s.fma(v0, x20);
+            x21 = s.fma(v1, x21);
+            s = FloatVector.broadcast(S, a[a3 + at]);
+            x30 = s.fma(v0, x30);
+            x31 = s.fma(v1, x31);
+        }
+        x00.intoArray(c, c0);
+        x01.intoArray(c, c0 + L);
+        x10.intoArray(c, c1);
+        x11.intoArray(c, c1 + L);
+        x20.intoArray(c, c2);
+        x21.intoArray(c, c2 + L);
+        x30.intoArray(c, c3);
+        x31.intoArray(c, c3 + L);
     }
 
     private static void kernel4x1(int depth, float[] a, int a0, int ars, int ats, float[] b, int b0, int ldb,

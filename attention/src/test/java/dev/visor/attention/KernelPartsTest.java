@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.visor.tensor.Rng;
 import dev.visor.tensor.kernel.Gemm;
+import dev.visor.tensor.kernel.MachineShape;
+import dev.visor.tensor.kernel.VectorSupport;
 import org.junit.jupiter.api.Test;
 
 /** The building blocks of the flash kernels, each against a plain oracle. */
@@ -95,6 +97,27 @@ class KernelPartsTest {
                 assertEquals(Float.floatToRawIntBits(acc[0]), Float.floatToRawIntBits(ops.rowSum(row, 0, cols)),
                         ops + " trial " + trial);
             }
+        }
+    }
+
+    /**
+     * The build reruns these tests at narrower widths ({@code -XX:MaxVectorSize=16}, {@code -XX:UseAVX=2})
+     * and says which: the vector tiles must really run at that width, with the register tile of its
+     * register file, or the narrower kernels would go untested.
+     */
+    @Test
+    void vectorTilesRunAtTheWidthInForce() {
+        if (!VectorSupport.available() || System.getProperty("visor.attention.vectorBits") != null) {
+            return; // the scalar tiles, or a width forced for these tiles only
+        }
+        MachineShape shape = MachineShape.current();
+        String bits = System.getProperty("visor.expect.vectorBits");
+        int expected = bits != null ? Integer.parseInt(bits) : shape.vectorBits();
+        assertEquals(expected / 32, VectorTileOps.create().lanes(), shape.describe());
+        String regs = System.getProperty("visor.expect.registers");
+        if (regs != null) {
+            assertEquals(Integer.parseInt(regs), shape.registers(), shape.describe());
+            assertEquals(Integer.parseInt(regs) >= 32 ? 4 : 2, shape.flashVectors(), shape.describe());
         }
     }
 

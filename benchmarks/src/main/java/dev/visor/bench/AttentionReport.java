@@ -86,6 +86,7 @@ public final class AttentionReport {
         out.append(String.format(Locale.ROOT, "CPU: %s, %d cores; JDK %s; visor.threads=%s; load %s before, %s after%n",
                 ReportSupport.cpuModel(), Runtime.getRuntime().availableProcessors(), ReportSupport.jdk(),
                 opts.getOrDefault("threads", "all"), loadBefore, loadAfter));
+        out.append("ISA: ").append(ReportSupport.isa()).append("\n");
         out.append(String.format(Locale.ROOT, "matmul %d³ (Gemm.sgemm): best %.2f ms (mean %.2f) = %.1f GFLOP/s%n%n",
                 gemmSize, gemmMs, gemmMean, gemmGflops));
         out.append("| mask | N | forward ms, best (mean) | useful GFLOP/s | % of matmul | speed-up over dense |");

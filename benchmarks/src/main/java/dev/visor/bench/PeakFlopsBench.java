@@ -16,21 +16,31 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The JVM's own single-precision FMA throughput: twelve independent {@code FloatVector.fma}
- * chains per thread, enough to cover the FMA latency on both pipes, with no memory traffic. This
- * is the roofline every other figure is quoted against. Run with one JMH thread for one core and
- * with {@code -t N} for N cores; the score is GFLOP/s (FLOP per nanosecond, summed over threads).
+ * The JVM's own single-precision FMA throughput: independent {@code FloatVector.fma} chains per
+ * thread with no memory traffic. This is the roofline every other figure is quoted against, and it
+ * must read what a C loop reads on the same machine at the same width ({@code bin/fma-peak}). Run
+ * with one JMH thread for one core and with {@code -t N} for N cores; the score is GFLOP/s (FLOP per
+ * nanosecond, summed over threads).
  *
- * <p>{@code preferred} uses the CPU's widest native species (512-bit with AVX-512),
- * {@code width256} the 256-bit one; the peak is the larger of the two (on Zen 5, where 512-bit
- * FMAs run at full width, the preferred species doubles the 256-bit figure).
+ * <p>The number of chains is bounded by the smallest register file the kernels meet
+ * ({@link MachineShape#registers()}: 16 with AVX2): enough chains to cover the FMA latency on both
+ * FMA pipes (4 cycles × 2 pipes = 8 on current x86 cores) with margin, and few enough that the
+ * chains and the two operand vectors stay in 16 registers: 14. Measured by CPU time on a Zen 5 core
+ * ({@link CpuTimeProbe}'s method): at 256 bits ({@code -XX:UseAVX=2}) 8 chains gave 84-90 GFLOP/s,
+ * 12 (the earlier count) 101, 14 107-108 and 20 (spilled) 91; at 512 bits 10-16 chains gave 218-231
+ * and 20 or more fell to 135-178, so 32 registers gain nothing from more chains.
+ *
+ * <p>{@code preferred} uses the CPU's widest native species (512-bit with AVX-512; narrower under
+ * {@code -XX:UseAVX=2} or {@code -XX:MaxVectorSize}), {@code width256} the 256-bit one; the peak is
+ * the larger of the two.
  *
  * <p>How to run:
  * <pre>
  * mvn -B -q package -DskipTests -pl benchmarks -am
  * java --add-modules jdk.incubator.vector -jar benchmarks/target/benchmarks.jar PeakFlopsBench -t 1
- * java --add-modules jdk.incubator.vector -jar benchmarks/target/benchmarks.jar PeakFlopsBench -t 2
+ * java --add-modules jdk.incubator.vector -XX:UseAVX=2 -jar benchmarks/target/benchmarks.jar PeakFlopsBench -t 2
  * </pre>
+ * (JMH's forks inherit the launching JVM's options, so {@code -XX:UseAVX=2} there measures AVX2),
  * or all of the roofline at once with {@link Roofline}.
  */
 @State(Scope.Thread)
@@ -42,38 +52,40 @@ import org.openjdk.jmh.annotations.Warmup;
 public class PeakFlopsBench {
     private static final VectorSpecies<Float> PREFERRED = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Float> W256 = FloatVector.SPECIES_256;
-    /** FMA steps per chain for a 16-lane vector; narrower species run proportionally more. */
-    private static final int STEPS = 1 << 14;
-    private static final int CHAINS = 12;
-    /** FLOP per call: 2 per lane per FMA, independent of the vector width. */
-    static final int FLOP = 2 * CHAINS * STEPS * 16;
+    /** Independent FMA chains per thread: with the two operand vectors, 16 registers. */
+    static final int CHAINS = 14;
+    /** FLOP per call, independent of the width: 2 per lane per FMA, a whole number of steps at every width. */
+    static final int FLOP = 2 * CHAINS * 16 * 16384;
 
     /** The chains' multiplier, a field so the JIT cannot fold the chains. */
     public float mul = 0.999999f;
     /** The chains' addend (with mul, keeps every value near 1: no overflow, no subnormals). */
     public float add = 1e-6f;
 
-    /** Twelve chains of {@code c = c · mul + add} on the CPU's preferred species. */
+    /** {@value #CHAINS} chains of {@code c = c · mul + add} on the CPU's preferred species. */
     @Benchmark
     @OperationsPerInvocation(FLOP)
     public float preferred() {
         // written out per species: C2 only intrinsifies vectors whose species is a constant
         VectorSpecies<Float> s = PREFERRED;
-        int steps = STEPS * 16 / s.length();
+        int steps = FLOP / (2 * CHAINS * s.length());
         FloatVector m = FloatVector.broadcast(s, mul);
         FloatVector a = FloatVector.broadcast(s, add);
+        // distinct starting values, so no compiler may merge two chains into one
         FloatVector c0 = FloatVector.zero(s);
-        FloatVector c1 = c0;
-        FloatVector c2 = c0;
-        FloatVector c3 = c0;
-        FloatVector c4 = c0;
-        FloatVector c5 = c0;
-        FloatVector c6 = c0;
-        FloatVector c7 = c0;
-        FloatVector c8 = c0;
-        FloatVector c9 = c0;
-        FloatVector c10 = c0;
-        FloatVector c11 = c0;
+        FloatVector c1 = FloatVector.broadcast(s, 1e-2f);
+        FloatVector c2 = FloatVector.broadcast(s, 2e-2f);
+        FloatVector c3 = FloatVector.broadcast(s, 3e-2f);
+        FloatVector c4 = FloatVector.broadcast(s, 4e-2f);
+        FloatVector c5 = FloatVector.broadcast(s, 5e-2f);
+        FloatVector c6 = FloatVector.broadcast(s, 6e-2f);
+        FloatVector c7 = FloatVector.broadcast(s, 7e-2f);
+        FloatVector c8 = FloatVector.broadcast(s, 8e-2f);
+        FloatVector c9 = FloatVector.broadcast(s, 9e-2f);
+        FloatVector c10 = FloatVector.broadcast(s, 10e-2f);
+        FloatVector c11 = FloatVector.broadcast(s, 11e-2f);
+        FloatVector c12 = FloatVector.broadcast(s, 12e-2f);
+        FloatVector c13 = FloatVector.broadcast(s, 13e-2f);
         for (int i = 0; i < steps; i++) {
             c0 = c0.fma(m, a);
             c1 = c1.fma(m, a);
@@ -87,9 +99,15 @@ public class PeakFlopsBench {
             c9 = c9.fma(m, a);
             c10 = c10.fma(m, a);
             c11 = c11.fma(m, a);
+            c12 = c12.fma(m, a);
+            c13 = c13.fma(m, a);
         }
-        return c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7).add(c8).add(c9).add(c10).add(c11)
-                .reduceLanes(VectorOperators.ADD);
+        FloatVector sum = c0;
+        sum = sum.add(c1); sum = sum.add(c2); sum = sum.add(c3); sum = sum.add(c4);
+        sum = sum.add(c5); sum = sum.add(c6); sum = sum.add(c7); sum = sum.add(c8);
+        sum = sum.add(c9); sum = sum.add(c10); sum = sum.add(c11); sum = sum.add(c12);
+        sum = sum.add(c13);
+        return sum.reduceLanes(VectorOperators.ADD);
     }
 
     /** The same on 256-bit vectors. */
@@ -97,21 +115,24 @@ public class PeakFlopsBench {
     @OperationsPerInvocation(FLOP)
     public float width256() {
         VectorSpecies<Float> s = W256;
-        int steps = STEPS * 2;
+        int steps = FLOP / (2 * CHAINS * s.length());
         FloatVector m = FloatVector.broadcast(s, mul);
         FloatVector a = FloatVector.broadcast(s, add);
+        // distinct starting values, so no compiler may merge two chains into one
         FloatVector c0 = FloatVector.zero(s);
-        FloatVector c1 = c0;
-        FloatVector c2 = c0;
-        FloatVector c3 = c0;
-        FloatVector c4 = c0;
-        FloatVector c5 = c0;
-        FloatVector c6 = c0;
-        FloatVector c7 = c0;
-        FloatVector c8 = c0;
-        FloatVector c9 = c0;
-        FloatVector c10 = c0;
-        FloatVector c11 = c0;
+        FloatVector c1 = FloatVector.broadcast(s, 1e-2f);
+        FloatVector c2 = FloatVector.broadcast(s, 2e-2f);
+        FloatVector c3 = FloatVector.broadcast(s, 3e-2f);
+        FloatVector c4 = FloatVector.broadcast(s, 4e-2f);
+        FloatVector c5 = FloatVector.broadcast(s, 5e-2f);
+        FloatVector c6 = FloatVector.broadcast(s, 6e-2f);
+        FloatVector c7 = FloatVector.broadcast(s, 7e-2f);
+        FloatVector c8 = FloatVector.broadcast(s, 8e-2f);
+        FloatVector c9 = FloatVector.broadcast(s, 9e-2f);
+        FloatVector c10 = FloatVector.broadcast(s, 10e-2f);
+        FloatVector c11 = FloatVector.broadcast(s, 11e-2f);
+        FloatVector c12 = FloatVector.broadcast(s, 12e-2f);
+        FloatVector c13 = FloatVector.broadcast(s, 13e-2f);
         for (int i = 0; i < steps; i++) {
             c0 = c0.fma(m, a);
             c1 = c1.fma(m, a);
@@ -125,8 +146,14 @@ public class PeakFlopsBench {
             c9 = c9.fma(m, a);
             c10 = c10.fma(m, a);
             c11 = c11.fma(m, a);
+            c12 = c12.fma(m, a);
+            c13 = c13.fma(m, a);
         }
-        return c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7).add(c8).add(c9).add(c10).add(c11)
-                .reduceLanes(VectorOperators.ADD);
+        FloatVector sum = c0;
+        sum = sum.add(c1); sum = sum.add(c2); sum = sum.add(c3); sum = sum.add(c4);
+        sum = sum.add(c5); sum = sum.add(c6); sum = sum.add(c7); sum = sum.add(c8);
+        sum = sum.add(c9); sum = sum.add(c10); sum = sum.add(c11); sum = sum.add(c12);
+        sum = sum.add(c13);
+        return sum.reduceLanes(VectorOperators.ADD);
     }
 }

@@ -1,13 +1,17 @@
 package dev.visor.bench;
 
+import dev.visor.tensor.kernel.MachineShape;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
@@ -70,6 +74,36 @@ final class ReportSupport {
             return model + " (family " + family + ", model " + number + ")";
         } catch (IOException | RuntimeException e) {
             return System.getProperty("os.arch") + " (no /proc/cpuinfo)";
+        }
+    }
+
+    /**
+     * The vector ISA the kernels see, so a figure can be tied to its machine: the CPU's vector flags
+     * from {@code /proc/cpuinfo}, the width-limiting JVM options in force (JMH's forks inherit them
+     * from the launching JVM) and {@link MachineShape#describe()}: width, registers, chosen tiles.
+     */
+    static String isa() {
+        List<String> limits = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("-XX:UseAVX") || a.startsWith("-XX:MaxVectorSize")
+                        || a.startsWith("-XX:UseSVE") || a.startsWith("-Dvisor.kernel."))
+                .toList();
+        return MachineShape.current().describe() + "; CPU flags: " + vectorFlags()
+                + (limits.isEmpty() ? "" : "; JVM options: " + String.join(" ", limits));
+    }
+
+    /** The vector-related flags of the first CPU in {@code /proc/cpuinfo} (x86 or ARM), or {@code unknown}. */
+    static String vectorFlags() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("flags") || line.startsWith("Features")) {
+                    List<String> wanted = List.of("fma", "avx", "avx2", "avx512f", "avx512vl", "avx512bw", "asimd", "sve");
+                    return Arrays.stream(line.substring(line.indexOf(':') + 1).trim().split("\\s+"))
+                            .filter(wanted::contains).collect(Collectors.joining(" "));
+                }
+            }
+            return "unknown";
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
         }
     }
 

@@ -33,6 +33,11 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * and all cores), {@code --quick} (shorter iterations), {@code --verbose} (JMH's own output),
  * {@code --out=FILE} (also write the table there; the forks' JVM warnings go to the console).
  *
+ * <p>The report names the vector ISA the kernels see (width, register count, chosen tiles). To
+ * measure as on a narrower CPU, start it with HotSpot's flags, which the JMH forks inherit:
+ * {@code java -XX:UseAVX=2 ...} (AVX2: 256 bits, 16 registers) or {@code -XX:MaxVectorSize=16}
+ * (128 bits, as NEON).
+ *
  * <p>The peak is measured before and after the matmuls and the higher figure is the roofline:
  * other processes can only lower a measured peak, and a low one would flatter every percentage.
  */
@@ -72,6 +77,7 @@ public final class Roofline {
         StringBuilder out = new StringBuilder();
         out.append("Machine: ").append(ReportSupport.cpuModel()).append(", ").append(cores).append(" cores visible to the JVM\n");
         out.append("JDK: ").append(ReportSupport.jdk()).append('\n');
+        out.append("ISA: ").append(ReportSupport.isa()).append('\n');
         out.append("Load average (1, 5, 15 min) before: ").append(loadBefore).append(", after: ")
                 .append(ReportSupport.loadAverage()).append('\n');
         out.append(quick ? "Iterations: quick (" + ReportSupport.QUICK + "), 1 fork\n"

@@ -79,4 +79,14 @@ class ReportSupportTest {
         assertTrue(ReportSupport.jdk().contains(System.getProperty("java.runtime.version")));
         assertFalse(ReportSupport.loadAverage().isBlank());
     }
+
+    @Test
+    void theIsaLineNamesWidthRegistersAndTiles() {
+        var shape = dev.visor.tensor.kernel.MachineShape.current();
+        String isa = ReportSupport.isa();
+        assertTrue(isa.startsWith(shape.describe()), isa);
+        assertTrue(isa.contains(shape.registers() + " vector registers"), isa);
+        assertTrue(isa.contains("GEMM tile " + shape.gemm().mr() + "×" + shape.gemm().nrVectors()), isa);
+        assertTrue(isa.contains("CPU flags: "), isa);
+    }
 }

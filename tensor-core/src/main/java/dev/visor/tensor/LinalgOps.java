@@ -22,9 +22,6 @@ import dev.visor.tensor.kernel.Parallel;
  * }</pre>
  */
 final class LinalgOps {
-    /** Products smaller than this many multiply-adds share the cores across the batch instead. */
-    private static final long SMALL_PRODUCT = 1L << 16;
-
     private LinalgOps() {}
 
     /** A matrix operand as the GEMM sees it; {@code copied} when its layout forced a row-major copy. */
@@ -136,11 +133,8 @@ final class LinalgOps {
                     b.data, b.offset, b.ld, 0f, out, 0, n);
             return;
         }
-        long work = (long) m * n * k;
-        // a product big enough for the GEMM to split runs alone on all cores; smaller ones are shared
-        // out across the cores, tiny ones in groups of at least SMALL_PRODUCT multiply-adds
-        int grain = work >= Gemm.PARALLEL_MIN_WORK ? count : (int) Math.max(1, SMALL_PRODUCT / Math.max(1, work));
-        Parallel.forRange(count, grain, (from, to) -> {
+        // the GEMM's one batch policy: big products alone on all cores, smaller ones shared out
+        Parallel.forRange(count, Gemm.batchGrain(count, (long) m * n * k), (from, to) -> {
             for (int i = from; i < to; i++) {
                 int ao = a.offset;
                 int bo = b.offset;

@@ -85,8 +85,9 @@ public final class Gemm {
      * {@code C_i = alpha · op(A_i) · op(B_i) + beta · C_i} for {@code i < batch}, where {@code A_i}
      * starts at {@code aOff + i * strideA} (likewise B and C). A stride of 0 reuses one matrix for
      * the whole batch (a shared weight). Small products are spread over the cores one product per
-     * task, which is how many attention heads' {@code QKᵀ} and {@code PV} run at once; large ones
-     * run one after the other, each split across the cores.
+     * task (tiny ones in groups), which is how many attention heads' {@code QKᵀ} and {@code PV} run
+     * at once; large ones run one after the other, each split across the cores: see
+     * {@link #batchGrain}.
      *
      * @param batch   number of products (0 does nothing)
      * @param strideA distance between consecutive A matrices in {@code a} (≥ 0)
@@ -125,16 +126,14 @@ public final class Gemm {
             return;
         }
         long work = (long) m * n * k;
-        long minWork = parallelMinWork;
-        int threads = Parallel.threads();
-        if (batch == 1 || threads == 1 || work >= minWork) {
+        int grain = batchGrain(batch, work);
+        if (grain >= batch) {
             for (int i = 0; i < batch; i++) {
                 run(transA, transB, m, n, k, alpha, a, aOff + i * strideA, lda, b, bOff + i * strideB, ldb,
-                        beta, c, cOff + i * strideC, ldc, threads);
+                        beta, c, cOff + i * strideC, ldc, Parallel.threads());
             }
             return;
         }
-        int grain = (int) Math.min(batch, Math.max(1, minWork / Math.max(1, work)));
         Parallel.forRange(batch, grain, (from, to) -> {
             for (int i = from; i < to; i++) {
                 run(transA, transB, m, n, k, alpha, a, aOff + i * strideA, lda, b, bOff + i * strideB, ldb,
@@ -142,6 +141,28 @@ public final class Gemm {
             }
         });
     }
+
+    /**
+     * The one policy for sharing a batch of equal products between the cores ({@link #sgemmBatch}
+     * and the tensors' batched {@code matmul}): the number of products per task for
+     * {@link Parallel#forRange}. A product of at least the splitting threshold runs alone, split
+     * across the cores itself (the grain is then the whole batch); smaller ones are shared out one per
+     * task, and tiny ones in groups of at least {@value #SMALL_PRODUCT} multiply-adds, so a hand-off
+     * is never more than the work it moves. Each product is computed as on one thread, so the bits do
+     * not depend on the thread count.
+     *
+     * @param batch number of products (≥ 1)
+     * @param work  multiply-adds of one product ({@code m · n · k})
+     */
+    public static int batchGrain(int batch, long work) {
+        if (work >= parallelMinWork) {
+            return Math.max(1, batch);
+        }
+        return (int) Math.min(Math.max(1, batch), Math.max(1, SMALL_PRODUCT / Math.max(1, work)));
+    }
+
+    /** Products smaller than this many multiply-adds are grouped when a batch is shared out. */
+    static final long SMALL_PRODUCT = 1L << 16;
 
     /** Runs a validated product on up to {@code threads} cores. */
     private static void run(boolean transA, boolean transB, int m, int n, int k, float alpha,

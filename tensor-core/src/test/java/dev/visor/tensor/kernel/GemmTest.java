@@ -51,6 +51,20 @@ class GemmTest {
     }
 
     @Test
+    void oneBatchPolicyForEveryCaller() {
+        // a product the GEMM splits itself runs alone: the whole batch is one task
+        assertEquals(8, Gemm.batchGrain(8, Gemm.PARALLEL_MIN_WORK));
+        assertEquals(3, Gemm.batchGrain(3, 1024L * 1024 * 1024));
+        // medium products (64 heads' 128×128×64 scores) are shared out one per task
+        assertEquals(1, Gemm.batchGrain(64, 128L * 128 * 64));
+        // tiny ones are grouped to at least 2^16 multiply-adds per task, never past the batch
+        assertEquals(64, Gemm.batchGrain(1000, 1024));
+        assertEquals(5, Gemm.batchGrain(5, 1024));
+        assertEquals(1, Gemm.batchGrain(1, 1));
+        assertEquals(1 << 16, Gemm.batchGrain(Integer.MAX_VALUE, 0));
+    }
+
+    @Test
     void multipliesASmallExampleExactly() {
         float[] a = {1, 2, 3, 4, 5, 6};       // (2, 3)
         float[] b = {7, 8, 9, 10, 11, 12};    // (3, 2)

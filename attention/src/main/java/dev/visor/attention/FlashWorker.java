@@ -1,0 +1,185 @@
+package dev.visor.attention;
+
+import dev.visor.tensor.kernel.VecMath;
+import java.util.Arrays;
+
+/**
+ * What one chunk of the forward pass ({@link FlashForward}) and one of the backward pass
+ * ({@link FlashBackward}) have in common: the chunk plan, the key blocks packed on first visit per
+ * key/value head, and the score tile of a visited block, {@code S = (scale · Q_i) · K_jᵀ} with the
+ * mask applied, which both passes compute the same way (the backward pass rebuilds the forward's
+ * probabilities from it).
+ *
+ * <p>Keys are packed transposed, {@code (keyDim, BkPad)} per key block, into {@link #kt}; a pass that
+ * needs more of the block (the values, the keys row-major) copies it in {@link #packKey}.
+ */
+abstract class FlashWorker {
+    final HeadsView q, k, v;
+    final BlockSparsity mask;
+    final PartialTiles tiles;
+    final boolean[] scratch;   // (Bq, BkPad): predicate of a PARTIAL block when not cached
+    final TileOps ops;
+    final AttentionShapes s;
+    final DropoutMask drop;
+    final int bq, bk, bkPad, keyDim, nKb;
+    final float qScale;
+    final float[] kt;          // per key block (keyDim, BkPad): keys transposed
+    final float[] factors;     // (BkPad): dropout factors of one row
+    private final int[] blockStamp;   // per key block: the packStamp it was copied under
+    private int packedGroup = -1;
+    private int packStamp;
+    int packB;
+    int packKh;
+
+    FlashWorker(HeadsView q, HeadsView k, HeadsView v, BlockSparsity mask, PartialTiles tiles, AttentionConfig cfg,
+                TileOps ops, AttentionShapes s) {
+        this.q = q;
+        this.k = k;
+        this.v = v;
+        this.mask = mask;
+        this.tiles = tiles;
+        this.ops = ops;
+        this.s = s;
+        this.drop = cfg.hasDropout() ? new DropoutMask(cfg, s.heads(), s.queryLength(), s.keyLength()) : null;
+        this.bq = mask.queryBlockSize();
+        this.bk = mask.keyBlockSize();
+        this.bkPad = ops.pad(bk);
+        this.keyDim = s.keyDim();
+        this.nKb = mask.keyBlockCount();
+        this.qScale = cfg.scale();
+        this.kt = new float[nKb * keyDim * bkPad];
+        this.factors = new float[bkPad];
+        this.scratch = tiles == null ? new boolean[bq * bkPad] : null;
+        this.blockStamp = new int[nKb];
+    }
+
+    /**
+     * The chunks of a pass over every {@code (b, h, queryBlock)} item, balanced by visited blocks:
+     * {@code chunks} of them, or when {@code chunks ≤ 0} as many as the pass's FLOP warrant at
+     * {@code perBlock} FLOP per visited tile. Returns the chunk bounds (chunk c is items
+     * {@code [bounds[c], bounds[c + 1])}).
+     */
+    static int[] plan(BlockSparsity mask, AttentionShapes s, long perBlock, int chunks) {
+        int nQb = mask.queryBlocks();
+        int items = s.batch() * s.heads() * nQb;
+        if (chunks <= 0) {
+            long flop = 0;
+            for (int i = 0; i < items; i++) {
+                flop += blocksOf(mask, s, nQb, i).length * perBlock;
+            }
+            chunks = WorkSplit.chunksFor(flop);
+        }
+        return WorkSplit.split(items, chunks, i -> blocksOf(mask, s, nQb, i).length + 1L);
+    }
+
+    static int[] blocksOf(BlockSparsity mask, AttentionShapes s, int nQb, int item) {
+        int qb = item % nQb;
+        int bh = item / nQb;
+        return mask.keyBlocks(bh / s.heads(), bh % s.heads(), qb);
+    }
+
+    /** {@code dst[dOff + c] = alpha · src[sOff + c·stride]} for {@code c < n}: a strided row into a tile. */
+    static void scaledCopy(float alpha, float[] src, int sOff, int stride, float[] dst, int dOff, int n) {
+        if (stride == 1) {
+            VecMath.scale(alpha, src, sOff, dst, dOff, n);
+        } else {
+            for (int c = 0; c < n; c++) {
+                dst[dOff + c] = src[sOff + c * stride] * alpha;
+            }
+        }
+    }
+
+    /**
+     * Moves to key/value head {@code kh} of batch {@code b} ({@code group = b · kvHeads + kh}): the
+     * blocks packed for another head become stale.
+     */
+    final void enterGroup(int group, int b, int kh) {
+        if (group != packedGroup) {
+            packedGroup = group;
+            packStamp++;
+            packB = b;
+            packKh = kh;
+        }
+    }
+
+    /**
+     * Copies key block {@code kb} of the current key/value head into the kernel's layouts, the first
+     * time a query block of this head visits it (blocks no query visits are never copied).
+     */
+    private void packBlock(int kb) {
+        if (blockStamp[kb] == packStamp) {
+            return;
+        }
+        blockStamp[kb] = packStamp;
+        int k0 = kb * bk;
+        int k1 = Math.min(k0 + bk, s.keyLength());
+        for (int j = k0; j < k1; j++) {
+            int base = kb * keyDim * bkPad + (j - k0);
+            int src = k.index(packB, packKh, j, 0);
+            for (int c = 0; c < keyDim; c++) {
+                kt[base + c * bkPad] = k.data()[src + c * k.dimStride()];
+            }
+            packKey(kb, j, j - k0);
+        }
+    }
+
+    /** Copies what else this pass needs of key {@code j} (column {@code col} of block {@code kb}). */
+    abstract void packKey(int kb, int j, int col);
+
+    /**
+     * The score tile of visited block {@code blocks[e]} for {@code rows} queries from {@code q0}:
+     * {@code sTile = qTile · K_jᵀ} ({@code qTile} already scaled, row stride {@code ldq}), masked.
+     * Returns the number of real keys in the block.
+     */
+    final int scores(int[] blocks, boolean[][] cached, int e, float[] qTile, int ldq, float[] sTile,
+                     int b, int h, int q0, int rows) {
+        int entry = blocks[e];
+        int kb = BlockSparsity.block(entry);
+        int k0 = kb * bk;
+        int valid = Math.min(bk, s.keyLength() - k0);
+        packBlock(kb);
+        ops.gemm(rows, bkPad, keyDim, qTile, 0, ldq, 1, kt, kb * keyDim * bkPad, bkPad, sTile, 0, bkPad, false);
+        maskScores(sTile, rows, valid, BlockSparsity.isPartial(entry), cached == null ? null : cached[e], b, h, q0, k0);
+        return valid;
+    }
+
+    /**
+     * Masks a freshly computed score tile ({@code rows × bkPad}): inside a PARTIAL block every
+     * element the predicate rejects becomes −∞ (from {@code cachedTile}, or evaluated into
+     * {@link #scratch}); columns past the last key become −∞ in every block.
+     */
+    private void maskScores(float[] sTile, int rows, int valid, boolean partial, boolean[] cachedTile,
+                            int b, int h, int q0, int k0) {
+        if (partial) {
+            boolean[] allowed = cachedTile;
+            if (allowed == null) {
+                mask.fillTile(b, h, q0, rows, k0, valid, scratch, bkPad);
+                if (valid < bkPad) {
+                    for (int r = 0; r < rows; r++) {
+                        Arrays.fill(scratch, r * bkPad + valid, (r + 1) * bkPad, false);
+                    }
+                }
+                allowed = scratch;
+            }
+            ops.applyMask(sTile, bkPad, rows, bkPad, allowed, bkPad);
+        } else if (valid < bkPad) {
+            for (int r = 0; r < rows; r++) {
+                Arrays.fill(sTile, r * bkPad + valid, (r + 1) * bkPad, Float.NEGATIVE_INFINITY);
+            }
+        }
+    }
+
+    /**
+     * {@code dst[r, j] = src[r, j] · dropFactor(b, h, q0 + r, k0 + j)} for the {@code valid} real
+     * keys of a {@code rows × bkPad} tile ({@code dst} may be {@code src}); only with dropout.
+     */
+    final void dropout(float[] src, float[] dst, int rows, int valid, int b, int h, int q0, int k0) {
+        for (int r = 0; r < rows; r++) {
+            int base = r * bkPad;
+            drop.factors(b, h, q0 + r, k0, valid, factors);
+            for (int j = 0; j < valid; j++) {
+                dst[base + j] = src[base + j] * factors[j];
+            }
+        }
+    }
+}

@@ -1,0 +1,284 @@
+package dev.visor.tensor.kernel;
+
+import static dev.visor.tensor.kernel.VectorGemm.L;
+import static dev.visor.tensor.kernel.VectorGemm.MR;
+import static dev.visor.tensor.kernel.VectorGemm.NR;
+import static dev.visor.tensor.kernel.VectorGemm.S;
+
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * The register-blocked micro-kernels of {@link VectorGemm}, one per register tile:
+ * {@code C[0:MR, 0:V·L] = alpha · Σ_p A(i, p) · Bp[p, 0:V·L]} with {@code A(i, p) = a[ai + i·rs + p·cs]}
+ * and {@code Bp} an NR-wide packed panel of B at {@code bi}. {@code k8x3} (24 accumulators) is the
+ * tile for 32 vector registers (AVX-512, NEON), {@code k6x2} (12) the one for 16 (AVX2); the
+ * narrower ones compute a last panel of one or two vectors' width. Every kernel sums an element in
+ * the same order (p ascending, one FMA per step) and scales by alpha once at the end, so a value
+ * does not depend on which kernel computed it.
+ *
+ * <p>Each kernel is written out by hand and kept in one method: C2 must keep the accumulators in
+ * registers, which it stops doing when they cross a call it declines to inline, or when there are
+ * more of them than registers (it then spills them inside the loop). {@link #run} picks the kernel
+ * from constants, so C2 folds the choice away.
+ */
+final class GemmKernels {
+    private GemmKernels() {}
+
+    /**
+     * Runs the kernel for {@code vectors} (1 … NR/L) vectors of columns:
+     * {@code C[ci + i·ldc + j] = alpha · Σ_p A(i, p) · Bp[p, j]} for {@code i < MR, j < vectors·L}.
+     */
+    static void run(int vectors, int kc, float[] a, int ai, int rs, int cs, float[] bp, int bi,
+                    float[] c, int ci, int ldc, float alpha) {
+        if (MR == 8) {
+            if (vectors == 3) {
+                k8x3(kc, a, ai, rs, cs, bp, bi, c, ci, ldc, alpha);
+            } else if (vectors == 2) {
+                k8x2(kc, a, ai, rs, cs, bp, bi, c, ci, ldc, alpha);
+            } else {
+                k8x1(kc, a, ai, rs, cs, bp, bi, c, ci, ldc, alpha);
+            }
+        } else if (vectors == 2) {
+            k6x2(kc, a, ai, rs, cs, bp, bi, c, ci, ldc, alpha);
+        } else {
+            k6x1(kc, a, ai, rs, cs, bp, bi, c, ci, ldc, alpha);
+        }
+    }
+
+    static void k8x3(int kc, float[] a, int ai, int rs, int cs, float[] bp, int bi,
+                     float[] c, int ci, int ldc, float alpha) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = c00, c02 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00;
+        FloatVector c40 = c00, c41 = c00, c42 = c00;
+        FloatVector c50 = c00, c51 = c00, c52 = c00;
+        FloatVector c60 = c00, c61 = c00, c62 = c00;
+        FloatVector c70 = c00, c71 = c00, c72 = c00;
+        int r1 = 1 * rs, r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs, r6 = 6 * rs, r7 = 7 * rs;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01); c02 = a0.fma(b2, c02);
+            FloatVector a1 = FloatVector.broadcast(S, a[ai + r1]);
+            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11); c12 = a1.fma(b2, c12);
+            FloatVector a2 = FloatVector.broadcast(S, a[ai + r2]);
+            c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21); c22 = a2.fma(b2, c22);
+            FloatVector a3 = FloatVector.broadcast(S, a[ai + r3]);
+            c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31); c32 = a3.fma(b2, c32);
+            FloatVector a4 = FloatVector.broadcast(S, a[ai + r4]);
+            c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41); c42 = a4.fma(b2, c42);
+            FloatVector a5 = FloatVector.broadcast(S, a[ai + r5]);
+            c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51); c52 = a5.fma(b2, c52);
+            FloatVector a6 = FloatVector.broadcast(S, a[ai + r6]);
+            c60 = a6.fma(b0, c60); c61 = a6.fma(b1, c61); c62 = a6.fma(b2, c62);
+            FloatVector a7 = FloatVector.broadcast(S, a[ai + r7]);
+            c70 = a7.fma(b0, c70); c71 = a7.fma(b1, c71); c72 = a7.fma(b2, c72);
+            ai += cs;
+            bi += NR;
+        }
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        c00.mul(va).intoArray(c, ci); c01.mul(va).intoArray(c, ci + L); c02.mul(va).intoArray(c, ci + 2 * L);
+        ci += ldc;
+        c10.mul(va).intoArray(c, ci); c11.mul(va).intoArray(c, ci + L); c12.mul(va).intoArray(c, ci + 2 * L);
+        ci += ldc;
+        c20.mul(va).intoArray(c, ci); c21.mul(va).intoArray(c, ci + L); c22.mul(va).intoArray(c, ci + 2 * L);
+        ci += ldc;
+        c30.mul(va).intoArray(c, ci); c31.mul(va).intoArray(c, ci + L); c32.mul(va).intoArray(c, ci + 2 * L);
+        ci += ldc;
+        c40.mul(va).intoArray(c, ci); c41.mul(va).intoArray(c, ci + L); c42.mul(va).intoArray(c, ci + 2 * L);
+        ci += ldc;
+        c50.mul(va).intoArray(c, ci); c51.mul(va).intoArray(c, ci + L); c52.mul(va).intoArray(c, ci + 2 * L);
+        ci += ldc;
+        c60.mul(va).intoArray(c, ci); c61.mul(va).intoArray(c, ci + L); c62.mul(va).intoArray(c, ci + 2 * L);
+        ci += ldc;
+        c70.mul(va).intoArray(c, ci); c71.mul(va).intoArray(c, ci + L); c72.mul(va).intoArray(c, ci + 2 * L);
+    }
+
+    static void k8x2(int kc, float[] a, int ai, int rs, int cs, float[] bp, int bi,
+                     float[] c, int ci, int ldc, float alpha) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00;
+        FloatVector c40 = c00, c41 = c00;
+        FloatVector c50 = c00, c51 = c00;
+        FloatVector c60 = c00, c61 = c00;
+        FloatVector c70 = c00, c71 = c00;
+        int r1 = 1 * rs, r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs, r6 = 6 * rs, r7 = 7 * rs;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[ai + r1]);
+            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[ai + r2]);
+            c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[ai + r3]);
+            c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, a[ai + r4]);
+            c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, a[ai + r5]);
+            c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, a[ai + r6]);
+            c60 = a6.fma(b0, c60); c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, a[ai + r7]);
+            c70 = a7.fma(b0, c70); c71 = a7.fma(b1, c71);
+            ai += cs;
+            bi += NR;
+        }
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        c00.mul(va).intoArray(c, ci); c01.mul(va).intoArray(c, ci + L);
+        ci += ldc;
+        c10.mul(va).intoArray(c, ci); c11.mul(va).intoArray(c, ci + L);
+        ci += ldc;
+        c20.mul(va).intoArray(c, ci); c21.mul(va).intoArray(c, ci + L);
+        ci += ldc;
+        c30.mul(va).intoArray(c, ci); c31.mul(va).intoArray(c, ci + L);
+        ci += ldc;
+        c40.mul(va).intoArray(c, ci); c41.mul(va).intoArray(c, ci + L);
+        ci += ldc;
+        c50.mul(va).intoArray(c, ci); c51.mul(va).intoArray(c, ci + L);
+        ci += ldc;
+        c60.mul(va).intoArray(c, ci); c61.mul(va).intoArray(c, ci + L);
+        ci += ldc;
+        c70.mul(va).intoArray(c, ci); c71.mul(va).intoArray(c, ci + L);
+    }
+
+    static void k8x1(int kc, float[] a, int ai, int rs, int cs, float[] bp, int bi,
+                     float[] c, int ci, int ldc, float alpha) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c10 = c00;
+        FloatVector c20 = c00;
+        FloatVector c30 = c00;
+        FloatVector c40 = c00;
+        FloatVector c50 = c00;
+        FloatVector c60 = c00;
+        FloatVector c70 = c00;
+        int r1 = 1 * rs, r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs, r6 = 6 * rs, r7 = 7 * rs;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            FloatVector a1 = FloatVector.broadcast(S, a[ai + r1]);
+            c10 = a1.fma(b0, c10);
+            FloatVector a2 = FloatVector.broadcast(S, a[ai + r2]);
+            c20 = a2.fma(b0, c20);
+            FloatVector a3 = FloatVector.broadcast(S, a[ai + r3]);
+            c30 = a3.fma(b0, c30);
+            FloatVector a4 = FloatVector.broadcast(S, a[ai + r4]);
+            c40 = a4.fma(b0, c40);
+            FloatVector a5 = FloatVector.broadcast(S, a[ai + r5]);
+            c50 = a5.fma(b0, c50);
+            FloatVector a6 = FloatVector.broadcast(S, a[ai + r6]);
+            c60 = a6.fma(b0, c60);
+            FloatVector a7 = FloatVector.broadcast(S, a[ai + r7]);
+            c70 = a7.fma(b0, c70);
+            ai += cs;
+            bi += NR;
+        }
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        c00.mul(va).intoArray(c, ci);
+        ci += ldc;
+        c10.mul(va).intoArray(c, ci);
+        ci += ldc;
+        c20.mul(va).intoArray(c, ci);
+        ci += ldc;
+        c30.mul(va).intoArray(c, ci);
+        ci += ldc;
+        c40.mul(va).intoArray(c, ci);
+        ci += ldc;
+        c50.mul(va).intoArray(c, ci);
+        ci += ldc;
+        c60.mul(va).intoArray(c, ci);
+        ci += ldc;
+        c70.mul(va).intoArray(c, ci);
+    }
+
+    static void k6x2(int kc, float[] a, int ai, int rs, int cs, float[] bp, int bi,
+                     float[] c, int ci, int ldc, float alpha) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00;
+        FloatVector c40 = c00, c41 = c00;
+        FloatVector c50 = c00, c51 = c00;
+        int r1 = 1 * rs, r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[ai + r1]);
+            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[ai + r2]);
+            c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[ai + r3]);
+            c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, a[ai + r4]);
+            c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, a[ai + r5]);
+            c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
+            ai += cs;
+            bi += NR;
+        }
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        c00.mul(va).intoArray(c, ci); c01.mul(va).intoArray(c, ci + L);
+        ci += ldc;
+        c10.mul(va).intoArray(c, ci); c11.mul(va).intoArray(c, ci + L);
+        ci += ldc;
+        c20.mul(va).intoArray(c, ci); c21.mul(va).intoArray(c, ci + L);
+        ci += ldc;
+        c30.mul(va).intoArray(c, ci); c31.mul(va).intoArray(c, ci + L);
+        ci += ldc;
+        c40.mul(va).intoArray(c, ci); c41.mul(va).intoArray(c, ci + L);
+        ci += ldc;
+        c50.mul(va).intoArray(c, ci); c51.mul(va).intoArray(c, ci + L);
+    }
+
+    static void k6x1(int kc, float[] a, int ai, int rs, int cs, float[] bp, int bi,
+                     float[] c, int ci, int ldc, float alpha) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c10 = c00;
+        FloatVector c20 = c00;
+        FloatVector c30 = c00;
+        FloatVector c40 = c00;
+        FloatVector c50 = c00;
+        int r1 = 1 * rs, r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            FloatVector a1 = FloatVector.broadcast(S, a[ai + r1]);
+            c10 = a1.fma(b0, c10);
+            FloatVector a2 = FloatVector.broadcast(S, a[ai + r2]);
+            c20 = a2.fma(b0, c20);
+            FloatVector a3 = FloatVector.broadcast(S, a[ai + r3]);
+            c30 = a3.fma(b0, c30);
+            FloatVector a4 = FloatVector.broadcast(S, a[ai + r4]);
+            c40 = a4.fma(b0, c40);
+            FloatVector a5 = FloatVector.broadcast(S, a[ai + r5]);
+            c50 = a5.fma(b0, c50);
+            ai += cs;
+            bi += NR;
+        }
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        c00.mul(va).intoArray(c, ci);
+        ci += ldc;
+        c10.mul(va).intoArray(c, ci);
+        ci += ldc;
+        c20.mul(va).intoArray(c, ci);
+        ci += ldc;
+        c30.mul(va).intoArray(c, ci);
+        ci += ldc;
+        c40.mul(va).intoArray(c, ci);
+        ci += ldc;
+        c50.mul(va).intoArray(c, ci);
+    }
+}

@@ -1,0 +1,228 @@
+package dev.visor.tensor.kernel;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * What the kernels need to know about the CPU they run on, and the tile sizes chosen from it: the
+ * vector width the JIT will use, the number of vector registers its register allocator has, and the
+ * L1d and L2 sizes of one core. Read once per JVM ({@link #current()}); print it with
+ * {@link #describe()} so every benchmark figure can be tied to its machine.
+ *
+ * <p>The register count is what decides the GEMM micro-kernel: a tile of {@code MR × NR/lanes}
+ * accumulators plus the NR/lanes vectors of B and one broadcast of A must fit the register file,
+ * or C2 spills accumulators to the stack inside the hot loop and runs at a fraction of the peak
+ * (16 registers on x86 without AVX-512 in use, 32 with AVX-512 and on AArch64 NEON/SVE).
+ * <ul>
+ *   <li>32 registers: 8 rows × 3 vectors (24 accumulators + 3 + 1), as BLIS's AVX-512 kernels use
+ *       most of the 32 zmm registers;</li>
+ *   <li>16 registers: 6 rows × 2 vectors (12 + 2 + 1), the shape of BLIS's Haswell sgemm kernel
+ *       (6 × 16 floats).</li>
+ * </ul>
+ * The packed panels follow the caches: {@code KC} keeps an MR-row micro-panel of A and a stream of
+ * B in L1, {@code NC} keeps the packed {@code KC × NC} block of B in half of L2.
+ *
+ * <p>Overrides, for experiments and for machines this guesses wrong:
+ * {@code -Dvisor.kernel.tile=8x3} or {@code 6x2} (rows × vectors of the GEMM register tile),
+ * {@code -Dvisor.kernel.registers=16|32}, {@code -Dvisor.kernel.kc=256}, {@code -Dvisor.kernel.nc=512}.
+ *
+ * @param arch            {@code os.arch}
+ * @param vectorBits      bits of the vector species the kernels use (0 on the scalar path)
+ * @param registers       vector registers the JIT allocates from
+ * @param registersSource how the register count was found (for the report)
+ * @param l1dBytes        L1 data cache of one core
+ * @param l2Bytes         L2 cache of one core
+ * @param gemm            the GEMM tiles chosen for this machine
+ */
+public record MachineShape(String arch, int vectorBits, int registers, String registersSource,
+                           int l1dBytes, int l2Bytes, GemmTiles gemm) {
+
+    /**
+     * The GEMM blocking: an {@code mr × nrVectors} register tile (NR = nrVectors · lanes columns),
+     * panels {@code kc} deep and blocks of packed B at most {@code ncMax} columns wide.
+     *
+     * @param source why these sizes (table, forced by a property)
+     */
+    public record GemmTiles(int mr, int nrVectors, int kc, int ncMax, String source) {
+        /** The register tiles {@code VectorGemm} has kernels for. */
+        static final String SUPPORTED = "8x3, 6x2";
+
+        /** The register tile as {@code rows x vectors}. */
+        public String tile() {
+            return mr + "x" + nrVectors;
+        }
+    }
+
+    private static volatile MachineShape current;
+
+    /** The shape of this JVM's machine, detected on first use and then fixed. */
+    public static MachineShape current() {
+        MachineShape s = current;
+        if (s == null) {
+            synchronized (MachineShape.class) {
+                s = current;
+                if (s == null) {
+                    s = detect();
+                    current = s;
+                }
+            }
+        }
+        return s;
+    }
+
+    /** Lanes of 32-bit floats per vector (1 on the scalar path). */
+    public int lanes() {
+        return Math.max(1, vectorBits / 32);
+    }
+
+    /**
+     * Vectors of columns per row in the flash attention tile product: four (16 accumulators for four
+     * rows) when there are 32 registers, two when there are 16.
+     */
+    public int flashVectors() {
+        return registers >= 32 ? 4 : 2;
+    }
+
+    /** One line for reports: width, registers and the chosen tiles. */
+    public String describe() {
+        return String.format(Locale.ROOT,
+                "%s, %s, %d vector registers (%s), L1d %d KiB, L2 %d KiB; GEMM tile %d×%d vectors = %d×%d floats,"
+                        + " KC %d, NC %d (%s); flash tile 4×%d vectors",
+                arch, vectorBits == 0 ? "scalar (no Vector API)" : vectorBits + "-bit vectors (" + lanes() + " floats)",
+                registers, registersSource, l1dBytes / 1024, l2Bytes / 1024, gemm.mr(), gemm.nrVectors(), gemm.mr(),
+                gemm.nrVectors() * lanes(), gemm.kc(), gemm.ncMax(), gemm.source(), flashVectors());
+    }
+
+    static MachineShape detect() {
+        String arch = System.getProperty("os.arch", "unknown");
+        int bits = VectorSupport.available() ? VectorWidth.preferredBits() : 0;
+        int l1 = cacheBytes(1, "Data", 48 * 1024);
+        int l2 = cacheBytes(2, "Unified", 512 * 1024);
+        String forcedRegs = System.getProperty("visor.kernel.registers");
+        int regs;
+        String regsSource;
+        if (forcedRegs != null) {
+            regs = parsePositive("visor.kernel.registers", forcedRegs);
+            regsSource = "forced by -Dvisor.kernel.registers";
+        } else {
+            int avx = avxLevel();
+            regs = registersFor(arch, avx);
+            regsSource = avx >= 0 ? "UseAVX=" + avx : arch;
+        }
+        return new MachineShape(arch, bits, regs, regsSource, l1, l2, chooseTiles(regs, Math.max(1, bits / 32), l1, l2,
+                System.getProperty("visor.kernel.tile"), System.getProperty("visor.kernel.kc"),
+                System.getProperty("visor.kernel.nc")));
+    }
+
+    /**
+     * Vector registers C2 allocates from: 32 on AArch64 (NEON and SVE), 32 on x86-64 when AVX-512
+     * instructions are in use ({@code UseAVX} 3), else 16 (ymm0–15 or xmm0–15); 16 when unknown.
+     */
+    static int registersFor(String arch, int useAvx) {
+        String a = arch.toLowerCase(Locale.ROOT);
+        if (a.equals("aarch64") || a.equals("arm64")) {
+            return 32;
+        }
+        if (a.equals("amd64") || a.equals("x86_64")) {
+            return useAvx >= 3 ? 32 : 16;
+        }
+        return 16;
+    }
+
+    /**
+     * Picks the GEMM tiles: the register tile from the register count (or {@code forcedTile}), KC
+     * so that the MR-row micro-panel of A takes at most a quarter of L1d (a power of two between 128
+     * and 256, as BLIS's Haswell and Zen configurations; 512 measured no better for the 6 × 2 tile), NC so that the packed KC × NC block of B takes half of L2.
+     */
+    static GemmTiles chooseTiles(int registers, int lanes, int l1dBytes, int l2Bytes, String forcedTile,
+                                 String forcedKc, String forcedNc) {
+        int mr;
+        int nv;
+        String source;
+        if (forcedTile != null) {
+            String t = forcedTile.trim().toLowerCase(Locale.ROOT);
+            switch (t) {
+                case "8x3" -> { mr = 8; nv = 3; }
+                case "6x2" -> { mr = 6; nv = 2; }
+                default -> throw new IllegalArgumentException("visor.kernel.tile is '" + forcedTile
+                        + "' but must be one of " + GemmTiles.SUPPORTED + " (rows x vectors)");
+            }
+            source = "forced by -Dvisor.kernel.tile";
+        } else if (registers >= 32) {
+            mr = 8;
+            nv = 3;
+            source = registers + " registers";
+        } else {
+            mr = 6;
+            nv = 2;
+            source = registers + " registers";
+        }
+        int kc = forcedKc != null ? parsePositive("visor.kernel.kc", forcedKc)
+                : Integer.highestOneBit(Math.max(128, Math.min(256, l1dBytes / 4 / (mr * 4))));
+        int nr = nv * lanes;
+        int nc = forcedNc != null ? parsePositive("visor.kernel.nc", forcedNc)
+                : Math.max(nr, l2Bytes / 2 / (kc * 4));
+        if (forcedKc != null || forcedNc != null) {
+            source += ", KC/NC forced";
+        }
+        return new GemmTiles(mr, nv, kc, nc, source);
+    }
+
+    private static int parsePositive(String name, String value) {
+        try {
+            int v = Integer.parseInt(value.trim());
+            if (v > 0) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + " is '" + value + "' but must be a positive integer");
+    }
+
+    /** HotSpot's {@code UseAVX} (0–3), or −1 when it cannot be read (another JVM, no management). */
+    static int avxLevel() {
+        try {
+            var bean = java.lang.management.ManagementFactory.getPlatformMXBean(
+                    com.sun.management.HotSpotDiagnosticMXBean.class);
+            return bean == null ? -1 : Integer.parseInt(bean.getVMOption("UseAVX").getValue());
+        } catch (RuntimeException | LinkageError e) {
+            return -1;
+        }
+    }
+
+    /** Size of this level's cache of CPU 0 from Linux's sysfs, or {@code fallback}. */
+    static int cacheBytes(int level, String type, int fallback) {
+        for (int i = 0; i < 8; i++) {
+            Path dir = Path.of("/sys/devices/system/cpu/cpu0/cache/index" + i);
+            try {
+                if (!Files.isDirectory(dir)) {
+                    break;
+                }
+                if (Integer.parseInt(Files.readString(dir.resolve("level")).trim()) == level
+                        && Files.readString(dir.resolve("type")).trim().equals(type)) {
+                    return parseSize(Files.readString(dir.resolve("size")).trim(), fallback);
+                }
+            } catch (IOException | RuntimeException e) {
+                return fallback;
+            }
+        }
+        return fallback;
+    }
+
+    /** "48K", "1024K", "32M" or a plain byte count. */
+    static int parseSize(String s, int fallback) {
+        try {
+            char unit = Character.toUpperCase(s.charAt(s.length() - 1));
+            return switch (unit) {
+                case 'K' -> Integer.parseInt(s.substring(0, s.length() - 1)) * 1024;
+                case 'M' -> Integer.parseInt(s.substring(0, s.length() - 1)) * 1024 * 1024;
+                default -> Integer.parseInt(s);
+            };
+        } catch (RuntimeException e) {
+            return fallback;
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package dev.visor.tensor.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The machine description and the tiles chosen from it. The build reruns the kernel tests at
+ * narrower widths ({@code -XX:UseAVX=2}, {@code -XX:MaxVectorSize=16}) and tells this test what it
+ * asked for ({@code visor.expect.vectorBits}, {@code visor.expect.registers}), so a run that did
+ * not really narrow the vectors fails here instead of testing the native width twice.
+ */
+class MachineShapeTest {
+
+    @Test
+    void theWidthAndRegistersInForceAreWhatTheBuildAskedFor() {
+        MachineShape shape = MachineShape.current();
+        String bits = System.getProperty("visor.expect.vectorBits");
+        if (bits != null && VectorSupport.available()) {
+            assertEquals(Integer.parseInt(bits), shape.vectorBits(), shape.describe());
+        }
+        String regs = System.getProperty("visor.expect.registers");
+        if (regs != null) {
+            assertEquals(Integer.parseInt(regs), shape.registers(), shape.describe());
+        }
+        if (!VectorSupport.available()) {
+            assertEquals(0, shape.vectorBits(), "the scalar path has no vector width: " + shape.describe());
+        }
+        assertTrue(shape.registers() == 16 || shape.registers() == 32, shape.describe());
+    }
+
+    @Test
+    void theKernelsRunTheTilesChosenForThisMachine() {
+        MachineShape shape = MachineShape.current();
+        MachineShape.GemmTiles expected = MachineShape.chooseTiles(shape.registers(), shape.lanes(), shape.l1dBytes(),
+                shape.l2Bytes(), System.getProperty("visor.kernel.tile"), System.getProperty("visor.kernel.kc"),
+                System.getProperty("visor.kernel.nc"));
+        assertEquals(expected, shape.gemm());
+        if (VectorSupport.available()) {
+            assertEquals(shape.gemm().mr(), VectorGemm.MR);
+            assertEquals(shape.gemm().nrVectors() * shape.lanes(), VectorGemm.NR);
+            assertEquals(shape.vectorBits(), VectorGemm.S.vectorBitSize());
+        }
+        assertTrue(shape.describe().contains(shape.gemm().tile().replace('x', '×')), shape.describe());
+    }
+
+    @Test
+    void registerTileFollowsTheRegisterFile() {
+        // Zen 5 / AVX-512: 32 registers, 16 lanes, 48 KiB L1d, 1 MiB L2 -> the sizes measured best there
+        assertEquals(new MachineShape.GemmTiles(8, 3, 256, 512, "32 registers"),
+                MachineShape.chooseTiles(32, 16, 48 * 1024, 1024 * 1024, null, null, null));
+        // Zen 3 / AVX2: 16 registers, 8 lanes, 32 KiB L1d, 512 KiB L2: 12 accumulators + 2 + 1 fit in 16
+        assertEquals(new MachineShape.GemmTiles(6, 2, 256, 256, "16 registers"),
+                MachineShape.chooseTiles(16, 8, 32 * 1024, 512 * 1024, null, null, null));
+        // NEON: 32 registers of 4 lanes
+        MachineShape.GemmTiles neon = MachineShape.chooseTiles(32, 4, 64 * 1024, 1024 * 1024, null, null, null);
+        assertEquals("8x3", neon.tile());
+        // every tile fits: accumulators + B vectors + one broadcast of A
+        for (int regs : new int[] {16, 32}) {
+            MachineShape.GemmTiles t = MachineShape.chooseTiles(regs, 8, 32 * 1024, 512 * 1024, null, null, null);
+            assertTrue(t.mr() * t.nrVectors() + t.nrVectors() + 1 <= regs, t + " does not fit " + regs + " registers");
+        }
+    }
+
+    @Test
+    void propertiesForceTheChoice() {
+        MachineShape.GemmTiles t = MachineShape.chooseTiles(32, 16, 48 * 1024, 1024 * 1024, "6x2", "128", "1024");
+        assertEquals(6, t.mr());
+        assertEquals(2, t.nrVectors());
+        assertEquals(128, t.kc());
+        assertEquals(1024, t.ncMax());
+        assertTrue(t.source().contains("forced"), t.source());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> MachineShape.chooseTiles(32, 16, 48 * 1024, 1024 * 1024, "5x5", null, null));
+        assertTrue(e.getMessage().contains("'5x5'") && e.getMessage().contains("8x3"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> MachineShape.chooseTiles(32, 16, 48 * 1024, 1024 * 1024, null, "-3", null));
+        assertTrue(e.getMessage().contains("visor.kernel.kc") && e.getMessage().contains("'-3'"), e.getMessage());
+    }
+
+    @Test
+    void registerCountByArchitectureAndAvxLevel() {
+        assertEquals(32, MachineShape.registersFor("amd64", 3));
+        assertEquals(16, MachineShape.registersFor("amd64", 2));
+        assertEquals(16, MachineShape.registersFor("amd64", -1));
+        assertEquals(32, MachineShape.registersFor("aarch64", -1));
+        assertEquals(16, MachineShape.registersFor("riscv64", -1));
+    }
+
+    @Test
+    void cacheSizesParse() {
+        assertEquals(48 * 1024, MachineShape.parseSize("48K", 1));
+        assertEquals(32 * 1024 * 1024, MachineShape.parseSize("32M", 1));
+        assertEquals(4096, MachineShape.parseSize("4096", 1));
+        assertEquals(7, MachineShape.parseSize("lots", 7));
+    }
+}
