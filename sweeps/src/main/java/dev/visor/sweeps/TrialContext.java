@@ -36,6 +36,9 @@ public interface TrialContext {
      */
     void progress(long step, long total);
 
+    /** @return the metric lines reported so far (after {@link #resumedAt}, including the kept earlier ones) */
+    java.util.List<MetricLine> history();
+
     /**
      * Says that the trial continued from a checkpoint of {@code step}: metric lines reported after it
      * by the interrupted attempt are dropped, as the resumed run reports them again.

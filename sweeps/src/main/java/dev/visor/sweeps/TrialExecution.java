@@ -116,6 +116,11 @@ public final class TrialExecution {
         }
 
         @Override
+        public List<MetricLine> history() {
+            return List.copyOf(history);
+        }
+
+        @Override
         public void resumedAt(long step) {
             resumedFrom = step;
             List<MetricLine> kept = new ArrayList<>();
