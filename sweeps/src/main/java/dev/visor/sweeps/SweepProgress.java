@@ -56,7 +56,7 @@ public final class SweepProgress implements SweepListener {
 
     @Override
     public synchronized void started(Trial trial) {
-        running.put(trial.id(), new long[] {0, 1});
+        running.put(trial.id(), new long[] {0, 0});
     }
 
     @Override
@@ -124,8 +124,9 @@ public final class SweepProgress implements SweepListener {
         StringBuilder run = new StringBuilder();
         for (Map.Entry<String, long[]> e : running.entrySet()) {
             long[] s = e.getValue();
-            partial += (double) s[0] / s[1];
-            run.append(run.length() == 0 ? "  running " : ", ").append(e.getKey()).append(' ').append(s[0]).append('/').append(s[1]);
+            partial += s[1] == 0 ? 0 : (double) s[0] / s[1];
+            run.append(run.length() == 0 ? "  running " : ", ").append(e.getKey()).append(' ')
+                    .append(s[1] == 0 ? "starting" : s[0] + "/" + s[1]);
         }
         double fraction = Math.min(1, (done + partial) / Math.max(1, total));
         int filled = (int) Math.round(BAR * fraction);
