@@ -289,14 +289,21 @@ public final class LineChart {
     /** About six ticks at 1, 2 or 5 × 10^k inside {@code [lo, hi]}. */
     static List<Double> ticks(double lo, double hi) {
         double raw = (hi - lo) / 6;
-        double mag = Math.pow(10, Math.floor(Math.log10(raw)));
-        double step = mag;
-        for (double m : new double[] {1, 2, 5, 10}) {
-            step = m * mag;
-            if (step >= raw) break;
+        int exponent = (int) Math.floor(Math.log10(raw));
+        double mag = Math.pow(10, exponent);
+        int m = 10;
+        for (int c : new int[] {1, 2, 5, 10}) {
+            if (c * mag >= raw) {
+                m = c;
+                break;
+            }
         }
+        double step = m * mag;
         List<Double> out = new ArrayList<>();
-        for (double t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) out.add(Math.abs(t) < step * 1e-9 ? 0 : t);
+        // k · m · 10^e, divided rather than multiplied for negative e, so 3 × 0.2 prints as 0.6
+        for (long k = (long) Math.ceil(lo / step); k * step <= hi + step * 1e-9; k++) {
+            out.add(exponent < 0 ? k * m / Math.pow(10, -exponent) : k * m * mag);
+        }
         return out;
     }
 
