@@ -20,7 +20,7 @@ import picocli.CommandLine.ScopeType;
             "Build, train and study small Transformers whose attention masks are plugins.",
             "Start with 'visor demo'. Exit codes: 0 success, 1 failure, 2 wrong command line."},
         subcommands = {DemoCommand.class, TrainCommand.class, TranslateCommand.class, GenerateCommand.class,
-            AttentionCommand.class, AuditCommand.class, MasksCommand.class, HelpCommand.class})
+            AttentionCommand.class, AuditCommand.class, MasksCommand.class, SweepCommand.class, HelpCommand.class})
 final class VisorCommand implements Runnable {
     private final Session session;
 
