@@ -11,6 +11,8 @@
 module dev.visor.tensor {
     requires static jdk.incubator.vector;
     requires com.fasterxml.jackson.core;
+    requires java.management; // MachineShape reads HotSpot's UseAVX
+    requires jdk.management;
 
     exports dev.visor.tensor;
     exports dev.visor.tensor.nn;

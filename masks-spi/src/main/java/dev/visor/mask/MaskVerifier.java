@@ -30,12 +30,8 @@ final class MaskVerifier {
     }
 
     private static void leaves(Mask m, List<Mask> out) {
-        if (m instanceof AndMask a) {
-            leaves(a.left(), out);
-            leaves(a.right(), out);
-        } else if (m instanceof OrMask o) {
-            leaves(o.left(), out);
-            leaves(o.right(), out);
+        if (m instanceof ChainMask c) {
+            for (Mask operand : c.operands()) leaves(operand, out);
         } else if (m instanceof NotMask n) {
             leaves(n.inner(), out);
         } else if (!out.contains(m)) {
