@@ -60,7 +60,7 @@ public final class CharLanguageModelExample {
                 .padId(v.padId()).bosId(v.bosId()).eosId(v.eosId()).build().decoderOnly();
         DecoderOnlyTransformer lm = Transformers.decoderOnly(config);
         Trainer trainer = new Trainer(lm, TrainerConfig.defaults(steps).withLearningRate(3e-3).withWarmup(Math.min(100, steps))
-                .withSchedule(TrainerConfig.Schedule.COSINE).withLabelSmoothing(0.0));
+                .withSchedule(TrainerConfig.Schedule.COSINE));
         out.println("Training a " + lm.parameters().stream().mapToLong(t -> t.numel()).sum() + "-parameter character model for "
                 + steps + " steps on Coriolanus...");
         trainer.train(rng -> Batch.languageModel(windows(ids, rng, 32, window), v.padId()), null, ExampleSupport.progress(out, steps));

@@ -61,7 +61,7 @@ public final class ReversalExample {
         EncoderDecoderTransformer model = Transformers.encoderDecoder(config);
         // 3) training: teacher forcing, AdamW with warm-up and a cosine decay
         Trainer trainer = new Trainer(model, TrainerConfig.defaults(steps).withLearningRate(3e-3).withWarmup(Math.min(100, steps))
-                .withSchedule(TrainerConfig.Schedule.COSINE).withLabelSmoothing(0.0).withEvaluation(Math.max(1, steps / 5)));
+                .withSchedule(TrainerConfig.Schedule.COSINE).withEvaluation(Math.max(10, steps / 5)));
         Evaluator heldOut = Evaluator.greedy(ids(split.test(), v, true), ids(split.test(), v, false), 200);
         TrainingResult result = trainer.train(
                 rng -> {

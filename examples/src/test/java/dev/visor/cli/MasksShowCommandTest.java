@@ -91,7 +91,7 @@ class MasksShowCommandTest {
 
     @Test
     void writesThePicture() throws IOException {
-        Path png = tmp.resolve("pictures/mask.png");
+        Path png = Files.createDirectories(tmp.resolve("pictures")).resolve("mask.png");   // --png creates no folder
         CliRunner.Result r = CliRunner.run("masks", "show", "causal & sliding_window(left=3)", "--query-len", "16", "--block", "4",
                 "--png", png.toString());
         assertEquals(0, r.exitCode(), r::toString);

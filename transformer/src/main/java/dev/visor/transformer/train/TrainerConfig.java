@@ -260,7 +260,7 @@ public record TrainerConfig(long steps, long seed, int accumulation, double lear
             return this;
         }
 
-        /** @see TrainerConfig#beta1() @see TrainerConfig#beta2() */
+        /** Sets Adam's β1 and β2 ({@link TrainerConfig#beta1()}, {@link TrainerConfig#beta2()}). */
         public Builder betas(double b1, double b2) {
             beta1 = b1;
             beta2 = b2;
