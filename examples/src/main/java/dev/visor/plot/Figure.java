@@ -194,12 +194,17 @@ public final class Figure {
      */
     public BufferedImage writePng(Path file) throws IOException {
         BufferedImage image = render();
+        writePng(image, file);
+        return image;
+    }
+
+    /** Writes an image as PNG atomically, creating missing parent folders (shared with {@link LineChart}). */
+    static void writePng(BufferedImage image, Path file) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
         AtomicFiles.write(file, out -> {
             if (!ImageIO.write(image, "png", out)) throw new IOException("this JVM has no PNG writer");
         });
-        return image;
     }
 
     /** Tick positions (absolute source positions) spaced at least {@code minPx} apart. */
