@@ -138,6 +138,17 @@ final class Session implements AutoCloseable {
     }
 
     /**
+     * The class loader plugins are visible in: the plugin jars' loader when folders were given, else
+     * the base loader. Builds the registry first (which opens the jars).
+     *
+     * @return the loader
+     */
+    ClassLoader loader() {
+        registry();
+        return plugins != null ? plugins.loader() : baseLoader;
+    }
+
+    /**
      * Whether a class was loaded from a plugin jar (as opposed to the class path).
      *
      * @param type the class

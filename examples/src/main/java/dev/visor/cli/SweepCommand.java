@@ -89,6 +89,11 @@ final class SweepCommand implements Runnable {
         o.flush();
         SweepProgress progress = new SweepProgress(o, session.interactive(), total, total - pending.size(), 10_000_000_000L, System::nanoTime);
         Sweep.Report report;
+        // trial functions and the masks they parse come from the context class loader, which the
+        // local runner's threads inherit: make it see the --plugins jars
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(session.loader());
         try {
             report = Sweep.run(spec, folder, runner, progress);
         } catch (IOException e) {
@@ -97,6 +102,8 @@ final class SweepCommand implements Runnable {
         } catch (IllegalArgumentException e) {
             progress.finish();
             throw CliException.usage(Errors.oneLine(e), e);
+        } finally {
+            thread.setContextClassLoader(previous);
         }
         progress.finish();
         o.println();

@@ -193,15 +193,20 @@ public final class Figure {
      * @throws IOException if the folder does not exist or the file cannot be written; an existing file is then left as it was
      */
     public BufferedImage writePng(Path file) throws IOException {
+        BufferedImage image = render();
+        writePng(image, file);
+        return image;
+    }
+
+    /** Writes an image as PNG atomically into an existing folder (shared with {@link LineChart}). */
+    static void writePng(BufferedImage image, Path file) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) {
             throw new IOException("the folder " + parent + " does not exist; create it first");
         }
-        BufferedImage image = render();
         AtomicFiles.write(file, out -> {
             if (!ImageIO.write(image, "png", out)) throw new IOException("this JVM has no PNG writer");
         });
-        return image;
     }
 
     /** Tick positions (absolute source positions) spaced at least {@code minPx} apart. */

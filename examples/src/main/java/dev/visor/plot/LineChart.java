@@ -1,6 +1,5 @@
 package dev.visor.plot;
 
-import dev.visor.tensor.io.AtomicFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -11,13 +10,11 @@ import java.awt.geom.AffineTransform;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import javax.imageio.ImageIO;
 
 /**
  * A chart of lines and points with optional error bars, on numeric axes or with named categories
@@ -207,11 +204,7 @@ public final class LineChart {
      */
     public BufferedImage writePng(Path file) throws IOException {
         BufferedImage image = render();
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) Files.createDirectories(parent);
-        AtomicFiles.write(file, out -> {
-            if (!ImageIO.write(image, "png", out)) throw new IOException("this JVM has no PNG writer");
-        });
+        Figure.writePng(image, file);
         return image;
     }
 

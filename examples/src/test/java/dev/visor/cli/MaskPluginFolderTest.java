@@ -90,6 +90,22 @@ class MaskPluginFolderTest {
     }
 
     @Test
+    void aSweepTrainsWithAPluginMaskFromThePluginFolder() throws IOException {
+        Path sweep = Files.writeString(tmp.resolve("plugin-sweep.json"), """
+                {"name": "axial", "trial": "char_lm", "base": {"steps": 4, "eval_every": 2, "d_model": 16, "heads": 2, "layers": 1,
+                 "context": 12, "batch": 4, "eval_windows": 4}, "grid": {"decoder_mask": ["axial(width=4) & causal & padding"]},
+                 "seeds": [1], "metric": {"name": "held_out_bits_per_char"}}
+                """);
+        CliRunner.Result without = run("sweep", sweep.toString(), "--out", tmp.resolve("without").toString(), "--no-plots");
+        assertEquals(1, without.exitCode(), without::toString);
+        assertTrue(without.err().contains("bad decoder_mask 'axial(width=4) & causal & padding': unknown mask 'axial'"), without::toString);
+        CliRunner.Result with = run("--plugins", pluginDir.toString(), "sweep", sweep.toString(), "--out", tmp.resolve("with").toString(),
+                "--no-plots");
+        assertEquals(0, with.exitCode(), with::toString);
+        assertTrue(with.out().contains("| decoder_mask=axial(width=4) & causal & padding | "), with::toString);
+    }
+
+    @Test
     void theEnvironmentVariableAddsFoldersToo() {
         CliRunner.Result r = CliRunner.run(Map.of(Session.PLUGINS_ENV, pluginDir.toString()), withoutPlugin, "masks", "list", "axial");
         assertEquals(0, r.exitCode(), r::toString);

@@ -103,6 +103,16 @@ public record SweepSpec(String name, String trial, Map<String, Object> base, Lis
         for (Map<String, Object> c : configurations) configs.add(new LinkedHashMap<>(c));
         configurations = List.copyOf(configs);
         seeds = List.copyOf(seeds);
+        Map<String, Map<String, Object>> seen = new LinkedHashMap<>();
+        for (Map<String, Object> c : configurations) {
+            Map<String, Object> params = new LinkedHashMap<>(base);
+            params.putAll(c);
+            Map<String, Object> earlier = seen.put(configId(trial, params), c);
+            if (earlier != null) {
+                throw new IllegalArgumentException("configurations " + Trial.label(earlier) + " and " + Trial.label(c)
+                        + " give the same parameters once merged with 'base'; each configuration must differ");
+            }
+        }
         if (baseline != null) {
             baseline = new LinkedHashMap<>(baseline);
             int matches = 0;

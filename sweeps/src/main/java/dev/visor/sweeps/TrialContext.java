@@ -1,6 +1,7 @@
 package dev.visor.sweeps;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -37,7 +38,7 @@ public interface TrialContext {
     void progress(long step, long total);
 
     /** @return the metric lines reported so far (after {@link #resumedAt}, including the kept earlier ones) */
-    java.util.List<MetricLine> history();
+    List<MetricLine> history();
 
     /**
      * Says that the trial continued from a checkpoint of {@code step}: metric lines reported after it

@@ -74,6 +74,8 @@ class SweepSpecTest {
         assertMessage("seeds repeat", GRID.replace("[7, 8]", "[7, 7]"));
         assertMessage("name must be letters", GRID.replace("\"name\": \"s\"", "\"name\": \"a/b\""));
         assertMessage("not valid JSON at line 1", "{\"name\": ");
+        assertMessage("configurations (base) and steps=20 give the same parameters once merged with 'base'",
+                "{\"name\": \"l\", \"trial\": \"toy\", \"base\": {\"steps\": 20}, \"list\": [{}, {\"steps\": 20}], \"metric\": {\"name\": \"x\"}}");
         assertMessage("unknown field 'run.threads'", GRID.replace("threads_per_trial", "threads"));
         assertMessage("run.threads_per_trial must be at least 1 but is 0", GRID.replace("\"threads_per_trial\": 1", "\"threads_per_trial\": 0"));
     }

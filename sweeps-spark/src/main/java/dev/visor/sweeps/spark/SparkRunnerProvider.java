@@ -15,6 +15,19 @@ public final class SparkRunnerProvider implements SweepRunner.Provider {
 
     @Override
     public SweepRunner create(String master) {
+        String why = unsupported(Runtime.version().feature());
+        if (why != null) throw new IllegalArgumentException(why);
         return new SparkRunner(master);
+    }
+
+    /**
+     * Why Spark cannot run on a Java version, or null when it can.
+     *
+     * @param feature the JDK's feature version, e.g. 17
+     * @return the reason, or null
+     */
+    static String unsupported(int feature) {
+        return feature >= 24 ? "Spark 3.5 does not run on Java " + feature + " (Hadoop calls Subject.getSubject, which Java 24 removed); "
+                + "run --master with JDK 17 or 21" : null;
     }
 }

@@ -111,6 +111,9 @@ class SparkRunnerTest {
         assertFalse(p.accepts("lokal[2]"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SweepRunner.forMaster("lokal[2]"));
         assertTrue(e.getMessage().startsWith("no runner on the class path accepts --master lokal[2]"), e.getMessage());
+        assertEquals(null, SparkRunnerProvider.unsupported(17));
+        assertEquals(null, SparkRunnerProvider.unsupported(21));
+        assertTrue(SparkRunnerProvider.unsupported(25).startsWith("Spark 3.5 does not run on Java 25"));
         SparkConf c = SparkRunner.conf("spark://h:7077", SweepSpec.parse(SWEEP.replace("\"threads_per_trial\": 1", "\"threads_per_trial\": 2")));
         assertEquals("2", c.get("spark.task.cpus"), "a trial's kernel threads are its task's cores on a cluster");
     }
