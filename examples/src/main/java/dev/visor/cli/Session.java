@@ -4,6 +4,8 @@ import dev.visor.mask.MaskRegistry;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -41,6 +43,7 @@ final class Session implements AutoCloseable {
     private boolean verbose;
     private boolean interactive;
     private PluginJars plugins;
+    private URLClassLoader combined;
     private MaskRegistry registry;
 
     /**
@@ -138,14 +141,21 @@ final class Session implements AutoCloseable {
     }
 
     /**
-     * The class loader plugins are visible in: the plugin jars' loader when folders were given, else
-     * the base loader. Builds the registry first (which opens the jars).
+     * One class loader that sees every usable plugin jar (those the registry opened without a
+     * problem), for code that finds plugins through the context class loader, such as sweep trials;
+     * the base loader when there are none. Builds the registry first (which opens the jars).
      *
      * @return the loader
      */
-    ClassLoader loader() {
+    synchronized ClassLoader loader() {
         registry();
-        return plugins != null ? plugins.loader() : baseLoader;
+        if (plugins == null || plugins.jars().isEmpty()) return baseLoader;
+        if (combined == null) {
+            List<URL> urls = new ArrayList<>();
+            for (PluginJars.Jar jar : plugins.jars()) urls.addAll(List.of(jar.loader().getURLs()));
+            combined = new URLClassLoader(urls.toArray(URL[]::new), baseLoader);
+        }
+        return combined;
     }
 
     /**
@@ -191,6 +201,7 @@ final class Session implements AutoCloseable {
         actions.forEach(Runnable::run);
         if (plugins != null) {
             try {
+                if (combined != null) combined.close();
                 plugins.close();
             } catch (IOException e) {
                 if (verbose) warn("could not close the plugin class loader: " + e.getMessage());

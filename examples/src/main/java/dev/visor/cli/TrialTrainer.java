@@ -7,13 +7,14 @@ import dev.visor.transformer.TransformerModel;
 import dev.visor.transformer.checkpoint.Checkpoint;
 import dev.visor.transformer.train.Batch;
 import dev.visor.transformer.train.BatchSource;
-import dev.visor.transformer.train.Evaluation;
+import dev.visor.transformer.train.CheckpointWriter;
 import dev.visor.transformer.train.Evaluator;
 import dev.visor.transformer.train.Trainer;
 import dev.visor.transformer.train.TrainerConfig;
 import dev.visor.transformer.train.TrainingListener;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -88,13 +89,13 @@ final class TrialTrainer {
         for (int i = 0; i < heldOut.length; i += batch) {
             held.add(Batch.languageModel(Arrays.copyOfRange(heldOut, i, Math.min(heldOut.length, i + batch)), pad));
         }
-        TrainerConfig config = TrainerConfig.defaults(s.steps()).withSeed(s.seed()).withLearningRate(s.lr()).withWarmup(s.warmup())
-                .withSchedule(schedule).withWeightDecay(s.weightDecay()).withClipNorm(s.clip()).withLabelSmoothing(0)
-                .withEvaluation(s.evalEvery()).withMaxConsecutiveSkips(10);
-        if (every > 0) config = config.withCheckpoints(context.checkpointDirectory(), every);
+        TrainerConfig config = TrainerConfig.defaults(s.steps()).toBuilder().seed(s.seed()).learningRate(s.lr()).warmup(s.warmup())
+                .schedule(schedule).weightDecay(s.weightDecay()).clipNorm(s.clip()).labelSmoothing(0)
+                .evalEvery(s.evalEvery()).maxConsecutiveSkips(10).build();
         Trainer trainer = new Trainer(model, config);
-        if (every > 0 && Files.isRegularFile(context.checkpointDirectory().resolve(Checkpoint.MODEL))) {
-            Checkpoint c = Checkpoint.read(context.checkpointDirectory());
+        Path dir = context.checkpointDirectory();
+        if (every > 0 && Files.isRegularFile(dir.resolve(Checkpoint.MODEL))) {
+            Checkpoint c = Checkpoint.read(dir);
             trainer.resumeFrom(c);
             context.resumedAt(c.step());
             List<MetricLine> h = context.history();
@@ -106,25 +107,28 @@ final class TrialTrainer {
         BatchSource source = ignored -> Batch.languageModel(data.rows(new Rng(s.seed() * 0x9E3779B97F4A7C15L + ++next[0])), pad);
         double[] window = {0, 0};   // sum and count of training losses since the last evaluation
         Map<String, Double> last = new LinkedHashMap<>();
-        trainer.train(source, Evaluator.teacherForced(held), new TrainingListener() {
-            @Override
-            public void onStep(StepReport r) {
-                window[0] += r.loss();
-                window[1]++;
-                context.progress(r.step(), s.steps());
+        CheckpointWriter writer = CheckpointWriter.to(dir);
+        long[] saved = {-1};
+        TrainingListener metrics = TrainingListener.onStep(r -> {
+            window[0] += r.loss();
+            window[1]++;
+            context.progress(r.step(), s.steps());
+        }).andThen(TrainingListener.onEvaluation(e -> {
+            last.clear();
+            last.put("train_loss", window[1] == 0 ? Double.NaN : window[0] / window[1]);
+            last.put("held_out_bits_per_char", e.evaluation().loss() / Math.log(2));
+            last.put("held_out_accuracy", e.evaluation().tokenAccuracy());
+            window[0] = 0;
+            window[1] = 0;
+            context.report(e.step(), last);
+            // saved after the step's metrics are reported, so a resumed trial's history is complete
+            if (every > 0 && e.step() % every == 0) {
+                trainer.saveCheckpoint(writer, dir.toString());
+                saved[0] = e.step();
             }
-
-            @Override
-            public void onEvaluation(long step, Evaluation e) {
-                last.clear();
-                last.put("train_loss", window[1] == 0 ? Double.NaN : window[0] / window[1]);
-                last.put("held_out_bits_per_char", e.loss() / Math.log(2));
-                last.put("held_out_accuracy", e.tokenAccuracy());
-                window[0] = 0;
-                window[1] = 0;
-                context.report(step, last);
-            }
-        });
+        }));
+        trainer.train(source, Evaluator.teacherForced(held), metrics);
+        if (every > 0 && saved[0] != trainer.step()) trainer.saveCheckpoint(writer, dir.toString());
         return last;
     }
 }
