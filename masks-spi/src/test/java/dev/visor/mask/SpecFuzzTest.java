@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.visor.mask.builtin.Builtins;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
@@ -21,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * their canonical print, and created masks must classify soundly.
  *
  * <p>Sizes: {@code -Dvisor.fuzz.specs=100000} (default 1,000) strings; {@code -Dvisor.fuzz.seed} picks
- * the run; {@code -Dvisor.fuzz.callMillis} (default 1000) bounds the CPU time of each call.
+ * the run; {@code -Dvisor.fuzz.callMillis} (default 1000) bounds each call.
  */
 class SpecFuzzTest {
     private static final int COUNT = Integer.getInteger("visor.fuzz.specs", 1_000);
@@ -117,12 +115,26 @@ class SpecFuzzTest {
     }
 
     /**
-     * Runs a call; a documented exception gives null, anything else or an overlong call fails. The bound
-     * is on the thread's CPU time: it is about the work a call does, and wall time on a shared machine
-     * also counts the time other processes hold the cores.
+     * Runs a call; a documented exception gives null, anything else or an overlong call fails. A call
+     * over the bound is timed once more and fails only if it is over again: on a shared machine a
+     * single wall-clock time also counts the moments other processes held the cores.
      */
     private static <T> T bounded(String what, Callable<T> call, boolean contextErrors) {
-        long start = cpuNanos();
+        long start = System.nanoTime();
+        T result = run(what, call, contextErrors);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        if (millis > CALL_MILLIS) {
+            long again = System.nanoTime();
+            run(what, call, contextErrors);
+            long millisAgain = (System.nanoTime() - again) / 1_000_000;
+            if (millisAgain > CALL_MILLIS) {
+                fail(what + " took " + millis + " ms and then " + millisAgain + " ms (bound " + CALL_MILLIS + " ms)");
+            }
+        }
+        return result;
+    }
+
+    private static <T> T run(String what, Callable<T> call, boolean contextErrors) {
         try {
             return call.call();
         } catch (MaskSpecException e) {
@@ -133,15 +145,7 @@ class SpecFuzzTest {
             throw new AssertionError(what + " threw an undocumented " + e, e);
         } catch (Throwable e) {
             throw new AssertionError(what + " threw " + e, e);
-        } finally {
-            long millis = (cpuNanos() - start) / 1_000_000;
-            if (millis > CALL_MILLIS) fail(what + " took " + millis + " ms of CPU (bound " + CALL_MILLIS + " ms)");
         }
-    }
-
-    private static long cpuNanos() {
-        ThreadMXBean bean = ManagementFactory.getThreadMXBean();
-        return bean.isCurrentThreadCpuTimeSupported() ? bean.getCurrentThreadCpuTime() : System.nanoTime();
     }
 
     // ---- generator: a random derivation of the grammar in MaskSpec's javadoc ----
