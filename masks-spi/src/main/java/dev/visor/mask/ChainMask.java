@@ -1,6 +1,5 @@
 package dev.visor.mask;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -37,11 +36,7 @@ public record ChainMask(Connective connective, List<Mask> operands) implements M
      * @return the chain, or {@code first}
      */
     public static Mask of(Connective connective, Mask first, Mask... rest) {
-        if (rest.length == 0) return Objects.requireNonNull(first, "first");
-        List<Mask> all = new ArrayList<>(rest.length + 1);
-        all.add(first);
-        all.addAll(List.of(rest));
-        return new ChainMask(connective, all);
+        return connective.join(first, rest, all -> new ChainMask(connective, all));
     }
 
     @Override

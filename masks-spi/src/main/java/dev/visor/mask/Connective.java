@@ -1,6 +1,7 @@
 package dev.visor.mask;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
@@ -74,6 +75,24 @@ public enum Connective {
             throw new IllegalArgumentException("a '" + symbol + "' chain needs at least two operands but got " + flat.size());
         }
         return List.copyOf(flat);
+    }
+
+    /**
+     * {@code first op rest[0] op ...} built by {@code chain}, or {@code first} alone when there is no
+     * other operand. Shared by {@link MaskSpec#and}/{@link MaskSpec#or} and {@link ChainMask#of}.
+     *
+     * @param first the first operand
+     * @param rest further operands
+     * @param chain builds the chain of two or more operands
+     * @param <T> the node type
+     * @return the chain, or {@code first}
+     */
+    <T> T join(T first, T[] rest, Function<List<T>, T> chain) {
+        if (rest.length == 0) return Objects.requireNonNull(first, "first");
+        List<T> all = new ArrayList<>(rest.length + 1);
+        all.add(first);
+        all.addAll(Arrays.asList(rest));
+        return chain.apply(all);
     }
 
     /**

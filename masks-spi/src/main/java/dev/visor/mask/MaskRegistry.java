@@ -119,7 +119,7 @@ public final class MaskRegistry {
     private static MaskRegistry fromServiceLoader(ServiceLoader<MaskStrategy> loader) {
         Map<String, MaskStrategy> found = new TreeMap<>();
         List<Problem> problems = new ArrayList<>();
-        collect(loader, null, "?", found, problems);
+        collect(loader, false, "?", found, problems);
         return new MaskRegistry(found, problems);
     }
 
@@ -140,7 +140,7 @@ public final class MaskRegistry {
         Objects.requireNonNull(origin, "origin");
         Map<String, MaskStrategy> all = new TreeMap<>(strategies);
         List<Problem> allProblems = new ArrayList<>(problems);
-        collect(ServiceLoader.load(MaskStrategy.class, loader), loader, origin, all, allProblems);
+        collect(ServiceLoader.load(MaskStrategy.class, loader), true, origin, all, allProblems);
         return new MaskRegistry(all, allProblems);
     }
 
@@ -148,7 +148,7 @@ public final class MaskRegistry {
      * Walks a service loader, isolating each provider: a failure to find, link, instantiate or
      * describe one, and a duplicate name, is recorded and the walk goes on.
      */
-    private static void collect(ServiceLoader<MaskStrategy> loader, ClassLoader only, String origin,
+    private static void collect(ServiceLoader<MaskStrategy> loader, boolean adding, String origin,
                                 Map<String, MaskStrategy> into, List<Problem> problems) {
         Iterator<ServiceLoader.Provider<MaskStrategy>> it = loader.stream().iterator();
         int consecutiveFailures = 0;
@@ -163,8 +163,8 @@ public final class MaskRegistry {
                 continue;
             }
             Class<?> type = provider.type();
-            if (only != null && registered(type, into)) continue; // seen through a parent, loaded before
-            String where = only != null ? origin : location(type);
+            if (adding && registered(type, into)) continue; // seen through a parent, loaded before
+            String where = adding ? origin : location(type);
             MaskStrategy strategy;
             try {
                 strategy = provider.get();

@@ -1,6 +1,5 @@
 package dev.visor.mask;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,11 +116,7 @@ public sealed interface MaskSpec permits MaskSpec.Call, MaskSpec.Not, MaskSpec.C
     }
 
     private static MaskSpec chain(Connective connective, MaskSpec first, MaskSpec... rest) {
-        if (rest.length == 0) return Objects.requireNonNull(first, "first");
-        List<MaskSpec> all = new ArrayList<>(rest.length + 1);
-        all.add(first);
-        all.addAll(List.of(rest));
-        return new Chain(connective, all);
+        return connective.join(first, rest, all -> new Chain(connective, all));
     }
 
     /**

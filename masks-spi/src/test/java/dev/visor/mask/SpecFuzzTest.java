@@ -114,9 +114,27 @@ class SpecFuzzTest {
         return true;
     }
 
-    /** Runs a call; a documented exception gives null, anything else or an overlong call fails. */
+    /**
+     * Runs a call; a documented exception gives null, anything else or an overlong call fails. A call
+     * over the bound is timed once more and fails only if it is over again: on a shared machine a
+     * single wall-clock time also counts the moments other processes held the cores.
+     */
     private static <T> T bounded(String what, Callable<T> call, boolean contextErrors) {
         long start = System.nanoTime();
+        T result = run(what, call, contextErrors);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        if (millis > CALL_MILLIS) {
+            long again = System.nanoTime();
+            run(what, call, contextErrors);
+            long millisAgain = (System.nanoTime() - again) / 1_000_000;
+            if (millisAgain > CALL_MILLIS) {
+                fail(what + " took " + millis + " ms and then " + millisAgain + " ms (bound " + CALL_MILLIS + " ms)");
+            }
+        }
+        return result;
+    }
+
+    private static <T> T run(String what, Callable<T> call, boolean contextErrors) {
         try {
             return call.call();
         } catch (MaskSpecException e) {
@@ -127,9 +145,6 @@ class SpecFuzzTest {
             throw new AssertionError(what + " threw an undocumented " + e, e);
         } catch (Throwable e) {
             throw new AssertionError(what + " threw " + e, e);
-        } finally {
-            long millis = (System.nanoTime() - start) / 1_000_000;
-            if (millis > CALL_MILLIS) fail(what + " took " + millis + " ms (bound " + CALL_MILLIS + " ms)");
         }
     }
 
