@@ -3,6 +3,7 @@ package dev.visor.transformer.train;
 import dev.visor.tensor.GradMode;
 import dev.visor.tensor.Tensor;
 import dev.visor.tensor.nn.Functional;
+import dev.visor.tensor.nn.Module;
 import dev.visor.tensor.nn.Reduction;
 import dev.visor.transformer.EncoderDecoderTransformer;
 import dev.visor.transformer.TokenBatch;
@@ -13,8 +14,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Measures a model, e.g. on held-out data during training. Evaluation runs without autograd and in
- * evaluation mode; the model's mode is restored afterwards.
+ * Measures a model, e.g. on held-out data during training. Evaluation runs without autograd and
+ * behaves as in evaluation mode ({@link Module#evaluating()}); the model's mode is never changed.
  *
  * <pre>{@code
  * Evaluator heldOut = Evaluator.greedy(sources, targets, 40);      // decode, compare with the answers
@@ -36,9 +37,8 @@ public interface Evaluator {
             long correct = 0;
             long sequences = 0;
             long exact = 0;
-            boolean training = model.isTraining();
-            try (GradMode.Scope ignored = GradMode.disable()) {
-                model.eval();
+            // evaluating(): dropout off on this thread without flipping the shared model's mode
+            try (GradMode.Scope noGrad = GradMode.disable(); GradMode.Scope eval = Module.evaluating()) {
                 for (Batch b : fixed) {
                     Tensor logits = model.logits(b.source(), b.input());
                     int[] targets = b.targets();
@@ -62,8 +62,6 @@ public interface Evaluator {
                         exact += all ? 1 : 0;
                     }
                 }
-            } finally {
-                model.train(training);
             }
             return new Evaluation(loss / tokens, (double) correct / tokens, (double) exact / sequences);
         };
