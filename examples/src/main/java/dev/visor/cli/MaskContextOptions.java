@@ -1,6 +1,6 @@
 package dev.visor.cli;
 
-import dev.visor.mask.ContextField;
+import dev.visor.mask.ContextKey;
 import dev.visor.mask.MaskContext;
 import dev.visor.mask.MaskRegistry;
 import dev.visor.mask.MaskSpec;
@@ -57,13 +57,12 @@ final class MaskContextOptions {
      * @param field the field
      * @return e.g. "--valid-lengths or --key-valid-lengths"
      */
-    static String optionFor(ContextField field) {
-        return switch (field) {
-            case QUERY_VALID_LENGTHS -> "--valid-lengths or --query-valid-lengths";
-            case KEY_VALID_LENGTHS -> "--valid-lengths or --key-valid-lengths";
-            case TOKEN_IDS -> "--token-ids";
-            case SEGMENT_IDS -> "--segment-ids";
-        };
+    static String optionFor(ContextKey<?> field) {
+        if (field.equals(ContextKey.QUERY_VALID_LENGTHS)) return "--valid-lengths or --query-valid-lengths";
+        if (field.equals(ContextKey.KEY_VALID_LENGTHS)) return "--valid-lengths or --key-valid-lengths";
+        if (field.equals(ContextKey.TOKEN_IDS)) return "--token-ids";
+        if (field.equals(ContextKey.SEGMENT_IDS)) return "--segment-ids";
+        return "no option: '" + field.name() + "' is a plugin's context key, supplied from code";
     }
 
     /**
@@ -130,7 +129,7 @@ final class MaskContextOptions {
             checkNeeds(registry, o.left(), context);
             checkNeeds(registry, o.right(), context);
         } else if (spec instanceof MaskSpec.Call call) {
-            for (ContextField field : registry.strategy(call.name()).needs()) {
+            for (ContextKey<?> field : registry.strategy(call.name()).needs()) {
                 if (!context.has(field)) {
                     throw CliException.usage("mask '" + call.name() + "' needs " + field.description() + "; give them with "
                             + optionFor(field));
