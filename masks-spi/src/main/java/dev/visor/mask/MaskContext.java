@@ -49,7 +49,7 @@ public final class MaskContext {
     private final int[] keyStart;        // (batch) first valid key, or null: 0
     private final ContextArrays plugins;
 
-    private MaskContext(MaskShape shape, int[] queryValid, int[] keyValid, int[][] tokenIds,
+    MaskContext(MaskShape shape, int[] queryValid, int[] keyValid, int[][] tokenIds,
                         int[][] querySegments, int[][] keySegments, int[] queryStart, int[] keyStart, ContextArrays plugins) {
         this.shape = shape;
         this.queryStart = queryValid == null ? null : queryStart;
@@ -549,91 +549,8 @@ public final class MaskContext {
          */
         public MaskContext build() {
             MaskShape shape = new MaskShape(batch, heads, queryLength, keyLength, queryOffset);
-            int queryEnd = shape.queryEnd();
-            int[] qv = queryValid;
-            int[] kv = keyValid;
-            if (validLengths != null) {
-                if (qv != null || kv != null) {
-                    throw new IllegalArgumentException("set either validLengths (self-attention) or "
-                            + "queryValidLengths/keyValidLengths (cross-attention), not both");
-                }
-                checkLengths("validLengths", validLengths, keyLength, "keyLength");
-                kv = validLengths;
-                qv = new int[batch];
-                for (int b = 0; b < batch; b++) qv[b] = Math.min(validLengths[b], queryEnd);
-                if (validStarts != null) {
-                    checkStarts("validRanges", validStarts, validLengths);
-                    keyStarts = validStarts;
-                    queryStarts = new int[batch];
-                    for (int b = 0; b < batch; b++) queryStarts[b] = Math.min(validStarts[b], qv[b]);
-                }
-            } else {
-                if (qv != null) checkLengths("queryValidLengths", qv, queryEnd, "queryOffset + queryLength");
-                if (kv != null) checkLengths("keyValidLengths", kv, keyLength, "keyLength");
-                if (queryStarts != null) checkStarts("queryValidRanges", queryStarts, qv);
-                if (keyStarts != null) checkStarts("keyValidRanges", keyStarts, kv);
-            }
-            if (tokenIds != null) checkRows("tokenIds", tokenIds, keyLength, "keyLength");
-            int[][] qs = querySegments;
-            int[][] ks = keySegments;
-            if (selfSegments != null) {
-                if (qs != null) {
-                    throw new IllegalArgumentException("set either segmentIds(ids) (self-attention) or "
-                            + "segmentIds(queryIds, keyIds) (cross-attention), not both");
-                }
-                checkRows("segmentIds", selfSegments, keyLength, "keyLength");
-                if (queryEnd > keyLength) {
-                    throw new IllegalArgumentException("self-attention segmentIds cover positions 0.."
-                            + (keyLength - 1) + " but the queries are positions " + queryOffset + ".." + (queryEnd - 1)
-                            + " (queryOffset " + queryOffset + " + queryLength " + queryLength + " > keyLength "
-                            + keyLength + "); use segmentIds(queryIds, keyIds) for cross-attention");
-                }
-                ks = selfSegments;
-                qs = new int[batch][];
-                for (int b = 0; b < batch; b++) qs[b] = Arrays.copyOfRange(selfSegments[b], queryOffset, queryEnd);
-            } else if (qs != null) {
-                checkRows("query segmentIds", qs, queryLength, "queryLength");
-                checkRows("key segmentIds", ks, keyLength, "keyLength");
-            }
-            return new MaskContext(shape, qv == null ? null : qv.clone(), kv == null ? null : kv.clone(),
-                    tokenIds, qs, ks, queryStarts == null ? null : queryStarts.clone(), keyStarts == null ? null : keyStarts.clone(),
-                    ContextArrays.of(plugins, shape));
-        }
-
-        private void checkStarts(String name, int[] starts, int[] ends) {
-            if (starts.length != batch) {
-                throw new IllegalArgumentException(name + " has " + starts.length + " starts but batch is " + batch);
-            }
-            for (int b = 0; b < batch; b++) {
-                if (starts[b] < 0 || starts[b] > ends[b]) {
-                    throw new IllegalArgumentException(name + " start[" + b + "] = " + starts[b] + " is outside [0, end = " + ends[b] + "]");
-                }
-            }
-        }
-
-        private void checkLengths(String name, int[] lengths, int max, String maxName) {
-            if (lengths.length != batch) {
-                throw new IllegalArgumentException(name + " has " + lengths.length + " entries but batch is " + batch);
-            }
-            for (int b = 0; b < batch; b++) {
-                if (lengths[b] < 0 || lengths[b] > max) {
-                    throw new IllegalArgumentException(name + "[" + b + "] = " + lengths[b] + " is outside [0, "
-                            + maxName + " = " + max + "]");
-                }
-            }
-        }
-
-        private void checkRows(String name, int[][] rows, int length, String lengthName) {
-            if (rows.length != batch) {
-                throw new IllegalArgumentException(name + " has " + rows.length + " rows but batch is " + batch);
-            }
-            for (int b = 0; b < batch; b++) {
-                if (rows[b] == null || rows[b].length != length) {
-                    throw new IllegalArgumentException(name + "[" + b + "] has "
-                            + (rows[b] == null ? "no" : String.valueOf(rows[b].length)) + " entries but "
-                            + lengthName + " is " + length);
-                }
-            }
+            return ContextBuild.build(shape, validLengths, validStarts, queryValid, queryStarts, keyValid, keyStarts, tokenIds,
+                    selfSegments, querySegments, keySegments, plugins);
         }
     }
 }
