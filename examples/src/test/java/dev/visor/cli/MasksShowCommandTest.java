@@ -154,7 +154,7 @@ class MasksShowCommandTest {
     void aMissingContextFieldNamesTheOptionToAdd() {
         CliRunner.Result r = CliRunner.run("masks", "show", "causal & padding", "--query-len", "4");
         assertEquals(2, r.exitCode());
-        assertEquals(List.of("visor masks show: mask 'padding' needs per-sequence valid key lengths; "
+        assertEquals(List.of("visor masks show: mask 'padding' needs per-sequence valid key ranges; "
                 + "give them with --valid-lengths or --key-valid-lengths"), r.errLines());
     }
 
