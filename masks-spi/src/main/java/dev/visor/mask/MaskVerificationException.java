@@ -11,6 +11,7 @@ public final class MaskVerificationException extends IllegalStateException {
     /** Serialisation version. */
     private static final long serialVersionUID = 1L;
 
+    /** The spec of the offending leaf mask. */
     private final String spec;
 
     MaskVerificationException(String spec, String message) {
