@@ -17,7 +17,7 @@ module dev.visor.mask {
             dev.visor.mask.builtin.GlobalMask.Strategy,
             dev.visor.mask.builtin.PaddingMask.Strategy,
             dev.visor.mask.builtin.PrefixLmMask.Strategy,
-            dev.visor.mask.builtin.QueryPaddingMask.Strategy,
+            dev.visor.mask.builtin.PaddingMask.QueryStrategy,
             dev.visor.mask.builtin.RandomMask.Strategy,
             dev.visor.mask.builtin.SlidingWindowMask.Strategy,
             dev.visor.mask.builtin.TokenMask.Strategy;

@@ -16,7 +16,7 @@ import java.util.Arrays;
  * }</pre>
  */
 public final class MaskInputs {
-    private static final MaskInputs NONE = new MaskInputs(null, null, null, null, null, null, null);
+    private static final MaskInputs NONE = new MaskInputs(null, null, null, null, null, null, null, null);
 
     private final int[] validLengths;
     private final int[] queryValidLengths;
@@ -25,9 +25,11 @@ public final class MaskInputs {
     private final int[][] segmentIds;
     private final int[][] querySegmentIds;
     private final int[][] keySegmentIds;
+    private final int[] validStarts;     // (batch) first valid position (left padding), or null
 
     private MaskInputs(int[] validLengths, int[] queryValidLengths, int[] keyValidLengths, int[][] tokenIds,
-                       int[][] segmentIds, int[][] querySegmentIds, int[][] keySegmentIds) {
+                       int[][] segmentIds, int[][] querySegmentIds, int[][] keySegmentIds, int[] validStarts) {
+        this.validStarts = validStarts;
         this.validLengths = validLengths;
         this.queryValidLengths = queryValidLengths;
         this.keyValidLengths = keyValidLengths;
@@ -48,25 +50,34 @@ public final class MaskInputs {
      */
     public MaskInputs withValidLengths(int... lengths) {
         return new MaskInputs(lengths.clone(), queryValidLengths, keyValidLengths, tokenIds, segmentIds,
-                querySegmentIds, keySegmentIds);
+                querySegmentIds, keySegmentIds, null);
+    }
+
+    /**
+     * Self-attention valid ranges {@code [starts[b], ends[b])}: left padding (batched generation) as
+     * well as right padding; keys and absolute queries outside are padding.
+     */
+    public MaskInputs withValidRanges(int[] starts, int[] ends) {
+        return new MaskInputs(ends.clone(), queryValidLengths, keyValidLengths, tokenIds, segmentIds, querySegmentIds,
+                keySegmentIds, starts.clone());
     }
 
     /** Cross-attention (or explicit) valid query lengths, in absolute query positions. */
     public MaskInputs withQueryValidLengths(int... lengths) {
         return new MaskInputs(validLengths, lengths.clone(), keyValidLengths, tokenIds, segmentIds, querySegmentIds,
-                keySegmentIds);
+                keySegmentIds, validStarts);
     }
 
     /** Cross-attention (or explicit) valid key lengths. */
     public MaskInputs withKeyValidLengths(int... lengths) {
         return new MaskInputs(validLengths, queryValidLengths, lengths.clone(), tokenIds, segmentIds, querySegmentIds,
-                keySegmentIds);
+                keySegmentIds, validStarts);
     }
 
     /** The token id of every key position, {@code (batch, keyLength)} (for {@code token(ids)}). */
     public MaskInputs withTokenIds(int[][] ids) {
         return new MaskInputs(validLengths, queryValidLengths, keyValidLengths, deepCopy(ids), segmentIds,
-                querySegmentIds, keySegmentIds);
+                querySegmentIds, keySegmentIds, validStarts);
     }
 
     /**
@@ -75,13 +86,13 @@ public final class MaskInputs {
      */
     public MaskInputs withSegmentIds(int[][] ids) {
         return new MaskInputs(validLengths, queryValidLengths, keyValidLengths, tokenIds, deepCopy(ids), querySegmentIds,
-                keySegmentIds);
+                keySegmentIds, validStarts);
     }
 
     /** Cross-attention segment ids: {@code (batch, queryLength)} and {@code (batch, keyLength)}. */
     public MaskInputs withSegmentIds(int[][] queryIds, int[][] keyIds) {
         return new MaskInputs(validLengths, queryValidLengths, keyValidLengths, tokenIds, segmentIds, deepCopy(queryIds),
-                deepCopy(keyIds));
+                deepCopy(keyIds), validStarts);
     }
 
     /**
@@ -91,7 +102,9 @@ public final class MaskInputs {
      */
     public MaskContext context(int batch, int heads, int queryLength, int keyLength, int queryOffset) {
         MaskContext.Builder b = MaskContext.builder(batch, heads, queryLength, keyLength).queryOffset(queryOffset);
-        if (validLengths != null) {
+        if (validLengths != null && validStarts != null) {
+            b.validRanges(validStarts, validLengths);
+        } else if (validLengths != null) {
             b.validLengths(validLengths);
         }
         if (queryValidLengths != null) {

@@ -1,6 +1,6 @@
 package dev.visor.cli;
 
-import dev.visor.mask.ContextField;
+import dev.visor.mask.ContextKey;
 import dev.visor.mask.MaskContext;
 import dev.visor.mask.MaskRegistry;
 import dev.visor.mask.MaskSpec;
@@ -57,13 +57,12 @@ final class MaskContextOptions {
      * @param field the field
      * @return e.g. "--valid-lengths or --key-valid-lengths"
      */
-    static String optionFor(ContextField field) {
-        return switch (field) {
-            case QUERY_VALID_LENGTHS -> "--valid-lengths or --query-valid-lengths";
-            case KEY_VALID_LENGTHS -> "--valid-lengths or --key-valid-lengths";
-            case TOKEN_IDS -> "--token-ids";
-            case SEGMENT_IDS -> "--segment-ids";
-        };
+    static String optionFor(ContextKey<?> field) {
+        if (field.equals(ContextKey.QUERY_VALID_LENGTHS)) return "--valid-lengths or --query-valid-lengths";
+        if (field.equals(ContextKey.KEY_VALID_LENGTHS)) return "--valid-lengths or --key-valid-lengths";
+        if (field.equals(ContextKey.TOKEN_IDS)) return "--token-ids";
+        if (field.equals(ContextKey.SEGMENT_IDS)) return "--segment-ids";
+        return "no option: '" + field.name() + "' is a plugin's context key, supplied from code";
     }
 
     /**
@@ -126,7 +125,7 @@ final class MaskContextOptions {
         } else if (spec instanceof MaskSpec.Chain c) {
             for (MaskSpec operand : c.operands()) checkNeeds(registry, operand, context);
         } else if (spec instanceof MaskSpec.Call call) {
-            for (ContextField field : registry.strategy(call.name()).needs()) {
+            for (ContextKey<?> field : registry.strategy(call.name()).needs()) {
                 if (!context.has(field)) {
                     throw CliException.usage("mask '" + call.name() + "' needs " + field.description() + "; give them with "
                             + optionFor(field));

@@ -1,6 +1,6 @@
 package dev.visor.cli;
 
-import dev.visor.mask.ContextField;
+import dev.visor.mask.ContextKey;
 import dev.visor.mask.MaskParameter;
 import dev.visor.mask.MaskRegistry;
 import dev.visor.mask.MaskStrategy;
@@ -84,7 +84,7 @@ final class MasksListCommand implements Runnable {
         }
         if (!s.needs().isEmpty()) {
             List<String> needs = new ArrayList<>();
-            for (ContextField f : s.needs()) needs.add(f.description() + " (" + MaskContextOptions.optionFor(f) + ")");
+            for (ContextKey<?> f : s.needs()) needs.add(f.description() + " (" + MaskContextOptions.optionFor(f) + ")");
             out.println("    needs " + String.join(", ", needs));
         }
         out.println();

@@ -146,9 +146,13 @@ final class MasksShowCommand implements Runnable {
         out.println("mask     " + MaskSpec.print(cm.mask()));
         out.printf("shape    %d %s × %d %s; queries %d..%d, keys 0..%d%n", s.batch(), s.batch() == 1 ? "sequence" : "sequences",
                 s.heads(), s.heads() == 1 ? "head" : "heads", s.queryOffset(), s.queryEnd() - 1, s.keyLength() - 1);
-        out.printf("blocks   %d×%d elements, %d × %d per (sequence, head): EMPTY %d, FULL %d, PARTIAL %d (of %d)%n",
-                cm.blockQ(), cm.blockK(), cm.queryBlocks(), cm.keyBlocks(), cm.count(BlockClass.EMPTY),
-                cm.count(BlockClass.FULL), cm.count(BlockClass.PARTIAL), total);
+        out.printf("blocks   %d×%d elements, %d × %d per (sequence, head); sequence %d, head %d: EMPTY %d, FULL %d, PARTIAL %d%n",
+                cm.blockQ(), cm.blockK(), cm.queryBlocks(), cm.keyBlocks(), sequence, head, cm.count(BlockClass.EMPTY, sequence, head),
+                cm.count(BlockClass.FULL, sequence, head), cm.count(BlockClass.PARTIAL, sequence, head));
+        if (s.batch() * s.heads() > 1) {
+            out.printf("         all %d (sequence, head) pairs: EMPTY %d, FULL %d, PARTIAL %d (of %d)%n", s.batch() * s.heads(),
+                    cm.count(BlockClass.EMPTY), cm.count(BlockClass.FULL), cm.count(BlockClass.PARTIAL), total);
+        }
         double attend = cm.elementDensity();
         out.printf(java.util.Locale.ROOT, "density  %.1f %% of the %d scores attend; the kernel computes %.1f %% (the non-empty blocks)%n",
                 100 * attend, s.elements(), 100 * cm.density());

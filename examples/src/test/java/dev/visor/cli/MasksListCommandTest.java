@@ -3,7 +3,7 @@ package dev.visor.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.visor.mask.ContextField;
+import dev.visor.mask.ContextKey;
 import dev.visor.mask.MaskParameter;
 import dev.visor.mask.MaskRegistry;
 import dev.visor.mask.MaskStrategy;
@@ -33,7 +33,7 @@ class MasksListCommandTest {
                 assertEquals(p.description(), cells.get(3), row);
             }
             if (s.parameters().isEmpty()) assertTrue(block.contains("no parameters"), block);
-            for (ContextField f : s.needs()) assertTrue(block.contains(f.description() + " (" + MaskContextOptions.optionFor(f) + ")"), block);
+            for (ContextKey<?> f : s.needs()) assertTrue(block.contains(f.description() + " (" + MaskContextOptions.optionFor(f) + ")"), block);
         }
     }
 

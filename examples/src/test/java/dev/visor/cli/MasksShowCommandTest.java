@@ -41,8 +41,9 @@ class MasksShowCommandTest {
         MaskContext ctx = MaskContext.builder(1, 1, 16, 16).build();
         Mask mask = MaskRegistry.load().create("causal & sliding_window(left=3)", ctx);
         CompiledMask cm = CompiledMask.compile(mask, ctx.shape(), 4, 4);
-        assertTrue(r.out().contains("EMPTY " + cm.count(BlockClass.EMPTY) + ", FULL " + cm.count(BlockClass.FULL)
-                + ", PARTIAL " + cm.count(BlockClass.PARTIAL) + " (of 16)"), r::toString);
+        assertTrue(r.out().contains("sequence 0, head 0: EMPTY " + cm.count(BlockClass.EMPTY, 0, 0) + ", FULL "
+                + cm.count(BlockClass.FULL, 0, 0) + ", PARTIAL " + cm.count(BlockClass.PARTIAL, 0, 0) + "\n"), r::toString);
+        assertEquals(cm.count(BlockClass.EMPTY), cm.count(BlockClass.EMPTY, 0, 0)); // one (sequence, head): the same
         // 16 + 15 + 14 + 13 diagonals attend: 58 of 256 = 22.7 %; 7 non-empty 4×4 blocks = 43.8 %
         assertTrue(r.out().contains("density  22.7 % of the 256 scores attend; the kernel computes 43.8 %"), r::toString);
         String blocks = r.out().substring(r.out().indexOf("blocks of sequence 0"));
@@ -57,6 +58,15 @@ class MasksShowCommandTest {
         assertTrue(r.out().contains("shape    2 sequences × 1 head"), r::toString);
         assertTrue(r.out().contains("varies   by sequence"), r::toString);
         assertGrid(elementRows(r.out()), 0, 16, 16, (q, k) -> k <= q && k < 11);
+        // counts are those of the chosen (sequence, head); the totals over both sequences follow
+        MaskContext ctx = MaskContext.builder(2, 1, 16, 16).validLengths(16, 11).build();
+        CompiledMask cm = CompiledMask.compile(MaskRegistry.load().create("causal & padding", ctx), ctx.shape(), 4, 4);
+        assertEquals(1, cm.count(BlockClass.EMPTY, 1, 0) - cm.count(BlockClass.EMPTY, 0, 0)); // keys 12..15 are padding: the last diagonal block
+        assertTrue(r.out().contains("sequence 1, head 0: EMPTY " + cm.count(BlockClass.EMPTY, 1, 0) + ", FULL "
+                + cm.count(BlockClass.FULL, 1, 0) + ", PARTIAL " + cm.count(BlockClass.PARTIAL, 1, 0) + "\n"), r::toString);
+        assertTrue(r.out().contains("all 2 (sequence, head) pairs: EMPTY " + cm.count(BlockClass.EMPTY) + ", FULL "
+                + cm.count(BlockClass.FULL) + ", PARTIAL " + cm.count(BlockClass.PARTIAL) + " (of 32)"), r::toString);
+        assertEquals(cm.count(BlockClass.PARTIAL), cm.count(BlockClass.PARTIAL, 0, 0) + cm.count(BlockClass.PARTIAL, 1, 0));
     }
 
     @Test
@@ -144,7 +154,7 @@ class MasksShowCommandTest {
     void aMissingContextFieldNamesTheOptionToAdd() {
         CliRunner.Result r = CliRunner.run("masks", "show", "causal & padding", "--query-len", "4");
         assertEquals(2, r.exitCode());
-        assertEquals(List.of("visor masks show: mask 'padding' needs per-sequence valid key lengths; "
+        assertEquals(List.of("visor masks show: mask 'padding' needs per-sequence valid key ranges; "
                 + "give them with --valid-lengths or --key-valid-lengths"), r.errLines());
     }
 

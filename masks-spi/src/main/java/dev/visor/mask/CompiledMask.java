@@ -394,6 +394,31 @@ public final class CompiledMask {
     }
 
     /**
+     * How many blocks of a class one (sequence, head) has: the three counts sum to
+     * {@code queryBlocks · keyBlocks}. What {@code visor masks show} reports for its {@code --sequence}
+     * and {@code --head}; {@link #count(BlockClass)} sums this over every (sequence, head).
+     *
+     * @param c the class
+     * @param batch the sequence
+     * @param head the head
+     * @return the count
+     */
+    public long count(BlockClass c, int batch, int head) {
+        if (batch < 0 || batch >= shape.batch() || head < 0 || head >= shape.heads()) {
+            throw new IllegalArgumentException("(sequence " + batch + ", head " + head + ") is outside " + shape);
+        }
+        int s = slice(batch, head);
+        long fullHere = 0;
+        long nonEmpty = (long) rowPtr[(s + 1) * queryBlocks] - rowPtr[s * queryBlocks];
+        for (int e = rowPtr[s * queryBlocks]; e < rowPtr[(s + 1) * queryBlocks]; e++) if (rowFull[e]) fullHere++;
+        return switch (c) {
+            case FULL -> fullHere;
+            case PARTIAL -> nonEmpty - fullHere;
+            case EMPTY -> (long) queryBlocks * keyBlocks - nonEmpty;
+        };
+    }
+
+    /**
      * The fraction of the {@code B·H·Lq·Lk} score elements that lie in non-empty blocks: the share of
      * dense work the kernel still does (edge blocks weighted by their true size).
      *

@@ -2,13 +2,18 @@ package dev.visor.mask;
 
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
 /**
  * Everything a strategy may read to create a mask for one attention call: the {@link MaskShape} plus
- * optional per-sequence data ({@link ContextField}). Immutable; every array is copied in and out.
+ * optional per-sequence data, each under a typed {@link ContextKey}: the four built-in keys (valid
+ * ranges of queries and keys, token ids, segment ids) and any key a plugin declares
+ * ({@link Builder#set}, {@link #get}). Immutable; every array is copied in and out.
  *
  * <p><b>Self- versus cross-attention.</b> All positions are absolute (see {@link Mask}). In
  * self-attention the queries are positions {@code offset .. offset+Lq-1} <em>of the key sequence</em>
@@ -18,7 +23,9 @@ import java.util.Set;
  * <ul>
  *   <li>valid lengths: {@link Builder#validLengths} (self: one length per sequence, applied to keys and
  *       to the absolute query positions) or {@link Builder#queryValidLengths} and
- *       {@link Builder#keyValidLengths} (cross). A query {@code q} is valid iff {@code q < n}.</li>
+ *       {@link Builder#keyValidLengths} (cross). A query {@code q} is valid iff {@code q < n}. Left
+ *       padding: {@link Builder#validRanges} (and the query/key variants) give each sequence a valid
+ *       range {@code [start, end)}, so batched generation can left-pad its prompts.</li>
  *   <li>segment ids: {@link Builder#segmentIds(int[][])} (self: one id per key position; the queries
  *       take the ids of positions {@code offset .. offset+Lq-1}) or
  *       {@link Builder#segmentIds(int[][], int[][])} (cross: query ids indexed from the first query).</li>
@@ -38,10 +45,16 @@ public final class MaskContext {
     private final int[][] tokenIds;      // (batch, keyLength), or null
     private final int[][] querySegments; // (batch, queryLength) indexed by query - offset, or null
     private final int[][] keySegments;   // (batch, keyLength), or null
+    private final int[] queryStart;      // (batch) first valid absolute query, or null: 0
+    private final int[] keyStart;        // (batch) first valid key, or null: 0
+    private final ContextArrays plugins;
 
-    private MaskContext(MaskShape shape, int[] queryValid, int[] keyValid, int[][] tokenIds,
-                        int[][] querySegments, int[][] keySegments) {
+    MaskContext(MaskShape shape, int[] queryValid, int[] keyValid, int[][] tokenIds,
+                        int[][] querySegments, int[][] keySegments, int[] queryStart, int[] keyStart, ContextArrays plugins) {
         this.shape = shape;
+        this.queryStart = queryValid == null ? null : queryStart;
+        this.keyStart = keyValid == null ? null : keyStart;
+        this.plugins = plugins;
         this.queryValid = queryValid;
         this.keyValid = keyValid;
         this.tokenIds = tokenIds;
@@ -71,7 +84,7 @@ public final class MaskContext {
      */
     public static MaskContext of(MaskShape shape) {
         Objects.requireNonNull(shape, "shape");
-        return new MaskContext(shape, null, null, null, null, null);
+        return new MaskContext(shape, null, null, null, null, null, null, null, ContextArrays.NONE);
     }
 
     /** @return the shape of the call */
@@ -104,41 +117,92 @@ public final class MaskContext {
         return shape.queryOffset();
     }
 
+    private static final List<ContextKey<?>> BUILT_IN = List.of(ContextKey.QUERY_VALID_LENGTHS, ContextKey.KEY_VALID_LENGTHS,
+            ContextKey.TOKEN_IDS, ContextKey.SEGMENT_IDS);
+
     /**
-     * Whether this context holds an optional field.
+     * Whether this context holds the data of a key.
      *
-     * @param field the field
+     * @param key a built-in or plugin key
      * @return true if present
      */
-    public boolean has(ContextField field) {
-        return switch (field) {
-            case QUERY_VALID_LENGTHS -> queryValid != null;
-            case KEY_VALID_LENGTHS -> keyValid != null;
-            case TOKEN_IDS -> tokenIds != null;
-            case SEGMENT_IDS -> keySegments != null;
-        };
+    public boolean has(ContextKey<?> key) {
+        if (key.equals(ContextKey.QUERY_VALID_LENGTHS)) return queryValid != null;
+        if (key.equals(ContextKey.KEY_VALID_LENGTHS)) return keyValid != null;
+        if (key.equals(ContextKey.TOKEN_IDS)) return tokenIds != null;
+        if (key.equals(ContextKey.SEGMENT_IDS)) return keySegments != null;
+        return plugins.has(key);
     }
 
-    /** @return the optional fields this context holds */
-    public Set<ContextField> fields() {
-        EnumSet<ContextField> present = EnumSet.noneOf(ContextField.class);
-        for (ContextField f : ContextField.values()) if (has(f)) present.add(f);
+    /** @return the keys this context holds data for, built-in first */
+    public Set<ContextKey<?>> keys() {
+        Set<ContextKey<?>> present = new LinkedHashSet<>();
+        for (ContextKey<?> k : BUILT_IN) if (has(k)) present.add(k);
+        present.addAll(plugins.keys());
         return present;
     }
 
     /**
-     * Throws unless this context holds {@code field}; used before creating a mask.
+     * Throws unless this context holds {@code key}; used before creating a mask.
      *
-     * @param strategy the name of the strategy that needs the field, for the message
-     * @param field the needed field
-     * @throws IllegalArgumentException naming the strategy, the field and how to set it
+     * @param strategy the name of the strategy that needs the key, for the message
+     * @param key the needed key
+     * @throws IllegalArgumentException naming the strategy, the key and how to set it
      */
-    public void require(String strategy, ContextField field) {
-        if (!has(field)) {
-            throw new IllegalArgumentException("mask '" + strategy + "' needs the context field " + field + " ("
-                    + field.description() + ") but the context does not provide it; set it with "
-                    + field.howToSet());
+    public void require(String strategy, ContextKey<?> key) {
+        if (!has(key)) {
+            throw new IllegalArgumentException("mask '" + strategy + "' needs the context key '" + key.name() + "' ("
+                    + key.description() + ") but the context does not provide it; set it with " + key.howToSet()
+                    + (keys().isEmpty() ? "" : " (the context holds " + keys() + ")"));
         }
+    }
+
+    /**
+     * The data of a plugin-declared key, copied.
+     *
+     * @param key a key made by {@link ContextKey#perSequence}, {@link ContextKey#perQuery} or {@link ContextKey#perKey}
+     * @param <T> {@code int[]} or {@code int[][]}
+     * @return a copy of its values
+     * @throws IllegalStateException naming the key when the context does not hold it
+     * @throws IllegalArgumentException for a built-in key (they have accessors of their own)
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T get(ContextKey<T> key) {
+        if (key.isBuiltIn()) {
+            throw new IllegalArgumentException("context key '" + key + "' is built in; read it with its accessor");
+        }
+        Object v = plugins.get(key);
+        if (v == null) {
+            throw new IllegalStateException("this context has no '" + key + "' (" + key.description()
+                    + "); a strategy that reads it must declare the key in needs()");
+        }
+        return (T) v;
+    }
+
+    /**
+     * The first valid query of a sequence (0 unless left-padded): query {@code q} is valid iff
+     * {@code queryValidStart(b) <= q < queryValidLength(b)}.
+     *
+     * @param batch the sequence
+     * @return the absolute position of its first valid query
+     * @throws IllegalStateException if the context has no {@link ContextKey#QUERY_VALID_LENGTHS}
+     */
+    public int queryValidStart(int batch) {
+        present(queryValid, ContextKey.QUERY_VALID_LENGTHS);
+        return queryStart == null ? 0 : queryStart[batch];
+    }
+
+    /**
+     * The first valid key of a sequence (0 unless left-padded): key {@code k} is valid iff
+     * {@code keyValidStart(b) <= k < keyValidLength(b)}.
+     *
+     * @param batch the sequence
+     * @return its first valid key
+     * @throws IllegalStateException if the context has no {@link ContextKey#KEY_VALID_LENGTHS}
+     */
+    public int keyValidStart(int batch) {
+        present(keyValid, ContextKey.KEY_VALID_LENGTHS);
+        return keyStart == null ? 0 : keyStart[batch];
     }
 
     /**
@@ -147,10 +211,10 @@ public final class MaskContext {
      *
      * @param batch the sequence
      * @return the valid length
-     * @throws IllegalStateException if the context has no {@link ContextField#QUERY_VALID_LENGTHS}
+     * @throws IllegalStateException if the context has no {@link ContextKey#QUERY_VALID_LENGTHS}
      */
     public int queryValidLength(int batch) {
-        return present(queryValid, ContextField.QUERY_VALID_LENGTHS)[batch];
+        return present(queryValid, ContextKey.QUERY_VALID_LENGTHS)[batch];
     }
 
     /**
@@ -159,10 +223,10 @@ public final class MaskContext {
      *
      * @param batch the sequence
      * @return the valid length
-     * @throws IllegalStateException if the context has no {@link ContextField#KEY_VALID_LENGTHS}
+     * @throws IllegalStateException if the context has no {@link ContextKey#KEY_VALID_LENGTHS}
      */
     public int keyValidLength(int batch) {
-        return present(keyValid, ContextField.KEY_VALID_LENGTHS)[batch];
+        return present(keyValid, ContextKey.KEY_VALID_LENGTHS)[batch];
     }
 
     /**
@@ -171,10 +235,10 @@ public final class MaskContext {
      * @param batch the sequence
      * @param key the key position
      * @return the token id
-     * @throws IllegalStateException if the context has no {@link ContextField#TOKEN_IDS}
+     * @throws IllegalStateException if the context has no {@link ContextKey#TOKEN_IDS}
      */
     public int tokenId(int batch, int key) {
-        return present(tokenIds, ContextField.TOKEN_IDS)[batch][key];
+        return present(tokenIds, ContextKey.TOKEN_IDS)[batch][key];
     }
 
     /**
@@ -183,10 +247,10 @@ public final class MaskContext {
      * @param batch the sequence
      * @param query the absolute query position, in {@code [queryOffset, queryOffset + queryLength)}
      * @return the segment id
-     * @throws IllegalStateException if the context has no {@link ContextField#SEGMENT_IDS}
+     * @throws IllegalStateException if the context has no {@link ContextKey#SEGMENT_IDS}
      */
     public int querySegment(int batch, int query) {
-        return present(querySegments, ContextField.SEGMENT_IDS)[batch][query - shape.queryOffset()];
+        return present(querySegments, ContextKey.SEGMENT_IDS)[batch][query - shape.queryOffset()];
     }
 
     /**
@@ -195,35 +259,35 @@ public final class MaskContext {
      * @param batch the sequence
      * @param key the key position
      * @return the segment id
-     * @throws IllegalStateException if the context has no {@link ContextField#SEGMENT_IDS}
+     * @throws IllegalStateException if the context has no {@link ContextKey#SEGMENT_IDS}
      */
     public int keySegment(int batch, int key) {
-        return present(keySegments, ContextField.SEGMENT_IDS)[batch][key];
+        return present(keySegments, ContextKey.SEGMENT_IDS)[batch][key];
     }
 
     /** @return a copy of the valid query lengths, one per sequence */
     public int[] queryValidLengths() {
-        return present(queryValid, ContextField.QUERY_VALID_LENGTHS).clone();
+        return present(queryValid, ContextKey.QUERY_VALID_LENGTHS).clone();
     }
 
     /** @return a copy of the valid key lengths, one per sequence */
     public int[] keyValidLengths() {
-        return present(keyValid, ContextField.KEY_VALID_LENGTHS).clone();
+        return present(keyValid, ContextKey.KEY_VALID_LENGTHS).clone();
     }
 
     /** @return a copy of the key token ids, {@code (batch, keyLength)} */
     public int[][] tokenIds() {
-        return deepCopy(present(tokenIds, ContextField.TOKEN_IDS));
+        return deepCopy(present(tokenIds, ContextKey.TOKEN_IDS));
     }
 
     /** @return a copy of the query segment ids, {@code (batch, queryLength)}, index 0 = first query */
     public int[][] querySegmentIds() {
-        return deepCopy(present(querySegments, ContextField.SEGMENT_IDS));
+        return deepCopy(present(querySegments, ContextKey.SEGMENT_IDS));
     }
 
     /** @return a copy of the key segment ids, {@code (batch, keyLength)} */
     public int[][] keySegmentIds() {
-        return deepCopy(present(keySegments, ContextField.SEGMENT_IDS));
+        return deepCopy(present(keySegments, ContextKey.SEGMENT_IDS));
     }
 
     /**
@@ -232,9 +296,9 @@ public final class MaskContext {
      * @param drop the fields to drop
      * @return a new context
      */
-    public MaskContext without(ContextField... drop) {
-        EnumSet<ContextField> keep = EnumSet.allOf(ContextField.class);
-        for (ContextField f : drop) keep.remove(f);
+    public MaskContext without(ContextKey<?>... drop) {
+        Set<ContextKey<?>> keep = keys();
+        for (ContextKey<?> k : drop) keep.remove(k);
         return retainOnly(keep);
     }
 
@@ -244,19 +308,20 @@ public final class MaskContext {
      * @param keep the fields to keep, where present
      * @return a new context
      */
-    public MaskContext retainOnly(Collection<ContextField> keep) {
-        boolean seg = keep.contains(ContextField.SEGMENT_IDS);
+    public MaskContext retainOnly(Collection<? extends ContextKey<?>> keep) {
+        boolean seg = keep.contains(ContextKey.SEGMENT_IDS);
         return new MaskContext(shape,
-                keep.contains(ContextField.QUERY_VALID_LENGTHS) ? queryValid : null,
-                keep.contains(ContextField.KEY_VALID_LENGTHS) ? keyValid : null,
-                keep.contains(ContextField.TOKEN_IDS) ? tokenIds : null,
-                seg ? querySegments : null, seg ? keySegments : null);
+                keep.contains(ContextKey.QUERY_VALID_LENGTHS) ? queryValid : null,
+                keep.contains(ContextKey.KEY_VALID_LENGTHS) ? keyValid : null,
+                keep.contains(ContextKey.TOKEN_IDS) ? tokenIds : null,
+                seg ? querySegments : null, seg ? keySegments : null, queryStart, keyStart, plugins.retainOnly(keep));
     }
 
-    private <T> T present(T value, ContextField field) {
+    private <T> T present(T value, ContextKey<?> key) {
         if (value == null) {
-            throw new IllegalStateException("this context has no " + field.description()
-                    + "; a strategy that reads them must declare ContextField." + field + " in needs()");
+            throw new IllegalStateException("this context has no " + key.description()
+                    + "; a strategy that reads them must declare ContextKey." + key.name().toUpperCase(java.util.Locale.ROOT)
+                    + " in needs()");
         }
         return value;
     }
@@ -273,7 +338,9 @@ public final class MaskContext {
                 && Arrays.equals(queryValid, c.queryValid) && Arrays.equals(keyValid, c.keyValid)
                 && Arrays.deepEquals(tokenIds, c.tokenIds)
                 && Arrays.deepEquals(querySegments, c.querySegments)
-                && Arrays.deepEquals(keySegments, c.keySegments);
+                && Arrays.deepEquals(keySegments, c.keySegments)
+                && Arrays.equals(queryStart, c.queryStart) && Arrays.equals(keyStart, c.keyStart)
+                && plugins.equals(c.plugins);
     }
 
     @Override
@@ -283,7 +350,9 @@ public final class MaskContext {
         h = 31 * h + Arrays.hashCode(keyValid);
         h = 31 * h + Arrays.deepHashCode(tokenIds);
         h = 31 * h + Arrays.deepHashCode(querySegments);
-        return 31 * h + Arrays.deepHashCode(keySegments);
+        h = 31 * h + Arrays.deepHashCode(keySegments);
+        h = 31 * h + Arrays.hashCode(queryStart) + 7 * Arrays.hashCode(keyStart);
+        return 31 * h + plugins.hashCode();
     }
 
     @Override
@@ -291,12 +360,14 @@ public final class MaskContext {
         StringBuilder s = new StringBuilder("MaskContext").append(shape);
         if (queryValid != null) s.append(" queryValid=").append(Arrays.toString(queryValid));
         if (keyValid != null) s.append(" keyValid=").append(Arrays.toString(keyValid));
+        if (queryStart != null) s.append(" queryStart=").append(Arrays.toString(queryStart));
+        if (keyStart != null) s.append(" keyStart=").append(Arrays.toString(keyStart));
         if (tokenIds != null) s.append(" tokenIds=").append(Arrays.deepToString(tokenIds));
         if (keySegments != null) {
             s.append(" querySegments=").append(Arrays.deepToString(querySegments))
                     .append(" keySegments=").append(Arrays.deepToString(keySegments));
         }
-        return s.toString();
+        return s.append(plugins).toString();
     }
 
     /**
@@ -320,6 +391,10 @@ public final class MaskContext {
         private int[][] selfSegments;
         private int[][] querySegments;
         private int[][] keySegments;
+        private int[] validStarts;
+        private int[] queryStarts;
+        private int[] keyStarts;
+        private final Map<ContextKey<?>, Object> plugins = new LinkedHashMap<>();
 
         private Builder(int batch, int heads, int queryLength, int keyLength) {
             this.batch = batch;
@@ -342,7 +417,7 @@ public final class MaskContext {
         /**
          * Self-attention valid lengths: sequence {@code b} has {@code lengths[b]} real tokens, so keys
          * {@code k >= lengths[b]} are padding and so are absolute queries {@code q >= lengths[b]}.
-         * Sets both {@link ContextField#KEY_VALID_LENGTHS} and {@link ContextField#QUERY_VALID_LENGTHS}
+         * Sets both {@link ContextKey#KEY_VALID_LENGTHS} and {@link ContextKey#QUERY_VALID_LENGTHS}
          * (the latter capped at {@code queryOffset + queryLength}).
          *
          * @param lengths one per sequence, each in {@code [0, keyLength]}
@@ -350,6 +425,61 @@ public final class MaskContext {
          */
         public Builder validLengths(int... lengths) {
             this.validLengths = Objects.requireNonNull(lengths, "lengths").clone();
+            return this;
+        }
+
+        /**
+         * Self-attention valid ranges: sequence {@code b}'s real tokens are positions
+         * {@code [starts[b], ends[b])}, so keys and absolute queries outside are padding — left padding
+         * when {@code starts[b] > 0} (batched generation), right padding when {@code ends[b] < keyLength}.
+         *
+         * @param starts one per sequence, each in {@code [0, ends[b]]}
+         * @param ends one per sequence, each in {@code [0, keyLength]}
+         * @return this builder
+         */
+        public Builder validRanges(int[] starts, int[] ends) {
+            validLengths(ends);
+            this.validStarts = Objects.requireNonNull(starts, "starts").clone();
+            return this;
+        }
+
+        /**
+         * Cross-attention (or explicit) valid query ranges {@code [starts[b], ends[b])}, absolute positions.
+         *
+         * @param starts one per sequence
+         * @param ends one per sequence, each in {@code [starts[b], queryOffset + queryLength]}
+         * @return this builder
+         */
+        public Builder queryValidRanges(int[] starts, int[] ends) {
+            queryValidLengths(ends);
+            this.queryStarts = Objects.requireNonNull(starts, "starts").clone();
+            return this;
+        }
+
+        /**
+         * Cross-attention (or explicit) valid key ranges {@code [starts[b], ends[b])}.
+         *
+         * @param starts one per sequence
+         * @param ends one per sequence, each in {@code [starts[b], keyLength]}
+         * @return this builder
+         */
+        public Builder keyValidRanges(int[] starts, int[] ends) {
+            keyValidLengths(ends);
+            this.keyStarts = Objects.requireNonNull(starts, "starts").clone();
+            return this;
+        }
+
+        /**
+         * Supplies the data of a plugin-declared key ({@link ContextKey#perSequence},
+         * {@link ContextKey#perQuery}, {@link ContextKey#perKey}); checked against the shape by {@link #build()}.
+         *
+         * @param key the key
+         * @param value {@code int[batch]} or {@code int[batch][queryLength or keyLength]}
+         * @param <T> the value type
+         * @return this builder
+         */
+        public <T> Builder set(ContextKey<T> key, T value) {
+            plugins.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value of " + key));
             return this;
         }
 
@@ -419,71 +549,8 @@ public final class MaskContext {
          */
         public MaskContext build() {
             MaskShape shape = new MaskShape(batch, heads, queryLength, keyLength, queryOffset);
-            int queryEnd = shape.queryEnd();
-            int[] qv = queryValid;
-            int[] kv = keyValid;
-            if (validLengths != null) {
-                if (qv != null || kv != null) {
-                    throw new IllegalArgumentException("set either validLengths (self-attention) or "
-                            + "queryValidLengths/keyValidLengths (cross-attention), not both");
-                }
-                checkLengths("validLengths", validLengths, keyLength, "keyLength");
-                kv = validLengths;
-                qv = new int[batch];
-                for (int b = 0; b < batch; b++) qv[b] = Math.min(validLengths[b], queryEnd);
-            } else {
-                if (qv != null) checkLengths("queryValidLengths", qv, queryEnd, "queryOffset + queryLength");
-                if (kv != null) checkLengths("keyValidLengths", kv, keyLength, "keyLength");
-            }
-            if (tokenIds != null) checkRows("tokenIds", tokenIds, keyLength, "keyLength");
-            int[][] qs = querySegments;
-            int[][] ks = keySegments;
-            if (selfSegments != null) {
-                if (qs != null) {
-                    throw new IllegalArgumentException("set either segmentIds(ids) (self-attention) or "
-                            + "segmentIds(queryIds, keyIds) (cross-attention), not both");
-                }
-                checkRows("segmentIds", selfSegments, keyLength, "keyLength");
-                if (queryEnd > keyLength) {
-                    throw new IllegalArgumentException("self-attention segmentIds cover positions 0.."
-                            + (keyLength - 1) + " but the queries are positions " + queryOffset + ".." + (queryEnd - 1)
-                            + " (queryOffset " + queryOffset + " + queryLength " + queryLength + " > keyLength "
-                            + keyLength + "); use segmentIds(queryIds, keyIds) for cross-attention");
-                }
-                ks = selfSegments;
-                qs = new int[batch][];
-                for (int b = 0; b < batch; b++) qs[b] = Arrays.copyOfRange(selfSegments[b], queryOffset, queryEnd);
-            } else if (qs != null) {
-                checkRows("query segmentIds", qs, queryLength, "queryLength");
-                checkRows("key segmentIds", ks, keyLength, "keyLength");
-            }
-            return new MaskContext(shape, qv == null ? null : qv.clone(), kv == null ? null : kv.clone(),
-                    tokenIds, qs, ks);
-        }
-
-        private void checkLengths(String name, int[] lengths, int max, String maxName) {
-            if (lengths.length != batch) {
-                throw new IllegalArgumentException(name + " has " + lengths.length + " entries but batch is " + batch);
-            }
-            for (int b = 0; b < batch; b++) {
-                if (lengths[b] < 0 || lengths[b] > max) {
-                    throw new IllegalArgumentException(name + "[" + b + "] = " + lengths[b] + " is outside [0, "
-                            + maxName + " = " + max + "]");
-                }
-            }
-        }
-
-        private void checkRows(String name, int[][] rows, int length, String lengthName) {
-            if (rows.length != batch) {
-                throw new IllegalArgumentException(name + " has " + rows.length + " rows but batch is " + batch);
-            }
-            for (int b = 0; b < batch; b++) {
-                if (rows[b] == null || rows[b].length != length) {
-                    throw new IllegalArgumentException(name + "[" + b + "] has "
-                            + (rows[b] == null ? "no" : String.valueOf(rows[b].length)) + " entries but "
-                            + lengthName + " is " + length);
-                }
-            }
+            return ContextBuild.build(shape, validLengths, validStarts, queryValid, queryStarts, keyValid, keyStarts, tokenIds,
+                    selfSegments, querySegments, keySegments, plugins);
         }
     }
 }

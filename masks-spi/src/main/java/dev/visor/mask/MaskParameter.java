@@ -22,7 +22,14 @@ import java.util.regex.Pattern;
 public record MaskParameter(String name, ParameterType type, Object defaultValue, String description) {
     static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
 
-    /** Checks the name, and that the default (if any) is of the declared type. */
+    /**
+     * Checks the name, and that the default (if any) is of the declared type.
+     *
+     * @param name lower-snake name, e.g. {@code left}
+     * @param type the value type
+     * @param defaultValue the default, already of {@code type}, or null if required
+     * @param description one line for help texts
+     */
     public MaskParameter {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");

@@ -21,7 +21,15 @@ package dev.visor.mask;
  */
 public record MaskShape(int batch, int heads, int queryLength, int keyLength, int queryOffset) {
 
-    /** Checks every field and that {@code queryOffset + queryLength} fits in an int. */
+    /**
+     * Checks every field and that {@code queryOffset + queryLength} fits in an int.
+     *
+     * @param batch number of sequences, at least 1
+     * @param heads number of attention heads, at least 1
+     * @param queryLength number of queries, at least 1
+     * @param keyLength number of keys, at least 1
+     * @param queryOffset absolute position of the first query, at least 0
+     */
     public MaskShape {
         if (batch < 1) throw new IllegalArgumentException("batch must be at least 1 but was " + batch);
         if (heads < 1) throw new IllegalArgumentException("heads must be at least 1 but was " + heads);

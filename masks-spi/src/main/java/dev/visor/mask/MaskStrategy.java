@@ -49,12 +49,14 @@ public interface MaskStrategy {
     }
 
     /**
-     * The optional context fields {@link #create} reads. Creating a mask from a context that lacks one
-     * fails before {@code create} is called; reading an undeclared field fails inside it.
+     * The context keys {@link #create} reads: built-in ones ({@link ContextKey#KEY_VALID_LENGTHS}, ...)
+     * and keys the plugin declares itself ({@link ContextKey#perKey} etc.). Creating a mask from a
+     * context that lacks one fails before {@code create} is called, naming the strategy and the key;
+     * reading an undeclared key fails inside it.
      *
-     * @return the needed fields (none by default)
+     * @return the needed keys (none by default)
      */
-    default Set<ContextField> needs() {
+    default Set<ContextKey<?>> needs() {
         return Set.of();
     }
 

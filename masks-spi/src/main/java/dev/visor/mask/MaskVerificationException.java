@@ -8,8 +8,10 @@ package dev.visor.mask;
  * [256, 320) × keys [128, 192) of sequence 0, head 0 as EMPTY, but attends(0, 0, 256, 128) is true}.
  */
 public final class MaskVerificationException extends IllegalStateException {
+    /** Serialisation version. */
     private static final long serialVersionUID = 1L;
 
+    /** The spec of the offending leaf mask. */
     private final String spec;
 
     MaskVerificationException(String spec, String message) {

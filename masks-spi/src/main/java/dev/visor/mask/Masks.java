@@ -15,7 +15,7 @@ public final class Masks {
     private Masks() {}
 
     /**
-     * Creates a mask: checks that the context holds every field the strategy {@link MaskStrategy#needs()},
+     * Creates a mask: checks that the context holds every field the strategy {@link MaskStrategy#needs()} keys,
      * calls {@link MaskStrategy#create}, and checks the result against the context's shape.
      *
      * @param strategy the strategy
@@ -34,7 +34,7 @@ public final class Masks {
             throw new IllegalArgumentException("arguments " + args + " were checked for mask '" + args.strategyName()
                     + "', not for '" + strategy.name() + "'");
         }
-        for (ContextField field : strategy.needs()) context.require(strategy.name(), field);
+        for (ContextKey<?> key : strategy.needs()) context.require(strategy.name(), key);
         Mask mask = strategy.create(args, context);
         if (mask == null) {
             throw new IllegalStateException("mask strategy '" + strategy.name() + "' (" + strategy.getClass().getName()

@@ -14,7 +14,11 @@ import java.util.Objects;
  */
 public record NotMask(Mask inner) implements Mask {
 
-    /** Rejects a null operand. */
+    /**
+     * Rejects a null operand.
+     *
+     * @param inner the negated mask
+     */
     public NotMask {
         Objects.requireNonNull(inner, "inner");
     }

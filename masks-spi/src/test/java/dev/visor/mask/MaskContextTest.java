@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.EnumSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -41,7 +40,7 @@ class MaskContextTest {
         assertEquals(9, ctx.queryValidLength(1));
         MaskContext capped = MaskContext.builder(1, 1, 2, 10).queryOffset(3).validLengths(10).build();
         assertEquals(5, capped.queryValidLength(0)); // capped at queryOffset + queryLength
-        assertEquals(EnumSet.of(ContextField.QUERY_VALID_LENGTHS, ContextField.KEY_VALID_LENGTHS), ctx.fields());
+        assertEquals(Set.of(ContextKey.QUERY_VALID_LENGTHS, ContextKey.KEY_VALID_LENGTHS), ctx.keys());
     }
 
     @Test
@@ -49,9 +48,9 @@ class MaskContextTest {
         MaskContext ctx = MaskContext.builder(2, 1, 3, 7).queryValidLengths(3, 1).keyValidLengths(7, 2).build();
         assertArrayEquals(new int[] {3, 1}, ctx.queryValidLengths());
         assertArrayEquals(new int[] {7, 2}, ctx.keyValidLengths());
-        assertTrue(ctx.has(ContextField.QUERY_VALID_LENGTHS));
+        assertTrue(ctx.has(ContextKey.QUERY_VALID_LENGTHS));
         MaskContext keysOnly = MaskContext.builder(1, 1, 3, 7).keyValidLengths(5).build();
-        assertFalse(keysOnly.has(ContextField.QUERY_VALID_LENGTHS));
+        assertFalse(keysOnly.has(ContextKey.QUERY_VALID_LENGTHS));
     }
 
     @Test
@@ -122,23 +121,23 @@ class MaskContextTest {
         MaskContext ctx = MaskContext.of(new MaskShape(1, 1, 2, 2, 0));
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> ctx.tokenId(0, 0));
         assertEquals("this context has no token ids of the keys; a strategy that reads them must declare "
-                + "ContextField.TOKEN_IDS in needs()", e.getMessage());
+                + "ContextKey.TOKEN_IDS in needs()", e.getMessage());
         assertThrows(IllegalStateException.class, () -> ctx.keySegment(0, 0));
         assertThrows(IllegalStateException.class, () -> ctx.queryValidLength(0));
-        assertMessage("mask 'document' needs the context field SEGMENT_IDS (segment (document) ids of queries and keys) "
+        assertMessage("mask 'document' needs the context key 'segment_ids' (segment (document) ids of queries and keys) "
                 + "but the context does not provide it; set it with MaskContext.Builder.segmentIds(...)",
-                () -> ctx.require("document", ContextField.SEGMENT_IDS));
+                () -> ctx.require("document", ContextKey.SEGMENT_IDS));
     }
 
     @Test
     void withoutAndRetainOnlyDropFieldsButKeepTheShape() {
         MaskContext full = MaskContext.builder(1, 2, 2, 2).validLengths(2).tokenIds(new int[][] {{3, 4}})
                 .segmentIds(new int[][] {{0, 1}}).build();
-        assertEquals(EnumSet.allOf(ContextField.class), full.fields());
-        MaskContext noTokens = full.without(ContextField.TOKEN_IDS);
-        assertFalse(noTokens.has(ContextField.TOKEN_IDS));
+        assertEquals(Set.of(ContextKey.QUERY_VALID_LENGTHS, ContextKey.KEY_VALID_LENGTHS, ContextKey.TOKEN_IDS, ContextKey.SEGMENT_IDS), full.keys());
+        MaskContext noTokens = full.without(ContextKey.TOKEN_IDS);
+        assertFalse(noTokens.has(ContextKey.TOKEN_IDS));
         assertEquals(full.shape(), noTokens.shape());
-        assertEquals(Set.of(ContextField.SEGMENT_IDS), full.retainOnly(Set.of(ContextField.SEGMENT_IDS)).fields());
+        assertEquals(Set.of(ContextKey.SEGMENT_IDS), full.retainOnly(Set.of(ContextKey.SEGMENT_IDS)).keys());
         assertNotEquals(full, noTokens);
         assertEquals(full, full.without());
         assertEquals(full.hashCode(), full.without().hashCode());

@@ -190,9 +190,9 @@ class MaskRegistryTest {
         MaskContext bare = MaskContext.of(new MaskShape(2, 1, 4, 4, 0));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> registry.create("causal & padding", bare));
-        assertEquals("mask 'padding' needs the context field KEY_VALID_LENGTHS (per-sequence valid key lengths) but the "
-                + "context does not provide it; set it with MaskContext.Builder.keyValidLengths(...) or "
-                + "validLengths(...)", e.getMessage());
+        assertEquals("mask 'padding' needs the context key 'key_valid_lengths' (per-sequence valid key ranges) but the "
+                + "context does not provide it; set it with MaskContext.Builder.validLengths/validRanges or "
+                + "keyValidLengths/keyValidRanges", e.getMessage());
         assertFalse(e instanceof MaskSpecException);
     }
 
@@ -210,7 +210,7 @@ class MaskRegistryTest {
         for (String name : BUILTIN_NAMES) assertTrue(help.contains(name + " — "), name);
         assertTrue(help.contains("left: int — keys before the query, inclusive"), help);
         assertTrue(help.contains("right: int = 0 — keys after the query, inclusive"), help);
-        assertTrue(help.contains("needs [KEY_VALID_LENGTHS]"), help);
+        assertTrue(help.contains("needs [key_valid_lengths]"), help);
         assertEquals("MaskRegistry[good_test]", MaskRegistry.of(new TestStrategies.Good()).toString());
     }
 }

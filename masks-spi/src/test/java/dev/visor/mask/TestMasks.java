@@ -8,7 +8,6 @@ import dev.visor.mask.builtin.FullMask;
 import dev.visor.mask.builtin.GlobalMask;
 import dev.visor.mask.builtin.PaddingMask;
 import dev.visor.mask.builtin.PrefixLmMask;
-import dev.visor.mask.builtin.QueryPaddingMask;
 import dev.visor.mask.builtin.RandomMask;
 import dev.visor.mask.builtin.SlidingWindowMask;
 import dev.visor.mask.builtin.TokenMask;
@@ -85,7 +84,7 @@ public final class TestMasks {
                 Arbitraries.just(c -> FullMask.INSTANCE),
                 Arbitraries.just(c -> CausalMask.INSTANCE),
                 Arbitraries.just(c -> new PaddingMask(c.keyValidLengths())),
-                Arbitraries.just(c -> new QueryPaddingMask(c.queryValidLengths())),
+                Arbitraries.just(c -> new PaddingMask(PaddingMask.Side.QUERIES, new int[c.batch()], c.queryValidLengths())),
                 Combinators.combine(small, small).as((l, r) -> c -> new SlidingWindowMask(l, r)),
                 small.map(p -> c -> new PrefixLmMask(p)),
                 Arbitraries.just(c -> new DocumentMask(c.queryOffset(), c.querySegmentIds(), c.keySegmentIds())),

@@ -28,6 +28,7 @@ final class CachedSession implements DecodingSession {
     private int[][] srcIds;           // (rows, Ls), or null
     private KvCache[] caches;
     private int[][] tokens;           // (rows, length)
+    private int[] starts;             // (rows) left padding of each row (decoder-only prompts), or null
 
     CachedSession(TransformerModel model, Decoder decoder, InputEmbedding embed, Linear generator, int rows, Tensor memory,
                   TokenBatch src) {
@@ -40,6 +41,16 @@ final class CachedSession implements DecodingSession {
         this.srcIds = src == null ? null : src.rows();
         this.caches = decoder.newCaches(rows);
         this.tokens = new int[rows][0];
+    }
+
+    /**
+     * A decoder-only session whose rows are left-padded: row {@code r}'s first {@code starts[r]}
+     * positions are padding, hidden by the self-attention mask, and its real tokens take positions
+     * from 0 as they would alone.
+     */
+    CachedSession(TransformerModel model, Decoder decoder, InputEmbedding embed, Linear generator, int[] starts) {
+        this(model, decoder, embed, generator, starts.length, null, null);
+        this.starts = starts.clone();
     }
 
     @Override
@@ -91,13 +102,21 @@ final class CachedSession implements DecodingSession {
         }
         int[] valid = new int[rows];
         Arrays.fill(valid, total);
-        MaskInputs self = MaskInputs.none().withValidLengths(valid).withTokenIds(all);
+        MaskInputs self = (starts == null ? MaskInputs.none().withValidLengths(valid) : MaskInputs.none().withValidRanges(starts, valid))
+                .withTokenIds(all);
         MaskInputs cross = memory == null ? null
                 : MaskInputs.none().withQueryValidLengths(valid).withKeyValidLengths(srcValid).withTokenIds(srcIds);
         float[][] out = new float[rows][];
         // evaluating() rather than model.eval(): the model's mode is shared by every thread using it
         try (GradMode.Scope noGrad = GradMode.disable(); GradMode.Scope evaluating = Module.evaluating()) {
-            Tensor x = embed.forward(ids, rows, n, offset);                           // (rows, n, dModel)
+            Tensor x;                                                                 // (rows, n, dModel)
+            if (starts == null) {
+                x = embed.forward(ids, rows, n, offset);
+            } else {
+                int[] positions = new int[rows];
+                for (int r = 0; r < rows; r++) positions[r] = offset - starts[r];
+                x = embed.forward(ids, rows, n, positions);
+            }
             Tensor h = decoder.step(x, caches, memory, self, cross, offset);          // (rows, n, dModel)
             float[] logits = generator.forward(h.narrow(1, n - 1, 1)).toArray();       // (rows, 1, vocab)
             int v = vocabSize();
@@ -142,6 +161,11 @@ final class CachedSession implements DecodingSession {
             t[i] = tokens[rows[i]];
         }
         tokens = t;
+        if (starts != null) {
+            int[] s = new int[rows.length];
+            for (int i = 0; i < rows.length; i++) s[i] = starts[rows[i]];
+            starts = s;
+        }
     }
 
     /** Rows {@code rows} of {@code x} along dimension 0, as a new dense tensor. */

@@ -67,17 +67,34 @@ public final class DecoderOnlyTransformer extends TransformerModel {
     }
 
     /**
-     * A session primed with every token of each prompt but the last (prompts of equal length ≥ 1);
-     * continue by feeding the prompts' last tokens, e.g. {@code Greedy.decode(s, lastTokens, eos, n)}.
+     * A session primed with every token of each prompt but the last (prompts of length ≥ 1); continue
+     * by feeding the prompts' last tokens, e.g. {@code Greedy.decode(s, lastTokens, eos, n)}. Prompts
+     * of different lengths are left-padded to the longest with {@code padId}: the padding is hidden by
+     * the self-attention mask (valid ranges) and each row's tokens keep the positions they would have
+     * alone, so a batch generates what each prompt generates by itself.
      */
     public DecodingSession startDecoding(int[][] prompts) {
         Objects.requireNonNull(prompts, "prompts");
-        int n = checkPrompts(prompts);
-        CachedSession s = new CachedSession(this, decoder, embed, generator, prompts.length, null, null);
+        if (prompts.length == 0) throw new IllegalArgumentException("prompts must be at least one non-empty row");
+        int n = 0;
+        for (int r = 0; r < prompts.length; r++) {
+            if (prompts[r].length == 0) throw new IllegalArgumentException("prompt " + r + " is empty");
+            n = Math.max(n, prompts[r].length);
+        }
+        int[] starts = new int[prompts.length];
+        int[][] padded = new int[prompts.length][n];
+        for (int r = 0; r < prompts.length; r++) {
+            starts[r] = n - prompts[r].length;
+            java.util.Arrays.fill(padded[r], 0, starts[r], config().padId());
+            System.arraycopy(prompts[r], 0, padded[r], starts[r], prompts[r].length);
+        }
+        boolean ragged = java.util.Arrays.stream(starts).anyMatch(s -> s > 0);
+        CachedSession s = ragged ? new CachedSession(this, decoder, embed, generator, starts)
+                : new CachedSession(this, decoder, embed, generator, prompts.length, null, null);
         if (n > 1) {
             int[][] head = new int[prompts.length][];
             for (int r = 0; r < prompts.length; r++) {
-                head[r] = java.util.Arrays.copyOf(prompts[r], n - 1);
+                head[r] = java.util.Arrays.copyOf(padded[r], n - 1);
             }
             s.feed(head);
         }

@@ -46,6 +46,17 @@ public final class InputEmbedding extends Composite {
         return dropout.forward(pos.forward(x, offset));
     }
 
+    /**
+     * Embeds {@code ids (batch, length)} with row {@code b} at positions {@code offsets[b] ..} (left
+     * padding: negative positions are padding; see {@link PositionalEncoding#forward(Tensor, int[])}).
+     *
+     * @return {@code (batch, length, dModel)}
+     */
+    public Tensor forward(int[] ids, int batch, int length, int[] offsets) {
+        Tensor x = embeddings.forward(ids, batch, length);   // (batch, length, dModel)
+        return dropout.forward(pos.forward(x, offsets));
+    }
+
     /** The token table. */
     public Embeddings embeddings() {
         return embeddings;

@@ -52,6 +52,40 @@ public abstract class PositionalEncoding extends Module {
      */
     public abstract Tensor forward(Tensor x, int offset);
 
+    /**
+     * Returns {@code x + P[offsets[b] .. offsets[b]+seq)} row by row, for a left-padded batch whose
+     * row {@code b} has its first real token at index {@code −offsets[b]} of the call. Positions below
+     * 0 belong to padding, which the masks hide; they get the encodings of positions 0, 1, ....
+     *
+     * @param x       (batch, seq, dModel)
+     * @param offsets one position per row: that of the row's first token in this call
+     * @return (batch, seq, dModel)
+     */
+    public Tensor forward(Tensor x, int[] offsets) {
+        int batch = x.size(0);
+        int seq = x.size(1);
+        if (offsets.length != batch) {
+            throw new IllegalArgumentException(offsets.length + " offsets given for a batch of " + batch);
+        }
+        boolean same = true;
+        for (int o : offsets) same &= o == offsets[0];
+        if (same && offsets[0] >= 0) return forward(x, offsets[0]);
+        Tensor[] rows = new Tensor[batch];
+        for (int b = 0; b < batch; b++) {
+            Tensor row = x.narrow(0, b, 1);
+            int o = offsets[b];
+            int pad = Math.min(Math.max(0, -o), seq);   // leading padding in this call
+            if (pad == 0) {
+                rows[b] = forward(row, o);
+            } else if (pad == seq) {
+                rows[b] = forward(row, 0);
+            } else {
+                rows[b] = Tensor.cat(1, forward(row.narrow(1, 0, pad), 0), forward(row.narrow(1, pad, seq - pad), 0));
+            }
+        }
+        return Tensor.cat(0, rows);
+    }
+
     /** The number of positions the table holds. */
     public abstract int maxLength();
 

@@ -32,13 +32,12 @@ public final class SiteMasks {
         this.compiler = Objects.requireNonNull(compiler, "compiler");
         this.specs = new MaskSpec[resolved.size()];
         this.firstUse = new int[resolved.size()];
-        Map<String, Integer> seen = new HashMap<>();
+        Map<String, Integer> seen = new HashMap<>();      // canonical spec → first layer using it
         for (int i = 0; i < specs.length; i++) {
             MaskSpec s = Objects.requireNonNull(resolved.get(i), "spec of layer " + i);
-            int first = seen.computeIfAbsent(s.toString(), k -> specs.length);
-            if (first == specs.length) seen.put(s.toString(), first = i);
-            specs[i] = specs[first] == null ? s : specs[first];
-            firstUse[i] = first;
+            Integer earlier = seen.putIfAbsent(s.toString(), i);
+            firstUse[i] = earlier == null ? i : earlier;
+            specs[i] = earlier == null ? s : specs[earlier];
         }
     }
 

@@ -96,6 +96,28 @@ class CachedDecodingTest {
     }
 
     @Test
+    void leftPaddedBatchedGenerationGivesTheTokensOfOneByOneGeneration() {
+        for (TransformerConfig.Positional positional : TransformerConfig.Positional.values()) {
+            DecoderOnlyTransformer lm = Transformers.decoderOnly(TransformerConfig.tiny(24).decoderOnly().toBuilder()
+                    .positional(positional).seed(5).build());
+            int[][] prompts = {{BOS, 5}, {BOS, 7, 7, 3, 9, 12}, {BOS, 11, 4}, {BOS}};
+            int[] last = new int[prompts.length];
+            for (int r = 0; r < prompts.length; r++) last[r] = prompts[r][prompts[r].length - 1];
+            List<Hypothesis> batched = Greedy.decode(lm.startDecoding(prompts), last, EOS, 12);
+            for (int r = 0; r < prompts.length; r++) {
+                List<Hypothesis> alone = Greedy.decode(lm.startDecoding(new int[][] {prompts[r]}), new int[] {last[r]}, EOS, 12);
+                assertSameTokens(alone, List.of(batched.get(r)));
+            }
+            // and the first step's logits agree closely, not just their argmax
+            float[][] batchedStep = lm.startDecoding(prompts).step(last);
+            for (int r = 0; r < prompts.length; r++) {
+                float[] alone = lm.startDecoding(new int[][] {prompts[r]}).step(new int[] {last[r]})[0];
+                for (int v = 0; v < alone.length; v++) assertEquals(alone[v], batchedStep[r][v], 1e-4, positional + " row " + r);
+            }
+        }
+    }
+
+    @Test
     void decodingLeavesTheModelInItsModeAndRecordsNoGradients() {
         TransformerConfig cfg = TransformerConfig.tiny(24).toBuilder().dropout(0.3).build();
         EncoderDecoderTransformer model = Transformers.encoderDecoder(cfg);

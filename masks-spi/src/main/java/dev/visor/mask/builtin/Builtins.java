@@ -19,7 +19,7 @@ public final class Builtins {
     public static List<MaskStrategy> strategies() {
         return List.of(new CausalMask.Strategy(), new ChunkedMask.Strategy(), new DilatedMask.Strategy(),
                 new DocumentMask.Strategy(), new FullMask.Strategy(), new GlobalMask.Strategy(),
-                new PaddingMask.Strategy(), new PrefixLmMask.Strategy(), new QueryPaddingMask.Strategy(),
+                new PaddingMask.Strategy(), new PrefixLmMask.Strategy(), new PaddingMask.QueryStrategy(),
                 new RandomMask.Strategy(), new SlidingWindowMask.Strategy(), new TokenMask.Strategy());
     }
 

@@ -27,7 +27,11 @@ import java.util.List;
  */
 public record ChunkedMask(int size) implements Mask {
 
-    /** Checks the size. */
+    /**
+     * Checks the size.
+     *
+     * @param size chunk length, at least 1
+     */
     public ChunkedMask {
         if (size < 1) throw new IllegalArgumentException("chunked size must be at least 1 but was " + size);
     }

@@ -29,7 +29,12 @@ import java.util.List;
  */
 public record DilatedMask(int left, int dilation) implements Mask {
 
-    /** Checks both parameters. */
+    /**
+     * Checks both parameters.
+     *
+     * @param left largest distance to the past, inclusive, at least 0
+     * @param dilation step between attended keys, at least 1
+     */
     public DilatedMask {
         if (left < 0) throw new IllegalArgumentException("dilated left must be at least 0 but was " + left);
         if (dilation < 1) throw new IllegalArgumentException("dilated dilation must be at least 1 but was " + dilation);

@@ -1,7 +1,7 @@
 package dev.visor.mask.builtin;
 
 import dev.visor.mask.BlockClass;
-import dev.visor.mask.ContextField;
+import dev.visor.mask.ContextKey;
 import dev.visor.mask.Mask;
 import dev.visor.mask.MaskArguments;
 import dev.visor.mask.MaskContext;
@@ -12,7 +12,7 @@ import java.util.Set;
 
 /**
  * {@code document}: block-diagonal attention for packed sequences: a query attends a key iff both
- * carry the same segment (document) id. Needs {@link ContextField#SEGMENT_IDS}; in self-attention the
+ * carry the same segment (document) id. Needs {@link ContextKey#SEGMENT_IDS}; in self-attention the
  * queries take the ids of their own positions, in cross-attention their own id array (see
  * {@link MaskContext}).
  *
@@ -223,8 +223,8 @@ public final class DocumentMask implements Mask {
         }
 
         @Override
-        public Set<ContextField> needs() {
-            return Set.of(ContextField.SEGMENT_IDS);
+        public Set<ContextKey<?>> needs() {
+            return Set.of(ContextKey.SEGMENT_IDS);
         }
 
         @Override

@@ -26,7 +26,11 @@ import java.util.List;
  */
 public record PrefixLmMask(int prefix) implements Mask {
 
-    /** Checks the prefix. */
+    /**
+     * Checks the prefix.
+     *
+     * @param prefix length of the bidirectional prefix, at least 0
+     */
     public PrefixLmMask {
         if (prefix < 0) throw new IllegalArgumentException("prefix_lm prefix must be at least 0 but was " + prefix);
     }

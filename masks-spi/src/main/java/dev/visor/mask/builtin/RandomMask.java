@@ -37,7 +37,14 @@ public record RandomMask(double density, int seed, int block, boolean perHead) i
     /** Blocks spanning more cells than this are classified PARTIAL without enumeration. */
     public static final int MAX_CELLS = 4096;
 
-    /** Checks the parameters; {@code -0.0} becomes {@code 0.0}. */
+    /**
+     * Checks the parameters; {@code -0.0} becomes {@code 0.0}.
+     *
+     * @param density the probability that a cell is kept, in [0, 1]
+     * @param seed the hash seed
+     * @param block the cell size in positions, at least 1
+     * @param perHead whether each head draws its own cells
+     */
     public RandomMask {
         if (!(density >= 0 && density <= 1)) {
             throw new IllegalArgumentException("random density must be in [0, 1] but was " + density);

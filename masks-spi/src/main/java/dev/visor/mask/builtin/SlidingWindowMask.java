@@ -28,7 +28,12 @@ import java.util.List;
  */
 public record SlidingWindowMask(int left, int right) implements Mask {
 
-    /** Checks both offsets. */
+    /**
+     * Checks both offsets.
+     *
+     * @param left keys before the query, inclusive, at least 0
+     * @param right keys after the query, inclusive, at least 0
+     */
     public SlidingWindowMask {
         if (left < 0) throw new IllegalArgumentException("sliding_window left must be at least 0 but was " + left);
         if (right < 0) throw new IllegalArgumentException("sliding_window right must be at least 0 but was " + right);

@@ -1,7 +1,7 @@
 package dev.visor.mask.builtin;
 
 import dev.visor.mask.BlockClass;
-import dev.visor.mask.ContextField;
+import dev.visor.mask.ContextKey;
 import dev.visor.mask.Mask;
 import dev.visor.mask.MaskArguments;
 import dev.visor.mask.MaskContext;
@@ -17,7 +17,7 @@ import java.util.Set;
 /**
  * {@code token(ids)}: key {@code k} of sequence {@code b} is selected iff its token id is one of
  * {@code ids}; negate it to hide tokens, e.g. stop words: {@code padding & !token(ids=[7, 9])}.
- * Needs {@link ContextField#TOKEN_IDS} (the keys' token ids, in self- and cross-attention alike).
+ * Needs {@link ContextKey#TOKEN_IDS} (the keys' token ids, in self- and cross-attention alike).
  *
  * <p>Classification: a per-sequence prefix count of selected keys answers "how many keys of
  * {@code [kFrom, kTo)} are selected" with two loads: FULL iff all, EMPTY iff none.
@@ -137,8 +137,8 @@ public final class TokenMask implements Mask {
         }
 
         @Override
-        public Set<ContextField> needs() {
-            return Set.of(ContextField.TOKEN_IDS);
+        public Set<ContextKey<?>> needs() {
+            return Set.of(ContextKey.TOKEN_IDS);
         }
 
         @Override

@@ -97,7 +97,7 @@ class BuiltinClosedFormProperties {
     void paddingNeverLetsAKeyAtOrPastTheValidLength(@ForAll("contexts") MaskContext ctx) {
         MaskShape s = ctx.shape();
         Mask keys = new PaddingMask(ctx.keyValidLengths());
-        Mask queries = new QueryPaddingMask(ctx.queryValidLengths());
+        Mask queries = new PaddingMask(PaddingMask.Side.QUERIES, new int[ctx.batch()], ctx.queryValidLengths());
         for (int b = 0; b < s.batch(); b++) {
             int kv = ctx.keyValidLength(b);
             int qv = ctx.queryValidLength(b);

@@ -87,7 +87,8 @@ class BuiltinMasksTest {
         assertMessage("random density must be in [0, 1] but was NaN", () -> new RandomMask(Double.NaN, 0, 1, false));
         assertMessage("random block must be at least 1 but was 0", () -> new RandomMask(0.5, 0, 0, false));
         assertMessage("keyValidLengths[0] = -1 is negative", () -> new PaddingMask(-1));
-        assertMessage("queryValidLengths[1] = -1 is negative", () -> new QueryPaddingMask(0, -1));
+        assertMessage("queryValidLengths[1] = -1 is negative", () -> new PaddingMask(PaddingMask.Side.QUERIES, new int[2], new int[] {0, -1}));
+        assertMessage("keyValid range 0 is [3, 2): not a range", () -> new PaddingMask(PaddingMask.Side.KEYS, new int[] {3}, new int[] {2}));
         assertMessage("token id rows differ in length: sequence 1 has 1 keys, sequence 0 has 2",
                 () -> new TokenMask(new int[] {1}, new int[][] {{1, 2}, {3}}));
         assertMessage("document mask needs at least one sequence", () -> new DocumentMask(0, new int[0][], new int[0][]));

@@ -36,7 +36,8 @@ public final class MaskArbitraries {
 
     /**
      * Contexts of up to 3 sequences, 3 heads, 24 queries at offsets up to 16 and 24 keys, with every
-     * optional field present: valid lengths (sometimes full, sometimes zero), token ids in [0, 8) and
+     * optional field present: valid ranges (ends sometimes full, sometimes zero; a third of the sequences
+     * left-padded), token ids in [0, 8) and
      * segment ids (usually non-decreasing, as packed documents are; sometimes in any order). Half are
      * self-attention shaped (queries inside the keys) where the lengths allow. The system properties
      * {@value #MAX_LENGTH} and {@value #MAX_BATCH} raise the sizes (e.g. {@code -Dvisor.testkit.maxLength=64}),
@@ -126,12 +127,21 @@ public final class MaskArbitraries {
         }
         MaskContext.Builder builder = MaskContext.builder(batch, heads, queryLength, keyLength).queryOffset(queryOffset)
                 .tokenIds(tokens);
+        int[] queryStart = starts(r, queryValid);
+        int[] keyStart = starts(r, keyValid);
         if (self && queryEnd <= keyLength) {
-            builder.validLengths(keyValid).segmentIds(keySegments);
+            builder.validRanges(keyStart, keyValid).segmentIds(keySegments);
         } else {
-            builder.queryValidLengths(queryValid).keyValidLengths(keyValid).segmentIds(querySegments, keySegments);
+            builder.queryValidRanges(queryStart, queryValid).keyValidRanges(keyStart, keyValid).segmentIds(querySegments, keySegments);
         }
         return builder.build();
+    }
+
+    /** Left padding in a third of the sequences: a start within the valid length. */
+    private static int[] starts(SplittableRandom r, int[] ends) {
+        int[] out = new int[ends.length];
+        for (int b = 0; b < ends.length; b++) out[b] = r.nextInt(3) == 0 ? r.nextInt(ends[b] + 1) : 0;
+        return out;
     }
 
     private static int edge(SplittableRandom r, int max) {

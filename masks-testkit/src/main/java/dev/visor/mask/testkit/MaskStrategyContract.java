@@ -2,7 +2,7 @@ package dev.visor.mask.testkit;
 
 import dev.visor.mask.BlockClass;
 import dev.visor.mask.CompiledMask;
-import dev.visor.mask.ContextField;
+import dev.visor.mask.ContextKey;
 import dev.visor.mask.Mask;
 import dev.visor.mask.MaskArguments;
 import dev.visor.mask.MaskContext;
@@ -13,7 +13,6 @@ import dev.visor.mask.MaskSpec;
 import dev.visor.mask.MaskStrategy;
 import dev.visor.mask.MaskVerification;
 import dev.visor.mask.Masks;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -370,8 +369,8 @@ public interface MaskStrategyContract {
     @Property
     default void declaredNeedsAreHonoured(@ForAll("maskCases") MaskCase c) {
         MaskStrategy s = subject();
-        Set<ContextField> needs = s.needs().isEmpty() ? EnumSet.noneOf(ContextField.class) : EnumSet.copyOf(s.needs());
-        for (ContextField f : needs) {
+        Set<ContextKey<?>> needs = Set.copyOf(s.needs());
+        for (ContextKey<?> f : needs) {
             try {
                 Masks.create(s, c.arguments(), c.context().without(f));
                 throw new AssertionError("'" + s.name() + "' declares " + f + " but was created without it");

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.visor.mask.BlockClass;
-import dev.visor.mask.ContextField;
+import dev.visor.mask.ContextKey;
 import dev.visor.mask.Mask;
 import dev.visor.mask.MaskArguments;
 import dev.visor.mask.MaskContext;
@@ -24,7 +24,7 @@ class ContractCatchesBrokenStrategiesTest {
     private static final MaskContext CTX = MaskArbitraries.context(2, 2, 6, 8, 2, 7L, true);
 
     /** A strategy named "broken" (no parameters) creating whatever mask the test gives it. */
-    private static MaskStrategy strategy(Function<MaskContext, Mask> create, Set<ContextField> needs) {
+    private static MaskStrategy strategy(Function<MaskContext, Mask> create, Set<ContextKey<?>> needs) {
         return new MaskStrategy() {
             @Override
             public String name() {
@@ -37,7 +37,7 @@ class ContractCatchesBrokenStrategiesTest {
             }
 
             @Override
-            public Set<ContextField> needs() {
+            public Set<ContextKey<?>> needs() {
                 return needs;
             }
 
@@ -251,7 +251,7 @@ class ContractCatchesBrokenStrategiesTest {
 
     @Test
     void aMaskThatDoesNotRejectShapesItCannotServeIsCaught() {
-        MaskStrategy unchecked = strategy(c -> new Unchecked(c.keyValidLengths()), Set.of(ContextField.KEY_VALID_LENGTHS));
+        MaskStrategy unchecked = strategy(c -> new Unchecked(c.keyValidLengths()), Set.of(ContextKey.KEY_VALID_LENGTHS));
         fails(unchecked, false, k -> k.contextBoundsAreRespected(whole(unchecked)), "ArrayIndexOutOfBounds");
     }
 
