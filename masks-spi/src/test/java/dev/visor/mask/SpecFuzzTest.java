@@ -141,7 +141,7 @@ class SpecFuzzTest {
             if (e.getMessage().length() > 2_000) fail(what + " gave a message of " + e.getMessage().length() + " chars");
             return null;
         } catch (IllegalArgumentException e) {
-            if (contextErrors && e.getMessage().contains("needs the context field")) return null;
+            if (contextErrors && e.getMessage().contains("needs the context key")) return null;
             throw new AssertionError(what + " threw an undocumented " + e, e);
         } catch (Throwable e) {
             throw new AssertionError(what + " threw " + e, e);
