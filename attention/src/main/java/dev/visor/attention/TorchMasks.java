@@ -18,6 +18,8 @@ public final class TorchMasks {
      * Valid key lengths from a {@code key_padding_mask (batch, S)} with {@code true} = padding. The
      * padding must be a suffix of each row (right padding), which Visor's {@code padding} mask expresses.
      *
+     * @param keyPaddingMask PyTorch's key padding mask (true where a key is padding)
+     * @return valid key lengths from a {@code key_padding_mask (batch, S)} with {@code true} = padding
      * @throws IllegalArgumentException if a row has a real key after a padded one
      */
     public static int[] validLengths(boolean[][] keyPaddingMask) {
@@ -44,6 +46,8 @@ public final class TorchMasks {
      * nothing is blocked, {@code "causal"} for the upper triangle above the diagonal
      * ({@code torch.triu(ones(L, S), diagonal=1)}, what {@code generate_square_subsequent_mask} makes).
      *
+     * @param attnMask PyTorch's attention mask
+     * @return the spec of a boolean {@code attn_mask (L, S)} with {@code true} = blocked: {@code "full"} when nothing is blocked, {@code "causal"} for the upper triangle above the diagonal ({@code torch.triu(ones(L, S), diagonal=1)}, what {@code generate_square_subsequent_mask} makes)
      * @throws IllegalArgumentException for any other pattern, naming a position that differs
      */
     public static String spec(boolean[][] attnMask) {
@@ -70,6 +74,8 @@ public final class TorchMasks {
      * The spec of a float (additive) {@code attn_mask (L, S)} where {@code −∞} blocks and 0 allows,
      * with the same recognised patterns as {@link #spec(boolean[][])}.
      *
+     * @param attnMask PyTorch's attention mask
+     * @return the spec of a float (additive) {@code attn_mask (L, S)} where {@code −∞} blocks and 0 allows, with the same recognised patterns as {@link #spec(boolean[][])}
      * @throws IllegalArgumentException for finite non-zero entries (soft biases are not masks) or
      *                                  unrecognised patterns
      */

@@ -17,10 +17,24 @@ import java.util.Objects;
  */
 @FunctionalInterface
 public interface AttentionFactory {
-    /** A fresh attention layer for {@code site} in layer {@code layer} of a model described by {@code config}. */
+    /**
+     * A fresh attention layer for {@code site} in layer {@code layer} of a model described by {@code config}.
+     *
+     * @param config the model configuration
+     * @param site the attention site
+     * @param layer the layer index
+     * @param rng the random source
+     * @return a fresh attention layer for {@code site} in layer {@code layer} of a model described by {@code config}
+     */
     AttentionLayer create(TransformerConfig config, AttentionSite site, int layer, Rng rng);
 
-    /** Multi-head attention over {@code registry}'s masks, evaluated by {@code kernel}. */
+    /**
+     * Multi-head attention over {@code registry}'s masks, evaluated by {@code kernel}.
+     *
+     * @param registry the mask registry
+     * @param kernel how attention is evaluated
+     * @return multi-head attention over {@code registry}'s masks, evaluated by {@code kernel}
+     */
     static AttentionFactory multiHead(MaskRegistry registry, AttentionKernel kernel) {
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(kernel, "kernel");

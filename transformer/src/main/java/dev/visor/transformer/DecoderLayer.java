@@ -36,6 +36,9 @@ public final class DecoderLayer extends Composite {
      * @param srcAttn  attention over the memory, or {@code null} for a decoder-only block
      * @param norms    one norm per sub-layer: 3 with {@code srcAttn}, 2 without
      * @param dropouts one residual dropout per sub-layer, likewise
+     * @param selfAttn the self-attention
+     * @param feedForward the feed-forward network
+     * @param residual the residual wiring
      */
     public DecoderLayer(AttentionLayer selfAttn, AttentionLayer srcAttn, FeedForward feedForward, Norm[] norms,
                         Dropout[] dropouts, Residual residual) {
@@ -67,6 +70,7 @@ public final class DecoderLayer extends Composite {
      * @param selfInputs  its mask inputs
      * @param crossSpec   the source-attention mask spec (ignored without source attention)
      * @param crossInputs its mask inputs
+     * @param x the input
      * @return {@code (batch, Lt, dModel)}
      */
     public Tensor forward(Tensor x, Tensor memory, String selfSpec, MaskInputs selfInputs, String crossSpec,
@@ -83,6 +87,16 @@ public final class DecoderLayer extends Composite {
     /**
      * Runs the layer on new positions {@code x (batch, n, dModel)} at absolute positions
      * {@code offset..offset+n−1}, appending their keys and values to {@code cache}.
+     *
+     * @param x the input
+     * @param cache the KV cache
+     * @param memory the encoder output
+     * @param selfSpec the self-attention mask spec
+     * @param selfInputs the mask inputs of the self-attention
+     * @param crossSpec the cross-attention mask spec
+     * @param crossInputs the mask inputs of the cross-attention
+     * @param offset the offset
+     * @return the new positions' outputs, {@code (batch, n, dModel)}
      */
     public Tensor step(Tensor x, KvCache cache, Tensor memory, String selfSpec, MaskInputs selfInputs, String crossSpec,
                        MaskInputs crossInputs, int offset) {
@@ -95,17 +109,29 @@ public final class DecoderLayer extends Composite {
         return residual.apply(x, norms[last], dropouts[last], feedForward::forward);
     }
 
-    /** The self-attention sub-layer. */
+    /**
+     * The self-attention sub-layer.
+     *
+     * @return the self-attention sub-layer
+     */
     public AttentionLayer selfAttn() {
         return selfAttn;
     }
 
-    /** The source-attention sub-layer, or {@code null}. */
+    /**
+     * The source-attention sub-layer, or {@code null}.
+     *
+     * @return the source-attention sub-layer, or {@code null}
+     */
     public AttentionLayer srcAttn() {
         return srcAttn;
     }
 
-    /** The feed-forward sub-layer. */
+    /**
+     * The feed-forward sub-layer.
+     *
+     * @return the feed-forward sub-layer
+     */
     public FeedForward feedForward() {
         return feedForward;
     }

@@ -30,7 +30,14 @@ public final class DecoderOnlyTransformer extends TransformerModel {
     private final Decoder decoder;
     private final Linear generator;
 
-    /** A model from its parts; the decoder's layers must have no source attention. */
+    /**
+     * A model from its parts; the decoder's layers must have no source attention.
+     *
+     * @param config the model configuration
+     * @param embed the input embedding
+     * @param decoder the decoder
+     * @param generator the output projection
+     */
     public DecoderOnlyTransformer(TransformerConfig config, InputEmbedding embed, Decoder decoder, Linear generator) {
         super(config);
         for (DecoderLayer l : decoder.layers()) {
@@ -43,18 +50,33 @@ public final class DecoderOnlyTransformer extends TransformerModel {
         this.generator = registerModule("generator", Objects.requireNonNull(generator, "generator"));
     }
 
-    /** Hidden states {@code (batch, L, dModel)} of {@code tokens}. */
+    /**
+     * Hidden states {@code (batch, L, dModel)} of {@code tokens}.
+     *
+     * @param tokens the token ids
+     * @return hidden states {@code (batch, L, dModel)} of {@code tokens}
+     */
     public Tensor hidden(TokenBatch tokens) {
         Objects.requireNonNull(tokens, "tokens");
         return decoder.forward(embed.forward(tokens), null, SiteInputs.self(tokens), null);
     }
 
-    /** Next-token logits at every position, {@code (batch, L, vocab)}. */
+    /**
+     * Next-token logits at every position, {@code (batch, L, vocab)}.
+     *
+     * @param tokens the token ids
+     * @return next-token logits at every position, {@code (batch, L, vocab)}
+     */
     public Tensor forward(TokenBatch tokens) {
         return generator.forward(hidden(tokens));
     }
 
-    /** A fresh decoding session of {@code rows} rows on the KV cache (feed BOS first). */
+    /**
+     * A fresh decoding session of {@code rows} rows on the KV cache (feed BOS first).
+     *
+     * @param rows the number of rows
+     * @return a fresh decoding session of {@code rows} rows on the KV cache (feed BOS first)
+     */
     public DecodingSession startDecoding(int rows) {
         return new CachedSession(this, decoder, embed, generator, rows, null, null);
     }
@@ -62,6 +84,9 @@ public final class DecoderOnlyTransformer extends TransformerModel {
     /**
      * A session primed with every token of each prompt but the last (prompts of equal length ≥ 1);
      * continue by feeding the prompts' last tokens, e.g. {@code Greedy.decode(s, lastTokens, eos, n)}.
+     *
+     * @param prompts the prompts
+     * @return a session primed with every token of each prompt but the last (prompts of equal length ≥ 1); continue by feeding the prompts' last tokens
      */
     public DecodingSession startDecoding(int[][] prompts) {
         Objects.requireNonNull(prompts, "prompts");
@@ -77,7 +102,12 @@ public final class DecoderOnlyTransformer extends TransformerModel {
         return s;
     }
 
-    /** As {@link #startDecoding(int[][])}, re-running the whole prefix at each step (the oracle). */
+    /**
+     * As {@link #startDecoding(int[][])}, re-running the whole prefix at each step (the oracle).
+     *
+     * @param prompts the prompts
+     * @return as {@link #startDecoding(int[][])}, re-running the whole prefix at each step (the oracle)
+     */
     public DecodingSession startDecodingUncached(int[][] prompts) {
         int n = checkPrompts(prompts);
         int[][] head = new int[prompts.length][];
@@ -114,17 +144,29 @@ public final class DecoderOnlyTransformer extends TransformerModel {
         return n;
     }
 
-    /** The input embedding. */
+    /**
+     * The input embedding.
+     *
+     * @return the input embedding
+     */
     public InputEmbedding embed() {
         return embed;
     }
 
-    /** The decoder stack. */
+    /**
+     * The decoder stack.
+     *
+     * @return the decoder stack
+     */
     public Decoder decoder() {
         return decoder;
     }
 
-    /** The projection to vocabulary logits. */
+    /**
+     * The projection to vocabulary logits.
+     *
+     * @return the projection to vocabulary logits
+     */
     public Linear generator() {
         return generator;
     }

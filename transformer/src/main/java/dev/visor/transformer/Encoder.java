@@ -44,6 +44,8 @@ public final class Encoder extends Module {
     /**
      * Encodes {@code x (batch, Ls, dModel)}.
      *
+     * @param x the input
+     * @param inputs the mask inputs of the call
      * @return the memory {@code (batch, Ls, dModel)}
      */
     public Tensor forward(Tensor x, MaskInputs inputs) {
@@ -53,12 +55,20 @@ public final class Encoder extends Module {
         return norm.forward(x);
     }
 
-    /** The layers. */
+    /**
+     * The layers.
+     *
+     * @return the layers
+     */
     public List<EncoderLayer> layers() {
         return java.util.stream.StreamSupport.stream(layers.spliterator(), false).toList();
     }
 
-    /** The self-attention mask spec of each layer. */
+    /**
+     * The self-attention mask spec of each layer.
+     *
+     * @return the self-attention mask spec of each layer
+     */
     public List<String> maskSpecs() {
         return maskSpecs;
     }

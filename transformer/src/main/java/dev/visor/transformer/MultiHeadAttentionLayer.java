@@ -64,12 +64,20 @@ public final class MultiHeadAttentionLayer extends AttentionLayer {
         return attention.newCache(batch);
     }
 
-    /** The wrapped attention module. */
+    /**
+     * The wrapped attention module.
+     *
+     * @return the wrapped attention module
+     */
     public MultiHeadAttention attention() {
         return attention;
     }
 
-    /** The kernel full-sequence calls run on. */
+    /**
+     * The kernel full-sequence calls run on.
+     *
+     * @return the kernel full-sequence calls run on
+     */
     public AttentionKernel kernel() {
         return kernel;
     }

@@ -63,6 +63,12 @@ public final class ModelAssembler {
     /**
      * @param masks the mask specs to build with (the config's, or the config's with sites overridden
      *              through bindings)
+     * @param config the model configuration
+     * @param attention the multi-head attention (its parameters become this layer's)
+     * @param feedForward the feed-forward network
+     * @param norms how norms are made
+     * @param residual the residual wiring
+     * @param positional how positional encodings are made
      */
     @Inject
     public ModelAssembler(TransformerConfig config, MaskPlan masks, AttentionFactory attention, FeedForwardFactory feedForward,
@@ -76,7 +82,11 @@ public final class ModelAssembler {
         this.positional = Objects.requireNonNull(positional, "positional");
     }
 
-    /** The model the config's architecture names. */
+    /**
+     * The model the config's architecture names.
+     *
+     * @return the model the config's architecture names
+     */
     public TransformerModel build() {
         return switch (config.architecture()) {
             case ENCODER_DECODER -> encoderDecoder();
@@ -85,7 +95,11 @@ public final class ModelAssembler {
         };
     }
 
-    /** An encoder-decoder model; fails when the config describes another architecture. */
+    /**
+     * An encoder-decoder model; fails when the config describes another architecture.
+     *
+     * @return an encoder-decoder model; fails when the config describes another architecture
+     */
     public EncoderDecoderTransformer encoderDecoder() {
         require(TransformerConfig.Architecture.ENCODER_DECODER);
         Rng rng = new Rng(config.seed());
@@ -97,7 +111,11 @@ public final class ModelAssembler {
         return initialise(new EncoderDecoderTransformer(config, encoder, decoder, src, tgt, generator), rng);
     }
 
-    /** A decoder-only model; fails when the config describes another architecture. */
+    /**
+     * A decoder-only model; fails when the config describes another architecture.
+     *
+     * @return a decoder-only model; fails when the config describes another architecture
+     */
     public DecoderOnlyTransformer decoderOnly() {
         require(TransformerConfig.Architecture.DECODER_ONLY);
         Rng rng = new Rng(config.seed());
@@ -107,7 +125,11 @@ public final class ModelAssembler {
         return initialise(new DecoderOnlyTransformer(config, embed, decoder, generator), rng);
     }
 
-    /** An encoder-only model; fails when the config describes another architecture. */
+    /**
+     * An encoder-only model; fails when the config describes another architecture.
+     *
+     * @return an encoder-only model; fails when the config describes another architecture
+     */
     public EncoderOnlyTransformer encoderOnly() {
         require(TransformerConfig.Architecture.ENCODER_ONLY);
         Rng rng = new Rng(config.seed());
