@@ -103,4 +103,16 @@ public final class Shape {
         numel(shape);
         return shape.clone();
     }
+
+    /** True when {@code strides} lay {@code shape} out in row-major order without gaps (size-1 dimensions may have any stride). */
+    static boolean isContiguous(int[] shape, int[] strides) {
+        int expected = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] != 1 && strides[i] != expected) {
+                return false;
+            }
+            expected *= shape[i];
+        }
+        return true;
+    }
 }

@@ -118,14 +118,7 @@ abstract class TensorBase {
      * @return true when elements lie in row-major order without gaps (the offset may be non-zero)
      */
     public boolean isContiguous() {
-        int expected = 1;
-        for (int i = shape.length - 1; i >= 0; i--) {
-            if (shape[i] != 1 && strides[i] != expected) {
-                return false;
-            }
-            expected *= shape[i];
-        }
-        return true;
+        return Shape.isContiguous(shape, strides);
     }
 
     // ------------------------------------------------------------------ elements
