@@ -34,6 +34,11 @@ public final class Attention {
     /**
      * Block-sparse flash attention; {@code mask == null} attends everything.
      *
+     * @param q the queries
+     * @param k the keys
+     * @param v the values
+     * @param mask the mask
+     * @param cfg the attention configuration
      * @return the output, {@code (batch, heads, Lq, dv)}
      */
     public static Tensor flash(Tensor q, Tensor k, Tensor v, BlockSparsity mask, AttentionConfig cfg) {
@@ -43,12 +48,27 @@ public final class Attention {
     /**
      * Block-sparse flash attention that also returns the log-sum-exp {@code (batch, heads, Lq)}
      * (−∞ for rows that attend nothing). The log-sum-exp carries no gradient.
+     *
+     * @param q the queries
+     * @param k the keys
+     * @param v the values
+     * @param mask the mask
+     * @param cfg the attention configuration
+     * @return the output {@code (batch, heads, Lq, dv)} and the log-sum-exp {@code (batch, heads, Lq)}
      */
     public static FlashResult flashWithLse(Tensor q, Tensor k, Tensor v, BlockSparsity mask, AttentionConfig cfg) {
         return flash(q, k, v, mask, cfg, false);
     }
 
-    /** Flash attention without a mask. */
+    /**
+     * Flash attention without a mask.
+     *
+     * @param q the queries
+     * @param k the keys
+     * @param v the values
+     * @param cfg the attention configuration
+     * @return the output, {@code (batch, heads, Lq, dv)}
+     */
     public static Tensor flash(Tensor q, Tensor k, Tensor v, AttentionConfig cfg) {
         return flash(q, k, v, null, cfg);
     }
@@ -91,6 +111,13 @@ public final class Attention {
      * Reference attention with materialised weights {@code (batch, heads, Lq, Lk)} (softmax
      * probabilities before dropout, exactly 0 at masked keys); {@code mask == null} attends
      * everything. Only the output carries a gradient.
+     *
+     * @param q the queries
+     * @param k the keys
+     * @param v the values
+     * @param mask the mask
+     * @param cfg the attention configuration
+     * @return reference attention with materialised weights {@code (batch, heads, Lq, Lk)} (softmax probabilities before dropout, exactly 0 at masked keys); {@code mask == null} attends everything
      */
     public static ReferenceResult reference(Tensor q, Tensor k, Tensor v, ElementMask mask, AttentionConfig cfg) {
         HeadsView qv = HeadsView.of(q);

@@ -21,7 +21,13 @@ package dev.visor.attention;
  */
 public record AttentionConfig(float scale, float dropout, long seed) {
 
-    /** Checks the values. */
+    /**
+     * Checks the values.
+     *
+     * @param scale the factor the scores are multiplied by
+     * @param dropout the dropout probability
+     * @param seed the seed
+     */
     public AttentionConfig {
         if (!Float.isFinite(scale)) {
             throw new IllegalArgumentException("attention scale must be finite but got " + scale);
@@ -31,7 +37,12 @@ public record AttentionConfig(float scale, float dropout, long seed) {
         }
     }
 
-    /** Scale {@code 1/√headDim}, no dropout. */
+    /**
+     * Scale {@code 1/√headDim}, no dropout.
+     *
+     * @param headDim the width of one head
+     * @return scale {@code 1/√headDim}, no dropout
+     */
     public static AttentionConfig defaults(int headDim) {
         if (headDim < 1) {
             throw new IllegalArgumentException("head dimension must be positive but got " + headDim);
@@ -39,17 +50,32 @@ public record AttentionConfig(float scale, float dropout, long seed) {
         return new AttentionConfig((float) (1.0 / Math.sqrt(headDim)), 0f, 0L);
     }
 
-    /** The same configuration with another scale. */
+    /**
+     * The same configuration with another scale.
+     *
+     * @param newScale the new scale
+     * @return the same configuration with another scale
+     */
     public AttentionConfig withScale(float newScale) {
         return new AttentionConfig(newScale, dropout, seed);
     }
 
-    /** The same configuration with attention dropout {@code p} drawn from {@code newSeed}. */
+    /**
+     * The same configuration with attention dropout {@code p} drawn from {@code newSeed}.
+     *
+     * @param p the probability
+     * @param newSeed the seed of the dropout draws
+     * @return the same configuration with attention dropout {@code p} drawn from {@code newSeed}
+     */
     public AttentionConfig withDropout(float p, long newSeed) {
         return new AttentionConfig(scale, p, newSeed);
     }
 
-    /** True when weights are dropped. */
+    /**
+     * True when weights are dropped.
+     *
+     * @return true when weights are dropped
+     */
     public boolean hasDropout() {
         return dropout > 0f;
     }

@@ -15,12 +15,24 @@ package dev.visor.attention;
  */
 @FunctionalInterface
 public interface ElementMask {
-    /** True when query {@code q} may attend key {@code k} in batch {@code b}, head {@code h}. */
+    /**
+     * True when query {@code q} may attend key {@code k} in batch {@code b}, head {@code h}.
+     *
+     * @param b the batch entry
+     * @param h the head
+     * @param q the query position
+     * @param k the key position
+     * @return true when query {@code q} may attend key {@code k} in batch {@code b}, head {@code h}
+     */
     boolean attends(int b, int h, int q, int k);
 
     /**
      * The predicate of a mask-module {@link dev.visor.mask.Mask} (absolute positions) for a call
      * whose first query is absolute position {@code queryOffset}.
+     *
+     * @param mask the mask
+     * @param queryOffset the absolute position of the first query
+     * @return the predicate of a mask-module {@link dev.visor.mask.Mask} (absolute positions) for a call whose first query is absolute position {@code queryOffset}
      */
     static ElementMask of(dev.visor.mask.Mask mask, int queryOffset) {
         java.util.Objects.requireNonNull(mask, "mask");

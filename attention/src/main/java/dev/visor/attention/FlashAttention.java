@@ -58,6 +58,12 @@ public final class FlashAttention {
      * returns the log-sum-exp of every row, row-major {@code (B, H, Lq)}.
      *
      * @param mask the compiled mask, or {@code null} for none
+     * @param q the queries
+     * @param k the keys
+     * @param v the values
+     * @param out the output array
+     * @param cfg the attention configuration
+     * @return the log-sum-exp of every row, row-major {@code (B, H, Lq)}
      */
     public static float[] forward(HeadsView q, HeadsView k, HeadsView v, HeadsView out, BlockSparsity mask,
                                   AttentionConfig cfg) {
@@ -80,6 +86,15 @@ public final class FlashAttention {
      *
      * @param out the output of {@link #forward} for the same inputs, mask and configuration
      * @param lse the log-sum-exp returned by {@link #forward}
+     * @param q the queries
+     * @param k the keys
+     * @param v the values
+     * @param dOut the gradient of the output
+     * @param dq the gradient of the queries (written)
+     * @param dk the query/key width
+     * @param dv the value width
+     * @param mask the mask
+     * @param cfg the attention configuration
      */
     public static void backward(HeadsView q, HeadsView k, HeadsView v, HeadsView out, float[] lse, HeadsView dOut,
                                 HeadsView dq, HeadsView dk, HeadsView dv, BlockSparsity mask, AttentionConfig cfg) {

@@ -30,7 +30,20 @@ import dev.visor.tensor.Tensor;
 public record HeadsView(float[] data, int offset, int batch, int heads, int seq, int dim,
                         int batchStride, int headStride, int seqStride, int dimStride) {
 
-    /** Checks that every element of the view lies inside {@code data}. */
+    /**
+     * Checks that every element of the view lies inside {@code data}.
+     *
+     * @param data the values in row-major order
+     * @param offset the offset
+     * @param batch the batch size
+     * @param heads the number of (query) heads
+     * @param seq the sequence length
+     * @param dim the dimension (negative counts from the end)
+     * @param batchStride the stride between batch entries
+     * @param headStride the stride between heads
+     * @param seqStride the stride between positions
+     * @param dimStride the stride between features
+     */
     public HeadsView {
         if (data == null) {
             throw new IllegalArgumentException("view data must not be null");
@@ -58,18 +71,40 @@ public record HeadsView(float[] data, int offset, int batch, int heads, int seq,
         }
     }
 
-    /** A row-major {@code (batch, heads, seq, dim)} view of {@code data} starting at 0. */
+    /**
+     * A row-major {@code (batch, heads, seq, dim)} view of {@code data} starting at 0.
+     *
+     * @param data the values in row-major order
+     * @param batch the batch size
+     * @param heads the number of (query) heads
+     * @param seq the sequence length
+     * @param dim the dimension (negative counts from the end)
+     * @return a row-major {@code (batch, heads, seq, dim)} view of {@code data} starting at 0
+     */
     public static HeadsView contiguous(float[] data, int batch, int heads, int seq, int dim) {
         return new HeadsView(data, 0, batch, heads, seq, dim, heads * seq * dim, seq * dim, dim, 1);
     }
 
-    /** A new zero-filled row-major view. */
+    /**
+     * A new zero-filled row-major view.
+     *
+     * @param batch the batch size
+     * @param heads the number of (query) heads
+     * @param seq the sequence length
+     * @param dim the dimension (negative counts from the end)
+     * @return a new zero-filled row-major view
+     */
     public static HeadsView zeros(int batch, int heads, int seq, int dim) {
         return contiguous(new float[Math.multiplyExact(Math.multiplyExact(batch, heads), Math.multiplyExact(seq, dim))],
                 batch, heads, seq, dim);
     }
 
-    /** A view of a rank-4 tensor's storage (no copy; gradients are not tracked through it). */
+    /**
+     * A view of a rank-4 tensor's storage (no copy; gradients are not tracked through it).
+     *
+     * @param t the tensor
+     * @return a view of a rank-4 tensor's storage (no copy; gradients are not tracked through it)
+     */
     public static HeadsView of(Tensor t) {
         if (t.dim() != 4) {
             throw new IllegalArgumentException("attention needs (batch, heads, seq, headDim) tensors but got rank "
@@ -80,17 +115,37 @@ public record HeadsView(float[] data, int offset, int batch, int heads, int seq,
         return new HeadsView(t.storage(), t.offset(), s[0], s[1], s[2], s[3], st[0], st[1], st[2], st[3]);
     }
 
-    /** The array index of element {@code (b, h, l, c)}. */
+    /**
+     * The array index of element {@code (b, h, l, c)}.
+     *
+     * @param b the batch entry
+     * @param h the head
+     * @param l the position
+     * @param c the feature
+     * @return the array index of element {@code (b, h, l, c)}
+     */
     public int index(int b, int h, int l, int c) {
         return offset + b * batchStride + h * headStride + l * seqStride + c * dimStride;
     }
 
-    /** The element {@code (b, h, l, c)}. */
+    /**
+     * The element {@code (b, h, l, c)}.
+     *
+     * @param b the batch entry
+     * @param h the head
+     * @param l the position
+     * @param c the feature
+     * @return the element {@code (b, h, l, c)}
+     */
     public float get(int b, int h, int l, int c) {
         return data[index(b, h, l, c)];
     }
 
-    /** The elements in row-major {@code (batch, heads, seq, dim)} order, as a new array. */
+    /**
+     * The elements in row-major {@code (batch, heads, seq, dim)} order, as a new array.
+     *
+     * @return the elements in row-major {@code (batch, heads, seq, dim)} order, as a new array
+     */
     public float[] toArray() {
         float[] out = new float[batch * heads * seq * dim];
         int i = 0;

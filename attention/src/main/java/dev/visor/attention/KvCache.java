@@ -28,7 +28,13 @@ public final class KvCache {
     private int capacity;
     private int length;
 
-    /** An empty cache for {@code batch} sequences of {@code kvHeads} key/value heads of {@code headDim}. */
+    /**
+     * An empty cache for {@code batch} sequences of {@code kvHeads} key/value heads of {@code headDim}.
+     *
+     * @param batch the batch size
+     * @param kvHeads the number of key/value heads
+     * @param headDim the width of one head
+     */
     public KvCache(int batch, int kvHeads, int headDim) {
         if (batch < 1 || kvHeads < 1 || headDim < 1) {
             throw new IllegalArgumentException("a KV cache needs batch, kvHeads and headDim ≥ 1 but got batch=" + batch
@@ -42,22 +48,38 @@ public final class KvCache {
         this.values = new float[keys.length];
     }
 
-    /** Number of cached positions: the absolute position the next appended token gets. */
+    /**
+     * Number of cached positions: the absolute position the next appended token gets.
+     *
+     * @return number of cached positions: the absolute position the next appended token gets
+     */
     public int length() {
         return length;
     }
 
-    /** Number of sequences. */
+    /**
+     * Number of sequences.
+     *
+     * @return number of sequences
+     */
     public int batch() {
         return batch;
     }
 
-    /** Number of key/value heads. */
+    /**
+     * Number of key/value heads.
+     *
+     * @return number of key/value heads
+     */
     public int kvHeads() {
         return kvHeads;
     }
 
-    /** Features per head. */
+    /**
+     * Features per head.
+     *
+     * @return features per head
+     */
     public int headDim() {
         return headDim;
     }
@@ -65,6 +87,9 @@ public final class KvCache {
     /**
      * Appends keys and values of {@code n} new positions, each {@code (batch, kvHeads, n, headDim)}
      * (any strides).
+     *
+     * @param k the keys
+     * @param v the values
      */
     public void append(Tensor k, Tensor v) {
         HeadsView kv = HeadsView.of(k);
@@ -90,12 +115,20 @@ public final class KvCache {
         length += n;
     }
 
-    /** The cached keys, {@code (batch, kvHeads, length, headDim)}: a view, valid until the cache grows or resets. */
+    /**
+     * The cached keys, {@code (batch, kvHeads, length, headDim)}: a view, valid until the cache grows or resets.
+     *
+     * @return the cached keys, {@code (batch, kvHeads, length, headDim)}: a view, valid until the cache grows or resets
+     */
     public Tensor keys() {
         return Tensor.wrap(keys, batch, kvHeads, capacity, headDim).narrow(2, 0, length);
     }
 
-    /** The cached values, {@code (batch, kvHeads, length, headDim)}. */
+    /**
+     * The cached values, {@code (batch, kvHeads, length, headDim)}.
+     *
+     * @return the cached values, {@code (batch, kvHeads, length, headDim)}
+     */
     public Tensor values() {
         return Tensor.wrap(values, batch, kvHeads, capacity, headDim).narrow(2, 0, length);
     }
@@ -105,7 +138,11 @@ public final class KvCache {
         length = 0;
     }
 
-    /** Forgets positions from {@code newLength} on (e.g. to rewind a beam). */
+    /**
+     * Forgets positions from {@code newLength} on (e.g. to rewind a beam).
+     *
+     * @param newLength the new length
+     */
     public void truncate(int newLength) {
         if (newLength < 0 || newLength > length) {
             throw new IllegalArgumentException("cannot truncate a cache of length " + length + " to " + newLength);

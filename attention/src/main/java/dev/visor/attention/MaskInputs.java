@@ -39,7 +39,11 @@ public final class MaskInputs {
         this.keySegmentIds = keySegmentIds;
     }
 
-    /** No data: enough for masks such as {@code causal} or {@code sliding_window(left=128)}. */
+    /**
+     * No data: enough for masks such as {@code causal} or {@code sliding_window(left=128)}.
+     *
+     * @return no data: enough for masks such as {@code causal} or {@code sliding_window(left=128)}
+     */
     public static MaskInputs none() {
         return NONE;
     }
@@ -47,6 +51,9 @@ public final class MaskInputs {
     /**
      * Self-attention valid lengths, one per sequence: keys and (absolute) queries at or past the
      * length are padding ({@code padding}, {@code query_padding}).
+     *
+     * @param lengths the valid length of every sequence
+     * @return self-attention valid lengths, one per sequence: keys and (absolute) queries at or past the length are padding ({@code padding}, {@code query_padding})
      */
     public MaskInputs withValidLengths(int... lengths) {
         return new MaskInputs(lengths.clone(), queryValidLengths, keyValidLengths, tokenIds, segmentIds,
@@ -62,19 +69,34 @@ public final class MaskInputs {
                 keySegmentIds, starts.clone());
     }
 
-    /** Cross-attention (or explicit) valid query lengths, in absolute query positions. */
+    /**
+     * Cross-attention (or explicit) valid query lengths, in absolute query positions.
+     *
+     * @param lengths the valid length of every sequence
+     * @return cross-attention (or explicit) valid query lengths, in absolute query positions
+     */
     public MaskInputs withQueryValidLengths(int... lengths) {
         return new MaskInputs(validLengths, lengths.clone(), keyValidLengths, tokenIds, segmentIds, querySegmentIds,
                 keySegmentIds, validStarts);
     }
 
-    /** Cross-attention (or explicit) valid key lengths. */
+    /**
+     * Cross-attention (or explicit) valid key lengths.
+     *
+     * @param lengths the valid length of every sequence
+     * @return cross-attention (or explicit) valid key lengths
+     */
     public MaskInputs withKeyValidLengths(int... lengths) {
         return new MaskInputs(validLengths, queryValidLengths, lengths.clone(), tokenIds, segmentIds, querySegmentIds,
                 keySegmentIds, validStarts);
     }
 
-    /** The token id of every key position, {@code (batch, keyLength)} (for {@code token(ids)}). */
+    /**
+     * The token id of every key position, {@code (batch, keyLength)} (for {@code token(ids)}).
+     *
+     * @param ids the token ids
+     * @return the token id of every key position, {@code (batch, keyLength)} (for {@code token(ids)})
+     */
     public MaskInputs withTokenIds(int[][] ids) {
         return new MaskInputs(validLengths, queryValidLengths, keyValidLengths, deepCopy(ids), segmentIds,
                 querySegmentIds, keySegmentIds, validStarts);
@@ -83,13 +105,22 @@ public final class MaskInputs {
     /**
      * Self-attention segment (document) ids, one per key position {@code (batch, keyLength)}; queries
      * take the ids of their absolute positions.
+     *
+     * @param ids the token ids
+     * @return self-attention segment (document) ids, one per key position {@code (batch, keyLength)}; queries take the ids of their absolute positions
      */
     public MaskInputs withSegmentIds(int[][] ids) {
         return new MaskInputs(validLengths, queryValidLengths, keyValidLengths, tokenIds, deepCopy(ids), querySegmentIds,
                 keySegmentIds, validStarts);
     }
 
-    /** Cross-attention segment ids: {@code (batch, queryLength)} and {@code (batch, keyLength)}. */
+    /**
+     * Cross-attention segment ids: {@code (batch, queryLength)} and {@code (batch, keyLength)}.
+     *
+     * @param queryIds the token id of every query
+     * @param keyIds the token id of every key
+     * @return cross-attention segment ids: {@code (batch, queryLength)} and {@code (batch, keyLength)}
+     */
     public MaskInputs withSegmentIds(int[][] queryIds, int[][] keyIds) {
         return new MaskInputs(validLengths, queryValidLengths, keyValidLengths, tokenIds, segmentIds, deepCopy(queryIds),
                 deepCopy(keyIds), validStarts);
@@ -98,6 +129,12 @@ public final class MaskInputs {
     /**
      * The mask context of one call.
      *
+     * @param batch the batch size
+     * @param heads the number of (query) heads
+     * @param queryLength the number of queries
+     * @param keyLength the number of keys
+     * @param queryOffset the absolute position of the first query
+     * @return the mask context of one call
      * @throws IllegalArgumentException if the data does not fit the shape (the mask module names the field)
      */
     public MaskContext context(int batch, int heads, int queryLength, int keyLength, int queryOffset) {

@@ -60,7 +60,13 @@ public final class MultiHeadAttention extends Module {
     private final Rng dropoutSeeds;
     private MaskCompiler masks;          // resolves spec strings of the convenience calls; loaded on first use if not given
 
-    /** Self- or cross-attention over {@code embedDim} features in {@code heads} heads, with biases, no dropout. */
+    /**
+     * Self- or cross-attention over {@code embedDim} features in {@code heads} heads, with biases, no dropout.
+     *
+     * @param embedDim the model width
+     * @param heads the number of (query) heads
+     * @param rng the random source
+     */
     public MultiHeadAttention(int embedDim, int heads, Rng rng) {
         this(builder(embedDim, heads), rng);
     }
@@ -110,7 +116,13 @@ public final class MultiHeadAttention extends Module {
         this.dropoutSeeds = rng.split();
     }
 
-    /** Starts configuring a layer of {@code embedDim} features in {@code heads} heads. */
+    /**
+     * Starts configuring a layer of {@code embedDim} features in {@code heads} heads.
+     *
+     * @param embedDim the model width
+     * @param heads the number of (query) heads
+     * @return a builder with PyTorch's defaults (as many key/value heads as heads, bias, no dropout)
+     */
     public static Builder builder(int embedDim, int heads) {
         return new Builder(embedDim, heads);
     }
@@ -134,31 +146,56 @@ public final class MultiHeadAttention extends Module {
             this.valueDim = embedDim;
         }
 
-        /** Key/value heads shared by groups of query heads (grouped-query attention); default {@code heads}. */
+        /**
+         * Key/value heads shared by groups of query heads (grouped-query attention); default {@code heads}.
+         *
+         * @param n the count
+         * @return this builder
+         */
         public Builder kvHeads(int n) {
             this.kvHeads = n;
             return this;
         }
 
-        /** Features of the key input ({@code kdim}); default {@code embedDim}. */
+        /**
+         * Features of the key input ({@code kdim}); default {@code embedDim}.
+         *
+         * @param kdim the key width
+         * @return this builder
+         */
         public Builder keyDim(int kdim) {
             this.keyDim = kdim;
             return this;
         }
 
-        /** Features of the value input ({@code vdim}); default {@code embedDim}. */
+        /**
+         * Features of the value input ({@code vdim}); default {@code embedDim}.
+         *
+         * @param vdim the value width
+         * @return this builder
+         */
         public Builder valueDim(int vdim) {
             this.valueDim = vdim;
             return this;
         }
 
-        /** Whether the projections have biases; default true. */
+        /**
+         * Whether the projections have biases; default true.
+         *
+         * @param on true to switch it on
+         * @return this builder
+         */
         public Builder bias(boolean on) {
             this.bias = on;
             return this;
         }
 
-        /** Attention-weight dropout in training mode; default 0. */
+        /**
+         * Attention-weight dropout in training mode; default 0.
+         *
+         * @param p the probability
+         * @return this builder
+         */
         public Builder dropout(double p) {
             this.dropout = p;
             return this;
@@ -174,7 +211,12 @@ public final class MultiHeadAttention extends Module {
             return this;
         }
 
-        /** Builds the layer, drawing its initial weights from {@code rng}. */
+        /**
+         * Builds the layer, drawing its initial weights from {@code rng}.
+         *
+         * @param rng the random source
+         * @return the layer
+         */
         public MultiHeadAttention build(Rng rng) {
             return new MultiHeadAttention(this, rng);
         }
@@ -182,7 +224,14 @@ public final class MultiHeadAttention extends Module {
 
     // ------------------------------------------------------------------ forward
 
-    /** Attention without a mask. */
+    /**
+     * Attention without a mask.
+     *
+     * @param query the queries
+     * @param key the keys
+     * @param value the value
+     * @return attention without a mask
+     */
     public Tensor forward(Tensor query, Tensor key, Tensor value) {
         return forward(query, key, value, "full", MaskInputs.none());
     }
@@ -194,6 +243,8 @@ public final class MultiHeadAttention extends Module {
      * @param query (batch, Lq, embedDim)
      * @param key   (batch, Lk, kdim)
      * @param value (batch, Lk, vdim)
+     * @param maskSpec the mask spec, e.g. {@code "causal & padding"}
+     * @param inputs the mask inputs of the call
      * @return (batch, Lq, embedDim)
      */
     public Tensor forward(Tensor query, Tensor key, Tensor value, String maskSpec, MaskInputs inputs) {
@@ -223,6 +274,12 @@ public final class MultiHeadAttention extends Module {
     /**
      * Attention under a mask already compiled for this call's shape
      * {@code (batch, heads, Lq, Lk)} (any block size).
+     *
+     * @param query the queries
+     * @param key the keys
+     * @param value the value
+     * @param mask the mask
+     * @return attention under a mask already compiled for this call's shape {@code (batch, heads, Lq, Lk)} (any block size)
      */
     public Tensor forward(Tensor query, Tensor key, Tensor value, CompiledMask mask) {
         checkInputs(query, key, value);
@@ -237,6 +294,10 @@ public final class MultiHeadAttention extends Module {
      * {@code cache.length()} before the append, onwards) over everything cached. Segment ids and
      * token ids in {@code inputs} must cover every cached position.
      *
+     * @param x the input
+     * @param cache the KV cache
+     * @param maskSpec the mask spec, e.g. {@code "causal & padding"}
+     * @param inputs the mask inputs of the call
      * @return (batch, n, embedDim)
      */
     public Tensor forward(Tensor x, KvCache cache, String maskSpec, MaskInputs inputs) {
@@ -288,7 +349,13 @@ public final class MultiHeadAttention extends Module {
      */
     public record KeysValues(Tensor keys, Tensor values) {}
 
-    /** Projects {@code key (batch, Lk, kdim)} and {@code value (batch, Lk, vdim)} once, for {@link #forward(Tensor, KeysValues, String, MaskInputs)}. */
+    /**
+     * Projects {@code key (batch, Lk, kdim)} and {@code value (batch, Lk, vdim)} once, for {@link #forward(Tensor, KeysValues, String, MaskInputs)}.
+     *
+     * @param key the keys
+     * @param value the value
+     * @return the projected keys and values
+     */
     public KeysValues projectKeysValues(Tensor key, Tensor value) {
         Objects.requireNonNull(key, "key");
         checkInputs(Tensor.zeros(key.dim() == 3 ? key.size(0) : 1, 1, embedDim), key, value);
@@ -300,6 +367,10 @@ public final class MultiHeadAttention extends Module {
      * Cross-attention from {@code query (batch, Lq, E)} over keys and values projected beforehand
      * (gradients still reach the projection's inputs).
      *
+     * @param query the queries
+     * @param memory the encoder output
+     * @param maskSpec the mask spec, e.g. {@code "causal & padding"}
+     * @param inputs the mask inputs of the call
      * @return (batch, Lq, embedDim)
      */
     public Tensor forward(Tensor query, KeysValues memory, String maskSpec, MaskInputs inputs) {
@@ -318,7 +389,12 @@ public final class MultiHeadAttention extends Module {
         return attend(new Tensor[] {q, k, memory.values()}, mask);
     }
 
-    /** An empty cache sized for this layer. */
+    /**
+     * An empty cache sized for this layer.
+     *
+     * @param batch the batch size
+     * @return an empty cache sized for this layer
+     */
     public KvCache newCache(int batch) {
         return new KvCache(batch, kvHeads, headDim);
     }
@@ -330,6 +406,13 @@ public final class MultiHeadAttention extends Module {
      * Attention through the reference kernel, also returning the weights
      * {@code (batch, heads, Lq, Lk)} (before dropout; exactly 0 at masked keys) — for inspection and
      * visualisation. Gradients flow through the output.
+     *
+     * @param query the queries
+     * @param key the keys
+     * @param value the value
+     * @param maskSpec the mask spec, e.g. {@code "causal & padding"}
+     * @param inputs the mask inputs of the call
+     * @return attention through the reference kernel, also returning the weights {@code (batch, heads, Lq, Lk)} (before dropout; exactly 0 at masked keys) — for inspection and visualisation
      */
     public Weighted forwardWithWeights(Tensor query, Tensor key, Tensor value, String maskSpec, MaskInputs inputs) {
         checkInputs(query, key, value);
@@ -464,27 +547,47 @@ public final class MultiHeadAttention extends Module {
 
     // ------------------------------------------------------------------ accessors
 
-    /** Features of queries and outputs ({@code E}). */
+    /**
+     * Features of queries and outputs ({@code E}).
+     *
+     * @return features of queries and outputs ({@code E})
+     */
     public int embedDim() {
         return embedDim;
     }
 
-    /** Number of query heads. */
+    /**
+     * Number of query heads.
+     *
+     * @return number of query heads
+     */
     public int heads() {
         return heads;
     }
 
-    /** Number of key/value heads (equal to {@link #heads()} unless grouped). */
+    /**
+     * Number of key/value heads (equal to {@link #heads()} unless grouped).
+     *
+     * @return number of key/value heads (equal to {@link #heads()} unless grouped)
+     */
     public int kvHeads() {
         return kvHeads;
     }
 
-    /** Features per head, {@code E / heads}. */
+    /**
+     * Features per head, {@code E / heads}.
+     *
+     * @return features per head, {@code E / heads}
+     */
     public int headDim() {
         return headDim;
     }
 
-    /** The output projection ({@code out_proj}). */
+    /**
+     * The output projection ({@code out_proj}).
+     *
+     * @return the output projection ({@code out_proj})
+     */
     public Linear outProj() {
         return outProj;
     }

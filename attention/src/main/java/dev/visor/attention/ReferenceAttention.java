@@ -45,6 +45,12 @@ public final class ReferenceAttention {
     /**
      * Computes attention; {@code mask == null} attends everything.
      *
+     * @param q the queries
+     * @param k the keys
+     * @param v the values
+     * @param mask the mask
+     * @param cfg the attention configuration
+     * @return the output and the log-sum-exp
      * @throws IllegalArgumentException if the shapes do not fit together
      */
     public static Result forward(HeadsView q, HeadsView k, HeadsView v, ElementMask mask, AttentionConfig cfg) {
@@ -115,6 +121,12 @@ public final class ReferenceAttention {
      * Gradients of {@code Σ dOut ∘ output} with respect to q, k and v, by recomputing the weights.
      *
      * @param dOut gradient of the output, {@code (B, H, Lq, dv)}
+     * @param q the queries
+     * @param k the keys
+     * @param v the values
+     * @param mask the mask
+     * @param cfg the attention configuration
+     * @return the gradients of {@code Σ dOut ∘ output} with respect to q, k and v
      */
     public static Gradients backward(HeadsView q, HeadsView k, HeadsView v, ElementMask mask, AttentionConfig cfg,
                                      HeadsView dOut) {

@@ -181,6 +181,8 @@ public final class TorchMasks {
      * closed-form {@code padding} mask. The padding must be a suffix of each row (right padding); use
      * {@link #keyPaddingMask} for any other layout.
      *
+     * @param keyPaddingMask PyTorch's key padding mask (true where a key is padding)
+     * @return valid key lengths from a {@code key_padding_mask (batch, S)} with {@code true} = padding
      * @throws IllegalArgumentException if a row has a real key after a padded one
      */
     public static int[] validLengths(boolean[][] keyPaddingMask) {
@@ -233,6 +235,8 @@ public final class TorchMasks {
      * The spec of a float (additive) {@code attn_mask (L, S)} where {@code −∞} blocks and 0 allows,
      * with the same recognised patterns as {@link #spec(boolean[][])}.
      *
+     * @param attnMask PyTorch's attention mask
+     * @return the spec of a float (additive) {@code attn_mask (L, S)} where {@code −∞} blocks and 0 allows, with the same recognised patterns as {@link #spec(boolean[][])}
      * @throws IllegalArgumentException for finite non-zero entries (soft biases are not masks) or
      *                                  unrecognised patterns
      */

@@ -24,6 +24,9 @@ public final class GradCheck {
     public record Result(double maxAbsError, double maxRelError, int input, int element, double analytic, double numeric) {
         /**
          * Fails unless every element satisfies {@code |analytic − numeric| ≤ atol + rtol·|numeric|}.
+         *
+         * @param rtol the relative tolerance
+         * @param atol the absolute tolerance
          */
         public void assertWithin(double rtol, double atol) {
             if (!passes(rtol, atol)) {
@@ -38,7 +41,13 @@ public final class GradCheck {
         }
     }
 
-    /** Checks with {@code eps = 1e-2} and a direction drawn from seed 0. */
+    /**
+     * Checks with {@code eps = 1e-2} and a direction drawn from seed 0.
+     *
+     * @param f the function
+     * @param inputs the mask inputs of the call
+     * @return the largest errors found and where
+     */
     public static Result check(Function<Tensor[], Tensor> f, Tensor... inputs) {
         return check(f, 1e-2, new Rng(0), inputs);
     }
@@ -46,6 +55,12 @@ public final class GradCheck {
     /**
      * Checks {@code f}'s gradients with respect to every input that requires grad (inputs that do
      * not are treated as constants; if none does, all are checked).
+     *
+     * @param f the function
+     * @param eps the epsilon added for numerical stability
+     * @param rng the random source
+     * @param inputs the mask inputs of the call
+     * @return the largest errors found and where
      */
     public static Result check(Function<Tensor[], Tensor> f, double eps, Rng rng, Tensor... inputs) {
         Tensor[] xs = new Tensor[inputs.length];

@@ -15,17 +15,29 @@ public final class GradMode {
 
     private GradMode() {}
 
-    /** True when new operations record their inputs for {@link Tensor#backward()} on this thread. */
+    /**
+     * True when new operations record their inputs for {@link Tensor#backward()} on this thread.
+     *
+     * @return true when new operations record their inputs for {@link Tensor#backward()} on this thread
+     */
     public static boolean isEnabled() {
         return ENABLED.get()[0];
     }
 
-    /** Turns recording off until the returned scope is closed (scopes nest). */
+    /**
+     * Turns recording off until the returned scope is closed (scopes nest).
+     *
+     * @return the scope; close it to restore the previous mode
+     */
     public static Scope disable() {
         return set(false);
     }
 
-    /** Turns recording on until the returned scope is closed (for use inside a disabled scope). */
+    /**
+     * Turns recording on until the returned scope is closed (for use inside a disabled scope).
+     *
+     * @return the scope; close it to restore the previous mode
+     */
     public static Scope enable() {
         return set(true);
     }

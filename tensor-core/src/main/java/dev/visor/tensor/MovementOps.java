@@ -91,7 +91,7 @@ final class MovementOps {
      */
     static int[] viewStrides(int[] oldShape, int[] oldStrides, int[] newShape) {
         int[] newStrides = new int[newShape.length];
-        if (Shape.numel(oldShape) == 0 || isContiguous(oldShape, oldStrides)) {
+        if (Shape.numel(oldShape) == 0 || Shape.isContiguous(oldShape, oldStrides)) {
             return Shape.contiguousStrides(newShape);
         }
         int viewD = newShape.length - 1;
@@ -117,17 +117,6 @@ final class MovementOps {
             }
         }
         return viewD == -1 ? newStrides : null;
-    }
-
-    private static boolean isContiguous(int[] shape, int[] strides) {
-        int expected = 1;
-        for (int i = shape.length - 1; i >= 0; i--) {
-            if (shape[i] != 1 && strides[i] != expected) {
-                return false;
-            }
-            expected *= shape[i];
-        }
-        return true;
     }
 
     /** Merges dimensions {@code start..end} (inclusive, negative from the end) into one. */

@@ -28,17 +28,30 @@ public final class Rng {
         this.random = random;
     }
 
-    /** A new generator whose stream is independent of this one's. */
+    /**
+     * A new generator whose stream is independent of this one's.
+     *
+     * @return a new generator whose stream is independent of this one's
+     */
     public Rng split() {
         return new Rng(random.split());
     }
 
-    /** Uniform in [0, 1). */
+    /**
+     * Uniform in [0, 1).
+     *
+     * @return uniform in [0, 1)
+     */
     public double nextDouble() {
         return random.nextDouble();
     }
 
-    /** Uniform in [0, bound). */
+    /**
+     * Uniform in [0, bound).
+     *
+     * @param bound the bound
+     * @return uniform in [0, bound)
+     */
     public int nextInt(int bound) {
         return random.nextInt(bound);
     }
@@ -47,7 +60,11 @@ public final class Rng {
         return random.nextLong();
     }
 
-    /** Standard normal N(0, 1), by Box–Muller. */
+    /**
+     * Standard normal N(0, 1), by Box–Muller.
+     *
+     * @return standard normal N(0, 1), by Box–Muller
+     */
     public double nextGaussian() {
         if (hasSpare) {
             hasSpare = false;

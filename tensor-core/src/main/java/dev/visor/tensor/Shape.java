@@ -10,7 +10,12 @@ import java.util.Arrays;
 public final class Shape {
     private Shape() {}
 
-    /** Number of elements of a shape; the empty shape (a scalar) has one. */
+    /**
+     * Number of elements of a shape; the empty shape (a scalar) has one.
+     *
+     * @param shape the shape
+     * @return number of elements of a shape; the empty shape (a scalar) has one
+     */
     public static int numel(int... shape) {
         long n = 1;
         for (int d : shape) {
@@ -25,7 +30,12 @@ public final class Shape {
         return (int) n;
     }
 
-    /** Row-major (C order) strides of a shape. */
+    /**
+     * Row-major (C order) strides of a shape.
+     *
+     * @param shape the shape
+     * @return row-major (C order) strides of a shape
+     */
     public static int[] contiguousStrides(int... shape) {
         int[] strides = new int[shape.length];
         int s = 1;
@@ -39,6 +49,9 @@ public final class Shape {
     /**
      * Normalises a possibly negative dimension index ({@code -1} is the last) against a rank.
      *
+     * @param dim the dimension (negative counts from the end)
+     * @param rank the rank
+     * @return the dimension index in {@code 0..rank−1}
      * @throws IllegalArgumentException naming the dimension and rank when out of range
      */
     public static int dim(int dim, int rank) {
@@ -54,6 +67,10 @@ public final class Shape {
     /**
      * The broadcast shape of two shapes under NumPy rules: align trailing dimensions; each pair must
      * be equal or contain a 1.
+     *
+     * @param a one shape
+     * @param b the other shape
+     * @return the broadcast shape of two shapes under NumPy rules: align trailing dimensions; each pair must be equal or contain a 1
      */
     public static int[] broadcast(int[] a, int[] b) {
         int rank = Math.max(a.length, b.length);
@@ -71,7 +88,12 @@ public final class Shape {
         return out;
     }
 
-    /** {@code "[2, 3, 4]"}. */
+    /**
+     * {@code "[2, 3, 4]"}.
+     *
+     * @param shape the shape
+     * @return {@code "[2, 3, 4]"}
+     */
     public static String str(int... shape) {
         return Arrays.toString(shape);
     }
@@ -80,5 +102,17 @@ public final class Shape {
     static int[] checked(int... shape) {
         numel(shape);
         return shape.clone();
+    }
+
+    /** True when {@code strides} lay {@code shape} out in row-major order without gaps (size-1 dimensions may have any stride). */
+    static boolean isContiguous(int[] shape, int[] strides) {
+        int expected = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] != 1 && strides[i] != expected) {
+                return false;
+            }
+            expected *= shape[i];
+        }
+        return true;
     }
 }

@@ -40,7 +40,13 @@ public final class Tensor extends ElementwiseFront {
 
     // ------------------------------------------------------------------ creation
 
-    /** A tensor holding a copy of {@code data} in row-major order. */
+    /**
+     * A tensor holding a copy of {@code data} in row-major order.
+     *
+     * @param data the values in row-major order
+     * @param shape the shape
+     * @return a tensor holding a copy of {@code data} in row-major order
+     */
     public static Tensor of(float[] data, int... shape) {
         int n = Shape.numel(shape);
         if (data.length != n) {
@@ -53,6 +59,10 @@ public final class Tensor extends ElementwiseFront {
     /**
      * A tensor over {@code data} without copying it (row-major). The caller must not modify the array
      * while the tensor is in use.
+     *
+     * @param data the values in row-major order
+     * @param shape the shape
+     * @return a tensor over {@code data} without copying it (row-major)
      */
     public static Tensor wrap(float[] data, int... shape) {
         int n = Shape.numel(shape);
@@ -63,34 +73,67 @@ public final class Tensor extends ElementwiseFront {
         return new Tensor(data, shape.clone());
     }
 
-    /** A zero-dimensional tensor. */
+    /**
+     * A zero-dimensional tensor.
+     *
+     * @param value the value
+     * @return a zero-dimensional tensor
+     */
     public static Tensor scalar(float value) {
         return new Tensor(new float[] {value}, new int[0]);
     }
 
-    /** A tensor of zeros. */
+    /**
+     * A tensor of zeros.
+     *
+     * @param shape the shape
+     * @return a tensor of zeros
+     */
     public static Tensor zeros(int... shape) {
         return new Tensor(new float[Shape.numel(shape)], shape.clone());
     }
 
-    /** A tensor of ones. */
+    /**
+     * A tensor of ones.
+     *
+     * @param shape the shape
+     * @return a tensor of ones
+     */
     public static Tensor ones(int... shape) {
         return full(1f, shape);
     }
 
-    /** A tensor filled with {@code value}. */
+    /**
+     * A tensor filled with {@code value}.
+     *
+     * @param value the value
+     * @param shape the shape
+     * @return a tensor filled with {@code value}
+     */
     public static Tensor full(float value, int... shape) {
         float[] d = new float[Shape.numel(shape)];
         Arrays.fill(d, value);
         return new Tensor(d, shape.clone());
     }
 
-    /** {@code [0, 1, ..., n-1]}. */
+    /**
+     * {@code [0, 1, ..., n-1]}.
+     *
+     * @param n the count
+     * @return {@code [0, 1, ..., n-1]}
+     */
     public static Tensor arange(int n) {
         return arange(0, n, 1);
     }
 
-    /** {@code start, start+step, ...} up to but excluding {@code end}. */
+    /**
+     * {@code start, start+step, ...} up to but excluding {@code end}.
+     *
+     * @param start the first index (negative counts from the end)
+     * @param end the end index, exclusive (negative counts from the end)
+     * @param step the step
+     * @return {@code start, start+step, ...} up to but excluding {@code end}
+     */
     public static Tensor arange(float start, float end, float step) {
         if (step == 0 || Float.isNaN(step) || (end - start) / step < 0) {
             throw new IllegalArgumentException(
@@ -104,7 +147,13 @@ public final class Tensor extends ElementwiseFront {
         return new Tensor(d, new int[] {n});
     }
 
-    /** Standard normal values from {@code rng} (Box–Muller over SplitMix64; see {@link Rng}). */
+    /**
+     * Standard normal values from {@code rng} (Box–Muller over SplitMix64; see {@link Rng}).
+     *
+     * @param rng the random source
+     * @param shape the shape
+     * @return standard normal values from {@code rng} (Box–Muller over SplitMix64; see {@link Rng})
+     */
     public static Tensor randn(Rng rng, int... shape) {
         float[] d = new float[Shape.numel(shape)];
         for (int i = 0; i < d.length; i++) {
@@ -113,12 +162,26 @@ public final class Tensor extends ElementwiseFront {
         return new Tensor(d, shape.clone());
     }
 
-    /** Uniform values in [0, 1). */
+    /**
+     * Uniform values in [0, 1).
+     *
+     * @param rng the random source
+     * @param shape the shape
+     * @return uniform values in [0, 1)
+     */
     public static Tensor rand(Rng rng, int... shape) {
         return uniform(rng, 0f, 1f, shape);
     }
 
-    /** Uniform values in [low, high). */
+    /**
+     * Uniform values in [low, high).
+     *
+     * @param rng the random source
+     * @param low the lower bound (inclusive)
+     * @param high the upper bound (exclusive)
+     * @param shape the shape
+     * @return uniform values in [low, high)
+     */
     public static Tensor uniform(Rng rng, float low, float high, int... shape) {
         if (!(low <= high)) {
             throw new IllegalArgumentException("uniform needs low <= high but got low=" + low + ", high=" + high);
@@ -130,12 +193,22 @@ public final class Tensor extends ElementwiseFront {
         return new Tensor(d, shape.clone());
     }
 
-    /** Zeros shaped like {@code t}. */
+    /**
+     * Zeros shaped like {@code t}.
+     *
+     * @param t the tensor
+     * @return zeros shaped like {@code t}
+     */
     public static Tensor zerosLike(Tensor t) {
         return zeros(t.shape);
     }
 
-    /** Ones shaped like {@code t}. */
+    /**
+     * Ones shaped like {@code t}.
+     *
+     * @param t the tensor
+     * @return ones shaped like {@code t}
+     */
     public static Tensor onesLike(Tensor t) {
         return ones(t.shape);
     }
@@ -157,6 +230,7 @@ public final class Tensor extends ElementwiseFront {
      * @param shape    the result's shape
      * @param backward gradient of the result ↦ gradients of the inputs; runs with grad mode off
      * @param inputs   the tensors the result was computed from
+     * @return the result, recording {@code backward} when an input requires a gradient
      */
     public static Tensor fromOp(String name, float[] values, int[] shape, Backward backward, Tensor... inputs) {
         if (values.length != Shape.numel(shape)) {
@@ -178,6 +252,14 @@ public final class Tensor extends ElementwiseFront {
     /**
      * Creates a differentiable view that shares {@code source}'s storage (transpose, narrow, expand
      * and the like). {@code backward} maps the view's gradient to {@code source}'s.
+     *
+     * @param source the source
+     * @param name the name
+     * @param shape the shape
+     * @param strides the strides
+     * @param offset the offset
+     * @param backward gradient of the result ↦ gradient of {@code source}
+     * @return the view
      */
     public static Tensor viewOf(Tensor source, String name, int[] shape, int[] strides, int offset, Backward backward) {
         GradFn fn = GradMode.isEnabled() && source.requiresGrad
@@ -195,102 +277,209 @@ public final class Tensor extends ElementwiseFront {
 
     // ------------------------------------------------------------------ reductions (see ReduceOps)
 
-    /** Sum of all elements, as a 0-D tensor. */
+    /**
+     * Sum of all elements, as a 0-D tensor.
+     *
+     * @return sum of all elements, as a 0-D tensor
+     */
     public Tensor sum() {
         return ReduceOps.sum(self(), ReduceOps.allDims(self()), false);
     }
 
-    /** Sum over {@code dim}; {@code keepDim} leaves it with size 1. */
+    /**
+     * Sum over {@code dim}; {@code keepDim} leaves it with size 1.
+     *
+     * @param dim the dimension (negative counts from the end)
+     * @param keepDim keep the reduced dimensions with size 1
+     * @return sum over {@code dim}; {@code keepDim} leaves it with size 1
+     */
     public Tensor sum(int dim, boolean keepDim) {
         return sum(new int[] {dim}, keepDim);
     }
 
-    /** Sum over several dimensions; {@code keepDim} leaves them with size 1. */
+    /**
+     * Sum over several dimensions; {@code keepDim} leaves them with size 1.
+     *
+     * @param dims the dimensions (negative count from the end)
+     * @param keepDim keep the reduced dimensions with size 1
+     * @return sum over several dimensions; {@code keepDim} leaves them with size 1
+     */
     public Tensor sum(int[] dims, boolean keepDim) {
         return ReduceOps.sum(self(), ReduceOps.reducedMask("sum", self(), dims), keepDim);
     }
 
-    /** Mean of all elements, as a 0-D tensor. */
+    /**
+     * Mean of all elements, as a 0-D tensor.
+     *
+     * @return mean of all elements, as a 0-D tensor
+     */
     public Tensor mean() {
         return ReduceOps.mean(self(), ReduceOps.allDims(self()), false);
     }
 
-    /** Mean over {@code dim}. */
+    /**
+     * Mean over {@code dim}.
+     *
+     * @param dim the dimension (negative counts from the end)
+     * @param keepDim keep the reduced dimensions with size 1
+     * @return mean over {@code dim}
+     */
     public Tensor mean(int dim, boolean keepDim) {
         return mean(new int[] {dim}, keepDim);
     }
 
-    /** Mean over several dimensions. */
+    /**
+     * Mean over several dimensions.
+     *
+     * @param dims the dimensions (negative count from the end)
+     * @param keepDim keep the reduced dimensions with size 1
+     * @return mean over several dimensions
+     */
     public Tensor mean(int[] dims, boolean keepDim) {
         return ReduceOps.mean(self(), ReduceOps.reducedMask("mean", self(), dims), keepDim);
     }
 
-    /** Largest element (NaN if any), as a 0-D tensor; the gradient goes to the first largest. */
+    /**
+     * Largest element (NaN if any), as a 0-D tensor; the gradient goes to the first largest.
+     *
+     * @return largest element (NaN if any), as a 0-D tensor; the gradient goes to the first largest
+     */
     public Tensor max() {
         return ReduceOps.extreme("max", true, self(), ReduceOps.allDims(self()), false);
     }
 
-    /** Maximum over {@code dim}; the gradient goes to the first maximum (the {@link #argmax} position). */
+    /**
+     * Maximum over {@code dim}; the gradient goes to the first maximum (the {@link #argmax} position).
+     *
+     * @param dim the dimension (negative counts from the end)
+     * @param keepDim keep the reduced dimensions with size 1
+     * @return maximum over {@code dim}; the gradient goes to the first maximum (the {@link #argmax} position)
+     */
     public Tensor max(int dim, boolean keepDim) {
         return max(new int[] {dim}, keepDim);
     }
 
-    /** Maximum over several dimensions; the gradient goes to the first maximum in row-major order. */
+    /**
+     * Maximum over several dimensions; the gradient goes to the first maximum in row-major order.
+     *
+     * @param dims the dimensions (negative count from the end)
+     * @param keepDim keep the reduced dimensions with size 1
+     * @return maximum over several dimensions; the gradient goes to the first maximum in row-major order
+     */
     public Tensor max(int[] dims, boolean keepDim) {
         return ReduceOps.extreme("max", true, self(), ReduceOps.reducedMask("max", self(), dims), keepDim);
     }
 
-    /** Smallest element (NaN if any), as a 0-D tensor; the gradient goes to the first smallest. */
+    /**
+     * Smallest element (NaN if any), as a 0-D tensor; the gradient goes to the first smallest.
+     *
+     * @return smallest element (NaN if any), as a 0-D tensor; the gradient goes to the first smallest
+     */
     public Tensor min() {
         return ReduceOps.extreme("min", false, self(), ReduceOps.allDims(self()), false);
     }
 
-    /** Minimum over {@code dim}; the gradient goes to the first minimum (the {@link #argmin} position). */
+    /**
+     * Minimum over {@code dim}; the gradient goes to the first minimum (the {@link #argmin} position).
+     *
+     * @param dim the dimension (negative counts from the end)
+     * @param keepDim keep the reduced dimensions with size 1
+     * @return minimum over {@code dim}; the gradient goes to the first minimum (the {@link #argmin} position)
+     */
     public Tensor min(int dim, boolean keepDim) {
         return min(new int[] {dim}, keepDim);
     }
 
-    /** Minimum over several dimensions; the gradient goes to the first minimum in row-major order. */
+    /**
+     * Minimum over several dimensions; the gradient goes to the first minimum in row-major order.
+     *
+     * @param dims the dimensions (negative count from the end)
+     * @param keepDim keep the reduced dimensions with size 1
+     * @return minimum over several dimensions; the gradient goes to the first minimum in row-major order
+     */
     public Tensor min(int[] dims, boolean keepDim) {
         return ReduceOps.extreme("min", false, self(), ReduceOps.reducedMask("min", self(), dims), keepDim);
     }
 
-    /** Row-major index of the first largest element, as a 0-D float tensor; no gradient. */
+    /**
+     * Row-major index of the first largest element, as a 0-D float tensor; no gradient.
+     *
+     * @return row-major index of the first largest element, as a 0-D float tensor; no gradient
+     */
     public Tensor argmax() {
         return ReduceOps.argExtreme("argmax", true, self(), ReduceOps.allDims(self()), false);
     }
 
-    /** Index along {@code dim} of the first maximum, as floats (exact below 2²⁴); no gradient. */
+    /**
+     * Index along {@code dim} of the first maximum, as floats (exact below 2²⁴); no gradient.
+     *
+     * @param dim the dimension (negative counts from the end)
+     * @param keepDim keep the reduced dimensions with size 1
+     * @return index along {@code dim} of the first maximum, as floats (exact below 2²⁴); no gradient
+     */
     public Tensor argmax(int dim, boolean keepDim) {
         return ReduceOps.argExtreme("argmax", true, self(), ReduceOps.reducedMask("argmax", self(), new int[] {dim}), keepDim);
     }
 
-    /** Row-major index of the first smallest element, as a 0-D float tensor; no gradient. */
+    /**
+     * Row-major index of the first smallest element, as a 0-D float tensor; no gradient.
+     *
+     * @return row-major index of the first smallest element, as a 0-D float tensor; no gradient
+     */
     public Tensor argmin() {
         return ReduceOps.argExtreme("argmin", false, self(), ReduceOps.allDims(self()), false);
     }
 
-    /** Index along {@code dim} of the first minimum, as floats; no gradient. */
+    /**
+     * Index along {@code dim} of the first minimum, as floats; no gradient.
+     *
+     * @param dim the dimension (negative counts from the end)
+     * @param keepDim keep the reduced dimensions with size 1
+     * @return index along {@code dim} of the first minimum, as floats; no gradient
+     */
     public Tensor argmin(int dim, boolean keepDim) {
         return ReduceOps.argExtreme("argmin", false, self(), ReduceOps.reducedMask("argmin", self(), new int[] {dim}), keepDim);
     }
 
-    /** Unbiased variance of all elements ({@code N − 1} in the denominator), as a 0-D tensor. */
+    /**
+     * Unbiased variance of all elements ({@code N − 1} in the denominator), as a 0-D tensor.
+     *
+     * @return unbiased variance of all elements ({@code N − 1} in the denominator), as a 0-D tensor
+     */
     public Tensor var() {
         return var(true);
     }
 
-    /** Variance of all elements; {@code unbiased} divides by {@code N − 1}, else by {@code N}. */
+    /**
+     * Variance of all elements; {@code unbiased} divides by {@code N − 1}, else by {@code N}.
+     *
+     * @param unbiased divide by {@code n − 1} (Bessel's correction) instead of {@code n}
+     * @return variance of all elements; {@code unbiased} divides by {@code N − 1}, else by {@code N}
+     */
     public Tensor var(boolean unbiased) {
         return ReduceOps.var(self(), ReduceOps.allDims(self()), unbiased, false);
     }
 
-    /** Variance over {@code dim}; {@code unbiased} divides by {@code N − 1}, else by {@code N}. */
+    /**
+     * Variance over {@code dim}; {@code unbiased} divides by {@code N − 1}, else by {@code N}.
+     *
+     * @param dim the dimension (negative counts from the end)
+     * @param unbiased divide by {@code n − 1} (Bessel's correction) instead of {@code n}
+     * @param keepDim keep the reduced dimensions with size 1
+     * @return variance over {@code dim}; {@code unbiased} divides by {@code N − 1}, else by {@code N}
+     */
     public Tensor var(int dim, boolean unbiased, boolean keepDim) {
         return var(new int[] {dim}, unbiased, keepDim);
     }
 
-    /** Variance over several dimensions; {@code unbiased} divides by {@code N − 1}, else by {@code N}. */
+    /**
+     * Variance over several dimensions; {@code unbiased} divides by {@code N − 1}, else by {@code N}.
+     *
+     * @param dims the dimensions (negative count from the end)
+     * @param unbiased divide by {@code n − 1} (Bessel's correction) instead of {@code n}
+     * @param keepDim keep the reduced dimensions with size 1
+     * @return variance over several dimensions; {@code unbiased} divides by {@code N − 1}, else by {@code N}
+     */
     public Tensor var(int[] dims, boolean unbiased, boolean keepDim) {
         return ReduceOps.var(self(), ReduceOps.reducedMask("var", self(), dims), unbiased, keepDim);
     }
@@ -298,6 +487,9 @@ public final class Tensor extends ElementwiseFront {
     /**
      * Sums this tensor down to {@code shape}, a shape that broadcasts to this one: the gradient of a
      * broadcast operand. Returns this tensor when the shapes are equal.
+     *
+     * @param shape the shape
+     * @return this tensor summed down to {@code shape}
      */
     public Tensor sumTo(int... shape) {
         return ReduceOps.sumTo(self(), shape);
@@ -308,6 +500,9 @@ public final class Tensor extends ElementwiseFront {
     /**
      * Matrix product with PyTorch's {@code matmul} semantics: 1-D operands are vectors, leading
      * dimensions are broadcast batch dimensions, and transposed views are multiplied without copying.
+     *
+     * @param other the other operand, broadcast against this one
+     * @return matrix product with PyTorch's {@code matmul} semantics: 1-D operands are vectors, leading dimensions are broadcast batch dimensions, and transposed views are multiplied without copying
      */
     public Tensor matmul(Tensor other) {
         return LinalgOps.matmul(self(), other);

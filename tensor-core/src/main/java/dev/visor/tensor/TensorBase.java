@@ -37,37 +37,67 @@ abstract class TensorBase {
 
     // ------------------------------------------------------------------ geometry
 
-    /** A copy of the shape. */
+    /**
+     * A copy of the shape.
+     *
+     * @return a copy of the shape
+     */
     public int[] shape() {
         return shape.clone();
     }
 
-    /** Size of dimension {@code dim} (negative counts from the end). */
+    /**
+     * Size of dimension {@code dim} (negative counts from the end).
+     *
+     * @param dim the dimension (negative counts from the end)
+     * @return size of dimension {@code dim} (negative counts from the end)
+     */
     public int size(int dim) {
         return shape[Shape.dim(dim, shape.length)];
     }
 
-    /** Number of dimensions. */
+    /**
+     * Number of dimensions.
+     *
+     * @return number of dimensions
+     */
     public int dim() {
         return shape.length;
     }
 
-    /** Number of elements (1 for a 0-D tensor). */
+    /**
+     * Number of elements (1 for a 0-D tensor).
+     *
+     * @return number of elements (1 for a 0-D tensor)
+     */
     public int numel() {
         return Shape.numel(shape);
     }
 
-    /** A copy of the strides, in elements. */
+    /**
+     * A copy of the strides, in elements.
+     *
+     * @return a copy of the strides, in elements
+     */
     public int[] strides() {
         return strides.clone();
     }
 
-    /** Stride of dimension {@code dim} in elements (negative counts from the end). */
+    /**
+     * Stride of dimension {@code dim} in elements (negative counts from the end).
+     *
+     * @param dim the dimension (negative counts from the end)
+     * @return stride of dimension {@code dim} in elements (negative counts from the end)
+     */
     public int stride(int dim) {
         return strides[Shape.dim(dim, shape.length)];
     }
 
-    /** Offset of element {@code [0, ..., 0]} in {@link #storage()}. */
+    /**
+     * Offset of element {@code [0, ..., 0]} in {@link #storage()}.
+     *
+     * @return offset of element {@code [0, ..., 0]} in {@link #storage()}
+     */
     public int offset() {
         return offset;
     }
@@ -75,31 +105,39 @@ abstract class TensorBase {
     /**
      * The flat storage this tensor views, shared with other views: for kernels that address
      * elements as {@code offset() + Σ index[i] * strides()[i]}. Writing to it bypasses autograd.
+     *
+     * @return the flat storage this tensor views, shared with other views: for kernels that address elements as {@code offset() + Σ index[i] * strides()[i]}
      */
     public float[] storage() {
         return data;
     }
 
-    /** True when elements lie in row-major order without gaps (the offset may be non-zero). */
+    /**
+     * True when elements lie in row-major order without gaps (the offset may be non-zero).
+     *
+     * @return true when elements lie in row-major order without gaps (the offset may be non-zero)
+     */
     public boolean isContiguous() {
-        int expected = 1;
-        for (int i = shape.length - 1; i >= 0; i--) {
-            if (shape[i] != 1 && strides[i] != expected) {
-                return false;
-            }
-            expected *= shape[i];
-        }
-        return true;
+        return Shape.isContiguous(shape, strides);
     }
 
     // ------------------------------------------------------------------ elements
 
-    /** The element at {@code index} (one entry per dimension). */
+    /**
+     * The element at {@code index} (one entry per dimension).
+     *
+     * @param index the index
+     * @return the element at {@code index} (one entry per dimension)
+     */
     public float get(int... index) {
         return data[flatIndex(index)];
     }
 
-    /** The value of a one-element tensor. */
+    /**
+     * The value of a one-element tensor.
+     *
+     * @return the value of a one-element tensor
+     */
     public float item() {
         if (numel() != 1) {
             throw new IllegalStateException("item() needs a tensor with one element but shape is " + Shape.str(shape));
@@ -123,7 +161,11 @@ abstract class TensorBase {
         return p;
     }
 
-    /** The elements in row-major order, as a new array. */
+    /**
+     * The elements in row-major order, as a new array.
+     *
+     * @return the elements in row-major order, as a new array
+     */
     public float[] toArray() {
         int n = numel();
         float[] out = new float[n];
@@ -140,7 +182,11 @@ abstract class TensorBase {
         StridedLoop.copy(src, dst);
     }
 
-    /** This tensor if it is contiguous with offset 0, else a row-major copy (differentiable). */
+    /**
+     * This tensor if it is contiguous with offset 0, else a row-major copy (differentiable).
+     *
+     * @return this tensor if it is contiguous with offset 0, else a row-major copy (differentiable)
+     */
     public Tensor contiguous() {
         if (offset == 0 && isContiguous() && data.length == numel()) {
             return self();
@@ -148,7 +194,11 @@ abstract class TensorBase {
         return Tensor.fromOp("contiguous", toArray(), shape, g -> new Tensor[] {g}, self());
     }
 
-    /** A copy with its own storage (differentiable). */
+    /**
+     * A copy with its own storage (differentiable).
+     *
+     * @return a copy with its own storage (differentiable)
+     */
     public Tensor copy() {
         return Tensor.fromOp("copy", toArray(), shape, g -> new Tensor[] {g}, self());
     }
@@ -156,7 +206,11 @@ abstract class TensorBase {
 
     // ------------------------------------------------------------------ autograd
 
-    /** True when gradients flow to this tensor. */
+    /**
+     * True when gradients flow to this tensor.
+     *
+     * @return true when gradients flow to this tensor
+     */
     public boolean requiresGrad() {
         return requiresGrad;
     }
@@ -164,6 +218,7 @@ abstract class TensorBase {
     /**
      * Marks a leaf tensor (one not produced by a recorded op) as needing a gradient.
      *
+     * @param on true to switch it on
      * @return this tensor
      */
     public Tensor requiresGrad(boolean on) {
@@ -175,22 +230,38 @@ abstract class TensorBase {
         return self();
     }
 
-    /** True for tensors not produced by a recorded op. */
+    /**
+     * True for tensors not produced by a recorded op.
+     *
+     * @return true for tensors not produced by a recorded op
+     */
     public boolean isLeaf() {
         return gradFn == null;
     }
 
-    /** The name of the op that produced this tensor, or {@code null} for a leaf. */
+    /**
+     * The name of the op that produced this tensor, or {@code null} for a leaf.
+     *
+     * @return the name of the op that produced this tensor, or {@code null} for a leaf
+     */
     public String gradFnName() {
         return gradFn == null ? null : gradFn.name;
     }
 
-    /** The accumulated gradient of a leaf after {@link #backward()}, or {@code null}. */
+    /**
+     * The accumulated gradient of a leaf after {@link #backward()}, or {@code null}.
+     *
+     * @return the accumulated gradient of a leaf after {@link #backward()}, or {@code null}
+     */
     public Tensor grad() {
         return grad;
     }
 
-    /** Replaces the accumulated gradient (e.g. by an optimizer or clipping); {@code null} clears it. */
+    /**
+     * Replaces the accumulated gradient (e.g. by an optimizer or clipping); {@code null} clears it.
+     *
+     * @param g the gradient
+     */
     public void setGrad(Tensor g) {
         if (g != null && !Arrays.equals(g.shape, shape)) {
             throw new IllegalArgumentException(
@@ -204,7 +275,11 @@ abstract class TensorBase {
         this.grad = null;
     }
 
-    /** The same values, cut from the graph: no gradient flows through the result. Shares storage. */
+    /**
+     * The same values, cut from the graph: no gradient flows through the result. Shares storage.
+     *
+     * @return the same values, cut from the graph: no gradient flows through the result
+     */
     public Tensor detach() {
         return new Tensor(data, shape, strides, offset, null);
     }
@@ -223,6 +298,8 @@ abstract class TensorBase {
      * Back-propagates {@code gradient} (shaped like this tensor) through the recorded graph and adds
      * the results to the {@link #grad()} of every leaf that requires one. Calling it twice
      * accumulates; clear with {@link #zeroGrad()}.
+     *
+     * @param gradient the gradient of the output
      */
     public void backward(Tensor gradient) {
         if (!requiresGrad) {

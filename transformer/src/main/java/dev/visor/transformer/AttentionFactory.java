@@ -17,7 +17,15 @@ import java.util.Objects;
  */
 @FunctionalInterface
 public interface AttentionFactory {
-    /** A fresh attention layer for {@code site} in layer {@code layer} of a model described by {@code config}. */
+    /**
+     * A fresh attention layer for {@code site} in layer {@code layer} of a model described by {@code config}.
+     *
+     * @param config the model configuration
+     * @param site the attention site
+     * @param layer the layer index
+     * @param rng the random source
+     * @return a fresh attention layer for {@code site} in layer {@code layer} of a model described by {@code config}
+     */
     AttentionLayer create(TransformerConfig config, AttentionSite site, int layer, Rng rng);
 
     /** Multi-head attention evaluated by {@code kernel}. */

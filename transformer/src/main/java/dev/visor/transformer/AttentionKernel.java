@@ -27,6 +27,11 @@ public interface AttentionKernel {
      * (batch, Lk, dModel)} under {@code mask}, compiled for the call's shape (its query offset places
      * the queries).
      *
+     * @param attention the multi-head attention (its parameters become this layer's)
+     * @param query the queries
+     * @param keyValue the keys and values
+     * @param maskSpec the mask spec, e.g. {@code "causal & padding"}
+     * @param inputs the mask inputs of the call
      * @return {@code (batch, Lq, dModel)}
      */
     Tensor attend(MultiHeadAttention attention, Tensor query, Tensor keyValue, CompiledMask mask);
@@ -41,6 +46,9 @@ public interface AttentionKernel {
     /**
      * The reference kernel, handing each call's output and weights {@code (batch, heads, Lq, Lk)} to
      * {@code sink} (in the order the layers run).
+     *
+     * @param sink receives each value
+     * @return the reference kernel, handing each call's output and weights {@code (batch, heads, Lq, Lk)} to {@code sink} (in the order the layers run)
      */
     static AttentionKernel recording(Consumer<MultiHeadAttention.Weighted> sink) {
         Objects.requireNonNull(sink, "sink");

@@ -22,6 +22,11 @@ public abstract class AttentionLayer extends Composite {
      * {@code mask}, compiled for {@code (batch, heads, Lq, Lk)}; its query offset gives the queries'
      * absolute positions (0 except when decoding step by step without a cache).
      *
+     * @param query the queries
+     * @param keyValue the keys and values
+     * @param maskSpec the mask spec, e.g. {@code "causal & padding"}
+     * @param inputs the mask inputs of the call
+     * @param queryOffset the absolute position of the first query
      * @return {@code (batch, Lq, dModel)}
      */
     public abstract Tensor forward(Tensor query, Tensor keyValue, CompiledMask mask);
@@ -31,11 +36,20 @@ public abstract class AttentionLayer extends Composite {
      * {@code cache} and attends from its positions over everything cached, under {@code mask}
      * compiled for {@code (batch, heads, n, cache.length() + n)} at query offset {@code cache.length()}.
      *
+     * @param x the input
+     * @param cache the KV cache
+     * @param maskSpec the mask spec, e.g. {@code "causal & padding"}
+     * @param inputs the mask inputs of the call
      * @return {@code (batch, n, dModel)}
      */
     public abstract Tensor forward(Tensor x, KvCache cache, CompiledMask mask);
 
-    /** An empty KV cache for {@code batch} sequences. */
+    /**
+     * An empty KV cache for {@code batch} sequences.
+     *
+     * @param batch the batch size
+     * @return an empty KV cache for {@code batch} sequences
+     */
     public abstract KvCache newCache(int batch);
 
     /** The number of query heads masks are compiled for. */

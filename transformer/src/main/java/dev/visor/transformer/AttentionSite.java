@@ -29,12 +29,20 @@ public enum AttentionSite {
         this.defaultSpec = defaultSpec;
     }
 
-    /** The lower-snake name used in JSON configs and messages, e.g. {@code decoder_self}. */
+    /**
+     * The lower-snake name used in JSON configs and messages, e.g. {@code decoder_self}.
+     *
+     * @return the lower-snake name used in JSON configs and messages
+     */
     public String key() {
         return key;
     }
 
-    /** The mask spec this site uses unless a config says otherwise. */
+    /**
+     * The mask spec this site uses unless a config says otherwise.
+     *
+     * @return the mask spec this site uses unless a config says otherwise
+     */
     public String defaultSpec() {
         return defaultSpec;
     }
@@ -42,6 +50,8 @@ public enum AttentionSite {
     /**
      * The site with JSON key {@code key}.
      *
+     * @param key the keys
+     * @return the site with JSON key {@code key}
      * @throws IllegalArgumentException naming the key and the valid ones
      */
     public static AttentionSite fromKey(String key) {

@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.deser.BeanDeserializerModifier;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
@@ -42,8 +43,10 @@ import java.util.Map;
  * lower-case names ({@code PRE} → {@code "pre"}), so a new record component needs no mapping code.
  *
  * <p>Reading is strict: an unknown key is an error with a did-you-mean, a value must have its
- * component's type (no {@code "4"} for 4, no {@code 4.5} for an int, no {@code null}), a key may
- * appear once, and every error is an {@link IllegalArgumentException} naming the key and the value.
+ * component's type (no {@code "4"} for 4, no {@code 4.5} for an int, no {@code null} for a
+ * primitive; a reference component the record's constructor requires non-null names the key), a key
+ * may appear once, and every error is an {@link IllegalArgumentException} naming the key and the
+ * value. A {@link Path} is written as its string, as given.
  * Writing is deterministic: components in declaration order, two-space indentation,
  * {@code "key": value}, LF line ends.
  *
@@ -58,8 +61,7 @@ public final class ConfigMapper {
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
                     DeserializationFeature.FAIL_ON_TRAILING_TOKENS, DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS,
-                    DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES,
-                    DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES)
+                    DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -80,6 +82,8 @@ public final class ConfigMapper {
                             return new LowerCaseEnumDeserializer(type.getRawClass());
                         }
                     })
+                    .addSerializer(Path.class, new ToStringSerializer(Path.class))
+                    .addDeserializer(Path.class, new PathDeserializer())
                     .addSerializer(MaskPlan.class, new MaskPlanJson.Serializer())
                     .addDeserializer(MaskPlan.class, new MaskPlanJson.Deserializer()))
             .build();
@@ -156,6 +160,14 @@ public final class ConfigMapper {
             for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
                 if (t instanceof IllegalArgumentException) {
                     throw new IllegalArgumentException(t.getMessage(), t);
+                }
+                // Objects.requireNonNull(component, "component") in a record's constructor
+                if (t instanceof NullPointerException && t.getMessage() != null && type.isRecord()) {
+                    for (RecordComponent c : type.getRecordComponents()) {
+                        if (c.getName().equals(t.getMessage())) {
+                            throw new IllegalArgumentException("'" + snakeCase(c.getName()) + "' must not be null", t);
+                        }
+                    }
                 }
             }
             throw new IllegalArgumentException(mismatch(node, e), e);
@@ -359,6 +371,18 @@ public final class ConfigMapper {
                         + "; expected one of " + names);
             }
             return type.getEnumConstants()[at];
+        }
+    }
+
+    /** A path from its string, as {@code Path.of} reads it (Jackson's default expects a URI). */
+    private static final class PathDeserializer extends JsonDeserializer<Path> {
+        @Override
+        public Path deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (p.currentToken() != com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+                throw new IllegalArgumentException("'" + p.currentName() + "' must be a path string but got "
+                        + describe(ctxt.readTree(p)));
+            }
+            return Path.of(p.getText());
         }
     }
 }

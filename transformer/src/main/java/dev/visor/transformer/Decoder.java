@@ -48,6 +48,12 @@ public final class Decoder extends Module {
     /**
      * Decodes {@code y (batch, Lt, dModel)} attending to {@code memory (batch, Ls, dModel)} (or
      * {@code null} for a decoder-only stack).
+     *
+     * @param y the target-side input
+     * @param memory the encoder output
+     * @param selfInputs the mask inputs of the self-attention
+     * @param crossInputs the mask inputs of the cross-attention
+     * @return the decoded positions, {@code (batch, Lt, dModel)}
      */
     public Tensor forward(Tensor y, Tensor memory, MaskInputs selfInputs, MaskInputs crossInputs) {
         int batch = y.size(0);
@@ -61,7 +67,17 @@ public final class Decoder extends Module {
         return norm.forward(y);
     }
 
-    /** Runs new positions {@code y (batch, n, dModel)} at absolute positions {@code offset..}, one KV cache per layer. */
+    /**
+     * Runs new positions {@code y (batch, n, dModel)} at absolute positions {@code offset..}, one KV cache per layer.
+     *
+     * @param y the target-side input
+     * @param caches one KV cache per layer
+     * @param memory the encoder output
+     * @param selfInputs the mask inputs of the self-attention
+     * @param crossInputs the mask inputs of the cross-attention
+     * @param offset the offset
+     * @return the new positions' outputs, {@code (batch, n, dModel)}
+     */
     public Tensor step(Tensor y, KvCache[] caches, Tensor memory, MaskInputs selfInputs, MaskInputs crossInputs, int offset) {
         if (caches.length != layers.size()) {
             throw new IllegalArgumentException(caches.length + " caches given for " + layers.size() + " layers");
@@ -78,7 +94,12 @@ public final class Decoder extends Module {
         return norm.forward(y);
     }
 
-    /** Fresh, empty KV caches for {@code batch} rows, one per layer. */
+    /**
+     * Fresh, empty KV caches for {@code batch} rows, one per layer.
+     *
+     * @param batch the batch size
+     * @return fresh, empty KV caches for {@code batch} rows, one per layer
+     */
     public KvCache[] newCaches(int batch) {
         KvCache[] caches = new KvCache[layers.size()];
         for (int i = 0; i < caches.length; i++) {
@@ -87,7 +108,11 @@ public final class Decoder extends Module {
         return caches;
     }
 
-    /** The layers. */
+    /**
+     * The layers.
+     *
+     * @return the layers
+     */
     public List<DecoderLayer> layers() {
         return java.util.stream.StreamSupport.stream(layers.spliterator(), false).toList();
     }

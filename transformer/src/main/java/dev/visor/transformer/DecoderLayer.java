@@ -36,6 +36,9 @@ public final class DecoderLayer extends Composite {
      * @param srcAttn  attention over the memory, or {@code null} for a decoder-only block
      * @param norms    one norm per sub-layer: 3 with {@code srcAttn}, 2 without
      * @param dropouts one residual dropout per sub-layer, likewise
+     * @param selfAttn the self-attention
+     * @param feedForward the feed-forward network
+     * @param residual the residual wiring
      */
     public DecoderLayer(AttentionLayer selfAttn, AttentionLayer srcAttn, FeedForward feedForward, Norm[] norms,
                         Dropout[] dropouts, Residual residual) {
@@ -62,6 +65,7 @@ public final class DecoderLayer extends Composite {
     /**
      * Runs the layer on {@code x (batch, Lt, dModel)}.
      *
+     * @param x         the input {@code (batch, Lt, dModel)}
      * @param memory    the encoder output {@code (batch, Ls, dModel)}, or {@code null} without source attention
      * @param selfMask  the self-attention mask, compiled for {@code (batch, heads, Lt, Lt)}
      * @param crossMask the source-attention mask, compiled for {@code (batch, heads, Lt, Ls)} (ignored without source attention)
@@ -91,17 +95,29 @@ public final class DecoderLayer extends Composite {
         return residual.apply(x, norms[last], dropouts[last], feedForward::forward);
     }
 
-    /** The self-attention sub-layer. */
+    /**
+     * The self-attention sub-layer.
+     *
+     * @return the self-attention sub-layer
+     */
     public AttentionLayer selfAttn() {
         return selfAttn;
     }
 
-    /** The source-attention sub-layer, or {@code null}. */
+    /**
+     * The source-attention sub-layer, or {@code null}.
+     *
+     * @return the source-attention sub-layer, or {@code null}
+     */
     public AttentionLayer srcAttn() {
         return srcAttn;
     }
 
-    /** The feed-forward sub-layer. */
+    /**
+     * The feed-forward sub-layer.
+     *
+     * @return the feed-forward sub-layer
+     */
     public FeedForward feedForward() {
         return feedForward;
     }

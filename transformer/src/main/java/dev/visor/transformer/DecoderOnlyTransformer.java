@@ -30,7 +30,14 @@ public final class DecoderOnlyTransformer extends TransformerModel {
     private final Decoder decoder;
     private final Linear generator;
 
-    /** A model from its parts; the decoder's layers must have no source attention. */
+    /**
+     * A model from its parts; the decoder's layers must have no source attention.
+     *
+     * @param config the model configuration
+     * @param embed the input embedding
+     * @param decoder the decoder
+     * @param generator the output projection
+     */
     public DecoderOnlyTransformer(TransformerConfig config, InputEmbedding embed, Decoder decoder, Linear generator) {
         super(config);
         for (DecoderLayer l : decoder.layers()) {
@@ -43,13 +50,23 @@ public final class DecoderOnlyTransformer extends TransformerModel {
         this.generator = registerModule("generator", Objects.requireNonNull(generator, "generator"));
     }
 
-    /** Hidden states {@code (batch, L, dModel)} of {@code tokens}. */
+    /**
+     * Hidden states {@code (batch, L, dModel)} of {@code tokens}.
+     *
+     * @param tokens the token ids
+     * @return hidden states {@code (batch, L, dModel)} of {@code tokens}
+     */
     public Tensor hidden(TokenBatch tokens) {
         Objects.requireNonNull(tokens, "tokens");
         return decoder.forward(embed.forward(tokens), null, SiteInputs.self(tokens), null);
     }
 
-    /** Next-token logits at every position, {@code (batch, L, vocab)}. */
+    /**
+     * Next-token logits at every position, {@code (batch, L, vocab)}.
+     *
+     * @param tokens the token ids
+     * @return next-token logits at every position, {@code (batch, L, vocab)}
+     */
     public Tensor forward(TokenBatch tokens) {
         return generator.forward(hidden(tokens));
     }
@@ -101,7 +118,12 @@ public final class DecoderOnlyTransformer extends TransformerModel {
         return s;
     }
 
-    /** As {@link #startDecoding(int[][])}, re-running the whole prefix at each step (the oracle). */
+    /**
+     * As {@link #startDecoding(int[][])}, re-running the whole prefix at each step (the oracle).
+     *
+     * @param prompts the prompts
+     * @return as {@link #startDecoding(int[][])}, re-running the whole prefix at each step (the oracle)
+     */
     public DecodingSession startDecodingUncached(int[][] prompts) {
         int n = checkPrompts(prompts);
         int[][] head = new int[prompts.length][];
@@ -138,17 +160,29 @@ public final class DecoderOnlyTransformer extends TransformerModel {
         return n;
     }
 
-    /** The input embedding. */
+    /**
+     * The input embedding.
+     *
+     * @return the input embedding
+     */
     public InputEmbedding embed() {
         return embed;
     }
 
-    /** The decoder stack. */
+    /**
+     * The decoder stack.
+     *
+     * @return the decoder stack
+     */
     public Decoder decoder() {
         return decoder;
     }
 
-    /** The projection to vocabulary logits. */
+    /**
+     * The projection to vocabulary logits.
+     *
+     * @return the projection to vocabulary logits
+     */
     public Linear generator() {
         return generator;
     }

@@ -26,7 +26,14 @@ public final class Embeddings extends Module {
     private final float scale;
     private final Tensor weight;
 
-    /** A table of {@code vocab} vectors of width {@code dModel}, drawn from {@code N(0, 1)} (pad row zero). */
+    /**
+     * A table of {@code vocab} vectors of width {@code dModel}, drawn from {@code N(0, 1)} (pad row zero).
+     *
+     * @param vocab the vocabulary size
+     * @param dModel the model width {@code d_model}
+     * @param padId the padding token id
+     * @param rng the random source
+     */
     public Embeddings(int vocab, int dModel, int padId, Rng rng) {
         if (vocab < 1 || dModel < 1) {
             throw new IllegalArgumentException("embeddings need vocab >= 1 and dModel >= 1 but got vocab=" + vocab
@@ -52,6 +59,8 @@ public final class Embeddings extends Module {
     /**
      * Looks up {@code ids} (row-major, shaped {@code shape}) and scales by {@code √dModel}.
      *
+     * @param ids the token ids
+     * @param shape the shape
      * @return {@code shape + [dModel]}
      * @throws IllegalArgumentException naming the first id outside the vocabulary
      */
@@ -69,17 +78,29 @@ public final class Embeddings extends Module {
         return Functional.embedding(ids, shape, weight, padId).mul(scale);
     }
 
-    /** The table {@code (vocab, dModel)}, e.g. to tie a generator to it. */
+    /**
+     * The table {@code (vocab, dModel)}, e.g. to tie a generator to it.
+     *
+     * @return the table {@code (vocab, dModel)}
+     */
     public Tensor weight() {
         return weight;
     }
 
-    /** The vocabulary size. */
+    /**
+     * The vocabulary size.
+     *
+     * @return the vocabulary size
+     */
     public int vocab() {
         return vocab;
     }
 
-    /** The width. */
+    /**
+     * The width.
+     *
+     * @return the width
+     */
     public int dModel() {
         return dModel;
     }

@@ -46,6 +46,8 @@ public final class Encoder extends Module {
     /**
      * Encodes {@code x (batch, Ls, dModel)}.
      *
+     * @param x the input
+     * @param inputs the mask inputs of the call
      * @return the memory {@code (batch, Ls, dModel)}
      */
     public Tensor forward(Tensor x, MaskInputs inputs) {
@@ -57,7 +59,11 @@ public final class Encoder extends Module {
         return norm.forward(x);
     }
 
-    /** The layers. */
+    /**
+     * The layers.
+     *
+     * @return the layers
+     */
     public List<EncoderLayer> layers() {
         return java.util.stream.StreamSupport.stream(layers.spliterator(), false).toList();
     }

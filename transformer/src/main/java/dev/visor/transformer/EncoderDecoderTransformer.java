@@ -42,6 +42,13 @@ public final class EncoderDecoderTransformer extends TransformerModel {
     /**
      * A model from its parts (pass the same {@code InputEmbedding} twice to share source and target
      * embeddings, and a {@code Linear} over the target embedding table to tie the generator).
+     *
+     * @param config the model configuration
+     * @param encoder the encoder
+     * @param decoder the decoder
+     * @param srcEmbed the source embedding
+     * @param tgtEmbed the target embedding
+     * @param generator the output projection
      */
     public EncoderDecoderTransformer(TransformerConfig config, Encoder encoder, Decoder decoder, InputEmbedding srcEmbed,
                                      InputEmbedding tgtEmbed, Linear generator) {
@@ -57,6 +64,7 @@ public final class EncoderDecoderTransformer extends TransformerModel {
      * Encodes the source: {@code Encoder(Dropout(Embed(src)·√d + PE))} under the encoder
      * self-attention masks.
      *
+     * @param src the source tokens
      * @return the memory {@code (batch, Ls, dModel)}
      */
     public Tensor encode(TokenBatch src) {
@@ -69,6 +77,8 @@ public final class EncoderDecoderTransformer extends TransformerModel {
      * the decoder self-attention and cross-attention masks.
      *
      * @param memory the encoder output for {@code src}, {@code (batch, Ls, dModel)}
+     * @param src the source tokens
+     * @param tgt the target tokens
      * @return hidden states {@code (batch, Lt, dModel)}
      */
     public Tensor decode(Tensor memory, TokenBatch src, TokenBatch tgt) {
@@ -82,7 +92,13 @@ public final class EncoderDecoderTransformer extends TransformerModel {
         return decoder.forward(tgtEmbed.forward(tgt), memory, SiteInputs.self(tgt), SiteInputs.cross(tgt, src));
     }
 
-    /** Next-token logits for every target position: {@code generator(decode(encode(src), src, tgt))}, {@code (batch, Lt, vocab)}. */
+    /**
+     * Next-token logits for every target position: {@code generator(decode(encode(src), src, tgt))}, {@code (batch, Lt, vocab)}.
+     *
+     * @param src the source tokens
+     * @param tgt the target tokens
+     * @return next-token logits for every target position: {@code generator(decode(encode(src), src, tgt))}, {@code (batch, Lt, vocab)}
+     */
     public Tensor forward(TokenBatch src, TokenBatch tgt) {
         return generator.forward(decode(encode(src), src, tgt));
     }
@@ -99,13 +115,21 @@ public final class EncoderDecoderTransformer extends TransformerModel {
     /**
      * A session that decodes one target per source row on the KV cache. The source is encoded once,
      * without autograd and in evaluation mode.
+     *
+     * @param src the source tokens
+     * @return a session that decodes one target per source row on the KV cache
      */
     public DecodingSession startDecoding(TokenBatch src) {
         Tensor memory = encodeForDecoding(src);
         return new CachedSession(this, decoder, tgtEmbed, generator, src.batch(), memory, src);
     }
 
-    /** As {@link #startDecoding}, but re-running the decoder over the whole prefix at each step (the oracle). */
+    /**
+     * As {@link #startDecoding}, but re-running the decoder over the whole prefix at each step (the oracle).
+     *
+     * @param src the source tokens
+     * @return as {@link #startDecoding}, but re-running the decoder over the whole prefix at each step (the oracle)
+     */
     public DecodingSession startDecodingUncached(TokenBatch src) {
         Tensor memory = encodeForDecoding(src);
         int[][] srcRows = src.rows();
@@ -181,27 +205,47 @@ public final class EncoderDecoderTransformer extends TransformerModel {
         }
     }
 
-    /** The encoder stack. */
+    /**
+     * The encoder stack.
+     *
+     * @return the encoder stack
+     */
     public Encoder encoder() {
         return encoder;
     }
 
-    /** The decoder stack. */
+    /**
+     * The decoder stack.
+     *
+     * @return the decoder stack
+     */
     public Decoder decoder() {
         return decoder;
     }
 
-    /** The source embedding. */
+    /**
+     * The source embedding.
+     *
+     * @return the source embedding
+     */
     public InputEmbedding srcEmbed() {
         return srcEmbed;
     }
 
-    /** The target embedding. */
+    /**
+     * The target embedding.
+     *
+     * @return the target embedding
+     */
     public InputEmbedding tgtEmbed() {
         return tgtEmbed;
     }
 
-    /** The final projection to target-vocabulary logits. */
+    /**
+     * The final projection to target-vocabulary logits.
+     *
+     * @return the final projection to target-vocabulary logits
+     */
     public Linear generator() {
         return generator;
     }

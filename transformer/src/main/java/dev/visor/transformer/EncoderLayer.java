@@ -28,7 +28,17 @@ public final class EncoderLayer extends Composite {
     private final Dropout dropout2;
     private final Residual residual;
 
-    /** A layer from its parts. */
+    /**
+     * A layer from its parts.
+     *
+     * @param selfAttn the self-attention
+     * @param feedForward the feed-forward network
+     * @param norm1 the first sub-layer's norm
+     * @param norm2 the second sub-layer's norm
+     * @param dropout1 the dropout after the first sub-layer
+     * @param dropout2 the dropout after the second sub-layer
+     * @param residual the residual wiring
+     */
     public EncoderLayer(AttentionLayer selfAttn, FeedForward feedForward, Norm norm1, Norm norm2, Dropout dropout1,
                         Dropout dropout2, Residual residual) {
         this.selfAttn = registerModule("self_attn", Objects.requireNonNull(selfAttn, "selfAttn"));
@@ -40,7 +50,16 @@ public final class EncoderLayer extends Composite {
         this.residual = Objects.requireNonNull(residual, "residual");
     }
 
-    /** A layer with layer norms (ε = 1e-5) over {@code dModel} and residual dropout {@code dropout}. */
+    /**
+     * A layer with layer norms (ε = 1e-5) over {@code dModel} and residual dropout {@code dropout}.
+     *
+     * @param selfAttn the self-attention
+     * @param feedForward the feed-forward network
+     * @param dModel the model width {@code d_model}
+     * @param dropout the dropout probability
+     * @param residual the residual wiring
+     * @param rng the random source
+     */
     public EncoderLayer(AttentionLayer selfAttn, FeedForward feedForward, int dModel, double dropout, Residual residual,
                         Rng rng) {
         this(selfAttn, feedForward, Norm.layerNorm(dModel, 1e-5), Norm.layerNorm(dModel, 1e-5), new Dropout(dropout, rng.split()),
@@ -50,6 +69,9 @@ public final class EncoderLayer extends Composite {
     /**
      * Runs the layer on {@code x (batch, seq, dModel)} with self-attention under {@code mask}.
      *
+     * @param x the input
+     * @param maskSpec the mask spec, e.g. {@code "causal & padding"}
+     * @param inputs the mask inputs of the call
      * @return {@code (batch, seq, dModel)}
      */
     public Tensor forward(Tensor x, CompiledMask mask) {
@@ -57,12 +79,20 @@ public final class EncoderLayer extends Composite {
         return residual.apply(x, norm2, dropout2, feedForward::forward);
     }
 
-    /** The self-attention sub-layer. */
+    /**
+     * The self-attention sub-layer.
+     *
+     * @return the self-attention sub-layer
+     */
     public AttentionLayer selfAttn() {
         return selfAttn;
     }
 
-    /** The feed-forward sub-layer. */
+    /**
+     * The feed-forward sub-layer.
+     *
+     * @return the feed-forward sub-layer
+     */
     public FeedForward feedForward() {
         return feedForward;
     }

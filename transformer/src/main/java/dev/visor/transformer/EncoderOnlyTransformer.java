@@ -26,7 +26,14 @@ public final class EncoderOnlyTransformer extends TransformerModel {
     private final Encoder encoder;
     private final Linear generator;
 
-    /** A model from its parts. */
+    /**
+     * A model from its parts.
+     *
+     * @param config the model configuration
+     * @param embed the input embedding
+     * @param encoder the encoder
+     * @param generator the output projection
+     */
     public EncoderOnlyTransformer(TransformerConfig config, InputEmbedding embed, Encoder encoder, Linear generator) {
         super(config);
         this.embed = registerModule("embed", Objects.requireNonNull(embed, "embed"));
@@ -34,13 +41,23 @@ public final class EncoderOnlyTransformer extends TransformerModel {
         this.generator = registerModule("generator", Objects.requireNonNull(generator, "generator"));
     }
 
-    /** Contextual hidden states {@code (batch, L, dModel)}. */
+    /**
+     * Contextual hidden states {@code (batch, L, dModel)}.
+     *
+     * @param tokens the token ids
+     * @return contextual hidden states {@code (batch, L, dModel)}
+     */
     public Tensor hidden(TokenBatch tokens) {
         Objects.requireNonNull(tokens, "tokens");
         return encoder.forward(embed.forward(tokens), SiteInputs.self(tokens));
     }
 
-    /** Per-token logits {@code (batch, L, tgtVocabSize)}. */
+    /**
+     * Per-token logits {@code (batch, L, tgtVocabSize)}.
+     *
+     * @param tokens the token ids
+     * @return per-token logits {@code (batch, L, tgtVocabSize)}
+     */
     public Tensor forward(TokenBatch tokens) {
         return generator.forward(hidden(tokens));
     }
@@ -57,12 +74,20 @@ public final class EncoderOnlyTransformer extends TransformerModel {
         return embed;
     }
 
-    /** The encoder stack. */
+    /**
+     * The encoder stack.
+     *
+     * @return the encoder stack
+     */
     public Encoder encoder() {
         return encoder;
     }
 
-    /** The per-token head. */
+    /**
+     * The per-token head.
+     *
+     * @return the per-token head
+     */
     public Linear generator() {
         return generator;
     }

@@ -13,6 +13,12 @@ import dev.visor.tensor.Rng;
  */
 @FunctionalInterface
 public interface FeedForwardFactory {
-    /** A fresh feed-forward module for a model described by {@code config}, initialised from {@code rng}. */
+    /**
+     * A fresh feed-forward module for a model described by {@code config}, initialised from {@code rng}.
+     *
+     * @param config the model configuration
+     * @param rng the random source
+     * @return a fresh feed-forward module for a model described by {@code config}, initialised from {@code rng}
+     */
     FeedForward create(TransformerConfig config, Rng rng);
 }

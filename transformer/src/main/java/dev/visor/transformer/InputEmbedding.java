@@ -20,7 +20,13 @@ public final class InputEmbedding extends Composite {
     private final PositionalEncoding pos;
     private final Dropout dropout;
 
-    /** Token embeddings, positions and the dropout on their sum. */
+    /**
+     * Token embeddings, positions and the dropout on their sum.
+     *
+     * @param embeddings the token embeddings
+     * @param pos the positional encoding
+     * @param dropout the dropout probability
+     */
     public InputEmbedding(Embeddings embeddings, PositionalEncoding pos, Dropout dropout) {
         this.embeddings = inline("embeddings", Objects.requireNonNull(embeddings, "embeddings"));
         this.pos = registerModule("pos", Objects.requireNonNull(pos, "pos"));
@@ -31,7 +37,12 @@ public final class InputEmbedding extends Composite {
         }
     }
 
-    /** Embeds {@code tokens} at positions {@code 0..length−1}. */
+    /**
+     * Embeds {@code tokens} at positions {@code 0..length−1}.
+     *
+     * @param tokens the token ids
+     * @return the embedded tokens, {@code (batch, length, dModel)}
+     */
     public Tensor forward(TokenBatch tokens) {
         return forward(tokens.ids(), tokens.batch(), tokens.length(), 0);
     }
@@ -39,6 +50,10 @@ public final class InputEmbedding extends Composite {
     /**
      * Embeds {@code ids (batch, length)} at positions {@code offset .. offset+length−1}.
      *
+     * @param ids the token ids
+     * @param batch the batch size
+     * @param length the length
+     * @param offset the offset
      * @return {@code (batch, length, dModel)}
      */
     public Tensor forward(int[] ids, int batch, int length, int offset) {
@@ -62,7 +77,11 @@ public final class InputEmbedding extends Composite {
         return embeddings;
     }
 
-    /** The positional encoding. */
+    /**
+     * The positional encoding.
+     *
+     * @return the positional encoding
+     */
     public PositionalEncoding positional() {
         return pos;
     }

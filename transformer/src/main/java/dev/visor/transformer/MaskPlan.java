@@ -28,7 +28,12 @@ import java.util.TreeMap;
  */
 public record MaskPlan(Map<AttentionSite, String> sites, Map<AttentionSite, SortedMap<Integer, String>> overrides) {
 
-    /** Checks every spec's syntax, canonicalises it, and freezes the maps. */
+    /**
+     * Checks every spec's syntax, canonicalises it, and freezes the maps.
+     *
+     * @param sites the mask spec of every site
+     * @param overrides the per-layer overrides of each site
+     */
     public MaskPlan {
         Objects.requireNonNull(sites, "sites");
         Objects.requireNonNull(overrides, "overrides");
@@ -59,7 +64,11 @@ public record MaskPlan(Map<AttentionSite, String> sites, Map<AttentionSite, Sort
         overrides = Collections.unmodifiableMap(o);
     }
 
-    /** Every site at its default: {@code padding}, {@code causal & padding}, {@code padding}; no overrides. */
+    /**
+     * Every site at its default: {@code padding}, {@code causal & padding}, {@code padding}; no overrides.
+     *
+     * @return every site at its default: {@code padding}, {@code causal & padding}, {@code padding}; no overrides
+     */
     public static MaskPlan defaults() {
         EnumMap<AttentionSite, String> s = new EnumMap<>(AttentionSite.class);
         for (AttentionSite site : AttentionSite.values()) {
@@ -68,7 +77,13 @@ public record MaskPlan(Map<AttentionSite, String> sites, Map<AttentionSite, Sort
         return new MaskPlan(s, Map.of());
     }
 
-    /** The spec used by layer {@code layer} at {@code site}: its override, else the site's spec. */
+    /**
+     * The spec used by layer {@code layer} at {@code site}: its override, else the site's spec.
+     *
+     * @param site the attention site
+     * @param layer the layer index
+     * @return the spec used by layer {@code layer} at {@code site}: its override, else the site's spec
+     */
     public String spec(AttentionSite site, int layer) {
         Objects.requireNonNull(site, "site");
         SortedMap<Integer, String> o = overrides.get(site);
@@ -76,25 +91,48 @@ public record MaskPlan(Map<AttentionSite, String> sites, Map<AttentionSite, Sort
         return spec != null ? spec : sites.get(site);
     }
 
-    /** The spec of {@code site} for layers without an override. */
+    /**
+     * The spec of {@code site} for layers without an override.
+     *
+     * @param site the attention site
+     * @return the spec of {@code site} for layers without an override
+     */
     public String spec(AttentionSite site) {
         return sites.get(Objects.requireNonNull(site, "site"));
     }
 
-    /** The per-layer overrides of {@code site} (empty when it has none). */
+    /**
+     * The per-layer overrides of {@code site} (empty when it has none).
+     *
+     * @param site the attention site
+     * @return the per-layer overrides of {@code site} (empty when it has none)
+     */
     public SortedMap<Integer, String> overrides(AttentionSite site) {
         SortedMap<Integer, String> o = overrides.get(Objects.requireNonNull(site, "site"));
         return o == null ? Collections.emptySortedMap() : o;
     }
 
-    /** This plan with {@code site}'s spec replaced (its per-layer overrides still win). */
+    /**
+     * This plan with {@code site}'s spec replaced (its per-layer overrides still win).
+     *
+     * @param site the attention site
+     * @param spec the mask spec
+     * @return this plan with {@code site}'s spec replaced (its per-layer overrides still win)
+     */
     public MaskPlan with(AttentionSite site, String spec) {
         EnumMap<AttentionSite, String> s = new EnumMap<>(sites);
         s.put(Objects.requireNonNull(site, "site"), Objects.requireNonNull(spec, "spec"));
         return new MaskPlan(s, overrides);
     }
 
-    /** This plan with layers {@code layers} of {@code site} overridden by {@code spec}. */
+    /**
+     * This plan with layers {@code layers} of {@code site} overridden by {@code spec}.
+     *
+     * @param site the attention site
+     * @param spec the mask spec
+     * @param layers the layers
+     * @return this plan with layers {@code layers} of {@code site} overridden by {@code spec}
+     */
     public MaskPlan withLayers(AttentionSite site, String spec, int... layers) {
         Objects.requireNonNull(site, "site");
         Objects.requireNonNull(spec, "spec");
@@ -108,7 +146,12 @@ public record MaskPlan(Map<AttentionSite, String> sites, Map<AttentionSite, Sort
         return new MaskPlan(sites, o);
     }
 
-    /** This plan without any override for {@code site}. */
+    /**
+     * This plan without any override for {@code site}.
+     *
+     * @param site the attention site
+     * @return this plan without any override for {@code site}
+     */
     public MaskPlan withoutOverrides(AttentionSite site) {
         EnumMap<AttentionSite, SortedMap<Integer, String>> o = new EnumMap<>(AttentionSite.class);
         o.putAll(overrides);

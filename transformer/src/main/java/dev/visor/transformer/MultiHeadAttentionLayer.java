@@ -56,7 +56,11 @@ public final class MultiHeadAttentionLayer extends AttentionLayer {
         return attention;
     }
 
-    /** The kernel full-sequence calls run on. */
+    /**
+     * The kernel full-sequence calls run on.
+     *
+     * @return the kernel full-sequence calls run on
+     */
     public AttentionKernel kernel() {
         return kernel;
     }

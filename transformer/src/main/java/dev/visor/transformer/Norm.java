@@ -21,12 +21,24 @@ public abstract class Norm extends Module implements Layer {
     /** Creates a norm with nothing registered. */
     protected Norm() {}
 
-    /** Layer normalisation over {@code dModel} features with ε = {@code eps}, γ = 1, β = 0. */
+    /**
+     * Layer normalisation over {@code dModel} features with ε = {@code eps}, γ = 1, β = 0.
+     *
+     * @param dModel the model width {@code d_model}
+     * @param eps the epsilon added for numerical stability
+     * @return layer normalisation over {@code dModel} features with ε = {@code eps}, γ = 1, β = 0
+     */
     public static Norm layerNorm(int dModel, double eps) {
         return new LayerNormalization(dModel, eps);
     }
 
-    /** RMSNorm over {@code dModel} features with ε = {@code eps}, γ = 1 (no bias). */
+    /**
+     * RMSNorm over {@code dModel} features with ε = {@code eps}, γ = 1 (no bias).
+     *
+     * @param dModel the model width {@code d_model}
+     * @param eps the epsilon added for numerical stability
+     * @return rMSNorm over {@code dModel} features with ε = {@code eps}, γ = 1 (no bias)
+     */
     public static Norm rms(int dModel, double eps) {
         return new RmsNorm(dModel, eps);
     }

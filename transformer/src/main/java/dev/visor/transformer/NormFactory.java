@@ -10,6 +10,12 @@ package dev.visor.transformer;
  */
 @FunctionalInterface
 public interface NormFactory {
-    /** A fresh norm over {@code dModel} features with epsilon {@code eps}. */
+    /**
+     * A fresh norm over {@code dModel} features with epsilon {@code eps}.
+     *
+     * @param dModel the model width {@code d_model}
+     * @param eps the epsilon added for numerical stability
+     * @return a fresh norm over {@code dModel} features with epsilon {@code eps}
+     */
     Norm create(int dModel, double eps);
 }

@@ -26,12 +26,25 @@ public abstract class PositionalEncoding extends Module {
     /** Creates a positional encoding with nothing registered. */
     protected PositionalEncoding() {}
 
-    /** The sinusoidal table for positions {@code 0 .. maxLength−1}. */
+    /**
+     * The sinusoidal table for positions {@code 0 .. maxLength−1}.
+     *
+     * @param dModel the model width {@code d_model}
+     * @param maxLength the longest sequence
+     * @return the sinusoidal table for positions {@code 0 .. maxLength−1}
+     */
     public static PositionalEncoding sinusoidal(int dModel, int maxLength) {
         return new Sinusoidal(dModel, maxLength);
     }
 
-    /** A learned table for positions {@code 0 .. maxLength−1}, initialised from {@code N(0, 1)} (as {@code nn.Embedding}). */
+    /**
+     * A learned table for positions {@code 0 .. maxLength−1}, initialised from {@code N(0, 1)} (as {@code nn.Embedding}).
+     *
+     * @param dModel the model width {@code d_model}
+     * @param maxLength the longest sequence
+     * @param rng the random source
+     * @return a learned table for positions {@code 0 .. maxLength−1}
+     */
     public static PositionalEncoding learned(int dModel, int maxLength, Rng rng) {
         return new Learned(dModel, maxLength, rng);
     }
@@ -39,6 +52,11 @@ public abstract class PositionalEncoding extends Module {
     /**
      * The sinusoid {@code PE(pos, j)} of §3.5, evaluated in double: {@code sin} for even {@code j},
      * {@code cos} for odd {@code j}, with frequency {@code 10000^(−2⌊j/2⌋/dModel)}.
+     *
+     * @param pos the positional encoding
+     * @param j the index
+     * @param dModel the model width {@code d_model}
+     * @return the sinusoid {@code PE(pos, j)} of §3.5, evaluated in double: {@code sin} for even {@code j}, {@code cos} for odd {@code j}, with frequency {@code 10000^(−2⌊j/2⌋/dModel)}
      */
     public static double sinusoid(int pos, int j, int dModel) {
         double angle = pos / Math.pow(10000.0, (2.0 * (j / 2)) / dModel);
@@ -48,6 +66,9 @@ public abstract class PositionalEncoding extends Module {
     /**
      * Returns {@code x + P[offset .. offset+seq)} for {@code x (batch, seq, dModel)}.
      *
+     * @param x the input
+     * @param offset the offset
+     * @return {@code x + P[offset .. offset+seq)}
      * @throws IllegalArgumentException when positions past {@link #maxLength()} would be needed
      */
     public abstract Tensor forward(Tensor x, int offset);
@@ -89,7 +110,11 @@ public abstract class PositionalEncoding extends Module {
     /** The number of positions the table holds. */
     public abstract int maxLength();
 
-    /** The feature width. */
+    /**
+     * The feature width.
+     *
+     * @return the feature width
+     */
     public abstract int dModel();
 
     void checkInput(Tensor x, int offset) {

@@ -8,10 +8,20 @@ import dev.visor.tensor.Rng;
  */
 @FunctionalInterface
 public interface PositionalEncodingFactory {
-    /** A fresh positional encoding for a model described by {@code config}. */
+    /**
+     * A fresh positional encoding for a model described by {@code config}.
+     *
+     * @param config the model configuration
+     * @param rng the random source
+     * @return a fresh positional encoding for a model described by {@code config}
+     */
     PositionalEncoding create(TransformerConfig config, Rng rng);
 
-    /** The kind {@link TransformerConfig#positional()} names. */
+    /**
+     * The kind {@link TransformerConfig#positional()} names.
+     *
+     * @return the kind {@link TransformerConfig#positional()} names
+     */
     static PositionalEncodingFactory fromConfig() {
         return (cfg, rng) -> switch (cfg.positional()) {
             case SINUSOIDAL -> PositionalEncoding.sinusoidal(cfg.dModel(), cfg.maxLength());

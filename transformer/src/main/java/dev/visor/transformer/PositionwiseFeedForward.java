@@ -25,7 +25,15 @@ public final class PositionwiseFeedForward extends FeedForward {
     private final Linear linear2;
     private final TransformerConfig.Activation activation;
 
-    /** A network {@code dModel → dFF → dModel} whose weights are drawn from {@code rng}. */
+    /**
+     * A network {@code dModel → dFF → dModel} whose weights are drawn from {@code rng}.
+     *
+     * @param dModel the model width {@code d_model}
+     * @param dFF the inner width of the feed-forward network
+     * @param activation the activation
+     * @param dropout the dropout probability
+     * @param rng the random source
+     */
     public PositionwiseFeedForward(int dModel, int dFF, TransformerConfig.Activation activation, double dropout, Rng rng) {
         Objects.requireNonNull(rng, "rng");
         this.activation = Objects.requireNonNull(activation, "activation");
@@ -34,7 +42,11 @@ public final class PositionwiseFeedForward extends FeedForward {
         this.linear2 = registerModule("linear2", new Linear(dFF, dModel, rng));
     }
 
-    /** The default factory: widths, activation and dropout from the config. */
+    /**
+     * The default factory: widths, activation and dropout from the config.
+     *
+     * @return the default factory: widths, activation and dropout from the config
+     */
     public static FeedForwardFactory factory() {
         return (cfg, rng) -> new PositionwiseFeedForward(cfg.dModel(), cfg.dFF(), cfg.activation(), cfg.dropout(), rng);
     }
@@ -51,12 +63,20 @@ public final class PositionwiseFeedForward extends FeedForward {
         return linear2.forward(dropout.forward(h));                 // (batch, seq, dModel)
     }
 
-    /** The first projection {@code dModel → dFF}. */
+    /**
+     * The first projection {@code dModel → dFF}.
+     *
+     * @return the first projection {@code dModel → dFF}
+     */
     public Linear linear1() {
         return linear1;
     }
 
-    /** The second projection {@code dFF → dModel}. */
+    /**
+     * The second projection {@code dFF → dModel}.
+     *
+     * @return the second projection {@code dFF → dModel}
+     */
     public Linear linear2() {
         return linear2;
     }

@@ -36,7 +36,12 @@ public interface Residual {
     /** {@code x + dropout(sublayer(norm(x)))}: norm first, as opposed to last. */
     Residual PRE_NORM = (x, norm, dropout, sublayer) -> x.add(dropout.forward(sublayer.apply(norm.forward(x))));
 
-    /** The arrangement a config names. */
+    /**
+     * The arrangement a config names.
+     *
+     * @param placement post-norm or pre-norm
+     * @return the arrangement a config names
+     */
     static Residual of(TransformerConfig.NormPlacement placement) {
         return switch (Objects.requireNonNull(placement, "placement")) {
             case POST -> POST_NORM;

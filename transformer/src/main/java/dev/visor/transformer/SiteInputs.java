@@ -14,14 +14,25 @@ import dev.visor.attention.MaskInputs;
 public final class SiteInputs {
     private SiteInputs() {}
 
-    /** Self-attention over {@code tokens}: keys and queries are its positions. */
+    /**
+     * Self-attention over {@code tokens}: keys and queries are its positions.
+     *
+     * @param tokens the token ids
+     * @return self-attention over {@code tokens}: keys and queries are its positions
+     */
     public static MaskInputs self(TokenBatch tokens) {
         MaskInputs in = MaskInputs.none().withValidLengths(tokens.validLengths()).withTokenIds(tokens.rows());
         int[][] seg = tokens.segmentIds();
         return seg == null ? in : in.withSegmentIds(seg);
     }
 
-    /** Attention from {@code queries} (the target) over {@code keys} (the source). */
+    /**
+     * Attention from {@code queries} (the target) over {@code keys} (the source).
+     *
+     * @param queries the queries
+     * @param keys the keys
+     * @return attention from {@code queries} (the target) over {@code keys} (the source)
+     */
     public static MaskInputs cross(TokenBatch queries, TokenBatch keys) {
         if (queries.batch() != keys.batch()) {
             throw new IllegalArgumentException("target batch " + queries.batch() + " and source batch " + keys.batch() + " differ");

@@ -22,7 +22,15 @@ import java.util.Objects;
  */
 public record TokenBatch(int[] ids, int batch, int length, int[] validLengths, int[][] segmentIds) {
 
-    /** Checks the shapes and copies every array. */
+    /**
+     * Checks the shapes and copies every array.
+     *
+     * @param ids the token ids
+     * @param batch the batch size
+     * @param length the length
+     * @param validLengths the valid length of every sequence
+     * @param segmentIds the segment id of every position
+     */
     public TokenBatch {
         Objects.requireNonNull(ids, "ids");
         Objects.requireNonNull(validLengths, "validLengths");
@@ -64,6 +72,9 @@ public record TokenBatch(int[] ids, int batch, int length, int[] validLengths, i
     /**
      * Right-pads ragged rows with {@code padId}; each row's valid length is its own length.
      *
+     * @param rows the number of rows
+     * @param padId the padding token id
+     * @return right-pads ragged rows with {@code padId}; each row's valid length is its own length
      * @throws IllegalArgumentException for no rows, or when every row is empty
      */
     public static TokenBatch of(int[][] rows, int padId) {
@@ -92,6 +103,11 @@ public record TokenBatch(int[] ids, int batch, int length, int[] validLengths, i
      * A batch of already padded rows whose valid length is found from {@code padId}: each row is
      * real up to its last non-pad token.
      *
+     * @param ids the token ids
+     * @param batch the batch size
+     * @param length the length
+     * @param padId the padding token id
+     * @return a batch of already padded rows whose valid length is found from {@code padId}: each row is real up to its last non-pad token
      * @throws IllegalArgumentException when a pad occurs before a row's last real token
      */
     public static TokenBatch padded(int[] ids, int batch, int length, int padId) {
@@ -116,17 +132,32 @@ public record TokenBatch(int[] ids, int batch, int length, int[] validLengths, i
         return new TokenBatch(ids, batch, length, valid, null);
     }
 
-    /** The same tokens with segment ids {@code (batch, length)} for the {@code document} mask. */
+    /**
+     * The same tokens with segment ids {@code (batch, length)} for the {@code document} mask.
+     *
+     * @param segments the segment id of every position
+     * @return the same tokens with segment ids {@code (batch, length)} for the {@code document} mask
+     */
     public TokenBatch withSegments(int[][] segments) {
         return new TokenBatch(ids, batch, length, validLengths, Objects.requireNonNull(segments, "segments"));
     }
 
-    /** The token at row {@code b}, position {@code i}. */
+    /**
+     * The token at row {@code b}, position {@code i}.
+     *
+     * @param b the row
+     * @param i the position
+     * @return the token at row {@code b}, position {@code i}
+     */
     public int id(int b, int i) {
         return ids[b * length + i];
     }
 
-    /** The ids as rows {@code (batch, length)} (a copy). */
+    /**
+     * The ids as rows {@code (batch, length)} (a copy).
+     *
+     * @return the ids as rows {@code (batch, length)} (a copy)
+     */
     public int[][] rows() {
         int[][] out = new int[batch][];
         for (int b = 0; b < batch; b++) {
@@ -135,19 +166,31 @@ public record TokenBatch(int[] ids, int batch, int length, int[] validLengths, i
         return out;
     }
 
-    /** The ids (a copy). */
+    /**
+     * The ids (a copy).
+     *
+     * @return the ids (a copy)
+     */
     @Override
     public int[] ids() {
         return ids.clone();
     }
 
-    /** The valid lengths (a copy). */
+    /**
+     * The valid lengths (a copy).
+     *
+     * @return the valid lengths (a copy)
+     */
     @Override
     public int[] validLengths() {
         return validLengths.clone();
     }
 
-    /** The segment ids (a deep copy), or {@code null}. */
+    /**
+     * The segment ids (a deep copy), or {@code null}.
+     *
+     * @return the segment ids (a deep copy), or {@code null}
+     */
     @Override
     public int[][] segmentIds() {
         if (segmentIds == null) {
@@ -160,7 +203,11 @@ public record TokenBatch(int[] ids, int batch, int length, int[] validLengths, i
         return out;
     }
 
-    /** Number of real tokens over all rows. */
+    /**
+     * Number of real tokens over all rows.
+     *
+     * @return number of real tokens over all rows
+     */
     public int tokenCount() {
         int n = 0;
         for (int v : validLengths) {

@@ -31,12 +31,20 @@ import java.util.Objects;
 public abstract class TransformerModel extends Composite {
     private final TransformerConfig config;
 
-    /** A model described by {@code config}. */
+    /**
+     * A model described by {@code config}.
+     *
+     * @param config the model configuration
+     */
     protected TransformerModel(TransformerConfig config) {
         this.config = Objects.requireNonNull(config, "config");
     }
 
-    /** The configuration the model was built from. */
+    /**
+     * The configuration the model was built from.
+     *
+     * @return the configuration the model was built from
+     */
     public final TransformerConfig config() {
         return config;
     }

@@ -23,27 +23,55 @@ import java.util.Objects;
 public final class Transformers {
     private Transformers() {}
 
-    /** The model {@code config.architecture()} names. */
+    /**
+     * The model {@code config.architecture()} names.
+     *
+     * @param config the model configuration
+     * @return the model {@code config.architecture()} names
+     */
     public static TransformerModel create(TransformerConfig config) {
         return build(TransformerModel.class, config);
     }
 
-    /** An encoder-decoder model. */
+    /**
+     * An encoder-decoder model.
+     *
+     * @param config the model configuration
+     * @return an encoder-decoder model
+     */
     public static EncoderDecoderTransformer encoderDecoder(TransformerConfig config) {
         return build(EncoderDecoderTransformer.class, config);
     }
 
-    /** A decoder-only model. */
+    /**
+     * A decoder-only model.
+     *
+     * @param config the model configuration
+     * @return a decoder-only model
+     */
     public static DecoderOnlyTransformer decoderOnly(TransformerConfig config) {
         return build(DecoderOnlyTransformer.class, config);
     }
 
-    /** An encoder-only model. */
+    /**
+     * An encoder-only model.
+     *
+     * @param config the model configuration
+     * @return an encoder-only model
+     */
     public static EncoderOnlyTransformer encoderOnly(TransformerConfig config) {
         return build(EncoderOnlyTransformer.class, config);
     }
 
-    /** A model of type {@code type} from {@code modules} (which should include a {@link TransformerModule}). */
+    /**
+     * A model of type {@code type} from {@code modules} (which should include a {@link TransformerModule}).
+     *
+     * @param <T> the model's type
+     * @param type the model's class, e.g. {@code EncoderDecoderTransformer.class}
+     * @param modules the Guice modules, e.g. a {@link TransformerModule} and overrides of its parts
+     * @return the model
+     * @throws IllegalArgumentException (or IllegalStateException) from the model's parts, unwrapped from Guice's exceptions
+     */
     public static <T> T build(Class<T> type, Module... modules) {
         try {
             return Guice.createInjector(modules).getInstance(type);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.visor.transformer.train.TrainerConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -64,6 +65,27 @@ class ConfigJsonCompatibilityTest {
         IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
                 () -> TransformerConfig.fromJson(base.replace("\"heads\": 4", "\"heads\": 4, \"heads\": 4")));
         assertTrue(twice.getMessage().contains("Duplicate field 'heads'"), twice.getMessage());
+    }
+
+    @Test
+    void anyConfigRecordMapsWithoutMappingCode() {
+        // TrainerConfig has no JSON code of its own: snake_case keys, its enum, a nullable Path
+        TrainerConfig plain = TrainerConfig.defaults(100);
+        String json = ConfigMapper.toJson(plain);
+        assertTrue(json.contains("\"max_consecutive_skips\": "), json);
+        assertEquals(plain, ConfigMapper.bind(ConfigMapper.parse(json), TrainerConfig.class));
+        TrainerConfig withDir = new TrainerConfig(5, 1, 2, 1e-3, 2, TrainerConfig.Schedule.COSINE, 0.01, 0.9, 0.98,
+                1e-9, 0.1, 1.0, 0, 3, Path.of("runs/a b"), 5);
+        String json2 = ConfigMapper.toJson(withDir);
+        assertTrue(json2.contains("\"checkpoint_dir\": \"runs/a b\"") && json2.contains("\"schedule\": \"cosine\""), json2);
+        assertEquals(withDir, ConfigMapper.bind(ConfigMapper.parse(json2), TrainerConfig.class));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConfigMapper.bind(
+                ConfigMapper.parse(json2.replace("\"cosine\"", "\"cosin\"")), TrainerConfig.class));
+        assertEquals("'schedule' is 'cosin'; did you mean 'cosine'?; expected one of [inverse_sqrt, cosine, constant]",
+                e.getMessage());
+        IllegalArgumentException nullEnum = assertThrows(IllegalArgumentException.class, () -> TransformerConfig.fromJson(
+                TransformerConfig.tiny(16).toJson().replace("\"relu\"", "null")));
+        assertEquals("'activation' must not be null", nullEnum.getMessage());
     }
 
     private static void assertMessage(String expected, String json) {

@@ -53,6 +53,8 @@ public final class AtomicFiles {
     /**
      * Replaces (or creates) {@code target} with what {@code body} writes, atomically.
      *
+     * @param target the target
+     * @param body the work, called with each index
      * @throws IOException whatever the body or the file system threw; the target is then unchanged and
      *                     no temporary file is left behind
      */
@@ -60,7 +62,12 @@ public final class AtomicFiles {
         write(target, body, (s, t, o) -> Files.move(s, t, o));
     }
 
-    /** Replaces (or creates) {@code target} with {@code text} encoded as UTF-8, atomically. */
+    /**
+     * Replaces (or creates) {@code target} with {@code text} encoded as UTF-8, atomically.
+     *
+     * @param target the target
+     * @param text the text
+     */
     public static void writeString(Path target, CharSequence text) throws IOException {
         byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
         write(target, out -> out.write(bytes));

@@ -63,17 +63,30 @@ public enum Dtype {
         this.bits = bits;
     }
 
-    /** Width of one element in bits (4 and 6 for the sub-byte float types, else a multiple of 8). */
+    /**
+     * Width of one element in bits (4 and 6 for the sub-byte float types, else a multiple of 8).
+     *
+     * @return the element width in bits
+     */
     public int bits() {
         return bits;
     }
 
-    /** True for the types Visor converts to float32 tensors: F32, F16 and BF16. */
+    /**
+     * True for the types Visor converts to float32 tensors: F32, F16 and BF16.
+     *
+     * @return true for the types Visor converts to float32 tensors: F32, F16 and BF16
+     */
     public boolean readable() {
         return this == F32 || this == F16 || this == BF16;
     }
 
-    /** The type whose safetensors name is {@code name} (exact, upper case), if there is one. */
+    /**
+     * The type whose safetensors name is {@code name} (exact, upper case), if there is one.
+     *
+     * @param name the name
+     * @return the type whose safetensors name is {@code name} (exact, upper case), if there is one
+     */
     public static Optional<Dtype> byName(String name) {
         for (Dtype t : values()) {
             if (t.name().equals(name)) {

@@ -20,7 +20,12 @@ package dev.visor.tensor.io;
 public final class HalfFloats {
     private HalfFloats() {}
 
-    /** The float32 value of IEEE 754 binary16 bits (exact; NaN payloads kept). */
+    /**
+     * The float32 value of IEEE 754 binary16 bits (exact; NaN payloads kept).
+     *
+     * @param half the half-precision bits
+     * @return the float32 value of IEEE 754 binary16 bits (exact; NaN payloads kept)
+     */
     public static float halfToFloat(short half) {
         int bits = half & 0xFFFF;
         int sign = (bits & 0x8000) << 16;
@@ -39,7 +44,12 @@ public final class HalfFloats {
         return Float.intBitsToFloat(sign | ((exponent + (127 - 15)) << 23) | (fraction << 13));
     }
 
-    /** The float32 value of bfloat16 bits (exact: bfloat16 is the top half of a float32). */
+    /**
+     * The float32 value of bfloat16 bits (exact: bfloat16 is the top half of a float32).
+     *
+     * @param bfloat16 the bfloat16 bits
+     * @return the float32 value of bfloat16 bits (exact: bfloat16 is the top half of a float32)
+     */
     public static float bfloat16ToFloat(short bfloat16) {
         return Float.intBitsToFloat((bfloat16 & 0xFFFF) << 16);
     }

@@ -15,6 +15,8 @@ public interface IoWriter {
     /**
      * Writes the content to {@code out} (buffered; closing it is allowed but not needed). Throwing
      * abandons the write and leaves the target file as it was.
+     *
+     * @param out the output array
      */
     void writeTo(OutputStream out) throws IOException;
 }

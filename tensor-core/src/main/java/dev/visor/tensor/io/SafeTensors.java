@@ -90,7 +90,12 @@ public final class SafeTensors {
      * @param metadata the {@code __metadata__} strings in header order; empty when absent; unmodifiable
      */
     public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {
-        /** Wraps both maps as unmodifiable views. */
+        /**
+         * Wraps both maps as unmodifiable views.
+         *
+         * @param tensors the tensors by name
+         * @param metadata the metadata
+         */
         public Contents {
             tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
             metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
@@ -100,6 +105,8 @@ public final class SafeTensors {
     /**
      * Opens {@code file} and validates its header, leaving the tensors on disk until asked for.
      *
+     * @param file the file
+     * @return the open file; close it when done
      * @throws SafeTensorsException when the header or the layout is invalid
      * @throws IOException          when the file cannot be opened or read
      */
@@ -128,6 +135,8 @@ public final class SafeTensors {
     /**
      * Reads every tensor of {@code file} and its metadata.
      *
+     * @param file the file
+     * @return the tensors, in file order, and the metadata
      * @throws SafeTensorsException when the file is invalid or holds a tensor whose dtype is not F32,
      *                              F16 or BF16 (use {@link #open(Path)} to read the others)
      */
@@ -149,7 +158,12 @@ public final class SafeTensors {
         return out.toByteArray();
     }
 
-    /** Writes {@code tensors} as F32 to {@code file}, atomically, without metadata. */
+    /**
+     * Writes {@code tensors} as F32 to {@code file}, atomically, without metadata.
+     *
+     * @param file the file
+     * @param tensors the tensors by name
+     */
     public static void write(Path file, Map<String, Tensor> tensors) throws IOException {
         write(file, tensors, Map.of());
     }
@@ -158,6 +172,9 @@ public final class SafeTensors {
      * Writes {@code tensors} as F32 and {@code metadata} to {@code file}, atomically: tensors sorted by
      * name, metadata (omitted when empty) sorted by key.
      *
+     * @param file the file
+     * @param tensors the tensors by name
+     * @param metadata the metadata
      * @throws IllegalArgumentException when a name is {@code "__metadata__"}, a tensor or metadata
      *                                  value is null, a string is not valid Unicode, or the header
      *                                  would exceed {@link #MAX_HEADER_LENGTH}

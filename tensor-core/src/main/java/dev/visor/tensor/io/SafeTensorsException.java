@@ -32,17 +32,29 @@ public final class SafeTensorsException extends IOException {
         this.problem = problem;
     }
 
-    /** The file that was being read. */
+    /**
+     * The file that was being read.
+     *
+     * @return the file that was being read
+     */
     public Path file() {
         return file;
     }
 
-    /** The tensor the problem concerns, if it concerns one. */
+    /**
+     * The tensor the problem concerns, if it concerns one.
+     *
+     * @return the tensor the problem concerns, if it concerns one
+     */
     public Optional<String> tensor() {
         return Optional.ofNullable(tensor);
     }
 
-    /** The problem, without the file and tensor prefix. */
+    /**
+     * The problem, without the file and tensor prefix.
+     *
+     * @return the problem, without the file and tensor prefix
+     */
     public String problem() {
         return problem;
     }

@@ -52,32 +52,58 @@ public final class SafeTensorsFile implements AutoCloseable {
         this.byName = Collections.unmodifiableMap(map);
     }
 
-    /** The file this reads. */
+    /**
+     * The file this reads.
+     *
+     * @return the file this reads
+     */
     public Path path() {
         return file;
     }
 
-    /** The {@code __metadata__} string map in header order; empty when the file has none. */
+    /**
+     * The {@code __metadata__} string map in header order; empty when the file has none.
+     *
+     * @return the {@code __metadata__} string map in header order; empty when the file has none
+     */
     public Map<String, String> metadata() {
         return header.metadata;
     }
 
-    /** Every tensor's entry in file order (by data offset). */
+    /**
+     * Every tensor's entry in file order (by data offset).
+     *
+     * @return every tensor's entry in file order (by data offset)
+     */
     public List<TensorInfo> tensors() {
         return header.tensors;
     }
 
-    /** The tensor names in file order. */
+    /**
+     * The tensor names in file order.
+     *
+     * @return the tensor names in file order
+     */
     public List<String> names() {
         return List.copyOf(byName.keySet());
     }
 
-    /** True when the file holds a tensor named {@code name}. */
+    /**
+     * True when the file holds a tensor named {@code name}.
+     *
+     * @param name the name
+     * @return true when the file holds a tensor named {@code name}
+     */
     public boolean contains(String name) {
         return byName.containsKey(name);
     }
 
-    /** The entry of tensor {@code name}, if the file holds one. */
+    /**
+     * The entry of tensor {@code name}, if the file holds one.
+     *
+     * @param name the name
+     * @return the entry of tensor {@code name}, if the file holds one
+     */
     public Optional<TensorInfo> find(String name) {
         return Optional.ofNullable(byName.get(name));
     }
@@ -85,6 +111,8 @@ public final class SafeTensorsFile implements AutoCloseable {
     /**
      * The entry of tensor {@code name}.
      *
+     * @param name the name
+     * @return the entry of tensor {@code name}
      * @throws IllegalArgumentException naming the file, the tensor and (some of) the names it holds
      */
     public TensorInfo info(String name) {
@@ -108,6 +136,8 @@ public final class SafeTensorsFile implements AutoCloseable {
     /**
      * Reads tensor {@code name} as a new float32 tensor.
      *
+     * @param name the name
+     * @return the tensor
      * @throws IllegalArgumentException when the file holds no tensor of that name
      * @throws SafeTensorsException     when its dtype is not F32, F16 or BF16, when it has more
      *                                  elements than a tensor can hold, or when the file has been
@@ -118,7 +148,12 @@ public final class SafeTensorsFile implements AutoCloseable {
         return read(info(name));
     }
 
-    /** Reads the named tensors, in the order given, as a name → tensor map. */
+    /**
+     * Reads the named tensors, in the order given, as a name → tensor map.
+     *
+     * @param names the tensor names
+     * @return the tensors by name
+     */
     public Map<String, Tensor> read(Collection<String> names) throws IOException {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (String name : names) {
@@ -130,6 +165,7 @@ public final class SafeTensorsFile implements AutoCloseable {
     /**
      * Reads every tensor, in file order.
      *
+     * @return the tensors by name, in file order
      * @throws SafeTensorsException naming the first tensor whose dtype is not readable
      */
     public Map<String, Tensor> readAll() throws IOException {

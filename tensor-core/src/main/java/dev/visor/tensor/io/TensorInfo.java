@@ -32,22 +32,38 @@ public final class TensorInfo {
         this.end = end;
     }
 
-    /** The tensor's name (its key in the header). */
+    /**
+     * The tensor's name (its key in the header).
+     *
+     * @return the tensor's name (its key in the header)
+     */
     public String name() {
         return name;
     }
 
-    /** The element type stored in the file. */
+    /**
+     * The element type stored in the file.
+     *
+     * @return the element type stored in the file
+     */
     public Dtype dtype() {
         return dtype;
     }
 
-    /** A copy of the shape; {@code []} for a scalar. */
+    /**
+     * A copy of the shape; {@code []} for a scalar.
+     *
+     * @return a copy of the shape; {@code []} for a scalar
+     */
     public int[] shape() {
         return shape.clone();
     }
 
-    /** The number of elements (1 for a scalar, 0 when a dimension is 0). */
+    /**
+     * The number of elements (1 for a scalar, 0 when a dimension is 0).
+     *
+     * @return the number of elements (1 for a scalar, 0 when a dimension is 0)
+     */
     public long numel() {
         long n = 1;
         for (int d : shape) {
@@ -56,17 +72,29 @@ public final class TensorInfo {
         return n;
     }
 
-    /** First byte of the tensor in the data buffer ({@code data_offsets[0]}). */
+    /**
+     * First byte of the tensor in the data buffer ({@code data_offsets[0]}).
+     *
+     * @return first byte of the tensor in the data buffer ({@code data_offsets[0]})
+     */
     public long begin() {
         return begin;
     }
 
-    /** One past the last byte of the tensor in the data buffer ({@code data_offsets[1]}). */
+    /**
+     * One past the last byte of the tensor in the data buffer ({@code data_offsets[1]}).
+     *
+     * @return one past the last byte of the tensor in the data buffer ({@code data_offsets[1]})
+     */
     public long end() {
         return end;
     }
 
-    /** {@code end() - begin()}. */
+    /**
+     * {@code end() - begin()}.
+     *
+     * @return {@code end() - begin()}
+     */
     public long byteCount() {
         return end - begin;
     }

@@ -19,17 +19,29 @@ public final class Activation extends Module implements Layer {
         this.fn = fn;
     }
 
-    /** {@link Functional#relu}. */
+    /**
+     * {@link Functional#relu}.
+     *
+     * @return {@link Functional#relu}
+     */
     public static Activation relu() {
         return new Activation("ReLU", Functional::relu);
     }
 
-    /** {@link Functional#gelu} (exact). */
+    /**
+     * {@link Functional#gelu} (exact).
+     *
+     * @return {@link Functional#gelu} (exact)
+     */
     public static Activation gelu() {
         return new Activation("GELU", Functional::gelu);
     }
 
-    /** {@link Functional#geluTanh} (tanh approximation). */
+    /**
+     * {@link Functional#geluTanh} (tanh approximation).
+     *
+     * @return {@link Functional#geluTanh} (tanh approximation)
+     */
     public static Activation geluTanh() {
         return new Activation("GELU(tanh)", Functional::geluTanh);
     }

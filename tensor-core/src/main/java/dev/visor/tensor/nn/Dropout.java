@@ -18,7 +18,10 @@ public final class Dropout extends Module implements Layer {
     private final double p;
     private final Rng rng;
 
-    /** @param p the probability of zeroing an element, in {@code [0, 1]} */
+    /**
+     * @param p the probability of zeroing an element, in {@code [0, 1]}
+     * @param rng the random source
+     */
     public Dropout(double p, Rng rng) {
         if (!(p >= 0 && p <= 1)) {
             throw new IllegalArgumentException("dropout probability must be in [0, 1] but got " + p);
@@ -32,7 +35,11 @@ public final class Dropout extends Module implements Layer {
         return Functional.dropout(x, p, behavesAsTraining(), rng);
     }
 
-    /** The drop probability. */
+    /**
+     * The drop probability.
+     *
+     * @return the drop probability
+     */
     public double p() {
         return p;
     }

@@ -21,7 +21,13 @@ public final class Embedding extends Module {
     private final int paddingIdx; // normalised to [0, numEmbeddings), or EmbeddingOp.NO_PADDING
     private final Tensor weight;
 
-    /** A table without a padding row. */
+    /**
+     * A table without a padding row.
+     *
+     * @param numEmbeddings the number of rows
+     * @param dim the dimension (negative counts from the end)
+     * @param rng the random source
+     */
     public Embedding(int numEmbeddings, int dim, Rng rng) {
         this(numEmbeddings, dim, EmbeddingOp.NO_PADDING, false, rng);
     }
@@ -29,6 +35,11 @@ public final class Embedding extends Module {
     /**
      * A table whose row {@code paddingIdx} (negative counts from the end) is zero and receives no
      * gradient.
+     *
+     * @param numEmbeddings the number of rows
+     * @param dim the dimension (negative counts from the end)
+     * @param paddingIdx the padding id, whose row stays zero
+     * @param rng the random source
      */
     public Embedding(int numEmbeddings, int dim, int paddingIdx, Rng rng) {
         this(numEmbeddings, dim, paddingIdx, true, rng);
@@ -50,7 +61,13 @@ public final class Embedding extends Module {
         this.weight = registerParameter("weight", w);
     }
 
-    /** Looks up {@code ids} (row-major, shaped {@code shape}); the result is {@code shape + [dim]}. */
+    /**
+     * Looks up {@code ids} (row-major, shaped {@code shape}); the result is {@code shape + [dim]}.
+     *
+     * @param ids the token ids
+     * @param shape the shape
+     * @return the embeddings, shaped {@code shape + [dim]}
+     */
     public Tensor forward(int[] ids, int... shape) {
         Objects.requireNonNull(ids, "ids");
         Objects.requireNonNull(shape, "shape");
@@ -61,22 +78,38 @@ public final class Embedding extends Module {
         return EmbeddingOp.forward(ids, shape.clone(), weight, paddingIdx);
     }
 
-    /** The table {@code (numEmbeddings, dim)}. */
+    /**
+     * The table {@code (numEmbeddings, dim)}.
+     *
+     * @return the table {@code (numEmbeddings, dim)}
+     */
     public Tensor weight() {
         return weight;
     }
 
-    /** Number of rows. */
+    /**
+     * Number of rows.
+     *
+     * @return number of rows
+     */
     public int numEmbeddings() {
         return numEmbeddings;
     }
 
-    /** Size of each vector. */
+    /**
+     * Size of each vector.
+     *
+     * @return size of each vector
+     */
     public int dim() {
         return dim;
     }
 
-    /** The padding row (in {@code [0, numEmbeddings)}), or −1 when there is none. */
+    /**
+     * The padding row (in {@code [0, numEmbeddings)}), or −1 when there is none.
+     *
+     * @return the padding row (in {@code [0, numEmbeddings)}), or −1 when there is none
+     */
     public int paddingIdx() {
         return paddingIdx;
     }

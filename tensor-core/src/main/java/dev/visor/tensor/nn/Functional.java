@@ -30,6 +30,10 @@ public final class Functional {
      * from the end), summed in double. Entries of −inf get probability 0; a slice that is −inf
      * everywhere (a fully masked row) gives all zeros and a zero gradient, where PyTorch gives NaN.
      * NaN in a slice makes that slice NaN.
+     *
+     * @param x the input
+     * @param dim the dimension (negative counts from the end)
+     * @return {@code softmax(x)_i = exp(x_i − max) / Σ_j exp(x_j − max)} along {@code dim} (negative counts from the end), summed in double
      */
     public static Tensor softmax(Tensor x, int dim) {
         return Softmax.forward(Objects.requireNonNull(x, "x"), dim, false);
@@ -39,6 +43,10 @@ public final class Functional {
      * {@code logSoftmax(x)_i = x_i − max − log Σ_j exp(x_j − max)} along {@code dim}. A slice that is
      * −inf everywhere gives −inf everywhere (the log of softmax's zeros) and a zero gradient, where
      * PyTorch gives NaN.
+     *
+     * @param x the input
+     * @param dim the dimension (negative counts from the end)
+     * @return {@code logSoftmax(x)_i = x_i − max − log Σ_j exp(x_j − max)} along {@code dim}
      */
     public static Tensor logSoftmax(Tensor x, int dim) {
         return Softmax.forward(Objects.requireNonNull(x, "x"), dim, true);
@@ -51,6 +59,13 @@ public final class Functional {
      * {@code y = (x − mean) / sqrt(var + eps) · weight + bias}, with the biased variance (divided by
      * n) as in PyTorch. Statistics are computed in double. {@code weight} and {@code bias} (shaped
      * {@code normalizedShape}) may each be {@code null}.
+     *
+     * @param x the input
+     * @param normalizedShape the trailing shape normalised over
+     * @param weight the weight
+     * @param bias the bias
+     * @param eps the epsilon added for numerical stability
+     * @return layer normalisation (Ba et al., 2016) over the trailing dimensions {@code normalizedShape}: {@code y = (x − mean) / sqrt(var + eps) · weight + bias}, with the biased variance (divided by n) as in PyTorch
      */
     public static Tensor layerNorm(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias, double eps) {
         Objects.requireNonNull(x, "x");
@@ -61,7 +76,12 @@ public final class Functional {
 
     // ------------------------------------------------------------------ activations
 
-    /** {@code max(x, 0)}; the gradient at exactly 0 is 0, and NaN passes through, as in PyTorch. */
+    /**
+     * {@code max(x, 0)}; the gradient at exactly 0 is 0, and NaN passes through, as in PyTorch.
+     *
+     * @param x the input
+     * @return {@code max(x, 0)}; the gradient at exactly 0 is 0, and NaN passes through, as in PyTorch
+     */
     public static Tensor relu(Tensor x) {
         return Activations.forward(Objects.requireNonNull(x, "x"), Activations.Kind.RELU);
     }
@@ -71,6 +91,9 @@ public final class Functional {
      * Φ is evaluated in double to about 1e-12 relative error, including the far negative tail, so
      * results agree with PyTorch's {@code gelu} to float rounding except where PyTorch's
      * {@code 1 + erf} cancels (x below about −5), where these values are the accurate ones.
+     *
+     * @param x the input
+     * @return the exact GELU of Hendrycks and Gimpel (2016), {@code x·Φ(x)} with Φ the standard normal CDF
      */
     public static Tensor gelu(Tensor x) {
         return Activations.forward(Objects.requireNonNull(x, "x"), Activations.Kind.GELU);
@@ -79,6 +102,9 @@ public final class Functional {
     /**
      * The tanh approximation of GELU, {@code ½x·(1 + tanh(√(2/π)·(x + 0.044715x³)))}, as PyTorch's
      * {@code gelu(x, approximate='tanh')} (used by GPT-2).
+     *
+     * @param x the input
+     * @return the tanh approximation of GELU, {@code ½x·(1 + tanh(√(2/π)·(x + 0.044715x³)))}, as PyTorch's {@code gelu(x, approximate='tanh')} (used by GPT-2)
      */
     public static Tensor geluTanh(Tensor x) {
         return Activations.forward(Objects.requireNonNull(x, "x"), Activations.Kind.GELU_TANH);
@@ -93,6 +119,8 @@ public final class Functional {
      *
      * @param indices    row indices in row-major order, each in {@code [0, numEmbeddings)}
      * @param indexShape the shape of the index array (its element count must match)
+     * @param weight the weight
+     * @return the gathered rows, shaped {@code indexShape + [dim]}
      */
     public static Tensor embedding(int[] indices, int[] indexShape, Tensor weight) {
         return EmbeddingOp.forward(Objects.requireNonNull(indices, "indices"), Objects.requireNonNull(indexShape, "indexShape"),
@@ -103,6 +131,12 @@ public final class Functional {
      * As {@link #embedding(int[], int[], Tensor)}, except that the row {@code paddingIdx} receives no
      * gradient (negative values count from the end, as in PyTorch). The forward pass still reads
      * that row; {@link Embedding} initialises it to zeros.
+     *
+     * @param indices the indices
+     * @param indexShape the shape of the indices
+     * @param weight the weight
+     * @param paddingIdx the padding id, whose row stays zero
+     * @return as {@link #embedding(int[], int[], Tensor)}, except that the row {@code paddingIdx} receives no gradient (negative values count from the end, as in PyTorch)
      */
     public static Tensor embedding(int[] indices, int[] indexShape, Tensor weight, int paddingIdx) {
         Objects.requireNonNull(weight, "weight");
@@ -119,6 +153,12 @@ public final class Functional {
      * itself when {@code training} is false or {@code p == 0}; {@code p == 1} gives zeros. The mask
      * draws one {@link Rng#nextDouble()} per element in row-major order (an element survives when
      * the draw is ≥ p), so a seed fixes it.
+     *
+     * @param x the input
+     * @param p the probability
+     * @param training true in training mode
+     * @param rng the random source
+     * @return inverted dropout: in training, each element is zeroed with probability {@code p} and the survivors are scaled by {@code 1/(1−p)}, so evaluation needs no rescaling
      */
     public static Tensor dropout(Tensor x, double p, boolean training, Rng rng) {
         return DropoutOp.forward(Objects.requireNonNull(x, "x"), p, training, rng);
@@ -131,6 +171,11 @@ public final class Functional {
      * PyTorch's boolean mask with {@code true} = fill — broadcast to x's shape; any other value is
      * rejected, which catches additive 0/−inf masks passed by mistake. The result has x's shape and
      * the gradient is zero at filled positions.
+     *
+     * @param x the input
+     * @param mask the mask
+     * @param value the value
+     * @return {@code mask ? value : x}, element-wise
      */
     public static Tensor maskedFill(Tensor x, Tensor mask, float value) {
         Objects.requireNonNull(x, "x");
@@ -141,6 +186,12 @@ public final class Functional {
     /**
      * As {@link #maskedFill(Tensor, Tensor, float)} with the mask given as booleans in row-major
      * order with shape {@code maskShape} ({@code true} = fill).
+     *
+     * @param x the input
+     * @param mask the mask
+     * @param maskShape the shape of the mask
+     * @param value the value
+     * @return as {@link #maskedFill(Tensor, Tensor, float)} with the mask given as booleans in row-major order with shape {@code maskShape} ({@code true} = fill)
      */
     public static Tensor maskedFill(Tensor x, boolean[] mask, int[] maskShape, float value) {
         Objects.requireNonNull(x, "x");
@@ -157,6 +208,10 @@ public final class Functional {
     /**
      * Mean cross-entropy of {@code logits (..., classes)} against class indices, with PyTorch's
      * default ignore index (−100) and no label smoothing.
+     *
+     * @param logits the logits
+     * @param targets the target class of every row
+     * @return mean cross-entropy of {@code logits (..., classes)} against class indices, with PyTorch's default ignore index (−100) and no label smoothing
      */
     public static Tensor crossEntropy(Tensor logits, int[] targets) {
         return crossEntropy(logits, targets, DEFAULT_IGNORE_INDEX, 0.0, Reduction.MEAN);
@@ -174,6 +229,11 @@ public final class Functional {
      * shape without it.
      *
      * @param targets one class index per row of {@code logits}, in row-major order
+     * @param logits the logits
+     * @param ignoreIndex a target to ignore
+     * @param labelSmoothing the label smoothing
+     * @param reduction how the per-element losses are reduced
+     * @return cross-entropy with class-index targets, as {@code torch.nn.functional.cross_entropy}
      */
     public static Tensor crossEntropy(Tensor logits, int[] targets, int ignoreIndex, double labelSmoothing,
                                       Reduction reduction) {
@@ -181,12 +241,25 @@ public final class Functional {
                 ignoreIndex, labelSmoothing, Objects.requireNonNull(reduction, "reduction"));
     }
 
-    /** Mean squared error {@code mean((input − target)²)}; both shapes must be equal (no broadcasting). */
+    /**
+     * Mean squared error {@code mean((input − target)²)}; both shapes must be equal (no broadcasting).
+     *
+     * @param input the input
+     * @param target the target
+     * @return mean squared error {@code mean((input − target)²)}; both shapes must be equal (no broadcasting)
+     */
     public static Tensor mseLoss(Tensor input, Tensor target) {
         return mseLoss(input, target, Reduction.MEAN);
     }
 
-    /** Squared error {@code (input − target)²} reduced by {@code reduction}; gradients flow to both. */
+    /**
+     * Squared error {@code (input − target)²} reduced by {@code reduction}; gradients flow to both.
+     *
+     * @param input the input
+     * @param target the target
+     * @param reduction how the per-element losses are reduced
+     * @return squared error {@code (input − target)²} reduced by {@code reduction}; gradients flow to both
+     */
     public static Tensor mseLoss(Tensor input, Tensor target, Reduction reduction) {
         return Losses.mse(Objects.requireNonNull(input, "input"), Objects.requireNonNull(target, "target"),
                 Objects.requireNonNull(reduction, "reduction"));
@@ -198,6 +271,11 @@ public final class Functional {
      * {@code y = x·Wᵀ + b} for {@code x (..., in)}, {@code weight (out, in)} (PyTorch's layout) and an
      * optional {@code bias (out)}; the result is {@code (..., out)}. Runs on
      * {@link dev.visor.tensor.kernel.Gemm#sgemm} with W read transposed in place.
+     *
+     * @param x the input
+     * @param weight the weight
+     * @param bias the bias
+     * @return {@code y = x·Wᵀ + b} for {@code x (..., in)}, {@code weight (out, in)} (PyTorch's layout) and an optional {@code bias (out)}; the result is {@code (..., out)}
      */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
         return LinearOp.forward(Objects.requireNonNull(x, "x"), Objects.requireNonNull(weight, "weight"), bias);

@@ -20,7 +20,15 @@ import java.util.Objects;
 public final class Init {
     private Init() {}
 
-    /** Fills with values drawn uniformly from {@code [low, high)}. */
+    /**
+     * Fills with values drawn uniformly from {@code [low, high)}.
+     *
+     * @param t the tensor
+     * @param low the lower bound (inclusive)
+     * @param high the upper bound (exclusive)
+     * @param rng the random source
+     * @return {@code t}
+     */
     public static Tensor uniform(Tensor t, double low, double high, Rng rng) {
         if (!(low <= high) || Double.isInfinite(low) || Double.isInfinite(high)) {
             throw new IllegalArgumentException("uniform init needs finite low <= high but got low=" + low + ", high=" + high);
@@ -32,7 +40,15 @@ public final class Init {
         return t;
     }
 
-    /** Fills with values drawn from {@code N(mean, std²)}. */
+    /**
+     * Fills with values drawn from {@code N(mean, std²)}.
+     *
+     * @param t the tensor
+     * @param mean the mean
+     * @param std the standard deviation
+     * @param rng the random source
+     * @return {@code t}
+     */
     public static Tensor normal(Tensor t, double mean, double std, Rng rng) {
         if (!(std >= 0) || Double.isInfinite(std) || !Double.isFinite(mean)) {
             throw new IllegalArgumentException("normal init needs a finite mean and std >= 0 but got mean=" + mean + ", std=" + std);
@@ -44,18 +60,34 @@ public final class Init {
         return t;
     }
 
-    /** Fills with {@code value}. */
+    /**
+     * Fills with {@code value}.
+     *
+     * @param t the tensor
+     * @param value the value
+     * @return {@code t}
+     */
     public static Tensor constant(Tensor t, float value) {
         Arrays.fill(dense(t), value);
         return t;
     }
 
-    /** Fills with zeros. */
+    /**
+     * Fills with zeros.
+     *
+     * @param t the tensor
+     * @return {@code t}
+     */
     public static Tensor zeros(Tensor t) {
         return constant(t, 0f);
     }
 
-    /** Fills with ones. */
+    /**
+     * Fills with ones.
+     *
+     * @param t the tensor
+     * @return {@code t}
+     */
     public static Tensor ones(Tensor t) {
         return constant(t, 1f);
     }
@@ -64,6 +96,11 @@ public final class Init {
      * Glorot and Bengio (2010): {@code U(−a, a)} with {@code a = gain·sqrt(6 / (fanIn + fanOut))}.
      * Fans as in PyTorch: for a weight {@code (out, in, k...)}, {@code fanIn = in·Πk} and
      * {@code fanOut = out·Πk}.
+     *
+     * @param t the tensor
+     * @param gain the gain
+     * @param rng the random source
+     * @return glorot and Bengio (2010): {@code U(−a, a)} with {@code a = gain·sqrt(6 / (fanIn + fanOut))}
      */
     public static Tensor xavierUniform(Tensor t, double gain, Rng rng) {
         int[] fans = fans(t);
@@ -75,6 +112,11 @@ public final class Init {
      * He et al. (2015) uniform init for a layer followed by a leaky ReLU of slope {@code a}:
      * {@code U(−b, b)} with {@code b = sqrt(2 / (1 + a²)) · sqrt(3 / fanIn)}. PyTorch's default for
      * {@code Linear} weights uses {@code a = √5}, which gives {@code b = 1/sqrt(fanIn)}.
+     *
+     * @param t the tensor
+     * @param a the negative slope of the leaky ReLU
+     * @param rng the random source
+     * @return {@code t}
      */
     public static Tensor kaimingUniform(Tensor t, double a, Rng rng) {
         int fanIn = fans(t)[0];

@@ -9,6 +9,11 @@ import dev.visor.tensor.Tensor;
  */
 @FunctionalInterface
 public interface Layer {
-    /** Applies the layer to {@code input}. */
+    /**
+     * Applies the layer to {@code input}.
+     *
+     * @param input the input
+     * @return the layer's output
+     */
     Tensor forward(Tensor input);
 }

@@ -20,7 +20,11 @@ public final class LayerNorm extends Module implements Layer {
     private final Tensor weight;
     private final Tensor bias;
 
-    /** Normalises over the last dimensions {@code normalizedShape} with eps 1e-5 and a learned affine map. */
+    /**
+     * Normalises over the last dimensions {@code normalizedShape} with eps 1e-5 and a learned affine map.
+     *
+     * @param normalizedShape the trailing shape normalised over
+     */
     public LayerNorm(int... normalizedShape) {
         this(normalizedShape, 1e-5, true);
     }
@@ -28,6 +32,7 @@ public final class LayerNorm extends Module implements Layer {
     /**
      * @param eps               added to the variance, finite and ≥ 0
      * @param elementwiseAffine whether to learn a weight and bias
+     * @param normalizedShape the trailing shape normalised over
      */
     public LayerNorm(int[] normalizedShape, double eps, boolean elementwiseAffine) {
         Objects.requireNonNull(normalizedShape, "normalizedShape");
@@ -49,22 +54,38 @@ public final class LayerNorm extends Module implements Layer {
         return Functional.layerNorm(x, normalizedShape, weight, bias, eps);
     }
 
-    /** The learned scale, or {@code null} without an affine map. */
+    /**
+     * The learned scale, or {@code null} without an affine map.
+     *
+     * @return the learned scale, or {@code null} without an affine map
+     */
     public Tensor weight() {
         return weight;
     }
 
-    /** The learned shift, or {@code null} without an affine map. */
+    /**
+     * The learned shift, or {@code null} without an affine map.
+     *
+     * @return the learned shift, or {@code null} without an affine map
+     */
     public Tensor bias() {
         return bias;
     }
 
-    /** A copy of the normalised trailing shape. */
+    /**
+     * A copy of the normalised trailing shape.
+     *
+     * @return a copy of the normalised trailing shape
+     */
     public int[] normalizedShape() {
         return normalizedShape.clone();
     }
 
-    /** The epsilon added to the variance. */
+    /**
+     * The epsilon added to the variance.
+     *
+     * @return the epsilon added to the variance
+     */
     public double eps() {
         return eps;
     }

@@ -22,12 +22,25 @@ public final class Linear extends Module implements Layer {
     private final Tensor weight;
     private final Tensor bias;
 
-    /** A layer with a bias. */
+    /**
+     * A layer with a bias.
+     *
+     * @param inFeatures the input features
+     * @param outFeatures the output features
+     * @param rng the random source
+     */
     public Linear(int inFeatures, int outFeatures, Rng rng) {
         this(inFeatures, outFeatures, true, rng);
     }
 
-    /** A layer with or without a bias. */
+    /**
+     * A layer with or without a bias.
+     *
+     * @param inFeatures the input features
+     * @param outFeatures the output features
+     * @param bias the bias
+     * @param rng the random source
+     */
     public Linear(int inFeatures, int outFeatures, boolean bias, Rng rng) {
         if (inFeatures < 1 || outFeatures < 1) {
             throw new IllegalArgumentException("Linear needs inFeatures >= 1 and outFeatures >= 1 but got inFeatures="
@@ -44,6 +57,9 @@ public final class Linear extends Module implements Layer {
     /**
      * A layer over existing tensors, e.g. to tie an output projection to an embedding table:
      * {@code new Linear(embedding.weight(), null)}. {@code bias} may be {@code null}.
+     *
+     * @param weight the weight
+     * @param bias the bias
      */
     public Linear(Tensor weight, Tensor bias) {
         Objects.requireNonNull(weight, "weight");
@@ -71,22 +87,38 @@ public final class Linear extends Module implements Layer {
         return Functional.linear(x, weight, bias);
     }
 
-    /** The weight {@code (outFeatures, inFeatures)}. */
+    /**
+     * The weight {@code (outFeatures, inFeatures)}.
+     *
+     * @return the weight {@code (outFeatures, inFeatures)}
+     */
     public Tensor weight() {
         return weight;
     }
 
-    /** The bias {@code (outFeatures)}, or {@code null}. */
+    /**
+     * The bias {@code (outFeatures)}, or {@code null}.
+     *
+     * @return the bias {@code (outFeatures)}, or {@code null}
+     */
     public Tensor bias() {
         return bias;
     }
 
-    /** Size of each input's last dimension. */
+    /**
+     * Size of each input's last dimension.
+     *
+     * @return size of each input's last dimension
+     */
     public int inFeatures() {
         return inFeatures;
     }
 
-    /** Size of each output's last dimension. */
+    /**
+     * Size of each output's last dimension.
+     *
+     * @return size of each output's last dimension
+     */
     public int outFeatures() {
         return outFeatures;
     }

@@ -61,6 +61,8 @@ public abstract class Module {
     /**
      * Registers {@code tensor} as the parameter {@code name} and turns on its {@code requiresGrad}.
      *
+     * @param name the name
+     * @param tensor the tensor
      * @return the tensor, for assignment to a field
      * @throws IllegalArgumentException if the name is taken or malformed, or the tensor is not a
      *                                  dense leaf (an op result or a strided view)
@@ -86,6 +88,9 @@ public abstract class Module {
      * Registers a buffer: state that is not a parameter (no gradient). Persistent buffers are saved
      * in and loaded from the state dict; transient ones (e.g. a cached positional table) are not.
      *
+     * @param name the name
+     * @param tensor the tensor
+     * @param persistent whether it belongs in the state dict
      * @return the tensor
      */
     protected final Tensor registerBuffer(String name, Tensor tensor, boolean persistent) {
@@ -106,6 +111,9 @@ public abstract class Module {
      * Registers {@code module} as the child {@code name}; its parameters appear as
      * {@code name.<theirs>}.
      *
+     * @param <M> the module's type
+     * @param name the child's name (no '.')
+     * @param module the module
      * @return the module, for assignment to a field
      */
     protected final <M extends Module> M registerModule(String name, M module) {
@@ -175,7 +183,11 @@ public abstract class Module {
 
     // ------------------------------------------------------------------ enumeration
 
-    /** Every distinct parameter of this module and its descendants, in registration order. */
+    /**
+     * Every distinct parameter of this module and its descendants, in registration order.
+     *
+     * @return every distinct parameter of this module and its descendants, in registration order
+     */
     public final List<Tensor> parameters() {
         return List.copyOf(namedParameters().values());
     }
@@ -183,6 +195,8 @@ public abstract class Module {
     /**
      * Parameters by dotted name, in registration order (this module's own first, then each child's
      * in turn, depth first). A tensor registered under several names appears once, under the first.
+     *
+     * @return parameters by dotted name, in registration order (this module's own first, then each child's in turn, depth first)
      */
     public final Map<String, Tensor> namedParameters() {
         Map<String, Tensor> out = new LinkedHashMap<>();
@@ -195,7 +209,11 @@ public abstract class Module {
         return Collections.unmodifiableMap(out);
     }
 
-    /** Buffers (persistent and transient) by dotted name, in registration order. */
+    /**
+     * Buffers (persistent and transient) by dotted name, in registration order.
+     *
+     * @return buffers (persistent and transient) by dotted name, in registration order
+     */
     public final Map<String, Tensor> namedBuffers() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         walk("", (prefix, m) -> m.buffers.forEach((n, t) -> out.put(prefix + n, t)));
@@ -206,6 +224,8 @@ public abstract class Module {
      * This module (under the name {@code ""}) and every descendant, by dotted name, depth first:
      * children, then {@linkplain #inline inlined} parts. A module reachable under several names
      * appears once, under the first (as in PyTorch).
+     *
+     * @return this module (under the name {@code ""}) and every descendant, by dotted name, depth first: children, then {@linkplain #inline inlined} parts
      */
     public final Map<String, Module> namedModules() {
         Map<String, Module> out = new LinkedHashMap<>();
@@ -224,12 +244,20 @@ public abstract class Module {
         inlined.forEach((n, c) -> c.walkModules(prefix + n, out, seen));
     }
 
-    /** The direct submodules by name, in registration order. */
+    /**
+     * The direct submodules by name, in registration order.
+     *
+     * @return the direct submodules by name, in registration order
+     */
     public final Map<String, Module> children() {
         return Collections.unmodifiableMap(new LinkedHashMap<>(children));
     }
 
-    /** Total number of parameter elements (tied tensors counted once). */
+    /**
+     * Total number of parameter elements (tied tensors counted once).
+     *
+     * @return total number of parameter elements (tied tensors counted once)
+     */
     public final long parameterCount() {
         long n = 0;
         for (Tensor t : parameters()) {
@@ -250,6 +278,8 @@ public abstract class Module {
      * parameters then its buffers (PyTorch's order). Tied tensors appear under every name. The
      * values are detached tensors that <em>share storage</em> with the live parameters (as in
      * PyTorch): copy them if you need a snapshot that later training must not change.
+     *
+     * @return every parameter and persistent buffer by dotted name: for each module depth first, its parameters then its buffers (PyTorch's order)
      */
     public final Map<String, Tensor> stateDict() {
         Map<String, Tensor> out = new LinkedHashMap<>();
@@ -271,13 +301,22 @@ public abstract class Module {
      * @param unexpectedKeys names the state dict has that the module lacks
      */
     public record LoadResult(List<String> missingKeys, List<String> unexpectedKeys) {
-        /** Copies both lists. */
+        /**
+         * Copies both lists.
+         *
+         * @param missingKeys keys the module has but the state dict lacks
+         * @param unexpectedKeys keys the state dict has but the module lacks
+         */
         public LoadResult {
             missingKeys = List.copyOf(missingKeys);
             unexpectedKeys = List.copyOf(unexpectedKeys);
         }
 
-        /** True when every key matched. */
+        /**
+         * True when every key matched.
+         *
+         * @return true when every key matched
+         */
         public boolean isExact() {
             return missingKeys.isEmpty() && unexpectedKeys.isEmpty();
         }
@@ -293,6 +332,8 @@ public abstract class Module {
      * mismatches always fail; missing and unexpected keys fail only when {@code strict}. On failure
      * the module is unchanged.
      *
+     * @param state the state
+     * @param strict true to fail on missing or unexpected keys
      * @return the missing and unexpected keys (both empty after a strict load)
      * @throws IllegalArgumentException listing every mismatch
      */
@@ -342,12 +383,21 @@ public abstract class Module {
 
     // ------------------------------------------------------------------ mode and gradients
 
-    /** Puts this module and all descendants in training mode (dropout active). */
+    /**
+     * Puts this module and all descendants in training mode (dropout active).
+     *
+     * @return this module
+     */
     public Module train() {
         return train(true);
     }
 
-    /** Sets training ({@code true}) or evaluation mode on this module and all descendants. */
+    /**
+     * Sets training ({@code true}) or evaluation mode on this module and all descendants.
+     *
+     * @param on true to switch it on
+     * @return this module
+     */
     public Module train(boolean on) {
         for (Module m : namedModules().values()) {
             m.training = on;
@@ -355,12 +405,20 @@ public abstract class Module {
         return this;
     }
 
-    /** Puts this module and all descendants in evaluation mode (dropout off). */
+    /**
+     * Puts this module and all descendants in evaluation mode (dropout off).
+     *
+     * @return this module
+     */
     public Module eval() {
         return train(false);
     }
 
-    /** True in training mode (the default). */
+    /**
+     * True in training mode (the default).
+     *
+     * @return true in training mode (the default)
+     */
     public final boolean isTraining() {
         return training;
     }
@@ -408,7 +466,11 @@ public abstract class Module {
 
     // ------------------------------------------------------------------ printing
 
-    /** One line of settings shown after the class name, e.g. {@code in=4, out=3, bias=true}. */
+    /**
+     * One line of settings shown after the class name, e.g. {@code in=4, out=3, bias=true}.
+     *
+     * @return the settings line, empty by default
+     */
     protected String extraRepr() {
         return "";
     }

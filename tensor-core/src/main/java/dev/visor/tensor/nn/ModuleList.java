@@ -25,7 +25,11 @@ public final class ModuleList<M extends Module> extends Module implements Iterab
     /** An empty list. */
     public ModuleList() {}
 
-    /** A list holding {@code modules} in order. */
+    /**
+     * A list holding {@code modules} in order.
+     *
+     * @param modules the modules
+     */
     public ModuleList(List<? extends M> modules) {
         Objects.requireNonNull(modules, "modules").forEach(this::add);
     }
@@ -33,6 +37,7 @@ public final class ModuleList<M extends Module> extends Module implements Iterab
     /**
      * Appends a module under the next index.
      *
+     * @param module the module
      * @return this
      */
     public ModuleList<M> add(M module) {
@@ -41,13 +46,22 @@ public final class ModuleList<M extends Module> extends Module implements Iterab
         return this;
     }
 
-    /** The module at {@code index}. */
+    /**
+     * The module at {@code index}.
+     *
+     * @param index the index
+     * @return the module at {@code index}
+     */
     public M get(int index) {
         Objects.checkIndex(index, modules.size());
         return modules.get(index);
     }
 
-    /** Number of modules. */
+    /**
+     * Number of modules.
+     *
+     * @return number of modules
+     */
     public int size() {
         return modules.size();
     }

@@ -17,7 +17,11 @@ import java.util.Objects;
 public final class Sequential extends Module implements Layer {
     private final List<Layer> layers = new ArrayList<>();
 
-    /** Stacks {@code modules}, each of which must implement {@link Layer}. */
+    /**
+     * Stacks {@code modules}, each of which must implement {@link Layer}.
+     *
+     * @param modules the modules
+     */
     public Sequential(Module... modules) {
         Objects.requireNonNull(modules, "modules");
         for (Module m : modules) {
@@ -28,6 +32,7 @@ public final class Sequential extends Module implements Layer {
     /**
      * Appends a module under the next index.
      *
+     * @param module the module
      * @return this
      * @throws IllegalArgumentException if the module has no {@code forward(Tensor)}
      */
@@ -42,13 +47,22 @@ public final class Sequential extends Module implements Layer {
         return this;
     }
 
-    /** The module at {@code index}. */
+    /**
+     * The module at {@code index}.
+     *
+     * @param index the index
+     * @return the module at {@code index}
+     */
     public Module get(int index) {
         Objects.checkIndex(index, layers.size());
         return (Module) layers.get(index);
     }
 
-    /** Number of layers. */
+    /**
+     * Number of layers.
+     *
+     * @return number of layers
+     */
     public int size() {
         return layers.size();
     }

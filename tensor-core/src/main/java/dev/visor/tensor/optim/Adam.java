@@ -40,7 +40,16 @@ public class Adam extends Optimizer {
      * @param amsgrad     use the AMSGrad variant (Reddi et al., 2018)
      */
     public record Options(double lr, double beta1, double beta2, double eps, double weightDecay, boolean amsgrad) {
-        /** Checks the ranges, naming the offending value. */
+        /**
+         * Checks the ranges, naming the offending value.
+         *
+         * @param lr the learning rate
+         * @param beta1 the first-moment decay
+         * @param beta2 the second-moment decay
+         * @param eps the epsilon added for numerical stability
+         * @param weightDecay the weight decay
+         * @param amsgrad true for AMSGrad
+         */
         public Options {
             if (!(lr >= 0) || Double.isInfinite(lr)) {
                 throw new IllegalArgumentException("Adam learning rate must be finite and >= 0 but got " + lr);
@@ -59,38 +68,74 @@ public class Adam extends Optimizer {
             }
         }
 
-        /** Returns these options with learning rate {@code lr}. */
+        /**
+         * Returns these options with learning rate {@code lr}.
+         *
+         * @param lr the learning rate
+         * @return these options with learning rate {@code lr}
+         */
         public Options withLr(double lr) {
             return new Options(lr, beta1, beta2, eps, weightDecay, amsgrad);
         }
 
-        /** Returns these options with β₁ and β₂. */
+        /**
+         * Returns these options with β₁ and β₂.
+         *
+         * @param beta1 the first-moment decay
+         * @param beta2 the second-moment decay
+         * @return these options with β₁ and β₂
+         */
         public Options withBetas(double beta1, double beta2) {
             return new Options(lr, beta1, beta2, eps, weightDecay, amsgrad);
         }
 
-        /** Returns these options with ε. */
+        /**
+         * Returns these options with ε.
+         *
+         * @param eps the epsilon added for numerical stability
+         * @return these options with ε
+         */
         public Options withEps(double eps) {
             return new Options(lr, beta1, beta2, eps, weightDecay, amsgrad);
         }
 
-        /** Returns these options with weight decay λ. */
+        /**
+         * Returns these options with weight decay λ.
+         *
+         * @param weightDecay the weight decay
+         * @return these options with weight decay λ
+         */
         public Options withWeightDecay(double weightDecay) {
             return new Options(lr, beta1, beta2, eps, weightDecay, amsgrad);
         }
 
-        /** Returns these options with AMSGrad on or off. */
+        /**
+         * Returns these options with AMSGrad on or off.
+         *
+         * @param amsgrad true for AMSGrad
+         * @return these options with AMSGrad on or off
+         */
         public Options withAmsgrad(boolean amsgrad) {
             return new Options(lr, beta1, beta2, eps, weightDecay, amsgrad);
         }
     }
 
-    /** PyTorch's Adam defaults with learning rate {@code lr}: β = (0.9, 0.999), ε = 1e-8, λ = 0. */
+    /**
+     * PyTorch's Adam defaults with learning rate {@code lr}: β = (0.9, 0.999), ε = 1e-8, λ = 0.
+     *
+     * @param lr the learning rate
+     * @return PyTorch's Adam defaults with learning rate {@code lr}: β = (0.9, 0.999), ε = 1e-8, λ = 0
+     */
     public static Options options(double lr) {
         return new Options(lr, 0.9, 0.999, 1e-8, 0.0, false);
     }
 
-    /** Adam over named parameters. */
+    /**
+     * Adam over named parameters.
+     *
+     * @param namedParams the parameters by name
+     * @param options the options
+     */
     public Adam(Map<String, Tensor> namedParams, Options options) {
         this(namedParams, options, false);
     }
@@ -125,7 +170,11 @@ public class Adam extends Optimizer {
         this.decoupled = decoupled;
     }
 
-    /** The hyper-parameters (the learning rate in use is {@link #lr()}). */
+    /**
+     * The hyper-parameters (the learning rate in use is {@link #lr()}).
+     *
+     * @return the hyper-parameters (the learning rate in use is {@link #lr()})
+     */
     public final Options options() {
         return options;
     }

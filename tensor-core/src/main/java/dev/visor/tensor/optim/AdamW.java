@@ -14,12 +14,22 @@ import java.util.Map;
  * }</pre>
  */
 public final class AdamW extends Adam {
-    /** PyTorch's AdamW defaults with learning rate {@code lr}: β = (0.9, 0.999), ε = 1e-8, λ = 0.01. */
+    /**
+     * PyTorch's AdamW defaults with learning rate {@code lr}: β = (0.9, 0.999), ε = 1e-8, λ = 0.01.
+     *
+     * @param lr the learning rate
+     * @return PyTorch's AdamW defaults with learning rate {@code lr}: β = (0.9, 0.999), ε = 1e-8, λ = 0.01
+     */
     public static Options options(double lr) {
         return new Options(lr, 0.9, 0.999, 1e-8, 0.01, false);
     }
 
-    /** AdamW over named parameters. */
+    /**
+     * AdamW over named parameters.
+     *
+     * @param namedParams the parameters by name
+     * @param options the options
+     */
     public AdamW(Map<String, Tensor> namedParams, Options options) {
         super(namedParams, options, true);
     }

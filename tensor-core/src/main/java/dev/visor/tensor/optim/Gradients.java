@@ -23,7 +23,12 @@ import java.util.Objects;
 public final class Gradients {
     private Gradients() {}
 
-    /** {@code sqrt(Σ g²)} over every element of every gradient, accumulated in double. */
+    /**
+     * {@code sqrt(Σ g²)} over every element of every gradient, accumulated in double.
+     *
+     * @param params the parameters
+     * @return {@code sqrt(Σ g²)} over every element of every gradient, accumulated in double
+     */
     public static double totalNorm(Iterable<Tensor> params) {
         Objects.requireNonNull(params, "params");
         double s = 0;
@@ -50,6 +55,8 @@ public final class Gradients {
      * the caller can see it and skip the step. (PyTorch 1.13 scales by the non-finite factor,
      * turning every gradient into NaN.)
      *
+     * @param params the parameters
+     * @param maxNorm the largest norm allowed
      * @return the global norm before clipping
      */
     public static double clipGradNorm(Iterable<Tensor> params, double maxNorm) {
@@ -85,7 +92,12 @@ public final class Gradients {
         return norm;
     }
 
-    /** True when every gradient element is finite (no NaN, no ±inf). */
+    /**
+     * True when every gradient element is finite (no NaN, no ±inf).
+     *
+     * @param params the parameters
+     * @return true when every gradient element is finite (no NaN, no ±inf)
+     */
     public static boolean allFinite(Iterable<Tensor> params) {
         Objects.requireNonNull(params, "params");
         for (Tensor p : params) {
@@ -96,7 +108,12 @@ public final class Gradients {
         return true;
     }
 
-    /** The names of the parameters whose gradient holds a NaN or infinity, in order (for a diagnostic). */
+    /**
+     * The names of the parameters whose gradient holds a NaN or infinity, in order (for a diagnostic).
+     *
+     * @param namedParams the parameters by name
+     * @return the names of the parameters whose gradient holds a NaN or infinity, in order (for a diagnostic)
+     */
     public static List<String> nonFinite(Map<String, Tensor> namedParams) {
         Objects.requireNonNull(namedParams, "namedParams");
         List<String> bad = new ArrayList<>();

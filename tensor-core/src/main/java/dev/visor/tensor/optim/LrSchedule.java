@@ -17,10 +17,20 @@ package dev.visor.tensor.optim;
  */
 @FunctionalInterface
 public interface LrSchedule {
-    /** The learning rate for update {@code step} (≥ 1). */
+    /**
+     * The learning rate for update {@code step} (≥ 1).
+     *
+     * @param step the step
+     * @return the learning rate for update {@code step} (≥ 1)
+     */
     double lr(long step);
 
-    /** {@code lr} at every step. */
+    /**
+     * {@code lr} at every step.
+     *
+     * @param lr the learning rate
+     * @return {@code lr} at every step
+     */
     static LrSchedule constant(double lr) {
         checkLr("lr", lr);
         return step -> {
@@ -29,7 +39,13 @@ public interface LrSchedule {
         };
     }
 
-    /** Linear warm-up to {@code peak} over {@code warmup} steps ({@code peak·s/warmup}), then constant. */
+    /**
+     * Linear warm-up to {@code peak} over {@code warmup} steps ({@code peak·s/warmup}), then constant.
+     *
+     * @param peak the peak rate
+     * @param warmup the warm-up steps
+     * @return linear warm-up to {@code peak} over {@code warmup} steps ({@code peak·s/warmup}), then constant
+     */
     static LrSchedule linearWarmup(double peak, long warmup) {
         checkLr("peak", peak);
         checkCount("warmup", warmup);
@@ -43,6 +59,12 @@ public interface LrSchedule {
      * Linear warm-up to {@code peak} over {@code warmup} steps, then linear decay to {@code floor}
      * at step {@code total}, and {@code floor} after: for {@code warmup < s ≤ total},
      * {@code floor + (peak − floor)·(total − s)/(total − warmup)}.
+     *
+     * @param peak the peak rate
+     * @param warmup the warm-up steps
+     * @param total the total steps
+     * @param floor the lowest rate
+     * @return linear warm-up to {@code peak} over {@code warmup} steps, then linear decay to {@code floor} at step {@code total}, and {@code floor} after: for {@code warmup < s ≤ total}, {@code floor + (peak − floor)·(total − s)/(total − warmup)}
      */
     static LrSchedule linearWarmupLinearDecay(double peak, long warmup, long total, double floor) {
         checkLr("peak", peak);
@@ -65,12 +87,23 @@ public interface LrSchedule {
      * Vaswani et al. (2017), eq. 3: {@code dModel^−0.5 · min(s^−0.5, s·warmup^−1.5)} — linear
      * warm-up for {@code warmup} steps, then decay with the inverse square root of the step. The
      * peak, at {@code s = warmup}, is {@code (dModel·warmup)^−0.5}.
+     *
+     * @param dModel the model width {@code d_model}
+     * @param warmup the warm-up steps
+     * @return the schedule
      */
     static LrSchedule inverseSqrt(int dModel, long warmup) {
         return inverseSqrt(dModel, warmup, 1.0);
     }
 
-    /** {@link #inverseSqrt(int, long)} scaled by {@code factor} (as The Annotated Transformer's "factor"). */
+    /**
+     * {@link #inverseSqrt(int, long)} scaled by {@code factor} (as The Annotated Transformer's "factor").
+     *
+     * @param dModel the model width {@code d_model}
+     * @param warmup the warm-up steps
+     * @param factor the factor
+     * @return {@link #inverseSqrt(int, long)} scaled by {@code factor} (as The Annotated Transformer's "factor")
+     */
     static LrSchedule inverseSqrt(int dModel, long warmup, double factor) {
         if (dModel < 1) {
             throw new IllegalArgumentException("dModel must be >= 1 but got " + dModel);
@@ -91,6 +124,12 @@ public interface LrSchedule {
      * Linear warm-up to {@code peak} over {@code warmup} steps, then a half cosine down to
      * {@code floor} at step {@code total} (Loshchilov and Hutter, 2017, without restarts), and
      * {@code floor} after: {@code floor + (peak − floor)·½(1 + cos(π·(s − warmup)/(total − warmup)))}.
+     *
+     * @param peak the peak rate
+     * @param warmup the warm-up steps
+     * @param total the total steps
+     * @param floor the lowest rate
+     * @return linear warm-up to {@code peak} over {@code warmup} steps, then a half cosine down to {@code floor} at step {@code total} (Loshchilov and Hutter, 2017, without restarts), and {@code floor} after: {@code floor + (peak − floor)·½(1 + cos(π·(s − warmup)/(total − warmup)))}
      */
     static LrSchedule cosine(double peak, long warmup, long total, double floor) {
         checkLr("peak", peak);

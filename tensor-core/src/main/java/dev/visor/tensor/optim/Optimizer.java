@@ -90,7 +90,12 @@ public abstract class Optimizer {
         this.lr = checkLr(lr);
     }
 
-    /** Parameters named by their position: {@code "0"}, {@code "1"}, ... */
+    /**
+     * Parameters named by their position: {@code "0"}, {@code "1"}, ...
+     *
+     * @param params the parameters
+     * @param lr the learning rate
+     */
     protected Optimizer(List<Tensor> params, double lr) {
         this(indexed(params), lr);
     }
@@ -140,10 +145,15 @@ public abstract class Optimizer {
      * @param grad  its gradient (row-major, read only)
      * @param step  how many updates this parameter has now received, counting this one (from 1)
      * @param lr    the learning rate for this step
+     * @param index the index
      */
     protected abstract void update(int index, float[] param, float[] grad, long step, double lr);
 
-    /** The names of the buffers this optimizer may keep per parameter (for validating loaded state). */
+    /**
+     * The names of the buffers this optimizer may keep per parameter (for validating loaded state).
+     *
+     * @return the names of the buffers this optimizer may keep per parameter (for validating loaded state)
+     */
     protected abstract Set<String> bufferNames();
 
     /**
@@ -164,7 +174,13 @@ public abstract class Optimizer {
         return buffers.get(index).computeIfAbsent(name, k -> new float[params.get(index).numel()]);
     }
 
-    /** Buffer {@code name} of parameter {@code index}, or {@code null} if it does not exist yet. */
+    /**
+     * Buffer {@code name} of parameter {@code index}, or {@code null} if it does not exist yet.
+     *
+     * @param index the index
+     * @param name the name
+     * @return buffer {@code name} of parameter {@code index}, or {@code null} if it does not exist yet
+     */
     protected final float[] existingBuffer(int index, String name) {
         return buffers.get(index).get(name);
     }
@@ -183,39 +199,67 @@ public abstract class Optimizer {
         }
     }
 
-    /** The parameters, in order. */
+    /**
+     * The parameters, in order.
+     *
+     * @return the parameters, in order
+     */
     public final List<Tensor> params() {
         return params;
     }
 
-    /** The parameter names, in order. */
+    /**
+     * The parameter names, in order.
+     *
+     * @return the parameter names, in order
+     */
     public final List<String> paramNames() {
         return names;
     }
 
-    /** The learning rate of the last step (or the one set). */
+    /**
+     * The learning rate of the last step (or the one set).
+     *
+     * @return the learning rate of the last step (or the one set)
+     */
     public final double lr() {
         return lr;
     }
 
-    /** Sets the learning rate for the next steps (a schedule, if set, overrides it at each step). */
+    /**
+     * Sets the learning rate for the next steps (a schedule, if set, overrides it at each step).
+     *
+     * @param lr the learning rate
+     */
     public final void setLr(double lr) {
         this.lr = checkLr(lr);
     }
 
-    /** Drives the learning rate from {@code schedule} from the next step on; {@code null} removes it. */
+    /**
+     * Drives the learning rate from {@code schedule} from the next step on; {@code null} removes it.
+     *
+     * @param schedule the schedule
+     */
     public final void setSchedule(LrSchedule schedule) {
         this.schedule = schedule;
     }
 
-    /** Completed {@link #step()} calls. */
+    /**
+     * Completed {@link #step()} calls.
+     *
+     * @return completed {@link #step()} calls
+     */
     public final long steps() {
         return steps;
     }
 
     // ------------------------------------------------------------------ state
 
-    /** A snapshot (buffers copied) of everything {@link #step()} depends on besides the parameters. */
+    /**
+     * A snapshot (buffers copied) of everything {@link #step()} depends on besides the parameters.
+     *
+     * @return a snapshot (buffers copied) of everything {@link #step()} depends on besides the parameters
+     */
     public final OptimizerState stateDict() {
         Map<String, Long> ps = new LinkedHashMap<>();
         Map<String, Tensor> bufs = new LinkedHashMap<>();
@@ -237,6 +281,7 @@ public abstract class Optimizer {
      * names, unknown buffer names, shape mismatches — and on failure nothing changes. Parameters the
      * snapshot does not mention start fresh.
      *
+     * @param state the state
      * @throws IllegalArgumentException listing every mismatch
      */
     public final void loadStateDict(OptimizerState state) {

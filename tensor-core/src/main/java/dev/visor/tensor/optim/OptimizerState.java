@@ -29,7 +29,15 @@ public record OptimizerState(String type, long steps, double lr, Map<String, Lon
     private static final String LR = "optimizer.lr";
     private static final String PARAM_STEP = "optimizer.step.";
 
-    /** Validates and freezes the maps (insertion order kept). */
+    /**
+     * Validates and freezes the maps (insertion order kept).
+     *
+     * @param type the type
+     * @param steps the steps
+     * @param lr the learning rate
+     * @param paramSteps the update count of every parameter
+     * @param buffers the buffers by name
+     */
     public OptimizerState {
         Objects.requireNonNull(type, "type");
         if (steps < 0) {
@@ -39,7 +47,11 @@ public record OptimizerState(String type, long steps, double lr, Map<String, Lon
         buffers = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(buffers, "buffers")));
     }
 
-    /** The scalar part as strings: {@code optimizer}, {@code optimizer.steps}, {@code optimizer.lr}, {@code optimizer.step.<param>}. */
+    /**
+     * The scalar part as strings: {@code optimizer}, {@code optimizer.steps}, {@code optimizer.lr}, {@code optimizer.step.<param>}.
+     *
+     * @return the scalar part as strings: {@code optimizer}, {@code optimizer.steps}, {@code optimizer.lr}, {@code optimizer.step.<param>}
+     */
     public Map<String, String> metadata() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put(TYPE, type);
@@ -53,6 +65,9 @@ public record OptimizerState(String type, long steps, double lr, Map<String, Lon
      * Rebuilds a state from {@link #metadata()} and {@link #buffers()}. Keys of {@code metadata}
      * that do not start with {@code optimizer} are ignored, so it may be shared with other data.
      *
+     * @param metadata the metadata
+     * @param buffers the buffers by name
+     * @return the state
      * @throws IllegalArgumentException naming a missing or malformed entry
      */
     public static OptimizerState fromMetadata(Map<String, String> metadata, Map<String, Tensor> buffers) {

@@ -37,7 +37,15 @@ public final class SGD extends Optimizer {
      * @param weightDecay λ, L2 penalty added to the gradient, ≥ 0
      */
     public record Options(double lr, double momentum, double dampening, boolean nesterov, double weightDecay) {
-        /** Checks the ranges, naming the offending value. */
+        /**
+         * Checks the ranges, naming the offending value.
+         *
+         * @param lr the learning rate
+         * @param momentum the momentum
+         * @param dampening the momentum dampening
+         * @param nesterov true for Nesterov momentum
+         * @param weightDecay the weight decay
+         */
         public Options {
             if (!(lr >= 0) || Double.isInfinite(lr)) {
                 throw new IllegalArgumentException("SGD learning rate must be finite and >= 0 but got " + lr);
@@ -53,33 +61,63 @@ public final class SGD extends Optimizer {
             }
         }
 
-        /** Returns these options with momentum μ. */
+        /**
+         * Returns these options with momentum μ.
+         *
+         * @param momentum the momentum
+         * @return these options with momentum μ
+         */
         public Options withMomentum(double momentum) {
             return new Options(lr, momentum, dampening, nesterov, weightDecay);
         }
 
-        /** Returns these options with dampening τ. */
+        /**
+         * Returns these options with dampening τ.
+         *
+         * @param dampening the momentum dampening
+         * @return these options with dampening τ
+         */
         public Options withDampening(double dampening) {
             return new Options(lr, momentum, dampening, nesterov, weightDecay);
         }
 
-        /** Returns these options with Nesterov momentum on or off. */
+        /**
+         * Returns these options with Nesterov momentum on or off.
+         *
+         * @param nesterov true for Nesterov momentum
+         * @return these options with Nesterov momentum on or off
+         */
         public Options withNesterov(boolean nesterov) {
             return new Options(lr, momentum, dampening, nesterov, weightDecay);
         }
 
-        /** Returns these options with L2 weight decay λ. */
+        /**
+         * Returns these options with L2 weight decay λ.
+         *
+         * @param weightDecay the weight decay
+         * @return these options with L2 weight decay λ
+         */
         public Options withWeightDecay(double weightDecay) {
             return new Options(lr, momentum, dampening, nesterov, weightDecay);
         }
     }
 
-    /** Plain SGD options with learning rate {@code lr} (no momentum, no weight decay). */
+    /**
+     * Plain SGD options with learning rate {@code lr} (no momentum, no weight decay).
+     *
+     * @param lr the learning rate
+     * @return plain SGD options with learning rate {@code lr} (no momentum, no weight decay)
+     */
     public static Options options(double lr) {
         return new Options(lr, 0, 0, false, 0);
     }
 
-    /** SGD over named parameters. */
+    /**
+     * SGD over named parameters.
+     *
+     * @param namedParams the parameters by name
+     * @param options the options
+     */
     public SGD(Map<String, Tensor> namedParams, Options options) {
         super(namedParams, options.lr());
         this.options = check(options);
@@ -105,7 +143,11 @@ public final class SGD extends Optimizer {
         return o;
     }
 
-    /** The hyper-parameters (the learning rate in use is {@link #lr()}). */
+    /**
+     * The hyper-parameters (the learning rate in use is {@link #lr()}).
+     *
+     * @return the hyper-parameters (the learning rate in use is {@link #lr()})
+     */
     public Options options() {
         return options;
     }

@@ -55,7 +55,14 @@ public record Checkpoint(TransformerConfig config, Map<String, Tensor> weights, 
     public static final String OPTIMIZER = "optimizer.safetensors";
     private static final String STEP_KEY = "visor.step";
 
-    /** Checks the parts and freezes the weights map. */
+    /**
+     * Checks the parts and freezes the weights map.
+     *
+     * @param config the model configuration
+     * @param weights the weights
+     * @param optimizer the optimizer state, or {@code null}
+     * @param step the step
+     */
     public Checkpoint {
         Objects.requireNonNull(config, "config");
         weights = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(weights, "weights")));
@@ -70,6 +77,9 @@ public record Checkpoint(TransformerConfig config, Map<String, Tensor> weights, 
      * if needed.
      *
      * @param optimizer the optimizer state, or {@code null}
+     * @param dir the folder
+     * @param model the model
+     * @param step the step
      */
     public static void save(Path dir, TransformerModel model, OptimizerState optimizer, long step) throws IOException {
         Objects.requireNonNull(dir, "dir");
@@ -142,7 +152,11 @@ public record Checkpoint(TransformerConfig config, Map<String, Tensor> weights, 
         return new Checkpoint(config, model.tensors(), opt, step);
     }
 
-    /** Builds the model the config describes (default parts) and loads the weights into it. */
+    /**
+     * Builds the model the config describes (default parts) and loads the weights into it.
+     *
+     * @return the model in evaluation mode, with the checkpoint's weights
+     */
     public TransformerModel model() {
         TransformerModel model = Transformers.create(config);
         loadInto(model);
@@ -152,6 +166,7 @@ public record Checkpoint(TransformerConfig config, Map<String, Tensor> weights, 
     /**
      * Loads the weights into {@code model} (built elsewhere, e.g. with custom Guice bindings), strictly.
      *
+     * @param model the model
      * @throws IllegalArgumentException listing every missing, unexpected and mis-shaped tensor, and the
      *                                  config fields in which the checkpoint and the model differ
      */

@@ -39,7 +39,11 @@ import java.util.Objects;
 public final class MaskModule extends AbstractModule {
     private final TransformerConfig config;
 
-    /** Defaults from {@code config}. */
+    /**
+     * Defaults from {@code config}.
+     *
+     * @param config the model configuration
+     */
     public MaskModule(TransformerConfig config) {
         this.config = Objects.requireNonNull(config, "config");
     }
@@ -90,6 +94,10 @@ public final class MaskModule extends AbstractModule {
     /**
      * Resolves every spec {@code site} uses in {@code layers} layers against {@code registry}.
      *
+     * @param plan the mask plan
+     * @param registry the mask registry
+     * @param site the attention site
+     * @param layers the layers
      * @throws IllegalArgumentException naming the site, the layer, the spec and the registry's complaint
      */
     public static void check(MaskPlan plan, MaskRegistry registry, AttentionSite site, int layers) {

@@ -66,7 +66,13 @@ public final class ModelAssembler {
     /**
      * @param masks the mask specs to build with (the config's, or the config's with sites overridden
      *              through bindings)
+     * @param config the model configuration
      * @param compiler resolves the specs once and compiles them per forward (its registry and cache are the model's)
+     * @param attention the multi-head attention (its parameters become this layer's)
+     * @param feedForward the feed-forward network
+     * @param norms how norms are made
+     * @param residual the residual wiring
+     * @param positional how positional encodings are made
      */
     @Inject
     public ModelAssembler(TransformerConfig config, MaskPlan masks, MaskCompiler compiler, AttentionFactory attention,
@@ -81,7 +87,11 @@ public final class ModelAssembler {
         this.positional = Objects.requireNonNull(positional, "positional");
     }
 
-    /** The model the config's architecture names. */
+    /**
+     * The model the config's architecture names.
+     *
+     * @return the model the config's architecture names
+     */
     public TransformerModel build() {
         return switch (config.architecture()) {
             case ENCODER_DECODER -> encoderDecoder();
@@ -90,7 +100,11 @@ public final class ModelAssembler {
         };
     }
 
-    /** An encoder-decoder model; fails when the config describes another architecture. */
+    /**
+     * An encoder-decoder model; fails when the config describes another architecture.
+     *
+     * @return an encoder-decoder model; fails when the config describes another architecture
+     */
     public EncoderDecoderTransformer encoderDecoder() {
         require(TransformerConfig.Architecture.ENCODER_DECODER);
         Rng rng = new Rng(config.seed());
@@ -102,7 +116,11 @@ public final class ModelAssembler {
         return initialise(new EncoderDecoderTransformer(config, encoder, decoder, src, tgt, generator), rng);
     }
 
-    /** A decoder-only model; fails when the config describes another architecture. */
+    /**
+     * A decoder-only model; fails when the config describes another architecture.
+     *
+     * @return a decoder-only model; fails when the config describes another architecture
+     */
     public DecoderOnlyTransformer decoderOnly() {
         require(TransformerConfig.Architecture.DECODER_ONLY);
         Rng rng = new Rng(config.seed());
@@ -112,7 +130,11 @@ public final class ModelAssembler {
         return initialise(new DecoderOnlyTransformer(config, embed, decoder, generator), rng);
     }
 
-    /** An encoder-only model; fails when the config describes another architecture. */
+    /**
+     * An encoder-only model; fails when the config describes another architecture.
+     *
+     * @return an encoder-only model; fails when the config describes another architecture
+     */
     public EncoderOnlyTransformer encoderOnly() {
         require(TransformerConfig.Architecture.ENCODER_ONLY);
         Rng rng = new Rng(config.seed());

@@ -24,7 +24,11 @@ import java.util.Objects;
 public final class PartsModule extends AbstractModule {
     private final TransformerConfig config;
 
-    /** Defaults from {@code config}. */
+    /**
+     * Defaults from {@code config}.
+     *
+     * @param config the model configuration
+     */
     public PartsModule(TransformerConfig config) {
         this.config = Objects.requireNonNull(config, "config");
     }

@@ -31,7 +31,11 @@ import java.util.Objects;
 public final class TransformerModule extends AbstractModule {
     private final TransformerConfig config;
 
-    /** Binds a Transformer described by {@code config}. */
+    /**
+     * Binds a Transformer described by {@code config}.
+     *
+     * @param config the model configuration
+     */
     public TransformerModule(TransformerConfig config) {
         this.config = Objects.requireNonNull(config, "config");
     }
