@@ -69,16 +69,23 @@ class ConfigJsonCompatibilityTest {
 
     @Test
     void anyConfigRecordMapsWithoutMappingCode() {
-        // TrainerConfig has no JSON code of its own: snake_case keys, its enum, a nullable Path
+        // TrainerConfig has no JSON code of its own: snake_case keys and its enums
         TrainerConfig plain = TrainerConfig.defaults(100);
         String json = ConfigMapper.toJson(plain);
         assertTrue(json.contains("\"max_consecutive_skips\": "), json);
         assertEquals(plain, ConfigMapper.bind(ConfigMapper.parse(json), TrainerConfig.class));
-        TrainerConfig withDir = new TrainerConfig(5, 1, 2, 1e-3, 2, TrainerConfig.Schedule.COSINE, 0.01, 0.9, 0.98,
-                1e-9, 0.1, 1.0, 0, 3, Path.of("runs/a b"), 5);
-        String json2 = ConfigMapper.toJson(withDir);
-        assertTrue(json2.contains("\"checkpoint_dir\": \"runs/a b\"") && json2.contains("\"schedule\": \"cosine\""), json2);
-        assertEquals(withDir, ConfigMapper.bind(ConfigMapper.parse(json2), TrainerConfig.class));
+        TrainerConfig matrices = new TrainerConfig(5, 1, 2, 1e-3, 2, TrainerConfig.Schedule.COSINE, 0.01,
+                TrainerConfig.WeightDecayScope.MATRICES, 0.9, 0.98, 1e-9, 0.1, 1.0, 0, 3);
+        String json2 = ConfigMapper.toJson(matrices);
+        assertTrue(json2.contains("\"weight_decay_scope\": \"matrices\"") && json2.contains("\"schedule\": \"cosine\""), json2);
+        assertEquals(matrices, ConfigMapper.bind(ConfigMapper.parse(json2), TrainerConfig.class));
+        // paths map as strings, and a nullable component may be null
+        WithPath withDir = new WithPath("a", Path.of("runs/a b"));
+        String json3 = ConfigMapper.toJson(withDir);
+        assertTrue(json3.contains("\"dir\": \"runs/a b\""), json3);
+        assertEquals(withDir, ConfigMapper.bind(ConfigMapper.parse(json3), WithPath.class));
+        WithPath noDir = new WithPath("b", null);
+        assertEquals(noDir, ConfigMapper.bind(ConfigMapper.parse(ConfigMapper.toJson(noDir)), WithPath.class));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConfigMapper.bind(
                 ConfigMapper.parse(json2.replace("\"cosine\"", "\"cosin\"")), TrainerConfig.class));
         assertEquals("'schedule' is 'cosin'; did you mean 'cosine'?; expected one of [inverse_sqrt, cosine, constant]",
@@ -87,6 +94,9 @@ class ConfigJsonCompatibilityTest {
                 TransformerConfig.tiny(16).toJson().replace("\"relu\"", "null")));
         assertEquals("'activation' must not be null", nullEnum.getMessage());
     }
+
+    /** A record with a nullable path, as run folders have. */
+    record WithPath(String name, Path dir) {}
 
     private static void assertMessage(String expected, String json) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TransformerConfig.fromJson(json));
