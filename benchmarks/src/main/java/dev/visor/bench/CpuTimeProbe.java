@@ -1,5 +1,6 @@
 package dev.visor.bench;
 
+import dev.visor.tensor.kernel.Parallel;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.List;
@@ -21,7 +22,8 @@ import java.util.Map;
  * java --add-modules jdk.incubator.vector -XX:UseAVX=2 -cp benchmarks/target/benchmarks.jar \
  *     dev.visor.bench.CpuTimeProbe --shapes=sq512,sq1024 --seconds=1
  * </pre>
- * Options: {@code --shapes=a,b} (default sq512, sq1024, sq2048 and the layer's products),
+ * Options: {@code --shapes=a,b} (default sq512, sq1024, sq2048 and the layer's products; empty for none),
+ * {@code --flash=full,causal} (flash attention forward at N = 2048, 8 heads × 64; empty for none),
  * {@code --seconds=S} CPU seconds per measured round (default 0.5; five rounds, the best is quoted,
  * after two rounds of warm-up).
  */
@@ -30,27 +32,44 @@ public final class CpuTimeProbe {
     private static final String DEFAULT_SHAPES = "sq512,sq1024,sq2048,mm_1024x2048x512_NN,qkv_1024x1536x512_NT,"
             + "proj_1024x512x512_NT,ffnUp_1024x2048x512_NT,ffnDown_1024x512x2048_NT,gradW_2048x512x1024_TN";
 
+    /** Sequence length of the flash attention probes (8 heads × 64, useful FLOP as AttentionBench counts them). */
+    private static final int FLASH_N = 2048;
+
     private CpuTimeProbe() {}
 
     /** Prints the machine shape, the peak and each shape's rate per CPU-second. */
     public static void main(String[] args) {
-        Map<String, String> opts = ReportSupport.options(args, List.of("shapes", "seconds"), "--shapes=a,b --seconds=S");
+        Map<String, String> opts = ReportSupport.options(args, List.of("shapes", "flash", "seconds"),
+                "--shapes=a,b --flash=full,causal --seconds=S");
         double seconds = Double.parseDouble(opts.getOrDefault("seconds", "0.5"));
         System.out.println("Machine: " + ReportSupport.cpuModel() + "; JDK " + ReportSupport.jdk());
         System.out.println("ISA: " + ReportSupport.isa());
         System.out.println("Load average before: " + ReportSupport.loadAverage());
+        Parallel.setThreads(1);
         PeakFlopsBench peak = new PeakFlopsBench();
         double peakRate = best(seconds, PeakFlopsBench.FLOP, peak::preferred);
         System.out.printf(Locale.ROOT, "%n| kernel | GFLOP per CPU-second | %% of peak |%n|---|---:|---:|%n");
         System.out.printf(Locale.ROOT, "| FMA peak (%d chains) | %.1f | 100 %% |%n", PeakFlopsBench.CHAINS, peakRate);
-        for (String shape : opts.getOrDefault("shapes", DEFAULT_SHAPES).split(",")) {
+        String shapes = opts.getOrDefault("shapes", DEFAULT_SHAPES);
+        for (String shape : shapes.isEmpty() ? new String[0] : shapes.split(",")) {
             MatmulBench bench = new MatmulBench();
             bench.shape = shape;
             bench.threads = 1;
-            bench.setUp();
+            bench.setUp(); // also sets the kernels to one thread
             MatmulBench.Flop counter = new MatmulBench.Flop();
             double rate = best(seconds, Shape.parse(shape).flop(), () -> bench.sgemm(counter));
             System.out.printf(Locale.ROOT, "| sgemm %s | %.1f | %.0f %% |%n", shape, rate, 100 * rate / peakRate);
+        }
+        String flash = opts.getOrDefault("flash", "full,causal");
+        for (String mask : flash.isEmpty() ? new String[0] : flash.split(",")) {
+            AttentionBench.Inputs in = new AttentionBench.Inputs();
+            in.n = FLASH_N;
+            in.mask = mask;
+            in.setUp();
+            AttentionBench bench = new AttentionBench();
+            double rate = best(seconds, AttentionBench.usefulFlop(mask, FLASH_N), () -> bench.forward(in));
+            System.out.printf(Locale.ROOT, "| flash forward %s, N %d, %d × %d | %.1f | %.0f %% |%n", mask, FLASH_N,
+                    AttentionBench.HEADS, AttentionBench.HEAD_DIM, rate, 100 * rate / peakRate);
         }
         System.out.println("\nLoad average after: " + ReportSupport.loadAverage());
     }

@@ -30,7 +30,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  *     --shapes=sq1024 --threads=1,2 --quick
  * </pre>
  * Options: {@code --shapes=a,b} (default: all of MatmulBench's), {@code --threads=1,2} (default: 1
- * and all cores), {@code --quick} (shorter iterations), {@code --verbose} (JMH's own output),
+ * and all cores), {@code --flash[=N]} (also flash attention forward, {@code full} and {@code causal},
+ * 8 heads × 64, N = 2048 by default, as % of the peak), {@code --quick} (shorter iterations), {@code --verbose} (JMH's own output),
  * {@code --out=FILE} (also write the table there; the forks' JVM warnings go to the console).
  *
  * <p>The report names the vector ISA the kernels see (width, register count, chosen tiles). To
@@ -46,8 +47,8 @@ public final class Roofline {
 
     /** Runs the peak and matmul benchmarks and prints the table. */
     public static void main(String[] args) throws RunnerException {
-        Map<String, String> opts = ReportSupport.options(args, List.of("shapes", "threads", "quick", "verbose", "out"),
-                "--shapes=a,b --threads=1,2 --quick --verbose --out=FILE");
+        Map<String, String> opts = ReportSupport.options(args, List.of("shapes", "threads", "quick", "verbose", "out", "flash"),
+                "--shapes=a,b --threads=1,2 --quick --verbose --out=FILE --flash[=N]");
         int cores = Runtime.getRuntime().availableProcessors();
         int[] threads = opts.containsKey("threads")
                 ? Arrays.stream(opts.get("threads").split(",")).mapToInt(Integer::parseInt).toArray()
@@ -68,6 +69,11 @@ public final class Roofline {
                 .param("threads", Arrays.stream(threads).mapToObj(String::valueOf).toArray(String[]::new))
                 .build();
         Collection<RunResult> results = new Runner(options).run();
+
+        // 2b) flash attention forward, full and causal, on the same thread counts
+        int flashN = !opts.containsKey("flash") ? 0
+                : opts.get("flash").isEmpty() ? 2048 : Integer.parseInt(opts.get("flash"));
+        Map<String, Figure> flash = flashN > 0 ? measureFlash(flashN, threads, quick, verbosity) : Map.of();
 
         // 3) the peak again: other processes can only lower it, so the higher of the two is the
         // roofline (a peak measured during a busy moment would flatter every percentage)
@@ -108,6 +114,21 @@ public final class Roofline {
                     .append(" | ").append(percent(f.mean(), p.mean())).append(" | ").append(percent(f.best(), p.best()))
                     .append(" |\n");
         }
+        if (flashN > 0) {
+            out.append("\n| flash forward, 8 heads × 64 | N | threads | ms, best (mean) | useful GFLOP/s | % of peak |"
+                    + " speed-up over full |\n|---|---:|---:|---:|---:|---:|---:|\n");
+            for (int t : threads) {
+                for (String mask : FLASH_MASKS) {
+                    Figure f = flash.get(mask + "@" + t);
+                    double gflops = AttentionBench.usefulFlop(mask, flashN) / (f.best() * 1e6);
+                    out.append("| `").append(mask).append("` | ").append(flashN).append(" | ").append(t).append(" | ")
+                            .append(String.format(Locale.ROOT, "%.2f (%.2f)", f.best(), f.mean())).append(" | ")
+                            .append(fmt(gflops)).append(" | ").append(percent(gflops, peak.get(t).best())).append(" | ")
+                            .append(String.format(Locale.ROOT, "%.2f×", flash.get("full@" + t).best() / f.best()))
+                            .append(" |\n");
+                }
+            }
+        }
         out.append("\nThe peak is the higher of the two measurements; % of peak, mean compares means, % of peak, best\n")
                 .append("compares the best 1-s iterations (other processes only ever slow a run down).\n");
         System.out.print(out);
@@ -142,6 +163,29 @@ public final class Roofline {
             }
         }
         return peak;
+    }
+
+    /** The masks of the flash table: dense, and causal (the bar: at least 1.8× faster than dense). */
+    private static final List<String> FLASH_MASKS = List.of("full", "causal");
+
+    /** Flash forward per mask and thread count, in ms: best is the fastest iteration, mean the mean. */
+    private static Map<String, Figure> measureFlash(int n, int[] threads, boolean quick, VerboseMode verbosity)
+            throws RunnerException {
+        Map<String, Figure> out = new LinkedHashMap<>();
+        for (int t : threads) {
+            System.err.println("roofline: flash attention forward, N " + n + ", on " + t + " thread(s)...");
+            var options = base(quick, verbosity)
+                    .include(AttentionBench.class.getName() + "\\.forward$")
+                    .param("n", String.valueOf(n))
+                    .param("mask", FLASH_MASKS.toArray(String[]::new))
+                    .jvmArgsAppend("-Dvisor.threads=" + t)
+                    .build();
+            for (RunResult r : new Runner(options).run()) {
+                var stats = r.getPrimaryResult().getStatistics();
+                out.put(r.getParams().getParam("mask") + "@" + t, new Figure(stats.getMean(), 0, stats.getMin(), "ms"));
+            }
+        }
+        return out;
     }
 
     private static String percent(double x, double of) {
