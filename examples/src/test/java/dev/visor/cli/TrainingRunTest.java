@@ -37,7 +37,7 @@ class TrainingRunTest {
         Map<String, Object> info = ConfigMapper.readObject(dir.resolve("visor.json"));
         @SuppressWarnings("unchecked") Map<String, Object> training = (Map<String, Object>) info.get("training");
         @SuppressWarnings("unchecked") Map<String, Object> data = (Map<String, Object>) info.get("data");
-        assertEquals(10L, training.get("last_step"));
+        assertEquals(10L, ((Number) training.get("last_step")).longValue());
         assertEquals(0.002, training.get("lr"));
         assertEquals(text.toAbsolutePath().toString(), data.get("text"));
         assertEquals(0.1, data.get("held_out"));
