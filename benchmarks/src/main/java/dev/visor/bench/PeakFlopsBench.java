@@ -22,14 +22,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * with one JMH thread for one core and with {@code -t N} for N cores; the score is GFLOP/s (FLOP per
  * nanosecond, summed over threads).
  *
- * <p>The number of chains is bounded by the smallest register file the kernels meet
- * ({@link MachineShape#registers()}: 16 with AVX2): enough chains to cover the FMA latency on both
- * FMA pipes (4 cycles × 2 pipes = 8 on current x86 cores) with margin, and few enough that the
- * chains and the two operand vectors stay in 16 registers: 14. Measured by CPU time on a Zen 5 core
- * ({@link CpuTimeProbe}'s method): at 256 bits ({@code -XX:UseAVX=2}) 8 chains gave 84-90 GFLOP/s,
- * 12 (the earlier count) 101, 14 107-108 and 20 (spilled) 91; at 512 bits 10-16 chains gave 218-231
- * and 20 or more fell to 135-178, so 32 registers gain nothing from more chains.
- *
+ * <p>The number of chains: enough to cover the FMA latency on both FMA pipes (4 cycles × 2 pipes =
+ * 8 on current x86 cores) with margin, and no more than the register file can serve. Measured by CPU
+ * time on a Zen 5 core ({@link CpuTimeProbe}'s method) against the C loop of {@code bin/fma-peak}
+ * (112-115 GFLOP/s per CPU-second at 256 bits, 223-258 at 512): at 256 bits
+ * ({@code -XX:UseAVX=2}, 16 registers) 12 chains (the earlier count) read 94-101, 14 read 99-108,
+ * 16 read 107 (94-96 % of C) and 20 read 91; at 512 bits 10-16 chains read 218-231 (within noise
+ * of C) and 20 or more fell to 135-178. Sixteen chains leave no register for the multiplier with
+ * AVX2's 16, yet measured best there: C2 feeds the addend from memory, which the FMA allows.
  * <p>{@code preferred} uses the CPU's widest native species (512-bit with AVX-512; narrower under
  * {@code -XX:UseAVX=2} or {@code -XX:MaxVectorSize}), {@code width256} the 256-bit one; the peak is
  * the larger of the two.
@@ -52,8 +52,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class PeakFlopsBench {
     private static final VectorSpecies<Float> PREFERRED = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Float> W256 = FloatVector.SPECIES_256;
-    /** Independent FMA chains per thread: with the two operand vectors, 16 registers. */
-    static final int CHAINS = 14;
+    /** Independent FMA chains per thread (see the class comment for how the count was measured). */
+    static final int CHAINS = 16;
     /** FLOP per call, independent of the width: 2 per lane per FMA, a whole number of steps at every width. */
     static final int FLOP = 2 * CHAINS * 16 * 16384;
 
@@ -86,6 +86,8 @@ public class PeakFlopsBench {
         FloatVector c11 = FloatVector.broadcast(s, 11e-2f);
         FloatVector c12 = FloatVector.broadcast(s, 12e-2f);
         FloatVector c13 = FloatVector.broadcast(s, 13e-2f);
+        FloatVector c14 = FloatVector.broadcast(s, 14e-2f);
+        FloatVector c15 = FloatVector.broadcast(s, 15e-2f);
         for (int i = 0; i < steps; i++) {
             c0 = c0.fma(m, a);
             c1 = c1.fma(m, a);
@@ -101,12 +103,14 @@ public class PeakFlopsBench {
             c11 = c11.fma(m, a);
             c12 = c12.fma(m, a);
             c13 = c13.fma(m, a);
+            c14 = c14.fma(m, a);
+            c15 = c15.fma(m, a);
         }
         FloatVector sum = c0;
         sum = sum.add(c1); sum = sum.add(c2); sum = sum.add(c3); sum = sum.add(c4);
         sum = sum.add(c5); sum = sum.add(c6); sum = sum.add(c7); sum = sum.add(c8);
         sum = sum.add(c9); sum = sum.add(c10); sum = sum.add(c11); sum = sum.add(c12);
-        sum = sum.add(c13);
+        sum = sum.add(c13); sum = sum.add(c14); sum = sum.add(c15);
         return sum.reduceLanes(VectorOperators.ADD);
     }
 
@@ -133,6 +137,8 @@ public class PeakFlopsBench {
         FloatVector c11 = FloatVector.broadcast(s, 11e-2f);
         FloatVector c12 = FloatVector.broadcast(s, 12e-2f);
         FloatVector c13 = FloatVector.broadcast(s, 13e-2f);
+        FloatVector c14 = FloatVector.broadcast(s, 14e-2f);
+        FloatVector c15 = FloatVector.broadcast(s, 15e-2f);
         for (int i = 0; i < steps; i++) {
             c0 = c0.fma(m, a);
             c1 = c1.fma(m, a);
@@ -148,12 +154,14 @@ public class PeakFlopsBench {
             c11 = c11.fma(m, a);
             c12 = c12.fma(m, a);
             c13 = c13.fma(m, a);
+            c14 = c14.fma(m, a);
+            c15 = c15.fma(m, a);
         }
         FloatVector sum = c0;
         sum = sum.add(c1); sum = sum.add(c2); sum = sum.add(c3); sum = sum.add(c4);
         sum = sum.add(c5); sum = sum.add(c6); sum = sum.add(c7); sum = sum.add(c8);
         sum = sum.add(c9); sum = sum.add(c10); sum = sum.add(c11); sum = sum.add(c12);
-        sum = sum.add(c13);
+        sum = sum.add(c13); sum = sum.add(c14); sum = sum.add(c15);
         return sum.reduceLanes(VectorOperators.ADD);
     }
 }

@@ -207,7 +207,7 @@ public final class Gemm {
 
     /**
      * A product of a few rows, such as one decoded token through a layer, is bound by reading B
-     * once: packing B would double that traffic and the 8-row kernel would waste most of its FMAs.
+     * once: packing B would double that traffic and the MR-row kernel would waste most of its FMAs.
      * Each row of C is computed straight from B with {@link VecMath}: dot products against B's
      * rows when B is stored transposed, otherwise a sum of B's rows scaled by A's entries. Work is
      * split by columns of C; each element's summation order does not depend on the split.

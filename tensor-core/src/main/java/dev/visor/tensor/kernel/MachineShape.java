@@ -24,6 +24,10 @@ import java.util.Locale;
  * The packed panels follow the caches: {@code KC} keeps an MR-row micro-panel of A and a stream of
  * B in L1, {@code NC} keeps the packed {@code KC × NC} block of B in half of L2.
  *
+ * <p>The flash attention tile product ({@link #flashVectors()}) follows the same rule. The
+ * element-wise kernels ({@link VecMath}: exp, softmax rows, sums) need no tile: they run one vector
+ * at a time at the width in force, and the build tests them at every width.
+ *
  * <p>Overrides, for experiments and for machines this guesses wrong:
  * {@code -Dvisor.kernel.tile=8x3} or {@code 6x2} (rows × vectors of the GEMM register tile),
  * {@code -Dvisor.kernel.registers=16|32}, {@code -Dvisor.kernel.kc=256}, {@code -Dvisor.kernel.nc=512}.
