@@ -31,11 +31,13 @@ import java.util.List;
  * @since 0.2
  */
 public final class AlibiModifier implements ScoreModifier {
-    private final float[] slopes;
+    private final double[] given;   // the slopes as specified (or computed), for spec and equality
+    private final float[] slopes;   // the same, rounded to float, for arithmetic
     private final boolean explicit;
 
-    private AlibiModifier(float[] slopes, boolean explicit) {
-        this.slopes = slopes;
+    private AlibiModifier(double[] given, boolean explicit) {
+        this.given = given;
+        this.slopes = toFloat(given);
         this.explicit = explicit;
     }
 
@@ -46,7 +48,7 @@ public final class AlibiModifier implements ScoreModifier {
      * @return the modifier; its spec is {@code alibi(slopes=[])}
      */
     public static AlibiModifier standard(int heads) {
-        return new AlibiModifier(toFloat(standardSlopes(heads)), false);
+        return new AlibiModifier(standardSlopes(heads), false);
     }
 
     /**
@@ -62,7 +64,7 @@ public final class AlibiModifier implements ScoreModifier {
                 throw new IllegalArgumentException("alibi slope " + i + " must be finite but was " + slopes[i]);
             }
         }
-        return new AlibiModifier(toFloat(slopes), true);
+        return new AlibiModifier(slopes.clone(), true);
     }
 
     /**
@@ -99,7 +101,7 @@ public final class AlibiModifier implements ScoreModifier {
         return out;
     }
 
-    /** @return a copy of the per-head slopes */
+    /** @return a copy of the per-head slopes, rounded to float as the arithmetic uses them */
     public float[] slopes() {
         return slopes.clone();
     }
@@ -135,19 +137,17 @@ public final class AlibiModifier implements ScoreModifier {
 
     @Override
     public String spec() {
-        double[] shown = new double[explicit ? slopes.length : 0];
-        for (int i = 0; i < shown.length; i++) shown[i] = slopes[i];
-        return MaskSpec.call("alibi", "slopes", shown).toString();
+        return MaskSpec.call("alibi", "slopes", explicit ? given : new double[0]).toString();
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof AlibiModifier a && explicit == a.explicit && Arrays.equals(slopes, a.slopes);
+        return o instanceof AlibiModifier a && explicit == a.explicit && Arrays.equals(given, a.given);
     }
 
     @Override
     public int hashCode() {
-        return 31 * Arrays.hashCode(slopes) + Boolean.hashCode(explicit);
+        return 31 * Arrays.hashCode(given) + Boolean.hashCode(explicit);
     }
 
     @Override
