@@ -151,6 +151,7 @@ public final class MaskArguments {
                 return ParameterType.typeOf(canonical).phrase() + " " + literal;
             }
         }
+        if (value instanceof List<?> l) return "a list " + l;
         return value.getClass().getSimpleName() + " " + value;
     }
 
