@@ -15,6 +15,8 @@ Cases:
   modification is an ALiBi additive float bias slope_h * (k - q) with the standard slopes, soft-capping
   cap * tanh(s / cap), or a T5 relative bias table[h, bucket(k - q)]; the T5 case also records the
   gradient of sum(output * d_out) with respect to the table.
+- rope_*: rotary embeddings of the Llama / GPT-NeoX (rotate_half) and GPT-J (rotate_every_two) formulas on
+  the first int(fraction * D) // 2 * 2 features, at positions start .. start + L - 1 (start > 0 is a decoding step).
 """
 import math
 import os
@@ -152,6 +154,42 @@ for n, m, bi, causal in [(8, 6, True, False), (32, 128, False, True), (6, 5, Fal
     attention(f"relative_bias_{n}_{m}_{str(bi).lower()}",
               f"relative_bias(buckets={n}, max_distance={m}, bidirectional={str(bi).lower()})", 3, causal,
               lambda s, t=table, i=idx: s + t[:, i][None], table)
+
+
+
+def rope_reference(x, positions, theta, rot, layout):
+    """Llama / GPT-NeoX (rotate_half) and GPT-J (rotate_every_two) rotary embeddings on the first rot features."""
+    inv_freq = 1.0 / (theta ** (torch.arange(0, rot, 2).float() / rot))
+    freqs = positions.float()[:, None] * inv_freq[None, :]           # (L, rot/2)
+    xr, xp = x[..., :rot], x[..., rot:]
+    if layout == "half":
+        emb = torch.cat((freqs, freqs), dim=-1)
+        cos, sin = emb.cos(), emb.sin()
+        x1, x2 = xr[..., : rot // 2], xr[..., rot // 2:]
+        rotated = torch.cat((-x2, x1), dim=-1)
+        out = xr * cos + rotated * sin
+    else:
+        cos = torch.repeat_interleave(freqs.cos(), 2, dim=-1)
+        sin = torch.repeat_interleave(freqs.sin(), 2, dim=-1)
+        x1, x2 = xr[..., ::2], xr[..., 1::2]
+        rotated = torch.stack((-x2, x1), dim=-1).flatten(-2)
+        out = xr * cos + rotated * sin
+    return torch.cat((out, xp), dim=-1)
+
+
+for layout, theta, fraction, start in [("half", 10000.0, 1.0, 0), ("interleaved", 10000.0, 1.0, 0),
+                                       ("half", 500000.0, 0.5, 37), ("interleaved", 10000.0, 0.25, 113)]:
+    H, L, D = 2, 5, 16
+    rot = int(fraction * D) // 2 * 2
+    x = torch.randn(1, H, L, D)
+    positions = torch.arange(start, start + L)
+    lines.append(f"case rope_{layout}_{int(theta)}_{fraction}_{start}")
+    put("layout", layout)
+    put("theta", theta)
+    put("fraction", fraction)
+    put("start", start)
+    put("x", x)
+    put("rotated", rope_reference(x, positions, theta, rot, layout))
 
 with open(OUT, "w") as f:
     f.write("\n".join(lines) + "\n")
