@@ -7,9 +7,10 @@ import java.util.Arrays;
  * kernel is tested against, and the kernel to use when the attention weights themselves are wanted
  * (visualisation). Accumulates in double precision.
  *
- * <p>For query {@code i} with allowed key set {@code A_i = {j : attends(b, h, i, j)}}:
+ * <p>For query {@code i} with allowed key set {@code A_i = {j : attends(b, h, i, j)}} and optional
+ * score modifiers {@code m} ({@link ScoreModification}, applied after scaling and before masking):
  * <pre>
- *   s_ij  = scale · q_i · k_j                       (j ∈ A_i)
+ *   s_ij  = m(scale · q_i · k_j)                    (j ∈ A_i; without modifiers m is the identity)
  *   lse_i = log Σ_{j∈A_i} exp(s_ij)                 (−∞ when A_i is empty)
  *   w_ij  = exp(s_ij − lse_i) for j ∈ A_i, else 0   (masked keys are excluded, not down-weighted)
  *   o_i   = Σ_j w_ij · f_ij · v_j                   (f = dropout factor, 1 without dropout)
@@ -17,9 +18,11 @@ import java.util.Arrays;
  * and backward, with {@code g_ij = f_ij · (dO_i · v_j)}:
  * <pre>
  *   dv_j += Σ_i w_ij f_ij dO_i
- *   ds_ij = w_ij (g_ij − Σ_l w_il g_il)
+ *   ds_ij = w_ij (g_ij − Σ_l w_il g_il) · m'(scale · q_i · k_j)
  *   dq_i  = scale Σ_j ds_ij k_j ,   dk_j += scale Σ_i ds_ij q_i
+ *   dθ   += w_ij (g_ij − Σ_l w_il g_il) · ∂m/∂θ      (learnable modifier parameters, e.g. T5's bias table)
  * </pre>
+ * With modifiers, the modified score is evaluated in float, as a kernel would.
  * An empty row has zero output, zero weights and zero gradient — never NaN.
  *
  * <pre>{@code
@@ -39,8 +42,16 @@ public final class ReferenceAttention {
      */
     public record Result(float[] output, float[] weights, float[] logSumExp) {}
 
-    /** Gradients with respect to q, k and v, row-major and shaped like them. */
-    public record Gradients(float[] dq, float[] dk, float[] dv) {}
+    /**
+     * Gradients with respect to q, k, v (row-major and shaped like them) and the score modifiers'
+     * learnable parameters (shaped like {@link ScoreModification#theta()}, empty without modifiers).
+     */
+    public record Gradients(float[] dq, float[] dk, float[] dv, float[] dTheta) {
+        /** Gradients without modifier parameters. */
+        public Gradients(float[] dq, float[] dk, float[] dv) {
+            this(dq, dk, dv, new float[0]);
+        }
+    }
 
     /**
      * Computes attention; {@code mask == null} attends everything.
@@ -54,6 +65,18 @@ public final class ReferenceAttention {
      * @throws IllegalArgumentException if the shapes do not fit together
      */
     public static Result forward(HeadsView q, HeadsView k, HeadsView v, ElementMask mask, AttentionConfig cfg) {
+        return forward(q, k, v, mask, cfg, null);
+    }
+
+    /**
+     * Computes attention with score modifiers; {@code mask == null} attends everything and
+     * {@code mods == null} modifies nothing.
+     *
+     * @throws IllegalArgumentException if the shapes do not fit together
+     * @since 0.2
+     */
+    public static Result forward(HeadsView q, HeadsView k, HeadsView v, ElementMask mask, AttentionConfig cfg,
+                                 ScoreModification mods) {
         AttentionShapes s = AttentionShapes.of(q, k, v);
         int lq = s.queryLength();
         int lk = s.keyLength();
@@ -79,7 +102,7 @@ public final class ReferenceAttention {
                             for (int c = 0; c < dk; c++) {
                                 dot += (double) q.get(b, h, i, c) * k.get(b, kh, j, c);
                             }
-                            scores[j] = cfg.scale() * dot;
+                            scores[j] = mods == null ? cfg.scale() * dot : mods.apply((float) (cfg.scale() * dot), b, h, i, j);
                             max = Math.max(max, scores[j]);
                         }
                     }
@@ -130,13 +153,26 @@ public final class ReferenceAttention {
      */
     public static Gradients backward(HeadsView q, HeadsView k, HeadsView v, ElementMask mask, AttentionConfig cfg,
                                      HeadsView dOut) {
+        return backward(q, k, v, mask, cfg, null, dOut);
+    }
+
+    /**
+     * Gradients of {@code Σ dOut ∘ output} with respect to q, k, v and the modifiers' parameters.
+     *
+     * @param mods the score modifiers, or null
+     * @param dOut gradient of the output, {@code (B, H, Lq, dv)}
+     * @since 0.2
+     */
+    public static Gradients backward(HeadsView q, HeadsView k, HeadsView v, ElementMask mask, AttentionConfig cfg,
+                                     ScoreModification mods, HeadsView dOut) {
         AttentionShapes s = AttentionShapes.of(q, k, v);
         s.checkOutput("output gradient", dOut, s.valueDim());
         int lq = s.queryLength();
         int lk = s.keyLength();
         int dk = s.keyDim();
         int dv = s.valueDim();
-        float[] w = forward(q, k, v, mask, cfg).weights();                      // (B, H, Lq, Lk)
+        float[] w = forward(q, k, v, mask, cfg, mods).weights();                // (B, H, Lq, Lk)
+        float[] dTheta = new float[mods == null ? 0 : mods.theta().length];
         double[] dq = new double[s.batch() * s.heads() * lq * dk];
         double[] dkAcc = new double[s.batch() * s.kvHeads() * lk * dk];
         double[] dvAcc = new double[s.batch() * s.kvHeads() * lk * dv];
@@ -171,8 +207,19 @@ public final class ReferenceAttention {
                         if (wij == 0) {
                             continue;
                         }
-                        double ds = cfg.scale() * wij * (g[j] - wg);
+                        double ds = wij * (g[j] - wg);                          // ∂L/∂(modified score)
                         int kv = (b * s.kvHeads() + kh) * lk + j;
+                        if (mods != null) {
+                            double dot = 0;
+                            for (int c = 0; c < dk; c++) {
+                                dot += (double) q.get(b, h, i, c) * k.get(b, kh, j, c);
+                            }
+                            float raw = (float) (cfg.scale() * dot);
+                            int pos = mods.queryOffset() + i;
+                            mods.modifier().accumulateGradient((float) ds, raw, b, h, pos, j, mods.theta(), 0, dTheta);
+                            ds *= mods.modifier().derivative(raw, b, h, pos, j, mods.theta(), 0);
+                        }
+                        ds *= cfg.scale();
                         for (int c = 0; c < dk; c++) {
                             dq[row * dk + c] += ds * k.get(b, kh, j, c);
                             dkAcc[kv * dk + c] += ds * q.get(b, h, i, c);
@@ -181,7 +228,7 @@ public final class ReferenceAttention {
                 }
             }
         }
-        return new Gradients(toFloat(dq), toFloat(dkAcc), toFloat(dvAcc));
+        return new Gradients(toFloat(dq), toFloat(dkAcc), toFloat(dvAcc), dTheta);
     }
 
     private static float[] toFloat(double[] x) {

@@ -18,11 +18,13 @@ import java.util.Objects;
  * }</pre>
  */
 public final class MaskArguments {
+    private final String kind;
     private final String strategy;
     private final Map<String, MaskParameter> declared;
     private final Map<String, Object> values;
 
-    private MaskArguments(String strategy, Map<String, MaskParameter> declared, Map<String, Object> values) {
+    private MaskArguments(String kind, String strategy, Map<String, MaskParameter> declared, Map<String, Object> values) {
+        this.kind = kind;
         this.strategy = strategy;
         this.declared = declared;
         this.values = values;
@@ -39,6 +41,22 @@ public final class MaskArguments {
      */
     public static MaskArguments of(MaskStrategy strategy, Map<String, ?> given) {
         return check(strategy, given, (parameter, head, tail) -> new IllegalArgumentException(head + tail));
+    }
+
+    /**
+     * Checks {@code given} against a score-modifier strategy's declared parameters and fills in
+     * defaults, exactly as for masks.
+     *
+     * @param strategy the strategy
+     * @param given values by parameter name
+     * @return the arguments
+     * @throws IllegalArgumentException for an unknown, mistyped or missing parameter
+     * @since 0.2
+     */
+    public static MaskArguments of(ScoreModifierStrategy strategy, Map<String, ?> given) {
+        Objects.requireNonNull(strategy, "strategy");
+        return check("score modifier", strategy.name(), strategy.parameters(), given,
+                (parameter, head, tail) -> new IllegalArgumentException(head + tail));
     }
 
     /**
@@ -63,18 +81,23 @@ public final class MaskArguments {
      */
     static MaskArguments check(MaskStrategy strategy, Map<String, ?> given, ErrorFactory error) {
         Objects.requireNonNull(strategy, "strategy");
+        return check("mask", strategy.name(), strategy.parameters(), given, error);
+    }
+
+    /** The check shared by masks and score modifiers; {@code kind} names the plugin kind in messages. */
+    static MaskArguments check(String kind, String name, List<MaskParameter> parameters, Map<String, ?> given,
+                               ErrorFactory error) {
         Objects.requireNonNull(given, "given");
-        String name = strategy.name();
         Map<String, MaskParameter> declared = new LinkedHashMap<>();
-        for (MaskParameter p : strategy.parameters()) declared.put(p.name(), p);
+        for (MaskParameter p : parameters) declared.put(p.name(), p);
         for (Map.Entry<String, ?> e : given.entrySet()) {
             MaskParameter p = declared.get(e.getKey());
             if (p == null) {
-                throw error.make(e.getKey(), "unknown parameter " + Names.quote(e.getKey()) + " for mask '" + name + "'",
+                throw error.make(e.getKey(), "unknown parameter " + Names.quote(e.getKey()) + " for " + kind + " '" + name + "'",
                         Names.suggest(e.getKey(), declared.keySet(), "parameters"));
             }
             if (e.getValue() == null || p.type().coerce(e.getValue()) == null) {
-                throw error.make(e.getKey(), "parameter '" + p.name() + "' of mask '" + name + "' expects "
+                throw error.make(e.getKey(), "parameter '" + p.name() + "' of " + kind + " '" + name + "' expects "
                         + p.type().phrase() + " but got " + describe(e.getValue()), "");
             }
         }
@@ -83,14 +106,36 @@ public final class MaskArguments {
             Object v = given.get(p.name());
             if (v == null) {
                 if (p.isRequired()) {
-                    throw error.make(null, "mask '" + name + "' needs parameter '" + p.name() + "'",
+                    throw error.make(null, kind + " '" + name + "' needs parameter '" + p.name() + "'",
                             " (" + p.type().phrase() + ": " + p.description() + ")");
                 }
                 v = p.defaultValue();
             }
             values.put(p.name(), p.type().coerce(v));
         }
-        return new MaskArguments(name, Collections.unmodifiableMap(declared), Collections.unmodifiableMap(values));
+        return new MaskArguments(kind, name, Collections.unmodifiableMap(declared), Collections.unmodifiableMap(values));
+    }
+
+    /**
+     * Checks a parsed call against a strategy's parameters and its {@code validate}, turning every
+     * error into a {@link MaskSpecException} at the offending argument's column.
+     */
+    static MaskArguments resolve(String kind, String name, List<MaskParameter> parameters,
+                                 java.util.function.Consumer<MaskArguments> validate, MaskSpec.Call call, String text) {
+        MaskArguments args = check(kind, name, parameters, call.arguments(), (parameter, head, tail) -> {
+            int column = call.argumentColumn(parameter);
+            return new MaskSpecException(head + (column > 0 ? " at column " + column : "") + tail, text, column);
+        });
+        try {
+            validate.accept(args);
+        } catch (MaskSpecException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            int column = call.column();
+            throw new MaskSpecException("invalid arguments for " + kind + " '" + call.name() + "'"
+                    + (column > 0 ? " at column " + column : "") + ": " + e.getMessage(), text, column);
+        }
+        return args;
     }
 
     private static String describe(Object value) {
@@ -106,6 +151,7 @@ public final class MaskArguments {
                 return ParameterType.typeOf(canonical).phrase() + " " + literal;
             }
         }
+        if (value instanceof List<?> l) return "a list " + l;
         return value.getClass().getSimpleName() + " " + value;
     }
 
@@ -182,14 +228,30 @@ public final class MaskArguments {
         return a;
     }
 
+    /**
+     * The value of a NUMBER_LIST parameter, as a fresh array.
+     *
+     * @param name the parameter
+     * @return a copy of its value
+     * @throws IllegalArgumentException if the parameter is not declared or not a NUMBER_LIST
+     * @since 0.2
+     */
+    public double[] getNumberList(String name) {
+        @SuppressWarnings("unchecked")
+        List<Double> list = (List<Double>) typed(name, ParameterType.NUMBER_LIST);
+        double[] a = new double[list.size()];
+        for (int i = 0; i < a.length; i++) a[i] = list.get(i);
+        return a;
+    }
+
     private Object typed(String name, ParameterType type) {
         MaskParameter p = declared.get(name);
         if (p == null) {
-            throw new IllegalArgumentException("mask '" + strategy + "' has no parameter '" + name + "'"
+            throw new IllegalArgumentException(kind + " '" + strategy + "' has no parameter '" + name + "'"
                     + Names.suggest(name, declared.keySet(), "parameters"));
         }
         if (p.type() != type) {
-            throw new IllegalArgumentException("parameter '" + name + "' of mask '" + strategy + "' is "
+            throw new IllegalArgumentException("parameter '" + name + "' of " + kind + " '" + strategy + "' is "
                     + p.type().phrase() + ", not " + type.phrase());
         }
         return values.get(name);

@@ -1,15 +1,12 @@
 package dev.visor.mask;
 
-import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -34,10 +31,6 @@ import java.util.TreeSet;
  * }</pre>
  */
 public final class MaskRegistry {
-    private static final System.Logger LOG = System.getLogger(MaskRegistry.class.getName());
-    /** Stop iterating a broken service loader after this many consecutive failures. */
-    private static final int MAX_CONSECUTIVE_FAILURES = 100;
-
     private final Map<String, MaskStrategy> strategies; // sorted by name
     private final List<Problem> problems;
 
@@ -48,11 +41,24 @@ public final class MaskRegistry {
      * @param origin where the provider came from (its jar or folder), or "?" if not known
      * @param message what went wrong, including the provider's own exception message
      * @param cause the error or exception, or null for a duplicate name
+     * @param kind what the provider provides, {@code mask} or {@code score modifier} (since 0.2)
      */
-    public record Problem(String provider, String origin, String message, Throwable cause) {
+    public record Problem(String provider, String origin, String message, Throwable cause, String kind) {
+        /**
+         * A problem with a mask provider.
+         *
+         * @param provider the provider class name, or "?"
+         * @param origin its jar or folder, or "?"
+         * @param message what went wrong
+         * @param cause the error, or null
+         */
+        public Problem(String provider, String origin, String message, Throwable cause) {
+            this(provider, origin, message, cause, "mask");
+        }
+
         @Override
         public String toString() {
-            return "mask provider " + provider + (origin.equals("?") ? "" : " in " + origin) + " skipped: " + message;
+            return kind + " provider " + provider + (origin.equals("?") ? "" : " in " + origin) + " skipped: " + message;
         }
     }
 
@@ -150,113 +156,23 @@ public final class MaskRegistry {
      */
     private static void collect(ServiceLoader<MaskStrategy> loader, boolean adding, String origin,
                                 Map<String, MaskStrategy> into, List<Problem> problems) {
-        Iterator<ServiceLoader.Provider<MaskStrategy>> it = loader.stream().iterator();
-        int consecutiveFailures = 0;
-        while (consecutiveFailures < MAX_CONSECUTIVE_FAILURES) {
-            ServiceLoader.Provider<MaskStrategy> provider;
-            try {
-                if (!it.hasNext()) break;
-                provider = it.next();
-            } catch (ServiceConfigurationError | LinkageError e) {
-                problems.add(report(new Problem("?", origin, describe(e), e)));
-                consecutiveFailures++;
-                continue;
-            }
-            Class<?> type = provider.type();
-            if (adding && registered(type, into)) continue; // seen through a parent, loaded before
-            String where = adding ? origin : location(type);
-            MaskStrategy strategy;
-            try {
-                strategy = provider.get();
-                checkProvider(strategy);
-            } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
-                problems.add(report(new Problem(type.getName(), where, describe(e), e)));
-                consecutiveFailures++;
-                continue;
-            }
-            consecutiveFailures = 0;
-            MaskStrategy previous = into.get(strategy.name());
-            if (previous == null) {
-                into.put(strategy.name(), strategy);
-            } else if (previous.getClass() != strategy.getClass()) {
-                boolean replace = isBuiltin(strategy) && !isBuiltin(previous);
-                MaskStrategy skipped = replace ? previous : strategy;
-                MaskStrategy kept = replace ? strategy : previous;
-                if (replace) into.put(strategy.name(), strategy);
-                String skippedWhere = skipped == strategy ? where : location(skipped.getClass());
-                problems.add(report(new Problem(skipped.getClass().getName(), skippedWhere, "mask name '"
-                        + strategy.name() + "' is already provided by " + kept.getClass().getName()
-                        + (isBuiltin(kept) ? " (built in)" : ""), null)));
-            }
-        }
-    }
-
-    private static boolean registered(Class<?> type, Map<String, MaskStrategy> strategies) {
-        for (MaskStrategy s : strategies.values()) if (s.getClass() == type) return true;
-        return false;
-    }
-
-    private static boolean isBuiltin(MaskStrategy s) {
-        Class<?> type = s.getClass();
-        return type.getClassLoader() == MaskRegistry.class.getClassLoader()
-                && type.getPackageName().equals("dev.visor.mask.builtin");
-    }
-
-    /** The jar or folder a class was loaded from, or "?". */
-    private static String location(Class<?> type) {
-        try {
-            CodeSource source = type.getProtectionDomain().getCodeSource();
-            return source == null || source.getLocation() == null ? "?" : source.getLocation().getPath();
-        } catch (SecurityException e) {
-            return "?";
-        }
-    }
-
-    /** One line: the failure and the provider's own exception at the root of it. */
-    static String describe(Throwable e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        String prefix = MaskStrategy.class.getName() + ": ";
-        if (e instanceof ServiceConfigurationError && message.startsWith(prefix)) {
-            message = message.substring(prefix.length());
-        } else if (!(e instanceof ServiceConfigurationError) && !(e instanceof IllegalArgumentException)) {
-            message = e.getClass().getSimpleName() + ": " + message;
-        }
-        Throwable root = e.getCause();
-        while (root != null && root.getCause() != null && root.getCause() != root) root = root.getCause();
-        if (root != null && !(e instanceof IllegalArgumentException)) {
-            message = message + ": " + root.getClass().getSimpleName()
-                    + (root.getMessage() == null ? "" : ": " + root.getMessage());
-        }
-        return message.strip().replaceAll("\\s*\\R\\s*", " ");
-    }
-
-    private static Problem report(Problem p) {
-        LOG.log(System.Logger.Level.WARNING, p.toString());
-        if (p.cause() != null) LOG.log(System.Logger.Level.DEBUG, p.toString(), p.cause());
-        return p;
+        Providers.collect(MaskStrategy.class, "mask", loader, adding, origin, MaskStrategy::name,
+                MaskRegistry::checkProvider, into, problems);
     }
 
     /** Calls what listing and parsing will call, so a provider that throws there is skipped now. */
     private static void checkProvider(MaskStrategy s) {
-        try {
+        Providers.describing(s, () -> {
             s.name();
             s.description();
             s.parameters();
             s.needs();
-        } catch (RuntimeException | LinkageError e) {
-            throw new IllegalArgumentException("strategy " + s.getClass().getName() + " threw "
-                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
-                    + " when describing itself", e);
-        }
+        });
         checkName(s);
     }
 
     private static void checkName(MaskStrategy s) {
-        String name = s.name();
-        if (name == null || !MaskParameter.NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("strategy " + s.getClass().getName() + " has name '" + name
-                    + "' but names must be lower snake case ([a-z][a-z0-9_]*)");
-        }
+        Providers.checkName(s, s.name());
     }
 
     private static void add(Map<String, MaskStrategy> into, MaskStrategy s) {
@@ -384,20 +300,7 @@ public final class MaskRegistry {
     private MaskArguments arguments(MaskSpec.Call call, String text) {
         MaskStrategy s = strategies.get(call.name());
         if (s == null) throw new MaskSpecException(unknown(call.name(), call.column()), text, call.column());
-        MaskArguments args = MaskArguments.check(s, call.arguments(), (parameter, head, tail) -> {
-            int column = call.argumentColumn(parameter);
-            return new MaskSpecException(head + (column > 0 ? " at column " + column : "") + tail, text, column);
-        });
-        try {
-            s.validate(args);
-        } catch (MaskSpecException e) {
-            throw e;
-        } catch (IllegalArgumentException e) {
-            int column = call.column();
-            throw new MaskSpecException("invalid arguments for mask '" + call.name() + "'"
-                    + (column > 0 ? " at column " + column : "") + ": " + e.getMessage(), text, column);
-        }
-        return args;
+        return MaskArguments.resolve("mask", s.name(), s.parameters(), s::validate, call, text);
     }
 
     /**

@@ -15,6 +15,7 @@ import java.util.List;
  *   <tr><td>BOOLEAN</td><td>{@link Boolean}</td><td>{@code true}, {@code false}</td></tr>
  *   <tr><td>STRING</td><td>{@link String}</td><td>{@code "text"} with {@code \"} and {@code \\} escapes</td></tr>
  *   <tr><td>INT_LIST</td><td>{@code List<Integer>}</td><td>{@code [7, 9]}, {@code []}</td></tr>
+ *   <tr><td>NUMBER_LIST</td><td>{@code List<Double>}</td><td>{@code [0.5, 0.25]}, {@code [1, 2]}, {@code []}</td></tr>
  * </table>
  *
  * <pre>{@code
@@ -31,7 +32,13 @@ public enum ParameterType {
     /** A double-quoted string. */
     STRING("a string"),
     /** A list of 32-bit integers. */
-    INT_LIST("an int list");
+    INT_LIST("an int list"),
+    /**
+     * A list of finite doubles; int items are accepted and widened.
+     *
+     * @since 0.2 (score modifiers: {@code alibi(slopes=[...])})
+     */
+    NUMBER_LIST("a number list");
 
     private final String article;
 
@@ -51,7 +58,8 @@ public enum ParameterType {
     /**
      * Converts a Java value to this type's canonical value, or returns null if it is not of this type.
      * INT accepts Integer and in-range Long/Short/Byte; NUMBER accepts any finite Number; INT_LIST accepts
-     * {@code List<Integer>} and {@code int[]}; the result is immutable.
+     * {@code List<Integer>} and {@code int[]}; NUMBER_LIST accepts a list of finite Numbers and
+     * {@code double[]}; the result is immutable.
      *
      * @param value the value
      * @return the canonical value (Integer, Double, Boolean, String or unmodifiable List of Integer), or null
@@ -86,6 +94,25 @@ public enum ParameterType {
                     for (Object o : l) {
                         if (!(o instanceof Integer i)) return null;
                         list.add(i);
+                    }
+                    return Collections.unmodifiableList(list);
+                }
+                return null;
+            case NUMBER_LIST:
+                if (value instanceof double[] a) {
+                    List<Double> list = new ArrayList<>(a.length);
+                    for (double v : a) {
+                        if (!Double.isFinite(v)) return null;
+                        list.add(v);
+                    }
+                    return Collections.unmodifiableList(list);
+                }
+                if (value instanceof List<?> l) {
+                    List<Double> list = new ArrayList<>(l.size());
+                    for (Object o : l) {
+                        Object d = NUMBER.coerce(o);
+                        if (d == null) return null;
+                        list.add((Double) d);
                     }
                     return Collections.unmodifiableList(list);
                 }
@@ -145,6 +172,7 @@ public enum ParameterType {
         if (value instanceof Double) return NUMBER;
         if (value instanceof Boolean) return BOOLEAN;
         if (value instanceof String) return STRING;
+        if (value instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof Double) return NUMBER_LIST;
         return INT_LIST;
     }
 }

@@ -16,7 +16,7 @@ final class SpecParser {
     /** Deeper nesting of '(' and '!' than this is rejected instead of risking the stack. */
     static final int MAX_DEPTH = MaskSpec.MAX_DEPTH;
 
-    private enum Kind { NAME, INT, NUMBER, STRING, LPAREN, RPAREN, LBRACKET, RBRACKET, COMMA, EQUALS, NOT, AND, OR, END }
+    private enum Kind { NAME, INT, NUMBER, STRING, LPAREN, RPAREN, LBRACKET, RBRACKET, COMMA, EQUALS, NOT, AND, OR, THEN, END }
 
     private record Token(Kind kind, String text, Object value, int column) {
         String describe() {
@@ -48,6 +48,29 @@ final class SpecParser {
             throw error("expected '&', '|' or end of input at column " + t.column + " but found " + t.describe(), t.column);
         }
         return spec;
+    }
+
+    /**
+     * Parses a score-modifier pipeline, {@code call { ">>" call }}: no operators but {@code >>}, no
+     * parentheses around calls.
+     */
+    List<MaskSpec.Call> pipeline() {
+        List<MaskSpec.Call> calls = new ArrayList<>();
+        while (true) {
+            Token t = next();
+            if (t.kind != Kind.NAME) {
+                throw error((calls.isEmpty() && t.kind == Kind.END ? "empty score modifier spec; " : "")
+                        + "expected a score modifier name at column " + t.column + " but found " + t.describe(), t.column);
+            }
+            calls.add((MaskSpec.Call) call(t));
+            Token sep = peek();
+            if (sep.kind == Kind.END) return calls;
+            if (sep.kind != Kind.THEN) {
+                throw error("expected '>>' or end of input at column " + sep.column + " but found " + sep.describe(),
+                        sep.column);
+            }
+            pos++;
+        }
     }
 
     private MaskSpec or() {
@@ -163,20 +186,25 @@ final class SpecParser {
                 if (t.text.equals("false")) return Boolean.FALSE;
                 break;
             case LBRACKET: {
-                List<Integer> list = new ArrayList<>();
+                // all ints: an int list; any number among them: a number list (ints widened)
+                List<Object> list = new ArrayList<>();
                 if (peek().kind == Kind.RBRACKET) {
                     pos++;
                     return Collections.unmodifiableList(list);
                 }
+                boolean numbers = false;
                 while (true) {
                     Token item = next();
-                    if (item.kind != Kind.INT) {
-                        throw error("expected an int in the list at column " + item.column + " but found "
+                    if (item.kind != Kind.INT && item.kind != Kind.NUMBER) {
+                        throw error("expected an int or a number in the list at column " + item.column + " but found "
                                 + item.describe(), item.column);
                     }
-                    list.add((Integer) item.value);
+                    numbers |= item.kind == Kind.NUMBER;
+                    list.add(item.value);
                     Token sep = next();
-                    if (sep.kind == Kind.RBRACKET) return Collections.unmodifiableList(list);
+                    if (sep.kind == Kind.RBRACKET) {
+                        return numbers ? ParameterType.NUMBER_LIST.coerce(list) : Collections.unmodifiableList(list);
+                    }
                     if (sep.kind != Kind.COMMA) {
                         throw error("expected ',' or ']' at column " + sep.column + " but found " + sep.describe(),
                                 sep.column);
@@ -186,7 +214,7 @@ final class SpecParser {
             default:
                 break;
         }
-        throw error("expected a value (int, number, true, false, \"string\" or [int, ...]) at column " + t.column
+        throw error("expected a value (int, number, true, false, \"string\" or [number, ...]) at column " + t.column
                 + " but found " + t.describe(), t.column);
     }
 
@@ -224,6 +252,9 @@ final class SpecParser {
                 i = number(s, i, out);
             } else if (c == '"') {
                 i = string(s, i, out);
+            } else if (c == '>' && i + 1 < n && s.charAt(i + 1) == '>') {
+                out.add(new Token(Kind.THEN, ">>", null, col));
+                i += 2;
             } else {
                 Kind k = switch (c) {
                     case '(' -> Kind.LPAREN;
@@ -241,7 +272,7 @@ final class SpecParser {
                     String shown = Character.isISOControl(c) || Character.isSurrogate(c)
                             ? String.format("U+%04X", (int) c) : "'" + c + "'";
                     throw error("unexpected character " + shown + " at column " + col
-                            + "; expected a name, a value or one of ( ) [ ] , = ! & |", col);
+                            + "; expected a name, a value or one of ( ) [ ] , = ! & | >>", col);
                 }
                 out.add(new Token(k, String.valueOf(c), null, col));
                 i++;
@@ -362,13 +393,13 @@ final class SpecParser {
             if (v != null) return v;
         } else {
             for (ParameterType t : new ParameterType[] {ParameterType.INT, ParameterType.BOOLEAN,
-                    ParameterType.STRING, ParameterType.INT_LIST}) {
+                    ParameterType.STRING, ParameterType.INT_LIST, ParameterType.NUMBER_LIST}) {
                 Object v = value == null ? null : t.coerce(value);
                 if (v != null) return v;
             }
         }
         throw new IllegalArgumentException("argument '" + name + "' = " + value
-                + " is not an int, finite number, boolean, string or int list");
+                + " is not an int, finite number, boolean, string, int list or number list");
     }
 
     // ---- printer ----

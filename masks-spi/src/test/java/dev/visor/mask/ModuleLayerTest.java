@@ -29,7 +29,10 @@ class ModuleLayerTest {
         Module module = layer.findModule("dev.visor.mask").orElseThrow();
         ModuleDescriptor descriptor = module.getDescriptor();
         assertTrue(descriptor.uses().contains(MaskStrategy.class.getName()));
-        assertEquals(12, descriptor.provides().iterator().next().providers().size());
+        assertTrue(descriptor.uses().contains(ScoreModifierStrategy.class.getName()));
+        java.util.Map<String, Integer> provided = new java.util.TreeMap<>();
+        for (ModuleDescriptor.Provides p : descriptor.provides()) provided.put(p.service(), p.providers().size());
+        assertEquals(java.util.Map.of(MaskStrategy.class.getName(), 12, ScoreModifierStrategy.class.getName(), 3), provided);
 
         Class<?> registry = layer.findLoader("dev.visor.mask").loadClass(MaskRegistry.class.getName());
         assertEquals(module, registry.getModule());
@@ -38,5 +41,10 @@ class ModuleLayerTest {
         SortedSet<String> names = (SortedSet<String>) registry.getMethod("names").invoke(loaded);
         assertEquals(MaskRegistry.load().names(), names);
         assertEquals(0, ((java.util.List<?>) registry.getMethod("problems").invoke(loaded)).size());
+
+        Class<?> scores = layer.findLoader("dev.visor.mask").loadClass(ScoreModifierRegistry.class.getName());
+        Object scoreRegistry = scores.getMethod("load", ModuleLayer.class).invoke(null, layer);
+        assertEquals(ScoreModifierRegistry.load().names(), scores.getMethod("names").invoke(scoreRegistry));
+        assertEquals(0, ((java.util.List<?>) scores.getMethod("problems").invoke(scoreRegistry)).size());
     }
 }

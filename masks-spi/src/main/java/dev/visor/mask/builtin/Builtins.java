@@ -2,6 +2,8 @@ package dev.visor.mask.builtin;
 
 import dev.visor.mask.MaskRegistry;
 import dev.visor.mask.MaskStrategy;
+import dev.visor.mask.ScoreModifierRegistry;
+import dev.visor.mask.ScoreModifierStrategy;
 import java.util.List;
 
 /**
@@ -26,5 +28,21 @@ public final class Builtins {
     /** @return a registry of exactly the built-ins, without service loading */
     public static MaskRegistry registry() {
         return MaskRegistry.of(strategies());
+    }
+
+    /**
+     * @return a new instance of every built-in score-modifier strategy, sorted by name
+     * @since 0.2
+     */
+    public static List<ScoreModifierStrategy> scoreModifiers() {
+        return List.of(new AlibiModifier.Strategy(), new RelativeBiasModifier.Strategy(), new SoftcapModifier.Strategy());
+    }
+
+    /**
+     * @return a registry of exactly the built-in score modifiers, without service loading
+     * @since 0.2
+     */
+    public static ScoreModifierRegistry scoreRegistry() {
+        return ScoreModifierRegistry.of(scoreModifiers().toArray(new ScoreModifierStrategy[0]));
     }
 }
