@@ -43,6 +43,26 @@ final class Activations {
     }
 
     /**
+     * {@code dx[i] = in[i] > 0 ? g[i] : +0} without a branch (the sign of a ReLU's input is a coin
+     * toss, and the mispredicted branch cost more than the rest of the loop): the gradient's bits are
+     * and-ed with {@link #positiveMask}.
+     */
+    static void reluBackward(float[] g, float[] in, float[] dx, int from, int to) {
+        for (int i = from; i < to; i++) {
+            dx[i] = Float.intBitsToFloat(Float.floatToRawIntBits(g[i]) & positiveMask(in[i]));
+        }
+    }
+
+    /**
+     * −1 (all bits) when {@code x > 0}, else 0 (for −0, negatives and NaN too), from the bits alone:
+     * {@code x > 0} exactly when its bits {@code b} satisfy {@code 0 < b ≤ 0x7f800000} (+∞ included).
+     */
+    static int positiveMask(float x) {
+        int b = Float.floatToRawIntBits(x);
+        return ((b - 1 - 0x7f800000) >> 31) & ~((b - 1) >> 31);
+    }
+
+    /**
      * ReLU: {@code g·[x > 0]} (zero at 0, as PyTorch). GELU: {@code g·(Φ(x) + x·φ(x))}. Tanh GELU:
      * {@code g·(½(1+t) + ½x(1−t²)·√(2/π)(1 + 3·0.044715x²))} with {@code t = tanh(√(2/π)(x + 0.044715x³))}.
      */
@@ -50,11 +70,7 @@ final class Activations {
         float[] dx = new float[in.length];
         Parallel.forRange(in.length, GRAIN, (from, to) -> {
             switch (kind) {
-                case RELU -> {
-                    for (int i = from; i < to; i++) {
-                        dx[i] = in[i] > 0f ? g[i] : 0f;
-                    }
-                }
+                case RELU -> reluBackward(g, in, dx, from, to);
                 case GELU -> {
                     for (int i = from; i < to; i++) {
                         double v = in[i];

@@ -117,36 +117,26 @@ final class LayerNormOp {
         int blocks = (rows + BLOCK_ROWS - 1) / BLOCK_ROWS;
         double[][] dwPart = needW ? new double[blocks][] : null;
         double[][] dbPart = needB ? new double[blocks][] : null;
+        float[] wv = w != null ? w : ones(n);
         Parallel.forRange(blocks, Math.max(1, GRAIN / (n * BLOCK_ROWS)), (from, to) -> {
+            double[] sums = new double[2];
             for (int blk = from; blk < to; blk++) {
-                double[] dw = needW ? (dwPart[blk] = new double[n]) : null;
-                double[] db = needB ? (dbPart[blk] = new double[n]) : null;
+                // a block whose dweight or dbias is not wanted still sums them, into a throwaway array:
+                // cheaper than a test per element
+                double[] dw = needW ? (dwPart[blk] = new double[n]) : new double[n];
+                double[] db = needB ? (dbPart[blk] = new double[n]) : new double[n];
                 int rEnd = Math.min(rows, (blk + 1) * BLOCK_ROWS);
                 for (int r = blk * BLOCK_ROWS; r < rEnd; r++) {
                     int base = r * n;
                     double mu = mean[r];
                     double rs = rstd[r];
-                    double sumG = 0;
-                    double sumGX = 0;
-                    for (int j = 0; j < n; j++) {
-                        double xh = (in[base + j] - mu) * rs;
-                        double gj = g[base + j];
-                        if (dw != null) {
-                            dw[j] += gj * xh;
-                        }
-                        if (db != null) {
-                            db[j] += gj;
-                        }
-                        double gh = w == null ? gj : gj * w[j];
-                        sumG += gh;
-                        sumGX += gh * xh;
-                    }
+                    rowSums(g, in, wv, base, n, mu, rs, dw, db, sums);
                     if (dx != null) {
-                        double a = sumG / n;
-                        double c = sumGX / n;
+                        double a = sums[0] / n;
+                        double c = sums[1] / n;
                         for (int j = 0; j < n; j++) {
                             double xh = (in[base + j] - mu) * rs;
-                            double gh = w == null ? g[base + j] : (double) g[base + j] * w[j];
+                            double gh = (double) g[base + j] * wv[j];
                             dx[base + j] = (float) (rs * (gh - a - xh * c));
                         }
                     }
@@ -157,6 +147,65 @@ final class LayerNormOp {
                 needX ? Tensor.wrap(dx, x.shape()) : null,
                 needW ? Tensor.wrap(sumBlocks(dwPart, n), weight.shape()) : null,
                 needB ? Tensor.wrap(sumBlocks(dbPart, n), bias.shape()) : null};
+    }
+
+    /**
+     * One row of the backward pass: {@code dw[j] += g·x̂}, {@code db[j] += g} and, with {@code ĝ = g·w},
+     * {@code sums = {Σ ĝ, Σ ĝ·x̂}} accumulated in four partial sums each (a single chain of dependent
+     * double additions made this loop latency-bound).
+     */
+    static void rowSums(float[] g, float[] in, float[] w, int base, int n, double mu, double rs, double[] dw,
+                        double[] db, double[] sums) {
+        double g0 = 0, g1 = 0, g2 = 0, g3 = 0;
+        double x0 = 0, x1 = 0, x2 = 0, x3 = 0;
+        int j = 0;
+        for (; j + 4 <= n; j += 4) {
+            double xh0 = (in[base + j] - mu) * rs;
+            double xh1 = (in[base + j + 1] - mu) * rs;
+            double xh2 = (in[base + j + 2] - mu) * rs;
+            double xh3 = (in[base + j + 3] - mu) * rs;
+            double gj0 = g[base + j];
+            double gj1 = g[base + j + 1];
+            double gj2 = g[base + j + 2];
+            double gj3 = g[base + j + 3];
+            dw[j] += gj0 * xh0;
+            dw[j + 1] += gj1 * xh1;
+            dw[j + 2] += gj2 * xh2;
+            dw[j + 3] += gj3 * xh3;
+            db[j] += gj0;
+            db[j + 1] += gj1;
+            db[j + 2] += gj2;
+            db[j + 3] += gj3;
+            double h0 = gj0 * w[j];
+            double h1 = gj1 * w[j + 1];
+            double h2 = gj2 * w[j + 2];
+            double h3 = gj3 * w[j + 3];
+            g0 += h0;
+            g1 += h1;
+            g2 += h2;
+            g3 += h3;
+            x0 += h0 * xh0;
+            x1 += h1 * xh1;
+            x2 += h2 * xh2;
+            x3 += h3 * xh3;
+        }
+        for (; j < n; j++) {
+            double xh = (in[base + j] - mu) * rs;
+            double gj = g[base + j];
+            dw[j] += gj * xh;
+            db[j] += gj;
+            double h = gj * w[j];
+            g0 += h;
+            x0 += h * xh;
+        }
+        sums[0] = (g0 + g1) + (g2 + g3);
+        sums[1] = (x0 + x1) + (x2 + x3);
+    }
+
+    private static float[] ones(int n) {
+        float[] o = new float[n];
+        Arrays.fill(o, 1f);
+        return o;
     }
 
     private static float[] sumBlocks(double[][] parts, int n) {

@@ -2,6 +2,7 @@ package dev.visor.tensor.nn;
 
 import static dev.visor.tensor.nn.Close.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.visor.tensor.Tensor;
@@ -67,5 +68,27 @@ class ActivationTest {
         assertArrayEquals(Functional.relu(x).toArray(), Activation.relu().forward(x).toArray());
         assertArrayEquals(Functional.gelu(x).toArray(), Activation.gelu().forward(x).toArray());
         assertArrayEquals(Functional.geluTanh(x).toArray(), Activation.geluTanh().forward(x).toArray());
+    }
+
+    @Test
+    void theBranchFreeReluGradientMatchesTheComparisonOnSpecialAndSampledFloats() {
+        java.util.List<Float> xs = new java.util.ArrayList<>(java.util.List.of(0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE,
+                Float.MIN_NORMAL, Float.MAX_VALUE, -Float.MAX_VALUE, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
+                Float.NaN, Float.intBitsToFloat(0x7f800001), Float.intBitsToFloat(0xffc00000), 1f, -1f));
+        for (long bits = 0; bits <= 0xffffffffL; bits += 0x10001L * 97) {
+            xs.add(Float.intBitsToFloat((int) bits));
+        }
+        float[] in = new float[xs.size()];
+        float[] g = new float[in.length];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = xs.get(i);
+            g[i] = i % 5 == 0 ? Float.NaN : i - 7.5f;
+        }
+        float[] dx = new float[in.length];
+        Activations.reluBackward(g, in, dx, 0, in.length);
+        for (int i = 0; i < in.length; i++) {
+            float expected = in[i] > 0f ? g[i] : 0f;
+            assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(dx[i]), "x=" + in[i] + ", g=" + g[i]);
+        }
     }
 }

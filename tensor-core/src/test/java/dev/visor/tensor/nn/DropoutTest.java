@@ -103,4 +103,45 @@ class DropoutTest {
         d.eval();
         assertSame(x, d.forward(x));
     }
+
+    @Test
+    void theBranchFreeMaskEqualsThePlainLoopsForEveryProbabilityAndLength() {
+        double[] ps = {0.0, 1e-9, 0.1, 0.25, 0.5, 0.9, 1 - 1e-12, 1.0};
+        int[] lengths = {1, 63, 64, 65, 1000};
+        for (double p : ps) {
+            for (int n : lengths) {
+                assertArrayEquals(DropoutOp.reference(n, p, new Rng(n * 31L)), DropoutOp.mask(n, p, new Rng(n * 31L)),
+                        "p=" + p + ", n=" + n);
+            }
+        }
+    }
+
+    @Test
+    void droppedInfinitiesAndNansBecomePositiveZeroForwardAndBackward() {
+        float[] in = new float[256];
+        java.util.Arrays.fill(in, Float.NaN);
+        for (int i = 0; i < in.length; i += 3) {
+            in[i] = Float.NEGATIVE_INFINITY;
+        }
+        Tensor x = Tensor.of(in, in.length).requiresGrad(true);
+        Tensor y = Functional.dropout(x, 0.5, true, new Rng(4));
+        float[] g = new float[in.length];
+        java.util.Arrays.fill(g, Float.NaN);
+        y.backward(Tensor.of(g, g.length));
+        long[] keep = DropoutOp.reference(in.length, 0.5, new Rng(4));
+        float[] v = y.toArray();
+        float[] dx = x.grad().toArray();
+        int dropped = 0;
+        for (int i = 0; i < in.length; i++) {
+            if ((keep[i >>> 6] & (1L << i)) == 0) {
+                dropped++;
+                assertEquals(0, Float.floatToRawIntBits(v[i]), "output " + i);
+                assertEquals(0, Float.floatToRawIntBits(dx[i]), "gradient " + i);
+            } else {
+                assertEquals(in[i] * 2f, v[i], "output " + i);
+                assertTrue(Float.isNaN(dx[i]), "gradient " + i);
+            }
+        }
+        assertTrue(dropped > 64 && dropped < 192, "dropped " + dropped);
+    }
 }

@@ -108,4 +108,39 @@ class LayerNormTest {
         e = assertThrows(IllegalArgumentException.class, () -> Functional.layerNorm(x, new int[] {3}, null, null, -1));
         assertEquals("layerNorm eps must be finite and >= 0 but got -1.0", e.getMessage());
     }
+
+    @Test
+    void theBackwardRowSumsMatchOnePlainLoopForAnyRowLength() {
+        dev.visor.tensor.Rng rng = new dev.visor.tensor.Rng(3);
+        for (int n = 1; n <= 13; n++) {
+            float[] g = new float[2 * n + 3];
+            float[] in = new float[g.length];
+            float[] w = new float[n];
+            for (int i = 0; i < g.length; i++) {
+                g[i] = (float) rng.nextGaussian();
+                in[i] = (float) rng.nextGaussian();
+            }
+            for (int j = 0; j < n; j++) {
+                w[j] = (float) rng.nextGaussian();
+            }
+            int base = n + 1;
+            double mu = 0.25;
+            double rs = 1.5;
+            double[] dw = new double[n];
+            double[] db = new double[n];
+            double[] sums = new double[2];
+            LayerNormOp.rowSums(g, in, w, base, n, mu, rs, dw, db, sums);
+            double sumG = 0;
+            double sumGX = 0;
+            for (int j = 0; j < n; j++) {
+                double xh = (in[base + j] - mu) * rs;
+                assertEquals(g[base + j] * xh, dw[j], 0.0, "dw n=" + n + " j=" + j);
+                assertEquals(g[base + j], db[j], 0.0, "db n=" + n + " j=" + j);
+                sumG += (double) g[base + j] * w[j];
+                sumGX += (double) g[base + j] * w[j] * xh;
+            }
+            assertEquals(sumG, sums[0], 1e-12, "sum of g·w, n=" + n);
+            assertEquals(sumGX, sums[1], 1e-12, "sum of g·w·x̂, n=" + n);
+        }
+    }
 }

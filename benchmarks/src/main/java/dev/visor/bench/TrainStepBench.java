@@ -1,0 +1,123 @@
+package dev.visor.bench;
+
+import dev.visor.tensor.Rng;
+import dev.visor.tensor.Tensor;
+import dev.visor.tensor.kernel.Parallel;
+import dev.visor.tensor.optim.AdamW;
+import dev.visor.tensor.optim.Gradients;
+import dev.visor.transformer.EncoderDecoderTransformer;
+import dev.visor.transformer.TransformerConfig;
+import dev.visor.transformer.TransformerModel;
+import dev.visor.transformer.Transformers;
+import dev.visor.transformer.train.Batch;
+import dev.visor.transformer.train.SyntheticTasks;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One training step of the demo's model ({@code visor train seq2seq --task reverse}: d_model 64,
+ * 4 heads, 2 + 2 layers, d_ff 256) with dropout 0.1 (residual, feed-forward and attention, as {@code nn.Transformer}), on batches of 64 reversal examples of lengths
+ * 3–10 over 10 symbols: forward, cross-entropy summed over the target tokens and divided by their
+ * count, backward, gradient clipping to norm 1 and AdamW (lr 0.003, no weight decay: the CLI's defaults) — what {@code Trainer} does per
+ * step. The batches are made in the set-up (a pool cycled through), so data generation is not timed.
+ *
+ * <p>JMH's score is steps per second; the auxiliary counter {@code tokens} is target tokens per
+ * second, the figure {@code benchmarks/python/train_step_torch.py} prints for PyTorch
+ * ({@code benchmarks/python/compare_train_step.sh} runs both).
+ *
+ * <pre>
+ * java --add-modules jdk.incubator.vector -jar benchmarks/target/benchmarks.jar TrainStepBench -p threads=1,2
+ * </pre>
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 4, time = 3)
+@Measurement(iterations = 5, time = 3)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx2g"})
+public class TrainStepBench {
+    static final int SYMBOLS = 10;
+    static final int BATCH = 64;
+    static final int MIN_LENGTH = 3;
+    static final int MAX_LENGTH = 10;
+    static final int POOL = 32;
+
+    /** The demo's model in training mode, its optimizer and a pool of batches. */
+    @State(Scope.Benchmark)
+    public static class Step {
+        /** Kernel threads. */
+        @Param({"1", "2"})
+        public int threads;
+
+        /** Dropout of the model (the bar is measured with 0.1). */
+        @Param("0.1")
+        public double dropout;
+
+        EncoderDecoderTransformer model;
+        AdamW optimizer;
+        Batch[] batches;
+        int[] counts;
+        int next;
+
+        /** Builds the model, the optimizer and the batches. */
+        @Setup(Level.Trial)
+        public void setUp() {
+            Parallel.setThreads(threads);
+            int vocab = SyntheticTasks.FIRST_TOKEN + SYMBOLS;
+            model = Transformers.encoderDecoder(demoModel(vocab, dropout));
+            model.train();
+            optimizer = new AdamW(model.namedParameters(), AdamW.options(0.003).withWeightDecay(0.0));
+            SyntheticTasks task = SyntheticTasks.reverse(vocab, MIN_LENGTH, MAX_LENGTH);
+            TransformerConfig c = model.config();
+            Rng rng = new Rng(7);
+            batches = new Batch[POOL];
+            counts = new int[POOL];
+            for (int i = 0; i < POOL; i++) {
+                batches[i] = task.batches(BATCH, c.bosId(), c.eosId(), c.padId()).next(rng);
+                counts[i] = batches[i].targetCount(c.padId());
+            }
+        }
+    }
+
+    /** Target tokens per second, next to JMH's steps per second. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class Tokens {
+        /** Target tokens trained on (JMH reports them per second). */
+        public long tokens;
+    }
+
+    /** The demo's model: the CLI's defaults ({@code Seq2SeqRun.defaultModel}) with the given dropout. */
+    static TransformerConfig demoModel(int vocab, double dropout) {
+        return TransformerConfig.tiny(vocab).toBuilder().dModel(64).heads(4).kvHeads(4).layers(2).dFF(256)
+                .dropout(dropout).attentionDropout(dropout).maxLength(32).build();
+    }
+
+    /** One optimizer step on the next batch of the pool. */
+    @Benchmark
+    public double trainStep(Step s, Tokens t) {
+        int i = s.next;
+        s.next = (i + 1) % POOL;
+        Batch b = s.batches[i];
+        s.optimizer.zeroGrad();
+        TransformerModel.Loss out = s.model.loss(b.source(), b.input(), b.targets(), 0.0);
+        Tensor loss = out.sum().div(s.counts[i]);
+        double value = loss.item();
+        loss.backward();
+        double norm = Gradients.clipGradNorm(s.model.parameters(), 1.0);
+        s.optimizer.step();
+        t.tokens += s.counts[i];
+        return value + norm;
+    }
+}
