@@ -108,7 +108,7 @@ public final class Trainer {
      * @param source draws each micro-batch
      * @param evaluator scores the model every {@code config.evalEvery()} steps and at the end
      * @param listener receives every step, evaluation and checkpoint event; {@link TrainingListener#NONE} for none
-     * @return the final step, losses and evaluation, and why the run ended
+     * @return the steps reached, the last loss, every skipped step and evaluation
      */
     public TrainingResult train(BatchSource source, Evaluator evaluator, TrainingListener listener) {
         return train(source, evaluator, listener, StopCondition.NEVER);
@@ -123,7 +123,7 @@ public final class Trainer {
      * @param evaluator measures the model every {@code evalEvery} steps, or {@code null}
      * @param listener  receives every event, or {@code null}
      * @param stop      when to end early, or {@code null} for never
-     * @return the final step, losses and evaluation, and why the run ended (completed, stopped or diverged)
+     * @return the steps reached, the last loss, every skipped step and evaluation, and whether a stop ended the run early
      * @throws TrainingDivergedException after {@code maxConsecutiveSkips} non-finite steps in a row
      */
     public TrainingResult train(BatchSource source, Evaluator evaluator, TrainingListener listener, StopCondition stop) {
