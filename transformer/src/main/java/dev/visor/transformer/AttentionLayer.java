@@ -50,6 +50,10 @@ public abstract class AttentionLayer extends Composite {
      */
     public abstract KvCache newCache(int batch);
 
-    /** The number of query heads masks are compiled for. */
+    /**
+     * The number of query heads masks are compiled for.
+     *
+     * @return {@code h}, at least 1: the {@code heads} dimension of the masks compiled for this layer
+     */
     public abstract int heads();
 }
