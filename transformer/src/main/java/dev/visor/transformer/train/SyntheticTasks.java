@@ -269,7 +269,7 @@ public final class SyntheticTasks {
     /**
      * The longest source.
      *
-     * @return the longest source (for {@code add}: the most digits of one operand)
+     * @return a token count, at least 1 (for {@code add}: the most digits of one operand, not the source length)
      */
     public int maxLength() {
         return maxLength;
