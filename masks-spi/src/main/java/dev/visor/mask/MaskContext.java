@@ -144,8 +144,8 @@ public final class MaskContext {
     /**
      * The data of a plugin-declared key, copied.
      *
-     * @param key a key made by {@link ContextKey#perSequence}, {@link ContextKey#perQuery} or {@link ContextKey#perKey}
      * @param <T> {@code int[]} or {@code int[][]}
+     * @param key a key made by {@link ContextKey#perSequence}, {@link ContextKey#perQuery} or {@link ContextKey#perKey}
      * @return a copy of its values
      * @throws IllegalStateException naming the key when the context does not hold it
      * @throws IllegalArgumentException for a built-in key (they have accessors of their own)
@@ -414,9 +414,9 @@ public final class MaskContext {
          * Supplies the data of a plugin-declared key ({@link ContextKey#perSequence},
          * {@link ContextKey#perQuery}, {@link ContextKey#perKey}); checked against the shape by {@link #build()}.
          *
+         * @param <T> the value type
          * @param key the key
          * @param value {@code int[batch]} or {@code int[batch][queryLength or keyLength]}
-         * @param <T> the value type
          * @return this builder
          */
         public <T> Builder set(ContextKey<T> key, T value) {

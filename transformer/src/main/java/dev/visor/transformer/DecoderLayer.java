@@ -33,11 +33,11 @@ public final class DecoderLayer extends Composite {
     /**
      * A layer from its parts.
      *
+     * @param selfAttn the self-attention
      * @param srcAttn  attention over the memory, or {@code null} for a decoder-only block
+     * @param feedForward the feed-forward network
      * @param norms    one norm per sub-layer: 3 with {@code srcAttn}, 2 without
      * @param dropouts one residual dropout per sub-layer, likewise
-     * @param selfAttn the self-attention
-     * @param feedForward the feed-forward network
      * @param residual the residual wiring
      */
     public DecoderLayer(AttentionLayer selfAttn, AttentionLayer srcAttn, FeedForward feedForward, Norm[] norms,

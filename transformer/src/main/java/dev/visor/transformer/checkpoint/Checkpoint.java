@@ -76,9 +76,9 @@ public record Checkpoint(TransformerConfig config, Map<String, Tensor> weights, 
      * replacing any checkpoint there, atomically as described above. The parent directory is created
      * if needed.
      *
-     * @param optimizer the optimizer state, or {@code null}
      * @param dir the folder
      * @param model the model
+     * @param optimizer the optimizer state, or {@code null}
      * @param step the step
      * @throws IOException when a file cannot be written or renamed; the previous checkpoint at {@code dir} then stays readable
      */

@@ -246,8 +246,8 @@ public final class Trainer {
      * Writes the model and the optimizer state at the current step with {@code writer} now, and, during
      * {@link #train}, reports a {@link TrainingEvent.CheckpointSaved} to its listener.
      *
-     * @param location where the checkpoint goes, for the event
      * @param writer writes the model and optimizer state (the atomic safetensors writer in production, a recorder in tests)
+     * @param location where the checkpoint goes, for the event
      * @throws UncheckedIOException when writing fails
      */
     public void saveCheckpoint(CheckpointWriter writer, String location) {

@@ -54,9 +54,9 @@ public interface TrainingListener {
     /**
      * Called for each event of one kind, e.g. {@code TrainingListener.on(TrainingEvent.Step.class, s -> ...)}.
      *
+     * @param <E> the event type
      * @param kind the event class to react to, e.g. {@code TrainingEvent.Step.class}
      * @param action called with each event of that class; other events are ignored
-     * @param <E> the event type
      * @return a listener filtering by {@code kind}
      */
     static <E extends TrainingEvent> TrainingListener on(Class<E> kind, Consumer<? super E> action) {
