@@ -36,7 +36,12 @@ import java.util.List;
  */
 public record AxialMask(int width) implements Mask {
 
-    /** Checks the width. */
+    /**
+     * Checks the width.
+     *
+     * @param width the grid width in positions, at least 1 (1 makes every position one column: all attend)
+     * @throws IllegalArgumentException naming the width when it is below 1
+     */
     public AxialMask {
         if (width < 1) throw new IllegalArgumentException("axial width must be at least 1 but was " + width);
     }
