@@ -63,6 +63,10 @@ public final class MaskInputs {
     /**
      * Self-attention valid ranges {@code [starts[b], ends[b])}: left padding (batched generation) as
      * well as right padding; keys and absolute queries outside are padding.
+     *
+     * @param starts the first valid position of each sequence, one per sequence, each at most {@code ends[b]}
+     * @param ends one past the last valid position of each sequence, one per sequence
+     * @return a copy of these inputs with the self-attention valid ranges set (replacing earlier self-attention valid lengths)
      */
     public MaskInputs withValidRanges(int[] starts, int[] ends) {
         return new MaskInputs(ends.clone(), queryValidLengths, keyValidLengths, tokenIds, segmentIds, querySegmentIds,

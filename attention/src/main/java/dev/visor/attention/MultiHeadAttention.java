@@ -205,6 +205,9 @@ public final class MultiHeadAttention extends Module {
          * The compiler that turns the spec strings of the convenience calls into compiled masks (its
          * registry and cache); default {@link MaskCompiler#load()}, created on the first such call.
          * Calls given a {@link CompiledMask} do not use it.
+         *
+         * @param compiler the registry and compiled-mask cache to use; not null (the injector passes its shared one)
+         * @return this builder, for chaining
          */
         public Builder masks(MaskCompiler compiler) {
             this.masks = Objects.requireNonNull(compiler, "compiler");
@@ -320,6 +323,9 @@ public final class MultiHeadAttention extends Module {
      * {@code cache.length()} (before the append) onwards, keys over everything cached after it, i.e.
      * shape {@code (batch, heads, n, cache.length() + n)} at query offset {@code cache.length()}.
      *
+     * @param x the new positions {@code (batch, n, embedDim)}
+     * @param cache this layer's KV cache, with {@code kvHeads} heads of {@code headDim}; grows by {@code n}
+     * @param mask compiled for {@code (batch, heads, n, cache.length() + n)} at query offset {@code cache.length()}
      * @return (batch, n, embedDim)
      */
     public Tensor forward(Tensor x, KvCache cache, CompiledMask mask) {
@@ -426,6 +432,12 @@ public final class MultiHeadAttention extends Module {
     /**
      * As {@link #forwardWithWeights(Tensor, Tensor, Tensor, String, MaskInputs)} under a mask compiled
      * for this call's shape (only its element predicate and query offset are used).
+     *
+     * @param query the queries {@code (batch, Lq, embedDim)}
+     * @param key the keys {@code (batch, Lk, kdim)}
+     * @param value the values {@code (batch, Lk, vdim)}
+     * @param mask compiled for {@code (batch, heads, Lq, Lk)}
+     * @return the output {@code (batch, Lq, embedDim)} and the weights {@code (batch, heads, Lq, Lk)}, exactly 0 at masked keys
      */
     public Weighted forwardWithWeights(Tensor query, Tensor key, Tensor value, CompiledMask mask) {
         checkInputs(query, key, value);

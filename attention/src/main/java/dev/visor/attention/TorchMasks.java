@@ -209,6 +209,8 @@ public final class TorchMasks {
      * nothing is blocked, {@code "causal"} for the upper triangle above the diagonal
      * ({@code torch.triu(ones(L, S), diagonal=1)}, what {@code generate_square_subsequent_mask} makes).
      *
+     * @param attnMask a PyTorch boolean mask {@code (L, S)}, {@code true} where attention is blocked
+     * @return {@code "full"} or {@code "causal"}
      * @throws IllegalArgumentException for any other pattern (use {@link #attnMask(boolean[][])} for those)
      */
     public static String spec(boolean[][] attnMask) {

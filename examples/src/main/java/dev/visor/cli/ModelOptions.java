@@ -5,6 +5,7 @@ import dev.visor.mask.MaskSpecException;
 import dev.visor.transformer.AttentionSite;
 import dev.visor.transformer.MaskPlan;
 import dev.visor.transformer.TransformerConfig;
+import dev.visor.transformer.TransformerConfigBuilder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -120,7 +121,7 @@ final class ModelOptions {
                 throw CliException.usage("--preset: " + Errors.oneLine(e), e);
             }
         }
-        TransformerConfig.Builder b = base.toBuilder();
+        TransformerConfigBuilder b = base.toBuilder();
         if (dModel != null) b.dModel(dModel);
         if (heads != null) b.heads(heads);
         if (kvHeads != null) b.kvHeads(kvHeads);

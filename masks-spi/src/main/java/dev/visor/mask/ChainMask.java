@@ -21,7 +21,13 @@ import java.util.Objects;
  */
 public record ChainMask(Connective connective, List<Mask> operands) implements Mask {
 
-    /** Flattens nested chains of the same connective and rejects nulls and fewer than two operands. */
+    /**
+     * Flattens nested chains of the same connective and rejects nulls and fewer than two operands.
+     *
+     * @param connective {@code &} or {@code |}; not null
+     * @param operands two or more non-null masks; chains of the same connective among them are replaced by their operands
+     * @throws IllegalArgumentException for fewer than two operands
+     */
     public ChainMask {
         Connective op = Objects.requireNonNull(connective, "connective");
         operands = op.flatten(operands, m -> m instanceof ChainMask c && c.connective == op ? c.operands : null);

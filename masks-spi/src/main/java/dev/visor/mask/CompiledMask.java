@@ -182,7 +182,7 @@ public final class CompiledMask {
         return new CompiledMask(mask, shape, blockQ, blockK);
     }
 
-    private static int ceilDiv(int a, int b) {
+    static int ceilDiv(int a, int b) {
         return (int) (((long) a + b - 1) / b);
     }
 
@@ -407,15 +407,7 @@ public final class CompiledMask {
         if (batch < 0 || batch >= shape.batch() || head < 0 || head >= shape.heads()) {
             throw new IllegalArgumentException("(sequence " + batch + ", head " + head + ") is outside " + shape);
         }
-        int s = slice(batch, head);
-        long fullHere = 0;
-        long nonEmpty = (long) rowPtr[(s + 1) * queryBlocks] - rowPtr[s * queryBlocks];
-        for (int e = rowPtr[s * queryBlocks]; e < rowPtr[(s + 1) * queryBlocks]; e++) if (rowFull[e]) fullHere++;
-        return switch (c) {
-            case FULL -> fullHere;
-            case PARTIAL -> nonEmpty - fullHere;
-            case EMPTY -> (long) queryBlocks * keyBlocks - nonEmpty;
-        };
+        return BlockStatistics.count(this, c, slice(batch, head));
     }
 
     /**
@@ -435,26 +427,7 @@ public final class CompiledMask {
      * @return a number in [0, 1], at most {@link #density()}
      */
     public double elementDensity() {
-        long attending = 0;
-        int heads = byHead ? shape.heads() : 1;
-        for (int s = 0; s < slices; s++) {
-            int b = byHead ? s / heads : s;
-            int h = byHead ? s % heads : 0;
-            for (int qb = 0; qb < queryBlocks; qb++) {
-                for (int e = rowStart(s, qb); e < rowEnd(s, qb); e++) {
-                    int kb = rowKeyBlock[e];
-                    if (rowFull[e]) {
-                        attending += (long) (queryTo(qb) - queryFrom(qb)) * (keyTo(kb) - keyFrom(kb));
-                        continue;
-                    }
-                    for (int q = queryFrom(qb); q < queryTo(qb); q++) {
-                        for (int k = keyFrom(kb); k < keyTo(kb); k++) if (mask.attends(b, h, q, k)) attending++;
-                    }
-                }
-            }
-        }
-        long replicas = (long) (shape.batch() / (byBatch ? shape.batch() : 1)) * (shape.heads() / heads);
-        return (double) (attending * replicas) / shape.elements();
+        return BlockStatistics.elementDensity(this);
     }
 
     /**
@@ -476,34 +449,7 @@ public final class CompiledMask {
      * @return a header line and the grid
      */
     public String render(int batch, int head) {
-        int s = slice(batch, head);
-        int gq = ceilDiv(queryBlocks, 64);
-        int gk = ceilDiv(keyBlocks, 64);
-        StringBuilder out = new StringBuilder();
-        out.append(mask.spec()).append(' ').append(shape).append(", blocks ").append(blockQ).append('×').append(blockK)
-                .append(" → ").append(queryBlocks).append('×').append(keyBlocks).append(" (F full, p partial, . empty");
-        if (gq > 1 || gk > 1) out.append("; each character is ").append(gq).append('×').append(gk).append(" blocks");
-        out.append("), density ").append(String.format(java.util.Locale.ROOT, "%.4f", density)).append('\n');
-        byte[] cls = new byte[keyBlocks]; // 0 empty, 1 partial, 2 full
-        for (int q0 = 0; q0 < queryBlocks; q0 += gq) {
-            int[] fullIn = new int[ceilDiv(keyBlocks, gk)];
-            int[] nonEmpty = new int[fullIn.length];
-            int rowsInGroup = Math.min(gq, queryBlocks - q0);
-            for (int qb = q0; qb < q0 + rowsInGroup; qb++) {
-                Arrays.fill(cls, (byte) 0);
-                for (int e = rowStart(s, qb); e < rowEnd(s, qb); e++) cls[rowKeyBlock[e]] = (byte) (rowFull[e] ? 2 : 1);
-                for (int kb = 0; kb < keyBlocks; kb++) {
-                    if (cls[kb] == 2) fullIn[kb / gk]++;
-                    if (cls[kb] != 0) nonEmpty[kb / gk]++;
-                }
-            }
-            for (int g = 0; g < fullIn.length; g++) {
-                int size = rowsInGroup * Math.min(gk, keyBlocks - g * gk);
-                out.append(fullIn[g] == size ? 'F' : nonEmpty[g] == 0 ? '.' : 'p');
-            }
-            out.append('\n');
-        }
-        return out.toString();
+        return BlockStatistics.render(this, slice(batch, head));
     }
 
     @Override

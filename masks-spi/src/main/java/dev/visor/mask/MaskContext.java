@@ -1,10 +1,8 @@
 package dev.visor.mask;
 
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -40,26 +38,19 @@ import java.util.Set;
  */
 public final class MaskContext {
     private final MaskShape shape;
-    private final int[] queryValid;      // (batch) absolute positions, or null
-    private final int[] keyValid;        // (batch), or null
-    private final int[][] tokenIds;      // (batch, keyLength), or null
-    private final int[][] querySegments; // (batch, queryLength) indexed by query - offset, or null
-    private final int[][] keySegments;   // (batch, keyLength), or null
-    private final int[] queryStart;      // (batch) first valid absolute query, or null: 0
-    private final int[] keyStart;        // (batch) first valid key, or null: 0
+    private final BuiltInData data;
     private final ContextArrays plugins;
 
     MaskContext(MaskShape shape, int[] queryValid, int[] keyValid, int[][] tokenIds,
                         int[][] querySegments, int[][] keySegments, int[] queryStart, int[] keyStart, ContextArrays plugins) {
+        this(shape, new BuiltInData(queryValid, keyValid, tokenIds, querySegments, keySegments, queryStart, keyStart),
+                plugins);
+    }
+
+    private MaskContext(MaskShape shape, BuiltInData data, ContextArrays plugins) {
         this.shape = shape;
-        this.queryStart = queryValid == null ? null : queryStart;
-        this.keyStart = keyValid == null ? null : keyStart;
+        this.data = data;
         this.plugins = plugins;
-        this.queryValid = queryValid;
-        this.keyValid = keyValid;
-        this.tokenIds = tokenIds;
-        this.querySegments = querySegments;
-        this.keySegments = keySegments;
     }
 
     /**
@@ -84,7 +75,7 @@ public final class MaskContext {
      */
     public static MaskContext of(MaskShape shape) {
         Objects.requireNonNull(shape, "shape");
-        return new MaskContext(shape, null, null, null, null, null, null, null, ContextArrays.NONE);
+        return new MaskContext(shape, BuiltInData.NONE, ContextArrays.NONE);
     }
 
     /** @return the shape of the call */
@@ -117,9 +108,6 @@ public final class MaskContext {
         return shape.queryOffset();
     }
 
-    private static final List<ContextKey<?>> BUILT_IN = List.of(ContextKey.QUERY_VALID_LENGTHS, ContextKey.KEY_VALID_LENGTHS,
-            ContextKey.TOKEN_IDS, ContextKey.SEGMENT_IDS);
-
     /**
      * Whether this context holds the data of a key.
      *
@@ -127,17 +115,13 @@ public final class MaskContext {
      * @return true if present
      */
     public boolean has(ContextKey<?> key) {
-        if (key.equals(ContextKey.QUERY_VALID_LENGTHS)) return queryValid != null;
-        if (key.equals(ContextKey.KEY_VALID_LENGTHS)) return keyValid != null;
-        if (key.equals(ContextKey.TOKEN_IDS)) return tokenIds != null;
-        if (key.equals(ContextKey.SEGMENT_IDS)) return keySegments != null;
-        return plugins.has(key);
+        return key.isBuiltIn() ? data.has(key) : plugins.has(key);
     }
 
     /** @return the keys this context holds data for, built-in first */
     public Set<ContextKey<?>> keys() {
         Set<ContextKey<?>> present = new LinkedHashSet<>();
-        for (ContextKey<?> k : BUILT_IN) if (has(k)) present.add(k);
+        for (ContextKey<?> k : BuiltInData.KEYS) if (data.has(k)) present.add(k);
         present.addAll(plugins.keys());
         return present;
     }
@@ -160,8 +144,8 @@ public final class MaskContext {
     /**
      * The data of a plugin-declared key, copied.
      *
-     * @param key a key made by {@link ContextKey#perSequence}, {@link ContextKey#perQuery} or {@link ContextKey#perKey}
      * @param <T> {@code int[]} or {@code int[][]}
+     * @param key a key made by {@link ContextKey#perSequence}, {@link ContextKey#perQuery} or {@link ContextKey#perKey}
      * @return a copy of its values
      * @throws IllegalStateException naming the key when the context does not hold it
      * @throws IllegalArgumentException for a built-in key (they have accessors of their own)
@@ -188,8 +172,8 @@ public final class MaskContext {
      * @throws IllegalStateException if the context has no {@link ContextKey#QUERY_VALID_LENGTHS}
      */
     public int queryValidStart(int batch) {
-        present(queryValid, ContextKey.QUERY_VALID_LENGTHS);
-        return queryStart == null ? 0 : queryStart[batch];
+        BuiltInData.present(data.queryValid, ContextKey.QUERY_VALID_LENGTHS);
+        return data.queryStart == null ? 0 : data.queryStart[batch];
     }
 
     /**
@@ -201,8 +185,8 @@ public final class MaskContext {
      * @throws IllegalStateException if the context has no {@link ContextKey#KEY_VALID_LENGTHS}
      */
     public int keyValidStart(int batch) {
-        present(keyValid, ContextKey.KEY_VALID_LENGTHS);
-        return keyStart == null ? 0 : keyStart[batch];
+        BuiltInData.present(data.keyValid, ContextKey.KEY_VALID_LENGTHS);
+        return data.keyStart == null ? 0 : data.keyStart[batch];
     }
 
     /**
@@ -214,7 +198,7 @@ public final class MaskContext {
      * @throws IllegalStateException if the context has no {@link ContextKey#QUERY_VALID_LENGTHS}
      */
     public int queryValidLength(int batch) {
-        return present(queryValid, ContextKey.QUERY_VALID_LENGTHS)[batch];
+        return BuiltInData.present(data.queryValid, ContextKey.QUERY_VALID_LENGTHS)[batch];
     }
 
     /**
@@ -226,7 +210,7 @@ public final class MaskContext {
      * @throws IllegalStateException if the context has no {@link ContextKey#KEY_VALID_LENGTHS}
      */
     public int keyValidLength(int batch) {
-        return present(keyValid, ContextKey.KEY_VALID_LENGTHS)[batch];
+        return BuiltInData.present(data.keyValid, ContextKey.KEY_VALID_LENGTHS)[batch];
     }
 
     /**
@@ -238,7 +222,7 @@ public final class MaskContext {
      * @throws IllegalStateException if the context has no {@link ContextKey#TOKEN_IDS}
      */
     public int tokenId(int batch, int key) {
-        return present(tokenIds, ContextKey.TOKEN_IDS)[batch][key];
+        return BuiltInData.present(data.tokenIds, ContextKey.TOKEN_IDS)[batch][key];
     }
 
     /**
@@ -250,7 +234,7 @@ public final class MaskContext {
      * @throws IllegalStateException if the context has no {@link ContextKey#SEGMENT_IDS}
      */
     public int querySegment(int batch, int query) {
-        return present(querySegments, ContextKey.SEGMENT_IDS)[batch][query - shape.queryOffset()];
+        return BuiltInData.present(data.querySegments, ContextKey.SEGMENT_IDS)[batch][query - shape.queryOffset()];
     }
 
     /**
@@ -262,32 +246,32 @@ public final class MaskContext {
      * @throws IllegalStateException if the context has no {@link ContextKey#SEGMENT_IDS}
      */
     public int keySegment(int batch, int key) {
-        return present(keySegments, ContextKey.SEGMENT_IDS)[batch][key];
+        return BuiltInData.present(data.keySegments, ContextKey.SEGMENT_IDS)[batch][key];
     }
 
     /** @return a copy of the valid query lengths, one per sequence */
     public int[] queryValidLengths() {
-        return present(queryValid, ContextKey.QUERY_VALID_LENGTHS).clone();
+        return BuiltInData.present(data.queryValid, ContextKey.QUERY_VALID_LENGTHS).clone();
     }
 
     /** @return a copy of the valid key lengths, one per sequence */
     public int[] keyValidLengths() {
-        return present(keyValid, ContextKey.KEY_VALID_LENGTHS).clone();
+        return BuiltInData.present(data.keyValid, ContextKey.KEY_VALID_LENGTHS).clone();
     }
 
     /** @return a copy of the key token ids, {@code (batch, keyLength)} */
     public int[][] tokenIds() {
-        return deepCopy(present(tokenIds, ContextKey.TOKEN_IDS));
+        return BuiltInData.deepCopy(BuiltInData.present(data.tokenIds, ContextKey.TOKEN_IDS));
     }
 
     /** @return a copy of the query segment ids, {@code (batch, queryLength)}, index 0 = first query */
     public int[][] querySegmentIds() {
-        return deepCopy(present(querySegments, ContextKey.SEGMENT_IDS));
+        return BuiltInData.deepCopy(BuiltInData.present(data.querySegments, ContextKey.SEGMENT_IDS));
     }
 
     /** @return a copy of the key segment ids, {@code (batch, keyLength)} */
     public int[][] keySegmentIds() {
-        return deepCopy(present(keySegments, ContextKey.SEGMENT_IDS));
+        return BuiltInData.deepCopy(BuiltInData.present(data.keySegments, ContextKey.SEGMENT_IDS));
     }
 
     /**
@@ -309,65 +293,22 @@ public final class MaskContext {
      * @return a new context
      */
     public MaskContext retainOnly(Collection<? extends ContextKey<?>> keep) {
-        boolean seg = keep.contains(ContextKey.SEGMENT_IDS);
-        return new MaskContext(shape,
-                keep.contains(ContextKey.QUERY_VALID_LENGTHS) ? queryValid : null,
-                keep.contains(ContextKey.KEY_VALID_LENGTHS) ? keyValid : null,
-                keep.contains(ContextKey.TOKEN_IDS) ? tokenIds : null,
-                seg ? querySegments : null, seg ? keySegments : null, queryStart, keyStart, plugins.retainOnly(keep));
-    }
-
-    private <T> T present(T value, ContextKey<?> key) {
-        if (value == null) {
-            throw new IllegalStateException("this context has no " + key.description()
-                    + "; a strategy that reads them must declare ContextKey." + key.name().toUpperCase(java.util.Locale.ROOT)
-                    + " in needs()");
-        }
-        return value;
-    }
-
-    private static int[][] deepCopy(int[][] a) {
-        int[][] c = new int[a.length][];
-        for (int i = 0; i < a.length; i++) c[i] = a[i] == null ? null : a[i].clone();
-        return c;
+        return new MaskContext(shape, data.retainOnly(keep), plugins.retainOnly(keep));
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof MaskContext c && shape.equals(c.shape)
-                && Arrays.equals(queryValid, c.queryValid) && Arrays.equals(keyValid, c.keyValid)
-                && Arrays.deepEquals(tokenIds, c.tokenIds)
-                && Arrays.deepEquals(querySegments, c.querySegments)
-                && Arrays.deepEquals(keySegments, c.keySegments)
-                && Arrays.equals(queryStart, c.queryStart) && Arrays.equals(keyStart, c.keyStart)
-                && plugins.equals(c.plugins);
+        return o instanceof MaskContext c && shape.equals(c.shape) && data.equals(c.data) && plugins.equals(c.plugins);
     }
 
     @Override
     public int hashCode() {
-        int h = shape.hashCode();
-        h = 31 * h + Arrays.hashCode(queryValid);
-        h = 31 * h + Arrays.hashCode(keyValid);
-        h = 31 * h + Arrays.deepHashCode(tokenIds);
-        h = 31 * h + Arrays.deepHashCode(querySegments);
-        h = 31 * h + Arrays.deepHashCode(keySegments);
-        h = 31 * h + Arrays.hashCode(queryStart) + 7 * Arrays.hashCode(keyStart);
-        return 31 * h + plugins.hashCode();
+        return 31 * (31 * shape.hashCode() + data.hashCode()) + plugins.hashCode();
     }
 
     @Override
     public String toString() {
-        StringBuilder s = new StringBuilder("MaskContext").append(shape);
-        if (queryValid != null) s.append(" queryValid=").append(Arrays.toString(queryValid));
-        if (keyValid != null) s.append(" keyValid=").append(Arrays.toString(keyValid));
-        if (queryStart != null) s.append(" queryStart=").append(Arrays.toString(queryStart));
-        if (keyStart != null) s.append(" keyStart=").append(Arrays.toString(keyStart));
-        if (tokenIds != null) s.append(" tokenIds=").append(Arrays.deepToString(tokenIds));
-        if (keySegments != null) {
-            s.append(" querySegments=").append(Arrays.deepToString(querySegments))
-                    .append(" keySegments=").append(Arrays.deepToString(keySegments));
-        }
-        return s.append(plugins).toString();
+        return "MaskContext" + shape + data + plugins;
     }
 
     /**
@@ -473,9 +414,9 @@ public final class MaskContext {
          * Supplies the data of a plugin-declared key ({@link ContextKey#perSequence},
          * {@link ContextKey#perQuery}, {@link ContextKey#perKey}); checked against the shape by {@link #build()}.
          *
+         * @param <T> the value type
          * @param key the key
          * @param value {@code int[batch]} or {@code int[batch][queryLength or keyLength]}
-         * @param <T> the value type
          * @return this builder
          */
         public <T> Builder set(ContextKey<T> key, T value) {
@@ -512,7 +453,7 @@ public final class MaskContext {
          * @return this builder
          */
         public Builder tokenIds(int[][] ids) {
-            this.tokenIds = deepCopy(Objects.requireNonNull(ids, "ids"));
+            this.tokenIds = BuiltInData.deepCopy(Objects.requireNonNull(ids, "ids"));
             return this;
         }
 
@@ -524,7 +465,7 @@ public final class MaskContext {
          * @return this builder
          */
         public Builder segmentIds(int[][] ids) {
-            this.selfSegments = deepCopy(Objects.requireNonNull(ids, "ids"));
+            this.selfSegments = BuiltInData.deepCopy(Objects.requireNonNull(ids, "ids"));
             return this;
         }
 
@@ -536,8 +477,8 @@ public final class MaskContext {
          * @return this builder
          */
         public Builder segmentIds(int[][] queryIds, int[][] keyIds) {
-            this.querySegments = deepCopy(Objects.requireNonNull(queryIds, "queryIds"));
-            this.keySegments = deepCopy(Objects.requireNonNull(keyIds, "keyIds"));
+            this.querySegments = BuiltInData.deepCopy(Objects.requireNonNull(queryIds, "queryIds"));
+            this.keySegments = BuiltInData.deepCopy(Objects.requireNonNull(keyIds, "keyIds"));
             return this;
         }
 

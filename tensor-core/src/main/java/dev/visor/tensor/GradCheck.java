@@ -36,6 +36,14 @@ public final class GradCheck {
             }
         }
 
+        /**
+         * Whether this element satisfies {@code |analytic − numeric| ≤ atol + rtol·|numeric|}, the test
+         * {@link #assertWithin} makes without throwing.
+         *
+         * @param rtol the relative tolerance, at least 0
+         * @param atol the absolute tolerance, at least 0
+         * @return true when the analytic gradient is within tolerance of the finite difference
+         */
         public boolean passes(double rtol, double atol) {
             return Math.abs(analytic - numeric) <= atol + rtol * Math.abs(numeric);
         }

@@ -20,6 +20,11 @@ public final class Rng {
     private double spareNormal;
     private boolean hasSpare;
 
+    /**
+     * A source whose whole sequence is fixed by {@code seed}, on every JDK.
+     *
+     * @param seed any value; equal seeds give bit-identical draws
+     */
     public Rng(long seed) {
         this.random = new SplittableRandom(seed);
     }
@@ -56,6 +61,11 @@ public final class Rng {
         return random.nextInt(bound);
     }
 
+    /**
+     * A uniform 64-bit value, e.g. to seed another generator.
+     *
+     * @return any {@code long}, every value equally likely
+     */
     public long nextLong() {
         return random.nextLong();
     }

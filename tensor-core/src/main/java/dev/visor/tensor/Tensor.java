@@ -271,6 +271,13 @@ public final class Tensor extends ElementwiseFront {
     /** Maps the gradient of an op's result to the gradients of its inputs. */
     @FunctionalInterface
     public interface Backward {
+        /**
+         * The gradients of the inputs, given the gradient of the result.
+         *
+         * @param gradOutput the gradient of the loss with respect to the op's result, of the result's shape
+         * @return one gradient per input, in input order, each of that input's shape; {@code null} for an
+         *         input that needs none
+         */
         Tensor[] apply(Tensor gradOutput);
     }
 

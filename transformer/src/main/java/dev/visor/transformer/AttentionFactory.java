@@ -28,7 +28,12 @@ public interface AttentionFactory {
      */
     AttentionLayer create(TransformerConfig config, AttentionSite site, int layer, Rng rng);
 
-    /** Multi-head attention evaluated by {@code kernel}. */
+    /**
+     * Multi-head attention evaluated by {@code kernel}.
+     *
+     * @param kernel evaluates each call: {@link AttentionKernel#FLASH} in production, {@link AttentionKernel#REFERENCE} or a recording kernel in tests
+     * @return a factory making one {@code MultiHeadAttention} per site and layer, all evaluated by {@code kernel}
+     */
     static AttentionFactory multiHead(AttentionKernel kernel) {
         Objects.requireNonNull(kernel, "kernel");
         return (cfg, site, layer, rng) -> new MultiHeadAttentionLayer(

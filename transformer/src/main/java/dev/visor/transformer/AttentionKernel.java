@@ -27,12 +27,13 @@ public interface AttentionKernel {
      * (batch, Lk, dModel)} under {@code mask}, compiled for the call's shape (its query offset places
      * the queries).
      *
-     * @param attention the multi-head attention (its parameters become this layer's)
-     * @param query the queries
-     * @param keyValue the keys and values
-     * @param maskSpec the mask spec, e.g. {@code "causal & padding"}
-     * @param inputs the mask inputs of the call
-     * @return {@code (batch, Lq, dModel)}
+     * @param attention the multi-head attention whose projections and heads are used (its parameters
+     *        become this layer's)
+     * @param query the queries {@code (batch, Lq, dModel)}
+     * @param keyValue the keys and values {@code (batch, Lk, dModel)}, the same tensor for both
+     * @param mask the mask compiled for {@code (batch, heads, Lq, Lk)}; never null ({@code full} for
+     *        unmasked attention)
+     * @return the attention output {@code (batch, Lq, dModel)}
      */
     Tensor attend(MultiHeadAttention attention, Tensor query, Tensor keyValue, CompiledMask mask);
 
@@ -47,8 +48,9 @@ public interface AttentionKernel {
      * The reference kernel, handing each call's output and weights {@code (batch, heads, Lq, Lk)} to
      * {@code sink} (in the order the layers run).
      *
-     * @param sink receives each value
-     * @return the reference kernel, handing each call's output and weights {@code (batch, heads, Lq, Lk)} to {@code sink} (in the order the layers run)
+     * @param sink called once per attention call with the output and the post-softmax weights
+     *        (exactly 0 at masked keys); must not be null
+     * @return a kernel computing what {@link #REFERENCE} computes, with the side effect on {@code sink}
      */
     static AttentionKernel recording(Consumer<MultiHeadAttention.Weighted> sink) {
         Objects.requireNonNull(sink, "sink");

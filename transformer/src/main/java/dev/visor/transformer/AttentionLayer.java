@@ -22,12 +22,11 @@ public abstract class AttentionLayer extends Composite {
      * {@code mask}, compiled for {@code (batch, heads, Lq, Lk)}; its query offset gives the queries'
      * absolute positions (0 except when decoding step by step without a cache).
      *
-     * @param query the queries
-     * @param keyValue the keys and values
-     * @param maskSpec the mask spec, e.g. {@code "causal & padding"}
-     * @param inputs the mask inputs of the call
-     * @param queryOffset the absolute position of the first query
-     * @return {@code (batch, Lq, dModel)}
+     * @param query the queries {@code (batch, Lq, dModel)}
+     * @param keyValue the keys and values {@code (batch, Lk, dModel)}: {@code query} itself for
+     *        self-attention, the encoder output for cross-attention
+     * @param mask the mask compiled for {@code (batch, heads, Lq, Lk)}; never null
+     * @return the attention output {@code (batch, Lq, dModel)}
      */
     public abstract Tensor forward(Tensor query, Tensor keyValue, CompiledMask mask);
 
@@ -36,11 +35,10 @@ public abstract class AttentionLayer extends Composite {
      * {@code cache} and attends from its positions over everything cached, under {@code mask}
      * compiled for {@code (batch, heads, n, cache.length() + n)} at query offset {@code cache.length()}.
      *
-     * @param x the input
-     * @param cache the KV cache
-     * @param maskSpec the mask spec, e.g. {@code "causal & padding"}
-     * @param inputs the mask inputs of the call
-     * @return {@code (batch, n, dModel)}
+     * @param x the new positions {@code (batch, n, dModel)}, usually {@code n = 1} while decoding
+     * @param cache this layer's KV cache; grows by {@code n} positions
+     * @param mask the mask compiled for {@code (batch, heads, n, cache.length() + n)}; never null
+     * @return the attention output {@code (batch, n, dModel)}
      */
     public abstract Tensor forward(Tensor x, KvCache cache, CompiledMask mask);
 
@@ -52,6 +50,10 @@ public abstract class AttentionLayer extends Composite {
      */
     public abstract KvCache newCache(int batch);
 
-    /** The number of query heads masks are compiled for. */
+    /**
+     * The number of query heads masks are compiled for.
+     *
+     * @return {@code h}, at least 1: the {@code heads} dimension of the masks compiled for this layer
+     */
     public abstract int heads();
 }

@@ -117,12 +117,20 @@ public final class Decoder extends Module {
         return java.util.stream.StreamSupport.stream(layers.spliterator(), false).toList();
     }
 
-    /** The self-attention mask spec of each layer, canonical. */
+    /**
+     * The self-attention mask spec of each layer, canonical.
+     *
+     * @return one canonical spec per layer, in layer order (per-layer overrides applied)
+     */
     public List<String> selfSpecs() {
         return selfMasks.specStrings();
     }
 
-    /** The source-attention mask spec of each layer, canonical. */
+    /**
+     * The source-attention mask spec of each layer, canonical.
+     *
+     * @return one canonical spec per layer, in layer order (per-layer overrides applied)
+     */
     public List<String> crossSpecs() {
         return crossMasks.specStrings();
     }

@@ -33,11 +33,11 @@ public final class DecoderLayer extends Composite {
     /**
      * A layer from its parts.
      *
+     * @param selfAttn the self-attention
      * @param srcAttn  attention over the memory, or {@code null} for a decoder-only block
+     * @param feedForward the feed-forward network
      * @param norms    one norm per sub-layer: 3 with {@code srcAttn}, 2 without
      * @param dropouts one residual dropout per sub-layer, likewise
-     * @param selfAttn the self-attention
-     * @param feedForward the feed-forward network
      * @param residual the residual wiring
      */
     public DecoderLayer(AttentionLayer selfAttn, AttentionLayer srcAttn, FeedForward feedForward, Norm[] norms,
@@ -84,6 +84,13 @@ public final class DecoderLayer extends Composite {
     /**
      * Runs the layer on new positions {@code x (batch, n, dModel)}, appending their keys and values to
      * {@code cache}; the masks are compiled at the query offset {@code cache.length()}.
+     *
+     * @param x the new positions {@code (batch, n, dModel)}
+     * @param cache this layer's self-attention KV cache; grows by {@code n}
+     * @param memory the encoder output {@code (batch, S, dModel)}
+     * @param selfMask compiled for {@code (batch, heads, n, cache.length() + n)}
+     * @param crossMask compiled for {@code (batch, heads, n, S)} at the same query offset
+     * @return the layer output {@code (batch, n, dModel)}
      */
     public Tensor step(Tensor x, KvCache cache, Tensor memory, CompiledMask selfMask, CompiledMask crossMask) {
         x = residual.apply(x, norms[0], dropouts[0], h -> selfAttn.forward(h, cache, selfMask));

@@ -78,7 +78,12 @@ public final class DecoderOnlyTransformer extends TransformerModel {
         return forward(input);
     }
 
-    /** A fresh decoding session of {@code rows} rows on the KV cache (feed BOS first). */
+    /**
+     * A fresh decoding session of {@code rows} rows on the KV cache (feed BOS first).
+     *
+     * @param rows the number of sequences decoded together, at least 1
+     * @return a session with an empty KV cache per layer
+     */
     public DecodingSession startDecoding(int rows) {
         return new CachedSession(this, decoder, embed, generator, rows, null, null);
     }
@@ -89,6 +94,9 @@ public final class DecoderOnlyTransformer extends TransformerModel {
      * of different lengths are left-padded to the longest with {@code padId}: the padding is hidden by
      * the self-attention mask (valid ranges) and each row's tokens keep the positions they would have
      * alone, so a batch generates what each prompt generates by itself.
+     *
+     * @param prompts one prompt per row, each at least one token long
+     * @return a session whose length is the longest prompt minus one
      */
     public DecodingSession startDecoding(int[][] prompts) {
         Objects.requireNonNull(prompts, "prompts");

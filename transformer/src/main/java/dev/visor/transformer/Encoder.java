@@ -68,7 +68,11 @@ public final class Encoder extends Module {
         return java.util.stream.StreamSupport.stream(layers.spliterator(), false).toList();
     }
 
-    /** The self-attention mask spec of each layer, canonical. */
+    /**
+     * The self-attention mask spec of each layer, canonical.
+     *
+     * @return one canonical spec per layer, in layer order (per-layer overrides applied)
+     */
     public List<String> maskSpecs() {
         return masks.specStrings();
     }

@@ -69,10 +69,9 @@ public final class EncoderLayer extends Composite {
     /**
      * Runs the layer on {@code x (batch, seq, dModel)} with self-attention under {@code mask}.
      *
-     * @param x the input
-     * @param maskSpec the mask spec, e.g. {@code "causal & padding"}
-     * @param inputs the mask inputs of the call
-     * @return {@code (batch, seq, dModel)}
+     * @param x the layer input {@code (batch, seq, dModel)}
+     * @param mask the self-attention mask compiled for {@code (batch, heads, seq, seq)}; never null
+     * @return the layer output {@code (batch, seq, dModel)}
      */
     public Tensor forward(Tensor x, CompiledMask mask) {
         x = residual.apply(x, norm1, dropout1, h -> selfAttn.forward(h, h, mask));

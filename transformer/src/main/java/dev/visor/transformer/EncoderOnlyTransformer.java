@@ -69,7 +69,11 @@ public final class EncoderOnlyTransformer extends TransformerModel {
         return forward(input);
     }
 
-    /** The input embedding. */
+    /**
+     * The input embedding.
+     *
+     * @return the token table plus positions (and its dropout) that feeds the encoder
+     */
     public InputEmbedding embed() {
         return embed;
     }

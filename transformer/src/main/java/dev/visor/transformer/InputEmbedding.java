@@ -65,6 +65,10 @@ public final class InputEmbedding extends Composite {
      * Embeds {@code ids (batch, length)} with row {@code b} at positions {@code offsets[b] ..} (left
      * padding: negative positions are padding; see {@link PositionalEncoding#forward(Tensor, int[])}).
      *
+     * @param ids row-major token ids {@code (batch, length)}
+     * @param batch the number of rows, at least 1
+     * @param length the tokens per row, at least 1
+     * @param offsets the position of each row's first token, one per row; negative for left padding
      * @return {@code (batch, length, dModel)}
      */
     public Tensor forward(int[] ids, int batch, int length, int[] offsets) {
@@ -72,7 +76,11 @@ public final class InputEmbedding extends Composite {
         return dropout.forward(pos.forward(x, offsets));
     }
 
-    /** The token table. */
+    /**
+     * The token table.
+     *
+     * @return the {@code (vocab, dModel)} embedding whose weight a tied generator shares
+     */
     public Embeddings embeddings() {
         return embeddings;
     }

@@ -51,7 +51,11 @@ public final class MultiHeadAttentionLayer extends AttentionLayer {
         return attention.heads();
     }
 
-    /** The wrapped attention module. */
+    /**
+     * The wrapped attention module.
+     *
+     * @return the multi-head attention whose parameters are this layer's (PyTorch names)
+     */
     public MultiHeadAttention attention() {
         return attention;
     }

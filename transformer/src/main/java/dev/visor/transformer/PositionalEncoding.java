@@ -107,7 +107,11 @@ public abstract class PositionalEncoding extends Module {
         return Tensor.cat(0, rows);
     }
 
-    /** The number of positions the table holds. */
+    /**
+     * The number of positions the table holds.
+     *
+     * @return the positions {@code 0 .. maxLength-1} this encoding can embed
+     */
     public abstract int maxLength();
 
     /**

@@ -88,7 +88,11 @@ public record TransformerConfig(
             this.key = key;
         }
 
-        /** The JSON name, e.g. {@code encoder_decoder}. */
+        /**
+         * The JSON name of this value.
+         *
+         * @return the snake_case string configs and the CLI use, e.g. {@code encoder_decoder}
+         */
         public String key() {
             return key;
         }
@@ -107,7 +111,11 @@ public record TransformerConfig(
             this.key = key;
         }
 
-        /** The JSON name. */
+        /**
+         * The JSON name of this value.
+         *
+         * @return the lower-case string configs and the CLI use, e.g. {@code relu}
+         */
         public String key() {
             return key;
         }
@@ -126,7 +134,11 @@ public record TransformerConfig(
             this.key = key;
         }
 
-        /** The JSON name. */
+        /**
+         * The JSON name of this value.
+         *
+         * @return the lower-case string configs and the CLI use, e.g. {@code pre}
+         */
         public String key() {
             return key;
         }
@@ -145,13 +157,49 @@ public record TransformerConfig(
             this.key = key;
         }
 
-        /** The JSON name. */
+        /**
+         * The JSON name of this value.
+         *
+         * @return the lower-case string configs and the CLI use, e.g. {@code sinusoidal}
+         */
         public String key() {
             return key;
         }
     }
 
-    /** Validates every field and every combination; messages name the values. */
+    /**
+     * Validates every field and every combination; the meaning of each field is in the class
+     * documentation, the ranges accepted are these.
+     *
+     * @param architecture     which stacks exist; not null
+     * @param srcVocabSize     at least 1; equal to {@code tgtVocabSize} for decoder-only models and when
+     *                         {@code shareEmbeddings}
+     * @param tgtVocabSize     at least 1
+     * @param dModel           at least 1 and a multiple of {@code heads}
+     * @param heads            at least 1 and a multiple of {@code kvHeads}
+     * @param kvHeads          at least 1, dividing {@code heads}
+     * @param encoderLayers    at least 1 when the architecture has an encoder, exactly 0 otherwise
+     * @param decoderLayers    at least 1 when the architecture has a decoder, exactly 0 otherwise
+     * @param dFF              at least 1
+     * @param dropout          a probability in {@code [0, 1)}
+     * @param attentionDropout a probability in {@code [0, 1)}
+     * @param activation       not null
+     * @param normPlacement    not null
+     * @param normEps          finite and greater than 0
+     * @param positional       not null
+     * @param maxLength        at least 1
+     * @param tieWeights       for an encoder-only model only possible when the two vocabularies are equal
+     * @param shareEmbeddings  only possible for an encoder-decoder model with one vocabulary
+     * @param padId            in {@code [0, min(srcVocabSize, tgtVocabSize))} ({@code [0, srcVocabSize)} for
+     *                         encoder-only)
+     * @param bosId            in {@code [0, tgtVocabSize)} and different from {@code padId} (unchecked for
+     *                         encoder-only)
+     * @param eosId            in {@code [0, tgtVocabSize)} and different from {@code padId} (unchecked for
+     *                         encoder-only)
+     * @param masks            not null; its per-layer overrides must name layers the stacks have
+     * @param seed             any value
+     * @throws IllegalArgumentException naming the JSON keys and values of the first violated range
+     */
     public TransformerConfig {
         Objects.requireNonNull(architecture, "architecture");
         Objects.requireNonNull(activation, "activation");
@@ -174,6 +222,9 @@ public record TransformerConfig(
     /**
      * A model for tests and demos that trains in seconds: {@code d_model 32}, 4 heads, 2 + 2 layers,
      * {@code d_ff 64}, no dropout, sequences up to 64.
+     *
+     * @param vocabSize the one vocabulary of source and target, at least 3 (pad 0, bos 1, eos 2)
+     * @return an encoder-decoder configuration with the paper's post-norm, ReLU and sinusoids
      */
     public static TransformerConfig tiny(int vocabSize) {
         return preset(vocabSize, vocabSize, 32, 4, 2, 64, 0.0, 64);
@@ -182,6 +233,9 @@ public record TransformerConfig(
     /**
      * A model that trains on a laptop CPU: {@code d_model 256}, 4 heads, 3 + 3 layers,
      * {@code d_ff 1024}, dropout 0.1, sequences up to 512.
+     *
+     * @param vocabSize the one vocabulary of source and target, at least 3 (pad 0, bos 1, eos 2)
+     * @return an encoder-decoder configuration with the paper's post-norm, ReLU and sinusoids
      */
     public static TransformerConfig small(int vocabSize) {
         return preset(vocabSize, vocabSize, 256, 4, 3, 1024, 0.1, 512);
@@ -191,6 +245,10 @@ public record TransformerConfig(
      * The base model of "Attention Is All You Need" (Table 3): {@code d_model 512}, 8 heads,
      * 6 + 6 layers, {@code d_ff 2048}, dropout 0.1, post-norm, ReLU, sinusoidal positions, sequences up
      * to 1024.
+     *
+     * @param srcVocabSize the source vocabulary, at least 3 (pad 0 must lie in both)
+     * @param tgtVocabSize the target vocabulary, at least 3 (pad 0, bos 1, eos 2)
+     * @return the encoder-decoder configuration of the paper's base model
      */
     public static TransformerConfig base(int srcVocabSize, int tgtVocabSize) {
         return preset(srcVocabSize, tgtVocabSize, 512, 8, 6, 2048, 0.1, 1024);
@@ -206,6 +264,10 @@ public record TransformerConfig(
     /**
      * The named preset ({@code tiny}, {@code small} or {@code base}) with one vocabulary.
      *
+     * @param name the preset's name as the CLI and configs spell it: {@code tiny}, {@code small} or
+     *             {@code base}; not null
+     * @param vocabSize the one vocabulary of source and target, at least 3
+     * @return the same configuration as {@link #tiny}, {@link #small} or {@link #base} give
      * @throws IllegalArgumentException for an unknown name, listing the known ones
      */
     public static TransformerConfig preset(String name, int vocabSize) {
@@ -217,28 +279,46 @@ public record TransformerConfig(
         };
     }
 
-    /** This configuration as a decoder-only language model with {@code max(encoder, decoder)} layers. */
+    /**
+     * This configuration as a decoder-only language model with {@code max(encoder, decoder)} layers.
+     *
+     * @return a configuration with the target vocabulary as its one vocabulary, no embedding sharing,
+     *         and the encoder and cross-attention mask overrides dropped
+     */
     public TransformerConfig decoderOnly() {
         return toBuilder().architecture(Architecture.DECODER_ONLY).encoderLayers(0)
                 .decoderLayers(Math.max(encoderLayers, decoderLayers)).srcVocabSize(tgtVocabSize).shareEmbeddings(false)
                 .masks(masks.withoutOverrides(AttentionSite.ENCODER_SELF).withoutOverrides(AttentionSite.CROSS)).build();
     }
 
-    /** This configuration as an encoder-only model with {@code max(encoder, decoder)} layers. */
+    /**
+     * This configuration as an encoder-only model with {@code max(encoder, decoder)} layers.
+     *
+     * @return a configuration whose per-token head has the source vocabulary's size, with no embedding
+     *         sharing and the decoder and cross-attention mask overrides dropped
+     */
     public TransformerConfig encoderOnly() {
         return toBuilder().architecture(Architecture.ENCODER_ONLY).decoderLayers(0)
                 .encoderLayers(Math.max(encoderLayers, decoderLayers)).tgtVocabSize(srcVocabSize).shareEmbeddings(false)
                 .masks(masks.withoutOverrides(AttentionSite.DECODER_SELF).withoutOverrides(AttentionSite.CROSS)).build();
     }
 
-    /** {@code d_model / heads}, the width of one head. */
+    /**
+     * The width of one head.
+     *
+     * @return {@code d_model / heads} features (exact: the constructor checks divisibility)
+     */
     public int headDim() {
         return dModel / heads;
     }
 
     // ------------------------------------------------------------------ JSON
 
-    /** This configuration as pretty-printed JSON with snake_case keys (see {@link ConfigJson}). */
+    /**
+     * This configuration as pretty-printed JSON with snake_case keys (see {@link ConfigJson}).
+     *
+     * @return a JSON object with every field, which {@link #fromJson} reads back to an equal configuration
+     */
     public String toJson() {
         return ConfigJson.write(this);
     }
@@ -246,250 +326,45 @@ public record TransformerConfig(
     /**
      * Reads a configuration written by {@link #toJson()} (or by hand).
      *
+     * @param json a JSON object with the snake_case keys {@link #toJson()} writes; not null
+     * @return the validated configuration
      * @throws IllegalArgumentException naming an unknown, missing or mistyped key, or an invalid value
      */
     public static TransformerConfig fromJson(String json) {
         return ConfigJson.read(json);
     }
 
-    /** Writes {@link #toJson()} to {@code file}, atomically. */
+    /**
+     * Writes {@link #toJson()} to {@code file}, atomically (a temporary file renamed over it).
+     *
+     * @param file the JSON file; its parent directory must exist; an existing file is replaced
+     * @throws IOException if the file cannot be written
+     */
     public void save(Path file) throws IOException {
         ConfigJson.save(this, file);
     }
 
-    /** Reads a configuration file written by {@link #save}. */
+    /**
+     * Reads a configuration file written by {@link #save}.
+     *
+     * @param file a JSON file in {@link #toJson()}'s format
+     * @return the validated configuration
+     * @throws IOException if the file cannot be read
+     */
     public static TransformerConfig load(Path file) throws IOException {
         return ConfigJson.load(file);
     }
 
     // ------------------------------------------------------------------ builder
 
-    /** A builder starting from this configuration's values. */
-    public Builder toBuilder() {
-        return new Builder(this);
-    }
-
     /**
-     * Mutable copy of a configuration; {@link #build()} validates. Setting {@link #dropout} also sets
-     * the attention dropout (call {@link #attentionDropout} after it to differ); setting
-     * {@link #heads} also sets the key/value heads (likewise).
+     * A builder starting from this configuration's values, to change a few fields of a preset or a loaded
+     * configuration.
+     *
+     * @return a new builder holding every field of this configuration; {@link TransformerConfigBuilder#build()}
+     *         validates the changed combination
      */
-    public static final class Builder {
-        private Architecture architecture;
-        private int srcVocabSize;
-        private int tgtVocabSize;
-        private int dModel;
-        private int heads;
-        private int kvHeads;
-        private int encoderLayers;
-        private int decoderLayers;
-        private int dFF;
-        private double dropout;
-        private double attentionDropout;
-        private Activation activation;
-        private NormPlacement normPlacement;
-        private double normEps;
-        private Positional positional;
-        private int maxLength;
-        private boolean tieWeights;
-        private boolean shareEmbeddings;
-        private int padId;
-        private int bosId;
-        private int eosId;
-        private MaskPlan masks;
-        private long seed;
-
-        private Builder(TransformerConfig c) {
-            architecture = c.architecture;
-            srcVocabSize = c.srcVocabSize;
-            tgtVocabSize = c.tgtVocabSize;
-            dModel = c.dModel;
-            heads = c.heads;
-            kvHeads = c.kvHeads;
-            encoderLayers = c.encoderLayers;
-            decoderLayers = c.decoderLayers;
-            dFF = c.dFF;
-            dropout = c.dropout;
-            attentionDropout = c.attentionDropout;
-            activation = c.activation;
-            normPlacement = c.normPlacement;
-            normEps = c.normEps;
-            positional = c.positional;
-            maxLength = c.maxLength;
-            tieWeights = c.tieWeights;
-            shareEmbeddings = c.shareEmbeddings;
-            padId = c.padId;
-            bosId = c.bosId;
-            eosId = c.eosId;
-            masks = c.masks;
-            seed = c.seed;
-        }
-
-        /** Sets the architecture. */
-        public Builder architecture(Architecture v) {
-            architecture = v;
-            return this;
-        }
-
-        /** Sets both vocabulary sizes. */
-        public Builder vocabSize(int v) {
-            srcVocabSize = v;
-            tgtVocabSize = v;
-            return this;
-        }
-
-        /** Sets the source vocabulary size. */
-        public Builder srcVocabSize(int v) {
-            srcVocabSize = v;
-            return this;
-        }
-
-        /** Sets the target vocabulary size. */
-        public Builder tgtVocabSize(int v) {
-            tgtVocabSize = v;
-            return this;
-        }
-
-        /** Sets {@code d_model}. */
-        public Builder dModel(int v) {
-            dModel = v;
-            return this;
-        }
-
-        /** Sets the heads and the key/value heads. */
-        public Builder heads(int v) {
-            heads = v;
-            kvHeads = v;
-            return this;
-        }
-
-        /** Sets the key/value heads (grouped-query attention when fewer than the heads). */
-        public Builder kvHeads(int v) {
-            kvHeads = v;
-            return this;
-        }
-
-        /** Sets both layer counts. */
-        public Builder layers(int v) {
-            encoderLayers = v;
-            decoderLayers = v;
-            return this;
-        }
-
-        /** Sets the encoder layers. */
-        public Builder encoderLayers(int v) {
-            encoderLayers = v;
-            return this;
-        }
-
-        /** Sets the decoder layers. */
-        public Builder decoderLayers(int v) {
-            decoderLayers = v;
-            return this;
-        }
-
-        /** Sets {@code d_ff}. */
-        public Builder dFF(int v) {
-            dFF = v;
-            return this;
-        }
-
-        /** Sets the dropout and the attention dropout. */
-        public Builder dropout(double v) {
-            dropout = v;
-            attentionDropout = v;
-            return this;
-        }
-
-        /** Sets the attention dropout. */
-        public Builder attentionDropout(double v) {
-            attentionDropout = v;
-            return this;
-        }
-
-        /** Sets the feed-forward activation. */
-        public Builder activation(Activation v) {
-            activation = v;
-            return this;
-        }
-
-        /** Sets the norm placement. */
-        public Builder normPlacement(NormPlacement v) {
-            normPlacement = v;
-            return this;
-        }
-
-        /** Sets the layer-norm epsilon. */
-        public Builder normEps(double v) {
-            normEps = v;
-            return this;
-        }
-
-        /** Sets the positional encoding. */
-        public Builder positional(Positional v) {
-            positional = v;
-            return this;
-        }
-
-        /** Sets the longest sequence. */
-        public Builder maxLength(int v) {
-            maxLength = v;
-            return this;
-        }
-
-        /** Ties (or unties) the generator to the target embedding. */
-        public Builder tieWeights(boolean v) {
-            tieWeights = v;
-            return this;
-        }
-
-        /** Shares (or not) the source and target embeddings. */
-        public Builder shareEmbeddings(boolean v) {
-            shareEmbeddings = v;
-            return this;
-        }
-
-        /** Sets the padding token. */
-        public Builder padId(int v) {
-            padId = v;
-            return this;
-        }
-
-        /** Sets the begin-of-sequence token. */
-        public Builder bosId(int v) {
-            bosId = v;
-            return this;
-        }
-
-        /** Sets the end-of-sequence token. */
-        public Builder eosId(int v) {
-            eosId = v;
-            return this;
-        }
-
-        /** Sets the mask plan. */
-        public Builder masks(MaskPlan v) {
-            masks = v;
-            return this;
-        }
-
-        /** Sets one site's mask spec (keeping the plan's per-layer overrides). */
-        public Builder mask(AttentionSite site, String spec) {
-            masks = masks.with(site, spec);
-            return this;
-        }
-
-        /** Sets the seed of the initial weights. */
-        public Builder seed(long v) {
-            seed = v;
-            return this;
-        }
-
-        /** Validates and builds. */
-        public TransformerConfig build() {
-            return new TransformerConfig(architecture, srcVocabSize, tgtVocabSize, dModel, heads, kvHeads, encoderLayers,
-                    decoderLayers, dFF, dropout, attentionDropout, activation, normPlacement, normEps, positional, maxLength,
-                    tieWeights, shareEmbeddings, padId, bosId, eosId, masks, seed);
-        }
+    public TransformerConfigBuilder toBuilder() {
+        return new TransformerConfigBuilder(this);
     }
 }

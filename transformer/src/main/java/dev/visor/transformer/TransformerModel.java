@@ -54,6 +54,7 @@ public abstract class TransformerModel extends Composite {
      *
      * @param source the encoder input of a two-stream model, {@code null} for a single-stream one
      * @param input  the decoder (or only) input {@code (batch, L)}
+     * @return unnormalised logits {@code (batch, L, classes)}: the target vocabulary, or an encoder-only head's classes
      * @throws IllegalArgumentException when {@code source} is missing for a model that needs one, or
      *                                  given to a model that takes none
      */
@@ -68,7 +69,13 @@ public abstract class TransformerModel extends Composite {
      *               divides it by the step's target count
      */
     public record Loss(Tensor logits, Tensor sum) {
-        /** Checks that both are present and that the loss is a scalar. */
+        /**
+         * Checks that both are present and that the loss is a scalar.
+         *
+         * @param logits not null
+         * @param sum not null, exactly one element
+         * @throws IllegalArgumentException when {@code sum} is not a scalar
+         */
         public Loss {
             Objects.requireNonNull(logits, "logits");
             Objects.requireNonNull(sum, "sum");
@@ -88,6 +95,7 @@ public abstract class TransformerModel extends Composite {
      * @param input          the decoder (or only) input
      * @param targets        row-major {@code (batch, L)} targets, the pad id where nothing is predicted
      * @param labelSmoothing ε of the label smoothing, in [0, 1)
+     * @return the logits and their summed loss, to be divided by the step's target count
      */
     public Loss loss(TokenBatch source, TokenBatch input, int[] targets, double labelSmoothing) {
         Tensor logits = logits(source, input);

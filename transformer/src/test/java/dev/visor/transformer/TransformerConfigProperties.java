@@ -24,7 +24,7 @@ class TransformerConfigProperties {
         return Combinators.combine(shape, arch, Arbitraries.integers().between(1, 3), Arbitraries.integers().between(4, 50),
                 Arbitraries.doubles().between(0, 0.9), spec, Arbitraries.longs(), Arbitraries.of(true, false))
                 .as((s, a, layers, vocab, dropout, maskSpec, seed, flag) -> {
-                    TransformerConfig.Builder b = TransformerConfig.tiny(vocab).toBuilder()
+                    TransformerConfigBuilder b = TransformerConfig.tiny(vocab).toBuilder()
                             .dModel(s[0] * s[1] * s[2]).heads(s[0] * s[1]).kvHeads(s[0]).layers(layers).dropout(dropout)
                             .seed(seed).normPlacement(flag ? TransformerConfig.NormPlacement.PRE : TransformerConfig.NormPlacement.POST)
                             .activation(flag ? TransformerConfig.Activation.GELU : TransformerConfig.Activation.RELU)

@@ -1,6 +1,7 @@
 package dev.visor.mask.builtin;
 
 import dev.visor.mask.BlockClass;
+import dev.visor.mask.BlockRanges;
 import dev.visor.mask.Mask;
 import dev.visor.mask.MaskArguments;
 import dev.visor.mask.MaskContext;
@@ -15,9 +16,9 @@ import java.util.List;
  * the keys of its own chunk: {@code q / size == k / size} (block-diagonal; with {@code causal} this is
  * Llama 4's chunked local attention).
  *
- * <p>Classification: a contiguous range covers every chunk between its first and last, so a block is
- * EMPTY iff the chunk intervals of its queries and keys are disjoint, FULL iff both are the same
- * single chunk.
+ * <p>Classification: {@link BlockRanges#sameChunk} (a contiguous range covers every chunk between its
+ * first and last, so a block is EMPTY iff the chunk intervals of its queries and keys are disjoint,
+ * FULL iff both are the same single chunk).
  *
  * <pre>{@code
  * Mask m = new ChunkedMask(512).and(CausalMask.INSTANCE); // "chunked(size=512) & causal"
@@ -43,13 +44,7 @@ public record ChunkedMask(int size) implements Mask {
 
     @Override
     public BlockClass classify(int batch, int head, int queryFrom, int queryTo, int keyFrom, int keyTo) {
-        int q0 = queryFrom / size;
-        int q1 = (queryTo - 1) / size;
-        int k0 = keyFrom / size;
-        int k1 = (keyTo - 1) / size;
-        if (q1 < k0 || k1 < q0) return BlockClass.EMPTY;
-        if (q0 == q1 && k0 == k1) return BlockClass.FULL; // overlapping single chunks are the same chunk
-        return BlockClass.PARTIAL;
+        return BlockRanges.sameChunk(size, queryFrom, queryTo, keyFrom, keyTo);
     }
 
     @Override

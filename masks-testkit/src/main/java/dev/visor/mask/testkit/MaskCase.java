@@ -30,7 +30,21 @@ import dev.visor.mask.Masks;
 public record MaskCase(MaskStrategy strategy, MaskArguments arguments, MaskContext context, Mask mask, int batch,
                        int head, int queryFrom, int queryTo, int keyFrom, int keyTo) {
 
-    /** Checks that the block lies inside the context. */
+    /**
+     * Checks that the block lies inside the context.
+     *
+     * @param strategy the strategy under test; not null
+     * @param arguments arguments checked for {@code strategy}
+     * @param context the context the mask was created for; its shape bounds the block
+     * @param mask the mask {@code strategy} created from {@code arguments} and {@code context}
+     * @param batch in {@code [0, batch)} of the context
+     * @param head in {@code [0, heads)} of the context
+     * @param queryFrom at least the context's query offset
+     * @param queryTo greater than {@code queryFrom}, at most the offset plus the query length
+     * @param keyFrom at least 0
+     * @param keyTo greater than {@code keyFrom}, at most the key length
+     * @throws IllegalArgumentException naming the block and the shape when the block is empty or outside the context
+     */
     public MaskCase {
         MaskShape s = context.shape();
         if (batch < 0 || batch >= s.batch() || head < 0 || head >= s.heads() || queryFrom < s.queryOffset()

@@ -67,6 +67,7 @@ public final class AtomicFiles {
      *
      * @param target the target
      * @param text the text
+     * @throws IOException when the temporary file cannot be written or renamed over {@code target}; {@code target} is then unchanged
      */
     public static void writeString(Path target, CharSequence text) throws IOException {
         byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);

@@ -17,6 +17,7 @@ public interface IoWriter {
      * abandons the write and leaves the target file as it was.
      *
      * @param out the output array
+     * @throws IOException from {@code out}, or the implementation's own; the write is abandoned
      */
     void writeTo(OutputStream out) throws IOException;
 }

@@ -163,6 +163,7 @@ public final class SafeTensors {
      *
      * @param file the file
      * @param tensors the tensors by name
+     * @throws IOException when the file cannot be written; an existing {@code file} is then unchanged
      */
     public static void write(Path file, Map<String, Tensor> tensors) throws IOException {
         write(file, tensors, Map.of());
@@ -178,6 +179,7 @@ public final class SafeTensors {
      * @throws IllegalArgumentException when a name is {@code "__metadata__"}, a tensor or metadata
      *                                  value is null, a string is not valid Unicode, or the header
      *                                  would exceed {@link #MAX_HEADER_LENGTH}
+     * @throws IOException when the file cannot be written; an existing {@code file} is then unchanged
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata)
             throws IOException {

@@ -18,7 +18,9 @@ import java.util.Optional;
  */
 public final class SafeTensorsException extends IOException {
     private final transient Path file;
+    /** The tensor the problem concerns, or {@code null} for a problem of the header or the file as a whole. */
     private final String tensor;
+    /** What is wrong, naming the offending values, without the file and tensor prefix. */
     private final String problem;
 
     SafeTensorsException(Path file, String tensor, String problem) {

@@ -153,6 +153,7 @@ public final class SafeTensorsFile implements AutoCloseable {
      *
      * @param names the tensor names
      * @return the tensors by name
+     * @throws IOException when the file cannot be read or a tensor's data is malformed ({@link SafeTensorsException})
      */
     public Map<String, Tensor> read(Collection<String> names) throws IOException {
         Map<String, Tensor> out = new LinkedHashMap<>();

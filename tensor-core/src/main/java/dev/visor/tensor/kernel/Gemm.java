@@ -90,8 +90,24 @@ public final class Gemm {
      * {@link #batchGrain}.
      *
      * @param batch   number of products (0 does nothing)
+     * @param transA  whether {@code op(A) = Aᵀ} (A is then stored k×m)
+     * @param transB  whether {@code op(B) = Bᵀ} (B is then stored n×k)
+     * @param m       rows of op(A) and C, at least 0
+     * @param n       columns of op(B) and C, at least 0
+     * @param k       columns of op(A) and rows of op(B), at least 0
+     * @param alpha   scale of the product
+     * @param a       storage of A; element {@code (r, s)} of stored A is {@code a[aOff + r * lda + s]}
+     * @param aOff    offset of {@code A_0}'s first element
+     * @param lda     distance between rows of stored A (at least its column count)
      * @param strideA distance between consecutive A matrices in {@code a} (≥ 0)
+     * @param b       storage of B, likewise
+     * @param bOff    offset of {@code B_0}'s first element
+     * @param ldb     distance between rows of stored B (at least its column count)
      * @param strideB distance between consecutive B matrices in {@code b} (≥ 0)
+     * @param beta    scale of C's previous contents; 0 ignores them (NaN in C included)
+     * @param c       storage of C (m×n), overwritten
+     * @param cOff    offset of {@code C_0}'s first element
+     * @param ldc     distance between rows of C (at least n)
      * @param strideC distance between consecutive C matrices in {@code c}; the C matrices must not
      *                overlap each other
      * @throws IllegalArgumentException as {@link #sgemm}, for the first or the last product, or
@@ -153,6 +169,7 @@ public final class Gemm {
      *
      * @param batch number of products (≥ 1)
      * @param work  multiply-adds of one product ({@code m · n · k})
+     * @return products per task for {@link Parallel#forRange}, in {@code [1, max(1, batch)]}; the whole batch when one product is large enough to split by itself
      */
     public static int batchGrain(int batch, long work) {
         if (work >= parallelMinWork) {
@@ -333,7 +350,26 @@ public final class Gemm {
         }
     }
 
-    /** The oracle: a plain triple loop, accumulated in double. */
+    /**
+     * The oracle: a plain triple loop, accumulated in double.
+     *
+     * @param transA  whether {@code op(A) = Aᵀ} (A is then stored k×m)
+     * @param transB  whether {@code op(B) = Bᵀ} (B is then stored n×k)
+     * @param m       rows of op(A) and C, at least 0
+     * @param n       columns of op(B) and C, at least 0
+     * @param k       columns of op(A) and rows of op(B), at least 0
+     * @param alpha   scale of the product
+     * @param a       storage of A; element {@code (r, s)} of stored A is {@code a[aOff + r * lda + s]}
+     * @param aOff    offset of A's first element
+     * @param lda     distance between rows of stored A (at least its column count)
+     * @param b       storage of B, likewise
+     * @param bOff    offset of B's first element
+     * @param ldb     distance between rows of stored B (at least its column count)
+     * @param beta    scale of C's previous contents; 0 ignores them (NaN in C included)
+     * @param c       storage of C (m×n), overwritten
+     * @param cOff    offset of C's first element
+     * @param ldc     distance between rows of C (at least n)
+     */
     public static void reference(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                  float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                  float beta, float[] c, int cOff, int ldc) {

@@ -53,7 +53,11 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
         /** The register tiles {@code VectorGemm} has kernels for. */
         static final String SUPPORTED = "8x3, 6x2";
 
-        /** The register tile as {@code rows x vectors}. */
+        /**
+         * The register tile as {@code rows x vectors}.
+         *
+         * @return {@code mr} and {@code nrVectors} joined by {@code x}, e.g. {@code "6x2"}
+         */
         public String tile() {
             return mr + "x" + nrVectors;
         }
@@ -61,7 +65,11 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
 
     private static volatile MachineShape current;
 
-    /** The shape of this JVM's machine, detected on first use and then fixed. */
+    /**
+     * The shape of this JVM's machine, detected on first use and then fixed.
+     *
+     * @return the same instance on every call in this JVM
+     */
     public static MachineShape current() {
         MachineShape s = current;
         if (s == null) {
@@ -76,7 +84,11 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
         return s;
     }
 
-    /** Lanes of 32-bit floats per vector (1 on the scalar path). */
+    /**
+     * Lanes of 32-bit floats per vector (1 on the scalar path).
+     *
+     * @return 4, 8 or 16 on the vector path (128-, 256- or 512-bit vectors), 1 on the scalar path
+     */
     public int lanes() {
         return Math.max(1, vectorBits / 32);
     }
@@ -84,12 +96,18 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
     /**
      * Vectors of columns per row in the flash attention tile product: four (16 accumulators for four
      * rows) when there are 32 registers, two when there are 16.
+     *
+     * @return 4 or 2, by the number of vector registers
      */
     public int flashVectors() {
         return registers >= 32 ? 4 : 2;
     }
 
-    /** One line for reports: width, registers and the chosen tiles. */
+    /**
+     * One line for reports: width, registers and the chosen tiles.
+     *
+     * @return architecture, vector width, registers, L1d and L2 sizes, the GEMM tile and the flash tile, on one line for benchmark and report headers
+     */
     public String describe() {
         return String.format(Locale.ROOT,
                 "%s, %s, %d vector registers (%s), L1d %d KiB, L2 %d KiB; GEMM tile %d×%d vectors = %d×%d floats,"

@@ -24,15 +24,30 @@ public final class Parallel {
     /** The body of a parallel loop over the half-open range {@code [from, to)}. */
     @FunctionalInterface
     public interface RangeBody {
+        /**
+         * Processes items {@code from .. to-1}; chunks never overlap, so a body writing only its own
+         * items needs no synchronisation.
+         *
+         * @param from the first item of the chunk
+         * @param to one past the last item, greater than {@code from}
+         */
         void run(int from, int to);
     }
 
-    /** The number of threads kernels use. */
+    /**
+     * The number of threads kernels use.
+     *
+     * @return at least 1; 1 means every kernel runs on the calling thread
+     */
     public static int threads() {
         return threads;
     }
 
-    /** Sets the number of threads kernels use from now on (1 = run on the caller). */
+    /**
+     * Sets the number of threads kernels use from now on (1 = run on the caller).
+     *
+     * @param n the thread count, at least 1
+     */
     public static synchronized void setThreads(int n) {
         if (n < 1) {
             throw new IllegalArgumentException("thread count must be at least 1 but got " + n);
@@ -70,6 +85,10 @@ public final class Parallel {
     /**
      * Runs {@code body} over {@code [0, n)} in at most {@link #threads()} contiguous chunks of at
      * least {@code grain} items each; returns when all chunks are done. Exceptions propagate.
+     *
+     * @param n the number of items, at least 0 (0 does nothing)
+     * @param grain the fewest items per chunk, at least 1: large enough that a chunk outweighs handing it to another thread
+     * @param body called once per chunk with its half-open range, possibly concurrently on different threads
      */
     public static void forRange(int n, int grain, RangeBody body) {
         int t = threads;

@@ -27,7 +27,15 @@ public final class VecMath {
 
     private VecMath() {}
 
-    /** {@code y[i] = e^x[i]} for {@code i < n}. */
+    /**
+     * {@code y[i] = e^x[i]} for {@code i < n}.
+     *
+     * @param x the input values
+     * @param xOff the index in {@code x} of element 0
+     * @param y receives the {@code n} results; may be the input array at the same offset (in place), must not otherwise overlap it
+     * @param yOff the index in {@code y} of result 0
+     * @param n the number of elements, at least 0
+     */
     public static void exp(float[] x, int xOff, float[] y, int yOff, int n) {
         check("x", x, xOff, n);
         check("y", y, yOff, n);
@@ -38,7 +46,12 @@ public final class VecMath {
         }
     }
 
-    /** e^x for one value, bitwise equal to what {@link #exp(float[], int, float[], int, int)} gives. */
+    /**
+     * e^x for one value, bitwise equal to what {@link #exp(float[], int, float[], int, int)} gives.
+     *
+     * @param x the input values
+     * @return e^x, at most 1 ulp from {@code (float) Math.exp(x)}; 0 below −103.97, +∞ above 88.7228, NaN for NaN
+     */
     public static float exp(float x) {
         return ScalarMath.exp1(x);
     }
@@ -46,6 +59,14 @@ public final class VecMath {
     /**
      * {@code y[i] = e^(x[i] − shift)} and returns {@code Σ y[i]}: the numerator and the normaliser of
      * a softmax shifted by its maximum, in one pass.
+     *
+     * @param x the input values
+     * @param xOff the index in {@code x} of element 0
+     * @param shift subtracted from every exponent, usually the maximum of the row so no term exceeds 1
+     * @param y receives the {@code n} results; may be the input array at the same offset (in place), must not otherwise overlap it
+     * @param yOff the index in {@code y} of result 0
+     * @param n the number of elements, at least 0
+     * @return {@code Σ y[i]}, accumulated in double and rounded once to float
      */
     public static float expShiftSum(float[] x, int xOff, float shift, float[] y, int yOff, int n) {
         check("x", x, xOff, n);
@@ -54,14 +75,30 @@ public final class VecMath {
                 : ScalarMath.expShiftSum(x, xOff, shift, y, yOff, n);
     }
 
-    /** {@code Σ a[i] · b[i]}, 0 when n = 0. */
+    /**
+     * {@code Σ a[i] · b[i]}, 0 when n = 0.
+     *
+     * @param a the left operands
+     * @param aOff the index in {@code a} of element 0
+     * @param b the right operands
+     * @param bOff the index in {@code b} of element 0
+     * @param n the number of elements, at least 0
+     * @return the dot product, 0 when {@code n = 0}
+     */
     public static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
         check("a", a, aOff, n);
         check("b", b, bOff, n);
         return VECTOR ? VectorMath.dot(a, aOff, b, bOff, n) : ScalarMath.dot(a, aOff, b, bOff, n);
     }
 
-    /** {@code Σ x[i]}, 0 when n = 0. */
+    /**
+     * {@code Σ x[i]}, 0 when n = 0.
+     *
+     * @param x the input values
+     * @param off the index in {@code x} of element 0
+     * @param n the number of elements, at least 0
+     * @return the sum, 0 when {@code n = 0}
+     */
     public static float sum(float[] x, int off, int n) {
         check("x", x, off, n);
         return VECTOR ? VectorMath.sum(x, off, n) : ScalarMath.sum(x, off, n);
@@ -71,6 +108,11 @@ public final class VecMath {
      * {@code Σ x[i]} accumulated in double over four interleaved partial sums, added as
      * {@code (s0 + s1) + (s2 + s3)}: four independent chains instead of one latency-bound one, and
      * the same order (so the same bits) on every path and whatever the thread count. 0 when n = 0.
+     *
+     * @param x the input values
+     * @param off the index in {@code x} of element 0
+     * @param n the number of elements, at least 0
+     * @return the sum in double, not rounded to float; 0 when {@code n = 0}
      */
     public static double sumInDouble(float[] x, int off, int n) {
         check("x", x, off, n);
@@ -91,13 +133,29 @@ public final class VecMath {
         return (s0 + s1) + (s2 + s3);
     }
 
-    /** {@code max x[i]} with {@link Math#max} semantics (NaN wins); −∞ when n = 0. */
+    /**
+     * {@code max x[i]} with {@link Math#max} semantics (NaN wins); −∞ when n = 0.
+     *
+     * @param x the input values
+     * @param off the index in {@code x} of element 0
+     * @param n the number of elements, at least 0
+     * @return the largest element, NaN if any element is NaN, −∞ when {@code n = 0}
+     */
     public static float max(float[] x, int off, int n) {
         check("x", x, off, n);
         return VECTOR ? VectorMath.max(x, off, n) : ScalarMath.max(x, off, n);
     }
 
-    /** {@code y[i] = fma(alpha, x[i], y[i])}: y += alpha · x, rounded once. */
+    /**
+     * {@code y[i] = fma(alpha, x[i], y[i])}: y += alpha · x, rounded once.
+     *
+     * @param alpha the scalar factor
+     * @param x the input values
+     * @param xOff the index in {@code x} of element 0
+     * @param y receives the {@code n} results; may be the input array at the same offset (in place), must not otherwise overlap it
+     * @param yOff the index in {@code y} of result 0
+     * @param n the number of elements, at least 0
+     */
     public static void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
         check("x", x, xOff, n);
         check("y", y, yOff, n);
@@ -108,7 +166,16 @@ public final class VecMath {
         }
     }
 
-    /** {@code y[i] = alpha · x[i]} (in place when y, yOff are x, xOff). */
+    /**
+     * {@code y[i] = alpha · x[i]} (in place when y, yOff are x, xOff).
+     *
+     * @param alpha the scalar factor
+     * @param x the input values
+     * @param xOff the index in {@code x} of element 0
+     * @param y receives the {@code n} results; may be the input array at the same offset (in place), must not otherwise overlap it
+     * @param yOff the index in {@code y} of result 0
+     * @param n the number of elements, at least 0
+     */
     public static void scale(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
         check("x", x, xOff, n);
         check("y", y, yOff, n);
@@ -119,7 +186,17 @@ public final class VecMath {
         }
     }
 
-    /** {@code y[i] = a[i] + b[i]}. */
+    /**
+     * {@code y[i] = a[i] + b[i]}.
+     *
+     * @param a the left operands
+     * @param aOff the index in {@code a} of element 0
+     * @param b the right operands
+     * @param bOff the index in {@code b} of element 0
+     * @param y receives the {@code n} results; may be the input array at the same offset (in place), must not otherwise overlap it
+     * @param yOff the index in {@code y} of result 0
+     * @param n the number of elements, at least 0
+     */
     public static void add(float[] a, int aOff, float[] b, int bOff, float[] y, int yOff, int n) {
         check("a", a, aOff, n);
         check("b", b, bOff, n);
@@ -131,7 +208,17 @@ public final class VecMath {
         }
     }
 
-    /** {@code y[i] = a[i] · b[i]}. */
+    /**
+     * {@code y[i] = a[i] · b[i]}.
+     *
+     * @param a the left operands
+     * @param aOff the index in {@code a} of element 0
+     * @param b the right operands
+     * @param bOff the index in {@code b} of element 0
+     * @param y receives the {@code n} results; may be the input array at the same offset (in place), must not otherwise overlap it
+     * @param yOff the index in {@code y} of result 0
+     * @param n the number of elements, at least 0
+     */
     public static void mul(float[] a, int aOff, float[] b, int bOff, float[] y, int yOff, int n) {
         check("a", a, aOff, n);
         check("b", b, bOff, n);
@@ -146,6 +233,12 @@ public final class VecMath {
     /**
      * {@code y[i] = max(x[i], 0)} without branches: {@code −0 → +0}, NaN passes through (as
      * {@code x <= 0 ? 0 : x} and PyTorch's ReLU).
+     *
+     * @param x the input values
+     * @param xOff the index in {@code x} of element 0
+     * @param y receives the {@code n} results; may be the input array at the same offset (in place), must not otherwise overlap it
+     * @param yOff the index in {@code y} of result 0
+     * @param n the number of elements, at least 0
      */
     public static void relu(float[] x, int xOff, float[] y, int yOff, int n) {
         check("x", x, xOff, n);
@@ -174,14 +267,32 @@ public final class VecMath {
     public static final class Reference {
         private Reference() {}
 
-        /** {@code y[i] = (float) Math.exp(x[i])}. */
+        /**
+         * {@code y[i] = (float) Math.exp(x[i])}.
+         *
+         * @param x the input values
+         * @param xOff the index in {@code x} of element 0
+         * @param y receives the {@code n} results; may be the input array at the same offset (in place), must not otherwise overlap it
+         * @param yOff the index in {@code y} of result 0
+         * @param n the number of elements, at least 0
+         */
         public static void exp(float[] x, int xOff, float[] y, int yOff, int n) {
             for (int i = 0; i < n; i++) {
                 y[yOff + i] = (float) Math.exp(x[xOff + i]);
             }
         }
 
-        /** {@code y[i] = e^(x[i] − shift)}, returns the double-accumulated sum. */
+        /**
+         * {@code y[i] = e^(x[i] − shift)}, returns the double-accumulated sum.
+         *
+         * @param x the input values
+         * @param xOff the index in {@code x} of element 0
+         * @param shift subtracted from every exponent, usually the maximum of the row so no term exceeds 1
+         * @param y receives the {@code n} results; may be the input array at the same offset (in place), must not otherwise overlap it
+         * @param yOff the index in {@code y} of result 0
+         * @param n the number of elements, at least 0
+         * @return {@code Σ y[i]}, accumulated in double and rounded once to float
+         */
         public static float expShiftSum(float[] x, int xOff, float shift, float[] y, int yOff, int n) {
             double s = 0;
             for (int i = 0; i < n; i++) {
@@ -192,7 +303,16 @@ public final class VecMath {
             return (float) s;
         }
 
-        /** Double-accumulated dot product. */
+        /**
+         * Double-accumulated dot product.
+         *
+         * @param a the left operands
+         * @param aOff the index in {@code a} of element 0
+         * @param b the right operands
+         * @param bOff the index in {@code b} of element 0
+         * @param n the number of elements, at least 0
+         * @return the dot product, 0 when {@code n = 0}
+         */
         public static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
             double s = 0;
             for (int i = 0; i < n; i++) {
@@ -201,7 +321,14 @@ public final class VecMath {
             return (float) s;
         }
 
-        /** Double-accumulated sum. */
+        /**
+         * Double-accumulated sum.
+         *
+         * @param x the input values
+         * @param off the index in {@code x} of element 0
+         * @param n the number of elements, at least 0
+         * @return the sum, 0 when {@code n = 0}
+         */
         public static float sum(float[] x, int off, int n) {
             double s = 0;
             for (int i = 0; i < n; i++) {
@@ -210,7 +337,14 @@ public final class VecMath {
             return (float) s;
         }
 
-        /** Maximum with {@link Math#max} semantics, −∞ for an empty range. */
+        /**
+         * Maximum with {@link Math#max} semantics, −∞ for an empty range.
+         *
+         * @param x the input values
+         * @param off the index in {@code x} of element 0
+         * @param n the number of elements, at least 0
+         * @return the largest element, NaN if any element is NaN, −∞ when {@code n = 0}
+         */
         public static float max(float[] x, int off, int n) {
             float m = Float.NEGATIVE_INFINITY;
             for (int i = 0; i < n; i++) {
@@ -219,35 +353,81 @@ public final class VecMath {
             return m;
         }
 
-        /** {@code y[i] = (float) (alpha · x[i] + y[i])} computed in double. */
+        /**
+         * {@code y[i] = (float) (alpha · x[i] + y[i])} computed in double.
+         *
+         * @param alpha the scalar factor
+         * @param x the input values
+         * @param xOff the index in {@code x} of element 0
+         * @param y receives the {@code n} results; may be the input array at the same offset (in place), must not otherwise overlap it
+         * @param yOff the index in {@code y} of result 0
+         * @param n the number of elements, at least 0
+         */
         public static void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
             for (int i = 0; i < n; i++) {
                 y[yOff + i] = (float) ((double) alpha * x[xOff + i] + y[yOff + i]);
             }
         }
 
-        /** {@code y[i] = alpha · x[i]}. */
+        /**
+         * {@code y[i] = alpha · x[i]}.
+         *
+         * @param alpha the scalar factor
+         * @param x the input values
+         * @param xOff the index in {@code x} of element 0
+         * @param y receives the {@code n} results; may be the input array at the same offset (in place), must not otherwise overlap it
+         * @param yOff the index in {@code y} of result 0
+         * @param n the number of elements, at least 0
+         */
         public static void scale(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
             for (int i = 0; i < n; i++) {
                 y[yOff + i] = alpha * x[xOff + i];
             }
         }
 
-        /** {@code y[i] = a[i] + b[i]}. */
+        /**
+         * {@code y[i] = a[i] + b[i]}.
+         *
+         * @param a the left operands
+         * @param aOff the index in {@code a} of element 0
+         * @param b the right operands
+         * @param bOff the index in {@code b} of element 0
+         * @param y receives the {@code n} results; may be the input array at the same offset (in place), must not otherwise overlap it
+         * @param yOff the index in {@code y} of result 0
+         * @param n the number of elements, at least 0
+         */
         public static void add(float[] a, int aOff, float[] b, int bOff, float[] y, int yOff, int n) {
             for (int i = 0; i < n; i++) {
                 y[yOff + i] = a[aOff + i] + b[bOff + i];
             }
         }
 
-        /** {@code y[i] = a[i] · b[i]}. */
+        /**
+         * {@code y[i] = a[i] · b[i]}.
+         *
+         * @param a the left operands
+         * @param aOff the index in {@code a} of element 0
+         * @param b the right operands
+         * @param bOff the index in {@code b} of element 0
+         * @param y receives the {@code n} results; may be the input array at the same offset (in place), must not otherwise overlap it
+         * @param yOff the index in {@code y} of result 0
+         * @param n the number of elements, at least 0
+         */
         public static void mul(float[] a, int aOff, float[] b, int bOff, float[] y, int yOff, int n) {
             for (int i = 0; i < n; i++) {
                 y[yOff + i] = a[aOff + i] * b[bOff + i];
             }
         }
 
-        /** {@code y[i] = x[i] <= 0 ? 0 : x[i]}. */
+        /**
+         * {@code y[i] = x[i] <= 0 ? 0 : x[i]}.
+         *
+         * @param x the input values
+         * @param xOff the index in {@code x} of element 0
+         * @param y receives the {@code n} results; may be the input array at the same offset (in place), must not otherwise overlap it
+         * @param yOff the index in {@code y} of result 0
+         * @param n the number of elements, at least 0
+         */
         public static void relu(float[] x, int xOff, float[] y, int yOff, int n) {
             for (int i = 0; i < n; i++) {
                 float v = x[xOff + i];

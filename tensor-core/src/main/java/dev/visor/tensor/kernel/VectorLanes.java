@@ -40,6 +40,9 @@ public final class VectorLanes {
      * The sum of the lanes of {@code v}, added in a fixed order (a butterfly; see the class doc).
      * Straight-line code per lane count, with no loop over vectors: once the caller is compiled the
      * lane count is a constant and every step stays in registers.
+     *
+     * @param v the vector whose lanes are added
+     * @return the lane sum, the same bits for the same lanes whatever the caller
      */
     public static float sumFixedOrder(FloatVector v) {
         switch (v.length()) {

@@ -16,7 +16,11 @@ public final class VectorSupport {
 
     private VectorSupport() {}
 
-    /** True when vectorised kernels may be used. */
+    /**
+     * True when vectorised kernels may be used.
+     *
+     * @return true when the {@code jdk.incubator.vector} module is in the boot layer and {@code -Dvisor.vector=false} is not set; false means the scalar paths
+     */
     public static boolean available() {
         return AVAILABLE;
     }

@@ -76,10 +76,11 @@ public record Checkpoint(TransformerConfig config, Map<String, Tensor> weights, 
      * replacing any checkpoint there, atomically as described above. The parent directory is created
      * if needed.
      *
-     * @param optimizer the optimizer state, or {@code null}
      * @param dir the folder
      * @param model the model
+     * @param optimizer the optimizer state, or {@code null}
      * @param step the step
+     * @throws IOException when a file cannot be written or renamed; the previous checkpoint at {@code dir} then stays readable
      */
     public static void save(Path dir, TransformerModel model, OptimizerState optimizer, long step) throws IOException {
         Objects.requireNonNull(dir, "dir");
@@ -120,6 +121,7 @@ public record Checkpoint(TransformerConfig config, Map<String, Tensor> weights, 
      * ({@link AtomicFolder#current}).
      *
      * @param checkpoint the checkpoint folder
+     * @return the weights, configuration, step and (when saved) optimizer state, not yet loaded into a model
      * @throws IOException when a file is missing or unreadable, naming it
      * @throws IllegalArgumentException when the config or the optimizer metadata is invalid, naming the file
      */

@@ -35,7 +35,12 @@ public final class TorchStateDict {
      * @param kept   the model's tensors {@code torch.nn} has no counterpart for, left as they were
      */
     public record Loaded(List<String> loaded, List<String> kept) {
-        /** Copies both lists. */
+        /**
+         * Copies both lists.
+         *
+         * @param loaded copied; not null
+         * @param kept copied; not null
+         */
         public Loaded {
             loaded = List.copyOf(loaded);
             kept = List.copyOf(kept);
@@ -46,6 +51,9 @@ public final class TorchStateDict {
      * Loads {@code nn.Transformer(...).state_dict()} (keys {@code encoder.*} and {@code decoder.*})
      * into an encoder-decoder model; the names are Visor's own.
      *
+     * @param model an encoder-decoder model of the dict's shape
+     * @param state tensor by {@code nn.Transformer} parameter name
+     * @return which of the model's tensors were loaded and which kept
      * @throws IllegalArgumentException when the model is not an encoder-decoder, or the dict is not a
      *                                  complete {@code nn.Transformer} of the model's shape (listing every
      *                                  missing, unexpected and mis-shaped tensor)
@@ -64,6 +72,9 @@ public final class TorchStateDict {
      * into the stack of a single-stream model: {@code encoder.*} of an encoder-only model, and
      * {@code decoder.*} of a decoder-only one (a GPT block is an encoder layer under a causal mask).
      *
+     * @param model an encoder-only or decoder-only model of the dict's shape
+     * @param state tensor by {@code nn.TransformerEncoder} parameter name
+     * @return which of the model's tensors were loaded and which kept
      * @throws IllegalArgumentException when the model is an encoder-decoder, or the dict is not a complete
      *                                  {@code nn.TransformerEncoder} of the model's shape
      */

@@ -19,12 +19,28 @@ import java.util.Objects;
 public final class BeamSearch {
     private BeamSearch() {}
 
-    /** The best hypothesis of each row, in row order, feeding {@code bos} first. */
+    /**
+     * The best hypothesis of each row, in row order, feeding {@code bos} first.
+     *
+     * @param session a fresh session with one row per source sentence; its rows are reordered and multiplied by the search
+     * @param bos the token fed first to every row
+     * @param eos the token that finishes a hypothesis
+     * @param options beam width, length limit, length penalty and stopping rule
+     * @return one hypothesis per original row, the highest score of its beams
+     */
     public static List<Hypothesis> decode(DecodingSession session, int bos, int eos, BeamOptions options) {
         return decode(session, Check.fill(session, bos), eos, options);
     }
 
-    /** The best hypothesis of each row, continuing each row from its state with {@code first[r]}. */
+    /**
+     * The best hypothesis of each row, continuing each row from its state with {@code first[r]}.
+     *
+     * @param session a session primed with each row's prompt; its rows are reordered and multiplied by the search
+     * @param first the token fed first to each row, one per row (e.g. each prompt's last token)
+     * @param eos the token that finishes a hypothesis
+     * @param options beam width, length limit, length penalty and stopping rule
+     * @return one hypothesis per original row, the highest score of its beams
+     */
     public static List<Hypothesis> decode(DecodingSession session, int[] first, int eos, BeamOptions options) {
         List<Hypothesis> best = new ArrayList<>();
         for (List<Hypothesis> n : decodeNBest(session, first, eos, options)) {
@@ -36,12 +52,26 @@ public final class BeamSearch {
     /**
      * Up to {@code width} hypotheses per row, best first. Rows that reached the length limit without
      * enough finished hypotheses are completed with their live beams (which then do not end in EOS).
+     *
+     * @param session a fresh session with one row per source sentence
+     * @param bos the token fed first to every row
+     * @param eos the token that finishes a hypothesis
+     * @param options beam width, length limit, length penalty and stopping rule
+     * @return for each original row, at most {@code width} hypotheses sorted by descending score
      */
     public static List<List<Hypothesis>> decodeNBest(DecodingSession session, int bos, int eos, BeamOptions options) {
         return decodeNBest(session, Check.fill(session, bos), eos, options);
     }
 
-    /** Up to {@code width} hypotheses per row, best first, continuing each row with {@code first[r]}. */
+    /**
+     * Up to {@code width} hypotheses per row, best first, continuing each row with {@code first[r]}.
+     *
+     * @param session a session primed with each row's prompt
+     * @param first the token fed first to each row, one per row
+     * @param eos the token that finishes a hypothesis
+     * @param options beam width, length limit, length penalty and stopping rule
+     * @return for each original row, at most {@code width} hypotheses sorted by descending score
+     */
     public static List<List<Hypothesis>> decodeNBest(DecodingSession session, int[] first, int eos, BeamOptions options) {
         Objects.requireNonNull(options, "options");
         Check.start(session, first, eos, options.maxLength());

@@ -17,6 +17,9 @@ public final class Greedy {
     /**
      * Decodes every row of {@code session}, feeding {@code bos} first.
      *
+     * @param session a fresh session with one row per source sentence (or prompt-less row)
+     * @param bos the token fed first to every row
+     * @param eos the token that ends a row
      * @param maxLength the most tokens generated per row (EOS included)
      * @return one hypothesis per row, in row order
      */
@@ -27,6 +30,12 @@ public final class Greedy {
     /**
      * Continues every row of {@code session} from its state, feeding {@code first[r]} to row r first
      * (e.g. the last token of a prompt the session was primed with).
+     *
+     * @param session a session primed with each row's prompt except its last token
+     * @param first the token fed first to each row, one per row
+     * @param eos the token that ends a row
+     * @param maxLength the most tokens generated per row (EOS included), at least 1
+     * @return one hypothesis per row, in row order; its log-probability sums the chosen tokens' log-softmax
      */
     public static List<Hypothesis> decode(DecodingSession session, int[] first, int eos, int maxLength) {
         return DecodeLoop.run(session, first, eos, maxLength, LogSoftmax::argmax);

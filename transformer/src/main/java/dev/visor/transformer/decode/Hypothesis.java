@@ -12,18 +12,32 @@ import java.util.Arrays;
  * @param score   the ranking score
  */
 public record Hypothesis(int[] tokens, double logProb, double score) {
-    /** Copies the tokens. */
+    /**
+     * Copies the tokens.
+     *
+     * @param tokens   not null; copied
+     * @param logProb  at most 0
+     * @param score    as ranked by the search that made it
+     */
     public Hypothesis {
         tokens = tokens.clone();
     }
 
-    /** The tokens (a copy). */
+    /**
+     * The tokens (a copy).
+     *
+     * @return a fresh array of the generated tokens, in order
+     */
     @Override
     public int[] tokens() {
         return tokens.clone();
     }
 
-    /** Number of generated tokens. */
+    /**
+     * Number of generated tokens.
+     *
+     * @return the number of generated tokens, EOS included
+     */
     public int length() {
         return tokens.length;
     }

@@ -20,13 +20,27 @@ public final class Sampler {
     /**
      * Decodes every row of {@code session}, feeding {@code bos} first.
      *
+     * @param session a fresh session with one row per source sentence
+     * @param bos the token fed first to every row
+     * @param eos the token that ends a row
+     * @param maxLength the most tokens generated per row (EOS included), at least 1
+     * @param options temperature, top-k, top-p and the seed of the draws
      * @return one hypothesis per row; its log-probability is under the model's unmodified distribution
      */
     public static List<Hypothesis> decode(DecodingSession session, int bos, int eos, int maxLength, SamplingOptions options) {
         return decode(session, Check.fill(session, bos), eos, maxLength, options);
     }
 
-    /** Continues every row of {@code session}, feeding {@code first[r]} to row r first. */
+    /**
+     * Continues every row of {@code session}, feeding {@code first[r]} to row r first.
+     *
+     * @param session a session primed with each row's prompt
+     * @param first the token fed first to each row, one per row
+     * @param eos the token that ends a row
+     * @param maxLength the most tokens generated per row (EOS included), at least 1
+     * @param options temperature, top-k, top-p and the seed of the draws
+     * @return one hypothesis per row; its log-probability is under the model's unmodified distribution
+     */
     public static List<Hypothesis> decode(DecodingSession session, int[] first, int eos, int maxLength,
                                           SamplingOptions options) {
         Objects.requireNonNull(options, "options");
@@ -37,6 +51,10 @@ public final class Sampler {
     /**
      * The distribution a token is drawn from after temperature, top-k and top-p: probabilities that
      * sum to 1, zero outside the kept set.
+     *
+     * @param logits one row of unnormalised logits, length = vocabulary size
+     * @param options the temperature, top-k and top-p applied in that order (the seed is not used)
+     * @return a probability per token, summing to 1 within rounding
      */
     public static double[] distribution(float[] logits, SamplingOptions options) {
         double[] logp = LogSoftmax.of(logits, options.temperature());

@@ -23,6 +23,7 @@ public final class UncachedSession implements DecodingSession {
          *
          * @param sources  for each row, the original row it descends from (which source sentence)
          * @param prefixes each row's tokens so far; all of the same length ≥ 1
+         * @return fresh logits {@code (rows, vocab)}, one row per prefix
          */
         float[][] lastLogits(int[] sources, int[][] prefixes);
     }
@@ -32,7 +33,13 @@ public final class UncachedSession implements DecodingSession {
     private int[] sources;
     private int[][] prefixes;
 
-    /** A session of {@code rows} rows over {@code model}. */
+    /**
+     * A session of {@code rows} rows over {@code model}.
+     *
+     * @param rows the number of rows at the start, at least 1
+     * @param vocab the vocabulary size, the length of each logits row
+     * @param model recomputes the next-token logits from each row's whole prefix
+     */
     public UncachedSession(int rows, int vocab, PrefixModel model) {
         if (rows < 1 || vocab < 1) {
             throw new IllegalArgumentException("a session needs rows >= 1 and vocab >= 1 but got rows=" + rows + ", vocab=" + vocab);

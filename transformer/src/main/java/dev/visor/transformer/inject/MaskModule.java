@@ -48,7 +48,12 @@ public final class MaskModule extends AbstractModule {
         this.config = Objects.requireNonNull(config, "config");
     }
 
-    /** The key of a site's mask spec: a {@code String} annotated with the site's {@link SiteMask} annotation. */
+    /**
+     * The key of a site's mask spec: a {@code String} annotated with the site's {@link SiteMask} annotation.
+     *
+     * @param site encoder self-attention, decoder self-attention or cross-attention
+     * @return the Guice key under which the site's spec string is bound
+     */
     public static Key<String> siteKey(AttentionSite site) {
         return switch (site) {
             case ENCODER_SELF -> Key.get(String.class, SiteMask.EncoderSelf.class);

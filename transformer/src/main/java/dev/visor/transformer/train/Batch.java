@@ -21,7 +21,14 @@ import java.util.Objects;
  * @param targets row-major {@code (batch, L)} targets; the pad id is ignored by the loss
  */
 public record Batch(TokenBatch source, TokenBatch input, int[] targets) {
-    /** Checks that there is one target per input position and copies them. */
+    /**
+     * Checks that there is one target per input position and copies them.
+     *
+     * @param source  the encoder input {@code (batch, S)}, or {@code null} for a decoder-only or encoder-only model
+     * @param input   the decoder (or single-stream) input {@code (batch, L)}; not null
+     * @param targets row-major {@code (batch, L)} target ids, exactly {@code batch · L} of them; copied
+     * @throws IllegalArgumentException when the number of targets is not {@code batch · L}
+     */
     public Batch {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(targets, "targets");
@@ -35,7 +42,16 @@ public record Batch(TokenBatch source, TokenBatch input, int[] targets) {
         targets = targets.clone();
     }
 
-    /** Teacher forcing: input {@code [bos] + y}, target {@code y + [eos]}, rows padded with {@code pad}. */
+    /**
+     * Teacher forcing: input {@code [bos] + y}, target {@code y + [eos]}, rows padded with {@code pad}.
+     *
+     * @param sources the source sequences, one row per example (rows may differ in length); become the encoder input padded with {@code pad}
+     * @param targets the target sequences {@code y}, as many rows as {@code sources}
+     * @param bos the begin-of-sequence id put before each target row in the decoder input
+     * @param eos the end-of-sequence id appended to each target row in the targets
+     * @param pad the padding id filling short rows; the loss ignores targets equal to it
+     * @return a batch with input {@code (batch, 1 + longest target)} and the source as encoder input
+     */
     public static Batch seq2seq(int[][] sources, int[][] targets, int bos, int eos, int pad) {
         Objects.requireNonNull(sources, "sources");
         Objects.requireNonNull(targets, "targets");
@@ -55,7 +71,13 @@ public record Batch(TokenBatch source, TokenBatch input, int[] targets) {
         return new Batch(TokenBatch.of(sources, pad), input, TokenBatch.of(out, pad).ids());
     }
 
-    /** Next-token prediction: each row's target is the row shifted left by one, the last position unused. */
+    /**
+     * Next-token prediction: each row's target is the row shifted left by one, the last position unused.
+     *
+     * @param rows token sequences, one per example (rows may differ in length; short ones are padded)
+     * @param pad the padding id; padded positions and the last position of each row get it as target
+     * @return a single-stream batch (no source) whose input is {@code rows} padded to the longest row
+     */
     public static Batch languageModel(int[][] rows, int pad) {
         TokenBatch input = TokenBatch.of(rows, pad);
         int[] targets = new int[input.batch() * input.length()];
@@ -69,13 +91,22 @@ public record Batch(TokenBatch source, TokenBatch input, int[] targets) {
         return new Batch(null, input, targets);
     }
 
-    /** The targets (a copy). */
+    /**
+     * The targets (a copy).
+     *
+     * @return a fresh row-major {@code (batch, L)} array; changing it does not change this batch
+     */
     @Override
     public int[] targets() {
         return targets.clone();
     }
 
-    /** Number of targets that are not {@code pad}: the tokens the loss averages over. */
+    /**
+     * Number of targets that are not {@code pad}: the tokens the loss averages over.
+     *
+     * @param pad the padding id of the batch
+     * @return how many targets differ from {@code pad}, in {@code [0, batch · L]}
+     */
     public int targetCount(int pad) {
         int n = 0;
         for (int t : targets) {

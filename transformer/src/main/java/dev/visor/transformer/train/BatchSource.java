@@ -12,6 +12,11 @@ import dev.visor.tensor.Rng;
  */
 @FunctionalInterface
 public interface BatchSource {
-    /** The next batch, drawing any randomness from {@code rng}. */
+    /**
+     * The next batch, drawing any randomness from {@code rng}.
+     *
+     * @param rng the trainer's random source, seeded from {@link TrainerConfig#seed()} and the step, so runs repeat
+     * @return a batch; the trainer calls this once per micro-batch
+     */
     Batch next(Rng rng);
 }

@@ -37,17 +37,34 @@ public final class BestCheckpoint implements TrainingListener {
         this.lowerIsBetter = lowerIsBetter;
     }
 
-    /** Keeps the weights with the lowest {@code metric} (a loss). */
+    /**
+     * Keeps the weights with the lowest {@code metric} (a loss).
+     *
+     * @param model the model whose state dict is copied at each improvement
+     * @param metric picks the number to minimise from an evaluation, e.g. {@code Evaluation::loss}; NaN never counts as better
+     * @return a listener to pass to {@link Trainer#train}, holding no weights yet
+     */
     public static BestCheckpoint lowest(TransformerModel model, ToDoubleFunction<Evaluation> metric) {
         return new BestCheckpoint(model, metric, true);
     }
 
-    /** Keeps the weights with the highest {@code metric} (an accuracy). */
+    /**
+     * Keeps the weights with the highest {@code metric} (an accuracy).
+     *
+     * @param model the model whose state dict is copied at each improvement
+     * @param metric picks the number to maximise from an evaluation, e.g. {@code Evaluation::tokenAccuracy}; NaN never counts as better
+     * @return a listener to pass to {@link Trainer#train}, holding no weights yet
+     */
     public static BestCheckpoint highest(TransformerModel model, ToDoubleFunction<Evaluation> metric) {
         return new BestCheckpoint(model, metric, false);
     }
 
-    /** Also writes the best weights (without optimizer state) with {@code w} each time they improve. */
+    /**
+     * Also writes the best weights (without optimizer state) with {@code w} each time they improve.
+     *
+     * @param w writes each new best model (with a null optimizer state) over the previous one
+     * @return this listener, for chaining
+     */
     public BestCheckpoint writingTo(CheckpointWriter w) {
         this.writer = Objects.requireNonNull(w, "w");
         return this;
@@ -77,7 +94,12 @@ public final class BestCheckpoint implements TrainingListener {
         }
     }
 
-    /** Whether the kept weights score better than {@code other} (false when none are kept or either is NaN). */
+    /**
+     * Whether the kept weights score better than {@code other} (false when none are kept or either is NaN).
+     *
+     * @param other a metric value in the same units as {@link #value()}
+     * @return true only when weights are kept and their metric is strictly better than {@code other}
+     */
     public boolean isBetterThan(double other) {
         if (weights == null || Double.isNaN(other) || Double.isNaN(value)) {
             return false;
@@ -85,22 +107,38 @@ public final class BestCheckpoint implements TrainingListener {
         return lowerIsBetter ? value < other : value > other;
     }
 
-    /** Whether an evaluation has been seen with a non-NaN metric. */
+    /**
+     * Whether an evaluation has been seen with a non-NaN metric.
+     *
+     * @return true once some evaluation gave a non-NaN metric, so {@link #weights()} is non-null
+     */
     public boolean hasWeights() {
         return weights != null;
     }
 
-    /** The step of the best evaluation, or −1. */
+    /**
+     * The step of the best evaluation, or −1.
+     *
+     * @return the training step at which the kept weights were evaluated, or −1 when none are kept
+     */
     public long step() {
         return step;
     }
 
-    /** The best metric, or NaN. */
+    /**
+     * The best metric, or NaN.
+     *
+     * @return the metric of the kept weights, or NaN when none are kept
+     */
     public double value() {
         return value;
     }
 
-    /** The kept state dict (copies), or {@code null}. */
+    /**
+     * The kept state dict (copies), or {@code null}.
+     *
+     * @return parameter name to a copy of its tensor (PyTorch names), or {@code null} when none are kept
+     */
     public Map<String, Tensor> weights() {
         return weights;
     }
@@ -108,6 +146,7 @@ public final class BestCheckpoint implements TrainingListener {
     /**
      * Loads the kept weights into {@code target} (strictly).
      *
+     * @param target a model with exactly the kept parameter names and shapes
      * @throws IllegalStateException when no weights are kept
      */
     public void restoreInto(TransformerModel target) {

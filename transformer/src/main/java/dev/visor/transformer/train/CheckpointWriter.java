@@ -25,10 +25,16 @@ public interface CheckpointWriter {
      * @param model     the model
      * @param optimizer its optimizer state, or {@code null} (not resumable)
      * @param step      the step the model is at
+     * @throws IOException when the checkpoint cannot be written
      */
     void write(TransformerModel model, OptimizerState optimizer, long step) throws IOException;
 
-    /** {@link Checkpoint#save} to {@code dir} (replaced atomically). */
+    /**
+     * {@link Checkpoint#save} to {@code dir} (replaced atomically).
+     *
+     * @param dir the checkpoint folder; created or replaced as a whole
+     * @return a writer that saves weights, config and (when given) optimizer state there
+     */
     static CheckpointWriter to(Path dir) {
         Objects.requireNonNull(dir, "dir");
         return (model, optimizer, step) -> Checkpoint.save(dir, model, optimizer, step);

@@ -24,10 +24,20 @@ import java.util.Objects;
  */
 @FunctionalInterface
 public interface Evaluator {
-    /** Measures {@code model}. */
+    /**
+     * Measures {@code model}.
+     *
+     * @param model the model to measure; evaluated in inference mode (no dropout), its training mode restored after
+     * @return the measured loss and accuracies (NaN for what this evaluator does not measure)
+     */
     Evaluation evaluate(TransformerModel model);
 
-    /** Teacher-forced loss and token accuracy over fixed batches. */
+    /**
+     * Teacher-forced loss and token accuracy over fixed batches.
+     *
+     * @param batches held-out batches, reused on every call; copied
+     * @return an evaluator averaging the loss and token accuracy over all non-padding targets
+     */
     static Evaluator teacherForced(List<Batch> batches) {
         List<Batch> fixed = List.copyOf(batches);
         return model -> {
@@ -71,6 +81,11 @@ public interface Evaluator {
      * Greedy decoding of {@code sources} with an encoder-decoder model, compared position by position
      * with {@code targets} followed by EOS: token accuracy counts reference positions (EOS included)
      * that were decoded right; sequence accuracy counts exact matches. The loss is not measured.
+     *
+     * @param sources the source sequences, one row per example
+     * @param targets the expected outputs, one row per source, without BOS and EOS
+     * @param batchSize examples decoded together, at least 1
+     * @return an evaluator reporting token and sequence accuracy, with NaN loss
      */
     static Evaluator greedy(int[][] sources, int[][] targets, int batchSize) {
         Objects.requireNonNull(sources, "sources");

@@ -37,7 +37,13 @@ public final class PeriodicCheckpoints implements TrainingListener {
         this.location = Objects.requireNonNull(location, "location");
     }
 
-    /** Saves a {@link dev.visor.transformer.checkpoint.Checkpoint} folder at {@code dir}. */
+    /**
+     * Saves a {@link dev.visor.transformer.checkpoint.Checkpoint} folder at {@code dir}.
+     *
+     * @param trainer the trainer whose model and optimizer state are saved
+     * @param every the period in steps, at least 1
+     * @param dir the checkpoint folder, replaced atomically at each save
+     */
     public PeriodicCheckpoints(Trainer trainer, long every, Path dir) {
         this(trainer, every, CheckpointWriter.to(dir), dir.toString());
     }

@@ -58,12 +58,26 @@ public final class SyntheticTasks {
         };
     }
 
-    /** The target is the source. */
+    /**
+     * The target is the source.
+     *
+     * @param vocab the vocabulary size, greater than {@link #FIRST_TOKEN}; tokens are drawn from {@code FIRST_TOKEN .. vocab-1}
+     * @param minLength the shortest source, at least 1
+     * @param maxLength the longest source, at least {@code minLength}
+     * @return the copy task
+     */
     public static SyntheticTasks copy(int vocab, int minLength, int maxLength) {
         return new SyntheticTasks("copy", vocab, minLength, maxLength, int[]::clone, null);
     }
 
-    /** The target is the source reversed. */
+    /**
+     * The target is the source reversed.
+     *
+     * @param vocab the vocabulary size, greater than {@link #FIRST_TOKEN}; tokens are drawn from {@code FIRST_TOKEN .. vocab-1}
+     * @param minLength the shortest source, at least 1
+     * @param maxLength the longest source, at least {@code minLength}
+     * @return the reversal task
+     */
     public static SyntheticTasks reverse(int vocab, int minLength, int maxLength) {
         return new SyntheticTasks("reverse", vocab, minLength, maxLength, s -> {
             int[] r = new int[s.length];
@@ -74,7 +88,14 @@ public final class SyntheticTasks {
         }, null);
     }
 
-    /** The target is the source sorted ascending. */
+    /**
+     * The target is the source sorted ascending.
+     *
+     * @param vocab the vocabulary size, greater than {@link #FIRST_TOKEN}; tokens are drawn from {@code FIRST_TOKEN .. vocab-1}
+     * @param minLength the shortest source, at least 1
+     * @param maxLength the longest source, at least {@code minLength}
+     * @return the sorting task
+     */
     public static SyntheticTasks sort(int vocab, int minLength, int maxLength) {
         return new SyntheticTasks("sort", vocab, minLength, maxLength, s -> {
             int[] r = s.clone();
@@ -87,6 +108,10 @@ public final class SyntheticTasks {
      * Decimal addition: the source is two numbers of {@code minDigits..maxDigits} digits each (no
      * leading zeros) joined by {@link #PLUS}, the target their sum; the vocabulary is the ten digits and
      * {@code +} after the special tokens.
+     *
+     * @param minDigits the fewest digits of an operand, at least 1
+     * @param maxDigits the most digits of an operand, in {@code [minDigits, MAX_DIGITS]}
+     * @return the addition task, vocabulary {@code PLUS + 1}
      */
     public static SyntheticTasks add(int minDigits, int maxDigits) {
         if (maxDigits > MAX_DIGITS) {
@@ -146,7 +171,16 @@ public final class SyntheticTasks {
         return v;
     }
 
-    /** The task by name: {@code copy}, {@code reverse}, {@code sort} or {@code add} (whose vocabulary is fixed). */
+    /**
+     * The task by name: {@code copy}, {@code reverse}, {@code sort} or {@code add} (whose vocabulary is fixed).
+     *
+     * @param name {@code copy}, {@code reverse}, {@code sort} or {@code add}
+     * @param vocab the vocabulary size (ignored by {@code add})
+     * @param minLength the shortest source (for {@code add}: the fewest digits per operand)
+     * @param maxLength the longest source (for {@code add}: the most digits per operand)
+     * @return the task
+     * @throws IllegalArgumentException for an unknown name, listing the known ones
+     */
     public static SyntheticTasks named(String name, int vocab, int minLength, int maxLength) {
         return switch (Objects.requireNonNull(name, "name")) {
             case "copy" -> copy(vocab, minLength, maxLength);
@@ -160,18 +194,31 @@ public final class SyntheticTasks {
     /**
      * The answer for {@code source}.
      *
+     * @param source a source sequence of this task's tokens
+     * @return a fresh array: the target, without BOS and EOS
      * @throws IllegalArgumentException for an {@code add} source that is not two numbers joined by {@code +}
      */
     public int[] answer(int[] source) {
         return answer.apply(source.clone());
     }
 
-    /** A random source sequence. */
+    /**
+     * A random source sequence.
+     *
+     * @param rng the random source drawn from
+     * @return a fresh sequence of {@code minLength .. maxLength} tokens (for {@code add}: two numbers joined by {@code +})
+     */
     public int[] source(Rng rng) {
         return source.apply(rng);
     }
 
-    /** {@code count} examples: {@code {sources, targets}}. */
+    /**
+     * {@code count} examples: {@code {sources, targets}}.
+     *
+     * @param rng the random source drawn from
+     * @param count the number of examples, at least 0
+     * @return {@code {sources, targets}}, each {@code count} rows of varying length
+     */
     public int[][][] sample(Rng rng, int count) {
         int[][] src = new int[count][];
         int[][] tgt = new int[count][];
@@ -182,7 +229,15 @@ public final class SyntheticTasks {
         return new int[][][] {src, tgt};
     }
 
-    /** Endless teacher-forced batches of {@code batchSize} examples. */
+    /**
+     * Endless teacher-forced batches of {@code batchSize} examples.
+     *
+     * @param batchSize examples per batch, at least 1
+     * @param bos the begin-of-sequence id put before each target in the decoder input
+     * @param eos the end-of-sequence id appended to each target
+     * @param pad the padding id of short rows
+     * @return a source drawing fresh examples from the trainer's random source on every call
+     */
     public BatchSource batches(int batchSize, int bos, int eos, int pad) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be >= 1 but got " + batchSize);
@@ -193,17 +248,29 @@ public final class SyntheticTasks {
         };
     }
 
-    /** The task's name. */
+    /**
+     * The task's name.
+     *
+     * @return {@code copy}, {@code reverse}, {@code sort} or {@code add}, as {@link #named} accepts
+     */
     public String name() {
         return name;
     }
 
-    /** The vocabulary size the task draws from. */
+    /**
+     * The vocabulary size the task draws from.
+     *
+     * @return the number of token ids, special tokens included
+     */
     public int vocab() {
         return vocab;
     }
 
-    /** The longest source. */
+    /**
+     * The longest source.
+     *
+     * @return a token count, at least 1 (for {@code add}: the most digits of one operand, not the source length)
+     */
     public int maxLength() {
         return maxLength;
     }

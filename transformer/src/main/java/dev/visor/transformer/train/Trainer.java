@@ -52,7 +52,12 @@ public final class Trainer {
     private volatile boolean stopRequested;
     private TrainingListener current = TrainingListener.NONE;
 
-    /** A trainer for {@code model} starting at step 0 with a fresh AdamW. */
+    /**
+     * A trainer for {@code model} starting at step 0 with a fresh AdamW.
+     *
+     * @param model the model to train in place; its parameters are the optimizer's
+     * @param config the run's settings (steps, schedule, clipping, accumulation, evaluation period)
+     */
     public Trainer(TransformerModel model, TrainerConfig config) {
         this(model, config, OptimizerFactory.adamW());
     }
@@ -60,6 +65,10 @@ public final class Trainer {
     /**
      * A trainer for {@code model} starting at step 0 with a fresh optimizer from {@code optimizers},
      * over the parameter groups of {@link TrainerConfig#weightDecayScope()}.
+     *
+     * @param model the model to train in place; its parameters are the optimizer's
+     * @param config the run's settings (steps, schedule, clipping, accumulation, evaluation period)
+     * @param optimizers makes the optimizer from the parameter groups and the config (e.g. plain Adam or SGD for an experiment)
      */
     public Trainer(TransformerModel model, TrainerConfig config, OptimizerFactory optimizers) {
         this.model = Objects.requireNonNull(model, "model");
@@ -78,6 +87,8 @@ public final class Trainer {
      * sets the step. (Batches after a resume come from {@code Rng(seed)} mixed with the step, so they
      * differ from those an uninterrupted run would have drawn.)
      *
+     * @param checkpoint a checkpoint of a model with this model's parameter names and shapes, with optimizer state of the same optimizer kind
+     * @return this trainer, positioned at the checkpoint's step
      * @throws IllegalArgumentException when the checkpoint does not fit the model or has no optimizer state
      */
     public Trainer resumeFrom(Checkpoint checkpoint) {
@@ -91,7 +102,14 @@ public final class Trainer {
         return this;
     }
 
-    /** Runs until step {@code config.steps()}; see {@link #train(BatchSource, Evaluator, TrainingListener, StopCondition)}. */
+    /**
+     * Runs until step {@code config.steps()}; see {@link #train(BatchSource, Evaluator, TrainingListener, StopCondition)}.
+     *
+     * @param source draws each micro-batch
+     * @param evaluator scores the model every {@code config.evalEvery()} steps and at the end
+     * @param listener receives every step, evaluation and checkpoint event; {@link TrainingListener#NONE} for none
+     * @return the steps reached, the last loss, every skipped step and evaluation
+     */
     public TrainingResult train(BatchSource source, Evaluator evaluator, TrainingListener listener) {
         return train(source, evaluator, listener, StopCondition.NEVER);
     }
@@ -105,6 +123,7 @@ public final class Trainer {
      * @param evaluator measures the model every {@code evalEvery} steps, or {@code null}
      * @param listener  receives every event, or {@code null}
      * @param stop      when to end early, or {@code null} for never
+     * @return the steps reached, the last loss, every skipped step and evaluation, and whether a stop ended the run early
      * @throws TrainingDivergedException after {@code maxConsecutiveSkips} non-finite steps in a row
      */
     public TrainingResult train(BatchSource source, Evaluator evaluator, TrainingListener listener, StopCondition stop) {
@@ -184,7 +203,11 @@ public final class Trainer {
         stopRequested = true;
     }
 
-    /** Whether {@link #requestStop()} has been called. */
+    /**
+     * Whether {@link #requestStop()} has been called.
+     *
+     * @return true once {@link #requestStop()} was called, until the trainer is discarded (it is never reset)
+     */
     public boolean stopRequested() {
         return stopRequested;
     }
@@ -223,6 +246,7 @@ public final class Trainer {
      * Writes the model and the optimizer state at the current step with {@code writer} now, and, during
      * {@link #train}, reports a {@link TrainingEvent.CheckpointSaved} to its listener.
      *
+     * @param writer writes the model and optimizer state (the atomic safetensors writer in production, a recorder in tests)
      * @param location where the checkpoint goes, for the event
      * @throws UncheckedIOException when writing fails
      */
@@ -236,22 +260,38 @@ public final class Trainer {
         current.on(new TrainingEvent.CheckpointSaved(step, location));
     }
 
-    /** The optimizer (AdamW unless another {@link OptimizerFactory} was given). */
+    /**
+     * The optimizer (AdamW unless another {@link OptimizerFactory} was given).
+     *
+     * @return the optimizer holding the moments and the step count that a checkpoint saves
+     */
     public Optimizer optimizer() {
         return optimizer;
     }
 
-    /** The settings. */
+    /**
+     * The settings.
+     *
+     * @return the settings this trainer was made with (immutable)
+     */
     public TrainerConfig config() {
         return config;
     }
 
-    /** Steps attempted so far (including skipped ones and those before a resume). */
+    /**
+     * Steps attempted so far (including skipped ones and those before a resume).
+     *
+     * @return the step count, 0 before training; a resumed trainer starts at the checkpoint's step
+     */
     public long step() {
         return step;
     }
 
-    /** The model being trained. */
+    /**
+     * The model being trained.
+     *
+     * @return the model passed to the constructor, updated in place by each step
+     */
     public TransformerModel model() {
         return model;
     }

@@ -15,7 +15,11 @@ public final class TrainingDivergedException extends IllegalStateException {
         this.skipped = List.copyOf(skipped);
     }
 
-    /** The skipped steps that stopped the run, in order. */
+    /**
+     * The skipped steps that stopped the run, in order.
+     *
+     * @return the {@code maxConsecutiveSkips} skipped-step events, oldest first, each naming its non-finite parameters
+     */
     public List<TrainingEvent.Skipped> skipped() {
         return skipped;
     }

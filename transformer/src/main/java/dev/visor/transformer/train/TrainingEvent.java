@@ -10,7 +10,11 @@ import java.util.Objects;
 public sealed interface TrainingEvent
         permits TrainingEvent.Step, TrainingEvent.Skipped, TrainingEvent.Evaluated, TrainingEvent.CheckpointSaved {
 
-    /** The step the event belongs to (from 1). */
+    /**
+     * The step the event belongs to (from 1).
+     *
+     * @return the optimizer step number, 1 for the first step of a fresh run
+     */
     long step();
 
     /**
@@ -36,12 +40,23 @@ public sealed interface TrainingEvent
      * @param consecutive     how many steps in a row have now been skipped
      */
     record Skipped(long step, double loss, List<String> nonFiniteGrads, int consecutive) implements TrainingEvent {
-        /** Copies the list. */
+        /**
+         * Copies the list.
+         *
+         * @param step            the skipped step
+         * @param loss            the loss, possibly NaN or infinite
+         * @param nonFiniteGrads  parameter names (PyTorch style); copied
+         * @param consecutive     at least 1
+         */
         public Skipped {
             nonFiniteGrads = List.copyOf(nonFiniteGrads);
         }
 
-        /** A one-line description. */
+        /**
+         * A one-line description.
+         *
+         * @return e.g. {@code "step 12: loss NaN, non-finite gradients in [encoder.layers.0.self_attn.in_proj_weight]"} (at most five names)
+         */
         public String describe() {
             return "step " + step + ": loss " + loss + (nonFiniteGrads.isEmpty() ? ""
                     : ", non-finite gradients in " + (nonFiniteGrads.size() > 5
@@ -56,7 +71,12 @@ public sealed interface TrainingEvent
      * @param evaluation what the {@link Evaluator} measured
      */
     record Evaluated(long step, Evaluation evaluation) implements TrainingEvent {
-        /** Checks the evaluation is present. */
+        /**
+         * Checks the evaluation is present.
+         *
+         * @param step       the step after which the model was evaluated
+         * @param evaluation not null
+         */
         public Evaluated {
             Objects.requireNonNull(evaluation, "evaluation");
         }

@@ -14,13 +14,26 @@ import java.util.List;
  */
 public record TrainingResult(long steps, long updates, double lastLoss, List<TrainingEvent.Skipped> skipped,
                              List<Evaluation> evaluations, boolean stopped) {
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @param steps          at least 0
+     * @param updates        at most {@code steps}
+     * @param lastLoss       NaN when no step succeeded
+     * @param skipped        copied; not null
+     * @param evaluations    copied; not null
+     * @param stopped        false when the run reached its last step
+     */
     public TrainingResult {
         skipped = List.copyOf(skipped);
         evaluations = List.copyOf(evaluations);
     }
 
-    /** The last evaluation, or {@code null}. */
+    /**
+     * The last evaluation, or {@code null}.
+     *
+     * @return the evaluation after the last evaluated step, or {@code null} when the run had no evaluator
+     */
     public Evaluation lastEvaluation() {
         return evaluations.isEmpty() ? null : evaluations.get(evaluations.size() - 1);
     }

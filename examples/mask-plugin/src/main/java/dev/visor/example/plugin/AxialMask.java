@@ -1,6 +1,7 @@
 package dev.visor.example.plugin;
 
 import dev.visor.mask.BlockClass;
+import dev.visor.mask.BlockRanges;
 import dev.visor.mask.Mask;
 import dev.visor.mask.MaskArguments;
 import dev.visor.mask.MaskContext;
@@ -16,9 +17,10 @@ import java.util.List;
  * attention). Position {@code p} is cell {@code (p / width, p % width)}; a query attends a key iff
  * both lie in the same row or in the same column.
  *
- * <p>Classification is exact and O(1). A contiguous range of positions covers every row between
- * its first and last, and a cyclic interval of columns (all of them once it is {@code width} long),
- * so a block is EMPTY iff its queries and keys share no row and no column. It is FULL iff
+ * <p>Classification is exact and O(1), from the SPI's {@link BlockRanges}: rows are chunks of
+ * {@code width} positions ({@link BlockRanges#sameChunk}) and columns residues modulo {@code width}
+ * ({@link BlockRanges#sameResidue}), so a block is EMPTY iff its queries and keys share no row and no
+ * column. It is FULL iff
  * {@code width == 1}, or queries and keys all lie in one row, or one side is a single position
  * {@code p} and every position on the other side outside {@code p}'s row lies in {@code p}'s column
  * (at most one on each side of that row, since neighbours differ in column). With at least two
@@ -34,7 +36,12 @@ import java.util.List;
  */
 public record AxialMask(int width) implements Mask {
 
-    /** Checks the width. */
+    /**
+     * Checks the width.
+     *
+     * @param width the grid width in positions, at least 1 (1 makes every position one column: all attend)
+     * @throws IllegalArgumentException naming the width when it is below 1
+     */
     public AxialMask {
         if (width < 1) throw new IllegalArgumentException("axial width must be at least 1 but was " + width);
     }
@@ -46,32 +53,13 @@ public record AxialMask(int width) implements Mask {
 
     @Override
     public BlockClass classify(int batch, int head, int queryFrom, int queryTo, int keyFrom, int keyTo) {
-        if (!sharesRow(queryFrom, queryTo, keyFrom, keyTo) && !sharesColumn(queryFrom, queryTo, keyFrom, keyTo)) {
-            return BlockClass.EMPTY;
-        }
-        return allAttend(queryFrom, queryTo, keyFrom, keyTo) ? BlockClass.FULL : BlockClass.PARTIAL;
-    }
-
-    private boolean sharesRow(int q0, int q1, int k0, int k1) {
-        return q0 / width <= (k1 - 1) / width && k0 / width <= (q1 - 1) / width;
-    }
-
-    private boolean sharesColumn(int q0, int q1, int k0, int k1) {
-        int nq = q1 - q0;
-        int nk = k1 - k0;
-        if (nq >= width || nk >= width) return true;
-        int sq = q0 % width;
-        int sk = k0 % width;
-        return Math.floorMod(sk - sq, width) < nq || Math.floorMod(sq - sk, width) < nk;
-    }
-
-    private boolean allAttend(int q0, int q1, int k0, int k1) {
-        if (width == 1) return true;
-        int row = q0 / width;
-        if ((q1 - 1) / width == row && k0 / width == row && (k1 - 1) / width == row) return true;
-        if (q1 - q0 == 1) return singleSeesAll(q0, k0, k1);
-        if (k1 - k0 == 1) return singleSeesAll(k0, q0, q1);
-        return false;
+        BlockClass row = BlockRanges.sameChunk(width, queryFrom, queryTo, keyFrom, keyTo);
+        BlockClass column = BlockRanges.sameResidue(width, queryFrom, queryTo, keyFrom, keyTo);
+        if (row == BlockClass.EMPTY && column == BlockClass.EMPTY) return BlockClass.EMPTY;
+        if (row == BlockClass.FULL || column == BlockClass.FULL) return BlockClass.FULL; // one row, or width 1
+        if (queryTo - queryFrom == 1) return singleSeesAll(queryFrom, keyFrom, keyTo) ? BlockClass.FULL : BlockClass.PARTIAL;
+        if (keyTo - keyFrom == 1) return singleSeesAll(keyFrom, queryFrom, queryTo) ? BlockClass.FULL : BlockClass.PARTIAL;
+        return BlockClass.PARTIAL;
     }
 
     /** Whether position {@code p} shares a row or column with every position of {@code [from, to)}. */
