@@ -47,7 +47,13 @@ public final class ReferenceAttention {
      * learnable parameters (shaped like {@link ScoreModification#theta()}, empty without modifiers).
      */
     public record Gradients(float[] dq, float[] dk, float[] dv, float[] dTheta) {
-        /** Gradients without modifier parameters. */
+        /**
+         * Gradients without modifier parameters ({@code dTheta} empty).
+         *
+         * @param dq gradient of the queries, shaped like q
+         * @param dk gradient of the keys, shaped like k
+         * @param dv gradient of the values, shaped like v
+         */
         public Gradients(float[] dq, float[] dk, float[] dv) {
             this(dq, dk, dv, new float[0]);
         }
@@ -72,6 +78,13 @@ public final class ReferenceAttention {
      * Computes attention with score modifiers; {@code mask == null} attends everything and
      * {@code mods == null} modifies nothing.
      *
+     * @param q the queries {@code (B, H, Lq, dk)}
+     * @param k the keys {@code (B, kvHeads, Lk, dk)}
+     * @param v the values {@code (B, kvHeads, Lk, dv)}
+     * @param mask the element mask, or null to attend everything
+     * @param cfg the attention configuration (scale, dropout)
+     * @param mods the score modifiers applied to each scaled score before masking, or null
+     * @return the output, the attention weights after modification and softmax, and the log-sum-exp
      * @throws IllegalArgumentException if the shapes do not fit together
      * @since 0.2
      */
@@ -159,8 +172,15 @@ public final class ReferenceAttention {
     /**
      * Gradients of {@code Σ dOut ∘ output} with respect to q, k, v and the modifiers' parameters.
      *
+     * @param q the queries {@code (B, H, Lq, dk)}
+     * @param k the keys {@code (B, kvHeads, Lk, dk)}
+     * @param v the values {@code (B, kvHeads, Lk, dv)}
+     * @param mask the element mask, or null to attend everything
+     * @param cfg the attention configuration; with dropout, the same seed as the forward
      * @param mods the score modifiers, or null
      * @param dOut gradient of the output, {@code (B, H, Lq, dv)}
+     * @return the gradients of q, k and v, and of the modifiers' parameters ({@code dTheta}, empty
+     *     when they have none)
      * @since 0.2
      */
     public static Gradients backward(HeadsView q, HeadsView k, HeadsView v, ElementMask mask, AttentionConfig cfg,

@@ -41,7 +41,13 @@ public record Rope(double theta, double fraction, Layout layout) {
         INTERLEAVED
     }
 
-    /** Checks the values. */
+    /**
+     * Checks the values.
+     *
+     * @param theta the base, finite and greater than 1
+     * @param fraction the share of features that rotate, in (0, 1]
+     * @param layout which features pair up, not null
+     */
     public Rope {
         Objects.requireNonNull(layout, "layout");
         if (!(theta > 1) || !Double.isFinite(theta)) {

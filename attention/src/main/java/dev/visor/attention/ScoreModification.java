@@ -26,7 +26,13 @@ import java.util.Objects;
  */
 public record ScoreModification(ScoreModifier modifier, float[] theta, int queryOffset) {
 
-    /** Checks that the parameters fit the modifier. */
+    /**
+     * Checks that the parameters fit the modifier.
+     *
+     * @param modifier the modifier (a chain for several)
+     * @param theta its learnable parameters, exactly {@code modifier.parameterCount()} floats
+     * @param queryOffset the absolute position of the first query, at least 0
+     */
     public ScoreModification {
         Objects.requireNonNull(modifier, "modifier");
         Objects.requireNonNull(theta, "theta");

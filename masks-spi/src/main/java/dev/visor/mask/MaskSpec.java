@@ -240,7 +240,11 @@ public sealed interface MaskSpec permits MaskSpec.Call, MaskSpec.Not, MaskSpec.C
      * @param operand the negated spec
      */
     record Not(MaskSpec operand) implements MaskSpec {
-        /** Rejects null. */
+        /**
+         * Rejects null.
+         *
+         * @param operand the negated spec, not null
+         */
         public Not {
             Objects.requireNonNull(operand, "operand");
         }
@@ -268,7 +272,13 @@ public sealed interface MaskSpec permits MaskSpec.Call, MaskSpec.Not, MaskSpec.C
      * @param operands the operands, in order
      */
     record Chain(Connective connective, List<MaskSpec> operands) implements MaskSpec {
-        /** Flattens nested chains of the same connective; rejects nulls and fewer than two operands. */
+        /**
+         * Flattens nested chains of the same connective; rejects nulls and fewer than two operands.
+         *
+         * @param connective {@code &} or {@code |}, not null
+         * @param operands two or more specs, none null; chains of the same connective among them are
+         *     spliced in place
+         */
         public Chain {
             Connective op = Objects.requireNonNull(connective, "connective");
             operands = op.flatten(operands, m -> m instanceof Chain c && c.connective == op ? c.operands : null);

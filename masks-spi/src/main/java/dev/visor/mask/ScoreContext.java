@@ -12,7 +12,11 @@ package dev.visor.mask;
  * @since 0.2
  */
 public record ScoreContext(int heads) {
-    /** Checks the head count. */
+    /**
+     * Checks the head count.
+     *
+     * @param heads the number of query heads, at least 1
+     */
     public ScoreContext {
         if (heads < 1) throw new IllegalArgumentException("a score context needs at least 1 head but got " + heads);
     }

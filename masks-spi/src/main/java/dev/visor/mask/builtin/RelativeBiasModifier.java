@@ -35,7 +35,15 @@ import java.util.List;
 public record RelativeBiasModifier(int buckets, int maxDistance, boolean bidirectional, int heads)
         implements ScoreModifier {
 
-    /** Checks the sizes. */
+    /**
+     * Checks the sizes.
+     *
+     * @param buckets the number of buckets, at least 2 (4 when bidirectional)
+     * @param maxDistance the distance from which offsets share the last bucket, greater than half the
+     *     (per-direction) bucket count
+     * @param bidirectional whether later keys ({@code k > q}) get buckets of their own
+     * @param heads the number of heads (the table's rows), at least 1
+     */
     public RelativeBiasModifier {
         check(buckets, maxDistance, bidirectional);
         if (heads < 1) throw new IllegalArgumentException("relative_bias needs at least 1 head but got " + heads);

@@ -23,7 +23,11 @@ import java.util.List;
  */
 public record SoftcapModifier(double cap) implements ScoreModifier {
 
-    /** Checks the cap. */
+    /**
+     * Checks the cap.
+     *
+     * @param cap the cap, finite and greater than 0
+     */
     public SoftcapModifier {
         if (!(cap > 0) || !Double.isFinite(cap)) {
             throw new IllegalArgumentException("softcap cap must be a finite number greater than 0 but was " + cap);
