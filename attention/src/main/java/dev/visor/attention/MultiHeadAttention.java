@@ -71,7 +71,7 @@ public final class MultiHeadAttention extends Module {
         this(builder(embedDim, heads), rng);
     }
 
-    private MultiHeadAttention(Builder b, Rng rng) {
+    MultiHeadAttention(MultiHeadAttentionBuilder b, Rng rng) {
         Objects.requireNonNull(rng, "rng");
         if (b.embedDim < 1 || b.heads < 1 || b.embedDim % b.heads != 0) {
             throw new IllegalArgumentException("embedDim (" + b.embedDim + ") must be a positive multiple of heads ("
@@ -123,106 +123,8 @@ public final class MultiHeadAttention extends Module {
      * @param heads the number of (query) heads
      * @return a builder with PyTorch's defaults (as many key/value heads as heads, bias, no dropout)
      */
-    public static Builder builder(int embedDim, int heads) {
-        return new Builder(embedDim, heads);
-    }
-
-    /** Options of {@link MultiHeadAttention}, named after {@code torch.nn.MultiheadAttention}'s. */
-    public static final class Builder {
-        private final int embedDim;
-        private final int heads;
-        private int kvHeads;
-        private int keyDim;
-        private int valueDim;
-        private boolean bias = true;
-        private double dropout;
-        private MaskCompiler masks;
-
-        private Builder(int embedDim, int heads) {
-            this.embedDim = embedDim;
-            this.heads = heads;
-            this.kvHeads = heads;
-            this.keyDim = embedDim;
-            this.valueDim = embedDim;
-        }
-
-        /**
-         * Key/value heads shared by groups of query heads (grouped-query attention); default {@code heads}.
-         *
-         * @param n the count
-         * @return this builder
-         */
-        public Builder kvHeads(int n) {
-            this.kvHeads = n;
-            return this;
-        }
-
-        /**
-         * Features of the key input ({@code kdim}); default {@code embedDim}.
-         *
-         * @param kdim the key width
-         * @return this builder
-         */
-        public Builder keyDim(int kdim) {
-            this.keyDim = kdim;
-            return this;
-        }
-
-        /**
-         * Features of the value input ({@code vdim}); default {@code embedDim}.
-         *
-         * @param vdim the value width
-         * @return this builder
-         */
-        public Builder valueDim(int vdim) {
-            this.valueDim = vdim;
-            return this;
-        }
-
-        /**
-         * Whether the projections have biases; default true.
-         *
-         * @param on true to switch it on
-         * @return this builder
-         */
-        public Builder bias(boolean on) {
-            this.bias = on;
-            return this;
-        }
-
-        /**
-         * Attention-weight dropout in training mode; default 0.
-         *
-         * @param p the probability
-         * @return this builder
-         */
-        public Builder dropout(double p) {
-            this.dropout = p;
-            return this;
-        }
-
-        /**
-         * The compiler that turns the spec strings of the convenience calls into compiled masks (its
-         * registry and cache); default {@link MaskCompiler#load()}, created on the first such call.
-         * Calls given a {@link CompiledMask} do not use it.
-         *
-         * @param compiler the registry and compiled-mask cache to use; not null (the injector passes its shared one)
-         * @return this builder, for chaining
-         */
-        public Builder masks(MaskCompiler compiler) {
-            this.masks = Objects.requireNonNull(compiler, "compiler");
-            return this;
-        }
-
-        /**
-         * Builds the layer, drawing its initial weights from {@code rng}.
-         *
-         * @param rng the random source
-         * @return the layer
-         */
-        public MultiHeadAttention build(Rng rng) {
-            return new MultiHeadAttention(this, rng);
-        }
+    public static MultiHeadAttentionBuilder builder(int embedDim, int heads) {
+        return new MultiHeadAttentionBuilder(embedDim, heads);
     }
 
     // ------------------------------------------------------------------ forward
