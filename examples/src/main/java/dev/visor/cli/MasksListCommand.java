@@ -51,7 +51,7 @@ final class MasksListCommand implements Runnable {
             }
         }
         PrintWriter out = session.out();
-        long plugins = registry.strategies().stream().filter(s -> !isBuiltin(s)).count();
+        long plugins = registry.strategies().stream().filter(s -> !MaskRegistry.isBuiltin(s)).count();
         if (names.isEmpty()) {
             out.printf("%d mask strategies: %d built in, %d from plugins%n%n", registry.names().size(),
                     registry.names().size() - plugins, plugins);
@@ -98,12 +98,8 @@ final class MasksListCommand implements Runnable {
         return p.isRequired() ? "required" : p.type().format(p.defaultValue());
     }
 
-    private static boolean isBuiltin(MaskStrategy s) {
-        return s.getClass().getPackageName().equals("dev.visor.mask.builtin");
-    }
-
     private String origin(MaskStrategy s) {
-        if (isBuiltin(s)) return "built in";
+        if (MaskRegistry.isBuiltin(s)) return "built in";
         String where = location(s.getClass());
         return (session.fromPlugin(s.getClass()) ? "plugin " : "class path ") + where;
     }

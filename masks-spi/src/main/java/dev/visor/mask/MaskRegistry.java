@@ -210,6 +210,18 @@ public final class MaskRegistry {
         return strategies.values();
     }
 
+    /**
+     * Whether a strategy is one of Visor's built-ins: a class of {@code dev.visor.mask.builtin}
+     * defined by this module's class loader (a plugin jar declaring that package does not count).
+     *
+     * @param strategy the strategy
+     * @return true for a built-in
+     * @since 0.2
+     */
+    public static boolean isBuiltin(MaskStrategy strategy) {
+        return Providers.isBuiltin(Objects.requireNonNull(strategy, "strategy"));
+    }
+
     /** @return the providers that failed to load, in discovery order */
     public List<Problem> problems() {
         return problems;

@@ -24,7 +24,7 @@ final class MaskVerifier {
         List<Mask> leaves = new ArrayList<>();
         leaves(mask, leaves);
         for (Mask leaf : leaves) {
-            MaskVerification m = mode.forLeaf(isBuiltin(leaf));
+            MaskVerification m = mode.forLeaf(Providers.isBuiltin(leaf));
             if (m != MaskVerification.OFF) verifyLeaf(leaf, shape, blockQ, blockK, m == MaskVerification.FULL);
         }
     }
@@ -37,13 +37,6 @@ final class MaskVerifier {
         } else if (!out.contains(m)) {
             out.add(m);
         }
-    }
-
-    /** A mask class of this module's {@code builtin} package, loaded by this module's loader. */
-    static boolean isBuiltin(Mask m) {
-        Class<?> c = m.getClass();
-        return c.getClassLoader() == Mask.class.getClassLoader()
-                && c.getPackageName().equals(Mask.class.getPackageName() + ".builtin");
     }
 
     private static void verifyLeaf(Mask leaf, MaskShape shape, int blockQ, int blockK, boolean every) {

@@ -100,7 +100,12 @@ final class Providers {
         return false;
     }
 
-    private static boolean isBuiltin(Object s) {
+    /**
+     * Whether {@code s} is an instance of a class of this module's {@code builtin} package defined by
+     * this module's loader (a strategy or a mask): what keeps a taken name, and what mask
+     * verification trusts by default.
+     */
+    static boolean isBuiltin(Object s) {
         Class<?> type = s.getClass();
         return type.getClassLoader() == Providers.class.getClassLoader()
                 && type.getPackageName().equals("dev.visor.mask.builtin");

@@ -45,6 +45,13 @@ class MaskRegistryTest {
     }
 
     @Test
+    void builtinsAreTheBuiltinPackagesOwnClasses() {
+        for (MaskStrategy s : MaskRegistry.load().strategies()) assertTrue(MaskRegistry.isBuiltin(s), s.name());
+        assertFalse(MaskRegistry.isBuiltin(new TestStrategies.Good()));
+        assertFalse(MaskRegistry.isBuiltin(new TestStrategies.DuplicateCausal()), "a plugin reusing a built-in's name");
+    }
+
+    @Test
     void aBrokenProviderIsReportedWithItsOwnMessageAndTheOthersStillLoad() throws IOException {
         String p = TestStrategies.class.getName();
         MaskRegistry registry = MaskRegistry.load(withServices("dev.visor.mask.DoesNotExist", p + "$Exploding",

@@ -128,8 +128,8 @@ class MaskVerificationTest {
 
     @Test
     void builtinsAreTrustedByDefaultAndPluginsAreNot() {
-        assertTrue(MaskVerifier.isBuiltin(CausalMask.INSTANCE));
-        assertFalse(MaskVerifier.isBuiltin(new OneWrongBlock()));
+        assertTrue(Providers.isBuiltin(CausalMask.INSTANCE));
+        assertFalse(Providers.isBuiltin(new OneWrongBlock()));
         assertEquals(MaskVerification.OFF, MaskVerification.DEFAULT.forLeaf(true));
         assertEquals(MaskVerification.SAMPLE, MaskVerification.DEFAULT.forLeaf(false));
         assertEquals(MaskVerification.FULL, MaskVerification.FULL.forLeaf(true));
