@@ -108,6 +108,61 @@ public final class Attention {
     }
 
     /**
+     * Attention with score modifiers (ALiBi, soft-capping, learned relative bias, plugins), differentiable
+     * in q, k, v and in the modifiers' learnable parameters {@code theta}. The modifiers see absolute
+     * positions: query {@code i} of this call sits at {@code queryOffset + i}, key {@code j} at {@code j}.
+     * {@code mask == null} attends everything.
+     *
+     * <pre>{@code
+     * ScoreModifier alibi = ScoreModifierRegistry.load().create("alibi", new ScoreContext(8));
+     * Tensor out = Attention.modified(q, k, v, mask, cfg, alibi, null, 0);
+     * }</pre>
+     *
+     * @param q the queries {@code (batch, heads, Lq, dk)}
+     * @param k the keys {@code (batch, kvHeads, Lk, dk)}
+     * @param v the values {@code (batch, kvHeads, Lk, dv)}
+     * @param mask the mask, or null
+     * @param cfg the attention configuration
+     * @param modifier the score modifier (a chain for several)
+     * @param theta the modifier's learnable parameters, {@code modifier.parameterCount()} values in any
+     *     shape (a {@code Parameter} receives their gradient), or null when it has none
+     * @param queryOffset the absolute position of the first query, at least 0
+     * @return the output, {@code (batch, heads, Lq, dv)}
+     * @since 0.2
+     */
+    public static Tensor modified(Tensor q, Tensor k, Tensor v, BlockSparsity mask, AttentionConfig cfg,
+                                  dev.visor.mask.ScoreModifier modifier, Tensor theta, int queryOffset) {
+        java.util.Objects.requireNonNull(modifier, "modifier");
+        int count = modifier.parameterCount();
+        if (count > 0 && theta == null) {
+            throw new IllegalArgumentException("score modifier " + modifier.spec() + " has " + count
+                    + " learnable parameters but none were given");
+        }
+        if (theta != null && theta.numel() != count) {
+            throw new IllegalArgumentException("score modifier " + modifier.spec() + " has " + count
+                    + " learnable parameters but a tensor of shape " + java.util.Arrays.toString(theta.shape())
+                    + " was given");
+        }
+        float[] values = theta == null ? new float[0] : theta.toArray();
+        ScoreModification mods = new ScoreModification(modifier, values, queryOffset);
+        HeadsView qv = HeadsView.of(q);
+        HeadsView kv = HeadsView.of(k);
+        HeadsView vv = HeadsView.of(v);
+        AttentionShapes s = AttentionShapes.of(qv, kv, vv);
+        ReferenceAttention.Result r = ReferenceAttention.forward(qv, kv, vv, mask, cfg, mods);
+        Tensor[] inputs = theta == null ? new Tensor[] {q, k, v} : new Tensor[] {q, k, v, theta};
+        return Tensor.fromOp("modified_attention", r.output(),
+                new int[] {s.batch(), s.heads(), s.queryLength(), s.valueDim()}, g -> {
+                    ReferenceAttention.Gradients gr = ReferenceAttention.backward(qv, kv, vv, mask, cfg, mods, HeadsView.of(g));
+                    Tensor dq = Tensor.wrap(gr.dq(), q.shape());
+                    Tensor dk = Tensor.wrap(gr.dk(), k.shape());
+                    Tensor dv = Tensor.wrap(gr.dv(), v.shape());
+                    return theta == null ? new Tensor[] {dq, dk, dv}
+                            : new Tensor[] {dq, dk, dv, Tensor.wrap(gr.dTheta(), theta.shape())};
+                }, inputs);
+    }
+
+    /**
      * Reference attention with materialised weights {@code (batch, heads, Lq, Lk)} (softmax
      * probabilities before dropout, exactly 0 at masked keys); {@code mask == null} attends
      * everything. Only the output carries a gradient.
