@@ -109,7 +109,10 @@ public final class Attention {
 
     /**
      * Attention with score modifiers (ALiBi, soft-capping, learned relative bias, plugins), differentiable
-     * in q, k, v and in the modifiers' learnable parameters {@code theta}. The modifiers see absolute
+     * in q, k, v and in the modifiers' learnable parameters {@code theta}. Runs the block-sparse flash
+     * kernel with the modifiers fused into its tiles (see {@link FlashAttention#forward(HeadsView,
+     * HeadsView, HeadsView, HeadsView, BlockSparsity, AttentionConfig, ScoreModification)}): no
+     * {@code Lq × Lk} tensor, EMPTY blocks skipped, rows that attend nothing give 0. The modifiers see absolute
      * positions: query {@code i} of this call sits at {@code queryOffset + i}, key {@code j} at {@code j}.
      * {@code mask == null} attends everything.
      *
@@ -149,16 +152,21 @@ public final class Attention {
         HeadsView kv = HeadsView.of(k);
         HeadsView vv = HeadsView.of(v);
         AttentionShapes s = AttentionShapes.of(qv, kv, vv);
-        ReferenceAttention.Result r = ReferenceAttention.forward(qv, kv, vv, mask, cfg, mods);
+        HeadsView out = HeadsView.zeros(s.batch(), s.heads(), s.queryLength(), s.valueDim());
+        float[] lse = FlashAttention.forward(qv, kv, vv, out, mask, cfg, mods);
         Tensor[] inputs = theta == null ? new Tensor[] {q, k, v} : new Tensor[] {q, k, v, theta};
-        return Tensor.fromOp("modified_attention", r.output(),
+        return Tensor.fromOp("modified_attention", out.data(),
                 new int[] {s.batch(), s.heads(), s.queryLength(), s.valueDim()}, g -> {
-                    ReferenceAttention.Gradients gr = ReferenceAttention.backward(qv, kv, vv, mask, cfg, mods, HeadsView.of(g));
-                    Tensor dq = Tensor.wrap(gr.dq(), q.shape());
-                    Tensor dk = Tensor.wrap(gr.dk(), k.shape());
-                    Tensor dv = Tensor.wrap(gr.dv(), v.shape());
-                    return theta == null ? new Tensor[] {dq, dk, dv}
-                            : new Tensor[] {dq, dk, dv, Tensor.wrap(gr.dTheta(), theta.shape())};
+                    HeadsView dq = HeadsView.zeros(s.batch(), s.heads(), s.queryLength(), s.keyDim());
+                    HeadsView dk = HeadsView.zeros(s.batch(), s.kvHeads(), s.keyLength(), s.keyDim());
+                    HeadsView dv = HeadsView.zeros(s.batch(), s.kvHeads(), s.keyLength(), s.valueDim());
+                    float[] dTheta = FlashAttention.backward(qv, kv, vv, out, lse, HeadsView.of(g), dq, dk, dv, mask, cfg,
+                            mods);
+                    Tensor tq = Tensor.wrap(dq.data(), q.shape());
+                    Tensor tk = Tensor.wrap(dk.data(), k.shape());
+                    Tensor tv = Tensor.wrap(dv.data(), v.shape());
+                    return theta == null ? new Tensor[] {tq, tk, tv}
+                            : new Tensor[] {tq, tk, tv, Tensor.wrap(dTheta, theta.shape())};
                 }, inputs);
     }
 

@@ -70,13 +70,40 @@ public final class FlashAttention {
         return forward(q, k, v, out, mask, cfg, TileOps.best(), 0);
     }
 
+    /**
+     * {@link #forward(HeadsView, HeadsView, HeadsView, HeadsView, BlockSparsity, AttentionConfig)} with
+     * score modifiers fused into the kernel: every scaled score of a visited tile becomes
+     * {@code mods.modifier().apply(s, b, h, queryOffset + i, j, theta, 0)} before masking and softmax,
+     * through the modifiers' row hooks ({@link dev.visor.mask.ScoreModifier#applyRow}); no
+     * {@code Lq × Lk} tensor is formed and EMPTY blocks stay untouched.
+     *
+     * @param q the queries
+     * @param k the keys
+     * @param v the values
+     * @param out the output array
+     * @param mask the compiled mask, or {@code null} for none
+     * @param cfg the attention configuration
+     * @param mods the score modifiers with their parameters and query offset, or null for none
+     * @return the log-sum-exp of every row (of the modified scores), row-major {@code (B, H, Lq)}
+     * @since 0.2
+     */
+    public static float[] forward(HeadsView q, HeadsView k, HeadsView v, HeadsView out, BlockSparsity mask,
+                                  AttentionConfig cfg, ScoreModification mods) {
+        return forward(q, k, v, out, mask, cfg, mods, TileOps.best(), 0);
+    }
+
     static float[] forward(HeadsView q, HeadsView k, HeadsView v, HeadsView out, BlockSparsity mask,
                            AttentionConfig cfg, TileOps ops, int chunks) {
+        return forward(q, k, v, out, mask, cfg, null, ops, chunks);
+    }
+
+    static float[] forward(HeadsView q, HeadsView k, HeadsView v, HeadsView out, BlockSparsity mask,
+                           AttentionConfig cfg, ScoreModification mods, TileOps ops, int chunks) {
         AttentionShapes s = AttentionShapes.of(q, k, v);
         s.checkOutput("output", out, s.valueDim());
         BlockSparsity m = orDense(mask, s);
         s.checkMask(m);
-        return FlashForward.run(q, k, v, out, m, cfg, ops, chunks);
+        return FlashForward.run(q, k, v, out, m, cfg, mods, ops, chunks);
     }
 
     /**
@@ -101,9 +128,45 @@ public final class FlashAttention {
         backward(q, k, v, out, lse, dOut, dq, dk, dv, mask, cfg, TileOps.best(), 0);
     }
 
+    /**
+     * The backward of {@link #forward(HeadsView, HeadsView, HeadsView, HeadsView, BlockSparsity,
+     * AttentionConfig, ScoreModification)}: writes {@code dq}, {@code dk}, {@code dv} as
+     * {@link #backward(HeadsView, HeadsView, HeadsView, HeadsView, float[], HeadsView, HeadsView, HeadsView,
+     * HeadsView, BlockSparsity, AttentionConfig)} does, passing {@code dS} back through the modifiers'
+     * row hooks ({@link dev.visor.mask.ScoreModifier#backwardRow}), and returns the gradient of the
+     * modifiers' parameters. Those are accumulated per query block, then per work chunk in double,
+     * then over chunks in chunk order, so repeated calls give bit-equal results.
+     *
+     * @param q the queries
+     * @param k the keys
+     * @param v the values
+     * @param out the output of the forward pass with the same modifiers
+     * @param lse the log-sum-exp it returned
+     * @param dOut the gradient of the output
+     * @param dq the gradient of the queries (written)
+     * @param dk the gradient of the keys (written)
+     * @param dv the gradient of the values (written)
+     * @param mask the mask
+     * @param cfg the attention configuration
+     * @param mods the score modifiers of the forward pass, or null
+     * @return {@code ∂L/∂theta}, laid out like {@code mods.theta()} (empty without modifiers)
+     * @since 0.2
+     */
+    public static float[] backward(HeadsView q, HeadsView k, HeadsView v, HeadsView out, float[] lse, HeadsView dOut,
+                                   HeadsView dq, HeadsView dk, HeadsView dv, BlockSparsity mask, AttentionConfig cfg,
+                                   ScoreModification mods) {
+        return backward(q, k, v, out, lse, dOut, dq, dk, dv, mask, cfg, mods, TileOps.best(), 0);
+    }
+
     static void backward(HeadsView q, HeadsView k, HeadsView v, HeadsView out, float[] lse, HeadsView dOut,
                          HeadsView dq, HeadsView dk, HeadsView dv, BlockSparsity mask, AttentionConfig cfg,
                          TileOps ops, int chunks) {
+        backward(q, k, v, out, lse, dOut, dq, dk, dv, mask, cfg, null, ops, chunks);
+    }
+
+    static float[] backward(HeadsView q, HeadsView k, HeadsView v, HeadsView out, float[] lse, HeadsView dOut,
+                            HeadsView dq, HeadsView dk, HeadsView dv, BlockSparsity mask, AttentionConfig cfg,
+                            ScoreModification mods, TileOps ops, int chunks) {
         AttentionShapes s = AttentionShapes.of(q, k, v);
         s.checkOutput("output", out, s.valueDim());
         s.checkOutput("output gradient", dOut, s.valueDim());
@@ -117,7 +180,7 @@ public final class FlashAttention {
         }
         BlockSparsity m = orDense(mask, s);
         s.checkMask(m);
-        FlashBackward.run(q, k, v, out, lse, dOut, dq, dk, dv, m, cfg, ops, chunks);
+        return FlashBackward.run(q, k, v, out, lse, dOut, dq, dk, dv, m, cfg, mods, ops, chunks);
     }
 
     private static BlockSparsity orDense(BlockSparsity mask, AttentionShapes s) {

@@ -18,7 +18,8 @@ import java.util.TreeMap;
  * query heads and blocks) are contiguous. A chunk accumulates dK/dV of the key/value head it is on
  * privately and writes them out when no other chunk touches that head; the (at most two) heads a
  * chunk shares with its neighbours are summed after all chunks finish. dQ rows belong to one item
- * and need no synchronisation.
+ * and need no synchronisation. With score modifiers, {@code dS} passes back through them row by row
+ * ({@link TileModifier}), and their parameter gradients are summed per chunk and then in chunk order.
  */
 final class FlashBackward {
     private FlashBackward() {}
@@ -30,16 +31,17 @@ final class FlashBackward {
      * @param lse  the forward log-sum-exp {@code (B, H, Lq)}
      * @param dOut the gradient of the output
      */
-    static void run(HeadsView q, HeadsView k, HeadsView v, HeadsView out, float[] lse, HeadsView dOut,
-                    HeadsView dq, HeadsView dk, HeadsView dv, BlockSparsity mask, AttentionConfig cfg,
-                    TileOps ops, int chunks) {
+    static float[] run(HeadsView q, HeadsView k, HeadsView v, HeadsView out, float[] lse, HeadsView dOut,
+                       HeadsView dq, HeadsView dk, HeadsView dv, BlockSparsity mask, AttentionConfig cfg,
+                       ScoreModification mods, TileOps ops, int chunks) {
         AttentionShapes s = AttentionShapes.of(q, k, v);
         int nQb = mask.queryBlocks();
         int items = s.batch() * s.heads() * nQb;
+        float[] dTheta = new float[mods == null ? 0 : mods.theta().length];
         if (items == 0) {
             fill(dk, 0f);
             fill(dv, 0f);
-            return;
+            return dTheta;
         }
         long perBlock = (long) mask.queryBlockSize() * mask.keyBlockSize() * 2L * (2L * s.keyDim() + 3L * s.valueDim());
         int[] bounds = FlashWorker.plan(mask, s, perBlock, chunks);
@@ -48,8 +50,24 @@ final class FlashBackward {
         @SuppressWarnings("unchecked")
         List<Partial>[] stash = new List[chunks];
         PartialTiles tiles = PartialTiles.forCall(mask, ops.pad(mask.keyBlockSize()));
-        WorkSplit.run(bounds, () -> new Worker(q, k, v, out, lse, dOut, dq, dk, dv, mask, tiles, cfg, ops, s),
-                (worker, chunk, from, to) -> stash[chunk] = worker.run(from, to, itemsPerGroup));
+        double[][] thetaParts = new double[chunks][];
+        WorkSplit.run(bounds, () -> new Worker(q, k, v, out, lse, dOut, dq, dk, dv, mask, tiles, cfg, mods, ops, s),
+                (worker, chunk, from, to) -> {
+                    stash[chunk] = worker.run(from, to, itemsPerGroup);
+                    thetaParts[chunk] = worker.mod == null ? null : worker.mod.takeChunk();
+                });
+        // parameter gradients: the chunks' partial sums in chunk order, whichever thread ran them
+        double[] theta = new double[dTheta.length];
+        for (double[] part : thetaParts) {
+            if (part != null) {
+                for (int p = 0; p < part.length; p++) {
+                    theta[p] += part[p];
+                }
+            }
+        }
+        for (int p = 0; p < theta.length; p++) {
+            dTheta[p] = (float) theta[p];
+        }
         // heads split between chunks: sum their partial dK/dV in chunk order, then write
         Map<Integer, Partial> merged = new TreeMap<>();
         for (List<Partial> list : stash) {
@@ -74,6 +92,7 @@ final class FlashBackward {
             writeKeySide(p.dk, dkPad, dk, b, kh, s.keyLength());
             writeKeySide(p.dv, dvPad, dv, b, kh, s.keyLength());
         }
+        return dTheta;
     }
 
     private static void add(float[] acc, float[] x) {
@@ -126,8 +145,8 @@ final class FlashBackward {
 
         Worker(HeadsView q, HeadsView k, HeadsView v, HeadsView out, float[] lse, HeadsView dOut,
                HeadsView dq, HeadsView dk, HeadsView dv, BlockSparsity mask, PartialTiles tiles, AttentionConfig cfg,
-               TileOps ops, AttentionShapes s) {
-            super(q, k, v, mask, tiles, cfg, ops, s);
+               ScoreModification mods, TileOps ops, AttentionShapes s) {
+            super(q, k, v, mask, tiles, cfg, ops, s, mods, true);
             this.out = out;
             this.lse = lse;
             this.dOut = dOut;
@@ -166,6 +185,9 @@ final class FlashBackward {
                     int qb = item % nQb;
                     int h = (item / nQb) % s.heads();
                     queryBlock(b, h, qb);
+                    if (mod != null) {
+                        mod.foldItem();
+                    }
                 }
                 boolean owned = group * itemsPerGroup >= from && (group + 1) * itemsPerGroup <= to;
                 if (owned) {
@@ -235,6 +257,12 @@ final class FlashBackward {
                 }
                 // dS = P ∘ (dP − D)
                 ops.softmaxGrad(pTile, dpTile, bkPad, rows, bkPad, dRow);
+                // through the score modifiers: dS = dS' · m'(S), and their parameter gradients
+                if (mod != null) {
+                    for (int r = 0; r < rows; r++) {
+                        mod.backward(rawTile, dpTile, r * bkPad, valid, b, h, q0 + r, k0);
+                    }
+                }
                 // dQ_i += dS · K_j (scaled on write-out) ;  dK_j += dSᵀ · (Q_i · scale)
                 ops.gemm(rows, dkPad, valid, dpTile, 0, bkPad, 1, kp, k0 * dkPad, dkPad, dqAcc, 0, dkPad, true);
                 ops.gemm(valid, dkPad, rows, dpTile, 0, 1, bkPad, qTile, 0, dkPad, dkAcc, k0 * dkPad, dkPad, true);

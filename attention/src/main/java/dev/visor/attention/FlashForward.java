@@ -17,13 +17,13 @@ final class FlashForward {
 
     /** Runs the forward pass, writing {@code out}; returns the log-sum-exp, {@code (B, H, Lq)}. */
     static float[] run(HeadsView q, HeadsView k, HeadsView v, HeadsView out, BlockSparsity mask,
-                       AttentionConfig cfg, TileOps ops, int chunks) {
+                       AttentionConfig cfg, ScoreModification mods, TileOps ops, int chunks) {
         AttentionShapes s = AttentionShapes.of(q, k, v);
         float[] lse = new float[s.batch() * s.heads() * s.queryLength()];
         long perBlock = (long) mask.queryBlockSize() * mask.keyBlockSize() * 2L * (s.keyDim() + s.valueDim());
         int[] bounds = FlashWorker.plan(mask, s, perBlock, chunks);
         PartialTiles tiles = PartialTiles.forCall(mask, ops.pad(mask.keyBlockSize()));
-        WorkSplit.run(bounds, () -> new Worker(q, k, v, out, lse, mask, tiles, cfg, ops, s),
+        WorkSplit.run(bounds, () -> new Worker(q, k, v, out, lse, mask, tiles, cfg, mods, ops, s),
                 (worker, chunk, from, to) -> worker.run(from, to));
         return lse;
     }
@@ -40,8 +40,8 @@ final class FlashForward {
         final float[] vp;      // (nKb·Bk, dvPad): values, row-major, zero-padded
 
         Worker(HeadsView q, HeadsView k, HeadsView v, HeadsView out, float[] lse, BlockSparsity mask,
-               PartialTiles tiles, AttentionConfig cfg, TileOps ops, AttentionShapes s) {
-            super(q, k, v, mask, tiles, cfg, ops, s);
+               PartialTiles tiles, AttentionConfig cfg, ScoreModification mods, TileOps ops, AttentionShapes s) {
+            super(q, k, v, mask, tiles, cfg, ops, s, mods, false);
             this.out = out;
             this.lse = lse;
             this.dv = s.valueDim();

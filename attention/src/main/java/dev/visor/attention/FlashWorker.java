@@ -7,8 +7,8 @@ import java.util.Arrays;
  * What one chunk of the forward pass ({@link FlashForward}) and one of the backward pass
  * ({@link FlashBackward}) have in common: the chunk plan, the key blocks packed on first visit per
  * key/value head, and the score tile of a visited block, {@code S = (scale · Q_i) · K_jᵀ} with the
- * mask applied, which both passes compute the same way (the backward pass rebuilds the forward's
- * probabilities from it).
+ * score modifiers and the mask applied, which both passes compute the same way (the backward pass
+ * rebuilds the forward's probabilities from it).
  *
  * <p>Keys are packed transposed, {@code (keyDim, BkPad)} per key block, into {@link #kt}; a pass that
  * needs more of the block (the values, the keys row-major) copies it in {@link #packKey}.
@@ -25,6 +25,8 @@ abstract class FlashWorker {
     final float qScale;
     final float[] kt;          // per key block (keyDim, BkPad): keys transposed
     final float[] factors;     // (BkPad): dropout factors of one row
+    final TileModifier mod;    // the score modifiers, or null
+    final float[] rawTile;     // (Bq, BkPad): scores before the modifiers (backward with modifiers only)
     private final int[] blockStamp;   // per key block: the packStamp it was copied under
     private int packedGroup = -1;
     private int packStamp;
@@ -32,7 +34,7 @@ abstract class FlashWorker {
     int packKh;
 
     FlashWorker(HeadsView q, HeadsView k, HeadsView v, BlockSparsity mask, PartialTiles tiles, AttentionConfig cfg,
-                TileOps ops, AttentionShapes s) {
+                TileOps ops, AttentionShapes s, ScoreModification mods, boolean keepRaw) {
         this.q = q;
         this.k = k;
         this.v = v;
@@ -51,6 +53,9 @@ abstract class FlashWorker {
         this.factors = new float[bkPad];
         this.scratch = tiles == null ? new boolean[bq * bkPad] : null;
         this.blockStamp = new int[nKb];
+        int tile = keepRaw && mods != null ? bq * bkPad : 0;
+        this.mod = TileModifier.of(mods, ops, bkPad, tile);
+        this.rawTile = tile > 0 ? new float[tile] : null;
     }
 
     /**
@@ -128,8 +133,9 @@ abstract class FlashWorker {
 
     /**
      * The score tile of visited block {@code blocks[e]} for {@code rows} queries from {@code q0}:
-     * {@code sTile = qTile · K_jᵀ} ({@code qTile} already scaled, row stride {@code ldq}), masked.
-     * Returns the number of real keys in the block.
+     * {@code sTile = qTile · K_jᵀ} ({@code qTile} already scaled, row stride {@code ldq}), modified
+     * row by row over the block's real keys (the unmodified scores kept in {@link #rawTile} when
+     * there is one), then masked. Returns the number of real keys in the block.
      */
     final int scores(int[] blocks, boolean[][] cached, int e, float[] qTile, int ldq, float[] sTile,
                      int b, int h, int q0, int rows) {
@@ -139,6 +145,14 @@ abstract class FlashWorker {
         int valid = Math.min(bk, s.keyLength() - k0);
         packBlock(kb);
         ops.gemm(rows, bkPad, keyDim, qTile, 0, ldq, 1, kt, kb * keyDim * bkPad, bkPad, sTile, 0, bkPad, false);
+        if (mod != null) {
+            if (rawTile != null) {
+                System.arraycopy(sTile, 0, rawTile, 0, rows * bkPad);
+            }
+            for (int r = 0; r < rows; r++) {
+                mod.forward(sTile, r * bkPad, valid, b, h, q0 + r, k0);
+            }
+        }
         maskScores(sTile, rows, valid, BlockSparsity.isPartial(entry), cached == null ? null : cached[e], b, h, q0, k0);
         return valid;
     }

@@ -96,4 +96,15 @@ final class ScalarTileOps extends TileOps {
             }
         }
     }
+
+    @Override
+    void tanh(float[] x, int off, int n, float inv, float[] t) {
+        for (int j = 0; j < n; j++) {
+            t[j] = -2f * Math.abs(x[off + j] * inv);
+        }
+        dev.visor.tensor.kernel.VecMath.exp(t, 0, t, 0, n);
+        for (int j = 0; j < n; j++) {
+            t[j] = tanh1(x[off + j] * inv, t[j]);
+        }
+    }
 }

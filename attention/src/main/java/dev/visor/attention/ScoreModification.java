@@ -17,7 +17,10 @@ import java.util.Objects;
  * ReferenceAttention.forward(q, k, v, mask, cfg, mods);
  * }</pre>
  *
- * <p>The flash kernel does not apply score modifiers yet; only the reference does.
+ * <p>{@link FlashAttention#forward(HeadsView, HeadsView, HeadsView, HeadsView, BlockSparsity, AttentionConfig,
+ * ScoreModification)} and its backward fuse the modifiers into the flash kernel's tiles through the
+ * modifiers' row hooks ({@link ScoreModifier#applyRow}, {@link ScoreModifier#backwardRow}); the
+ * reference applies {@link ScoreModifier#apply} element by element and is their oracle.
  *
  * @param modifier the modifier (a chain for several)
  * @param theta its learnable parameters, exactly {@code modifier.parameterCount()} floats; read, never written

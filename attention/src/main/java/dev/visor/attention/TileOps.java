@@ -100,6 +100,54 @@ abstract class TileOps {
     /** {@code x_rc *= f_r}. */
     abstract void scaleRows(float[] x, int ld, int rows, int cols, float[] f);
 
+    /**
+     * Soft-capping of a row in place, {@code s_j := cap · tanh(s_j / cap)} for {@code j < n}; see
+     * {@link #tanh}. {@code scratch} holds at least {@code n} floats.
+     */
+    final void softcap(float[] s, int off, int n, float cap, float[] scratch) {
+        tanh(s, off, n, 1f / cap, scratch);
+        for (int j = 0; j < n; j++) {
+            s[off + j] = cap * scratch[j];
+        }
+    }
+
+    /**
+     * The backward of {@link #softcap}: {@code g_j *= 1 − tanh²(raw_j / cap)} for {@code j < n}, with
+     * {@code raw} the scores before capping. {@code scratch} holds at least {@code n} floats.
+     */
+    final void softcapGrad(float[] raw, float[] g, int off, int n, float cap, float[] scratch) {
+        tanh(raw, off, n, 1f / cap, scratch);
+        for (int j = 0; j < n; j++) {
+            float t = scratch[j];
+            g[off + j] *= 1f - t * t;
+        }
+    }
+
+    /** Below this {@code |u|} tanh is its Taylor polynomial (to u⁷, error under 2e-10 relative). */
+    static final float TANH_SMALL = 0.0625f;
+    static final float TANH_C3 = -1f / 3f, TANH_C5 = 2f / 15f, TANH_C7 = -17f / 315f;
+
+    /**
+     * {@code t[j] = tanh(x[off + j] · inv)} for {@code j < n}, within a few float ulps of
+     * {@code Math.tanh}: {@code sign(u) · (1 − e)/(1 + e)} with {@code e = e^(−2|u|)} from
+     * {@link VecMath#exp}, and the Taylor polynomial below {@link #TANH_SMALL} where that formula
+     * would cancel. Both versions evaluate the same formula.
+     */
+    abstract void tanh(float[] x, int off, int n, float inv, float[] t);
+
+    /** One element of {@link #tanh}, given {@code u} and {@code e = e^(−2|u|)}. */
+    static float tanh1(float u, float e) {
+        float a = Math.abs(u);
+        float th;
+        if (a < TANH_SMALL) {
+            float u2 = a * a;
+            th = a + a * (u2 * (TANH_C3 + u2 * (TANH_C5 + u2 * TANH_C7)));
+        } else {
+            th = (1f - e) / (1f + e);
+        }
+        return Math.copySign(th, u);
+    }
+
     /** Rounds {@code n} up to a multiple of {@link #lanes()}. */
     final int pad(int n) {
         int l = lanes();

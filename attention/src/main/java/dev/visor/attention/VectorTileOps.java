@@ -1,6 +1,7 @@
 package dev.visor.attention;
 
 import dev.visor.tensor.kernel.MachineShape;
+import dev.visor.tensor.kernel.VecMath;
 import dev.visor.tensor.kernel.VectorLanes;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -352,6 +353,33 @@ final class VectorTileOps extends TileOps {
             for (int j = 0; j < cols; j += L) {
                 FloatVector.fromArray(S, x, base + j).mul(fr).intoArray(x, base + j);
             }
+        }
+    }
+
+    @Override
+    void tanh(float[] x, int off, int n, float inv, float[] t) {
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            FloatVector.fromArray(S, x, off + j).mul(inv).abs().mul(-2f).intoArray(t, j);
+        }
+        for (; j < n; j++) {
+            t[j] = -2f * Math.abs(x[off + j] * inv);
+        }
+        VecMath.exp(t, 0, t, 0, n);
+        j = 0;
+        for (; j + L <= n; j += L) {
+            FloatVector u = FloatVector.fromArray(S, x, off + j).mul(inv);
+            FloatVector a = u.abs();
+            FloatVector e = FloatVector.fromArray(S, t, j);
+            FloatVector big = e.neg().add(1f).div(e.add(1f));
+            FloatVector u2 = a.mul(a);
+            FloatVector poly = u2.mul(TANH_C7).add(TANH_C5).mul(u2).add(TANH_C3).mul(u2).mul(a).add(a);
+            FloatVector th = big.blend(poly, a.lt(TANH_SMALL));
+            // copy the sign of u: th ≥ 0, so negate where u < 0
+            th.blend(th.neg(), u.lt(0f)).intoArray(t, j);
+        }
+        for (; j < n; j++) {
+            t[j] = tanh1(x[off + j] * inv, t[j]);
         }
     }
 }

@@ -20,6 +20,14 @@ package dev.visor.mask;
  * Modifiers compose in sequence with {@link #then}, written {@code a >> b} in specs (apply {@code a},
  * then {@code b}).
  *
+ * <p><b>Tile hooks.</b> The element-wise methods are the definition. Fused flash kernels work on
+ * tiles of scores and call the row hooks {@link #applyRow} (forward) and {@link #backwardRow}
+ * (backward: derivative row and parameter gradients) once per row segment of a tile, with the
+ * batch, head, absolute query position, first key position and key count. Their defaults loop over
+ * the element-wise methods, so every modifier works fused as it is; a modifier whose speed matters
+ * overrides them with tight loops (the built-ins do) that must give the same values, which
+ * {@code ScoreModifierContract} of masks-testkit checks.
+ *
  * <pre>{@code
  * ScoreModifier m = ScoreModifierRegistry.load().create("softcap(cap=30) >> alibi", new ScoreContext(8));
  * float s2 = m.apply(s, b, h, q, k, new float[m.parameterCount()], 0);
@@ -57,6 +65,65 @@ public interface ScoreModifier {
      * @return {@code d apply / d score}
      */
     float derivative(float score, int batch, int head, int query, int key, float[] theta, int at);
+
+    /**
+     * The tile hook of the forward pass: {@link #apply} on a row segment in place, for query
+     * {@code query} and the {@code count} keys {@code firstKey, firstKey + 1, ...}:
+     * {@code scores[off + j] = apply(scores[off + j], batch, head, query, firstKey + j, theta, at)}.
+     * Fused attention kernels call this once per row of a score tile instead of {@link #apply} per
+     * element, so a modifier whose cost matters overrides it with a tight loop the JIT can vectorise
+     * (hoisting what depends only on the head and the row). The result must equal the element-wise
+     * definition (bit for bit is best; the contract allows float rounding).
+     *
+     * @param scores the scores, modified in place
+     * @param off where the segment starts in {@code scores}
+     * @param count the number of keys in the segment, at least 0
+     * @param batch sequence index
+     * @param head query head index
+     * @param query absolute query position
+     * @param firstKey absolute position of the key at {@code off}
+     * @param theta holds the learnable parameters from {@code at}
+     * @param at where this modifier's parameters start
+     * @since 0.2
+     */
+    default void applyRow(float[] scores, int off, int count, int batch, int head, int query, int firstKey,
+                          float[] theta, int at) {
+        for (int j = 0; j < count; j++) {
+            scores[off + j] = apply(scores[off + j], batch, head, query, firstKey + j, theta, at);
+        }
+    }
+
+    /**
+     * The tile hook of the backward pass, for the same row segment as {@link #applyRow}: with
+     * {@code s = scores[off + j]} (the score before this modifier) and {@code G = gradients[off + j]}
+     * (∂L/∂ of the modified score), adds {@code G · ∂apply/∂theta} into {@code thetaGradient}
+     * ({@link #accumulateGradient}) and replaces {@code gradients[off + j]} by
+     * {@code G · derivative(s, ...)}. Elements with {@code G = 0} (masked keys) are left alone. The
+     * default loops over the element-wise methods; overrides must agree with them.
+     *
+     * @param scores the scores before this modifier; read only
+     * @param gradients the gradients of the modified scores, replaced by those of the scores
+     * @param off where the segment starts in both arrays
+     * @param count the number of keys in the segment, at least 0
+     * @param batch sequence index
+     * @param head query head index
+     * @param query absolute query position
+     * @param firstKey absolute position of the key at {@code off}
+     * @param theta holds the learnable parameters from {@code at}
+     * @param at where this modifier's parameters start
+     * @param thetaGradient where parameter gradients accumulate, laid out like {@code theta}
+     * @since 0.2
+     */
+    default void backwardRow(float[] scores, float[] gradients, int off, int count, int batch, int head, int query,
+                             int firstKey, float[] theta, int at, float[] thetaGradient) {
+        for (int j = 0; j < count; j++) {
+            float g = gradients[off + j];
+            if (g == 0f) continue;
+            float s = scores[off + j];
+            accumulateGradient(g, s, batch, head, query, firstKey + j, theta, at, thetaGradient);
+            gradients[off + j] = g * derivative(s, batch, head, query, firstKey + j, theta, at);
+        }
+    }
 
     /**
      * The shape of the learnable parameters, e.g. {@code {heads, buckets}}; empty when there are none.

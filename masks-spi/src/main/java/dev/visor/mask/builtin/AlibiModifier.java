@@ -130,6 +130,21 @@ public final class AlibiModifier implements ScoreModifier {
         return 1f;
     }
 
+    /** The row as one loop over {@code slope · (float) (k − q)}, the same arithmetic as {@link #apply}. */
+    @Override
+    public void applyRow(float[] scores, int off, int count, int batch, int head, int query, int firstKey,
+                         float[] theta, int at) {
+        float slope = slopes[head];
+        int d0 = firstKey - query;
+        for (int j = 0; j < count; j++) scores[off + j] += slope * (float) (d0 + j);
+    }
+
+    /** Nothing to do: the derivative is 1 and there are no parameters. */
+    @Override
+    public void backwardRow(float[] scores, float[] gradients, int off, int count, int batch, int head, int query,
+                            int firstKey, float[] theta, int at, float[] thetaGradient) {
+    }
+
     @Override
     public boolean dependsOnBatch() {
         return false;

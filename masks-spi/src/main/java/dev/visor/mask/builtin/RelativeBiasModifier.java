@@ -100,6 +100,76 @@ public record RelativeBiasModifier(int buckets, int maxDistance, boolean bidirec
         return score + theta[at + index(head, query, key)];
     }
 
+    /**
+     * The row in three runs: keys at least {@code max_distance} before the query share one bucket,
+     * keys at least {@code max_distance} after it share another, and the keys between look their
+     * bucket up in a table of the {@code 2·max_distance + 1} offsets (built once per bucket layout).
+     */
+    @Override
+    public void applyRow(float[] scores, int off, int count, int batch, int head, int query, int firstKey,
+                         float[] theta, int at) {
+        int base = at + head * buckets;
+        int rel0 = firstKey - query;
+        int lowEnd = runEnd(-maxDistance - (long) rel0 + 1, count);   // j with rel0 + j <= -maxDistance
+        int highStart = Math.max(lowEnd, runEnd(maxDistance - (long) rel0, count));   // rel0 + j >= maxDistance
+        if (lowEnd > 0) {
+            float bias = theta[base + bucket(-maxDistance, bidirectional, buckets, maxDistance)];
+            for (int j = 0; j < lowEnd; j++) scores[off + j] += bias;
+        }
+        int[] table = bucketTable();
+        for (int j = lowEnd; j < highStart; j++) scores[off + j] += theta[base + table[rel0 + j + maxDistance]];
+        if (highStart < count) {
+            float bias = theta[base + bucket(maxDistance, bidirectional, buckets, maxDistance)];
+            for (int j = highStart; j < count; j++) scores[off + j] += bias;
+        }
+    }
+
+    /** The same three runs, each shared bucket receiving its run's sum once; the gradients pass unchanged. */
+    @Override
+    public void backwardRow(float[] scores, float[] gradients, int off, int count, int batch, int head, int query,
+                            int firstKey, float[] theta, int at, float[] thetaGradient) {
+        int base = at + head * buckets;
+        int rel0 = firstKey - query;
+        int lowEnd = runEnd(-maxDistance - (long) rel0 + 1, count);
+        int highStart = Math.max(lowEnd, runEnd(maxDistance - (long) rel0, count));
+        if (lowEnd > 0) {
+            float sum = 0f;
+            for (int j = 0; j < lowEnd; j++) sum += gradients[off + j];
+            thetaGradient[base + bucket(-maxDistance, bidirectional, buckets, maxDistance)] += sum;
+        }
+        int[] table = bucketTable();
+        for (int j = lowEnd; j < highStart; j++) thetaGradient[base + table[rel0 + j + maxDistance]] += gradients[off + j];
+        if (highStart < count) {
+            float sum = 0f;
+            for (int j = highStart; j < count; j++) sum += gradients[off + j];
+            thetaGradient[base + bucket(maxDistance, bidirectional, buckets, maxDistance)] += sum;
+        }
+    }
+
+    /** {@code end} clamped to {@code [0, count]}. */
+    private static int runEnd(long end, int count) {
+        return (int) Math.max(0, Math.min(end, count));
+    }
+
+    /** The bucket of every offset in {@code [−max_distance, max_distance]}, index {@code offset + max_distance}. */
+    private int[] bucketTable() {
+        BucketTable t = BucketTable.last;
+        if (t == null || t.buckets != buckets || t.maxDistance != maxDistance || t.bidirectional != bidirectional) {
+            int[] table = new int[2 * maxDistance + 1];
+            for (int r = -maxDistance; r <= maxDistance; r++) {
+                table[r + maxDistance] = bucket(r, bidirectional, buckets, maxDistance);
+            }
+            t = new BucketTable(buckets, maxDistance, bidirectional, table);
+            BucketTable.last = t;
+        }
+        return t.table;
+    }
+
+    /** The bucket table of the layout used last (one layout per model is the common case). */
+    private record BucketTable(int buckets, int maxDistance, boolean bidirectional, int[] table) {
+        static volatile BucketTable last;
+    }
+
     @Override
     public float derivative(float score, int batch, int head, int query, int key, float[] theta, int at) {
         return 1f;

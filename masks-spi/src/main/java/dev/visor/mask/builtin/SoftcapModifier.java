@@ -45,6 +45,23 @@ public record SoftcapModifier(double cap) implements ScoreModifier {
         return (float) (1 - t * t);
     }
 
+    /** The row without a call per element (same arithmetic as {@link #apply}). */
+    @Override
+    public void applyRow(float[] scores, int off, int count, int batch, int head, int query, int firstKey,
+                         float[] theta, int at) {
+        for (int j = off; j < off + count; j++) scores[j] = (float) (cap * Math.tanh(scores[j] / cap));
+    }
+
+    /** {@code G · (1 − tanh²(s / cap))} per element, as {@link #derivative}; there are no parameters. */
+    @Override
+    public void backwardRow(float[] scores, float[] gradients, int off, int count, int batch, int head, int query,
+                            int firstKey, float[] theta, int at, float[] thetaGradient) {
+        for (int j = off; j < off + count; j++) {
+            double t = Math.tanh(scores[j] / cap);
+            gradients[j] *= (float) (1 - t * t);
+        }
+    }
+
     @Override
     public boolean dependsOnBatch() {
         return false;
