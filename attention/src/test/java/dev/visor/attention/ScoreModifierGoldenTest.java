@@ -59,6 +59,16 @@ class ScoreModifierGoldenTest {
 
     @Test
     void referenceAttentionWithModifiersMatchesTorch() {
+        assertEquals(8, checkAgainstTorch(false));
+    }
+
+    @Test
+    void fusedFlashKernelWithModifiersMatchesTorch() {
+        assertEquals(8, checkAgainstTorch(true));
+    }
+
+    /** Compares every golden case's output (and table gradient) with the reference or the fused kernel. */
+    private static int checkAgainstTorch(boolean fused) {
         int checked = 0;
         for (TorchGolden.Case c : CASES) {
             if (!c.has("output")) continue;
@@ -74,15 +84,21 @@ class ScoreModifierGoldenTest {
             ScoreModification mods = new ScoreModification(m, theta, 0);
             ElementMask mask = c.flag("causal") ? (b, h, i, j) -> j <= i : null;
             AttentionConfig cfg = AttentionConfig.defaults(d);
-            float[] out = ReferenceAttention.forward(q, k, v, mask, cfg, mods).output();
+            BlockSparsity blocks = mask == null ? null : BlockSparsity.classify(mask, 1, heads, l, l, 16, 16, false, false);
+            HeadsView o = HeadsView.zeros(1, heads, l, d);
+            float[] lse = fused ? FlashAttention.forward(q, k, v, o, blocks, cfg, mods) : null;
+            float[] out = fused ? o.data() : ReferenceAttention.forward(q, k, v, mask, cfg, mods).output();
             Fixtures.assertClose(c.name() + " output", c.floats("output"), out, 1e-5, 0);
             if (c.has("d_table")) {
                 HeadsView dOut = HeadsView.contiguous(c.floats("d_out"), 1, heads, l, d);
-                float[] dTable = ReferenceAttention.backward(q, k, v, mask, cfg, mods, dOut).dTheta();
+                float[] dTable = fused
+                        ? FlashAttention.backward(q, k, v, o, lse, dOut, HeadsView.zeros(1, heads, l, d),
+                                HeadsView.zeros(1, heads, l, d), HeadsView.zeros(1, heads, l, d), blocks, cfg, mods)
+                        : ReferenceAttention.backward(q, k, v, mask, cfg, mods, dOut).dTheta();
                 Fixtures.assertClose(c.name() + " table gradient", c.floats("d_table"), dTable, 1e-4, 0);
             }
             checked++;
         }
-        assertEquals(8, checked);
+        return checked;
     }
 }
