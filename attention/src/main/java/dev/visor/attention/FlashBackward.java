@@ -259,9 +259,7 @@ final class FlashBackward {
                 ops.softmaxGrad(pTile, dpTile, bkPad, rows, bkPad, dRow);
                 // through the score modifiers: dS = dS' · m'(S), and their parameter gradients
                 if (mod != null) {
-                    for (int r = 0; r < rows; r++) {
-                        mod.backward(rawTile, dpTile, r * bkPad, valid, b, h, q0 + r, k0);
-                    }
+                    mod.backward(rawTile, dpTile, rows, bkPad, valid, b, h, q0, k0);
                 }
                 // dQ_i += dS · K_j (scaled on write-out) ;  dK_j += dSᵀ · (Q_i · scale)
                 ops.gemm(rows, dkPad, valid, dpTile, 0, bkPad, 1, kp, k0 * dkPad, dkPad, dqAcc, 0, dkPad, true);

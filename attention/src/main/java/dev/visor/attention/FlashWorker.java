@@ -53,9 +53,8 @@ abstract class FlashWorker {
         this.factors = new float[bkPad];
         this.scratch = tiles == null ? new boolean[bq * bkPad] : null;
         this.blockStamp = new int[nKb];
-        int tile = keepRaw && mods != null ? bq * bkPad : 0;
-        this.mod = TileModifier.of(mods, ops, bkPad, tile);
-        this.rawTile = tile > 0 ? new float[tile] : null;
+        this.mod = TileModifier.of(mods, ops, bq * bkPad, keepRaw);
+        this.rawTile = keepRaw && mod != null && mod.needsRaw() ? new float[bq * bkPad] : null;
     }
 
     /**
@@ -134,7 +133,7 @@ abstract class FlashWorker {
     /**
      * The score tile of visited block {@code blocks[e]} for {@code rows} queries from {@code q0}:
      * {@code sTile = qTile · K_jᵀ} ({@code qTile} already scaled, row stride {@code ldq}), modified
-     * row by row over the block's real keys (the unmodified scores kept in {@link #rawTile} when
+     * over the block's real keys ({@link TileModifier}) (the unmodified scores kept in {@link #rawTile} when
      * there is one), then masked. Returns the number of real keys in the block.
      */
     final int scores(int[] blocks, boolean[][] cached, int e, float[] qTile, int ldq, float[] sTile,
@@ -149,9 +148,7 @@ abstract class FlashWorker {
             if (rawTile != null) {
                 System.arraycopy(sTile, 0, rawTile, 0, rows * bkPad);
             }
-            for (int r = 0; r < rows; r++) {
-                mod.forward(sTile, r * bkPad, valid, b, h, q0 + r, k0);
-            }
+            mod.forward(sTile, rows, bkPad, valid, b, h, q0, k0);
         }
         maskScores(sTile, rows, valid, BlockSparsity.isPartial(entry), cached == null ? null : cached[e], b, h, q0, k0);
         return valid;

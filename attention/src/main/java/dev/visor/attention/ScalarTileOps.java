@@ -98,13 +98,23 @@ final class ScalarTileOps extends TileOps {
     }
 
     @Override
-    void tanh(float[] x, int off, int n, float inv, float[] t) {
+    void tanh(float[] x, int off, int n, float inv, float mul, float[] y, int yOff) {
         for (int j = 0; j < n; j++) {
-            t[j] = -2f * Math.abs(x[off + j] * inv);
+            y[yOff + j] = mul * tanh1(x[off + j] * inv);
         }
-        dev.visor.tensor.kernel.VecMath.exp(t, 0, t, 0, n);
+    }
+
+    @Override
+    void addRamp(float[] s, int off, int n, float slope, int start) {
         for (int j = 0; j < n; j++) {
-            t[j] = tanh1(x[off + j] * inv, t[j]);
+            s[off + j] += slope * (float) (start + j);
+        }
+    }
+
+    @Override
+    void addConstant(float[] s, int off, int n, float c) {
+        for (int j = 0; j < n; j++) {
+            s[off + j] += c;
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.visor.attention;
 
 import dev.visor.tensor.kernel.MachineShape;
-import dev.visor.tensor.kernel.VecMath;
 import dev.visor.tensor.kernel.VectorLanes;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -357,29 +356,58 @@ final class VectorTileOps extends TileOps {
     }
 
     @Override
-    void tanh(float[] x, int off, int n, float inv, float[] t) {
+    void tanh(float[] x, int off, int n, float inv, float mul, float[] y, int yOff) {
+        FloatVector a9 = FloatVector.broadcast(S, A9), a7 = FloatVector.broadcast(S, A7);
+        FloatVector a5 = FloatVector.broadcast(S, A5), a3 = FloatVector.broadcast(S, A3);
+        FloatVector a1 = FloatVector.broadcast(S, A1), b2 = FloatVector.broadcast(S, B2);
+        FloatVector b0 = FloatVector.broadcast(S, B0);
         int j = 0;
         for (; j + L <= n; j += L) {
-            FloatVector.fromArray(S, x, off + j).mul(inv).abs().mul(-2f).intoArray(t, j);
+            FloatVector c = FloatVector.fromArray(S, x, off + j).mul(inv).max(-TANH_CLAMP).min(TANH_CLAMP);
+            FloatVector c2 = c.mul(c);
+            FloatVector p = c2.fma(A13, A11).fma(c2, a9);
+            p = p.fma(c2, a7).fma(c2, a5).fma(c2, a3).fma(c2, a1);
+            FloatVector q = c2.fma(B6, B4).fma(c2, b2).fma(c2, b0);
+            c.mul(p).div(q).mul(mul).intoArray(y, yOff + j);
         }
         for (; j < n; j++) {
-            t[j] = -2f * Math.abs(x[off + j] * inv);
+            y[yOff + j] = mul * tanh1(x[off + j] * inv);
         }
-        VecMath.exp(t, 0, t, 0, n);
-        j = 0;
+    }
+
+    /** Lane indices 0, 1, ..., L − 1 as floats. */
+    private static final float[] IOTA = iota();
+
+    private static float[] iota() {
+        float[] x = new float[L];
+        for (int i = 0; i < L; i++) {
+            x[i] = i;
+        }
+        return x;
+    }
+
+    @Override
+    void addRamp(float[] s, int off, int n, float slope, int start) {
+        // start + j + lane is an integer below 2^24 in magnitude, so (float) start+j plus the lane is exact
+        FloatVector lanes = FloatVector.fromArray(S, IOTA, 0);
+        int j = 0;
         for (; j + L <= n; j += L) {
-            FloatVector u = FloatVector.fromArray(S, x, off + j).mul(inv);
-            FloatVector a = u.abs();
-            FloatVector e = FloatVector.fromArray(S, t, j);
-            FloatVector big = e.neg().add(1f).div(e.add(1f));
-            FloatVector u2 = a.mul(a);
-            FloatVector poly = u2.mul(TANH_C7).add(TANH_C5).mul(u2).add(TANH_C3).mul(u2).mul(a).add(a);
-            FloatVector th = big.blend(poly, a.lt(TANH_SMALL));
-            // copy the sign of u: th ≥ 0, so negate where u < 0
-            th.blend(th.neg(), u.lt(0f)).intoArray(t, j);
+            FloatVector pos = lanes.add((float) (start + j));
+            FloatVector.fromArray(S, s, off + j).add(pos.mul(slope)).intoArray(s, off + j);
         }
         for (; j < n; j++) {
-            t[j] = tanh1(x[off + j] * inv, t[j]);
+            s[off + j] += slope * (float) (start + j);
+        }
+    }
+
+    @Override
+    void addConstant(float[] s, int off, int n, float c) {
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            FloatVector.fromArray(S, s, off + j).add(c).intoArray(s, off + j);
+        }
+        for (; j < n; j++) {
+            s[off + j] += c;
         }
     }
 }
