@@ -41,11 +41,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * mvn -B -q package -DskipTests -pl benchmarks -am
  * java --add-modules jdk.incubator.vector -jar benchmarks/target/benchmarks.jar ScoreModBench -p threads=1,2
  * </pre>
- * On a shared machine run {@link #main} instead: one thread, the variants interleaved round by
- * round in one JVM, each timed by this thread's CPU time, and the ratios to {@code none} printed
- * (best of the measured rounds):
+ * On a shared machine run {@link #main} instead: one thread, the variants taking turns call by
+ * call in one JVM, each call timed by this thread's CPU time, and the median per variant and its
+ * ratio to {@code none} printed:
  * <pre>
- * java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar dev.visor.bench.ScoreModBench --rounds=7 --seconds=1
+ * java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar dev.visor.bench.ScoreModBench --calls=40 --warmup=10
  * </pre>
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -135,9 +135,9 @@ public class ScoreModBench {
 
     /** Same-run ratios by per-thread CPU time, one thread; see the class comment. */
     public static void main(String[] args) {
-        Map<String, String> opts = ReportSupport.options(args, List.of("rounds", "seconds"), "--rounds=R --seconds=S");
-        int rounds = Integer.parseInt(opts.getOrDefault("rounds", "7"));
-        double seconds = Double.parseDouble(opts.getOrDefault("seconds", "1"));
+        Map<String, String> opts = ReportSupport.options(args, List.of("calls", "warmup"), "--calls=C --warmup=W");
+        int calls = Integer.parseInt(opts.getOrDefault("calls", "40"));
+        int warmup = Integer.parseInt(opts.getOrDefault("warmup", "10"));
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         System.out.println("Machine: " + ReportSupport.cpuModel() + "; JDK " + ReportSupport.jdk());
         System.out.println("ISA: " + ReportSupport.isa());
@@ -149,37 +149,42 @@ public class ScoreModBench {
             inputs[m].threads = 1;
             inputs[m].setUp();
         }
-        double[][] best = new double[2][MODIFIERS.length];   // ms per call, forward and backward
-        for (double[] row : best) {
-            java.util.Arrays.fill(row, Double.MAX_VALUE);
-        }
-        for (int round = 0; round < rounds; round++) {
-            for (int pass = 0; pass < 2; pass++) {
+        // the variants take turns call by call, so load that comes and goes hits them alike; the
+        // median CPU time per call of each variant is quoted
+        double[][][] times = new double[2][MODIFIERS.length][calls];
+        for (int pass = 0; pass < 2; pass++) {
+            for (int c = -warmup; c < calls; c++) {
                 for (int m = 0; m < MODIFIERS.length; m++) {
                     Inputs in = inputs[m];
-                    Runnable call = pass == 0 ? () -> runForward(in) : () -> runBackward(in);
-                    long calls = 0;
                     long t0 = threads.getCurrentThreadCpuTime();
-                    long t;
-                    do {
-                        call.run();
-                        calls++;
-                        t = threads.getCurrentThreadCpuTime();
-                    } while (t - t0 < seconds * 1e9);
-                    if (round >= 2) {   // two rounds of warm-up
-                        best[pass][m] = Math.min(best[pass][m], (t - t0) / 1e6 / calls);
+                    Object sink = pass == 0 ? runForward(in) : runBackward(in);
+                    long t1 = threads.getCurrentThreadCpuTime();
+                    if (c >= 0) {
+                        times[pass][m][c] = (t1 - t0) / 1e6;
+                    }
+                    if (sink == null) {
+                        throw new IllegalStateException("no result");
                     }
                 }
             }
         }
-        System.out.printf(Locale.ROOT, "%nN = %d, %d heads × %d, causal, 1 thread, CPU ms per call (best of %d rounds)%n",
-                N, HEADS, HEAD_DIM, rounds - 2);
+        System.out.printf(Locale.ROOT, "%nN = %d, %d heads × %d, causal, 1 thread: median CPU ms per call over %d"
+                + " interleaved calls (after %d of warm-up)%n", N, HEADS, HEAD_DIM, calls, warmup);
         System.out.printf(Locale.ROOT, "| modifier | forward ms | forward ratio | backward ms | backward ratio |%n"
                 + "|---|---:|---:|---:|---:|%n");
+        double f0 = median(times[0][0]);
+        double b0 = median(times[1][0]);
         for (int m = 0; m < MODIFIERS.length; m++) {
-            System.out.printf(Locale.ROOT, "| `%s` | %.2f | %.3f× | %.2f | %.3f× |%n", MODIFIERS[m], best[0][m],
-                    best[0][m] / best[0][0], best[1][m], best[1][m] / best[1][0]);
+            double f = median(times[0][m]);
+            double b = median(times[1][m]);
+            System.out.printf(Locale.ROOT, "| `%s` | %.2f | %.3f× | %.2f | %.3f× |%n", MODIFIERS[m], f, f / f0, b, b / b0);
         }
         System.out.println("Load average after: " + ReportSupport.loadAverage());
+    }
+
+    private static double median(double[] x) {
+        double[] s = x.clone();
+        java.util.Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 }
