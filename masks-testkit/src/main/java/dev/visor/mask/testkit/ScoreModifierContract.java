@@ -35,7 +35,10 @@ import net.jqwik.api.Provide;
  *       and touches nothing else;</li>
  *   <li>sequential composition with {@code softcap} applies the stages in order, both ways round,
  *       with the chain rule's derivative and parameters at their offsets, and its spec round-trips;</li>
- *   <li>a modifier that says it ignores the batch does.</li>
+ *   <li>a modifier that says it ignores the batch does;</li>
+ *   <li>the tile hooks {@code applyRow} and {@code backwardRow} equal the element-wise methods on a
+ *       whole row of keys (the fused flash kernel calls them; attention's tests check the fused
+ *       kernel against the materialised reference).</li>
  * </ul>
  * Tries follow {@code -Djqwik.tries.default}; positions go up to {@code -Dvisor.testkit.maxPosition}
  * (default 300, past {@code relative_bias}'s default {@code max_distance}).
@@ -297,6 +300,79 @@ public interface ScoreModifierContract {
         String spec = m.spec() + " >> " + soft.spec();
         check(after.spec().equals(spec), "the chain prints '" + after.spec() + "', not '" + spec + "'");
         check(registry().create(spec, c.context()).equals(after), "'" + spec + "' does not create an equal chain");
+    }
+
+    /**
+     * The forward tile hook {@link ScoreModifier#applyRow} equals {@link ScoreModifier#apply} element by
+     * element (up to float rounding), on a row of keys {@code 0 … query + key} (past the query, so a
+     * bias with distance buckets meets every regime), at an offset inside a larger array whose other
+     * elements it leaves alone.
+     *
+     * @param c a case
+     */
+    @Property
+    default void rowHookEqualsApply(@ForAll("modifierCases") ScoreModifierCase c) {
+        ScoreModifier m = c.modifier();
+        float[] row = rowScores(c);
+        int count = row.length - 4;
+        float[] hooked = row.clone();
+        m.applyRow(hooked, 2, count, c.batch(), c.head(), c.query(), 0, c.theta(), 0);
+        check(hooked[0] == row[0] && hooked[1] == row[1] && hooked[count + 2] == row[count + 2]
+                && hooked[count + 3] == row[count + 3], "applyRow wrote outside its segment in " + c);
+        for (int j = 0; j < count; j++) {
+            float expected = m.apply(row[2 + j], c.batch(), c.head(), c.query(), j, c.theta(), 0);
+            check(rounding(expected, hooked[2 + j]), "applyRow gives " + hooked[2 + j] + " for key " + j
+                    + " but apply gives " + expected + " in " + c);
+        }
+    }
+
+    /**
+     * The backward tile hook {@link ScoreModifier#backwardRow} equals {@link ScoreModifier#derivative}
+     * and {@link ScoreModifier#accumulateGradient} element by element, on the row of
+     * {@link #rowHookEqualsApply} with some gradients exactly 0 (masked keys), which it leaves 0.
+     *
+     * @param c a case
+     */
+    @Property
+    default void backwardRowHookEqualsElementwise(@ForAll("modifierCases") ScoreModifierCase c) {
+        ScoreModifier m = c.modifier();
+        float[] row = rowScores(c);
+        int count = row.length - 4;
+        float[] grad = new float[row.length];
+        for (int j = 0; j < count; j++) grad[2 + j] = j % 5 == 3 ? 0f : (float) Math.sin(0.7 * j + c.score());
+        float[] hooked = grad.clone();
+        float[] thetaHooked = new float[c.theta().length];
+        float[] thetaExpected = new float[c.theta().length];
+        m.backwardRow(row, hooked, 2, count, c.batch(), c.head(), c.query(), 0, c.theta(), 0, thetaHooked);
+        for (int j = 0; j < count; j++) {
+            float g = grad[2 + j];
+            if (g == 0f) {
+                check(hooked[2 + j] == 0f, "backwardRow turned a zero gradient into " + hooked[2 + j] + " in " + c);
+                continue;
+            }
+            m.accumulateGradient(g, row[2 + j], c.batch(), c.head(), c.query(), j, c.theta(), 0, thetaExpected);
+            float expected = g * m.derivative(row[2 + j], c.batch(), c.head(), c.query(), j, c.theta(), 0);
+            check(rounding(expected, hooked[2 + j]), "backwardRow gives the score gradient " + hooked[2 + j]
+                    + " for key " + j + " but derivative gives " + expected + " in " + c);
+        }
+        for (int p = 0; p < thetaExpected.length; p++) {
+            check(Math.abs(thetaExpected[p] - thetaHooked[p]) <= 1e-4 * Math.max(1, Math.abs(thetaExpected[p])),
+                    "backwardRow accumulates " + thetaHooked[p] + " into parameter " + p
+                            + " but accumulateGradient gives " + thetaExpected[p] + " in " + c);
+        }
+    }
+
+    /** Scores for keys {@code 0 … query + key} with two guards on each side. */
+    private static float[] rowScores(ScoreModifierCase c) {
+        int count = c.query() + c.key() + 1;
+        float[] row = new float[count + 4];
+        for (int j = 0; j < row.length; j++) row[j] = (float) (c.score() * Math.cos(0.37 * j));
+        return row;
+    }
+
+    /** Equal up to float rounding: a few ulps of the larger magnitude. */
+    private static boolean rounding(float expected, float actual) {
+        return Math.abs(expected - actual) <= 1e-5f * Math.max(1f, Math.abs(expected));
     }
 
     /**

@@ -21,6 +21,7 @@ class ScoreContractCatchesBrokenModifiersTest {
     private static final class Quadratic implements ScoreModifier {
         final int heads;
         final boolean badDerivative, badGradient, badSpec, writesTheta;
+        boolean badRow;
 
         Quadratic(int heads, boolean badDerivative, boolean badGradient, boolean badSpec, boolean writesTheta) {
             this.heads = heads;
@@ -51,6 +52,22 @@ class ScoreContractCatchesBrokenModifiersTest {
             return false;
         }
 
+        @Override
+        public void applyRow(float[] s, int off, int count, int b, int h, int q, int k0, float[] theta, int at) {
+            ScoreModifier.super.applyRow(s, off, count, b, h, q, k0, theta, at);
+            if (badRow && count > 1) s[off + count - 1] += 0.5f;   // the last key forgotten
+        }
+
+        @Override
+        public void backwardRow(float[] s, float[] g, int off, int count, int b, int h, int q, int k0, float[] theta,
+                                int at, float[] grad) {
+            if (!badRow) {
+                ScoreModifier.super.backwardRow(s, g, off, count, b, h, q, k0, theta, at, grad);
+                return;
+            }
+            for (int j = 0; j < count; j++) g[off + j] *= derivative(s[off + j], b, h, q, k0 + j, theta, at);   // no dTheta
+        }
+
         public String spec() {
             return "quadratic" + (badSpec ? "(x=1)" : "");
         }
@@ -68,6 +85,11 @@ class ScoreContractCatchesBrokenModifiersTest {
 
     private static ScoreModifierContract contract(boolean badDerivative, boolean badGradient, boolean badSpec,
                                                   boolean writesTheta) {
+        return contract(badDerivative, badGradient, badSpec, writesTheta, false);
+    }
+
+    private static ScoreModifierContract contract(boolean badDerivative, boolean badGradient, boolean badSpec,
+                                                  boolean writesTheta, boolean badRow) {
         ScoreModifierStrategy s = new ScoreModifierStrategy() {
             public String name() {
                 return "quadratic";
@@ -82,7 +104,9 @@ class ScoreContractCatchesBrokenModifiersTest {
             }
 
             public ScoreModifier create(MaskArguments args, ScoreContext ctx) {
-                return new Quadratic(ctx.heads(), badDerivative, badGradient, badSpec, writesTheta);
+                Quadratic q = new Quadratic(ctx.heads(), badDerivative, badGradient, badSpec, writesTheta);
+                q.badRow = badRow;
+                return q;
             }
         };
         return () -> s;
@@ -112,7 +136,16 @@ class ScoreContractCatchesBrokenModifiersTest {
             c.parameterGradientEqualsFiniteDifferences(x);
             c.compositionAppliesStagesInOrder(x, 3.0);
             c.declaredBatchIndependenceHolds(x);
+            c.rowHookEqualsApply(x);
+            c.backwardRowHookEqualsElementwise(x);
         }
+    }
+
+    @Test
+    void tileHooksThatDisagreeWithTheElementsAreCaught() {
+        ScoreModifierContract c = contract(false, false, false, false, true);
+        fails(c, c::rowHookEqualsApply, "but apply gives");
+        fails(c, c::backwardRowHookEqualsElementwise, "but accumulateGradient gives");
     }
 
     @Test
