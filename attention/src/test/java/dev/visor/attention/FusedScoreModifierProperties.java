@@ -99,28 +99,23 @@ class FusedScoreModifierProperties {
             ScoreModification mods = modification(SPECS[7], cv.heads(), 5L, 4);
             AttentionCase.Data d = cv.data();
             Fused f = fused(cv, d, mods);
-            float[] theta = mods.theta();
-            for (int p = 0; p < theta.length; p++) {
-                float keep = theta[p];
-                theta[p] = keep + 1e-2f;
-                double up = loss(cv, d, mods);
-                theta[p] = keep - 1e-2f;
-                double down = loss(cv, d, mods);
-                theta[p] = keep;
-                double fd = (up - down) / 2e-2;
-                assertEquals(fd, f.dTheta[p], 2e-3 + 2e-2 * Math.abs(fd), "dTheta[" + p + "] vector=" + vector);
-            }
-            float[] q = d.q().data();
-            for (int i = 0; i < q.length; i += 7) {
-                float keep = q[i];
-                q[i] = keep + 1e-2f;
-                double up = loss(cv, d, mods);
-                q[i] = keep - 1e-2f;
-                double down = loss(cv, d, mods);
-                q[i] = keep;
-                double fd = (up - down) / 2e-2;
-                assertEquals(fd, f.dq[i], 2e-3 + 2e-2 * Math.abs(fd), "dq[" + i + "] vector=" + vector);
-            }
+            checkFiniteDifferences("dTheta", mods.theta(), 1, f.dTheta, cv, d, mods);
+            checkFiniteDifferences("dq", d.q().data(), 7, f.dq, cv, d, mods);
+        }
+    }
+
+    /** Every {@code step}-th entry of {@code x} against the central difference of the fused forward's loss. */
+    private static void checkFiniteDifferences(String what, float[] x, int step, float[] analytic, AttentionCase c,
+                                               AttentionCase.Data d, ScoreModification mods) {
+        for (int i = 0; i < x.length; i += step) {
+            float keep = x[i];
+            x[i] = keep + 1e-2f;
+            double up = loss(c, d, mods);
+            x[i] = keep - 1e-2f;
+            double down = loss(c, d, mods);
+            x[i] = keep;
+            double fd = (up - down) / 2e-2;
+            assertEquals(fd, analytic[i], 2e-3 + 2e-2 * Math.abs(fd), what + "[" + i + "] with " + c.ops());
         }
     }
 
