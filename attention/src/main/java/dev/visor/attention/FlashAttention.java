@@ -35,6 +35,12 @@ package dev.visor.attention;
  * With attention dropout {@code p}, {@code P V} uses {@code P ∘ Z/(1−p)} and {@code dP} is multiplied
  * by the same {@code Z/(1−p)}, where {@code Z} is recomputed from the seed (see {@link AttentionConfig}).
  *
+ * <p><b>Score modifiers.</b> The overloads taking a {@link ScoreModification} apply
+ * {@code s' = m(s, b, h, queryOffset + i, j)} to every score of a visited tile after {@code S} and
+ * before the mask, and in backward turn {@code dS'} into {@code dS = dS' · m'(s)} while accumulating
+ * the modifiers' parameter gradients (see {@link TileModifier} and
+ * {@link dev.visor.mask.ScoreModifier#applyRow}). The recurrences above then run on {@code s'}.
+ *
  * <p>Key/value heads may be grouped: with {@code H} query heads and {@code Hkv} key/value heads,
  * query head {@code h} uses key/value head {@code h / (H/Hkv)}. Work is split across
  * {@code Parallel.threads()} cores in chunks of about equal cost; the Vector API is used when
@@ -103,6 +109,7 @@ public final class FlashAttention {
         s.checkOutput("output", out, s.valueDim());
         BlockSparsity m = orDense(mask, s);
         s.checkMask(m);
+        checkHeads(mods, s.heads());
         return FlashForward.run(q, k, v, out, m, cfg, mods, ops, chunks);
     }
 
@@ -180,7 +187,25 @@ public final class FlashAttention {
         }
         BlockSparsity m = orDense(mask, s);
         s.checkMask(m);
+        checkHeads(mods, s.heads());
         return FlashBackward.run(q, k, v, out, lse, dOut, dq, dk, dv, m, cfg, mods, ops, chunks);
+    }
+
+    /** A built-in with per-head values (alibi's slopes, relative_bias's table rows) must cover every query head. */
+    private static void checkHeads(ScoreModification mods, int heads) {
+        if (mods == null) {
+            return;
+        }
+        dev.visor.mask.ScoreModifier m = mods.modifier();
+        for (dev.visor.mask.ScoreModifier stage : m instanceof dev.visor.mask.ScoreModifierChain c ? c.stages()
+                : java.util.List.of(m)) {
+            int has = stage instanceof dev.visor.mask.builtin.AlibiModifier a ? a.slopes().length
+                    : stage instanceof dev.visor.mask.builtin.RelativeBiasModifier r ? r.heads() : Integer.MAX_VALUE;
+            if (has < heads) {
+                throw new IllegalArgumentException("score modifier " + stage.spec() + " was made for " + has
+                        + " heads but the attention call has " + heads + " query heads");
+            }
+        }
     }
 
     private static BlockSparsity orDense(BlockSparsity mask, AttentionShapes s) {

@@ -147,6 +147,20 @@ class FusedScoreModifierProperties {
         }
     }
 
+    /** A built-in made for fewer heads than the call has is refused by name, not with an index error. */
+    @Example
+    void aModifierForTooFewHeadsIsNamed() {
+        HeadsView x = Fixtures.randomView(new Rng(1), 1, 4, 5, 4);
+        for (String spec : new String[] {"alibi", "softcap(cap=3) >> relative_bias(buckets=8, max_distance=6)"}) {
+            ScoreModification mods = modification(spec, 2, 1L, 0);
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> FlashAttention.forward(x, x, x, HeadsView.zeros(1, 4, 5, 4), null, AttentionConfig.defaults(4),
+                            mods));
+            assertTrue(e.getMessage().contains("made for 2 heads") && e.getMessage().contains("4 query heads"),
+                    e.getMessage());
+        }
+    }
+
     /** The kernel hands a modifier only rows of visited blocks: keys of EMPTY blocks never reach it. */
     @Example
     void emptyBlocksNeverReachTheModifier() {

@@ -29,6 +29,14 @@ class ModifierTileOpsTest {
     }
 
     @Test
+    void theExpectedPathRuns() {
+        if ("false".equals(System.getProperty("visor.expect.vector"))) {
+            assertEquals(false, dev.visor.tensor.kernel.VectorSupport.available(), "the scalar-fallback run has no Vector API");
+            assertEquals(1, FlashAttentionTest.allOps().size());
+        }
+    }
+
+    @Test
     void tanhIsWithinItsBoundOfMathTanhAndTheSameOnBothPaths() {
         float[] x = inputs();
         float[] first = null;
