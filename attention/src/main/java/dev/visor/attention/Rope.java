@@ -24,7 +24,8 @@ import java.util.Objects;
  * rope.rotate(q, 0, 64, position);                          // one head vector, in place
  * }</pre>
  *
- * <p>Not yet applied by {@code MultiHeadAttention} or the KV cache.
+ * <p>{@code MultiHeadAttention} applies it when its score spec starts with {@code rope(...)} (see
+ * {@link AttentionScores}); its KV cache then holds keys already rotated at their absolute positions.
  *
  * @param theta the base, greater than 1 (10000 in Llama 2, 500000 in Llama 3)
  * @param fraction the share of features that rotate, in (0, 1]
@@ -99,6 +100,39 @@ public record Rope(double theta, double fraction, Layout layout) {
         turn(x, offset, headDim, position, -1f);
     }
 
+    /**
+     * Rotates (or, with {@code inverse}, rotates back) {@code rows} consecutive head vectors of
+     * {@code headDim} floats in place, row {@code r} to position {@code start + r % seq}: the layout of a
+     * contiguous {@code (batch, heads, seq, headDim)} block whose sequence starts at {@code start}. The
+     * angles are computed once per position, not per vector, and equal {@link #rotate}'s bit for bit.
+     *
+     * @param x the array, {@code rows · headDim} floats from index 0
+     * @param rows the number of head vectors, a multiple of {@code seq}
+     * @param seq the positions per (batch, head) block, at least 1
+     * @param headDim the features of a vector
+     * @param start the absolute position of each block's first row, at least 0
+     * @param inverse whether to rotate back (the backward pass)
+     */
+    public void rotate(float[] x, int rows, int seq, int headDim, int start, boolean inverse) {
+        if (seq < 1 || rows % seq != 0 || (long) rows * headDim > x.length || start < 0) {
+            throw new IllegalArgumentException("cannot rotate " + rows + " rows of " + headDim + " features in blocks of "
+                    + seq + " from position " + start + " in an array of " + x.length);
+        }
+        int half = rotaryDims(headDim) / 2;
+        float[] cos = new float[seq * half];
+        float[] sin = new float[seq * half];
+        for (int p = 0; p < seq; p++) {
+            for (int i = 0; i < half; i++) {
+                float angle = angle(start + p, i, half * 2);
+                cos[p * half + i] = (float) Math.cos(angle);
+                sin[p * half + i] = (inverse ? -1f : 1f) * (float) Math.sin(angle);
+            }
+        }
+        for (int row = 0; row < rows; row++) {
+            turn(x, row * headDim, half, cos, sin, (row % seq) * half);
+        }
+    }
+
     private void turn(float[] x, int offset, int headDim, int position, float sign) {
         if (position < 0) throw new IllegalArgumentException("rope position must be at least 0 but was " + position);
         if (offset < 0 || offset + headDim > x.length) {
@@ -107,18 +141,30 @@ public record Rope(double theta, double fraction, Layout layout) {
         }
         int r = rotaryDims(headDim);
         int half = r / 2;
+        float[] cos = new float[half];
+        float[] sin = new float[half];
         for (int i = 0; i < half; i++) {
-            // float32 as torch: inv_freq = 1 / theta^(2i/R), angle = position * inv_freq
-            float invFreq = (float) (1.0 / (float) Math.pow(theta, (float) (2 * i) / r));
-            float angle = (float) position * invFreq;
-            float cos = (float) Math.cos(angle);
-            float sin = sign * (float) Math.sin(angle);
+            float angle = angle(position, i, r);
+            cos[i] = (float) Math.cos(angle);
+            sin[i] = sign * (float) Math.sin(angle);
+        }
+        turn(x, offset, half, cos, sin, 0);
+    }
+
+    /** float32 as torch: {@code inv_freq = 1 / theta^(2i/R)}, {@code angle = position · inv_freq}. */
+    private float angle(int position, int i, int r) {
+        float invFreq = (float) (1.0 / (float) Math.pow(theta, (float) (2 * i) / r));
+        return (float) position * invFreq;
+    }
+
+    private void turn(float[] x, int offset, int half, float[] cos, float[] sin, int at) {
+        for (int i = 0; i < half; i++) {
             int a = offset + (layout == Layout.HALF ? i : 2 * i);
             int b = layout == Layout.HALF ? a + half : a + 1;
             float xa = x[a];
             float xb = x[b];
-            x[a] = xa * cos - xb * sin;
-            x[b] = xb * cos + xa * sin;
+            x[a] = xa * cos[at + i] - xb * sin[at + i];
+            x[b] = xb * cos[at + i] + xa * sin[at + i];
         }
     }
 
