@@ -50,6 +50,9 @@ import java.util.Objects;
  * }</pre>
  */
 public final class MultiHeadAttention extends Module {
+    /** The name of the learnable score-modifier parameters, when the score spec has any. */
+    public static final String SCORE_PARAMETERS = "score_parameters";
+
     private final int embedDim;
     private final int heads;
     private final int kvHeads;
@@ -129,7 +132,7 @@ public final class MultiHeadAttention extends Module {
         if (s.isNone()) return null;
         if (s.rope() != null) s.rope().rotaryDims(headDim);   // fails now, naming the sizes, rather than at the first call
         Tensor theta = s.initialParameters();
-        return new ScoredAttention(s, theta == null ? null : registerParameter("score_parameters", theta));
+        return new ScoredAttention(s, theta == null ? null : registerParameter(SCORE_PARAMETERS, theta));
     }
 
     /**
