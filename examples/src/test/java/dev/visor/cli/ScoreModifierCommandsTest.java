@@ -78,7 +78,8 @@ class ScoreModifierCommandsTest {
     void modifiersAreListedWithTheirParameters() {
         CliRunner.Result r = run("masks", "modifiers");
         assertEquals(0, r.exitCode(), r::toString);
-        assertTrue(r.out().startsWith("4 score modifiers: 4 built in, 0 from plugins"), r.out());
+        // the example plugin's temperature is on the test class path
+        assertTrue(r.out().startsWith("5 score modifiers: 4 built in, 1 from plugins"), r.out());
         for (String name : new String[] {"alibi", "relative_bias", "rope", "softcap"}) {
             assertTrue(r.out().contains("\n" + name + " — "), name + ": " + r.out());
         }
@@ -88,6 +89,6 @@ class ScoreModifierCommandsTest {
         assertTrue(one.out().startsWith("softcap — tanh soft-capping"), one.out());
         CliRunner.Result bad = run("masks", "modifiers", "sofcap");
         assertEquals(2, bad.exitCode(), bad::toString);
-        assertTrue(bad.err().contains("unknown score modifier 'sofcap'; available: [alibi, relative_bias, rope, softcap]"), bad.err());
+        assertTrue(bad.err().contains("unknown score modifier 'sofcap'; available: [alibi, relative_bias, rope, softcap, temperature]"), bad.err());
     }
 }

@@ -46,4 +46,18 @@ class ModulePathDiscoveryTest {
         Object axial = registry.getMethod("strategy", String.class).invoke(loaded, "axial");
         assertEquals(plugin, axial.getClass().getModule());
     }
+
+    @Test
+    void theScoreModifierRegistryInAModuleLayerFindsTheProvidedModifier() throws Exception {
+        ModuleFinder finder = ModuleFinder.of(location(MaskStrategy.class), location(AxialMask.class));
+        ModuleLayer boot = ModuleLayer.boot();
+        Configuration cf = boot.configuration().resolveAndBind(finder, ModuleFinder.of(),
+                Set.of("dev.visor.example.plugin"));
+        ModuleLayer layer = boot.defineModulesWithOneLoader(cf, ClassLoader.getPlatformClassLoader());
+        Class<?> registry = layer.findLoader("dev.visor.mask").loadClass("dev.visor.mask.ScoreModifierRegistry");
+        Object loaded = registry.getMethod("load", ModuleLayer.class).invoke(null, layer);
+        @SuppressWarnings("unchecked")
+        SortedSet<String> names = (SortedSet<String>) registry.getMethod("names").invoke(loaded);
+        assertEquals(List.of("alibi", "relative_bias", "softcap", "temperature"), List.copyOf(names));
+    }
 }
