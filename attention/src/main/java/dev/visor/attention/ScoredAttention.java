@@ -39,7 +39,11 @@ final class ScoredAttention {
     Tensor[] rotate(Tensor[] qkv, int queryStart, int keyStart) {
         Rope rope = scores.rope();
         if (rope == null) return qkv;
-        return new Tensor[] {rotate(rope, qkv[0], queryStart), rotate(rope, qkv[1], keyStart), qkv[2]};
+        int d = qkv[0].size(3);
+        Rope.Angles qa = rope.angles(d, queryStart, qkv[0].size(2));
+        Rope.Angles ka = keyStart == queryStart && qkv[1].size(2) == qkv[0].size(2) ? qa   // self-attention: one table
+                : rope.angles(d, keyStart, qkv[1].size(2));
+        return new Tensor[] {rotate(rope, qkv[0], qa), rotate(rope, qkv[1], ka), qkv[2]};
     }
 
     /** Rotated q/k in, merged heads {@code (B, Lq, H·dv)} out; queries at {@code queryOffset} onwards. */
@@ -68,14 +72,38 @@ final class ScoredAttention {
      * differentiable (the backward pass rotates the gradient back).
      */
     static Tensor rotate(Rope rope, Tensor x, int start) {
+        return rotate(rope, x, rope.angles(x.size(3), start, x.size(2)));
+    }
+
+    private static Tensor rotate(Rope rope, Tensor x, Rope.Angles angles) {
         int[] shape = x.shape();
         int rows = shape[0] * shape[1] * shape[2];
-        float[] values = x.toArray();
-        rope.rotate(values, rows, shape[2], shape[3], start, false);
+        float[] values = gather(HeadsView.of(x));
+        rope.rotate(values, rows, shape[3], angles, false);
         return Tensor.fromOp("rope", values, shape, g -> {
             float[] dx = g.toArray();
-            rope.rotate(dx, rows, shape[2], shape[3], start, true);
+            rope.rotate(dx, rows, shape[3], angles, true);
             return new Tensor[] {Tensor.wrap(dx, shape)};
         }, x);
+    }
+
+    /** The view's elements in row-major order, a head vector at a time (the projections' strided views). */
+    private static float[] gather(HeadsView v) {
+        int d = v.dim();
+        float[] out = new float[v.batch() * v.heads() * v.seq() * d];
+        int at = 0;
+        for (int b = 0; b < v.batch(); b++) {
+            for (int h = 0; h < v.heads(); h++) {
+                for (int l = 0; l < v.seq(); l++, at += d) {
+                    int src = v.offset() + b * v.batchStride() + h * v.headStride() + l * v.seqStride();
+                    if (v.dimStride() == 1) {
+                        System.arraycopy(v.data(), src, out, at, d);
+                    } else {
+                        for (int c = 0; c < d; c++) out[at + c] = v.data()[src + c * v.dimStride()];
+                    }
+                }
+            }
+        }
+        return out;
     }
 }
