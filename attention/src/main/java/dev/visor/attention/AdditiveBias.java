@@ -1,10 +1,7 @@
 package dev.visor.attention;
 
-import dev.visor.mask.MaskSpec;
 import dev.visor.mask.ScoreModifier;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -85,13 +82,7 @@ public final class AdditiveBias implements ScoreModifier {
 
     @Override
     public String spec() {
-        Map<String, Object> args = new LinkedHashMap<>();
-        args.put("batch", batch);
-        args.put("heads", heads);
-        args.put("queries", queries);
-        args.put("keys", keys);
-        args.put("content", Integer.toHexString(hash));
-        return new MaskSpec.Call("additive_bias", args).toString();
+        return TensorMask.dataSpec("additive_bias", batch, heads, queries, keys, hash);
     }
 
     @Override

@@ -466,56 +466,32 @@ public final class MultiHeadAttention extends Module {
 
     // ------------------------------------------------------------------ accessors
 
-    /**
-     * Features of queries and outputs ({@code E}).
-     *
-     * @return features of queries and outputs ({@code E})
-     */
+    /** @return features of queries and outputs ({@code E}) */
     public int embedDim() {
         return embedDim;
     }
 
-    /**
-     * Number of query heads.
-     *
-     * @return number of query heads
-     */
+    /** @return number of query heads */
     public int heads() {
         return heads;
     }
 
-    /**
-     * Number of key/value heads (equal to {@link #heads()} unless grouped).
-     *
-     * @return number of key/value heads (equal to {@link #heads()} unless grouped)
-     */
+    /** @return number of key/value heads (equal to {@link #heads()} unless grouped) */
     public int kvHeads() {
         return kvHeads;
     }
 
-    /**
-     * Features per head, {@code E / heads}.
-     *
-     * @return features per head, {@code E / heads}
-     */
+    /** @return features per head, {@code E / heads} */
     public int headDim() {
         return headDim;
     }
 
-    /**
-     * How this layer forms its scores.
-     *
-     * @return its rope and score modifier, {@link AttentionScores#NONE} for plain attention
-     */
+    /** @return its rope and score modifier, {@link AttentionScores#NONE} for plain attention */
     public AttentionScores scores() {
         return scored == null ? AttentionScores.NONE : scored.scores();
     }
 
-    /**
-     * The output projection ({@code out_proj}).
-     *
-     * @return the output projection ({@code out_proj})
-     */
+    /** @return the output projection ({@code out_proj}) */
     public Linear outProj() {
         return outProj;
     }
