@@ -36,6 +36,12 @@ import java.util.Objects;
  * spec string plus the call's {@link MaskInputs}, compiled through the layer's {@link MaskCompiler}. Inputs are batch-first:
  * {@code query (batch, Lq, E)}, {@code key (batch, Lk, kdim)}, {@code value (batch, Lk, vdim)}.
  *
+ * <p><b>Scores</b> are formed as the layer's score spec says ({@link MultiHeadAttentionBuilder#scores},
+ * parsed once into {@link AttentionScores}): {@code rope(...)} rotates q and k once per call at their
+ * absolute positions (so the KV cache holds rotated keys and cached decoding equals a full pass), and
+ * a score modifier runs through {@link Attention#modified} with the queries' absolute offset; its
+ * learnable table is the parameter {@code score_parameters}. Without a spec the plain kernel runs.
+ *
  * <pre>{@code
  * MultiHeadAttention selfAttn = new MultiHeadAttention(512, 8, new Rng(1));
  * Tensor y = selfAttn.forward(x, x, x, "causal & padding", MaskInputs.none().withValidLengths(lengths));
@@ -44,6 +50,9 @@ import java.util.Objects;
  * }</pre>
  */
 public final class MultiHeadAttention extends Module {
+    /** The name of the learnable score-modifier parameters, when the score spec has any. */
+    public static final String SCORE_PARAMETERS = "score_parameters";
+
     private final int embedDim;
     private final int heads;
     private final int kvHeads;
@@ -59,6 +68,7 @@ public final class MultiHeadAttention extends Module {
     private final Linear outProj;
     private final Rng dropoutSeeds;
     private MaskCompiler masks;          // resolves spec strings of the convenience calls; loaded on first use if not given
+    private final ScoredAttention scored; // rope and/or score modifier with its parameters; null for plain attention
 
     /**
      * Self- or cross-attention over {@code embedDim} features in {@code heads} heads, with biases, no dropout.
@@ -114,6 +124,15 @@ public final class MultiHeadAttention extends Module {
             Init.zeros(outProj.bias());
         }
         this.dropoutSeeds = rng.split();
+        this.scored = scored(b.scores);
+    }
+
+    /** The score part, its learnable table registered as {@code score_parameters}; null for plain attention. */
+    private ScoredAttention scored(AttentionScores s) {
+        if (s.isNone()) return null;
+        if (s.rope() != null) s.rope().rotaryDims(headDim);   // fails now, naming the sizes, rather than at the first call
+        Tensor theta = s.initialParameters();
+        return new ScoredAttention(s, theta == null ? null : registerParameter(SCORE_PARAMETERS, theta));
     }
 
     /**
@@ -156,7 +175,7 @@ public final class MultiHeadAttention extends Module {
         checkInputs(query, key, value);
         Tensor[] qkv = project(query, key, value);
         BlockSparsity mask = compile(maskSpec, inputs, query.size(0), query.size(1), key.size(1), 0);
-        return attend(qkv, mask);
+        return attend(rotate(qkv, 0, 0), mask, 0);
     }
 
     /**
@@ -190,7 +209,8 @@ public final class MultiHeadAttention extends Module {
         checkInputs(query, key, value);
         checkShape(Objects.requireNonNull(mask, "mask"), query.size(0), query.size(1), key.size(1));
         Tensor[] qkv = project(query, key, value);
-        return attend(qkv, BlockSparsity.of(Objects.requireNonNull(mask, "mask")));
+        int offset = mask.shape().queryOffset();
+        return attend(rotate(qkv, offset, 0), BlockSparsity.of(mask), offset);
     }
 
     /**
@@ -208,16 +228,13 @@ public final class MultiHeadAttention extends Module {
     public Tensor forward(Tensor x, KvCache cache, String maskSpec, MaskInputs inputs) {
         checkInputs(x, x, x);
         Objects.requireNonNull(cache, "cache");
-        if (cache.batch() != x.size(0) || cache.kvHeads() != kvHeads || cache.headDim() != headDim) {
-            throw new IllegalArgumentException("cache is (" + cache.batch() + ", " + cache.kvHeads() + ", ·, "
-                    + cache.headDim() + ") but this layer needs (" + x.size(0) + ", " + kvHeads + ", ·, " + headDim + ")");
-        }
-        Tensor[] qkv = project(x, x, x);
+        AttentionChecks.cache(cache, x.size(0), kvHeads, headDim);
         int offset = cache.length();
+        Tensor[] qkv = rotate(project(x, x, x), offset, offset);   // the cache keeps keys rotated at their positions
         cache.append(qkv[1].detach(), qkv[2].detach());
         Tensor[] all = {qkv[0], cache.keys(), cache.values()};
         BlockSparsity mask = compile(maskSpec, inputs, x.size(0), x.size(1), cache.length(), offset);
-        return attend(all, mask);
+        return attend(all, mask, offset);
     }
 
     /**
@@ -234,18 +251,16 @@ public final class MultiHeadAttention extends Module {
         checkInputs(x, x, x);
         Objects.requireNonNull(cache, "cache");
         Objects.requireNonNull(mask, "mask");
-        if (cache.batch() != x.size(0) || cache.kvHeads() != kvHeads || cache.headDim() != headDim) {
-            throw new IllegalArgumentException("cache is (" + cache.batch() + ", " + cache.kvHeads() + ", ·, "
-                    + cache.headDim() + ") but this layer needs (" + x.size(0) + ", " + kvHeads + ", ·, " + headDim + ")");
-        }
+        AttentionChecks.cache(cache, x.size(0), kvHeads, headDim);
         checkShape(mask, x.size(0), x.size(1), cache.length() + x.size(1));
         if (mask.shape().queryOffset() != cache.length()) {
             throw new IllegalArgumentException("the mask places the queries at " + mask.shape().queryOffset() + " but the cache holds "
                     + cache.length() + " positions");
         }
-        Tensor[] qkv = project(x, x, x);
+        int offset = cache.length();
+        Tensor[] qkv = rotate(project(x, x, x), offset, offset);
         cache.append(qkv[1].detach(), qkv[2].detach());
-        return attend(new Tensor[] {qkv[0], cache.keys(), cache.values()}, BlockSparsity.of(mask));
+        return attend(new Tensor[] {qkv[0], cache.keys(), cache.values()}, BlockSparsity.of(mask), offset);
     }
 
     /**
@@ -266,6 +281,10 @@ public final class MultiHeadAttention extends Module {
      */
     public KeysValues projectKeysValues(Tensor key, Tensor value) {
         Objects.requireNonNull(key, "key");
+        if (scored != null && scored.scores().rope() != null) {
+            throw new IllegalStateException("rope rotates self-attention queries and keys by position; keys projected"
+                    + " for cross-attention have none (score spec " + scored.scores().spec() + ")");
+        }
         checkInputs(Tensor.zeros(key.dim() == 3 ? key.size(0) : 1, 1, embedDim), key, value);
         Tensor[] kv = projectKeyValue(key, value);
         return new KeysValues(kv[0], kv[1]);
@@ -294,7 +313,7 @@ public final class MultiHeadAttention extends Module {
         }
         Tensor q = projectQuery(query);
         BlockSparsity mask = compile(maskSpec, inputs, query.size(0), query.size(1), k.size(2), 0);
-        return attend(new Tensor[] {q, k, memory.values()}, mask);
+        return attend(new Tensor[] {q, k, memory.values()}, mask, 0);
     }
 
     /**
@@ -328,7 +347,7 @@ public final class MultiHeadAttention extends Module {
         int b = query.size(0);
         MaskContext ctx = Objects.requireNonNull(inputs, "inputs").context(b, heads, query.size(1), key.size(1), 0);
         Mask mask = masks().registry().create(maskSpec == null ? "full" : maskSpec, ctx);
-        return weighted(qkv, mask, 0, b, query.size(1));
+        return weighted(qkv, mask, scored == null ? null : BlockSparsity.of(masks().compile(mask, ctx)), 0, b, query.size(1));
     }
 
     /**
@@ -345,28 +364,36 @@ public final class MultiHeadAttention extends Module {
         checkInputs(query, key, value);
         checkShape(Objects.requireNonNull(mask, "mask"), query.size(0), query.size(1), key.size(1));
         Tensor[] qkv = project(query, key, value);
-        return weighted(qkv, mask.mask(), mask.shape().queryOffset(), query.size(0), query.size(1));
+        return weighted(qkv, mask.mask(), BlockSparsity.of(mask), mask.shape().queryOffset(), query.size(0), query.size(1));
     }
 
-    private Weighted weighted(Tensor[] qkv, Mask mask, int offset, int b, int lq) {
+    private Weighted weighted(Tensor[] qkv, Mask mask, BlockSparsity compiled, int offset, int b, int lq) {
+        if (scored != null) {   // the weights after rotation and modification; the output by the kernel that trains
+            Tensor[] r = scored.rotate(qkv, offset, 0);
+            AttentionConfig cfg = config();
+            return new Weighted(attend(r, compiled, offset), scored.weights(r, ElementMask.of(mask, offset), cfg, offset));
+        }
         Attention.ReferenceResult r = Attention.reference(qkv[0], qkv[1], qkv[2], ElementMask.of(mask, offset), config());
         Tensor merged = r.output().transpose(1, 2).reshape(b, lq, embedDim);
         return new Weighted(outProj.forward(merged), r.weights());
     }
 
     private void checkShape(CompiledMask mask, int batch, int lq, int lk) {
-        var s = mask.shape();
-        if (s.batch() != batch || s.heads() != heads || s.queryLength() != lq || s.keyLength() != lk) {
-            throw new IllegalArgumentException("the mask was compiled for " + s + " but this call is (batch " + batch + ", heads "
-                    + heads + ", Lq " + lq + ", Lk " + lk + ")");
-        }
+        AttentionChecks.shape(mask, batch, heads, lq, lk);
     }
 
     // ------------------------------------------------------------------ parts
 
-    private Tensor attend(Tensor[] qkv, BlockSparsity mask) {
-        Tensor merged = Attention.flash(qkv[0], qkv[1], qkv[2], mask, config(), true).output();   // (batch, Lq, E)
+    /** Attention over q, k, v (already rotated), queries at {@code offset} onwards; the output projected. */
+    private Tensor attend(Tensor[] qkv, BlockSparsity mask, int offset) {
+        Tensor merged = scored == null
+                ? Attention.flash(qkv[0], qkv[1], qkv[2], mask, config(), true).output()   // (batch, Lq, E)
+                : scored.attend(qkv, mask, config(), offset);
         return outProj.forward(merged);
+    }
+
+    private Tensor[] rotate(Tensor[] qkv, int queryStart, int keyStart) {
+        return scored == null ? qkv : scored.rotate(qkv, queryStart, keyStart);
     }
 
     private AttentionConfig config() {
@@ -434,74 +461,37 @@ public final class MultiHeadAttention extends Module {
     }
 
     private void checkInputs(Tensor query, Tensor key, Tensor value) {
-        Objects.requireNonNull(query, "query");
-        Objects.requireNonNull(key, "key");
-        Objects.requireNonNull(value, "value");
-        if (query.dim() != 3 || key.dim() != 3 || value.dim() != 3) {
-            throw new IllegalArgumentException("attention inputs must be (batch, seq, features) but got query "
-                    + Shape.str(query.shape()) + ", key " + Shape.str(key.shape()) + ", value " + Shape.str(value.shape()));
-        }
-        if (query.size(2) != embedDim) {
-            throw new IllegalArgumentException("query has " + query.size(2) + " features but the layer expects " + embedDim);
-        }
-        if (key.size(2) != keyDim) {
-            throw new IllegalArgumentException("key has " + key.size(2) + " features but the layer expects " + keyDim);
-        }
-        if (value.size(2) != valueDim) {
-            throw new IllegalArgumentException("value has " + value.size(2) + " features but the layer expects " + valueDim);
-        }
-        if (key.size(0) != query.size(0) || value.size(0) != query.size(0)) {
-            throw new IllegalArgumentException("batch sizes differ: query " + query.size(0) + ", key " + key.size(0)
-                    + ", value " + value.size(0));
-        }
-        if (key.size(1) != value.size(1)) {
-            throw new IllegalArgumentException("key has " + key.size(1) + " positions but value has " + value.size(1));
-        }
+        AttentionChecks.inputs(query, key, value, embedDim, keyDim, valueDim);
     }
 
     // ------------------------------------------------------------------ accessors
 
-    /**
-     * Features of queries and outputs ({@code E}).
-     *
-     * @return features of queries and outputs ({@code E})
-     */
+    /** @return features of queries and outputs ({@code E}) */
     public int embedDim() {
         return embedDim;
     }
 
-    /**
-     * Number of query heads.
-     *
-     * @return number of query heads
-     */
+    /** @return number of query heads */
     public int heads() {
         return heads;
     }
 
-    /**
-     * Number of key/value heads (equal to {@link #heads()} unless grouped).
-     *
-     * @return number of key/value heads (equal to {@link #heads()} unless grouped)
-     */
+    /** @return number of key/value heads (equal to {@link #heads()} unless grouped) */
     public int kvHeads() {
         return kvHeads;
     }
 
-    /**
-     * Features per head, {@code E / heads}.
-     *
-     * @return features per head, {@code E / heads}
-     */
+    /** @return features per head, {@code E / heads} */
     public int headDim() {
         return headDim;
     }
 
-    /**
-     * The output projection ({@code out_proj}).
-     *
-     * @return the output projection ({@code out_proj})
-     */
+    /** @return its rope and score modifier, {@link AttentionScores#NONE} for plain attention */
+    public AttentionScores scores() {
+        return scored == null ? AttentionScores.NONE : scored.scores();
+    }
+
+    /** @return the output projection ({@code out_proj}) */
     public Linear outProj() {
         return outProj;
     }
@@ -510,6 +500,7 @@ public final class MultiHeadAttention extends Module {
     protected String extraRepr() {
         return "embed_dim=" + embedDim + ", heads=" + heads + (kvHeads != heads ? ", kv_heads=" + kvHeads : "")
                 + (keyDim != embedDim ? ", kdim=" + keyDim : "") + (valueDim != embedDim ? ", vdim=" + valueDim : "")
-                + ", bias=" + (inProjBias != null) + (dropout > 0 ? ", dropout=" + dropout : "");
+                + ", bias=" + (inProjBias != null) + (dropout > 0 ? ", dropout=" + dropout : "")
+                + (scored != null ? ", scores=" + scored.scores().spec() : "");
     }
 }

@@ -1,6 +1,7 @@
 package dev.visor.attention;
 
 import dev.visor.mask.CompiledMask;
+import dev.visor.mask.ScoreModifierRegistry;
 import dev.visor.tensor.Rng;
 import java.util.Objects;
 
@@ -21,6 +22,7 @@ public final class MultiHeadAttentionBuilder {
     boolean bias = true;
     double dropout;
     MaskCompiler masks;
+    AttentionScores scores = AttentionScores.NONE;
 
     MultiHeadAttentionBuilder(int embedDim, int heads) {
         this.embedDim = embedDim;
@@ -96,6 +98,31 @@ public final class MultiHeadAttentionBuilder {
     public MultiHeadAttentionBuilder masks(MaskCompiler compiler) {
         this.masks = Objects.requireNonNull(compiler, "compiler");
         return this;
+    }
+
+    /**
+     * How the layer forms its scores: a rotary embedding of queries and keys and/or a score modifier
+     * (see {@link AttentionScores}); default {@link AttentionScores#NONE}, plain attention. A modifier
+     * with learnable parameters gets a parameter {@code score_parameters} of its parameter shape.
+     *
+     * @param s the parsed scores, created for this layer's head count
+     * @return this builder
+     */
+    public MultiHeadAttentionBuilder scores(AttentionScores s) {
+        this.scores = Objects.requireNonNull(s, "scores");
+        return this;
+    }
+
+    /**
+     * As {@link #scores(AttentionScores)}, from a score spec such as {@code "rope >> alibi"} parsed
+     * once here with {@code registry} for this layer's heads.
+     *
+     * @param spec the score spec, or {@code none}
+     * @param registry creates the modifier stages (the injector passes its shared one)
+     * @return this builder
+     */
+    public MultiHeadAttentionBuilder scores(String spec, ScoreModifierRegistry registry) {
+        return scores(AttentionScores.parse(spec, registry, heads));
     }
 
     /**

@@ -272,13 +272,18 @@ public final class TensorMask implements Mask {
 
     @Override
     public String spec() {
+        return dataSpec("tensor", batch, heads, queryLength, keyLength, hash);
+    }
+
+    /** The spec of a value made of data (this mask, an {@link AdditiveBias}): its shape and content hash; it does not parse back. */
+    static String dataSpec(String name, int batch, int heads, int queries, int keys, int hash) {
         Map<String, Object> args = new LinkedHashMap<>();
         args.put("batch", batch);
         args.put("heads", heads);
-        args.put("queries", queryLength);
-        args.put("keys", keyLength);
+        args.put("queries", queries);
+        args.put("keys", keys);
         args.put("content", Integer.toHexString(hash));
-        return new MaskSpec.Call("tensor", args).toString();
+        return new MaskSpec.Call(name, args).toString();
     }
 
     @Override

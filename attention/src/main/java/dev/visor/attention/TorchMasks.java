@@ -16,7 +16,8 @@ import java.util.Objects;
  *       part in attention</em> ({@link Api#SCALED_DOT_PRODUCT}), Visor's polarity.</li>
  * </ul>
  * Additive (float) masks mean the same in both: {@code 0} attends, {@code −∞} is blocked; any other
- * value is a soft bias, not a mask, and is refused naming its position.
+ * value is a soft bias, not a mask: {@link #attnMask(float[], int[], int)} refuses it naming its
+ * position, while {@link #additiveAttnMask} imports it as an {@link AdditiveBias} score modifier.
  *
  * <p><b>Shapes.</b> {@code attn_mask} may be {@code (L, S)} (shared by the batch and heads),
  * {@code (batch·heads, L, S)} (what {@code nn.MultiheadAttention} takes per head; give the number of
@@ -76,6 +77,47 @@ public final class TorchMasks {
         boolean[] attend = additive(values, "attn_mask");
         int[] bhls = fourDims(shape, heads, attend.length);
         return TensorMask.of(bhls[0], bhls[1], bhls[2], bhls[3], attend);
+    }
+
+    /**
+     * An additive (float) {@code attn_mask} and the key padding it implies, split as Visor applies it:
+     * the {@code −∞} entries as a mask, the finite ones as a score modifier.
+     *
+     * @param mask {@code true} where the entry was finite (may attend)
+     * @param bias the finite entries, {@code 0} where the mask blocks
+     */
+    public record Additive(TensorMask mask, AdditiveBias bias) {}
+
+    /**
+     * An additive (float) {@code attn_mask} of 2, 3 or 4 dimensions with any finite values — PyTorch adds
+     * it to the scaled scores before the softmax — as a mask ({@code −∞} = blocked) and an
+     * {@link AdditiveBias} modifier (every finite value, soft biases included). Give both to
+     * {@link Attention#modified}: the result is {@code softmax(QKᵀ·scale + attn_mask) V}, except that a
+     * row blocked completely gives zeros, not NaN. {@code +∞} and NaN entries are refused.
+     *
+     * @param values the mask as PyTorch holds it, row-major
+     * @param shape {@code (L, S)}, {@code (batch·heads, L, S)} or {@code (batch, heads, L, S)}
+     * @param heads the heads of the attention it is for
+     * @return the mask and the bias
+     * @throws IllegalArgumentException naming the shape, or the index and value of an entry that is NaN or {@code +∞}
+     * @since 0.2
+     */
+    public static Additive additiveAttnMask(float[] values, int[] shape, int heads) {
+        Objects.requireNonNull(values, "values");
+        int[] bhls = fourDims(shape, heads, values.length);
+        boolean[] attend = new boolean[values.length];
+        float[] bias = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            float x = values[i];
+            if (Float.isNaN(x) || x == Float.POSITIVE_INFINITY) {
+                throw new IllegalArgumentException("attn_mask element " + i + " is " + x + "; an additive mask holds finite"
+                        + " biases and -inf (blocked)");
+            }
+            attend[i] = x != Float.NEGATIVE_INFINITY;
+            bias[i] = attend[i] ? x : 0f;
+        }
+        return new Additive(TensorMask.of(bhls[0], bhls[1], bhls[2], bhls[3], attend),
+                new AdditiveBias(bhls[0], bhls[1], bhls[2], bhls[3], bias));
     }
 
     /**

@@ -52,7 +52,7 @@ final class AttentionCommand implements Runnable {
     @Override
     public void run() {
         AttentionRecorder recorder = new AttentionRecorder();
-        RunCheckpoint.Loaded c = RunCheckpoint.load(checkpoint.dir, session.registry(), recorder);
+        RunCheckpoint.Loaded c = RunCheckpoint.load(checkpoint.dir, session.registry(), session.scoreRegistry(), recorder);
         recorder.index(c.model());
         Vocabulary vocab = c.info().vocabulary();
         List<String> symbols = new ArrayList<>();
@@ -73,7 +73,7 @@ final class AttentionCommand implements Runnable {
             if (symbols.size() + 1 > model.config().maxLength()) {
                 throw CliException.usage("--input has " + symbols.size() + " symbols but the model takes at most " + (model.config().maxLength() - 1));
             }
-            List<String> output = Seq2SeqPictures.write(model, vocab, session.registry(), symbols, maxOutput, files);
+            List<String> output = Seq2SeqPictures.write(model, vocab, session.registry(), session.scoreRegistry(), symbols, maxOutput, files);
             o.println(input + " → " + String.join("", output));
             report(o, files, model.config().heads(), model.config().decoderLayers(), model.config().encoderLayers());
         } else if (c.model() instanceof DecoderOnlyTransformer lm) {

@@ -27,7 +27,7 @@ import java.util.Map;
  *
  * <pre>{@code
  * AttentionRecorder rec = new AttentionRecorder();
- * TransformerModel m = RunCheckpoint.build(config, registry, rec);
+ * TransformerModel m = RunCheckpoint.build(config, registry, scores, rec);
  * rec.index(m);
  * m.forward(src, tgt);
  * rec.recorded();   // encoder_self 0, encoder_self 1, decoder_self 0, cross 0, ...

@@ -102,7 +102,7 @@ final class AuditCommand implements Runnable {
                 throw CliException.usage("--spec: bad mask spec: " + e.reason(), e);
             }
         }
-        RunCheckpoint.Loaded c = RunCheckpoint.load(checkpoint.dir, session.registry(), AttentionKernel.FLASH);
+        RunCheckpoint.Loaded c = RunCheckpoint.load(checkpoint.dir, session.registry(), session.scoreRegistry(), AttentionKernel.FLASH);
         TransformerModel model = c.model();
         TransformerConfig cfg = model.config();
         Vocabulary vocab = c.info().vocabulary();
@@ -169,7 +169,7 @@ final class AuditCommand implements Runnable {
         if (model instanceof EncoderDecoderTransformer) row(o, "hidden source positions", report.hiddenSource(), true);
         row(o, "hidden target positions", report.hiddenTarget(), true);
         row(o, "visible positions (control)", report.visible(), false);
-        TransformerModel reference = RunCheckpoint.load(checkpoint.dir, session.registry(), AttentionKernel.REFERENCE).model();
+        TransformerModel reference = RunCheckpoint.load(checkpoint.dir, session.registry(), session.scoreRegistry(), AttentionKernel.REFERENCE).model();
         KernelAudit.Report kernels = KernelAudit.compare(model, reference, kernelSrc, kernelTgt, kernelRows, rng);
         o.printf(Locale.ROOT, "  %-28s %7d %10s %15.3g  %s%n", "flash vs reference kernel", kernels.rows(), "rows",
                 kernels.maxDelta(), kernels.passed() ? "pass" : "FAIL");

@@ -2,6 +2,7 @@ package dev.visor.cli;
 
 import dev.visor.mask.MaskRegistry;
 import dev.visor.mask.MaskSpecException;
+import dev.visor.mask.ScoreModifierRegistry;
 import dev.visor.sweeps.Trial;
 import dev.visor.sweeps.TrialContext;
 import dev.visor.sweeps.TrialFunction;
@@ -66,7 +67,8 @@ public final class CharLmTrial implements TrialFunction {
                 .seed(trial.seed()).srcVocabSize(vocab).tgtVocabSize(vocab).padId(corpus.vocab.padId()).bosId(corpus.vocab.bosId())
                 .eosId(corpus.vocab.eosId()).build().decoderOnly();
         config = config.toBuilder().masks(config.masks().with(AttentionSite.DECODER_SELF, mask)).build();
-        TransformerModel model = RunCheckpoint.build(config, registry, AttentionKernel.FLASH);
+        ScoreModifierRegistry scores = ScoreModifierRegistry.load(Thread.currentThread().getContextClassLoader());
+        TransformerModel model = RunCheckpoint.build(config, registry, scores, AttentionKernel.FLASH);
 
         int batch = (int) trial.integer("batch", 16);
         int pad = corpus.vocab.padId();

@@ -74,7 +74,7 @@ final class DemoCommand implements Runnable {
         run.save(checkpoint, trained);
         Example pictured = run.split.test().stream().max(Comparator.comparingInt(e -> e.source().size())).orElseThrow();
         Map<AttentionSite, Path> pictures = Seq2SeqPictures.allSites(out);
-        Seq2SeqPictures.write(run.model, run.vocab, session.registry(), pictured.source(), run.maxOutput, pictures);
+        Seq2SeqPictures.write(run.model, run.vocab, session.registry(), session.scoreRegistry(), pictured.source(), run.maxOutput, pictures);
         String input = String.join("", pictured.source());
         o.println("Wrote:");
         o.printf("  %-40s the trained model (config.json, model.safetensors, optimizer.safetensors, visor.json)%n", checkpoint + "/");

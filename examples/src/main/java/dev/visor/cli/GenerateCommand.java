@@ -41,7 +41,7 @@ final class GenerateCommand implements Runnable {
     public void run() {
         if (length < 1) throw CliException.usage("--length must be at least 1 but is " + length);
         DecodeOptions.Strategy strategy = decode.strategy(DecodeOptions.Strategy.SAMPLE);
-        RunCheckpoint.Loaded c = RunCheckpoint.load(checkpoint.dir, session.registry(), AttentionKernel.FLASH);
+        RunCheckpoint.Loaded c = RunCheckpoint.load(checkpoint.dir, session.registry(), session.scoreRegistry(), AttentionKernel.FLASH);
         if (!(c.model() instanceof DecoderOnlyTransformer lm) || !c.info().kind().equals(RunInfo.LM)) {
             throw CliException.usage("checkpoint " + checkpoint.dir + " holds " + RunInfo.describe(c.info().kind())
                     + "; generate needs a language model (use 'visor translate' for seq2seq)");

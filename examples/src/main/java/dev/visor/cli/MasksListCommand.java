@@ -68,26 +68,30 @@ final class MasksListCommand implements Runnable {
         out.print(s.name());
         if (!s.description().isEmpty()) out.print(" — " + s.description());
         out.println("   [" + origin(s) + "]");
-        List<MaskParameter> params = s.parameters();
-        if (params.isEmpty()) {
-            out.println("    no parameters");
-        } else {
-            int nameW = 4, typeW = 4, defW = 7;
-            for (MaskParameter p : params) {
-                nameW = Math.max(nameW, p.name().length());
-                typeW = Math.max(typeW, typeName(p).length());
-                defW = Math.max(defW, defaultText(p).length());
-            }
-            String row = "    %-" + nameW + "s  %-" + typeW + "s  %-" + defW + "s  %s%n";
-            out.printf(row, "name", "type", "default", "description");
-            for (MaskParameter p : params) out.printf(row, p.name(), typeName(p), defaultText(p), p.description());
-        }
+        printParameters(out, s.parameters());
         if (!s.needs().isEmpty()) {
             List<String> needs = new ArrayList<>();
             for (ContextKey<?> f : s.needs()) needs.add(f.description() + " (" + MaskContextOptions.optionFor(f) + ")");
             out.println("    needs " + String.join(", ", needs));
         }
         out.println();
+    }
+
+    /** The parameters as a table (name, type, default, description), or "no parameters". */
+    static void printParameters(PrintWriter out, List<MaskParameter> params) {
+        if (params.isEmpty()) {
+            out.println("    no parameters");
+            return;
+        }
+        int nameW = 4, typeW = 4, defW = 7;
+        for (MaskParameter p : params) {
+            nameW = Math.max(nameW, p.name().length());
+            typeW = Math.max(typeW, typeName(p).length());
+            defW = Math.max(defW, defaultText(p).length());
+        }
+        String row = "    %-" + nameW + "s  %-" + typeW + "s  %-" + defW + "s  %s%n";
+        out.printf(row, "name", "type", "default", "description");
+        for (MaskParameter p : params) out.printf(row, p.name(), typeName(p), defaultText(p), p.description());
     }
 
     private static String typeName(MaskParameter p) {
@@ -99,9 +103,13 @@ final class MasksListCommand implements Runnable {
     }
 
     private String origin(MaskStrategy s) {
-        if (MaskRegistry.isBuiltin(s)) return "built in";
-        String where = location(s.getClass());
-        return (session.fromPlugin(s.getClass()) ? "plugin " : "class path ") + where;
+        return origin(session, s.getClass(), MaskRegistry.isBuiltin(s));
+    }
+
+    /** "built in", "plugin JAR" or "class path WHERE". */
+    static String origin(Session session, Class<?> type, boolean builtin) {
+        if (builtin) return "built in";
+        return (session.fromPlugin(type) ? "plugin " : "class path ") + location(type);
     }
 
     private static String location(Class<?> type) {

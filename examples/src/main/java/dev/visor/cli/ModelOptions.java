@@ -2,6 +2,7 @@ package dev.visor.cli;
 
 import dev.visor.mask.MaskRegistry;
 import dev.visor.mask.MaskSpecException;
+import dev.visor.mask.ScoreModifierRegistry;
 import dev.visor.transformer.AttentionSite;
 import dev.visor.transformer.MaskPlan;
 import dev.visor.transformer.TransformerConfig;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
 /**
@@ -20,7 +22,8 @@ import picocli.CommandLine.Option;
  * {@code config.json} holds). Vocabulary sizes and special token ids come from the data and are set
  * last. The mask of any attention site and layer can be set:
  * {@code --decoder-mask "causal & padding & sliding_window(left=16)"},
- * {@code --mask-layer decoder_self:1=causal & padding}.
+ * {@code --mask-layer decoder_self:1=causal & padding}; score specs and {@code --positional} are
+ * {@link ScoreOptions}.
  */
 final class ModelOptions {
     private static final Pattern LAYER_SPEC = Pattern.compile("([a-z_]+):(\\d+)=(.+)", Pattern.DOTALL);
@@ -67,9 +70,6 @@ final class ModelOptions {
     @Option(names = "--norm-eps", paramLabel = "EPS", description = "Layer-norm epsilon.")
     Double normEps;
 
-    @Option(names = "--positional", paramLabel = "sinusoidal|learned", description = "Positional encoding.")
-    TransformerConfig.Positional positional;
-
     @Option(names = "--max-length", paramLabel = "N", description = "Longest sequence the model accepts.")
     Integer maxLength;
 
@@ -97,6 +97,9 @@ final class ModelOptions {
             description = "Mask of one layer of a site (encoder_self, decoder_self, cross), layers from 0; repeatable.")
     List<String> layerMasks = new ArrayList<>();
 
+    @ArgGroup(exclusive = false, validate = false)
+    ScoreOptions scores = new ScoreOptions();
+
     /**
      * Builds the configuration.
      *
@@ -106,10 +109,12 @@ final class ModelOptions {
      * @param bosId the begin id
      * @param eosId the end id
      * @param registry the registry mask specs are checked against
+     * @param scoreRegistry the registry score specs are checked against
      * @return the validated configuration
      * @throws CliException (usage) for an unreadable config, a malformed spec or an impossible combination
      */
-    TransformerConfig build(TransformerConfig defaults, int vocabSize, int padId, int bosId, int eosId, MaskRegistry registry) {
+    TransformerConfig build(TransformerConfig defaults, int vocabSize, int padId, int bosId, int eosId, MaskRegistry registry,
+                            ScoreModifierRegistry scoreRegistry) {
         if (configFile != null && preset != null) throw CliException.usage("give either --config or --preset, not both");
         TransformerConfig base = defaults;
         if (configFile != null) base = load(configFile);
@@ -138,7 +143,6 @@ final class ModelOptions {
         if (activation != null) b.activation(activation);
         if (norm != null) b.normPlacement(norm);
         if (normEps != null) b.normEps(normEps);
-        if (positional != null) b.positional(positional);
         if (maxLength != null) b.maxLength(maxLength);
         if (tieWeights != null) b.tieWeights(tieWeights);
         if (shareEmbeddings != null) b.shareEmbeddings(shareEmbeddings);
@@ -163,6 +167,7 @@ final class ModelOptions {
             plan = plan.withLayers(site, spec, Integer.parseInt(m.group(2)));
         }
         b.masks(plan);
+        scores.apply(b, base, scoreRegistry);
         TransformerConfig config;
         try {
             config = b.build();
@@ -216,7 +221,7 @@ final class ModelOptions {
     boolean anyGiven() {
         return configFile != null || preset != null || dModel != null || heads != null || kvHeads != null || layers != null
                 || encoderLayers != null || decoderLayers != null || dFF != null || dropout != null || attentionDropout != null
-                || activation != null || norm != null || normEps != null || positional != null || maxLength != null
+                || activation != null || norm != null || normEps != null || scores.anyGiven() || maxLength != null
                 || tieWeights != null || shareEmbeddings != null || initSeed != null || encoderMask != null
                 || decoderMask != null || crossMask != null || !layerMasks.isEmpty();
     }

@@ -32,6 +32,8 @@ record PluginJars(List<Jar> jars, List<String> warnings) implements AutoCloseabl
 
     /** The service file the jars register mask strategies in. */
     static final String SERVICE = "META-INF/services/dev.visor.mask.MaskStrategy";
+    /** The service file the jars register score-modifier strategies in. */
+    static final String SCORE_SERVICE = "META-INF/services/dev.visor.mask.ScoreModifierStrategy";
 
     /**
      * One plugin jar and the class loader that defines its classes.
@@ -117,7 +119,7 @@ record PluginJars(List<Jar> jars, List<String> warnings) implements AutoCloseabl
         if (first != null) throw first;
     }
 
-    /** A loader over one jar whose mask service file is its own, not also its parents'. */
+    /** A loader over one jar whose service files are its own, not also its parents'. */
     private static final class OwnServicesLoader extends URLClassLoader {
         OwnServicesLoader(String name, URL jar, ClassLoader parent) {
             super("visor-plugin-" + name, new URL[] {jar}, parent);
@@ -125,7 +127,7 @@ record PluginJars(List<Jar> jars, List<String> warnings) implements AutoCloseabl
 
         @Override
         public Enumeration<URL> getResources(String name) throws IOException {
-            return name.equals(SERVICE) ? findResources(name) : super.getResources(name);
+            return name.equals(SERVICE) || name.equals(SCORE_SERVICE) ? findResources(name) : super.getResources(name);
         }
 
         @Override

@@ -3,6 +3,7 @@ package dev.visor.cli;
 import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.OptionalBinder;
 import dev.visor.mask.MaskRegistry;
+import dev.visor.mask.ScoreModifierRegistry;
 import dev.visor.tensor.io.AtomicFiles;
 import dev.visor.tensor.optim.OptimizerState;
 import dev.visor.transformer.AttentionKernel;
@@ -29,7 +30,7 @@ import java.util.stream.Stream;
  *
  * <pre>{@code
  * RunCheckpoint.save(Path.of("runs/reverse"), model, optimizer.stateDict(), step, info);
- * RunRunCheckpoint.Loaded c = RunRunCheckpoint.load(Path.of("runs/reverse"), registry, AttentionKernel.FLASH);
+ * RunRunCheckpoint.Loaded c = RunRunCheckpoint.load(Path.of("runs/reverse"), registry, scores, AttentionKernel.FLASH);
  * }</pre>
  */
 final class RunCheckpoint {
@@ -81,11 +82,12 @@ final class RunCheckpoint {
      *
      * @param dir the folder
      * @param registry the mask registry (plugins included)
+     * @param scores the score-modifier registry (plugins included)
      * @param kernel the attention kernel, e.g. an {@link AttentionRecorder}
      * @return the checkpoint, its model in evaluation mode, and its run info
      * @throws CliException (failure) naming the folder and the file for anything missing or corrupt
      */
-    static Loaded load(Path dir, MaskRegistry registry, AttentionKernel kernel) {
+    static Loaded load(Path dir, MaskRegistry registry, ScoreModifierRegistry scores, AttentionKernel kernel) {
         Path folder = readable(dir);
         for (String file : List.of(Checkpoint.CONFIG, Checkpoint.MODEL, INFO)) {
             Path p = folder.resolve(file);
@@ -110,7 +112,7 @@ final class RunCheckpoint {
             throw CliException.failure("checkpoint " + dir + ": " + INFO + " has " + info.tokens().size() + " vocabulary tokens but "
                     + Checkpoint.CONFIG + " says tgt_vocab_size=" + checkpoint.config().tgtVocabSize());
         }
-        TransformerModel model = build(checkpoint.config(), registry, kernel);
+        TransformerModel model = build(checkpoint.config(), registry, scores, kernel);
         try {
             checkpoint.loadInto(model);
         } catch (IllegalArgumentException | IllegalStateException e) {
@@ -140,19 +142,23 @@ final class RunCheckpoint {
     }
 
     /**
-     * Builds a model with the session's mask registry (so plugins resolve by name) and a chosen kernel.
+     * Builds a model with the session's mask and score-modifier registries (so plugins resolve by name)
+     * and a chosen kernel.
      *
      * @param config the configuration
-     * @param registry the registry
+     * @param registry the mask registry
+     * @param scores the score-modifier registry
      * @param kernel the attention kernel
      * @return the model
      */
-    static TransformerModel build(TransformerConfig config, MaskRegistry registry, AttentionKernel kernel) {
+    static TransformerModel build(TransformerConfig config, MaskRegistry registry, ScoreModifierRegistry scores,
+                                  AttentionKernel kernel) {
         try {
             return Transformers.build(TransformerModel.class, new TransformerModule(config), new AbstractModule() {
                 @Override
                 protected void configure() {
                     OptionalBinder.newOptionalBinder(binder(), MaskRegistry.class).setBinding().toInstance(registry);
+                    OptionalBinder.newOptionalBinder(binder(), ScoreModifierRegistry.class).setBinding().toInstance(scores);
                     OptionalBinder.newOptionalBinder(binder(), AttentionKernel.class).setBinding().toInstance(kernel);
                 }
             });

@@ -1,6 +1,7 @@
 package dev.visor.cli;
 
 import dev.visor.mask.MaskRegistry;
+import dev.visor.mask.ScoreModifierRegistry;
 import dev.visor.plot.Figure;
 import dev.visor.tasks.Vocabulary;
 import dev.visor.tensor.GradMode;
@@ -29,17 +30,18 @@ final class Seq2SeqPictures {
      * @param model the trained model
      * @param vocab its vocabulary
      * @param registry the mask registry
+     * @param scores the score-modifier registry
      * @param source the input symbols
      * @param maxOutput the longest output to decode
      * @param sites the sites to draw, each to its file
      * @return the output symbols
      * @throws CliException if a picture cannot be written
      */
-    static List<String> write(EncoderDecoderTransformer model, Vocabulary vocab, MaskRegistry registry, List<String> source,
+    static List<String> write(EncoderDecoderTransformer model, Vocabulary vocab, MaskRegistry registry, ScoreModifierRegistry scores, List<String> source,
                               int maxOutput, Map<AttentionSite, Path> sites) {
         List<String> output = Seq2SeqTraining.decode(model, vocab, List.of(source), maxOutput).get(0);
         AttentionRecorder recorder = new AttentionRecorder();
-        EncoderDecoderTransformer copy = (EncoderDecoderTransformer) RunCheckpoint.build(model.config(), registry, recorder);
+        EncoderDecoderTransformer copy = (EncoderDecoderTransformer) RunCheckpoint.build(model.config(), registry, scores, recorder);
         copy.loadStateDict(model.stateDict(), true);
         copy.eval();
         recorder.index(copy);

@@ -1,6 +1,7 @@
 package dev.visor.cli;
 
 import dev.visor.mask.MaskRegistry;
+import dev.visor.mask.ScoreModifierRegistry;
 import dev.visor.tasks.Split;
 import dev.visor.tasks.SyntheticTask;
 import dev.visor.tasks.Vocabulary;
@@ -66,6 +67,7 @@ final class Seq2SeqRun {
         this.session = session;
         this.options = options;
         MaskRegistry registry = session.registry();
+        ScoreModifierRegistry scores = session.scoreRegistry();
         int symbols;
         int minLength;
         int maxLength;
@@ -74,7 +76,7 @@ final class Seq2SeqRun {
             if (modelOptions.anyGiven()) {
                 throw CliException.usage("--resume continues the checkpoint's model; drop the model options (--d-model, --heads, masks, ...)");
             }
-            RunCheckpoint.Loaded c = RunCheckpoint.load(resume, registry, AttentionKernel.FLASH);
+            RunCheckpoint.Loaded c = RunCheckpoint.load(resume, registry, scores, AttentionKernel.FLASH);
             if (!c.info().kind().equals(RunInfo.SEQ2SEQ) || !(c.model() instanceof EncoderDecoderTransformer m)) {
                 throw CliException.usage("--resume " + resume + " holds " + RunInfo.describe(c.info().kind()) + ", not a seq2seq one");
             }
@@ -105,7 +107,7 @@ final class Seq2SeqRun {
             }
             int needed = task.longestSequence(maxLength) + 2;
             TransformerConfig config = modelOptions.build(defaultModel(vocab.size(), Math.max(32, needed)), vocab.size(),
-                    vocab.padId(), vocab.bosId(), vocab.eosId(), registry);
+                    vocab.padId(), vocab.bosId(), vocab.eosId(), registry, scores);
             if (config.architecture() != TransformerConfig.Architecture.ENCODER_DECODER) {
                 throw CliException.usage("seq2seq training needs an encoder_decoder model but the config describes a "
                         + config.architecture().key() + " one");
@@ -114,7 +116,7 @@ final class Seq2SeqRun {
                 throw CliException.usage("--max-length " + config.maxLength() + " is too short for " + task.key()
                         + " with --max-len " + maxLength + ": sequences reach " + needed + " tokens");
             }
-            TransformerModel built = RunCheckpoint.build(config, registry, AttentionKernel.FLASH);
+            TransformerModel built = RunCheckpoint.build(config, registry, scores, AttentionKernel.FLASH);
             this.model = (EncoderDecoderTransformer) built;
             this.info = new RunInfo(RunInfo.SEQ2SEQ, vocab.tokens(), task, symbols, minLength, maxLength, 0, 0, Map.of(),
                     Map.of("test_size", testSize), Map.of());

@@ -1,6 +1,7 @@
 package dev.visor.cli;
 
 import dev.visor.mask.MaskRegistry;
+import dev.visor.mask.ScoreModifierRegistry;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -18,7 +19,7 @@ import java.util.logging.Logger;
 
 /**
  * What every command of one {@code visor} invocation shares: the output streams, the global options
- * ({@code --verbose}, {@code --plugins}), and the mask registry, built once on first use from the
+ * ({@code --verbose}, {@code --plugins}), and the mask and score-modifier registries, built once on first use from the
  * class path plus the plugin jars. Tests create one with their own streams, environment and base
  * class loader, and run commands in-process.
  *
@@ -45,6 +46,7 @@ final class Session implements AutoCloseable {
     private PluginJars plugins;
     private URLClassLoader combined;
     private MaskRegistry registry;
+    private ScoreModifierRegistry scores;
 
     /**
      * Creates a session.
@@ -138,6 +140,26 @@ final class Session implements AutoCloseable {
             registry = loaded;
         }
         return registry;
+    }
+
+    /**
+     * The score-modifier registry: every strategy on the class path plus those in the same plugin jars
+     * as the masks' (opened by {@link #registry()}), problems reported as for masks.
+     *
+     * @return the registry
+     * @throws CliException for a missing or unreadable plugin folder
+     */
+    synchronized ScoreModifierRegistry scoreRegistry() {
+        if (scores == null) {
+            registry();   // opens the plugin jars and reports their problems once
+            ScoreModifierRegistry loaded = ScoreModifierRegistry.load(baseLoader);
+            if (plugins != null) {
+                for (PluginJars.Jar jar : plugins.jars()) loaded = loaded.withProviders(jar.loader(), jar.path().toString());
+            }
+            for (MaskRegistry.Problem p : loaded.problems()) warn(p.toString());
+            scores = loaded;
+        }
+        return scores;
     }
 
     /**

@@ -62,7 +62,7 @@ final class TrainLmCommand implements Runnable {
     @Mixin
     private TrainingOptions training;
 
-    @ArgGroup(exclusive = false, validate = false, heading = "%nModel (every field of the config; masks by site and layer):%n")
+    @ArgGroup(exclusive = false, validate = false, heading = "%nModel (every field of the config; masks and score specs by site and layer):%n")
     private ModelOptions model = new ModelOptions();
 
     TrainLmCommand(Session session) {
@@ -87,6 +87,10 @@ final class TrainLmCommand implements Runnable {
             throw CliException.usage("a language model has only decoder self-attention; drop --encoder-mask and --cross-mask "
                     + "(use --decoder-mask)");
         }
+        if (model.scores.encoderScores != null || model.scores.crossScores != null) {
+            throw CliException.usage("a language model has only decoder self-attention; drop --encoder-score-mod and "
+                    + "--cross-score-mod (use --score-mod or --decoder-score-mod)");
+        }
         if (training.threads != null) Parallel.setThreads(training.threads);
         TextCorpus corpus;
         DecoderOnlyTransformer lm;
@@ -94,7 +98,7 @@ final class TrainLmCommand implements Runnable {
         Checkpoint resumeFrom = null;
         if (folder.resume != null) {
             if (model.anyGiven()) throw CliException.usage("--resume continues the checkpoint's model; drop the model options");
-            RunCheckpoint.Loaded c = RunCheckpoint.load(folder.resume, session.registry(), AttentionKernel.FLASH);
+            RunCheckpoint.Loaded c = RunCheckpoint.load(folder.resume, session.registry(), session.scoreRegistry(), AttentionKernel.FLASH);
             if (!(c.model() instanceof DecoderOnlyTransformer m) || !c.info().kind().equals(RunInfo.LM)) {
                 throw CliException.usage("--resume " + folder.resume + " holds " + RunInfo.describe(c.info().kind())
                         + ", not a language model");
@@ -114,11 +118,11 @@ final class TrainLmCommand implements Runnable {
         } else {
             corpus = TextCorpus.read(text, heldOut);
             TransformerConfig config = model.build(defaultModel(corpus.vocab.size(), context + 1), corpus.vocab.size(), corpus.vocab.padId(),
-                    corpus.vocab.bosId(), corpus.vocab.eosId(), session.registry());
+                    corpus.vocab.bosId(), corpus.vocab.eosId(), session.registry(), session.scoreRegistry());
             if (config.architecture() != TransformerConfig.Architecture.DECODER_ONLY) {
                 throw CliException.usage("a language model is decoder_only but the config describes an " + config.architecture().key() + " one");
             }
-            TransformerModel built = RunCheckpoint.build(config, session.registry(), AttentionKernel.FLASH);
+            TransformerModel built = RunCheckpoint.build(config, session.registry(), session.scoreRegistry(), AttentionKernel.FLASH);
             lm = (DecoderOnlyTransformer) built;
             info = new RunInfo(RunInfo.LM, corpus.vocab.tokens(), null, 0, 0, 0, context, 0, Map.of(), corpus.toJson(), Map.of());
         }
@@ -196,6 +200,11 @@ final class TrainLmCommand implements Runnable {
                 Plural.count(c.heads(), "head"), Plural.count(c.decoderLayers(), "layer"), c.dFF(), ModelSummary.parameters(lm),
                 c.masks().spec(AttentionSite.DECODER_SELF));
         ModelSummary.overrides(c, "           ", List.of(AttentionSite.DECODER_SELF)).forEach(o::println);
+        if (!c.scores().isNone()) {
+            o.println("  scores   " + c.scores().spec(AttentionSite.DECODER_SELF) + "; positional " + c.positional().key());
+            c.scores().overrides(AttentionSite.DECODER_SELF).forEach((layer, spec) ->
+                    o.println("           decoder_self layer " + layer + ": " + spec));
+        }
         o.println();
     }
 }

@@ -48,7 +48,7 @@ final class TrainSeq2SeqCommand implements Runnable {
     @Mixin
     private TrainingOptions training;
 
-    @ArgGroup(exclusive = false, validate = false, heading = "%nModel (every field of the config; masks by site and layer):%n")
+    @ArgGroup(exclusive = false, validate = false, heading = "%nModel (every field of the config; masks and score specs by site and layer):%n")
     private ModelOptions model = new ModelOptions();
 
     TrainSeq2SeqCommand(Session session) {

@@ -46,7 +46,7 @@ final class TranslateCommand implements Runnable {
     @Override
     public void run() {
         DecodeOptions.Strategy strategy = decode.strategy(DecodeOptions.Strategy.GREEDY);
-        RunCheckpoint.Loaded c = RunCheckpoint.load(checkpoint.dir, session.registry(), AttentionKernel.FLASH);
+        RunCheckpoint.Loaded c = RunCheckpoint.load(checkpoint.dir, session.registry(), session.scoreRegistry(), AttentionKernel.FLASH);
         if (!(c.model() instanceof EncoderDecoderTransformer model) || !c.info().kind().equals(RunInfo.SEQ2SEQ)) {
             throw CliException.usage("checkpoint " + checkpoint.dir + " holds " + RunInfo.describe(c.info().kind())
                     + "; translate needs a seq2seq one (use 'visor generate' for language models)");

@@ -106,6 +106,37 @@ class MaskPluginFolderTest {
     }
 
     @Test
+    void thePluginScoreModifierIsListedAndTrainsInALanguageModel() throws IOException {
+        CliRunner.Result without = run("masks", "modifiers");
+        assertFalse(without.out().contains("\ntemperature "), without::toString);
+        CliRunner.Result list = run("--plugins", pluginDir.toString(), "masks", "modifiers");
+        assertEquals(0, list.exitCode(), list::toString);
+        assertEquals("", list.err());
+        assertTrue(list.out().startsWith("5 score modifiers: 4 built in, 1 from plugins"), list::toString);
+        String temperature = MasksListCommandTest.block(list.out(), "temperature");
+        assertTrue(temperature.lines().findFirst().orElseThrow().contains("[plugin visor-mask-plugin-example"), temperature);
+        assertTrue(temperature.contains("init"), temperature);
+
+        Path text = Files.writeString(tmp.resolve("modifier-text.txt"), "the cat sat on the mat. ".repeat(40));
+        String[] train = {"train", "lm", "--text", text.toString(), "--steps", "3", "--eval-every", "3", "--d-model", "16",
+            "--heads", "2", "--layers", "1", "--d-ff", "32", "--context", "12", "--batch", "4", "--sample", "5",
+            "--positional", "rope", "--score-mod", "temperature(init=0.5) >> softcap(cap=8)"};
+        CliRunner.Result unknown = run(TrainingRunTest.concat(train, "--out", tmp.resolve("t0").toString()));
+        assertEquals(2, unknown.exitCode(), unknown::toString);
+        assertTrue(unknown.err().contains("unknown score modifier 'temperature'"), unknown::toString);
+        Path out = tmp.resolve("t1");
+        CliRunner.Result trained = run(TrainingRunTest.concat(new String[] {"--plugins", pluginDir.toString()},
+                TrainingRunTest.concat(train, "--out", out.toString())));
+        assertEquals(0, trained.exitCode(), trained::toString);
+        float[] table = dev.visor.tensor.io.SafeTensors.read(out.resolve("model.safetensors")).tensors()
+                .get("decoder.layers.0.self_attn.score_parameters").toArray();
+        assertEquals(2, table.length);
+        assertTrue(table[0] != 0.5f || table[1] != 0.5f, "the plugin's table trained: " + java.util.Arrays.toString(table));
+        CliRunner.Result generated = run("--plugins", pluginDir.toString(), "generate", "-c", out.toString(), "--length", "5");
+        assertEquals(0, generated.exitCode(), generated::toString);
+    }
+
+    @Test
     void theEnvironmentVariableAddsFoldersToo() {
         CliRunner.Result r = CliRunner.run(Map.of(Session.PLUGINS_ENV, pluginDir.toString()), withoutPlugin, "masks", "list", "axial");
         assertEquals(0, r.exitCode(), r::toString);

@@ -70,7 +70,7 @@ class MasksListCommandTest {
     void masksAloneAsksForASubcommand() {
         CliRunner.Result r = CliRunner.run("masks");
         assertEquals(2, r.exitCode());
-        assertEquals(List.of("visor masks: choose 'visor masks list' or 'visor masks show SPEC'"), r.errLines());
+        assertEquals(List.of("visor masks: choose 'visor masks list', 'visor masks modifiers' or 'visor masks show SPEC'"), r.errLines());
     }
 
     /** The lines of one strategy's entry, from its name line to the blank line after it. */

@@ -161,6 +161,17 @@ public final class ScoreModifierRegistry {
     }
 
     /**
+     * Whether a strategy is one of the built-ins of this module (as {@link MaskRegistry#isBuiltin} for masks).
+     *
+     * @param strategy the strategy
+     * @return true for the built-ins, false for plugins
+     * @since 0.2
+     */
+    public static boolean isBuiltin(ScoreModifierStrategy strategy) {
+        return Providers.isBuiltin(Objects.requireNonNull(strategy, "strategy"));
+    }
+
+    /**
      * Looks up a strategy.
      *
      * @param name the name

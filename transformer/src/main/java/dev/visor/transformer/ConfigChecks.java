@@ -1,5 +1,8 @@
 package dev.visor.transformer;
 
+import dev.visor.attention.AttentionScores;
+import dev.visor.attention.RopeStrategy;
+import dev.visor.mask.ScoreModifierRegistry;
 import dev.visor.transformer.TransformerConfig.Architecture;
 
 /**
@@ -101,6 +104,22 @@ final class ConfigChecks {
         if (bosId == padId || eosId == padId) {
             throw new IllegalArgumentException("bos_id=" + bosId + " and eos_id=" + eosId + " must differ from pad_id="
                     + padId + ", or decoded tokens would be taken for padding");
+        }
+    }
+
+    static void scores(ScorePlan scores, Architecture architecture, int encoderLayers, int decoderLayers) {
+        scores.checkLayers(AttentionSite.ENCODER_SELF, encoderLayers, architecture.key());
+        scores.checkLayers(AttentionSite.DECODER_SELF, decoderLayers, architecture.key());
+        int cross = architecture == Architecture.ENCODER_DECODER ? decoderLayers : 0;
+        scores.checkLayers(AttentionSite.CROSS, cross, architecture.key());
+        for (int layer = 0; layer < cross; layer++) {
+            String spec = scores.spec(AttentionSite.CROSS, layer);
+            if (!AttentionScores.isNone(spec) && ScoreModifierRegistry.parseSyntax(spec).stream()
+                    .anyMatch(c -> c.name().equals(RopeStrategy.NAME))) {
+                throw new IllegalArgumentException("the cross score spec of layer " + layer + ", '" + spec + "', has rope,"
+                        + " but cross-attention keys (the encoder's positions) share no position axis with its queries;"
+                        + " give rope to encoder_self and decoder_self");
+            }
         }
     }
 

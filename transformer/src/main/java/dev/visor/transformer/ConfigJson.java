@@ -25,9 +25,14 @@ import java.util.Map;
  *   "tie_weights": false, "share_embeddings": false, "pad_id": 0, "bos_id": 1, "eos_id": 2,
  *   "masks": {"encoder_self": "padding", "decoder_self": "causal & padding", "cross": "padding",
  *             "overrides": {"decoder_self": {"1": "causal & sliding_window(left=4)"}}},
+ *   "scores": {"decoder_self": "rope >> alibi"},
  *   "seed": 0
  * }
  * }</pre>
+ *
+ * {@code scores} (the {@link ScorePlan}, same form as {@code masks}) is written only when some site
+ * modifies its scores, so configs without score specs keep the layout they had before them; a
+ * missing {@code scores}, or a site left out of it, reads as {@code none}.
  *
  * Reading is strict: an unknown key is an error with a did-you-mean, and every value must have its
  * type. A hand-written file may start from a preset ({@code "preset": "tiny", "vocab_size": 16}) and
@@ -40,6 +45,7 @@ import java.util.Map;
 final class ConfigJson {
     private static final String PRESET = "preset";
     private static final String VOCAB_SIZE = "vocab_size";
+    private static final String SCORES = "scores";
     private static final List<String> KEYS = keys();
     private static final List<String> REQUIRED_WITHOUT_PRESET = List.of("d_model", "heads", "encoder_layers",
             "decoder_layers", "d_ff", "dropout", "max_length");
@@ -114,6 +120,9 @@ final class ConfigJson {
             if (!e.getKey().equals(PRESET) && !e.getKey().equals(VOCAB_SIZE)) {
                 merged.set(e.getKey(), e.getValue());
             }
+        }
+        if (!merged.has(SCORES)) {
+            merged.putObject(SCORES);   // written without score specs (all "none"), or before they existed
         }
         return ConfigMapper.bind(merged, TransformerConfig.class);
     }

@@ -1,5 +1,6 @@
 package dev.visor.transformer;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -73,6 +74,9 @@ public final class ConfigMapper {
                             .withArrayEmptySeparator(""))
                     .withObjectIndenter(INDENT)
                     .withArrayIndenter(INDENT))
+            // a score plan that modifies nothing is left out, so configs written before score specs keep their layout
+            .withConfigOverride(ScorePlan.class, o -> o.setInclude(
+                    JsonInclude.Value.construct(JsonInclude.Include.NON_EMPTY, JsonInclude.Include.ALWAYS)))
             .addModule(new SimpleModule("visor-configs")
                     .addSerializer(new LowerCaseEnumSerializer())
                     .setDeserializerModifier(new BeanDeserializerModifier() {
@@ -84,8 +88,12 @@ public final class ConfigMapper {
                     })
                     .addSerializer(Path.class, new ToStringSerializer(Path.class))
                     .addDeserializer(Path.class, new PathDeserializer())
-                    .addSerializer(MaskPlan.class, new MaskPlanJson.Serializer())
-                    .addDeserializer(MaskPlan.class, new MaskPlanJson.Deserializer()))
+                    .addSerializer(MaskPlan.class, new MaskPlanJson.Serializer<>())
+                    .addDeserializer(MaskPlan.class, new MaskPlanJson.Deserializer<>("masks", AttentionSite::defaultSpec,
+                            MaskPlan::new))
+                    .addSerializer(ScorePlan.class, new MaskPlanJson.Serializer<>())
+                    .addDeserializer(ScorePlan.class, new MaskPlanJson.Deserializer<>("scores", site -> ScorePlan.NONE,
+                            ScorePlan::new)))
             .build();
 
     private ConfigMapper() {}

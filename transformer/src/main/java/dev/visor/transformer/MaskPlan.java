@@ -26,7 +26,8 @@ import java.util.TreeMap;
  * @param sites     the spec of each site (all three present)
  * @param overrides per site, layer index → spec (only sites that have overrides are present)
  */
-public record MaskPlan(Map<AttentionSite, String> sites, Map<AttentionSite, SortedMap<Integer, String>> overrides) {
+public record MaskPlan(Map<AttentionSite, String> sites, Map<AttentionSite, SortedMap<Integer, String>> overrides)
+        implements MaskPlanJson.Plan {
 
     /**
      * Checks every spec's syntax, canonicalises it, and freezes the maps.
@@ -35,33 +36,8 @@ public record MaskPlan(Map<AttentionSite, String> sites, Map<AttentionSite, Sort
      * @param overrides the per-layer overrides of each site
      */
     public MaskPlan {
-        Objects.requireNonNull(sites, "sites");
-        Objects.requireNonNull(overrides, "overrides");
-        EnumMap<AttentionSite, String> s = new EnumMap<>(AttentionSite.class);
-        for (AttentionSite site : AttentionSite.values()) {
-            String spec = sites.get(site);
-            if (spec == null) {
-                throw new IllegalArgumentException("the mask plan has no spec for site '" + site.key() + "'");
-            }
-            s.put(site, canonical(spec, site.key()));
-        }
-        EnumMap<AttentionSite, SortedMap<Integer, String>> o = new EnumMap<>(AttentionSite.class);
-        overrides.forEach((site, layers) -> {
-            Objects.requireNonNull(site, "site");
-            TreeMap<Integer, String> m = new TreeMap<>();
-            Objects.requireNonNull(layers, "layers").forEach((layer, spec) -> {
-                if (layer == null || layer < 0) {
-                    throw new IllegalArgumentException("mask override for site '" + site.key() + "' has layer index "
-                            + layer + "; layer indices start at 0");
-                }
-                m.put(layer, canonical(spec, site.key() + " layer " + layer));
-            });
-            if (!m.isEmpty()) {
-                o.put(site, Collections.unmodifiableSortedMap(m));
-            }
-        });
-        sites = Collections.unmodifiableMap(s);
-        overrides = Collections.unmodifiableMap(o);
+        sites = SitePlans.sites(sites, "mask", MaskPlan::canonical);
+        overrides = SitePlans.overrides(overrides, "mask", MaskPlan::canonical);
     }
 
     /**
@@ -85,10 +61,7 @@ public record MaskPlan(Map<AttentionSite, String> sites, Map<AttentionSite, Sort
      * @return the spec used by layer {@code layer} at {@code site}: its override, else the site's spec
      */
     public String spec(AttentionSite site, int layer) {
-        Objects.requireNonNull(site, "site");
-        SortedMap<Integer, String> o = overrides.get(site);
-        String spec = o == null ? null : o.get(layer);
-        return spec != null ? spec : sites.get(site);
+        return SitePlans.spec(sites, overrides, site, layer);
     }
 
     /**
@@ -108,8 +81,7 @@ public record MaskPlan(Map<AttentionSite, String> sites, Map<AttentionSite, Sort
      * @return the per-layer overrides of {@code site} (empty when it has none)
      */
     public SortedMap<Integer, String> overrides(AttentionSite site) {
-        SortedMap<Integer, String> o = overrides.get(Objects.requireNonNull(site, "site"));
-        return o == null ? Collections.emptySortedMap() : o;
+        return SitePlans.overrides(overrides, site);
     }
 
     /**
@@ -120,9 +92,7 @@ public record MaskPlan(Map<AttentionSite, String> sites, Map<AttentionSite, Sort
      * @return this plan with {@code site}'s spec replaced (its per-layer overrides still win)
      */
     public MaskPlan with(AttentionSite site, String spec) {
-        EnumMap<AttentionSite, String> s = new EnumMap<>(sites);
-        s.put(Objects.requireNonNull(site, "site"), Objects.requireNonNull(spec, "spec"));
-        return new MaskPlan(s, overrides);
+        return new MaskPlan(SitePlans.with(sites, site, spec), overrides);
     }
 
     /**
@@ -134,16 +104,7 @@ public record MaskPlan(Map<AttentionSite, String> sites, Map<AttentionSite, Sort
      * @return this plan with layers {@code layers} of {@code site} overridden by {@code spec}
      */
     public MaskPlan withLayers(AttentionSite site, String spec, int... layers) {
-        Objects.requireNonNull(site, "site");
-        Objects.requireNonNull(spec, "spec");
-        EnumMap<AttentionSite, SortedMap<Integer, String>> o = new EnumMap<>(AttentionSite.class);
-        o.putAll(overrides);
-        TreeMap<Integer, String> m = new TreeMap<>(overrides(site));
-        for (int layer : layers) {
-            m.put(layer, spec);
-        }
-        o.put(site, m);
-        return new MaskPlan(sites, o);
+        return new MaskPlan(sites, SitePlans.withLayers(overrides, site, spec, layers));
     }
 
     /**
@@ -153,10 +114,7 @@ public record MaskPlan(Map<AttentionSite, String> sites, Map<AttentionSite, Sort
      * @return this plan without any override for {@code site}
      */
     public MaskPlan withoutOverrides(AttentionSite site) {
-        EnumMap<AttentionSite, SortedMap<Integer, String>> o = new EnumMap<>(AttentionSite.class);
-        o.putAll(overrides);
-        o.remove(Objects.requireNonNull(site, "site"));
-        return new MaskPlan(sites, o);
+        return new MaskPlan(sites, SitePlans.without(overrides, site));
     }
 
     /**
@@ -165,18 +123,7 @@ public record MaskPlan(Map<AttentionSite, String> sites, Map<AttentionSite, Sort
      * @throws IllegalArgumentException naming the site, the layer and the layer count
      */
     void checkLayers(AttentionSite site, int layers, String architecture) {
-        SortedMap<Integer, String> o = overrides(site);
-        if (o.isEmpty()) {
-            return;
-        }
-        if (layers == 0) {
-            throw new IllegalArgumentException("mask overrides are given for site '" + site.key() + "' (layers " + o.keySet()
-                    + ") but a " + architecture + " model has no " + site.key() + " attention");
-        }
-        if (o.lastKey() >= layers) {
-            throw new IllegalArgumentException("mask override for site '" + site.key() + "' names layer " + o.lastKey()
-                    + " but there are only " + layers + " layers (0.." + (layers - 1) + ")");
-        }
+        SitePlans.checkLayers(overrides(site), "mask", site, layers, architecture);
     }
 
     private static String canonical(String spec, String where) {

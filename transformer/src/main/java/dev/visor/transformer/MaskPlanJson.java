@@ -17,8 +17,8 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * The JSON form of a {@link MaskPlan}: one spec per site by its key, and per-layer overrides by
- * site and layer index; a site left out reads as its default spec.
+ * The JSON form of a {@link MaskPlan} (and, the same way, of a {@link ScorePlan}): one spec per site
+ * by its key, and per-layer overrides by site and layer index; a site left out reads as its default spec.
  *
  * <pre>{@code
  * {"encoder_self": "padding", "decoder_self": "causal & padding", "cross": "padding",
@@ -30,9 +30,26 @@ final class MaskPlanJson {
 
     private MaskPlanJson() {}
 
-    static final class Serializer extends JsonSerializer<MaskPlan> {
+    /** What the two plans share: a spec per site and per-layer overrides. */
+    interface Plan {
+        String spec(AttentionSite site);
+
+        SortedMap<Integer, String> overrides(AttentionSite site);
+    }
+
+    /** Makes a plan from its sites and overrides (the record's constructor). */
+    interface Factory<P> {
+        P make(EnumMap<AttentionSite, String> sites, EnumMap<AttentionSite, SortedMap<Integer, String>> overrides);
+    }
+
+    static final class Serializer<P extends Plan> extends JsonSerializer<P> {
         @Override
-        public void serialize(MaskPlan plan, JsonGenerator g, SerializerProvider provider) throws IOException {
+        public boolean isEmpty(SerializerProvider provider, P plan) {
+            return plan instanceof ScorePlan scores && scores.isNone();
+        }
+
+        @Override
+        public void serialize(P plan, JsonGenerator g, SerializerProvider provider) throws IOException {
             g.writeStartObject();
             for (AttentionSite site : AttentionSite.values()) {
                 g.writeStringField(site.key(), plan.spec(site));
@@ -60,15 +77,29 @@ final class MaskPlanJson {
         }
     }
 
-    static final class Deserializer extends JsonDeserializer<MaskPlan> {
+    static final class Deserializer<P> extends JsonDeserializer<P> {
+        private final String name;
+        private final java.util.function.Function<AttentionSite, String> defaults;
+        private final Factory<P> factory;
+
+        Deserializer(String name, java.util.function.Function<AttentionSite, String> defaults, Factory<P> factory) {
+            this.name = name;
+            this.defaults = defaults;
+            this.factory = factory;
+        }
+
         @Override
-        public MaskPlan deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            String key = p.currentName() == null ? "masks" : p.currentName();
-            return read(key, ctxt.readTree(p));
+        public P deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            String key = p.currentName() == null ? name : p.currentName();
+            return read(key, ctxt.readTree(p), defaults, factory);
         }
     }
 
     static MaskPlan read(String key, JsonNode m) {
+        return read(key, m, AttentionSite::defaultSpec, MaskPlan::new);
+    }
+
+    static <P> P read(String key, JsonNode m, java.util.function.Function<AttentionSite, String> defaults, Factory<P> factory) {
         object(key, m);
         List<String> known = new ArrayList<>();
         for (AttentionSite s : AttentionSite.values()) {
@@ -78,7 +109,7 @@ final class MaskPlanJson {
         ConfigMapper.requireKnownKeys(m, known, "key '" + key + ".");
         EnumMap<AttentionSite, String> sites = new EnumMap<>(AttentionSite.class);
         for (AttentionSite s : AttentionSite.values()) {
-            sites.put(s, m.has(s.key()) ? string(key + "." + s.key(), m.get(s.key())) : s.defaultSpec());
+            sites.put(s, m.has(s.key()) ? string(key + "." + s.key(), m.get(s.key())) : defaults.apply(s));
         }
         EnumMap<AttentionSite, SortedMap<Integer, String>> overrides = new EnumMap<>(AttentionSite.class);
         if (m.has(OVERRIDES)) {
@@ -108,7 +139,7 @@ final class MaskPlanJson {
                 overrides.put(site, byLayer);
             }
         }
-        return new MaskPlan(sites, overrides);
+        return factory.make(sites, overrides);
     }
 
     private static JsonNode object(String key, JsonNode v) {

@@ -50,6 +50,18 @@ public abstract class PositionalEncoding extends Module {
     }
 
     /**
+     * No positional encoding: {@code x} unchanged (positions up to {@code maxLength − 1} still checked),
+     * for models whose attention sites carry positions in their score specs ({@code rope}, {@code alibi}).
+     *
+     * @param dModel the model width {@code d_model}
+     * @param maxLength the longest sequence
+     * @return an encoding that adds nothing
+     */
+    public static PositionalEncoding none(int dModel, int maxLength) {
+        return new None(dModel, maxLength);
+    }
+
+    /**
      * The sinusoid {@code PE(pos, j)} of §3.5, evaluated in double: {@code sin} for even {@code j},
      * {@code cos} for odd {@code j}, with frequency {@code 10000^(−2⌊j/2⌋/dModel)}.
      *
@@ -212,6 +224,39 @@ public abstract class PositionalEncoding extends Module {
         @Override
         protected String extraRepr() {
             return "learned, " + dModel + ", maxLength=" + maxLength;
+        }
+    }
+
+    /** Adds nothing; positions come from the attention sites' score specs. */
+    static final class None extends PositionalEncoding {
+        private final int dModel;
+        private final int maxLength;
+
+        None(int dModel, int maxLength) {
+            check(dModel, maxLength);
+            this.dModel = dModel;
+            this.maxLength = maxLength;
+        }
+
+        @Override
+        public Tensor forward(Tensor x, int offset) {
+            checkInput(x, offset);
+            return x;
+        }
+
+        @Override
+        public int maxLength() {
+            return maxLength;
+        }
+
+        @Override
+        public int dModel() {
+            return dModel;
+        }
+
+        @Override
+        protected String extraRepr() {
+            return "none, " + dModel + ", maxLength=" + maxLength;
         }
     }
 }

@@ -3,8 +3,12 @@ package dev.visor.transformer;
 import dev.visor.tensor.Rng;
 
 /**
- * Makes a model's positional encodings (one per embedded stream); bind one to replace the
- * configured kind (e.g. with a rotary or ALiBi variant that adds nothing here).
+ * Makes a model's positional encodings (one per embedded stream): what is <em>added to the
+ * embeddings</em> before the first layer (sinusoids, a learned table, or nothing); bind one to replace
+ * the configured kind. Rotary embeddings and ALiBi cannot be bound here — they act inside attention,
+ * on queries and keys or on scores, at every layer — so they are given as score specs of the attention
+ * sites ({@link TransformerConfig#scores()}, e.g. {@code "rope"} or {@code "alibi"}), usually with
+ * {@link TransformerConfig.Positional#NONE} here.
  */
 @FunctionalInterface
 public interface PositionalEncodingFactory {
@@ -26,6 +30,7 @@ public interface PositionalEncodingFactory {
         return (cfg, rng) -> switch (cfg.positional()) {
             case SINUSOIDAL -> PositionalEncoding.sinusoidal(cfg.dModel(), cfg.maxLength());
             case LEARNED -> PositionalEncoding.learned(cfg.dModel(), cfg.maxLength(), rng);
+            case NONE -> PositionalEncoding.none(cfg.dModel(), cfg.maxLength());
         };
     }
 }

@@ -46,6 +46,8 @@ import java.util.Objects;
  * @param bosId            the begin-of-sequence token decoding starts from (not checked for encoder-only)
  * @param eosId            the end-of-sequence token decoding stops at (not checked for encoder-only)
  * @param masks            the mask spec of every attention site, with per-layer overrides
+ * @param scores           the score spec of every attention site ({@code rope}, score modifiers), with per-layer
+ *                         overrides; {@code none} everywhere by default and in configs written without it
  * @param seed             the seed of the initial weights
  */
 public record TransformerConfig(
@@ -71,6 +73,7 @@ public record TransformerConfig(
         int bosId,
         int eosId,
         MaskPlan masks,
+        ScorePlan scores,
         long seed) {
 
     /** Which stacks the model has. */
@@ -149,7 +152,12 @@ public record TransformerConfig(
         /** The fixed sinusoids of §3.5. */
         SINUSOIDAL("sinusoidal"),
         /** A learned table of {@code maxLength} vectors (BERT, GPT-2). */
-        LEARNED("learned");
+        LEARNED("learned"),
+        /**
+         * Nothing added to the embeddings: positions enter through the attention sites' score specs
+         * instead ({@code rope}, {@code alibi}, {@code relative_bias}), see {@link ScorePlan}.
+         */
+        NONE("none");
 
         private final String key;
 
@@ -197,6 +205,8 @@ public record TransformerConfig(
      * @param eosId            in {@code [0, tgtVocabSize)} and different from {@code padId} (unchecked for
      *                         encoder-only)
      * @param masks            not null; its per-layer overrides must name layers the stacks have
+     * @param scores           not null; its per-layer overrides must name layers the stacks have, and
+     *                         cross-attention has no {@code rope} (its keys share no position axis with its queries)
      * @param seed             any value
      * @throws IllegalArgumentException naming the JSON keys and values of the first violated range
      */
@@ -206,6 +216,7 @@ public record TransformerConfig(
         Objects.requireNonNull(normPlacement, "normPlacement");
         Objects.requireNonNull(positional, "positional");
         Objects.requireNonNull(masks, "masks");
+        Objects.requireNonNull(scores, "scores");
         ConfigChecks.dimensions(srcVocabSize, tgtVocabSize, dModel, heads, kvHeads, dFF, maxLength);
         ConfigChecks.layers(architecture, encoderLayers, decoderLayers);
         ConfigChecks.vocabularies(architecture, srcVocabSize, tgtVocabSize, tieWeights, shareEmbeddings);
@@ -215,6 +226,7 @@ public record TransformerConfig(
         masks.checkLayers(AttentionSite.DECODER_SELF, decoderLayers, architecture.key());
         masks.checkLayers(AttentionSite.CROSS, architecture == Architecture.ENCODER_DECODER ? decoderLayers : 0,
                 architecture.key());
+        ConfigChecks.scores(scores, architecture, encoderLayers, decoderLayers);
     }
 
     // ------------------------------------------------------------------ presets
@@ -258,7 +270,7 @@ public record TransformerConfig(
                                             double dropout, int maxLength) {
         return new TransformerConfig(Architecture.ENCODER_DECODER, srcVocab, tgtVocab, dModel, heads, heads, layers, layers,
                 dFF, dropout, dropout, Activation.RELU, NormPlacement.POST, 1e-5, Positional.SINUSOIDAL, maxLength, false,
-                false, 0, 1, 2, MaskPlan.defaults(), 0L);
+                false, 0, 1, 2, MaskPlan.defaults(), ScorePlan.defaults(), 0L);
     }
 
     /**
@@ -288,7 +300,8 @@ public record TransformerConfig(
     public TransformerConfig decoderOnly() {
         return toBuilder().architecture(Architecture.DECODER_ONLY).encoderLayers(0)
                 .decoderLayers(Math.max(encoderLayers, decoderLayers)).srcVocabSize(tgtVocabSize).shareEmbeddings(false)
-                .masks(masks.withoutOverrides(AttentionSite.ENCODER_SELF).withoutOverrides(AttentionSite.CROSS)).build();
+                .masks(masks.withoutOverrides(AttentionSite.ENCODER_SELF).withoutOverrides(AttentionSite.CROSS))
+                .scores(scores.withoutOverrides(AttentionSite.ENCODER_SELF).withoutOverrides(AttentionSite.CROSS)).build();
     }
 
     /**
@@ -300,7 +313,8 @@ public record TransformerConfig(
     public TransformerConfig encoderOnly() {
         return toBuilder().architecture(Architecture.ENCODER_ONLY).decoderLayers(0)
                 .encoderLayers(Math.max(encoderLayers, decoderLayers)).tgtVocabSize(srcVocabSize).shareEmbeddings(false)
-                .masks(masks.withoutOverrides(AttentionSite.DECODER_SELF).withoutOverrides(AttentionSite.CROSS)).build();
+                .masks(masks.withoutOverrides(AttentionSite.DECODER_SELF).withoutOverrides(AttentionSite.CROSS))
+                .scores(scores.withoutOverrides(AttentionSite.DECODER_SELF).withoutOverrides(AttentionSite.CROSS)).build();
     }
 
     /**

@@ -33,6 +33,7 @@ public final class TransformerConfigBuilder {
     private int bosId;
     private int eosId;
     private MaskPlan masks;
+    private ScorePlan scores;
     private long seed;
 
     TransformerConfigBuilder(TransformerConfig c) {
@@ -58,6 +59,7 @@ public final class TransformerConfigBuilder {
         bosId = c.bosId();
         eosId = c.eosId();
         masks = c.masks();
+        scores = c.scores();
         seed = c.seed();
     }
 
@@ -343,6 +345,30 @@ public final class TransformerConfigBuilder {
     }
 
     /**
+     * Sets the score plan.
+     *
+     * @param v the score spec of every attention site with its per-layer overrides; not null
+     * @return this builder, for chaining
+     */
+    public TransformerConfigBuilder scores(ScorePlan v) {
+        scores = v;
+        return this;
+    }
+
+    /**
+     * Sets one site's score spec (keeping the plan's per-layer overrides).
+     *
+     * @param site the attention site
+     * @param spec a score spec, e.g. {@code "rope >> softcap(cap=30)"} or {@code none}; names are checked
+     *             when the model is built, not here
+     * @return this builder, for chaining
+     */
+    public TransformerConfigBuilder score(AttentionSite site, String spec) {
+        scores = scores.with(site, spec);
+        return this;
+    }
+
+    /**
      * Sets the seed of the initial weights.
      *
      * @param v any value; equal seeds give equal initial weights
@@ -363,6 +389,6 @@ public final class TransformerConfigBuilder {
     public TransformerConfig build() {
         return new TransformerConfig(architecture, srcVocabSize, tgtVocabSize, dModel, heads, kvHeads, encoderLayers,
                 decoderLayers, dFF, dropout, attentionDropout, activation, normPlacement, normEps, positional, maxLength,
-                tieWeights, shareEmbeddings, padId, bosId, eosId, masks, seed);
+                tieWeights, shareEmbeddings, padId, bosId, eosId, masks, scores, seed);
     }
 }

@@ -9,6 +9,7 @@ import dev.visor.attention.MaskCompiler;
 import dev.visor.mask.CompiledMaskCache;
 import dev.visor.mask.MaskRegistry;
 import dev.visor.mask.MaskSpecException;
+import dev.visor.mask.ScoreModifierRegistry;
 import dev.visor.transformer.AttentionSite;
 import dev.visor.transformer.MaskPlan;
 import dev.visor.transformer.TransformerConfig;
@@ -17,7 +18,8 @@ import java.util.Objects;
 
 /**
  * Binds the mask registry (default: every strategy on the class path, plugins included, via
- * {@link MaskRegistry#load()}), the cache of compiled masks (default: {@value MaskCompiler#DEFAULT_CAPACITY}
+ * {@link MaskRegistry#load()}), the score-modifier registry (likewise, {@link ScoreModifierRegistry#load()};
+ * the attention factory creates each layer's score spec with it), the cache of compiled masks (default: {@value MaskCompiler#DEFAULT_CAPACITY}
  * entries, one per injector), the {@link MaskCompiler} over both, and the mask spec of each attention
  * site (default: the config's, under the binding annotations of {@link SiteMask}); and provides the
  * resulting {@link MaskPlan} after checking every spec of every layer against the registry — an
@@ -30,6 +32,8 @@ import java.util.Objects;
  *         .setBinding().toInstance("causal & padding & sliding_window(left=64)");
  * OptionalBinder.newOptionalBinder(binder(), MaskRegistry.class)
  *         .setBinding().toInstance(MaskRegistry.load().with(new MyStrategy()));
+ * OptionalBinder.newOptionalBinder(binder(), ScoreModifierRegistry.class)
+ *         .setBinding().toInstance(ScoreModifierRegistry.load().with(new MyModifierStrategy()));
  * OptionalBinder.newOptionalBinder(binder(), CompiledMaskCache.class)
  *         .setBinding().toInstance(new CompiledMaskCache(1024, MaskVerification.FULL));
  * }</pre>
@@ -66,6 +70,8 @@ public final class MaskModule extends AbstractModule {
     protected void configure() {
         OptionalBinder.newOptionalBinder(binder(), MaskRegistry.class).setDefault().toProvider(MaskRegistry::load)
                 .in(Singleton.class);
+        OptionalBinder.newOptionalBinder(binder(), ScoreModifierRegistry.class).setDefault()
+                .toProvider(ScoreModifierRegistry::load).in(Singleton.class);
         OptionalBinder.newOptionalBinder(binder(), CompiledMaskCache.class).setDefault()
                 .toProvider(() -> new CompiledMaskCache(MaskCompiler.DEFAULT_CAPACITY)).in(Singleton.class);
         for (AttentionSite site : AttentionSite.values()) {

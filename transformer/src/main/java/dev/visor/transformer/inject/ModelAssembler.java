@@ -2,6 +2,7 @@ package dev.visor.transformer.inject;
 
 import com.google.inject.Inject;
 import dev.visor.attention.MaskCompiler;
+import dev.visor.attention.MultiHeadAttention;
 import dev.visor.tensor.Rng;
 import dev.visor.tensor.Tensor;
 import dev.visor.tensor.nn.Dropout;
@@ -212,7 +213,9 @@ public final class ModelAssembler {
         }
         for (Map.Entry<String, Tensor> e : model.namedParameters().entrySet()) {
             // a self-initialising part keeps its values; a model without such parts is initialised as before
-            if (e.getValue().dim() > 1 && !own.contains(e.getValue())) {
+            // as do score-modifier tables, which their modifier initialises (relative_bias: zeros, an unbiased start)
+            boolean scoreTable = e.getKey().endsWith("." + MultiHeadAttention.SCORE_PARAMETERS);
+            if (e.getValue().dim() > 1 && !own.contains(e.getValue()) && !scoreTable) {
                 Init.xavierUniform(e.getValue(), 1.0, init);
             }
         }

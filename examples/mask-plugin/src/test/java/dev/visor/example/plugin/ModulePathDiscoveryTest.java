@@ -23,13 +23,18 @@ class ModulePathDiscoveryTest {
         return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 
-    @Test
-    void theRegistryInAModuleLayerFindsTheProvidedStrategy() throws Exception {
+    /** A fresh layer holding the built masks-spi module and this plugin's module. */
+    private static ModuleLayer pluginLayer() throws Exception {
         ModuleFinder finder = ModuleFinder.of(location(MaskStrategy.class), location(AxialMask.class));
         ModuleLayer boot = ModuleLayer.boot();
         Configuration cf = boot.configuration().resolveAndBind(finder, ModuleFinder.of(),
                 Set.of("dev.visor.example.plugin"));
-        ModuleLayer layer = boot.defineModulesWithOneLoader(cf, ClassLoader.getPlatformClassLoader());
+        return boot.defineModulesWithOneLoader(cf, ClassLoader.getPlatformClassLoader());
+    }
+
+    @Test
+    void theRegistryInAModuleLayerFindsTheProvidedStrategy() throws Exception {
+        ModuleLayer layer = pluginLayer();
 
         Module plugin = layer.findModule("dev.visor.example.plugin").orElseThrow();
         assertTrue(plugin.getDescriptor().provides().stream()
@@ -45,5 +50,15 @@ class ModulePathDiscoveryTest {
         assertEquals(13, names.size(), names::toString);
         Object axial = registry.getMethod("strategy", String.class).invoke(loaded, "axial");
         assertEquals(plugin, axial.getClass().getModule());
+    }
+
+    @Test
+    void theScoreModifierRegistryInAModuleLayerFindsTheProvidedModifier() throws Exception {
+        ModuleLayer layer = pluginLayer();
+        Class<?> registry = layer.findLoader("dev.visor.mask").loadClass("dev.visor.mask.ScoreModifierRegistry");
+        Object loaded = registry.getMethod("load", ModuleLayer.class).invoke(null, layer);
+        @SuppressWarnings("unchecked")
+        SortedSet<String> names = (SortedSet<String>) registry.getMethod("names").invoke(loaded);
+        assertEquals(List.of("alibi", "relative_bias", "softcap", "temperature"), List.copyOf(names));
     }
 }
