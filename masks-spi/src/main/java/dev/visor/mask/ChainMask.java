@@ -78,6 +78,16 @@ public record ChainMask(Connective connective, List<Mask> operands) implements M
         return false;
     }
 
+    /** The first operand's order that is not the identity: any order is correct, this one helps that operand. */
+    @Override
+    public PositionOrder kernelOrder() {
+        for (Mask m : operands) {
+            PositionOrder o = m.kernelOrder();
+            if (!o.isNatural()) return o;
+        }
+        return PositionOrder.natural();
+    }
+
     @Override
     public void checkShape(MaskShape shape) {
         for (Mask m : operands) m.checkShape(shape);

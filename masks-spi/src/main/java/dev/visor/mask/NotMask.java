@@ -43,6 +43,12 @@ public record NotMask(Mask inner) implements Mask {
         return inner.dependsOnHead();
     }
 
+    /** The inner mask's order: a complement has the same EMPTY/FULL structure with the classes swapped. */
+    @Override
+    public PositionOrder kernelOrder() {
+        return inner.kernelOrder();
+    }
+
     @Override
     public void checkShape(MaskShape shape) {
         inner.checkShape(shape);
