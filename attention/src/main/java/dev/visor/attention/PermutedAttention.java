@@ -1,5 +1,7 @@
 package dev.visor.attention;
 
+import dev.visor.tensor.kernel.Parallel;
+
 /**
  * Flash attention in the position order a mask declares ({@link dev.visor.mask.Mask#kernelOrder()}):
  * the same results as {@link FlashAttention}, with a cost that follows the mask's blocks in that order.
@@ -21,6 +23,9 @@ package dev.visor.attention;
  * }</pre>
  */
 public final class PermutedAttention {
+    /** Copies of fewer elements than this run on the calling thread. */
+    private static final long COPY_GRAIN = 1 << 16;
+
     private PermutedAttention() {}
 
     /**
@@ -155,18 +160,26 @@ public final class PermutedAttention {
         int dim = original.dim();
         int os = original.dimStride();
         int cs = kernel.dimStride();
-        for (int b = 0; b < original.batch(); b++) {
-            for (int h = 0; h < original.heads(); h++) {
+        int heads = original.heads();
+        int slices = original.batch() * heads;
+        long work = (long) slices * order.length * dim;
+        Parallel.forRange(slices, work < COPY_GRAIN ? slices : 1, (from, to) -> {
+            for (int bh = from; bh < to; bh++) {
+                int b = bh / heads;
+                int h = bh % heads;
                 for (int i = 0; i < order.length; i++) {
                     int oi = original.index(b, h, order[i], 0);
                     int ci = kernel.index(b, h, i, 0);
-                    if (back) {
+                    if (os == 1 && cs == 1) {
+                        if (back) System.arraycopy(c, ci, o, oi, dim);
+                        else System.arraycopy(o, oi, c, ci, dim);
+                    } else if (back) {
                         for (int d = 0; d < dim; d++) o[oi + d * os] = c[ci + d * cs];
                     } else {
                         for (int d = 0; d < dim; d++) c[ci + d * cs] = o[oi + d * os];
                     }
                 }
             }
-        }
+        });
     }
 }
