@@ -19,7 +19,7 @@ import java.util.Objects;
  * @param connective {@code &} or {@code |}
  * @param operands two or more masks, none itself a chain of the same connective
  */
-public record ChainMask(Connective connective, List<Mask> operands) implements Mask {
+record ChainMask(Connective connective, List<Mask> operands) implements Mask {
 
     /**
      * Flattens nested chains of the same connective and rejects nulls and fewer than two operands.

@@ -12,7 +12,7 @@ import java.util.Objects;
  *
  * @param inner the negated mask
  */
-public record NotMask(Mask inner) implements Mask {
+record NotMask(Mask inner) implements Mask {
 
     /**
      * Rejects a null operand.
