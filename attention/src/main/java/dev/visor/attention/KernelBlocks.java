@@ -28,7 +28,7 @@ final class KernelBlocks {
     /**
      * The cheapest of the mask compiled at {@value FlashAttention#DEFAULT_BLOCK} ({@code first}) and,
      * when {@code first} is mostly PARTIAL, at halved block sizes down to {@value #SMALLEST}, as long
-     * as halving lowers the modelled cost.
+     * as halving lowers the modelled cost and the smaller blocks still split the longer side.
      *
      * @param first the mask compiled at the default block size
      * @param compileAt compiles the same mask at a square block size
@@ -42,7 +42,11 @@ final class KernelBlocks {
         }
         CompiledMask best = first;
         double bestCost = cost(first);
+        int longest = Math.max(first.shape().queryLength(), first.shape().keyLength());
         for (int b = first.blockQ() / 2; b >= SMALLEST; b /= 2) {
+            if (b >= longest) {
+                continue;   // a size that splits nothing changes nothing
+            }
             CompiledMask next = compileAt.apply(b);
             double c = cost(next);
             if (c >= bestCost) {

@@ -44,6 +44,26 @@ class KernelBlocksTest {
     }
 
     @Test
+    void shortCallsAreNotRecompiledAtSizesThatSplitNothing() {
+        MaskShape tiny = new MaskShape(2, 2, 12, 12, 0);
+        CompiledMask causal = CompiledMask.compile(masks.registry().create("causal", MaskContext.of(tiny)), tiny, 64, 64);
+        List<Integer> tried = new ArrayList<>();
+        assertEquals(causal, KernelBlocks.choose(causal, b -> {
+            tried.add(b);
+            return causal;
+        }), "one PARTIAL 12 × 12 block stays as it is");
+        assertTrue(tried.isEmpty(), "tried " + tried);
+        MaskShape mid = new MaskShape(1, 1, 24, 24, 0);
+        CompiledMask window = CompiledMask.compile(masks.registry().create("sliding_window(left=3)", MaskContext.of(mid)),
+                mid, 64, 64);
+        KernelBlocks.choose(window, b -> {
+            tried.add(b);
+            return CompiledMask.compile(window.mask(), mid, b, b);
+        });
+        assertEquals(List.of(16), tried, "32 splits nothing of 24 positions; 16 does");
+    }
+
+    @Test
     void theChosenSizeIsCompiledOnceAndReused() {
         var mask = masks.registry().create("sliding_window(left=15)", MaskContext.of(shape));
         CompiledMask first = masks.compile(mask, shape);
