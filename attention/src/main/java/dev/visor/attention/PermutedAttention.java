@@ -112,16 +112,8 @@ public final class PermutedAttention {
     static void backward(HeadsView q, HeadsView k, HeadsView v, HeadsView out, float[] lse, HeadsView dOut,
                          HeadsView dq, HeadsView dk, HeadsView dv, PermutedLayout layout, AttentionConfig cfg) {
         AttentionShapes s = AttentionShapes.of(q, k, v);
-        s.checkOutput("output", out, s.valueDim());
-        s.checkOutput("output gradient", dOut, s.valueDim());
-        s.checkOutput("query gradient", dq, s.keyDim());
-        s.checkKeySide("key gradient", dk, s.keyDim());
-        s.checkKeySide("value gradient", dv, s.valueDim());
-        int n = s.batch() * s.heads() * s.queryLength();
-        if (lse == null || lse.length != n) {
-            throw new IllegalArgumentException("log-sum-exp must hold " + n + " values (batch·heads·Lq) but got "
-                    + (lse == null ? "null" : lse.length));
-        }
+        s.checkBackward(out, lse, dOut, dq, dk, dv);
+        int n = lse.length;
         int[] rows = layout.queryRows();
         int[] cols = layout.keyColumns();
         float[] lseP = new float[n];

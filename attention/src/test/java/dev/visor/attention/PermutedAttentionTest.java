@@ -129,6 +129,19 @@ class PermutedAttentionTest {
     }
 
     @Test
+    void badGradientShapesAreNamedBeforeAnythingIsWritten() {
+        MaskShape shape = new MaskShape(1, 1, 8, 8, 0);
+        PermutedLayout layout = PermutedLayout.build(compile(new PermutedMasks.Strided(2, 1), shape, 4));
+        HeadsView x = HeadsView.zeros(1, 1, 8, 4);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PermutedAttention.backward(
+                x, x, x, x, new float[7], x, x, x, x, layout, AttentionConfig.defaults(4)));
+        assertEquals("log-sum-exp must hold 8 values (batch·heads·Lq) but got 7", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> PermutedAttention.backward(
+                x, x, x, x, new float[8], x, HeadsView.zeros(1, 1, 8, 3), x, x, layout, AttentionConfig.defaults(4)));
+        assertEquals("query gradient must be (1, 1, 8, 4) but got (1, 1, 8, 3)", e.getMessage());
+    }
+
+    @Test
     void anOrderThatIsNotAPermutationIsNamed() {
         PositionOrder broken = (first, count) -> new int[count];   // every position is `0`
         Mask mask = new PermutedMasks.Reordered(new PermutedMasks.Strided(2, 1), broken);

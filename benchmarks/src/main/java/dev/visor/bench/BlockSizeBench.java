@@ -27,10 +27,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The flash forward pass at N = 4096, 4 heads × head dim 64, by mask and by the compiled mask's block
- * size (16, 32, 64, 128), through {@link PermutedAttention} (the path {@code Attention.flash} takes):
- * the data an adaptive choice of the kernel's block size would rest on, and the reordered layout's
- * gain. {@code strided} is the Sparse Transformer pattern with a local window, {@link StridedLocal}:
+ * The flash forward and backward passes at N = 4096, 4 heads × head dim 64, by mask and by the
+ * compiled mask's block size (16, 32, 64, 128), through {@link PermutedAttention} (the path
+ * {@code Attention.flash} takes): the data the choice of the kernel's block size rests on, and the
+ * reordered layout's gain. {@code strided} is the Sparse Transformer pattern with a local window, {@link StridedLocal}:
  * 6 % of the elements attend, but every block below the diagonal mixes attended and masked elements
  * at every block size from 8 up; {@code strided} declares the residue order, so it runs in the
  * reordered layout, and {@code strided_natural} is the same mask without the hint (the natural layout).
@@ -109,9 +109,10 @@ public class BlockSizeBench {
         @Param({"16", "32", "64", "128"})
         public int block;
 
-        HeadsView q, k, v, out;
+        HeadsView q, k, v, out, dOut, dq, dk, dv;
         BlockSparsity sparsity;
         AttentionConfig cfg;
+        float[] lse;
 
         @Setup
         public void setUp() {
@@ -120,13 +121,17 @@ public class BlockSizeBench {
             k = HeadsView.contiguous(MatmulBench.gaussian(rng, HEADS * N * HEAD_DIM), 1, HEADS, N, HEAD_DIM);
             v = HeadsView.contiguous(MatmulBench.gaussian(rng, HEADS * N * HEAD_DIM), 1, HEADS, N, HEAD_DIM);
             out = HeadsView.zeros(1, HEADS, N, HEAD_DIM);
+            dOut = HeadsView.contiguous(MatmulBench.gaussian(rng, HEADS * N * HEAD_DIM), 1, HEADS, N, HEAD_DIM);
+            dq = HeadsView.zeros(1, HEADS, N, HEAD_DIM);
+            dk = HeadsView.zeros(1, HEADS, N, HEAD_DIM);
+            dv = HeadsView.zeros(1, HEADS, N, HEAD_DIM);
             MaskShape shape = new MaskShape(1, HEADS, N, N, 0);
             Mask m = mask.startsWith("strided") ? new StridedLocal(8, 4, mask.equals("strided"))
                     : MaskRegistry.load().create(mask, MaskContext.of(shape));
             CompiledMask cm = CompiledMask.compile(m, shape, block, block, MaskVerification.OFF);
             sparsity = BlockSparsity.of(cm);
             cfg = AttentionConfig.defaults(HEAD_DIM);
-            PermutedAttention.forward(q, k, v, out, sparsity, cfg);   // choose (and build) the layout before timing
+            lse = PermutedAttention.forward(q, k, v, out, sparsity, cfg);   // choose (and build) the layout before timing
         }
     }
 
@@ -134,5 +139,12 @@ public class BlockSizeBench {
     @Benchmark
     public float[] forward(Inputs in) {
         return PermutedAttention.forward(in.q, in.k, in.v, in.out, in.sparsity, in.cfg);
+    }
+
+    /** The flash backward pass alone (recomputing the weights from the log-sum-exp), in the same layout. */
+    @Benchmark
+    public float[] backward(Inputs in) {
+        PermutedAttention.backward(in.q, in.k, in.v, in.out, in.lse, in.dOut, in.dq, in.dk, in.dv, in.sparsity, in.cfg);
+        return in.dq.data();
     }
 }
