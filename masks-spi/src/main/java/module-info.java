@@ -3,10 +3,17 @@
  * {@code provides dev.visor.mask.MaskStrategy with ...} (masks) or
  * {@code provides dev.visor.mask.ScoreModifierStrategy with ...} (score modifiers); the built-ins are
  * provided the same way.
+ *
+ * <p>Only {@code dev.visor.mask} is exported to everyone: the types a strategy author implements and
+ * calls, and the compiled form the engine reads. The built-in strategies' classes
+ * ({@code dev.visor.mask.builtin}) are exported only to Visor's attention module and the test kit;
+ * a plugin reaches a built-in by name through {@link dev.visor.mask.MaskRegistry}. The module names
+ * the test kit by its {@code Automatic-Module-Name}, which is not visible when this module compiles.
  */
+@SuppressWarnings("module")
 module dev.visor.mask {
     exports dev.visor.mask;
-    exports dev.visor.mask.builtin;
+    exports dev.visor.mask.builtin to dev.visor.attention;
 
     uses dev.visor.mask.MaskStrategy;
     uses dev.visor.mask.ScoreModifierStrategy;

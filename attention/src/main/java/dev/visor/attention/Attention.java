@@ -91,7 +91,7 @@ public final class Attention {
         HeadsView out = mergeHeads
                 ? new HeadsView(values, 0, bb, hh, lq, dv, lq * hh * dv, dv, hh * dv, 1)   // (batch, Lq, heads, dv)
                 : HeadsView.contiguous(values, bb, hh, lq, dv);
-        float[] lse = FlashAttention.forward(qv, kv, vv, out, mask, cfg);
+        float[] lse = PermutedAttention.forward(qv, kv, vv, out, mask, cfg);
         Tensor output = Tensor.fromOp("flash_attention", values, outShape, g -> {
             HeadsView dq = HeadsView.zeros(bb, hh, lq, s.keyDim());
             HeadsView dk = HeadsView.zeros(bb, s.kvHeads(), s.keyLength(), s.keyDim());
@@ -100,7 +100,7 @@ public final class Attention {
                     ? new HeadsView(g.storage(), g.offset(), bb, hh, lq, dv, g.stride(0), dv * g.stride(2), g.stride(1),
                             g.stride(2))
                     : HeadsView.of(g);
-            FlashAttention.backward(qv, kv, vv, out, lse, go, dq, dk, dvv, mask, cfg);
+            PermutedAttention.backward(qv, kv, vv, out, lse, go, dq, dk, dvv, mask, cfg);
             return new Tensor[] {
                 Tensor.wrap(dq.data(), q.shape()), Tensor.wrap(dk.data(), k.shape()), Tensor.wrap(dvv.data(), v.shape())};
         }, q, k, v);

@@ -51,6 +51,20 @@ record AttentionShapes(int batch, int heads, int kvHeads, int queryLength, int k
         }
     }
 
+    /** The output, its gradient, the log-sum-exp and the three input gradients of a backward call. */
+    void checkBackward(HeadsView out, float[] lse, HeadsView dOut, HeadsView dq, HeadsView dk, HeadsView dv) {
+        checkOutput("output", out, valueDim);
+        checkOutput("output gradient", dOut, valueDim);
+        checkOutput("query gradient", dq, keyDim);
+        checkKeySide("key gradient", dk, keyDim);
+        checkKeySide("value gradient", dv, valueDim);
+        int rows = batch * heads * queryLength;
+        if (lse == null || lse.length != rows) {
+            throw new IllegalArgumentException("log-sum-exp must hold " + rows + " values (batch·heads·Lq) but got "
+                    + (lse == null ? "null" : lse.length));
+        }
+    }
+
     void checkMask(BlockSparsity m) {
         if (m.batch() != batch || m.heads() != heads || m.queryLength() != queryLength || m.keyLength() != keyLength) {
             throw new IllegalArgumentException("mask was compiled for (batch, heads, Lq, Lk) = (" + m.batch() + ", " + m.heads()

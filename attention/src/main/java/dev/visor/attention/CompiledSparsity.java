@@ -30,6 +30,8 @@ final class CompiledSparsity implements BlockSparsity {
     private final int nQb;
     private final int[][] rows;   // (slice · nQb + qb) → entries
     private volatile RetainedTiles retained;
+    private volatile Object layout;   // a PermutedLayout, NO_LAYOUT, or null before the first choice
+    private static final Object NO_LAYOUT = new Object();
 
     private record RetainedTiles(int bkPad, PartialTiles tiles) {}
 
@@ -62,8 +64,29 @@ final class CompiledSparsity implements BlockSparsity {
         }
     }
 
+    /** A view that is not put in the cache (for derived layouts that nothing else looks up). */
+    static CompiledSparsity detached(CompiledMask compiled) {
+        return new CompiledSparsity(compiled);
+    }
+
     CompiledMask compiled() {
         return compiled;
+    }
+
+    /** The reordered layout {@link PermutedLayout#choose} picks for this mask (or null), chosen once and kept. */
+    PermutedLayout permutedLayout() {
+        Object l = layout;
+        if (l == null) {
+            synchronized (this) {
+                l = layout;
+                if (l == null) {
+                    PermutedLayout p = PermutedLayout.choose(this);
+                    l = p == null ? NO_LAYOUT : p;
+                    layout = l;
+                }
+            }
+        }
+        return l instanceof PermutedLayout p ? p : null;
     }
 
     /** The predicate tiles for a padded key-block width, built on first use and then kept. */

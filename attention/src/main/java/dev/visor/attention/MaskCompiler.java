@@ -62,7 +62,7 @@ public final class MaskCompiler {
     }
 
     /**
-     * The mask of a spec for a context, compiled with the kernel's block size (from the cache when an
+     * The mask of a spec for a context, compiled with the kernel's block size for it (from the cache when an
      * equal mask was compiled for the same shape before).
      *
      * @param spec a resolved spec
@@ -87,14 +87,17 @@ public final class MaskCompiler {
     }
 
     /**
-     * A mask compiled for a shape with the kernel's block size.
+     * A mask compiled for a shape with the kernel's block size: {@value FlashAttention#DEFAULT_BLOCK},
+     * or a smaller one where the mask's blocks are mostly PARTIAL and smaller tiles cost less (see
+     * {@link KernelBlocks}); each size is compiled once and cached.
      *
      * @param mask the mask
      * @param shape the call's shape
      * @return the compiled mask
      */
     public CompiledMask compile(Mask mask, MaskShape shape) {
-        return cache.get(mask, shape, FlashAttention.DEFAULT_BLOCK, FlashAttention.DEFAULT_BLOCK);
+        CompiledMask first = cache.get(mask, shape, FlashAttention.DEFAULT_BLOCK, FlashAttention.DEFAULT_BLOCK);
+        return KernelBlocks.choose(first, b -> cache.get(mask, shape, b, b));
     }
 
     /** @return the registry specs resolve in */

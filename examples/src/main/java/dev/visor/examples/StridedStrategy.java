@@ -7,6 +7,7 @@ import dev.visor.mask.MaskContext;
 import dev.visor.mask.MaskParameter;
 import dev.visor.mask.MaskStrategy;
 import dev.visor.mask.ParameterType;
+import dev.visor.mask.PositionOrder;
 import java.util.List;
 
 /**
@@ -81,6 +82,15 @@ public final class StridedStrategy implements MaskStrategy {
             boolean allCausal = lowest >= 0;
             boolean allAttended = stride == 1 || dmax <= stride || (dmin == dmax && dmin % stride == 0);
             return allCausal && allAttended ? BlockClass.FULL : BlockClass.PARTIAL;
+        }
+
+        /**
+         * Positions grouped by residue mod the stride: the strided keys then form dense causal blocks
+         * and the local window a thin band, so the kernel may run on mostly FULL and EMPTY blocks.
+         */
+        @Override
+        public PositionOrder kernelOrder() {
+            return PositionOrder.byResidue(stride);
         }
 
         @Override

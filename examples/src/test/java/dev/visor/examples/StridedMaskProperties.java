@@ -3,6 +3,10 @@ package dev.visor.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.visor.attention.AttentionConfig;
+import dev.visor.attention.BlockSparsity;
+import dev.visor.attention.PermutedAttention;
+import dev.visor.mask.CompiledMask;
 import dev.visor.mask.Mask;
 import dev.visor.mask.MaskArguments;
 import dev.visor.mask.MaskContext;
@@ -12,6 +16,7 @@ import dev.visor.mask.testkit.MaskStrategyContract;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -67,6 +72,15 @@ class StridedMaskProperties implements MaskStrategyContract {
     @Property(tries = 20)
     void usableByNameInSpecs(@ForAll @IntRange(min = 1, max = 9) int stride) {
         assertEquals("strided(stride=" + stride + ") & padding", registry().parse("strided(stride=" + stride + ")&padding").toString());
+    }
+
+    /** The declared residue order pays at long lengths: the kernel reorders {@code strided(stride=8)} at 2048 positions. */
+    @Example
+    void theKernelRunsLongStridedMasksInResidueOrder() {
+        MaskContext ctx = MaskContext.builder(1, 1, 2048, 2048).build();
+        Mask m = registry().create("strided(stride=8)", ctx);
+        BlockSparsity blocks = BlockSparsity.of(CompiledMask.compile(m, ctx.shape(), 64, 64));
+        assertTrue(PermutedAttention.reorders(blocks, AttentionConfig.defaults(64)), m.spec());
     }
 
     private static MaskRegistry registry() {

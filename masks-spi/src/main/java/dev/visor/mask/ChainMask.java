@@ -19,7 +19,7 @@ import java.util.Objects;
  * @param connective {@code &} or {@code |}
  * @param operands two or more masks, none itself a chain of the same connective
  */
-public record ChainMask(Connective connective, List<Mask> operands) implements Mask {
+record ChainMask(Connective connective, List<Mask> operands) implements Mask {
 
     /**
      * Flattens nested chains of the same connective and rejects nulls and fewer than two operands.
@@ -76,6 +76,16 @@ public record ChainMask(Connective connective, List<Mask> operands) implements M
     public boolean dependsOnHead() {
         for (Mask m : operands) if (m.dependsOnHead()) return true;
         return false;
+    }
+
+    /** The first operand's order that is not the identity: any order is correct, this one helps that operand. */
+    @Override
+    public PositionOrder kernelOrder() {
+        for (Mask m : operands) {
+            PositionOrder o = m.kernelOrder();
+            if (!o.isNatural()) return o;
+        }
+        return PositionOrder.natural();
     }
 
     @Override

@@ -88,6 +88,20 @@ public interface Mask {
     }
 
     /**
+     * A hint for the attention kernel: an order of positions under which this mask's blocks are
+     * mostly EMPTY or FULL although they are PARTIAL in the natural order (e.g.
+     * {@link PositionOrder#byResidue} for a strided pattern). The kernel may gather queries and keys
+     * into this order; it still asks {@link #attends} at the original positions, so the hint can only
+     * change the speed, never the result. The default is {@link PositionOrder#natural()}.
+     *
+     * @return the order the kernel may use
+     * @since 0.3
+     */
+    default PositionOrder kernelOrder() {
+        return PositionOrder.natural();
+    }
+
+    /**
      * Checks that this mask can be evaluated over {@code shape}, e.g. that a mask holding per-sequence
      * lengths was created for the same batch size. The default accepts every shape; masks that hold
      * context data override it so a mismatch is a clear error rather than an index out of bounds.

@@ -122,6 +122,17 @@ public final class MaskRegistry {
         return of(List.of(strategies));
     }
 
+    /**
+     * A registry of exactly the built-in strategies (no service loading): how code outside this module
+     * reaches them, since their classes are not exported to plugins.
+     *
+     * @return a new registry of the built-ins
+     * @since 0.3
+     */
+    public static MaskRegistry builtins() {
+        return dev.visor.mask.builtin.Builtins.registry();
+    }
+
     private static MaskRegistry fromServiceLoader(ServiceLoader<MaskStrategy> loader) {
         Map<String, MaskStrategy> found = new TreeMap<>();
         List<Problem> problems = new ArrayList<>();

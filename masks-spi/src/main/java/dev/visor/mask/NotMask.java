@@ -12,7 +12,7 @@ import java.util.Objects;
  *
  * @param inner the negated mask
  */
-public record NotMask(Mask inner) implements Mask {
+record NotMask(Mask inner) implements Mask {
 
     /**
      * Rejects a null operand.
@@ -41,6 +41,12 @@ public record NotMask(Mask inner) implements Mask {
     @Override
     public boolean dependsOnHead() {
         return inner.dependsOnHead();
+    }
+
+    /** The inner mask's order: a complement has the same EMPTY/FULL structure with the classes swapped. */
+    @Override
+    public PositionOrder kernelOrder() {
+        return inner.kernelOrder();
     }
 
     @Override

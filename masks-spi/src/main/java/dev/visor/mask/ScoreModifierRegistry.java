@@ -85,6 +85,17 @@ public final class ScoreModifierRegistry {
         return new ScoreModifierRegistry(new TreeMap<>(), List.of()).with(strategies);
     }
 
+    /**
+     * A registry of exactly the built-in score modifiers (no service loading): how code outside this
+     * module reaches them, since their classes are not exported to plugins.
+     *
+     * @return a new registry of the built-ins
+     * @since 0.3
+     */
+    public static ScoreModifierRegistry builtins() {
+        return dev.visor.mask.builtin.Builtins.scoreRegistry();
+    }
+
     private static ScoreModifierRegistry fromServiceLoader(ServiceLoader<ScoreModifierStrategy> loader) {
         Map<String, ScoreModifierStrategy> found = new TreeMap<>();
         List<MaskRegistry.Problem> problems = new ArrayList<>();

@@ -3,7 +3,8 @@
  * {@link dev.visor.mask.MaskStrategy} (the {@link java.util.ServiceLoader} service),
  * {@link dev.visor.mask.MaskContext}, {@link dev.visor.mask.MaskRegistry}, spec strings
  * ({@link dev.visor.mask.MaskSpec}) and compiled block masks ({@link dev.visor.mask.CompiledMask}).
- * No dependencies.
+ * No dependencies. This is the one package exported to plugins; the built-in strategies' classes are
+ * not (see the masks-spi README, "What a plugin sees").
  *
  * <pre>{@code
  * MaskContext ctx = MaskContext.builder(2, 8, 512, 512).validLengths(512, 300).build();

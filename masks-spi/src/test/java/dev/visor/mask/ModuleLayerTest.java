@@ -28,6 +28,11 @@ class ModuleLayerTest {
 
         Module module = layer.findModule("dev.visor.mask").orElseThrow();
         ModuleDescriptor descriptor = module.getDescriptor();
+        // plugins see dev.visor.mask only; the built-ins' classes are exported to the attention module alone
+        java.util.Map<String, Set<String>> exports = new java.util.TreeMap<>();
+        for (ModuleDescriptor.Exports e : descriptor.exports()) exports.put(e.source(), e.targets());
+        assertEquals(java.util.Map.of("dev.visor.mask", Set.of(), "dev.visor.mask.builtin", Set.of("dev.visor.attention")),
+                exports);
         assertTrue(descriptor.uses().contains(MaskStrategy.class.getName()));
         assertTrue(descriptor.uses().contains(ScoreModifierStrategy.class.getName()));
         java.util.Map<String, Integer> provided = new java.util.TreeMap<>();
@@ -40,11 +45,13 @@ class ModuleLayerTest {
         @SuppressWarnings("unchecked")
         SortedSet<String> names = (SortedSet<String>) registry.getMethod("names").invoke(loaded);
         assertEquals(MaskRegistry.load().names(), names);
+        assertEquals(MaskRegistry.builtins().names(), names, "builtins() is every provided built-in");
         assertEquals(0, ((java.util.List<?>) registry.getMethod("problems").invoke(loaded)).size());
 
         Class<?> scores = layer.findLoader("dev.visor.mask").loadClass(ScoreModifierRegistry.class.getName());
         Object scoreRegistry = scores.getMethod("load", ModuleLayer.class).invoke(null, layer);
         assertEquals(ScoreModifierRegistry.load().names(), scores.getMethod("names").invoke(scoreRegistry));
+        assertEquals(ScoreModifierRegistry.builtins().names(), scores.getMethod("names").invoke(scoreRegistry));
         assertEquals(0, ((java.util.List<?>) scores.getMethod("problems").invoke(scoreRegistry)).size());
     }
 }

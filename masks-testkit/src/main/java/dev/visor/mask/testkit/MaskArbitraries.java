@@ -3,9 +3,9 @@ package dev.visor.mask.testkit;
 import dev.visor.mask.Mask;
 import dev.visor.mask.MaskArguments;
 import dev.visor.mask.MaskContext;
+import dev.visor.mask.MaskRegistry;
 import dev.visor.mask.MaskShape;
 import dev.visor.mask.MaskStrategy;
-import dev.visor.mask.builtin.Builtins;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import net.jqwik.api.Arbitraries;
@@ -228,6 +228,6 @@ public final class MaskArbitraries {
      * @return a function creating it for a context
      */
     public static Function<MaskContext, Mask> builtin(String spec) {
-        return ctx -> Builtins.registry().create(spec, ctx);
+        return ctx -> MaskRegistry.builtins().create(spec, ctx);
     }
 }

@@ -13,6 +13,7 @@ import dev.visor.mask.MaskSpec;
 import dev.visor.mask.MaskStrategy;
 import dev.visor.mask.MaskVerification;
 import dev.visor.mask.Masks;
+import dev.visor.mask.PositionOrder;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -295,6 +296,33 @@ public interface MaskStrategyContract {
         }
         check(once == again.classify(c.batch(), c.head(), c.queryFrom(), c.queryTo(), c.keyFrom(), c.keyTo()),
                 "classify changed between calls or instances for " + c);
+    }
+
+    /**
+     * The kernel order the mask declares ({@link Mask#kernelOrder()}, natural by default) arranges the
+     * query range and the key range of the context into permutations of them, the same way twice.
+     *
+     * @param c a case
+     */
+    @Property
+    default void kernelOrderIsAPermutation(@ForAll("maskCases") MaskCase c) {
+        PositionOrder order = c.mask().kernelOrder();
+        check(order != null, "kernelOrder() returned null for " + c + " (return PositionOrder.natural())");
+        MaskShape s = c.context().shape();
+        int[][] ranges = {{s.queryOffset(), s.queryLength()}, {0, s.keyLength()}, {c.queryFrom(), c.queryTo() - c.queryFrom()}};
+        for (int[] r : ranges) {
+            int[] once = order.arrange(r[0], r[1]);
+            check(once != null && once.length == r[1], "kernel order " + order + " arranged [" + r[0] + ", " + (r[0] + r[1])
+                    + ") into " + (once == null ? "null" : once.length + " positions") + " for " + c);
+            boolean[] seen = new boolean[r[1]];
+            for (int p : once) {
+                check(p >= r[0] && p < r[0] + r[1] && !seen[p - r[0]], "kernel order " + order + " is not a permutation of ["
+                        + r[0] + ", " + (r[0] + r[1]) + "): position " + p + " for " + c);
+                seen[p - r[0]] = true;
+            }
+            check(java.util.Arrays.equals(once, order.arrange(r[0], r[1])), "kernel order " + order
+                    + " arranged [" + r[0] + ", " + (r[0] + r[1]) + ") differently twice for " + c);
+        }
     }
 
     /**

@@ -2,11 +2,11 @@ package dev.visor.mask.testkit;
 
 import dev.visor.mask.MaskArguments;
 import dev.visor.mask.MaskParameter;
+import dev.visor.mask.ScoreContext;
 import dev.visor.mask.ScoreModifier;
 import dev.visor.mask.ScoreModifierChain;
 import dev.visor.mask.ScoreModifierRegistry;
 import dev.visor.mask.ScoreModifierStrategy;
-import dev.visor.mask.builtin.SoftcapModifier;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -116,7 +116,7 @@ public interface ScoreModifierContract {
     /** The subject, plus {@code softcap} as a composition partner unless the subject is called that. */
     private ScoreModifierRegistry registry() {
         ScoreModifierRegistry r = ScoreModifierRegistry.of(subject());
-        return subject().name().equals("softcap") ? r : r.with(new SoftcapModifier.Strategy());
+        return subject().name().equals("softcap") ? r : r.with(ScoreModifierRegistry.builtins().find("softcap").orElseThrow());
     }
 
     // ---- the declaration ----
@@ -272,7 +272,7 @@ public interface ScoreModifierContract {
     default void compositionAppliesStagesInOrder(@ForAll("modifierCases") ScoreModifierCase c,
                                                  @ForAll("caps") double cap) {
         ScoreModifier m = c.modifier();
-        ScoreModifier soft = new SoftcapModifier(cap);
+        ScoreModifier soft = ScoreModifierRegistry.builtins().create("softcap(cap=" + cap + ")", new ScoreContext(1));
         int b = c.batch(), h = c.head(), q = c.query(), k = c.key();
         float s = c.score();
         float[] theta = c.theta();

@@ -12,6 +12,7 @@ import dev.visor.mask.MaskParameter;
 import dev.visor.mask.MaskShape;
 import dev.visor.mask.MaskStrategy;
 import dev.visor.mask.ParameterType;
+import dev.visor.mask.PositionOrder;
 import dev.visor.mask.builtin.CausalMask;
 import java.util.List;
 import java.util.Set;
@@ -126,6 +127,31 @@ class ContractCatchesBrokenStrategiesTest {
         contract.contextBoundsAreRespected(c);
         contract.declaredNeedsAreHonoured(c);
         contract.compositionLawsHold(c, "padding", "sliding_window(left=2, right=0)");
+        contract.kernelOrderIsAPermutation(c);
+        contract(strategy(ctx -> new Causal() {
+            @Override
+            public PositionOrder kernelOrder() {
+                return PositionOrder.byResidue(3);
+            }
+        }, Set.of()), true).kernelOrderIsAPermutation(c);
+    }
+
+    @Test
+    void aKernelOrderThatIsNotAPermutationIsCaught() {
+        MaskStrategy dropsOne = strategy(c -> new Causal() {
+            @Override
+            public PositionOrder kernelOrder() {
+                return (first, count) -> java.util.Arrays.copyOf(PositionOrder.natural().arrange(first, count), count - 1);
+            }
+        }, Set.of());
+        fails(dropsOne, true, k -> k.kernelOrderIsAPermutation(whole(dropsOne)), "arranged [");
+        MaskStrategy repeats = strategy(c -> new Causal() {
+            @Override
+            public PositionOrder kernelOrder() {
+                return (first, count) -> new int[count];
+            }
+        }, Set.of());
+        fails(repeats, true, k -> k.kernelOrderIsAPermutation(whole(repeats)), "is not a permutation of");
     }
 
     @Test

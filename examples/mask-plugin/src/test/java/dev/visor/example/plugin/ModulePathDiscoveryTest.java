@@ -41,6 +41,10 @@ class ModulePathDiscoveryTest {
                 .anyMatch(p -> p.service().equals(MaskStrategy.class.getName())
                         && p.providers().equals(List.of(AxialMask.Strategy.class.getName()))));
 
+        Module spi = layer.findModule("dev.visor.mask").orElseThrow();
+        assertTrue(spi.isExported("dev.visor.mask", plugin), "the plugin API is exported to the plugin");
+        assertTrue(!spi.isExported("dev.visor.mask.builtin", plugin), "the built-ins' classes are not");
+
         Class<?> registry = layer.findLoader("dev.visor.mask").loadClass("dev.visor.mask.MaskRegistry");
         Object loaded = registry.getMethod("load", ModuleLayer.class).invoke(null, layer);
         @SuppressWarnings("unchecked")
