@@ -27,7 +27,7 @@ final class DropoutOp {
         }
         float[] in = Dense.of(x);
         int n = in.length;
-        long[] keep = mask(n, p, rng);
+        long[] keep = mask(n, p, rng.onThisThread()); // a data-parallel shard's own stream (Rng.deriveStreams)
         float scale = p == 1 ? 0f : (float) (1.0 / (1.0 - p));
         float[] out = new float[n];
         apply(in, keep, scale, out);
