@@ -182,6 +182,7 @@ public class TrainStepBench {
 
     /** One optimizer step of the base model on its batch (the target tokens are the valid ones but the last of each row). */
     @Benchmark
+    @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx6g"})
     @Warmup(iterations = 2, time = 10)
     @Measurement(iterations = 3, time = 10)
     public double baseStep(Base s, Tokens t) {
