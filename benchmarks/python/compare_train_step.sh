@@ -23,18 +23,23 @@ BASE_STEPS=${BASE_STEPS:-5}
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 echo "date: $(date -u +%FT%TZ)  commit: $(git rev-parse --short HEAD 2>/dev/null || echo '?')  load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "blas: $(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3)"
 echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)  avx512f: $(grep -qw avx512f /proc/cpuinfo && echo yes || echo no)  java: $("$JAVA" -version 2>&1 | head -1)"
+# torch.set_num_threads does not reach OpenBLAS (Debian's libblas.so.3 may be openblas-pthread), so each
+# PyTorch thread count runs in a process of its own with OPENBLAS_NUM_THREADS and OMP_NUM_THREADS set
+torch() { local t; for t in 1 2; do
+    OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t /usr/bin/python3 benchmarks/python/train_step_torch.py \
+        --threads $t "$@" | grep '^pytorch' | tee -a "$out"; done; }
 visor() { "$JAVA" -Xmx6g --add-modules jdk.incubator.vector -cp "$JAR" dev.visor.bench.TrainStepCpu "$@" 2>/dev/null | grep '^visor' | tee -a "$out"; }
 for size in $SIZES; do
     if [[ $size == demo ]]; then
         visor demo 150 300 1
         visor demo 150 300 2 auto
-        OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 benchmarks/python/train_step_torch.py --threads 1 2 | grep '^pytorch' | tee -a "$out"
+        torch
     else
         visor base 2 "$BASE_STEPS" 1
         visor base 2 "$BASE_STEPS" 2 auto
-        OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 benchmarks/python/train_step_torch.py --size base --warmup 2 --steps "$BASE_STEPS" \
-            --threads 1 2 | grep '^pytorch' | tee -a "$out"
+        torch --size base --warmup 2 --steps "$BASE_STEPS"
     fi
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
