@@ -68,6 +68,7 @@ public final class TrainStepCpu {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         t.tokens = 0;
         Map<Long, Long> workers0 = kernelThreadCpu(mx);
+        long allocated0 = allocatedBytes(mx);
         long cpu0 = mx.getCurrentThreadCpuTime();
         long wall0 = System.nanoTime();
         for (int i = 0; i < steps; i++) {
@@ -75,6 +76,7 @@ public final class TrainStepCpu {
         }
         double cpu = (mx.getCurrentThreadCpuTime() - cpu0) * 1e-9;
         double wall = (System.nanoTime() - wall0) * 1e-9;
+        double allocatedPerStep = (allocatedBytes(mx) - allocated0) / (double) steps;
         long busiest = 0;
         for (Map.Entry<Long, Long> e : kernelThreadCpu(mx).entrySet()) {
             busiest = Math.max(busiest, e.getValue() - workers0.getOrDefault(e.getKey(), 0L));
@@ -85,8 +87,10 @@ public final class TrainStepCpu {
         String perCpu = threads == 1 ? String.format("tokens/cpu-s=%.0f ", t.tokens / cpu)
                 : String.format("tokens/critical-cpu-s=%.0f (caller %.2f ms + busiest kernel thread %.2f ms per step) ",
                         t.tokens / critical, cpu * 1e3 / steps, busiest * 1e-6 / steps);
-        System.out.printf("visor size=%s threads=%d parallelism=%s shards=%d steps=%d %stokens/wall-s=%.0f (wall %.2f s, sink %.3f)%n",
-                base ? "base" : "demo", threads, mode, gradients.shards(rows), steps, perCpu, t.tokens / wall, wall, sink);
+        System.out.printf("visor size=%s threads=%d parallelism=%s shards=%d steps=%d %stokens/wall-s=%.0f allocated-MB/step=%.1f"
+                        + " (wall %.2f s, sink %.3f)%n",
+                base ? "base" : "demo", threads, mode, gradients.shards(rows), steps, perCpu, t.tokens / wall, allocatedPerStep / 1e6,
+                wall, sink);
     }
 
     /** CPU nanoseconds so far of each live kernel thread ({@code visor-kernel-*}), by thread id. */
@@ -98,5 +102,17 @@ public final class TrainStepCpu {
             }
         }
         return out;
+    }
+
+    /** Bytes allocated so far by the calling thread and the live kernel threads (HotSpot's per-thread counters). */
+    private static long allocatedBytes(ThreadMXBean mx) {
+        if (!(mx instanceof com.sun.management.ThreadMXBean hs) || !hs.isThreadAllocatedMemorySupported()) {
+            return 0;
+        }
+        long sum = hs.getThreadAllocatedBytes(Thread.currentThread().getId());
+        for (long id : kernelThreadCpu(mx).keySet()) {
+            sum += Math.max(0, hs.getThreadAllocatedBytes(id));
+        }
+        return sum;
     }
 }
