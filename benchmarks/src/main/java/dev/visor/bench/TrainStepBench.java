@@ -36,12 +36,18 @@ import org.openjdk.jmh.annotations.Warmup;
  * count, backward, gradient clipping to norm 1 and AdamW (lr 0.003, no weight decay: the CLI's defaults) — what {@code Trainer} does per
  * step. The batches are made in the set-up (a pool cycled through), so data generation is not timed.
  *
+ * <p>The forward and backward part is the trainer's {@link GradientStep}, so {@code parallelism}
+ * ({@code auto}, {@code data}, {@code intra-op}) chooses between data-parallel shards and intra-op
+ * splitting as {@code visor train --step-parallelism} does. {@link #baseStep} trains the base-size model
+ * ({@code TransformerBench}'s: d_model 512, 8 heads, 6 + 6 layers, FFN 2048, 8 × 128 tokens) the same way.
+ *
  * <p>JMH's score is steps per second; the auxiliary counter {@code tokens} is target tokens per
  * second, the figure {@code benchmarks/python/train_step_torch.py} prints for PyTorch
- * ({@code benchmarks/python/compare_train_step.sh} runs both).
+ * ({@code benchmarks/python/compare_train_step.sh} runs both and prints the issue's bar table).
  *
  * <pre>
- * java --add-modules jdk.incubator.vector -jar benchmarks/target/benchmarks.jar TrainStepBench -p threads=1,2
+ * java --add-modules jdk.incubator.vector -jar benchmarks/target/benchmarks.jar TrainStepBench.trainStep -p threads=1,2
+ * java --add-modules jdk.incubator.vector -jar benchmarks/target/benchmarks.jar TrainStepBench.baseStep -p threads=2 -p parallelism=data,intra-op
  * </pre>
  */
 @BenchmarkMode(Mode.Throughput)

@@ -34,7 +34,8 @@ public final class GradientStep {
      * @param model the model whose loss is differentiated; its modules must not share mutable state
      *        across calls beyond their generators (true of every built-in module)
      * @param mode how to use the kernel threads; {@link StepParallelism#AUTO} is resolved per micro-batch
-     *        (after the {@value StepParallelism#PROPERTY} system property)
+     *        (after the {@value StepParallelism#PROPERTY} system property), and takes data parallelism only
+     *        for the built-in model classes
      * @param seed mixed into the dropout streams of data-parallel shards
      */
     public GradientStep(TransformerModel model, StepParallelism mode, long seed) {
@@ -60,6 +61,15 @@ public final class GradientStep {
     }
 
     /**
+     * Whether {@code model} is one of the built-in model classes (package {@code dev.visor.transformer}),
+     * whose modules are known to run on several threads at once; {@link StepParallelism#AUTO} leaves a
+     * model class of your own on the intra-op path unless data parallelism is asked for.
+     */
+    private static boolean builtIn(TransformerModel model) {
+        return model.getClass().getPackageName().equals(TransformerModel.class.getPackageName());
+    }
+
+    /**
      * The shards a micro-batch of {@code rows} rows is split into under this step's mode: 1 for the
      * intra-op mode, otherwise {@code min(threads, rows)}.
      *
@@ -70,7 +80,7 @@ public final class GradientStep {
         boolean data = switch (mode) {
             case DATA_PARALLEL -> true;
             case INTRA_OP -> false;
-            case AUTO -> prefersDataParallel(model.config(), rows);
+            case AUTO -> builtIn(model) && prefersDataParallel(model.config(), rows);
         };
         return data ? Math.max(1, Math.min(Parallel.threads(), rows)) : 1;
     }
@@ -102,6 +112,7 @@ public final class GradientStep {
             }
             double[][] results = new double[k][];
             GradientCapture[] captures = new GradientCapture[k];
+            RuntimeException[] failures = new RuntimeException[k];
             long microSeed = Rng.mixSeeds(seed, step, m);
             Parallel.forRange(k, 1, (from, to) -> {
                 for (int s = from; s < to; s++) {
@@ -110,9 +121,16 @@ public final class GradientStep {
                             GradientCapture capture = GradientCapture.begin()) {
                         captures[s] = capture;
                         results[s] = lossAndBackward(shard, total, labelSmoothing);
+                    } catch (RuntimeException e) {
+                        failures[s] = e; // rethrown as is below: the fork-join pool would wrap it
                     }
                 }
             });
+            for (RuntimeException e : failures) {
+                if (e != null) {
+                    throw e;
+                }
+            }
             var params = model.parameters();
             for (int s = 0; s < k; s++) {
                 loss += results[s][0];

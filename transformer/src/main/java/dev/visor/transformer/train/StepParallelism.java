@@ -16,7 +16,11 @@ import java.util.Locale;
  * overrides the choice of a {@link Trainer} left at {@link #AUTO}.
  */
 public enum StepParallelism {
-    /** {@link #DATA_PARALLEL} for small models (see {@link GradientStep#prefersDataParallel}), {@link #INTRA_OP} otherwise. */
+    /**
+     * {@link #DATA_PARALLEL} for small built-in models (see {@link GradientStep#prefersDataParallel}; a model
+     * class of your own only when asked for, as its modules may not be safe to run on two threads at once),
+     * {@link #INTRA_OP} otherwise.
+     */
     AUTO,
     /** Split the batch by rows into one shard per kernel thread; each shard's ops run single-threaded. */
     DATA_PARALLEL,

@@ -97,6 +97,9 @@ class GradientStepTest {
         assertEquals(1, new GradientStep(model, StepParallelism.INTRA_OP, 0).shards(64));
         assertEquals(2, new GradientStep(model, StepParallelism.DATA_PARALLEL, 0).shards(64));
         assertTrue(!GradientStep.prefersDataParallel(TransformerConfig.base(100, 100), 8), "base size keeps intra-op parallelism");
+        TrainerApiTest.BagOfEmbeddings own = new TrainerApiTest.BagOfEmbeddings(TINY.decoderOnly());
+        assertEquals(1, new GradientStep(own, StepParallelism.AUTO, 0).shards(64), "a model class of one's own: only when asked");
+        assertEquals(2, new GradientStep(own, StepParallelism.DATA_PARALLEL, 0).shards(64));
         Parallel.setThreads(1);
         assertEquals(1, new GradientStep(model, StepParallelism.AUTO, 0).shards(64));
         assertEquals(1, new GradientStep(model, StepParallelism.DATA_PARALLEL, 0).shards(64));
