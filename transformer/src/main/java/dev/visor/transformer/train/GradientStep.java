@@ -31,6 +31,8 @@ public final class GradientStep {
     private final long seed;
 
     /**
+     * The forward and backward passes of {@code model}'s steps under {@code mode}.
+     *
      * @param model the model whose loss is differentiated; its modules must not share mutable state
      *        across calls beyond their generators (true of every built-in module)
      * @param mode how to use the kernel threads; {@link StepParallelism#AUTO} is resolved per micro-batch
@@ -44,7 +46,12 @@ public final class GradientStep {
         this.seed = seed;
     }
 
-    /** The summed loss ({@code Σ loss_sum / total}) and the number of targets predicted right (argmax). */
+    /**
+     * What a step's forward passes gave.
+     *
+     * @param loss the summed loss {@code Σ loss_sum / total}: the loss per target token (NaN when there were none)
+     * @param correct the number of non-pad targets whose argmax prediction was right
+     */
     public record Result(double loss, long correct) {}
 
     /**
@@ -64,6 +71,9 @@ public final class GradientStep {
      * Whether {@code model} is one of the built-in model classes (package {@code dev.visor.transformer}),
      * whose modules are known to run on several threads at once; {@link StepParallelism#AUTO} leaves a
      * model class of your own on the intra-op path unless data parallelism is asked for.
+     *
+     * @param model the model being trained
+     * @return true for a built-in model class
      */
     private static boolean builtIn(TransformerModel model) {
         return model.getClass().getPackageName().equals(TransformerModel.class.getPackageName());
