@@ -10,6 +10,7 @@ Prints target tokens per second over the timed steps (after warm-up steps); the 
 before timing, as in the JMH benchmark.
 
     OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 benchmarks/python/train_step_torch.py --threads 1 2
+    OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 benchmarks/python/train_step_torch.py --size base --steps 5 --warmup 2
 
 Debian's python3-torch (1.13), installed with apt; never a test dependency.
 """
@@ -43,12 +44,28 @@ def batch(rng, size, lo=3, hi=10):
     return src, inp, out
 
 
+def base_batch(rng, vocab=8000, size=8, length=128):
+    """TrainStepBench.baseStep's batch: rows of random ids with valid lengths 128, 120, ..., 72; the
+    target at each position is the next input token (none at the last valid position)."""
+    src = torch.full((size, length), PAD, dtype=torch.long)
+    inp = torch.full((size, length), PAD, dtype=torch.long)
+    out = torch.full((size, length), PAD, dtype=torch.long)
+    for b in range(size):
+        n = length - 8 * b
+        src[b, :n] = torch.tensor([FIRST + rng.randrange(vocab - FIRST) for _ in range(n)])
+        row = [BOS] + [FIRST + rng.randrange(vocab - FIRST) for _ in range(n - 1)]
+        inp[b, :n] = torch.tensor(row)
+        out[b, :n - 1] = torch.tensor(row[1:])
+    return src, inp, out
+
+
 class Seq2Seq(nn.Module):
-    def __init__(self, d=64, heads=4, layers=2, d_ff=256, dropout=0.1, max_len=32):
+    def __init__(self, d=64, heads=4, layers=2, d_ff=256, dropout=0.1, max_len=32, vocab=VOCAB):
         super().__init__()
         self.d = d
-        self.src_emb = nn.Embedding(VOCAB, d)
-        self.tgt_emb = nn.Embedding(VOCAB, d)
+        self.vocab = vocab
+        self.src_emb = nn.Embedding(vocab, d)
+        self.tgt_emb = nn.Embedding(vocab, d)
         pe = torch.zeros(max_len, d)
         pos = torch.arange(max_len).unsqueeze(1)
         div = torch.exp(torch.arange(0, d, 2) * (-math.log(10000.0) / d))
@@ -56,7 +73,7 @@ class Seq2Seq(nn.Module):
         self.register_buffer("pe", pe)
         self.drop = nn.Dropout(dropout)
         self.core = nn.Transformer(d, heads, layers, layers, d_ff, dropout, batch_first=True)
-        self.generator = nn.Linear(d, VOCAB)
+        self.generator = nn.Linear(d, vocab)
 
     def embed(self, emb, ids):
         return self.drop(emb(ids) * math.sqrt(self.d) + self.pe[:ids.size(1)])
@@ -69,31 +86,39 @@ class Seq2Seq(nn.Module):
         return self.generator(h)
 
 
-def run(threads, steps, warmup, seed=7, pool=32):
+def run(threads, steps, warmup, seed=7, pool=32, size="demo"):
     torch.set_num_threads(threads)
     torch.manual_seed(seed)
     rng = random.Random(seed)
-    batches = [batch(rng, 64) for _ in range(pool)]
-    model = Seq2Seq()
+    if size == "base":
+        batches = [base_batch(rng)]
+        model = Seq2Seq(512, 8, 6, 2048, 0.1, 1024, vocab=8000)
+        lr = 1e-4
+    else:
+        batches = [batch(rng, 64) for _ in range(pool)]
+        model = Seq2Seq()
+        lr = 0.003
+    pool = len(batches)
     model.train()
-    opt = torch.optim.AdamW(model.parameters(), lr=0.003, weight_decay=0.0)
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.0)
     loss_fn = nn.CrossEntropyLoss(ignore_index=PAD, reduction="sum")
-    tokens, start, loss = 0, None, float("nan")
+    tokens, start, cpu, loss = 0, None, None, float("nan")
     for step in range(warmup + steps):
         if step == warmup:
-            tokens, start = 0, time.perf_counter()
+            tokens, start, cpu = 0, time.perf_counter(), time.process_time()
         src, inp, out = batches[step % pool]
         count = int((out != PAD).sum())
         opt.zero_grad(set_to_none=True)
         logits = model(src, inp)
-        l = loss_fn(logits.reshape(-1, VOCAB), out.reshape(-1)) / count
+        l = loss_fn(logits.reshape(-1, model.vocab), out.reshape(-1)) / count
         l.backward()
         nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         tokens += count
         loss = l.item()
     seconds = time.perf_counter() - start
-    return tokens / seconds, seconds, loss
+    cpu = time.process_time() - cpu
+    return tokens / seconds, seconds, tokens / cpu, loss
 
 
 def main():
@@ -101,14 +126,19 @@ def main():
     p.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     p.add_argument("--steps", type=int, default=300, help="timed steps (default 300)")
     p.add_argument("--warmup", type=int, default=30, help="untimed steps first (default 30)")
+    p.add_argument("--size", choices=["demo", "base"], default="demo",
+                   help="demo: the demo's model on reversal batches; base: d_model 512, 8 heads, 6 + 6 layers, "
+                        "FFN 2048, vocabulary 8000, one batch of 8 x 128 tokens (TrainStepBench.baseStep)")
     a = p.parse_args()
     torch.set_num_interop_threads(1)
     print(f"torch {torch.__version__}, OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', '')}, "
           f"load {os.getloadavg()}")
     for t in a.threads:
-        tps, sec, loss = run(t, a.steps, a.warmup)
+        tps, sec, per_cpu, loss = run(t, a.steps, a.warmup, size=a.size)
         assert torch.get_num_threads() == t, f"asked for {t} threads, torch uses {torch.get_num_threads()}"
-        print(f"pytorch threads={t} steps={a.steps} seconds={sec:.2f} target_tokens_per_s={tps:.0f} last_loss={loss:.3f}")
+        cpu = f" target_tokens_per_cpu_s={per_cpu:.0f}" if t == 1 else ""
+        print(f"pytorch size={a.size} threads={t} steps={a.steps} seconds={sec:.2f} target_tokens_per_s={tps:.0f}{cpu} "
+              f"last_loss={loss:.3f}")
 
 
 if __name__ == "__main__":

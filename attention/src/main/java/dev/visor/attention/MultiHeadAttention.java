@@ -398,7 +398,7 @@ public final class MultiHeadAttention extends Module {
 
     private AttentionConfig config() {
         AttentionConfig cfg = AttentionConfig.defaults(headDim);
-        return behavesAsTraining() && dropout > 0 ? cfg.withDropout(dropout, dropoutSeeds.nextLong()) : cfg;
+        return behavesAsTraining() && dropout > 0 ? cfg.withDropout(dropout, dropoutSeeds.onThisThread().nextLong()) : cfg;
     }
 
     private BlockSparsity compile(String spec, MaskInputs inputs, int batch, int lq, int lk, int offset) {

@@ -1,7 +1,6 @@
 package dev.visor.bench;
 
 import dev.visor.tensor.Rng;
-import dev.visor.tensor.Tensor;
 import dev.visor.tensor.kernel.Parallel;
 import dev.visor.tensor.optim.AdamW;
 import dev.visor.tensor.optim.Gradients;
@@ -9,8 +8,12 @@ import dev.visor.transformer.EncoderDecoderTransformer;
 import dev.visor.transformer.TransformerConfig;
 import dev.visor.transformer.TransformerModel;
 import dev.visor.transformer.Transformers;
+import dev.visor.transformer.TokenBatch;
 import dev.visor.transformer.train.Batch;
+import dev.visor.transformer.train.GradientStep;
+import dev.visor.transformer.train.StepParallelism;
 import dev.visor.transformer.train.SyntheticTasks;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -33,12 +36,18 @@ import org.openjdk.jmh.annotations.Warmup;
  * count, backward, gradient clipping to norm 1 and AdamW (lr 0.003, no weight decay: the CLI's defaults) — what {@code Trainer} does per
  * step. The batches are made in the set-up (a pool cycled through), so data generation is not timed.
  *
+ * <p>The forward and backward part is the trainer's {@link GradientStep}, so {@code parallelism}
+ * ({@code auto}, {@code data}, {@code intra-op}) chooses between data-parallel shards and intra-op
+ * splitting as {@code visor train --step-parallelism} does. {@link #baseStep} trains the base-size model
+ * ({@code TransformerBench}'s: d_model 512, 8 heads, 6 + 6 layers, FFN 2048, 8 × 128 tokens) the same way.
+ *
  * <p>JMH's score is steps per second; the auxiliary counter {@code tokens} is target tokens per
  * second, the figure {@code benchmarks/python/train_step_torch.py} prints for PyTorch
- * ({@code benchmarks/python/compare_train_step.sh} runs both).
+ * ({@code benchmarks/python/compare_train_step.sh} runs both and prints the issue's bar table).
  *
  * <pre>
- * java --add-modules jdk.incubator.vector -jar benchmarks/target/benchmarks.jar TrainStepBench -p threads=1,2
+ * java --add-modules jdk.incubator.vector -jar benchmarks/target/benchmarks.jar TrainStepBench.trainStep -p threads=1,2
+ * java --add-modules jdk.incubator.vector -jar benchmarks/target/benchmarks.jar TrainStepBench.baseStep -p threads=2 -p parallelism=data,intra-op
  * </pre>
  */
 @BenchmarkMode(Mode.Throughput)
@@ -64,11 +73,17 @@ public class TrainStepBench {
         @Param("0.1")
         public double dropout;
 
+        /** How the step uses the threads: {@code auto}, {@code data} or {@code intra-op} ({@link StepParallelism#parse}). */
+        @Param("auto")
+        public String parallelism;
+
         EncoderDecoderTransformer model;
         AdamW optimizer;
+        GradientStep gradients;
         Batch[] batches;
         int[] counts;
         int next;
+        long steps;
 
         /** Builds the model, the optimizer and the batches. */
         @Setup(Level.Trial)
@@ -78,6 +93,7 @@ public class TrainStepBench {
             model = Transformers.encoderDecoder(demoModel(vocab, dropout));
             model.train();
             optimizer = new AdamW(model.namedParameters(), AdamW.options(0.003).withWeightDecay(0.0));
+            gradients = new GradientStep(model, StepParallelism.parse(parallelism), 7);
             SyntheticTasks task = SyntheticTasks.reverse(vocab, MIN_LENGTH, MAX_LENGTH);
             TransformerConfig c = model.config();
             Rng rng = new Rng(7);
@@ -110,14 +126,72 @@ public class TrainStepBench {
         int i = s.next;
         s.next = (i + 1) % POOL;
         Batch b = s.batches[i];
-        s.optimizer.zeroGrad();
-        TransformerModel.Loss out = s.model.loss(b.source(), b.input(), b.targets(), 0.0);
-        Tensor loss = out.sum().div(s.counts[i]);
-        double value = loss.item();
-        loss.backward();
-        double norm = Gradients.clipGradNorm(s.model.parameters(), 1.0);
-        s.optimizer.step();
-        t.tokens += s.counts[i];
+        return step(s.model, s.optimizer, s.gradients, b, s.counts[i], ++s.steps, t);
+    }
+
+    /** Zeroes the gradients, runs forward and backward ({@link GradientStep}), clips to norm 1 and steps the optimizer. */
+    static double step(TransformerModel model, AdamW optimizer, GradientStep gradients, Batch b, int count, long step, Tokens t) {
+        optimizer.zeroGrad();
+        double value = gradients.run(List.of(b), count, 0.0, step).loss();
+        double norm = Gradients.clipGradNorm(model.parameters(), 1.0);
+        optimizer.step();
+        t.tokens += count;
         return value + norm;
+    }
+
+    /**
+     * {@code TransformerBench}'s base model (d_model 512, 8 heads, 6 + 6 layers, FFN 2048, dropout 0.1,
+     * vocabulary 8000) in training mode, and one batch of 8 rows of 128 source and 128 target tokens
+     * (valid lengths 128, 120, ..., 72).
+     */
+    @State(Scope.Benchmark)
+    public static class Base {
+        /** Kernel threads. */
+        @Param({"1", "2"})
+        public int threads;
+
+        /** How the step uses the threads. */
+        @Param("auto")
+        public String parallelism;
+
+        EncoderDecoderTransformer model;
+        AdamW optimizer;
+        GradientStep gradients;
+        Batch batch;
+        int count;
+        long steps;
+
+        /** Builds the model, the optimizer and the batch. */
+        @Setup(Level.Trial)
+        public void setUp() {
+            Parallel.setThreads(threads);
+            model = Transformers.encoderDecoder(TransformerConfig.base(BASE_VOCAB, BASE_VOCAB));
+            model.train();
+            optimizer = new AdamW(model.namedParameters(), AdamW.options(1e-4).withWeightDecay(0.0));
+            gradients = new GradientStep(model, StepParallelism.parse(parallelism), 7);
+            Rng rng = new Rng(2);
+            TokenBatch src = TransformerBench.batch(rng, BASE_VOCAB, false);
+            TokenBatch tgt = TransformerBench.batch(rng, BASE_VOCAB, true);
+            int length = tgt.length();
+            int[] targets = new int[tgt.batch() * length];
+            for (int b = 0; b < tgt.batch(); b++) {
+                for (int i = 0; i + 1 < tgt.validLengths()[b]; i++) {
+                    targets[b * length + i] = tgt.id(b, i + 1);
+                }
+            }
+            batch = new Batch(src, tgt, targets);
+            count = batch.targetCount(0);
+        }
+    }
+
+    static final int BASE_VOCAB = 8000;
+
+    /** One optimizer step of the base model on its batch (the target tokens are the valid ones but the last of each row). */
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx6g"})
+    @Warmup(iterations = 2, time = 10)
+    @Measurement(iterations = 3, time = 10)
+    public double baseStep(Base s, Tokens t) {
+        return step(s.model, s.optimizer, s.gradients, s.batch, s.count, ++s.steps, t);
     }
 }

@@ -66,7 +66,7 @@ final class Seq2SeqTraining {
         this.split = split;
         this.vocab = vocab;
         this.options = options;
-        Trainer t = new Trainer(model, options.trainerConfig());
+        Trainer t = new Trainer(model, options.trainerConfig()).withParallelism(options.parallelism);
         if (resume != null) {
             if (resume.optimizer() == null) {
                 throw CliException.failure("the checkpoint has no optimizer.safetensors, so training cannot resume from it");

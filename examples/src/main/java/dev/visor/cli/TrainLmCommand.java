@@ -134,7 +134,7 @@ final class TrainLmCommand implements Runnable {
         RunInfo run = info.withTraining(training.toJson());
         PrintWriter o = session.out();
         describe(o, out, corpus, lm, resumeFrom);
-        Trainer trainer = new Trainer(lm, training.trainerConfig());
+        Trainer trainer = new Trainer(lm, training.trainerConfig()).withParallelism(training.parallelism);
         if (resumeFrom != null) {
             try {
                 trainer.resumeFrom(resumeFrom);

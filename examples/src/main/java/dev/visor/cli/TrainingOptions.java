@@ -1,5 +1,6 @@
 package dev.visor.cli;
 
+import dev.visor.transformer.train.StepParallelism;
 import dev.visor.transformer.train.TrainerConfig;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -63,6 +64,14 @@ final class TrainingOptions {
     @Option(names = "--threads", paramLabel = "N", description = "Cores the kernels use (default: all).")
     Integer threads;
 
+    @Option(names = "--step-parallelism", paramLabel = "auto|data|intra-op", defaultValue = "auto",
+            description = "How a step uses the cores: split the batch across them (data), split every op (intra-op), "
+                    + "or data for small models (default: ${DEFAULT-VALUE}).")
+    String stepParallelism;
+
+    /** The parsed --step-parallelism, set by {@link #check}. */
+    StepParallelism parallelism = StepParallelism.AUTO;
+
     /** The step the run trains up to: set by {@link #check}, or by {@link #resumeFrom} from the checkpoint. */
     long lastStep;
 
@@ -95,6 +104,11 @@ final class TrainingOptions {
         if (evalEvery < 1) throw CliException.usage("--eval-every must be at least 1 but is " + evalEvery);
         if (saveEvery < 0) throw CliException.usage("--save-every must be at least 0 (0: only at the end) but is " + saveEvery);
         if (threads != null && threads < 1) throw CliException.usage("--threads must be at least 1 but is " + threads);
+        try {
+            parallelism = StepParallelism.parse(stepParallelism);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage("--step-parallelism must be auto, data or intra-op but is '" + stepParallelism + "'", e);
+        }
         lastStep = steps;
     }
 

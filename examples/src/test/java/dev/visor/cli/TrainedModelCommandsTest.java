@@ -248,7 +248,8 @@ class TrainedModelCommandsTest {
         Path out = tmp.resolve("masked");
         CliRunner.Result r = run(concat(new String[] {"train", "seq2seq", "--task", "sort", "--steps", "1", "--eval-every", "1",
             "--out", out.toString(), "--decoder-mask", "causal&padding&sliding_window(left=2)", "--encoder-mask", "padding",
-            "--mask-layer", "cross:0=padding & !token(ids=[3])", "--norm", "pre", "--activation", "gelu", "--positional", "learned"}, TINY));
+            "--mask-layer", "cross:0=padding & !token(ids=[3])", "--norm", "pre", "--activation", "gelu", "--positional", "learned",
+            "--step-parallelism", "data"}, TINY));
         assertEquals(0, r.exitCode(), r::toString);
         Map<String, Object> config = ConfigMapper.readObject(out.resolve("config.json"));
         Map<?, ?> masks = (Map<?, ?>) config.get("masks");
@@ -271,6 +272,8 @@ class TrainedModelCommandsTest {
         assertError(2, "visor train seq2seq: --mask-layer 'decoder_self=causal' is not SITE:LAYER=SPEC, e.g. decoder_self:1=causal & padding",
                 "train", "seq2seq", "--task", "copy", "--mask-layer", "decoder_self=causal");
         assertError(2, "visor train seq2seq: --steps must be at least 1 but is 0", "train", "seq2seq", "--task", "copy", "--steps", "0");
+        assertError(2, "visor train seq2seq: --step-parallelism must be auto, data or intra-op but is 'rows'",
+                "train", "seq2seq", "--task", "copy", "--step-parallelism", "rows");
         assertError(2, "visor train seq2seq: --max-length 8 is too short for copy with --max-len 10: sequences reach 12 tokens",
                 "train", "seq2seq", "--task", "copy", "--max-length", "8");
         assertError(2, "visor train seq2seq: copy with lengths 1..2 over 2 symbols has only 6 distinct inputs: too few to hold out 500 "

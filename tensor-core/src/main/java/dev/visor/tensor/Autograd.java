@@ -15,6 +15,7 @@ final class Autograd {
         List<Tensor> order = topologicalOrder(root);
         Map<Tensor, Tensor> pending = new IdentityHashMap<>();
         pending.put(root, seed);
+        GradientCapture capture = GradientCapture.active();
         try (GradMode.Scope ignored = GradMode.disable()) {
             for (int i = order.size() - 1; i >= 0; i--) {
                 Tensor t = order.get(i);
@@ -23,7 +24,11 @@ final class Autograd {
                     continue;
                 }
                 if (t.gradFn == null) {
-                    t.accumulateGrad(g);
+                    if (capture != null) {
+                        capture.add(t, g);
+                    } else {
+                        t.accumulateGrad(g);
+                    }
                     continue;
                 }
                 Tensor[] inputs = t.gradFn.inputs;

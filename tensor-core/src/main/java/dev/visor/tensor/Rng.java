@@ -1,5 +1,7 @@
 package dev.visor.tensor;
 
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -8,7 +10,16 @@ import java.util.SplittableRandom;
  * <p>Backed by {@link SplittableRandom} (SplitMix64, whose output is specified and therefore the
  * same on every JDK); normal variates use the Box–Muller transform evaluated with
  * {@link StrictMath}, so a seed gives bit-identical tensors on every platform. Not thread-safe: give
- * each thread its own via {@link #split()}.
+ * each thread its own via {@link #split()}, or draw through {@link #onThisThread()} inside a
+ * {@link #deriveStreams(long)} scope.
+ *
+ * <p><b>Derived streams.</b> A module keeps its generator (a dropout layer's, say), but a data-parallel
+ * training step runs the same module on several threads at once. Inside
+ * {@code Rng.deriveStreams(seed)} on a thread, {@link #onThisThread()} returns, for each generator, a
+ * stream of that thread's own, seeded from the scope's seed and the generator's <i>tag</i> (its
+ * construction seed, or its parent's tag and split index), so the draws depend only on the seeds and
+ * the order of draws on that thread, never on how the threads interleave; the generator itself is not
+ * advanced. Outside a scope {@code onThisThread()} is the generator itself.
  *
  * <pre>{@code
  * Rng rng = new Rng(42);
@@ -16,7 +27,11 @@ import java.util.SplittableRandom;
  * }</pre>
  */
 public final class Rng {
+    private static final ThreadLocal<Streams> DERIVED = new ThreadLocal<>();
+
     private final SplittableRandom random;
+    private final long tag;
+    private long splits;
     private double spareNormal;
     private boolean hasSpare;
 
@@ -26,11 +41,12 @@ public final class Rng {
      * @param seed any value; equal seeds give bit-identical draws
      */
     public Rng(long seed) {
-        this.random = new SplittableRandom(seed);
+        this(new SplittableRandom(seed), seed);
     }
 
-    private Rng(SplittableRandom random) {
+    private Rng(SplittableRandom random, long tag) {
         this.random = random;
+        this.tag = tag;
     }
 
     /**
@@ -39,7 +55,69 @@ public final class Rng {
      * @return a new generator whose stream is independent of this one's
      */
     public Rng split() {
-        return new Rng(random.split());
+        return new Rng(random.split(), mix(tag + 0x9E3779B97F4A7C15L * ++splits));
+    }
+
+    /**
+     * The generator to draw from on the calling thread: this one, or inside a
+     * {@link #deriveStreams(long)} scope this generator's stream of that scope (made on first use, then
+     * continued), which leaves this generator untouched.
+     *
+     * @return this generator outside a scope; otherwise the scope's stream for it, confined to this thread
+     */
+    public Rng onThisThread() {
+        Streams streams = DERIVED.get();
+        if (streams == null) {
+            return this;
+        }
+        return streams.byOwner.computeIfAbsent(this, r -> new Rng(mix(r.tag ^ mix(streams.seed))));
+    }
+
+    /** A scope's seed and the streams made in it so far. */
+    private record Streams(long seed, Map<Rng, Rng> byOwner) {}
+
+    /**
+     * Until the returned scope is closed, {@link #onThisThread()} on this thread gives every generator
+     * a stream derived from {@code seed} and the generator's tag (see the class comment). Scopes do not
+     * nest: a data-parallel step opens one per shard on the shard's thread.
+     *
+     * @param seed the scope's seed (e.g. mixed from the step and the shard); equal seeds give equal streams
+     * @return the scope; close it on the same thread to return to the generators' own streams
+     * @throws IllegalStateException when a scope is already open on this thread
+     */
+    public static Scope deriveStreams(long seed) {
+        if (DERIVED.get() != null) {
+            throw new IllegalStateException("Rng.deriveStreams: a scope is already open on thread " + Thread.currentThread().getName());
+        }
+        DERIVED.set(new Streams(seed, new IdentityHashMap<>()));
+        return DERIVED::remove;
+    }
+
+    /** Closes a {@link #deriveStreams(long)} scope. */
+    @FunctionalInterface
+    public interface Scope extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * A seed mixed from three values (e.g. a run's seed, a step and a shard), for {@link #deriveStreams}
+     * or {@link #Rng(long)}: different triples give unrelated seeds.
+     *
+     * @param a the first value
+     * @param b the second value
+     * @param c the third value
+     * @return a well-mixed 64-bit seed, a pure function of the three
+     */
+    public static long mixSeeds(long a, long b, long c) {
+        return mix(mix(mix(a) + b) + c);
+    }
+
+    /** SplitMix64's finaliser: a bijective mix of all 64 bits. */
+    static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     /**

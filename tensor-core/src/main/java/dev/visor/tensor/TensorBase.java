@@ -316,18 +316,24 @@ abstract class TensorBase {
 
     /** Adds {@code g} to this leaf's accumulated gradient. */
     void accumulateGrad(Tensor g) {
-        if (grad == null) {
-            grad = g.detach().contiguous();
-            if (grad.data == g.data) {
-                grad = new Tensor(g.toArray(), shape.clone()); // never alias another tensor's storage
-            }
-        } else {
-            float[] a = grad.data;
-            float[] b = g.toArray();
-            for (int i = 0; i < b.length; i++) {
-                a[i] += b[i];
-            }
+        grad = accumulated(grad, g);
+    }
+
+    /**
+     * {@code sum + g}, in place in {@code sum} (a gradient owned by its holder), or a private
+     * contiguous copy of {@code g} when {@code sum} is null: a gradient never aliases another tensor's storage.
+     */
+    static Tensor accumulated(Tensor sum, Tensor g) {
+        if (sum == null) {
+            Tensor out = g.detach().contiguous();
+            return out.data == g.data ? new Tensor(g.toArray(), g.shape.clone()) : out;
         }
+        float[] a = sum.data;
+        float[] b = g.toArray();
+        for (int i = 0; i < b.length; i++) {
+            a[i] += b[i];
+        }
+        return sum;
     }
 
     // ------------------------------------------------------------------ printing

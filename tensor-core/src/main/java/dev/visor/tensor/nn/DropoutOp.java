@@ -27,7 +27,7 @@ final class DropoutOp {
         }
         float[] in = Dense.of(x);
         int n = in.length;
-        long[] keep = mask(n, p, rng);
+        long[] keep = mask(n, p, rng.onThisThread()); // a data-parallel shard's own stream (Rng.deriveStreams)
         float scale = p == 1 ? 0f : (float) (1.0 / (1.0 - p));
         float[] out = new float[n];
         apply(in, keep, scale, out);
@@ -45,12 +45,13 @@ final class DropoutOp {
      */
     static long[] mask(int n, double p, Rng rng) {
         long[] keep = new long[(n + 63) >>> 6];
-        double threshold = p * 0x1p53;
+        // x ≥ p·2⁵³ for an integer x < 2⁵³ is x ≥ ⌈p·2⁵³⌉: a compare of longs, no conversion per element
+        long threshold = (long) Math.ceil(p * 0x1p53);
         for (int w = 0; w < keep.length; w++) {
             int count = Math.min(64, n - (w << 6));
             long bits = 0;
             for (int b = 0; b < count; b++) {
-                long kept = (double) (rng.nextLong() >>> 11) >= threshold ? 1L : 0L;
+                long kept = (rng.nextLong() >>> 11) >= threshold ? 1L : 0L;
                 bits |= kept << b;
             }
             keep[w] = bits;

@@ -3,6 +3,7 @@ package dev.visor.tensor.nn;
 import dev.visor.tensor.Shape;
 import dev.visor.tensor.Tensor;
 import dev.visor.tensor.kernel.Parallel;
+import dev.visor.tensor.kernel.VecMath;
 import java.util.Arrays;
 
 /** Fused cross-entropy (log-softmax + NLL + label smoothing) and mean squared error. */
@@ -51,22 +52,20 @@ final class Losses {
         double smooth = labelSmoothing / classes;
         double confidence = 1.0 - labelSmoothing;
         Parallel.forRange(rows, Math.max(1, GRAIN / classes), (from, to) -> {
+            float[] exps = new float[classes]; // the row's e^(z − max), of which only the sum is kept
             for (int r = from; r < to; r++) {
                 if (tgt[r] == ignoreIndex) {
                     continue;
                 }
                 int base = r * classes;
-                double max = Double.NEGATIVE_INFINITY;
+                float max = Float.NEGATIVE_INFINITY;
                 double sumZ = 0;
                 for (int c = 0; c < classes; c++) {
-                    double v = z[base + c];
+                    float v = z[base + c];
                     max = v > max || v != v ? v : max;
                     sumZ += v;
                 }
-                double s = 0;
-                for (int c = 0; c < classes; c++) {
-                    s += Math.exp(z[base + c] - max);
-                }
+                double s = VecMath.expShiftSum(z, base, max, exps, 0, classes);
                 double l = max + Math.log(s);
                 lse[r] = l;
                 double nll = l - z[base + tgt[r]];
@@ -106,13 +105,51 @@ final class Losses {
                     int base = r * classes;
                     double l = lse[r];
                     for (int c = 0; c < classes; c++) {
-                        dz[base + c] = (float) (w * (Math.exp(z[base + c] - l) - smooth));
+                        dz[base + c] = (float) (z[base + c] - l);
+                    }
+                    VecMath.exp(dz, base, dz, base, classes); // softmax, in place
+                    for (int c = 0; c < classes; c++) {
+                        dz[base + c] = (float) (w * (dz[base + c] - smooth));
                     }
                     dz[base + tgt[r]] -= (float) (w * confidence);
                 }
             });
             return new Tensor[] {Tensor.wrap(dz, shape)};
         }, logits);
+    }
+
+    /**
+     * The plain double-precision loop the fused op is tested against ({@code Math.exp} per element):
+     * {@code {loss per row, gradient of the summed loss}} for logits {@code z} of {@code rows × classes}.
+     */
+    static float[][] reference(float[] z, int classes, int[] targets, int ignoreIndex, double labelSmoothing) {
+        int rows = z.length / classes;
+        float[] loss = new float[rows];
+        float[] dz = new float[z.length];
+        double smooth = labelSmoothing / classes;
+        for (int r = 0; r < rows; r++) {
+            if (targets[r] == ignoreIndex) {
+                continue;
+            }
+            int base = r * classes;
+            double max = Double.NEGATIVE_INFINITY;
+            double sumZ = 0;
+            for (int c = 0; c < classes; c++) {
+                max = Math.max(max, z[base + c]);
+                sumZ += z[base + c];
+            }
+            double s = 0;
+            for (int c = 0; c < classes; c++) {
+                s += Math.exp(z[base + c] - max);
+            }
+            double l = max + Math.log(s);
+            loss[r] = (float) ((1 - labelSmoothing) * (l - z[base + targets[r]]) + smooth * (classes * l - sumZ));
+            for (int c = 0; c < classes; c++) {
+                dz[base + c] = (float) (Math.exp(z[base + c] - l) - smooth);
+            }
+            dz[base + targets[r]] -= (float) (1 - labelSmoothing);
+        }
+        return new float[][] {loss, dz};
     }
 
     /** {@code (x − t)²}, reduced; gradients {@code ±2(x − t)} scaled by the reduction. */

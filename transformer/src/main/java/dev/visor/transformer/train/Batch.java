@@ -102,6 +102,33 @@ public record Batch(TokenBatch source, TokenBatch input, int[] targets) {
     }
 
     /**
+     * Rows {@code from .. to-1} of this batch, with the same padded lengths: a shard of a
+     * data-parallel step (the loss of the shards' sums equals the batch's, padding being ignored).
+     *
+     * @param from the first row, in {@code [0, batch)}
+     * @param to one past the last row, in {@code (from, batch]}
+     * @return a batch of {@code to - from} rows
+     * @throws IllegalArgumentException when the range is empty or outside the batch
+     */
+    public Batch rows(int from, int to) {
+        int n = input.batch();
+        if (from < 0 || to > n || from >= to) {
+            throw new IllegalArgumentException("rows [" + from + ", " + to + ") of a batch of " + n
+                    + ": expected 0 <= from < to <= " + n);
+        }
+        int length = input.length();
+        return new Batch(source == null ? null : slice(source, from, to), slice(input, from, to),
+                Arrays.copyOfRange(targets, from * length, to * length));
+    }
+
+    private static TokenBatch slice(TokenBatch t, int from, int to) {
+        int length = t.length();
+        int[][] segments = t.segmentIds();
+        return new TokenBatch(Arrays.copyOfRange(t.ids(), from * length, to * length), to - from, length,
+                Arrays.copyOfRange(t.validLengths(), from, to), segments == null ? null : Arrays.copyOfRange(segments, from, to));
+    }
+
+    /**
      * Number of targets that are not {@code pad}: the tokens the loss averages over.
      *
      * @param pad the padding id of the batch

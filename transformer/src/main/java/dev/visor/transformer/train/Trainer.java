@@ -32,9 +32,15 @@ import java.util.Objects;
  * not advance either) and is reported; {@code maxConsecutiveSkips} of them in a row stop training
  * with a {@link TrainingDivergedException}. Checkpoints are only written after good steps.
  *
+ * <p><b>Threads.</b> With more than one kernel thread, a small model's step splits each batch by rows
+ * across the threads (data parallelism, {@link GradientStep}); a large model's ops split their own
+ * work instead. {@link #withParallelism} or the system property {@value StepParallelism#PROPERTY}
+ * forces either.
+ *
  * <p><b>Reproducibility.</b> Batches are drawn from {@code Rng(seed)}, the model's dropout from its own
- * seeded generators: the same config, trainer config and data source give bit-identical weights on the
- * same JDK and thread count.
+ * seeded generators (in data-parallel steps, from streams derived from them, the seed, the step and the
+ * shard): the same config, trainer config and data source give bit-identical weights on the same JDK and
+ * thread count.
  *
  * <pre>{@code
  * Trainer trainer = new Trainer(model, TrainerConfig.defaults(3000).withLearningRate(2e-3).withEvaluation(500));
@@ -51,6 +57,7 @@ public final class Trainer {
     private long step;
     private volatile boolean stopRequested;
     private TrainingListener current = TrainingListener.NONE;
+    private StepParallelism parallelism = StepParallelism.AUTO;
 
     /**
      * A trainer for {@code model} starting at step 0 with a fresh AdamW.
@@ -218,21 +225,30 @@ public final class Trainer {
      * returns {@code {loss, correct predictions}}.
      */
     double[] backward(List<Batch> micro, int total) {
-        double loss = 0;
-        long correct = 0;
-        if (total == 0) {
-            return new double[] {Double.NaN, 0};
-        }
-        int pad = model.config().padId();
-        for (Batch b : micro) {
-            int[] targets = b.targets();
-            TransformerModel.Loss out = model.loss(b.source(), b.input(), targets, config.labelSmoothing());
-            Tensor l = out.sum().div(total);
-            loss += l.item();
-            correct += correct(out.logits(), targets, pad);
-            l.backward();
-        }
-        return new double[] {loss, correct};
+        GradientStep.Result r = new GradientStep(model, parallelism, config.seed()).run(micro, total, config.labelSmoothing(), step);
+        return new double[] {r.loss(), r.correct()};
+    }
+
+    /**
+     * Sets how each step uses the kernel threads (default {@link StepParallelism#AUTO}: data-parallel
+     * shards for small models, see {@link GradientStep}); the system property
+     * {@value StepParallelism#PROPERTY} overrides {@code AUTO}.
+     *
+     * @param mode the mode for the following steps
+     * @return this trainer
+     */
+    public Trainer withParallelism(StepParallelism mode) {
+        this.parallelism = Objects.requireNonNull(mode, "mode");
+        return this;
+    }
+
+    /**
+     * How steps use the kernel threads.
+     *
+     * @return the mode set with {@link #withParallelism}, {@link StepParallelism#AUTO} by default
+     */
+    public StepParallelism parallelism() {
+        return parallelism;
     }
 
     private Evaluation evaluate(Evaluator evaluator) {
@@ -313,18 +329,4 @@ public final class Trainer {
         return out;
     }
 
-    private static long correct(Tensor logits, int[] targets, int pad) {
-        int[] predicted = argmax(logits);
-        if (predicted.length != targets.length) {
-            throw new IllegalArgumentException("the model gave logits for " + predicted.length + " positions but the batch has "
-                    + targets.length + " targets");
-        }
-        long n = 0;
-        for (int i = 0; i < targets.length; i++) {
-            if (targets[i] != pad && predicted[i] == targets[i]) {
-                n++;
-            }
-        }
-        return n;
-    }
 }
