@@ -1,0 +1,183 @@
+package dev.visor.tensor.kernel;
+
+/**
+ * The matrix–vector products of decoding: {@code C = alpha · A · Wᵀ + beta · C} for a few rows
+ * {@code A (m × k)} — one decoded token per row — against a weight {@code W (n × k)} stored
+ * row-major, as {@code Linear} keeps it ({@code y = x Wᵀ}).
+ *
+ * <p>Such a product does {@code 2·m·n·k} FLOP on {@code n·k} weights that are read once: it is bound
+ * by memory bandwidth, not by the FMA units. So the kernel streams W exactly once, front to back:
+ * the rows of W are split into contiguous blocks, one per core (each core reads its own contiguous
+ * stretch of memory, which the hardware prefetchers follow), and within a block
+ * {@value #ROWS} rows of W are read side by side while every row of A stays in L1 — no packing, no
+ * second pass. The Vector API kernel keeps {@code 2·}{@value #ROWS} independent accumulators so the
+ * FMA latency never stalls the loads. Each output is summed by one thread in a fixed order, so the
+ * bits do not depend on the thread count.
+ *
+ * <pre>{@code
+ * // one token (1 × 512) through a 2048 × 512 weight: y = x Wᵀ
+ * MatVec.multiply(1, 2048, 512, 1f, x, 0, 512, w, 0, 512, 0f, y, 0, 2048);
+ * }</pre>
+ *
+ * <p>{@link Gemm#sgemm} sends products of fewer than 4 rows with a transposed B here;
+ * {@link Gemm#reference} is the oracle.
+ */
+public final class MatVec {
+    /** Rows of W read side by side. */
+    static final int ROWS = 4;
+
+    /**
+     * Weights (floats) below which a product runs on the calling thread: a hand-off to the other core
+     * costs a few microseconds, what reading about 128 KB from memory takes.
+     */
+    public static final long PARALLEL_MIN_WEIGHTS = 1L << 15;
+
+    private MatVec() {}
+
+    /**
+     * {@code C = alpha · A · Wᵀ + beta · C} on up to {@link Parallel#threads()} cores.
+     *
+     * @param m     rows of A and C (tokens), at least 0
+     * @param n     rows of W, columns of C (output features), at least 0
+     * @param k     columns of A and W (input features), at least 0
+     * @param alpha scale of the product
+     * @param a     storage of A; element {@code (i, p)} at {@code a[aOff + i·lda + p]}
+     * @param aOff  offset of A's first element
+     * @param lda   distance between rows of A (at least k)
+     * @param w     storage of W; element {@code (j, p)} at {@code w[wOff + j·ldw + p]}
+     * @param wOff  offset of W's first element
+     * @param ldw   distance between rows of W (at least k)
+     * @param beta  scale of C's previous contents; 0 ignores them (NaN included)
+     * @param c     storage of C; element {@code (i, j)} at {@code c[cOff + i·ldc + j]}
+     * @param cOff  offset of C's first element
+     * @param ldc   distance between rows of C (at least n)
+     * @throws IllegalArgumentException when a size is negative, a leading dimension too small or a
+     *     matrix does not fit its array
+     */
+    public static void multiply(int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                                float[] w, int wOff, int ldw, float beta, float[] c, int cOff, int ldc) {
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("matrix–vector sizes must be non-negative but got m=" + m + ", n=" + n + ", k=" + k);
+        }
+        checkMatrix("A", a, aOff, lda, m, k);
+        checkMatrix("W", w, wOff, ldw, n, k);
+        checkMatrix("C", c, cOff, ldc, m, n);
+        run(m, n, k, alpha, a, aOff, lda, w, wOff, ldw, beta, c, cOff, ldc, Parallel.threads());
+    }
+
+    /** Runs a validated product on up to {@code threads} cores, on the vector kernel once C2 has compiled it. */
+    static void run(int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                    float[] w, int wOff, int ldw, float beta, float[] c, int cOff, int ldc, int threads) {
+        boolean vector = VectorSupport.available() && Warm.GATE.vectorReady((long) m * n * k);
+        run(m, n, k, alpha, a, aOff, lda, w, wOff, ldw, beta, c, cOff, ldc, threads, vector);
+    }
+
+    /** As above on the path given: the vector kernel or its scalar twin (the same bits). */
+    static void run(int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                    float[] w, int wOff, int ldw, float beta, float[] c, int cOff, int ldc, int threads, boolean vector) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        int blocks = (n + ROWS - 1) / ROWS;
+        long perBlock = (long) ROWS * Math.max(1, k);
+        int grain = threads <= 1 ? blocks : (int) Math.max(1, Math.min(blocks, PARALLEL_MIN_WEIGHTS / perBlock));
+        int lanes = lanes();
+        Parallel.forRange(blocks, grain, (from, to) -> {
+            int j0 = from * ROWS;
+            int j1 = Math.min(n, to * ROWS);
+            if (vector) {
+                VectorMatVec.rows(j0, j1, m, k, alpha, a, aOff, lda, w, wOff, ldw, beta, c, cOff, ldc);
+            } else {
+                scalarRows(j0, j1, m, k, alpha, a, aOff, lda, w, wOff, ldw, beta, c, cOff, ldc, lanes);
+            }
+        });
+    }
+
+    /** The vector kernel's lane count, or 8 (any count is right) without the Vector API. */
+    static int lanes() {
+        return VectorSupport.available() ? VectorMatVec.LANES : 8;
+    }
+
+    /**
+     * The scalar twin of {@link VectorMatVec#rows}: outputs {@code j0 .. j1−1} of every row, each a
+     * dot product summed exactly as the vector kernel sums it with {@code lanes} lanes — two sets of
+     * lane accumulators over steps of {@code 2·lanes}, one more set of lanes, the two sets added,
+     * the lanes added by the butterfly of {@link VectorLanes#sumFixedOrder}, the tail by FMA — so the
+     * two paths give the same bits.
+     */
+    static void scalarRows(int j0, int j1, int m, int k, float alpha, float[] a, int aOff, int lda,
+                           float[] w, int wOff, int ldw, float beta, float[] c, int cOff, int ldc, int lanes) {
+        float[] s0 = new float[lanes];
+        float[] s1 = new float[lanes];
+        for (int j = j0; j < j1; j++) {
+            int wj = wOff + j * ldw;
+            for (int i = 0; i < m; i++) {
+                float s = twinDot(a, aOff + i * lda, w, wj, k, lanes, s0, s1);
+                store(c, cOff + i * ldc + j, s, alpha, beta);
+            }
+        }
+    }
+
+    private static float twinDot(float[] a, int ai, float[] w, int wj, int k, int lanes, float[] s0, float[] s1) {
+        java.util.Arrays.fill(s0, 0f);
+        java.util.Arrays.fill(s1, 0f);
+        int p = 0;
+        for (int bound = k - 2 * lanes; p <= bound; p += 2 * lanes) {
+            for (int l = 0; l < lanes; l++) {
+                s0[l] = Math.fma(w[wj + p + l], a[ai + p + l], s0[l]);
+                s1[l] = Math.fma(w[wj + p + lanes + l], a[ai + p + lanes + l], s1[l]);
+            }
+        }
+        for (int bound = k - k % lanes; p < bound; p += lanes) {
+            for (int l = 0; l < lanes; l++) {
+                s0[l] = Math.fma(w[wj + p + l], a[ai + p + l], s0[l]);
+            }
+        }
+        for (int l = 0; l < lanes; l++) {
+            s0[l] += s1[l];
+        }
+        for (int half = lanes / 2; half >= 1; half /= 2) {       // lane i += lane i xor half
+            for (int l = 0; l < lanes; l++) {
+                s1[l] = s0[l] + s0[l ^ half];
+            }
+            System.arraycopy(s1, 0, s0, 0, lanes);
+        }
+        float r = s0[0];
+        for (; p < k; p++) {
+            r = Math.fma(a[ai + p], w[wj + p], r);
+        }
+        return r;
+    }
+
+    /** The warm-up gate of the vector kernel, created on first use. */
+    private static final class Warm {
+        private static final int PROBE_N = 4;
+        private static final int PROBE_K = 64;
+        private static final float[] PA = new float[PROBE_K];
+        private static final float[] PW = new float[PROBE_N * PROBE_K];
+        private static final float[] PC = new float[PROBE_N];
+        /** About 0.1 s of the scalar twin: shorter programs never start the warm-up thread. */
+        static final JitWarmup GATE = new JitWarmup("matvec", 1L << 26,
+                () -> VectorMatVec.rows(0, PROBE_N, 1, PROBE_K, 1f, PA, 0, PROBE_K, PW, 0, PROBE_K, 0f, PC, 0, PROBE_N),
+                () -> scalarRows(0, PROBE_N, 1, PROBE_K, 1f, PA, 0, PROBE_K, PW, 0, PROBE_K, 0f, PC, 0, PROBE_N, lanes()));
+    }
+
+    /** {@code c[idx] = alpha·s + beta·c[idx]}, with beta 0 ignoring the old value. */
+    static void store(float[] c, int idx, float s, float alpha, float beta) {
+        c[idx] = beta == 0f ? s * alpha : Math.fma(s, alpha, c[idx] * beta);
+    }
+
+    private static void checkMatrix(String name, float[] x, int off, int ld, int rows, int cols) {
+        if (x == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+        if (off < 0 || ld < Math.max(1, cols)) {
+            throw new IllegalArgumentException(name + " has offset " + off + " and leading dimension " + ld
+                    + " but needs offset ≥ 0 and leading dimension ≥ " + Math.max(1, cols));
+        }
+        if (rows > 0 && cols > 0 && (long) off + (long) (rows - 1) * ld + cols > x.length) {
+            throw new IllegalArgumentException(name + " (" + rows + "×" + cols + ", offset " + off + ", leading dimension "
+                    + ld + ") does not fit an array of " + x.length);
+        }
+    }
+}
