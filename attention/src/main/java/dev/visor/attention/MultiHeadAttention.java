@@ -207,11 +207,7 @@ public final class MultiHeadAttention extends Module {
      */
     public Tensor forward(Tensor x, KvCache cache, String maskSpec, MaskInputs inputs) {
         checkInputs(x, x, x);
-        Objects.requireNonNull(cache, "cache");
-        if (cache.batch() != x.size(0) || cache.kvHeads() != kvHeads || cache.headDim() != headDim) {
-            throw new IllegalArgumentException("cache is (" + cache.batch() + ", " + cache.kvHeads() + ", ·, "
-                    + cache.headDim() + ") but this layer needs (" + x.size(0) + ", " + kvHeads + ", ·, " + headDim + ")");
-        }
+        checkCache(x, cache);
         Tensor[] qkv = project(x, x, x);
         int offset = cache.length();
         cache.append(qkv[1].detach(), qkv[2].detach());
@@ -232,12 +228,8 @@ public final class MultiHeadAttention extends Module {
      */
     public Tensor forward(Tensor x, KvCache cache, CompiledMask mask) {
         checkInputs(x, x, x);
-        Objects.requireNonNull(cache, "cache");
+        checkCache(x, cache);
         Objects.requireNonNull(mask, "mask");
-        if (cache.batch() != x.size(0) || cache.kvHeads() != kvHeads || cache.headDim() != headDim) {
-            throw new IllegalArgumentException("cache is (" + cache.batch() + ", " + cache.kvHeads() + ", ·, "
-                    + cache.headDim() + ") but this layer needs (" + x.size(0) + ", " + kvHeads + ", ·, " + headDim + ")");
-        }
         checkShape(mask, x.size(0), x.size(1), cache.length() + x.size(1));
         if (mask.shape().queryOffset() != cache.length()) {
             throw new IllegalArgumentException("the mask places the queries at " + mask.shape().queryOffset() + " but the cache holds "
@@ -273,7 +265,7 @@ public final class MultiHeadAttention extends Module {
 
     /**
      * Cross-attention from {@code query (batch, Lq, E)} over keys and values projected beforehand
-     * (gradients still reach the projection's inputs).
+     * (gradients still reach the projection's inputs), queries at positions 0..Lq−1.
      *
      * @param query the queries
      * @param memory the encoder output
@@ -282,6 +274,30 @@ public final class MultiHeadAttention extends Module {
      * @return (batch, Lq, embedDim)
      */
     public Tensor forward(Tensor query, KeysValues memory, String maskSpec, MaskInputs inputs) {
+        int lk = checkProjected(query, memory);
+        return attend(new Tensor[] {projectQuery(query), memory.keys(), memory.values()},
+                compile(maskSpec, inputs, query.size(0), query.size(1), lk, 0));
+    }
+
+    /**
+     * Cross-attention over keys and values projected once ({@link #projectKeysValues}) under a mask
+     * compiled for {@code (batch, heads, Lq, Lk)} at any query offset — what a decoder's step does at
+     * every position, so the memory is projected once per source, not once per step and layer.
+     *
+     * @param query the new positions {@code (batch, Lq, embedDim)}
+     * @param memory the projected keys and values, {@code (batch, kvHeads, Lk, headDim)} each
+     * @param mask compiled for {@code (batch, heads, Lq, Lk)}; its query offset places the queries
+     * @return (batch, Lq, embedDim)
+     * @since 0.2
+     */
+    public Tensor forward(Tensor query, KeysValues memory, CompiledMask mask) {
+        int lk = checkProjected(query, memory);
+        checkShape(Objects.requireNonNull(mask, "mask"), query.size(0), query.size(1), lk);
+        return attend(new Tensor[] {projectQuery(query), memory.keys(), memory.values()}, BlockSparsity.of(mask));
+    }
+
+    /** Checks a query against projected keys and values; returns their length Lk. */
+    private int checkProjected(Tensor query, KeysValues memory) {
         Objects.requireNonNull(memory, "memory");
         Tensor k = memory.keys();
         if (query == null || query.dim() != 3 || query.size(2) != embedDim) {
@@ -292,9 +308,7 @@ public final class MultiHeadAttention extends Module {
             throw new IllegalArgumentException("projected keys must be (" + query.size(0) + ", " + kvHeads + ", Lk, "
                     + headDim + ") but got " + Shape.str(k.shape()));
         }
-        Tensor q = projectQuery(query);
-        BlockSparsity mask = compile(maskSpec, inputs, query.size(0), query.size(1), k.size(2), 0);
-        return attend(new Tensor[] {q, k, memory.values()}, mask);
+        return k.size(2);
     }
 
     /**
@@ -433,30 +447,16 @@ public final class MultiHeadAttention extends Module {
         return x.reshape(x.size(0), x.size(1), n, headDim).transpose(1, 2);
     }
 
+    private void checkCache(Tensor x, KvCache cache) {
+        Objects.requireNonNull(cache, "cache");
+        if (cache.batch() != x.size(0) || cache.kvHeads() != kvHeads || cache.headDim() != headDim) {
+            throw new IllegalArgumentException("cache is (" + cache.batch() + ", " + cache.kvHeads() + ", ·, "
+                    + cache.headDim() + ") but this layer needs (" + x.size(0) + ", " + kvHeads + ", ·, " + headDim + ")");
+        }
+    }
+
     private void checkInputs(Tensor query, Tensor key, Tensor value) {
-        Objects.requireNonNull(query, "query");
-        Objects.requireNonNull(key, "key");
-        Objects.requireNonNull(value, "value");
-        if (query.dim() != 3 || key.dim() != 3 || value.dim() != 3) {
-            throw new IllegalArgumentException("attention inputs must be (batch, seq, features) but got query "
-                    + Shape.str(query.shape()) + ", key " + Shape.str(key.shape()) + ", value " + Shape.str(value.shape()));
-        }
-        if (query.size(2) != embedDim) {
-            throw new IllegalArgumentException("query has " + query.size(2) + " features but the layer expects " + embedDim);
-        }
-        if (key.size(2) != keyDim) {
-            throw new IllegalArgumentException("key has " + key.size(2) + " features but the layer expects " + keyDim);
-        }
-        if (value.size(2) != valueDim) {
-            throw new IllegalArgumentException("value has " + value.size(2) + " features but the layer expects " + valueDim);
-        }
-        if (key.size(0) != query.size(0) || value.size(0) != query.size(0)) {
-            throw new IllegalArgumentException("batch sizes differ: query " + query.size(0) + ", key " + key.size(0)
-                    + ", value " + value.size(0));
-        }
-        if (key.size(1) != value.size(1)) {
-            throw new IllegalArgumentException("key has " + key.size(1) + " positions but value has " + value.size(1));
-        }
+        AttentionInputs.check(query, key, value, embedDim, keyDim, valueDim);
     }
 
     // ------------------------------------------------------------------ accessors

@@ -2,6 +2,7 @@ package dev.visor.transformer;
 
 import dev.visor.attention.KvCache;
 import dev.visor.attention.MaskInputs;
+import dev.visor.attention.MultiHeadAttention;
 import dev.visor.tensor.GradMode;
 import dev.visor.tensor.Tensor;
 import dev.visor.tensor.nn.Linear;
@@ -24,6 +25,7 @@ final class CachedSession implements DecodingSession {
     private final InputEmbedding embed;
     private final Linear generator;
     private Tensor memory;            // (rows, Ls, dModel), or null for a decoder-only model
+    private MultiHeadAttention.KeysValues[] projected;   // per layer, the memory's keys and values; made on the first step
     private int[] srcValid;           // (rows), or null
     private int[][] srcIds;           // (rows, Ls), or null
     private KvCache[] caches;
@@ -117,7 +119,10 @@ final class CachedSession implements DecodingSession {
                 for (int r = 0; r < rows; r++) positions[r] = offset - starts[r];
                 x = embed.forward(ids, rows, n, positions);
             }
-            Tensor h = decoder.step(x, caches, memory, self, cross, offset);          // (rows, n, dModel)
+            if (memory != null && projected == null) {
+                projected = decoder.projectMemory(memory);                            // once per source, not per step
+            }
+            Tensor h = decoder.step(x, caches, memory, projected, self, cross, offset);   // (rows, n, dModel)
             float[] logits = generator.forward(h.narrow(1, n - 1, 1)).toArray();       // (rows, 1, vocab)
             int v = vocabSize();
             for (int r = 0; r < rows; r++) {
@@ -145,8 +150,14 @@ final class CachedSession implements DecodingSession {
             }
         }
         caches = next;
-        if (memory != null) {
+        if (memory != null && !identity(rows, current)) {
             memory = gather(memory, rows);
+            if (projected != null) {
+                for (int l = 0; l < projected.length; l++) {
+                    MultiHeadAttention.KeysValues kv = projected[l];
+                    projected[l] = kv == null ? null : new MultiHeadAttention.KeysValues(gather(kv.keys(), rows), gather(kv.values(), rows));
+                }
+            }
             int[] sv = new int[rows.length];
             int[][] si = new int[rows.length][];
             for (int i = 0; i < rows.length; i++) {
@@ -166,6 +177,19 @@ final class CachedSession implements DecodingSession {
             for (int i = 0; i < rows.length; i++) s[i] = starts[rows[i]];
             starts = s;
         }
+    }
+
+    /** True when selecting {@code rows} keeps every row where it is. */
+    private static boolean identity(int[] rows, int current) {
+        if (rows.length != current) {
+            return false;
+        }
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i] != i) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Rows {@code rows} of {@code x} along dimension 0, as a new dense tensor. */
