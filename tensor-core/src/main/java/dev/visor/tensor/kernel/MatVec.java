@@ -7,8 +7,9 @@ package dev.visor.tensor.kernel;
  *
  * <p>Such a product does {@code 2·m·n·k} FLOP on {@code n·k} weights that are read once: it is bound
  * by memory bandwidth, not by the FMA units. So the kernel streams W exactly once, front to back:
- * the rows of W are split into contiguous blocks, one per core (each core reads its own contiguous
- * stretch of memory, which the hardware prefetchers follow), and within a block
+ * the rows of W are split into contiguous chunks of about 128 KB handed to the cores in order (each
+ * core reads a contiguous stretch of memory, which the hardware prefetchers follow, and a core the
+ * OS preempts leaves its chunks to the other), and within a chunk
  * {@value #ROWS} rows of W are read side by side while every row of A stays in L1 — no packing, no
  * second pass. The Vector API kernel keeps {@code 2·}{@value #ROWS} independent accumulators so the
  * FMA latency never stalls the loads. Each output is summed by one thread in a fixed order, so the
@@ -27,8 +28,8 @@ public final class MatVec {
     static final int ROWS = 4;
 
     /**
-     * Weights (floats) below which a product runs on the calling thread: a hand-off to the other core
-     * costs a few microseconds, what reading about 128 KB from memory takes.
+     * Weights (floats) per chunk of work, and below which a product runs on the calling thread: a
+     * hand-off to the other core costs a few microseconds, what reading about 128 KB from memory takes.
      */
     public static final long PARALLEL_MIN_WEIGHTS = 1L << 15;
 
@@ -78,19 +79,33 @@ public final class MatVec {
         if (m == 0 || n == 0) {
             return;
         }
-        int blocks = (n + ROWS - 1) / ROWS;
-        long perBlock = (long) ROWS * Math.max(1, k);
-        int grain = threads <= 1 ? blocks : (int) Math.max(1, Math.min(blocks, PARALLEL_MIN_WEIGHTS / perBlock));
+        // chunks of about PARALLEL_MIN_WEIGHTS weights, contiguous in W, handed out in order to whichever
+        // thread asks next: each thread streams a run of memory, and a thread the OS preempts (a busy
+        // machine) leaves its share to the other instead of holding up the product
+        int rowsPerChunk = (int) Math.min(n, Math.max(ROWS, PARALLEL_MIN_WEIGHTS / Math.max(1, k) / ROWS * ROWS));
+        int chunks = (n + rowsPerChunk - 1) / rowsPerChunk;
         int lanes = lanes();
-        Parallel.forRange(blocks, grain, (from, to) -> {
-            int j0 = from * ROWS;
-            int j1 = Math.min(n, to * ROWS);
-            if (vector) {
-                VectorMatVec.rows(j0, j1, m, k, alpha, a, aOff, lda, w, wOff, ldw, beta, c, cOff, ldc);
-            } else {
-                scalarRows(j0, j1, m, k, alpha, a, aOff, lda, w, wOff, ldw, beta, c, cOff, ldc, lanes);
+        if (threads <= 1 || chunks <= 1) {
+            rows(0, n, m, k, alpha, a, aOff, lda, w, wOff, ldw, beta, c, cOff, ldc, vector, lanes);
+            return;
+        }
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        Parallel.forRange(Math.min(threads, chunks), 1, (from, to) -> {
+            for (int chunk = next.getAndIncrement(); chunk < chunks; chunk = next.getAndIncrement()) {
+                int j0 = chunk * rowsPerChunk;
+                rows(j0, Math.min(n, j0 + rowsPerChunk), m, k, alpha, a, aOff, lda, w, wOff, ldw, beta, c, cOff, ldc,
+                        vector, lanes);
             }
         });
+    }
+
+    private static void rows(int j0, int j1, int m, int k, float alpha, float[] a, int aOff, int lda,
+                             float[] w, int wOff, int ldw, float beta, float[] c, int cOff, int ldc, boolean vector, int lanes) {
+        if (vector) {
+            VectorMatVec.rows(j0, j1, m, k, alpha, a, aOff, lda, w, wOff, ldw, beta, c, cOff, ldc);
+        } else {
+            scalarRows(j0, j1, m, k, alpha, a, aOff, lda, w, wOff, ldw, beta, c, cOff, ldc, lanes);
+        }
     }
 
     /** The vector kernel's lane count, or 8 (any count is right) without the Vector API. */
@@ -156,8 +171,8 @@ public final class MatVec {
         private static final float[] PA = new float[PROBE_K];
         private static final float[] PW = new float[PROBE_N * PROBE_K];
         private static final float[] PC = new float[PROBE_N];
-        /** About 0.1 s of the scalar twin: shorter programs never start the warm-up thread. */
-        static final JitWarmup GATE = new JitWarmup("matvec", 1L << 26,
+        /** About 16 calls of 1×512·(2048×512)ᵀ on the scalar twin: short programs never start the warm-up thread. */
+        static final JitWarmup GATE = new JitWarmup("matvec", 1L << 24,
                 () -> VectorMatVec.rows(0, PROBE_N, 1, PROBE_K, 1f, PA, 0, PROBE_K, PW, 0, PROBE_K, 0f, PC, 0, PROBE_N),
                 () -> scalarRows(0, PROBE_N, 1, PROBE_K, 1f, PA, 0, PROBE_K, PW, 0, PROBE_K, 0f, PC, 0, PROBE_N, lanes()));
     }
