@@ -211,9 +211,7 @@ public final class MultiHeadAttention extends Module {
         Tensor[] qkv = project(x, x, x);
         int offset = cache.length();
         cache.append(qkv[1].detach(), qkv[2].detach());
-        Tensor[] all = {qkv[0], cache.keys(), cache.values()};
-        BlockSparsity mask = compile(maskSpec, inputs, x.size(0), x.size(1), cache.length(), offset);
-        return attend(all, mask);
+        return attendCached(qkv[0], cache, compile(maskSpec, inputs, x.size(0), x.size(1), cache.length(), offset));
     }
 
     /**
@@ -237,7 +235,7 @@ public final class MultiHeadAttention extends Module {
         }
         Tensor[] qkv = project(x, x, x);
         cache.append(qkv[1].detach(), qkv[2].detach());
-        return attend(new Tensor[] {qkv[0], cache.keys(), cache.values()}, BlockSparsity.of(mask));
+        return attendCached(qkv[0], cache, BlockSparsity.of(mask));
     }
 
     /**
@@ -381,6 +379,16 @@ public final class MultiHeadAttention extends Module {
     private Tensor attend(Tensor[] qkv, BlockSparsity mask) {
         Tensor merged = Attention.flash(qkv[0], qkv[1], qkv[2], mask, config(), true).output();   // (batch, Lq, E)
         return outProj.forward(merged);
+    }
+
+    /** Queries {@code (B, H, n, hd)} over everything cached: in place from the cache when decoding, else the flash kernel. */
+    private Tensor attendCached(Tensor q, KvCache cache, BlockSparsity mask) {
+        AttentionConfig cfg = config();
+        if (!DecodeAttention.applies(q, cfg)) {
+            return attend(new Tensor[] {q, cache.keys(), cache.values()}, mask);
+        }
+        float[] merged = DecodeAttention.forward(HeadsView.of(q), cache, mask, cfg.scale());
+        return outProj.forward(Tensor.wrap(merged, q.size(0), q.size(2), embedDim));
     }
 
     private AttentionConfig config() {

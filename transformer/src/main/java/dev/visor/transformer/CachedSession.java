@@ -16,8 +16,8 @@ import java.util.Objects;
  * absolute positions), runs them through the decoder stack attending over the cached keys and
  * values (and the memory, for an encoder-decoder model), and returns the generator's logits. Steps run
  * without autograd and behave as in evaluation mode ({@link Module#evaluating()}) without touching the
- * model's mode, so many sessions may decode one model from many threads, in either mode. Selecting rows gathers
- * the caches, the memory and the source data, so beam search can reorder beams.
+ * model's mode, so many sessions may decode one model from many threads, in either mode. Selecting rows reorders
+ * the caches in place and gathers the memory and the source data, so beam search can reorder beams.
  */
 final class CachedSession implements DecodingSession {
     private final TransformerModel model;
@@ -142,14 +142,9 @@ final class CachedSession implements DecodingSession {
                 throw new IllegalArgumentException("select index " + rows[i] + " at " + i + " is outside the " + current + " rows");
             }
         }
-        KvCache[] next = decoder.newCaches(rows.length);
-        for (int l = 0; l < caches.length; l++) {
-            KvCache c = caches[l];
-            if (c.length() > 0) {
-                next[l].append(gather(c.keys(), rows), gather(c.values(), rows));
-            }
+        for (KvCache c : caches) {
+            c.reorder(rows);                                   // in place: only moved rows are copied
         }
-        caches = next;
         if (memory != null && !identity(rows, current)) {
             memory = gather(memory, rows);
             if (projected != null) {
