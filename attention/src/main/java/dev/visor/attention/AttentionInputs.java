@@ -37,4 +37,34 @@ final class AttentionInputs {
             throw new IllegalArgumentException("key has " + key.size(1) + " positions but value has " + value.size(1));
         }
     }
+
+    /** Checks a query against projected keys {@code (batch, kvHeads, Lk, headDim)}; returns Lk. */
+    static int checkProjected(Tensor query, Tensor keys, int embedDim, int kvHeads, int headDim) {
+        if (query == null || query.dim() != 3 || query.size(2) != embedDim) {
+            throw new IllegalArgumentException("query must be (batch, Lq, " + embedDim + ") but got "
+                    + (query == null ? "null" : Shape.str(query.shape())));
+        }
+        if (keys.dim() != 4 || keys.size(0) != query.size(0) || keys.size(1) != kvHeads || keys.size(3) != headDim) {
+            throw new IllegalArgumentException("projected keys must be (" + query.size(0) + ", " + kvHeads + ", Lk, "
+                    + headDim + ") but got " + Shape.str(keys.shape()));
+        }
+        return keys.size(2);
+    }
+
+    /** Checks that {@code cache} holds {@code (x.size(0), kvHeads, ·, headDim)}. */
+    static void checkCache(Tensor x, KvCache cache, int kvHeads, int headDim) {
+        if (cache.batch() != x.size(0) || cache.kvHeads() != kvHeads || cache.headDim() != headDim) {
+            throw new IllegalArgumentException("cache is (" + cache.batch() + ", " + cache.kvHeads() + ", ·, "
+                    + cache.headDim() + ") but this layer needs (" + x.size(0) + ", " + kvHeads + ", ·, " + headDim + ")");
+        }
+    }
+
+    /** Checks that {@code mask} was compiled for {@code (batch, heads, lq, lk)}. */
+    static void checkShape(dev.visor.mask.CompiledMask mask, int batch, int heads, int lq, int lk) {
+        var s = mask.shape();
+        if (s.batch() != batch || s.heads() != heads || s.queryLength() != lq || s.keyLength() != lk) {
+            throw new IllegalArgumentException("the mask was compiled for " + s + " but this call is (batch " + batch + ", heads "
+                    + heads + ", Lq " + lq + ", Lk " + lk + ")");
+        }
+    }
 }

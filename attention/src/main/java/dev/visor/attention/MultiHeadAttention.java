@@ -294,19 +294,8 @@ public final class MultiHeadAttention extends Module {
         return attend(new Tensor[] {projectQuery(query), memory.keys(), memory.values()}, BlockSparsity.of(mask));
     }
 
-    /** Checks a query against projected keys and values; returns their length Lk. */
     private int checkProjected(Tensor query, KeysValues memory) {
-        Objects.requireNonNull(memory, "memory");
-        Tensor k = memory.keys();
-        if (query == null || query.dim() != 3 || query.size(2) != embedDim) {
-            throw new IllegalArgumentException("query must be (batch, Lq, " + embedDim + ") but got "
-                    + (query == null ? "null" : Shape.str(query.shape())));
-        }
-        if (k.dim() != 4 || k.size(0) != query.size(0) || k.size(1) != kvHeads || k.size(3) != headDim) {
-            throw new IllegalArgumentException("projected keys must be (" + query.size(0) + ", " + kvHeads + ", Lk, "
-                    + headDim + ") but got " + Shape.str(k.shape()));
-        }
-        return k.size(2);
+        return AttentionInputs.checkProjected(query, Objects.requireNonNull(memory, "memory").keys(), embedDim, kvHeads, headDim);
     }
 
     /**
@@ -367,11 +356,7 @@ public final class MultiHeadAttention extends Module {
     }
 
     private void checkShape(CompiledMask mask, int batch, int lq, int lk) {
-        var s = mask.shape();
-        if (s.batch() != batch || s.heads() != heads || s.queryLength() != lq || s.keyLength() != lk) {
-            throw new IllegalArgumentException("the mask was compiled for " + s + " but this call is (batch " + batch + ", heads "
-                    + heads + ", Lq " + lq + ", Lk " + lk + ")");
-        }
+        AttentionInputs.checkShape(mask, batch, heads, lq, lk);
     }
 
     // ------------------------------------------------------------------ parts
@@ -456,11 +441,7 @@ public final class MultiHeadAttention extends Module {
     }
 
     private void checkCache(Tensor x, KvCache cache) {
-        Objects.requireNonNull(cache, "cache");
-        if (cache.batch() != x.size(0) || cache.kvHeads() != kvHeads || cache.headDim() != headDim) {
-            throw new IllegalArgumentException("cache is (" + cache.batch() + ", " + cache.kvHeads() + ", ·, "
-                    + cache.headDim() + ") but this layer needs (" + x.size(0) + ", " + kvHeads + ", ·, " + headDim + ")");
-        }
+        AttentionInputs.checkCache(x, Objects.requireNonNull(cache, "cache"), kvHeads, headDim);
     }
 
     private void checkInputs(Tensor query, Tensor key, Tensor value) {
