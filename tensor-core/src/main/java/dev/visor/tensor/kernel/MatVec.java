@@ -151,17 +151,25 @@ public final class MatVec {
         for (int l = 0; l < lanes; l++) {
             s0[l] += s1[l];
         }
-        for (int half = lanes / 2; half >= 1; half /= 2) {       // lane i += lane i xor half
-            for (int l = 0; l < lanes; l++) {
-                s1[l] = s0[l] + s0[l ^ half];
-            }
-            System.arraycopy(s1, 0, s0, 0, lanes);
-        }
-        float r = s0[0];
+        float r = laneSum(s0, 0, lanes);
         for (; p < k; p++) {
             r = Math.fma(a[ai + p], w[wj + p], r);
         }
         return r;
+    }
+
+    /**
+     * The sum of {@code lanes} values at {@code x[off..]} in the order of
+     * {@link VectorLanes#sumFixedOrder}'s butterfly (lane i plus lane i xor L/2, then xor L/4, …),
+     * so the same bits: only the values lane 0 depends on are added. Overwrites {@code x[off..off+lanes/2)}.
+     */
+    static float laneSum(float[] x, int off, int lanes) {
+        for (int half = lanes / 2; half >= 1; half /= 2) {
+            for (int l = 0; l < half; l++) {
+                x[off + l] += x[off + l + half];
+            }
+        }
+        return x[off];
     }
 
     /** The warm-up gate of the vector kernel, created on first use. */

@@ -19,15 +19,16 @@ final class VectorMatVec {
     /** Outputs {@code j0 .. j1−1} of every row of C. */
     static void rows(int j0, int j1, int m, int k, float alpha, float[] a, int aOff, int lda,
                      float[] w, int wOff, int ldw, float beta, float[] c, int cOff, int ldc) {
+        float[] lanes = new float[MatVec.ROWS * L];   // the four rows' lanes, added by MatVec.laneSum
         int j = j0;
         for (; j + MatVec.ROWS <= j1; j += MatVec.ROWS) {
             for (int i = 0; i < m; i++) {
-                four(j, i, k, alpha, a, aOff + i * lda, w, wOff, ldw, beta, c, cOff + i * ldc);
+                four(j, i, k, alpha, a, aOff + i * lda, w, wOff, ldw, beta, c, cOff + i * ldc, lanes);
             }
         }
         for (; j < j1; j++) {
             for (int i = 0; i < m; i++) {
-                float s = dot(a, aOff + i * lda, w, wOff + j * ldw, k);
+                float s = dot(a, aOff + i * lda, w, wOff + j * ldw, k, lanes);
                 MatVec.store(c, cOff + i * ldc + j, s, alpha, beta);
             }
         }
@@ -35,7 +36,7 @@ final class VectorMatVec {
 
     /** Outputs {@code j .. j+3} of the row of A at {@code ai}. */
     private static void four(int j, int i, int k, float alpha, float[] a, int ai, float[] w, int wOff, int ldw,
-                             float beta, float[] c, int ci) {
+                             float beta, float[] c, int ci, float[] lanes) {
         int w0 = wOff + j * ldw;
         int w1 = w0 + ldw;
         int w2 = w1 + ldw;
@@ -68,10 +69,16 @@ final class VectorMatVec {
             s20 = FloatVector.fromArray(S, w, w2 + p).fma(x0, s20);
             s30 = FloatVector.fromArray(S, w, w3 + p).fma(x0, s30);
         }
-        float r0 = VectorLanes.sumFixedOrder(s00.add(s01));
-        float r1 = VectorLanes.sumFixedOrder(s10.add(s11));
-        float r2 = VectorLanes.sumFixedOrder(s20.add(s21));
-        float r3 = VectorLanes.sumFixedOrder(s30.add(s31));
+        // the lanes through memory and a scalar butterfly: four calls of VectorLanes.sumFixedOrder would
+        // not all be inlined (C2's node budget), and a call that is not boxes its vector
+        s00.add(s01).intoArray(lanes, 0);
+        s10.add(s11).intoArray(lanes, L);
+        s20.add(s21).intoArray(lanes, 2 * L);
+        s30.add(s31).intoArray(lanes, 3 * L);
+        float r0 = MatVec.laneSum(lanes, 0, L);
+        float r1 = MatVec.laneSum(lanes, L, L);
+        float r2 = MatVec.laneSum(lanes, 2 * L, L);
+        float r3 = MatVec.laneSum(lanes, 3 * L, L);
         for (; p < k; p++) {
             float x = a[ai + p];
             r0 = Math.fma(x, w[w0 + p], r0);
@@ -86,7 +93,7 @@ final class VectorMatVec {
     }
 
     /** One output: the same summation as a row of {@link #four}. */
-    private static float dot(float[] a, int ai, float[] w, int wj, int k) {
+    private static float dot(float[] a, int ai, float[] w, int wj, int k, float[] lanes) {
         FloatVector s0 = FloatVector.zero(S);
         FloatVector s1 = s0;
         int p = 0;
@@ -97,7 +104,8 @@ final class VectorMatVec {
         for (int bound = S.loopBound(k); p < bound; p += L) {
             s0 = FloatVector.fromArray(S, w, wj + p).fma(FloatVector.fromArray(S, a, ai + p), s0);
         }
-        float r = VectorLanes.sumFixedOrder(s0.add(s1));
+        s0.add(s1).intoArray(lanes, 0);
+        float r = MatVec.laneSum(lanes, 0, L);
         for (; p < k; p++) {
             r = Math.fma(a[ai + p], w[wj + p], r);
         }
