@@ -9,10 +9,9 @@ package dev.visor.tensor.kernel;
  * by memory bandwidth, not by the FMA units. So the kernel streams W exactly once, front to back:
  * the rows of W are split into contiguous chunks of about 128 KB handed to the cores in order (each
  * core reads a contiguous stretch of memory, which the hardware prefetchers follow, and a core the
- * OS preempts leaves its chunks to the other), and within a chunk
- * {@value #ROWS} rows of W are read side by side while every row of A stays in L1 — no packing, no
- * second pass. The Vector API kernel keeps {@code 2·}{@value #ROWS} independent accumulators so the
- * FMA latency never stalls the loads. Each output is summed by one thread in a fixed order, so the
+ * OS preempts leaves its chunks to the other), and within a chunk the rows of W are read one after
+ * the other while every row of A stays in L1 — no packing, no second pass. The Vector API kernel
+ * keeps four independent accumulators so the FMA latency never stalls the loads. Each output is summed by one thread in a fixed order, so the
  * bits do not depend on the thread count.
  *
  * <pre>{@code
@@ -24,7 +23,7 @@ package dev.visor.tensor.kernel;
  * {@link Gemm#reference} is the oracle.
  */
 public final class MatVec {
-    /** Rows of W read side by side. */
+    /** Chunks of work hold a multiple of this many rows of W. */
     static final int ROWS = 4;
 
     /**
@@ -115,43 +114,40 @@ public final class MatVec {
 
     /**
      * The scalar twin of {@link VectorMatVec#rows}: outputs {@code j0 .. j1−1} of every row, each a
-     * dot product summed exactly as the vector kernel sums it with {@code lanes} lanes — two sets of
-     * lane accumulators over steps of {@code 2·lanes}, one more set of lanes, the two sets added,
-     * the lanes added by the butterfly of {@link VectorLanes#sumFixedOrder}, the tail by FMA — so the
-     * two paths give the same bits.
+     * dot product summed exactly as the vector kernel sums it with {@code lanes} lanes — four sets of
+     * lane accumulators over steps of {@code 4·lanes}, one more set of lanes into the first, the sets
+     * added as {@code (s0 + s1) + (s2 + s3)}, the lanes by the butterfly of
+     * {@link VectorLanes#sumFixedOrder}, the tail by FMA — so the two paths give the same bits.
      */
     static void scalarRows(int j0, int j1, int m, int k, float alpha, float[] a, int aOff, int lda,
                            float[] w, int wOff, int ldw, float beta, float[] c, int cOff, int ldc, int lanes) {
-        float[] s0 = new float[lanes];
-        float[] s1 = new float[lanes];
+        float[] acc = new float[4 * lanes];
         for (int j = j0; j < j1; j++) {
             int wj = wOff + j * ldw;
             for (int i = 0; i < m; i++) {
-                float s = twinDot(a, aOff + i * lda, w, wj, k, lanes, s0, s1);
-                store(c, cOff + i * ldc + j, s, alpha, beta);
+                store(c, cOff + i * ldc + j, twinDot(a, aOff + i * lda, w, wj, k, lanes, acc), alpha, beta);
             }
         }
     }
 
-    private static float twinDot(float[] a, int ai, float[] w, int wj, int k, int lanes, float[] s0, float[] s1) {
-        java.util.Arrays.fill(s0, 0f);
-        java.util.Arrays.fill(s1, 0f);
+    /** {@code VectorMatVec.dot} lane by lane: acc holds the four accumulators' lanes. */
+    private static float twinDot(float[] a, int ai, float[] w, int wj, int k, int lanes, float[] acc) {
+        java.util.Arrays.fill(acc, 0f);
         int p = 0;
-        for (int bound = k - 2 * lanes; p <= bound; p += 2 * lanes) {
-            for (int l = 0; l < lanes; l++) {
-                s0[l] = Math.fma(w[wj + p + l], a[ai + p + l], s0[l]);
-                s1[l] = Math.fma(w[wj + p + lanes + l], a[ai + p + lanes + l], s1[l]);
+        for (int bound = k - 4 * lanes; p <= bound; p += 4 * lanes) {
+            for (int l = 0; l < 4 * lanes; l++) {
+                acc[l] = Math.fma(w[wj + p + l], a[ai + p + l], acc[l]);
             }
         }
         for (int bound = k - k % lanes; p < bound; p += lanes) {
             for (int l = 0; l < lanes; l++) {
-                s0[l] = Math.fma(w[wj + p + l], a[ai + p + l], s0[l]);
+                acc[l] = Math.fma(w[wj + p + l], a[ai + p + l], acc[l]);
             }
         }
-        for (int l = 0; l < lanes; l++) {
-            s0[l] += s1[l];
+        for (int l = 0; l < lanes; l++) {               // (s0 + s1) + (s2 + s3)
+            acc[l] = (acc[l] + acc[lanes + l]) + (acc[2 * lanes + l] + acc[3 * lanes + l]);
         }
-        float r = laneSum(s0, 0, lanes);
+        float r = laneSum(acc, 0, lanes);
         for (; p < k; p++) {
             r = Math.fma(a[ai + p], w[wj + p], r);
         }
