@@ -20,10 +20,9 @@ final class VectorMatVec {
     /** Outputs {@code j0 .. j1−1} of every row of C. */
     static void rows(int j0, int j1, int m, int k, float alpha, float[] a, int aOff, int lda,
                      float[] w, int wOff, int ldw, float beta, float[] c, int cOff, int ldc) {
-        float[] lanes = new float[L];
         for (int j = j0; j < j1; j++) {
             for (int i = 0; i < m; i++) {
-                float s = dot(a, aOff + i * lda, w, wOff + j * ldw, k, lanes);
+                float s = dot(a, aOff + i * lda, w, wOff + j * ldw, k);
                 MatVec.store(c, cOff + i * ldc + j, s, alpha, beta);
             }
         }
@@ -31,10 +30,10 @@ final class VectorMatVec {
 
     /**
      * One output: four lane accumulators over steps of four vectors, one more vector at a time into
-     * the first, added as {@code (s0 + s1) + (s2 + s3)}, the lanes by {@link MatVec#laneSum} (through
-     * memory: a reduction call C2 does not inline would box its vector), the tail by FMA.
+     * the first, added as {@code (s0 + s1) + (s2 + s3)}, the lanes by {@link VectorLanes#sumFixedOrder}
+     * (whose order {@link MatVec#laneSum} repeats for the scalar twin), the tail by FMA.
      */
-    private static float dot(float[] a, int ai, float[] w, int wj, int k, float[] lanes) {
+    private static float dot(float[] a, int ai, float[] w, int wj, int k) {
         FloatVector s0 = FloatVector.zero(S);
         FloatVector s1 = s0;
         FloatVector s2 = s0;
@@ -49,8 +48,7 @@ final class VectorMatVec {
         for (int bound = S.loopBound(k); p < bound; p += L) {
             s0 = FloatVector.fromArray(S, w, wj + p).fma(FloatVector.fromArray(S, a, ai + p), s0);
         }
-        s0.add(s1).add(s2.add(s3)).intoArray(lanes, 0);
-        float r = MatVec.laneSum(lanes, 0, L);
+        float r = VectorLanes.sumFixedOrder(s0.add(s1).add(s2.add(s3)));   // one call: C2 inlines it
         for (; p < k; p++) {
             r = Math.fma(a[ai + p], w[wj + p], r);
         }
