@@ -47,11 +47,7 @@ public final class DecodeReport {
         Collection<RunResult> after = run("triad", threads, quick, verbosity);
 
         StringBuilder out = new StringBuilder();
-        out.append("Machine: ").append(ReportSupport.cpuModel()).append(", ").append(cores).append(" cores visible to the JVM\n");
-        out.append("JDK: ").append(ReportSupport.jdk()).append('\n');
-        out.append("ISA: ").append(ReportSupport.isa()).append('\n');
-        out.append("Load average (1, 5, 15 min) before: ").append(loadBefore).append(", after: ")
-                .append(ReportSupport.loadAverage()).append('\n');
+        out.append(ReportSupport.machineLines(cores, loadBefore));
         out.append(quick ? "Iterations: quick (" + ReportSupport.QUICK + "), 1 fork\n"
                 : "Iterations: 5 × 1 s warm-up, 5 × 1 s measured, 1 fork\n");
         out.append(String.format(Locale.ROOT, "Model: decoder-only base (d_model 512, 8 heads, 6 layers, FFN 2048, vocabulary %d),"

@@ -1,19 +1,19 @@
 package dev.visor.tensor.kernel;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The Vector API kernel of {@link MatVec}; loaded only when {@link VectorSupport#available()}.
  * One row of W at a time, front to back — a single sequential stream, which the hardware
  * prefetchers follow best (measured against four rows side by side: 24 against 17 GB/s from DRAM
- * on one core) — with four independent accumulators, the row of A read from L1.
+ * on one core) — each output one {@link VecMath#dot}: four lane accumulators over steps of four
+ * vectors, one more vector at a time into the first, added as {@code (s0 + s1) + (s2 + s3)}, the
+ * lanes by {@link VectorLanes#sumFixedOrder}, the tail by FMA (the order {@link MatVec}'s scalar
+ * twin repeats), the row of A read from L1.
  */
 final class VectorMatVec {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final int L = S.length();
-    /** Lanes per vector, for the scalar twin. */
-    static final int LANES = L;
+    /** Lanes per vector ({@link VectorMath}'s species), for the scalar twin. */
+    static final int LANES = FloatVector.SPECIES_PREFERRED.length();
 
     private VectorMatVec() {}
 
@@ -22,36 +22,9 @@ final class VectorMatVec {
                      float[] w, int wOff, int ldw, float beta, float[] c, int cOff, int ldc) {
         for (int j = j0; j < j1; j++) {
             for (int i = 0; i < m; i++) {
-                float s = dot(a, aOff + i * lda, w, wOff + j * ldw, k);
+                float s = VectorMath.dot(a, aOff + i * lda, w, wOff + j * ldw, k);
                 MatVec.store(c, cOff + i * ldc + j, s, alpha, beta);
             }
         }
-    }
-
-    /**
-     * One output: four lane accumulators over steps of four vectors, one more vector at a time into
-     * the first, added as {@code (s0 + s1) + (s2 + s3)}, the lanes by {@link VectorLanes#sumFixedOrder}
-     * (whose order {@link MatVec#laneSum} repeats for the scalar twin), the tail by FMA.
-     */
-    private static float dot(float[] a, int ai, float[] w, int wj, int k) {
-        FloatVector s0 = FloatVector.zero(S);
-        FloatVector s1 = s0;
-        FloatVector s2 = s0;
-        FloatVector s3 = s0;
-        int p = 0;
-        for (int bound = k - 4 * L; p <= bound; p += 4 * L) {
-            s0 = FloatVector.fromArray(S, w, wj + p).fma(FloatVector.fromArray(S, a, ai + p), s0);
-            s1 = FloatVector.fromArray(S, w, wj + p + L).fma(FloatVector.fromArray(S, a, ai + p + L), s1);
-            s2 = FloatVector.fromArray(S, w, wj + p + 2 * L).fma(FloatVector.fromArray(S, a, ai + p + 2 * L), s2);
-            s3 = FloatVector.fromArray(S, w, wj + p + 3 * L).fma(FloatVector.fromArray(S, a, ai + p + 3 * L), s3);
-        }
-        for (int bound = S.loopBound(k); p < bound; p += L) {
-            s0 = FloatVector.fromArray(S, w, wj + p).fma(FloatVector.fromArray(S, a, ai + p), s0);
-        }
-        float r = VectorLanes.sumFixedOrder(s0.add(s1).add(s2.add(s3)));   // one call: C2 inlines it
-        for (; p < k; p++) {
-            r = Math.fma(a[ai + p], w[wj + p], r);
-        }
-        return r;
     }
 }
