@@ -67,9 +67,22 @@ public final class DecodeReport {
                     t, gbBefore[0], gbAfter[0], gb, boundUs, mean, best, mean / boundUs, best / boundUs,
                     best / boundUs <= 1.25 ? "met" : "not met"));
         }
+        double load = loadOf(loadBefore);
+        if (load > cores) {
+            out.append(String.format(Locale.ROOT, "%nThe 1-minute load (%.1f) exceeded the %d cores: the wall times above"
+                    + " (the triad's most of all) are not the machine's; rerun in a quiet window.%n", load, cores));
+        }
         System.out.print(out);
         if (opts.containsKey("out")) {
             ReportSupport.writeAtomically(Path.of(opts.get("out")), out.toString());
+        }
+    }
+
+    private static double loadOf(String loadAverage) {
+        try {
+            return Double.parseDouble(loadAverage.split(",")[0].trim());
+        } catch (RuntimeException e) {
+            return Double.NaN;
         }
     }
 
