@@ -227,14 +227,11 @@ public final class MultiHeadAttention extends Module {
      */
     public Tensor forward(Tensor x, KvCache cache, String maskSpec, MaskInputs inputs) {
         checkInputs(x, x, x);
-        Objects.requireNonNull(cache, "cache");
-        AttentionChecks.cache(cache, x.size(0), kvHeads, headDim);
+        checkCache(x, cache);
         int offset = cache.length();
         Tensor[] qkv = rotate(project(x, x, x), offset, offset);   // the cache keeps keys rotated at their positions
         cache.append(qkv[1].detach(), qkv[2].detach());
-        Tensor[] all = {qkv[0], cache.keys(), cache.values()};
-        BlockSparsity mask = compile(maskSpec, inputs, x.size(0), x.size(1), cache.length(), offset);
-        return attend(all, mask, offset);
+        return attendCached(qkv[0], cache, compile(maskSpec, inputs, x.size(0), x.size(1), cache.length(), offset), offset);
     }
 
     /**
@@ -249,9 +246,8 @@ public final class MultiHeadAttention extends Module {
      */
     public Tensor forward(Tensor x, KvCache cache, CompiledMask mask) {
         checkInputs(x, x, x);
-        Objects.requireNonNull(cache, "cache");
+        checkCache(x, cache);
         Objects.requireNonNull(mask, "mask");
-        AttentionChecks.cache(cache, x.size(0), kvHeads, headDim);
         checkShape(mask, x.size(0), x.size(1), cache.length() + x.size(1));
         if (mask.shape().queryOffset() != cache.length()) {
             throw new IllegalArgumentException("the mask places the queries at " + mask.shape().queryOffset() + " but the cache holds "
@@ -260,7 +256,7 @@ public final class MultiHeadAttention extends Module {
         int offset = cache.length();
         Tensor[] qkv = rotate(project(x, x, x), offset, offset);
         cache.append(qkv[1].detach(), qkv[2].detach());
-        return attend(new Tensor[] {qkv[0], cache.keys(), cache.values()}, BlockSparsity.of(mask), offset);
+        return attendCached(qkv[0], cache, BlockSparsity.of(mask), offset);
     }
 
     /**
@@ -292,7 +288,7 @@ public final class MultiHeadAttention extends Module {
 
     /**
      * Cross-attention from {@code query (batch, Lq, E)} over keys and values projected beforehand
-     * (gradients still reach the projection's inputs).
+     * (gradients still reach the projection's inputs), queries at positions 0..Lq−1.
      *
      * @param query the queries
      * @param memory the encoder output
@@ -301,19 +297,31 @@ public final class MultiHeadAttention extends Module {
      * @return (batch, Lq, embedDim)
      */
     public Tensor forward(Tensor query, KeysValues memory, String maskSpec, MaskInputs inputs) {
-        Objects.requireNonNull(memory, "memory");
-        Tensor k = memory.keys();
-        if (query == null || query.dim() != 3 || query.size(2) != embedDim) {
-            throw new IllegalArgumentException("query must be (batch, Lq, " + embedDim + ") but got "
-                    + (query == null ? "null" : Shape.str(query.shape())));
-        }
-        if (k.dim() != 4 || k.size(0) != query.size(0) || k.size(1) != kvHeads || k.size(3) != headDim) {
-            throw new IllegalArgumentException("projected keys must be (" + query.size(0) + ", " + kvHeads + ", Lk, "
-                    + headDim + ") but got " + Shape.str(k.shape()));
-        }
-        Tensor q = projectQuery(query);
-        BlockSparsity mask = compile(maskSpec, inputs, query.size(0), query.size(1), k.size(2), 0);
-        return attend(new Tensor[] {q, k, memory.values()}, mask, 0);
+        int lk = checkProjected(query, memory);
+        return attend(new Tensor[] {projectQuery(query), memory.keys(), memory.values()},
+                compile(maskSpec, inputs, query.size(0), query.size(1), lk, 0), 0);
+    }
+
+    /**
+     * Cross-attention over keys and values projected once ({@link #projectKeysValues}) under a mask
+     * compiled for {@code (batch, heads, Lq, Lk)} at any query offset — what a decoder's step does at
+     * every position, so the memory is projected once per source, not once per step and layer.
+     *
+     * @param query the new positions {@code (batch, Lq, embedDim)}
+     * @param memory the projected keys and values, {@code (batch, kvHeads, Lk, headDim)} each
+     * @param mask compiled for {@code (batch, heads, Lq, Lk)}; its query offset places the queries
+     * @return (batch, Lq, embedDim)
+     * @since 0.2
+     */
+    public Tensor forward(Tensor query, KeysValues memory, CompiledMask mask) {
+        int lk = checkProjected(query, memory);
+        checkShape(Objects.requireNonNull(mask, "mask"), query.size(0), query.size(1), lk);
+        return attend(new Tensor[] {projectQuery(query), memory.keys(), memory.values()}, BlockSparsity.of(mask),
+                mask.shape().queryOffset());
+    }
+
+    private int checkProjected(Tensor query, KeysValues memory) {
+        return AttentionInputs.checkProjected(query, Objects.requireNonNull(memory, "memory").keys(), embedDim, kvHeads, headDim);
     }
 
     /**
@@ -379,7 +387,7 @@ public final class MultiHeadAttention extends Module {
     }
 
     private void checkShape(CompiledMask mask, int batch, int lq, int lk) {
-        AttentionChecks.shape(mask, batch, heads, lq, lk);
+        AttentionInputs.checkShape(mask, batch, heads, lq, lk);
     }
 
     // ------------------------------------------------------------------ parts
@@ -394,6 +402,19 @@ public final class MultiHeadAttention extends Module {
 
     private Tensor[] rotate(Tensor[] qkv, int queryStart, int keyStart) {
         return scored == null ? qkv : scored.rotate(qkv, queryStart, keyStart);
+    }
+
+    /**
+     * Queries {@code (B, H, n, hd)} at {@code offset} onwards over everything cached: read in place from
+     * the cache when decoding without score modifiers, else through {@link #attend}.
+     */
+    private Tensor attendCached(Tensor q, KvCache cache, BlockSparsity mask, int offset) {
+        AttentionConfig cfg = config();
+        if (scored != null && scored.modifies() || !DecodeAttention.applies(q, cfg)) {
+            return attend(new Tensor[] {q, cache.keys(), cache.values()}, mask, offset);
+        }
+        float[] merged = DecodeAttention.forward(HeadsView.of(q), cache, mask, cfg.scale());
+        return outProj.forward(Tensor.wrap(merged, q.size(0), q.size(2), embedDim));
     }
 
     private AttentionConfig config() {
@@ -460,8 +481,12 @@ public final class MultiHeadAttention extends Module {
         return x.reshape(x.size(0), x.size(1), n, headDim).transpose(1, 2);
     }
 
+    private void checkCache(Tensor x, KvCache cache) {
+        AttentionInputs.checkCache(x, Objects.requireNonNull(cache, "cache"), kvHeads, headDim);
+    }
+
     private void checkInputs(Tensor query, Tensor key, Tensor value) {
-        AttentionChecks.inputs(query, key, value, embedDim, keyDim, valueDim);
+        AttentionInputs.check(query, key, value, embedDim, keyDim, valueDim);
     }
 
     // ------------------------------------------------------------------ accessors

@@ -31,6 +31,11 @@ final class ScoredAttention {
         return scores;
     }
 
+    /** Whether scores are modified (beyond rope, which only rotates q and k before any kernel). */
+    boolean modifies() {
+        return scores.modifier() != null;
+    }
+
     /**
      * q and k rotated to their absolute positions (v untouched); the same arrays when there is no rope.
      *

@@ -111,6 +111,29 @@ class MultiHeadAttentionTest {
     }
 
     @Test
+    void projectedMemoryHonoursTheQueryOffsetOfACompiledMask() {
+        Rng rng = new Rng(39);
+        MultiHeadAttention mha = MultiHeadAttention.builder(8, 4).kvHeads(2).build(rng);
+        Tensor q = Tensor.randn(rng, 2, 2, 8);
+        Tensor memory = Tensor.randn(rng, 2, 7, 8);
+        // queries at absolute positions 3 and 4 under causal: they see keys 0..3 and 0..4
+        MaskContext ctx = MaskContext.builder(2, 4, 2, 7).queryOffset(3).build();
+        CompiledMask cm = CompiledMask.compile(MaskRegistry.load().create("causal", ctx), ctx.shape(), 4, 4);
+        Tensor direct = mha.forward(q, memory, memory, cm);
+        Tensor viaMemory = mha.forward(q, mha.projectKeysValues(memory, memory), cm);
+        assertArrayEquals(direct.toArray(), viaMemory.toArray(), 1e-6f);
+        MaskContext at0 = MaskContext.builder(2, 4, 2, 7).build();
+        CompiledMask cm0 = CompiledMask.compile(MaskRegistry.load().create("causal", at0), at0.shape(), 4, 4);
+        assertFalse(java.util.Arrays.equals(direct.toArray(), mha.forward(q, mha.projectKeysValues(memory, memory), cm0).toArray()),
+                "the offset changes what the queries see");
+        MaskContext wrong = MaskContext.builder(2, 4, 2, 6).build();
+        CompiledMask bad = CompiledMask.compile(MaskRegistry.load().create("full", wrong), wrong.shape(), 4, 4);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> mha.forward(q, mha.projectKeysValues(memory, memory), bad));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("Lk 7"), e.getMessage());
+    }
+
+    @Test
     void compiledMasksAreAcceptedAndMatchTheSpecPath() {
         Rng rng = new Rng(34);
         MultiHeadAttention mha = new MultiHeadAttention(8, 2, rng);

@@ -112,6 +112,14 @@ final class ReportSupport {
         return System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");
     }
 
+    /** The report header's machine, JDK, ISA and load lines (with {@code loadBefore} and the load now). */
+    static String machineLines(int cores, String loadBefore) {
+        return "Machine: " + cpuModel() + ", " + cores + " cores visible to the JVM\n"
+                + "JDK: " + jdk() + '\n'
+                + "ISA: " + isa() + '\n'
+                + "Load average (1, 5, 15 min) before: " + loadBefore + ", after: " + loadAverage() + '\n';
+    }
+
     /** The 1, 5 and 15 minute load averages, or {@code unknown}. */
     static String loadAverage() {
         try {

@@ -81,11 +81,7 @@ public final class Roofline {
 
         // 4) the tables
         StringBuilder out = new StringBuilder();
-        out.append("Machine: ").append(ReportSupport.cpuModel()).append(", ").append(cores).append(" cores visible to the JVM\n");
-        out.append("JDK: ").append(ReportSupport.jdk()).append('\n');
-        out.append("ISA: ").append(ReportSupport.isa()).append('\n');
-        out.append("Load average (1, 5, 15 min) before: ").append(loadBefore).append(", after: ")
-                .append(ReportSupport.loadAverage()).append('\n');
+        out.append(ReportSupport.machineLines(cores, loadBefore));
         out.append(quick ? "Iterations: quick (" + ReportSupport.QUICK + "), 1 fork\n"
                 : "Iterations: 4 × 1 s warm-up, 5 × 1 s measured, 1 fork\n");
         out.append("\n| FMA peak | threads | GFLOP/s before (mean / best) | after (mean / best) | species |\n")

@@ -1,6 +1,7 @@
 package dev.visor.transformer;
 
 import dev.visor.attention.KvCache;
+import dev.visor.attention.MultiHeadAttention;
 import dev.visor.mask.CompiledMask;
 import dev.visor.tensor.Tensor;
 
@@ -41,6 +42,36 @@ public abstract class AttentionLayer extends Composite {
      * @return the attention output {@code (batch, n, dModel)}
      */
     public abstract Tensor forward(Tensor x, KvCache cache, CompiledMask mask);
+
+    /**
+     * The keys and values of {@code memory (batch, Ls, dModel)} projected once, for cross-attention
+     * steps over the same source ({@link #forward(Tensor, MultiHeadAttention.KeysValues, CompiledMask)}).
+     * The default returns {@code null}: the layer cannot project ahead, and each step calls
+     * {@link #forward(Tensor, Tensor, CompiledMask)} with the memory instead.
+     *
+     * @param memory the encoder output {@code (batch, Ls, dModel)}
+     * @return the projected keys and values, or {@code null} when this layer does not support it
+     * @since 0.2
+     */
+    public MultiHeadAttention.KeysValues projectMemory(Tensor memory) {
+        return null;
+    }
+
+    /**
+     * Cross-attention of {@code query (batch, Lq, dModel)} over keys and values from
+     * {@link #projectMemory}, under {@code mask} compiled for {@code (batch, heads, Lq, Ls)} at any
+     * query offset. Runs the flash kernel, as cached self-attention steps do.
+     *
+     * @param query the queries {@code (batch, Lq, dModel)}
+     * @param memory what {@link #projectMemory} returned for the source
+     * @param mask the mask compiled for {@code (batch, heads, Lq, Ls)}; never null
+     * @return the attention output {@code (batch, Lq, dModel)}
+     * @throws UnsupportedOperationException when {@link #projectMemory} returns {@code null}
+     * @since 0.2
+     */
+    public Tensor forward(Tensor query, MultiHeadAttention.KeysValues memory, CompiledMask mask) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not project its memory ahead");
+    }
 
     /**
      * An empty KV cache for {@code batch} sequences.

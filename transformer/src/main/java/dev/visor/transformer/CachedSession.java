@@ -2,6 +2,7 @@ package dev.visor.transformer;
 
 import dev.visor.attention.KvCache;
 import dev.visor.attention.MaskInputs;
+import dev.visor.attention.MultiHeadAttention;
 import dev.visor.tensor.GradMode;
 import dev.visor.tensor.Tensor;
 import dev.visor.tensor.nn.Linear;
@@ -15,8 +16,8 @@ import java.util.Objects;
  * absolute positions), runs them through the decoder stack attending over the cached keys and
  * values (and the memory, for an encoder-decoder model), and returns the generator's logits. Steps run
  * without autograd and behave as in evaluation mode ({@link Module#evaluating()}) without touching the
- * model's mode, so many sessions may decode one model from many threads, in either mode. Selecting rows gathers
- * the caches, the memory and the source data, so beam search can reorder beams.
+ * model's mode, so many sessions may decode one model from many threads, in either mode. Selecting rows reorders
+ * the caches in place and gathers the memory and the source data, so beam search can reorder beams.
  */
 final class CachedSession implements DecodingSession {
     private final TransformerModel model;
@@ -24,6 +25,7 @@ final class CachedSession implements DecodingSession {
     private final InputEmbedding embed;
     private final Linear generator;
     private Tensor memory;            // (rows, Ls, dModel), or null for a decoder-only model
+    private MultiHeadAttention.KeysValues[] projected;   // per layer, the memory's keys and values; made on the first step
     private int[] srcValid;           // (rows), or null
     private int[][] srcIds;           // (rows, Ls), or null
     private KvCache[] caches;
@@ -117,7 +119,10 @@ final class CachedSession implements DecodingSession {
                 for (int r = 0; r < rows; r++) positions[r] = offset - starts[r];
                 x = embed.forward(ids, rows, n, positions);
             }
-            Tensor h = decoder.step(x, caches, memory, self, cross, offset);          // (rows, n, dModel)
+            if (memory != null && projected == null) {
+                projected = decoder.projectMemory(memory);                            // once per source, not per step
+            }
+            Tensor h = decoder.step(x, caches, memory, projected, self, cross, offset);   // (rows, n, dModel)
             float[] logits = generator.forward(h.narrow(1, n - 1, 1)).toArray();       // (rows, 1, vocab)
             int v = vocabSize();
             for (int r = 0; r < rows; r++) {
@@ -137,16 +142,17 @@ final class CachedSession implements DecodingSession {
                 throw new IllegalArgumentException("select index " + rows[i] + " at " + i + " is outside the " + current + " rows");
             }
         }
-        KvCache[] next = decoder.newCaches(rows.length);
-        for (int l = 0; l < caches.length; l++) {
-            KvCache c = caches[l];
-            if (c.length() > 0) {
-                next[l].append(gather(c.keys(), rows), gather(c.values(), rows));
-            }
+        for (KvCache c : caches) {
+            c.reorder(rows);                                   // in place: only moved rows are copied
         }
-        caches = next;
-        if (memory != null) {
+        if (memory != null && !identity(rows, current)) {
             memory = gather(memory, rows);
+            if (projected != null) {
+                for (int l = 0; l < projected.length; l++) {
+                    MultiHeadAttention.KeysValues kv = projected[l];
+                    projected[l] = kv == null ? null : new MultiHeadAttention.KeysValues(gather(kv.keys(), rows), gather(kv.values(), rows));
+                }
+            }
             int[] sv = new int[rows.length];
             int[][] si = new int[rows.length][];
             for (int i = 0; i < rows.length; i++) {
@@ -166,6 +172,19 @@ final class CachedSession implements DecodingSession {
             for (int i = 0; i < rows.length; i++) s[i] = starts[rows[i]];
             starts = s;
         }
+    }
+
+    /** True when selecting {@code rows} keeps every row where it is. */
+    private static boolean identity(int[] rows, int current) {
+        if (rows.length != current) {
+            return false;
+        }
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i] != i) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Rows {@code rows} of {@code x} along dimension 0, as a new dense tensor. */

@@ -2,6 +2,7 @@ package dev.visor.transformer;
 
 import dev.visor.attention.KvCache;
 import dev.visor.attention.MaskInputs;
+import dev.visor.attention.MultiHeadAttention;
 import dev.visor.mask.CompiledMask;
 import dev.visor.tensor.Tensor;
 import dev.visor.tensor.nn.Module;
@@ -79,8 +80,29 @@ public final class Decoder extends Module {
      * @return the new positions' outputs, {@code (batch, n, dModel)}
      */
     public Tensor step(Tensor y, KvCache[] caches, Tensor memory, MaskInputs selfInputs, MaskInputs crossInputs, int offset) {
-        if (caches.length != layers.size()) {
-            throw new IllegalArgumentException(caches.length + " caches given for " + layers.size() + " layers");
+        return step(y, caches, memory, null, selfInputs, crossInputs, offset);
+    }
+
+    /**
+     * As {@link #step(Tensor, KvCache[], Tensor, MaskInputs, MaskInputs, int)}, the source attention
+     * of each layer reading the keys and values {@link #projectMemory} made once for this source.
+     *
+     * @param y the target-side input
+     * @param caches one KV cache per layer
+     * @param memory the encoder output, or {@code null} for a decoder-only stack
+     * @param projected one projected memory per layer ({@code null} entries project {@code memory} at
+     *        this step), or {@code null} for none
+     * @param selfInputs the mask inputs of the self-attention
+     * @param crossInputs the mask inputs of the cross-attention
+     * @param offset the absolute position of the first new token
+     * @return the new positions' outputs, {@code (batch, n, dModel)}
+     * @since 0.2
+     */
+    public Tensor step(Tensor y, KvCache[] caches, Tensor memory, MultiHeadAttention.KeysValues[] projected,
+                       MaskInputs selfInputs, MaskInputs crossInputs, int offset) {
+        if (caches.length != layers.size() || (projected != null && projected.length != layers.size())) {
+            throw new IllegalArgumentException(caches.length + " caches and " + (projected == null ? "no" : projected.length)
+                    + " projected memories given for " + layers.size() + " layers");
         }
         int batch = y.size(0);
         int n = y.size(1);
@@ -89,9 +111,29 @@ public final class Decoder extends Module {
         CompiledMask[] cross = memory == null ? null
                 : crossMasks.compile(crossInputs.context(batch, heads, n, memory.size(1), offset));
         for (int i = 0; i < layers.size(); i++) {
-            y = layers.get(i).step(y, caches[i], memory, self[i], cross == null ? null : cross[i]);
+            y = layers.get(i).step(y, caches[i], memory, projected == null ? null : projected[i], self[i],
+                    cross == null ? null : cross[i]);
         }
         return norm.forward(y);
+    }
+
+    /**
+     * Each layer's source-attention keys and values of {@code memory}, projected once for the
+     * incremental steps over this source.
+     *
+     * @param memory the encoder output {@code (batch, Ls, dModel)}
+     * @return one entry per layer: its projected memory, or {@code null} for a layer without source
+     *         attention or whose attention does not project ahead
+     * @since 0.2
+     */
+    public MultiHeadAttention.KeysValues[] projectMemory(Tensor memory) {
+        Objects.requireNonNull(memory, "memory");
+        MultiHeadAttention.KeysValues[] out = new MultiHeadAttention.KeysValues[layers.size()];
+        for (int i = 0; i < out.length; i++) {
+            AttentionLayer src = layers.get(i).srcAttn();
+            out[i] = src == null ? null : src.projectMemory(memory);
+        }
+        return out;
     }
 
     /**

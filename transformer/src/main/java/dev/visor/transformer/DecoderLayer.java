@@ -1,6 +1,7 @@
 package dev.visor.transformer;
 
 import dev.visor.attention.KvCache;
+import dev.visor.attention.MultiHeadAttention;
 import dev.visor.mask.CompiledMask;
 import dev.visor.tensor.Tensor;
 import dev.visor.tensor.nn.Dropout;
@@ -93,10 +94,32 @@ public final class DecoderLayer extends Composite {
      * @return the layer output {@code (batch, n, dModel)}
      */
     public Tensor step(Tensor x, KvCache cache, Tensor memory, CompiledMask selfMask, CompiledMask crossMask) {
+        return step(x, cache, memory, null, selfMask, crossMask);
+    }
+
+    /**
+     * As {@link #step(Tensor, KvCache, Tensor, CompiledMask, CompiledMask)}, with the source
+     * attention reading keys and values projected once per source ({@link AttentionLayer#projectMemory}).
+     *
+     * @param x the new positions {@code (batch, n, dModel)}
+     * @param cache this layer's self-attention KV cache; grows by {@code n}
+     * @param memory the encoder output {@code (batch, S, dModel)} (used when {@code projected} is null)
+     * @param projected this layer's projected memory, or {@code null} to project {@code memory} now
+     * @param selfMask compiled for {@code (batch, heads, n, cache.length() + n)}
+     * @param crossMask compiled for {@code (batch, heads, n, S)} at the same query offset
+     * @return the layer output {@code (batch, n, dModel)}
+     * @since 0.2
+     */
+    public Tensor step(Tensor x, KvCache cache, Tensor memory, MultiHeadAttention.KeysValues projected,
+                       CompiledMask selfMask, CompiledMask crossMask) {
         x = residual.apply(x, norms[0], dropouts[0], h -> selfAttn.forward(h, cache, selfMask));
         if (srcAttn != null) {
-            Tensor mem = Objects.requireNonNull(memory, "memory");
-            x = residual.apply(x, norms[1], dropouts[1], h -> srcAttn.forward(h, mem, crossMask));
+            if (projected != null) {
+                x = residual.apply(x, norms[1], dropouts[1], h -> srcAttn.forward(h, projected, crossMask));
+            } else {
+                Tensor mem = Objects.requireNonNull(memory, "memory");
+                x = residual.apply(x, norms[1], dropouts[1], h -> srcAttn.forward(h, mem, crossMask));
+            }
         }
         int last = norms.length - 1;
         return residual.apply(x, norms[last], dropouts[last], feedForward::forward);

@@ -42,6 +42,16 @@ public final class MultiHeadAttentionLayer extends AttentionLayer {
     }
 
     @Override
+    public MultiHeadAttention.KeysValues projectMemory(Tensor memory) {
+        return attention.projectKeysValues(memory, memory);
+    }
+
+    @Override
+    public Tensor forward(Tensor query, MultiHeadAttention.KeysValues memory, CompiledMask mask) {
+        return attention.forward(query, memory, mask);
+    }
+
+    @Override
     public KvCache newCache(int batch) {
         return attention.newCache(batch);
     }

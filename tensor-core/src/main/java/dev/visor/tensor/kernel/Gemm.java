@@ -192,6 +192,10 @@ public final class Gemm {
             scale(m, n, beta, c, cOff, ldc);
             return;
         }
+        if (m < SMALL_M && transB && !transA) {   // decoding: y = x Wᵀ, bound by reading W once
+            MatVec.run(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, threads);
+            return;
+        }
         if (m < SMALL_M) {
             fewRows(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, threads);
             return;

@@ -1,16 +1,18 @@
 package dev.visor.attention;
 
-import dev.visor.mask.CompiledMask;
 import dev.visor.tensor.Shape;
 import dev.visor.tensor.Tensor;
 import java.util.Objects;
 
-/** The argument checks of {@link MultiHeadAttention}'s entry points, each naming the values it refuses. */
-final class AttentionChecks {
-    private AttentionChecks() {}
+/** The shape checks of {@link MultiHeadAttention}'s inputs, with messages naming the values. */
+final class AttentionInputs {
+    private AttentionInputs() {}
 
-    /** Batch-first {@code query (B, Lq, E)}, {@code key (B, Lk, kdim)}, {@code value (B, Lk, vdim)}. */
-    static void inputs(Tensor query, Tensor key, Tensor value, int embedDim, int keyDim, int valueDim) {
+    /**
+     * Checks {@code query (batch, Lq, embedDim)}, {@code key (batch, Lk, keyDim)} and
+     * {@code value (batch, Lk, valueDim)}.
+     */
+    static void check(Tensor query, Tensor key, Tensor value, int embedDim, int keyDim, int valueDim) {
         Objects.requireNonNull(query, "query");
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
@@ -36,16 +38,29 @@ final class AttentionChecks {
         }
     }
 
-    /** A KV cache sized for {@code batch} sequences of {@code kvHeads} heads of {@code headDim}. */
-    static void cache(KvCache cache, int batch, int kvHeads, int headDim) {
-        if (cache.batch() != batch || cache.kvHeads() != kvHeads || cache.headDim() != headDim) {
+    /** Checks a query against projected keys {@code (batch, kvHeads, Lk, headDim)}; returns Lk. */
+    static int checkProjected(Tensor query, Tensor keys, int embedDim, int kvHeads, int headDim) {
+        if (query == null || query.dim() != 3 || query.size(2) != embedDim) {
+            throw new IllegalArgumentException("query must be (batch, Lq, " + embedDim + ") but got "
+                    + (query == null ? "null" : Shape.str(query.shape())));
+        }
+        if (keys.dim() != 4 || keys.size(0) != query.size(0) || keys.size(1) != kvHeads || keys.size(3) != headDim) {
+            throw new IllegalArgumentException("projected keys must be (" + query.size(0) + ", " + kvHeads + ", Lk, "
+                    + headDim + ") but got " + Shape.str(keys.shape()));
+        }
+        return keys.size(2);
+    }
+
+    /** Checks that {@code cache} holds {@code (x.size(0), kvHeads, ·, headDim)}. */
+    static void checkCache(Tensor x, KvCache cache, int kvHeads, int headDim) {
+        if (cache.batch() != x.size(0) || cache.kvHeads() != kvHeads || cache.headDim() != headDim) {
             throw new IllegalArgumentException("cache is (" + cache.batch() + ", " + cache.kvHeads() + ", ·, "
-                    + cache.headDim() + ") but this layer needs (" + batch + ", " + kvHeads + ", ·, " + headDim + ")");
+                    + cache.headDim() + ") but this layer needs (" + x.size(0) + ", " + kvHeads + ", ·, " + headDim + ")");
         }
     }
 
-    /** A mask compiled for {@code (batch, heads, Lq, Lk)}. */
-    static void shape(CompiledMask mask, int batch, int heads, int lq, int lk) {
+    /** Checks that {@code mask} was compiled for {@code (batch, heads, lq, lk)}. */
+    static void checkShape(dev.visor.mask.CompiledMask mask, int batch, int heads, int lq, int lk) {
         var s = mask.shape();
         if (s.batch() != batch || s.heads() != heads || s.queryLength() != lq || s.keyLength() != lk) {
             throw new IllegalArgumentException("the mask was compiled for " + s + " but this call is (batch " + batch + ", heads "
