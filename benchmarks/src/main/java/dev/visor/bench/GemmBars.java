@@ -163,7 +163,7 @@ public final class GemmBars {
                 what, t, r.wall(), 100 * r.wall() / peak.wall(), r.cpu(), 100 * r.cpu() / peak.cpu());
     }
 
-    private static String bar(String what, int t, double byWall, double byCpu, double need, String unit) {
+    static String bar(String what, int t, double byWall, double byCpu, double need, String unit) {
         String f = unit.equals("%") ? String.format(Locale.ROOT, "%.0f %%", 100 * byWall)
                 : String.format(Locale.ROOT, "%.2f×", byWall);
         String c = Double.isNaN(byCpu) ? "" : unit.equals("%") ? String.format(Locale.ROOT, " (%.0f %%)", 100 * byCpu)
