@@ -43,9 +43,20 @@ class GemmBarsTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }, fakeCpu::get);
+        }, 1, () -> java.util.Map.of(1L, fakeCpu.get()));
         assertEquals(1.0, r.cpu(), 1e-9);
+        assertEquals(1.0, r.busiest(), 1e-9);
         assertTrue(r.wall() > 0.1 && r.wall() < 0.55, "wall reading " + r.wall());
+    }
+
+    @Test
+    void theBusiestThreadBoundsTheSplitRun() {
+        // 4 GFLOP on two threads that worked 3 s and 1 s: 2 GFLOP per CPU-second in all, but as fast
+        // as the busiest thread allows, 4 / 3 / 2 per core; an idle third thread does not count
+        GemmBars.Rate r = GemmBars.Rate.of(4e9, 2_000_000_000L, new long[] {3_000_000_000L, 1_000_000_000L}, 2);
+        assertEquals(2.0, r.wall(), 1e-9);
+        assertEquals(1.0, r.cpu(), 1e-9);
+        assertEquals(4.0 / 3 / 2, r.busiest(), 1e-9);
     }
 
     @Test
