@@ -51,6 +51,29 @@ class GemmTest {
     }
 
     @Test
+    void aColumnSplitEndingInsidePanelsMatchesOneThreadBitForBit() {
+        // an odd number of vectors of columns: split in whole vectors, each core ends on a narrow
+        // panel (with NR-wide units the cores would get 2 and 1 panels)
+        int lanes = VectorSupport.available() ? VectorGemm.L : 1;
+        int nr = VectorSupport.available() ? VectorGemm.NR : ScalarGemm.NR;
+        int m = 40;
+        int n = 2 * nr + 3 * lanes;
+        int k = 300;
+        var rng = new SplittableRandom(11);
+        float[] a = GemmCheck.random(rng, m * k);
+        float[] b = GemmCheck.random(rng, k * n);
+        float[] c0 = GemmCheck.random(rng, m * n);
+        float[] one = c0.clone();
+        float[] two = c0.clone();
+        GemmProperties.withThreads(1, () -> Gemm.sgemm(false, false, m, n, k, 0.5f, a, 0, k, b, 0, n, 1.5f, one, 0, n));
+        GemmProperties.withThreads(2, () -> Gemm.sgemm(false, false, m, n, k, 0.5f, a, 0, k, b, 0, n, 1.5f, two, 0, n));
+        assertArrayEquals(one, two, "the split must not change any element's summation");
+        float[] expected = c0.clone();
+        Gemm.reference(false, false, m, n, k, 0.5f, a, 0, k, b, 0, n, 1.5f, expected, 0, n);
+        GemmCheck.assertClose("sgemm", false, false, m, n, k, 0.5f, a, 0, k, b, 0, n, 1.5f, c0, expected, two, 0, n);
+    }
+
+    @Test
     void oneBatchPolicyForEveryCaller() {
         // a product the GEMM splits itself runs alone: the whole batch is one task
         assertEquals(8, Gemm.batchGrain(8, Gemm.PARALLEL_MIN_WORK));

@@ -1,0 +1,77 @@
+package dev.visor.bench;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GemmBarsTest {
+
+    @Test
+    void figuresReadTheWallClockAndTheCpuReading() {
+        var m = GemmBars.figures("1:208.5/208.6, 2:421.4/210.5");
+        assertArrayEquals(new double[] {208.5, 208.6}, m.get(1));
+        assertArrayEquals(new double[] {421.4, 210.5}, m.get(2));
+        assertArrayEquals(new double[] {99.0, 99.0}, GemmBars.figures("1:99").get(1), "one figure serves for both");
+        assertTrue(GemmBars.figures("").isEmpty());
+        assertTrue(GemmBars.figures(null).isEmpty());
+        var e = assertThrows(IllegalArgumentException.class, () -> GemmBars.figures("1=20"));
+        assertTrue(e.getMessage().contains("'1=20'"), e.getMessage());
+    }
+
+    @Test
+    void aBarIsMetOnlyAtOrAboveItsLevel() {
+        assertEquals("| sq1024 ≥ 80 % of peak | 1 | 80 % (85 %) | yes |\n", GemmBars.bar("sq1024 ≥ 80 % of peak", 1, 0.80, 0.85, 0.80, "%"));
+        assertEquals("| x | 2 | 79 % (90 %) | **no** |\n", GemmBars.bar("x", 2, 0.79, 0.90, 0.80, "%"));
+        assertEquals("| r | 1 | 0.95× | **no** |\n", GemmBars.bar("r", 1, 0.95, Double.NaN, 1.0, "×"));
+    }
+
+    @Test
+    void measureDividesFlopByTheWallClockAndByTheCpuReading() {
+        AtomicLong fakeCpu = new AtomicLong();
+        // each call "costs" 1 ms of CPU time and sleeps about 2 ms: CPU reading ≈ 1 GFLOP per ms, wall about half
+        GemmBars.Rate r = GemmBars.measure(0.01, 2, 1e6, () -> {
+            fakeCpu.addAndGet(1_000_000);
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, 1, () -> java.util.Map.of(1L, fakeCpu.get()));
+        assertEquals(1.0, r.cpu(), 1e-9);
+        assertEquals(1.0, r.busiest(), 1e-9);
+        assertTrue(r.wall() > 0.1 && r.wall() < 0.55, "wall reading " + r.wall());
+    }
+
+    @Test
+    void theBusiestThreadBoundsTheSplitRun() {
+        // 4 GFLOP on two threads that worked 3 s and 1 s: 2 GFLOP per CPU-second in all, but as fast
+        // as the busiest thread allows, 4 / 3 / 2 per core; an idle third thread does not count
+        GemmBars.Rate r = GemmBars.Rate.of(4e9, 2_000_000_000L, new long[] {3_000_000_000L, 1_000_000_000L}, 2);
+        assertEquals(2.0, r.wall(), 1e-9);
+        assertEquals(1.0, r.cpu(), 1e-9);
+        assertEquals(4.0 / 3 / 2, r.busiest(), 1e-9);
+    }
+
+    @Test
+    void aSmallRunPrintsEveryFigureAndEveryBar(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("bars.md");
+        GemmBars.main(new String[] {"--shapes=sq128,sq1024", "--threads=1,2", "--seconds=0.01", "--rounds=1",
+                "--openblas=1:1e6/1e6,2:1e-3", "--cpeak=1:1e-3/1e-3", "--out=" + out});
+        String table = Files.readString(out);
+        assertTrue(table.contains("| sgemm sq128 | 1 |") && table.contains("| sgemm sq1024 | 2 |"), table);
+        assertTrue(table.contains("| FMA peak (16 chains, higher of before/after) | 2 |"), table);
+        assertTrue(table.contains("| sq128 ≥ 80 % of peak | 1 |") && table.contains("| sq1024 ≥ 75 % of peak | 2 |"), table);
+        // an absurdly fast OpenBLAS is not met, an absurdly slow one is
+        assertTrue(table.matches("(?s).*\\| sq1024 ≥ 1\\.0× OpenBLAS \\(1000000\\.0\\) \\| 1 \\| [0-9.]+× \\([0-9.]+×\\) \\| \\*\\*no\\*\\* \\|.*"), table);
+        assertTrue(table.matches("(?s).*\\| sq1024 ≥ 1\\.0× OpenBLAS \\(0\\.0\\) \\| 2 \\| [0-9.]+× \\([0-9.]+×\\) \\| yes \\|.*"), table);
+        assertTrue(table.contains("| JVM peak ≥ 95 % of the C loop's (0.0) | 1 |"), table);
+        assertTrue(table.contains("ISA: "), table);
+    }
+}
