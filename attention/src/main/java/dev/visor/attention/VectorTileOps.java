@@ -300,6 +300,41 @@ final class VectorTileOps extends TileOps {
     }
 
     @Override
+    void expShiftAccumulate(float[] s, int lds, int rows, int cols, float[] shift, float[] alpha, float[] l) {
+        for (int r = 0; r < rows; r++) {
+            FloatVector x = FloatVector.broadcast(S, shift[r]);
+            FloatVector sum = FloatVector.fromArray(S, l, r * L).mul(alpha[r]);
+            for (int j = 0, o = r * lds; j < cols; j += L, o += L) {
+                FloatVector e = softmaxExp(FloatVector.fromArray(S, s, o).sub(x));
+                e.intoArray(s, o);
+                sum = sum.add(e);
+            }
+            sum.intoArray(l, r * L);
+        }
+    }
+
+    @Override
+    float rowTotal(float[] l, int r) {
+        // not reduceLanes(ADD): its order differs between the interpreter and compiled code
+        return VectorLanes.sumFixedOrder(FloatVector.fromArray(S, l, r * L));
+    }
+
+    /** {@link TileOps#softmaxExp1} lane for lane (the same operations, so the same bits). */
+    static FloatVector softmaxExp(FloatVector x) {
+        FloatVector xc = x.max(EXP_FLOOR);
+        FloatVector t = xc.fma(LOG2E, ROUND);
+        FloatVector nf = t.sub(ROUND);
+        FloatVector r = nf.fma(FloatVector.broadcast(S, -LN2_HI), xc);
+        r = nf.fma(FloatVector.broadcast(S, -LN2_LO), r);
+        FloatVector p = r.fma(P4, P3);
+        p = p.fma(r, FloatVector.broadcast(S, P2));
+        p = p.fma(r, FloatVector.broadcast(S, P1));
+        p = p.fma(r, FloatVector.broadcast(S, P0));
+        FloatVector e = p.fma(r.mul(r), r).add(1f);
+        return e.mul(t.reinterpretAsInts().add(EXP_BIAS_BITS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+    }
+
+    @Override
     float rowSum(float[] s, int off, int cols) {
         FloatVector sum = FloatVector.fromArray(S, s, off);
         for (int j = L; j < cols; j += L) {
