@@ -44,7 +44,9 @@ final class ScalarTileOps extends TileOps {
     }
 
     @Override
-    void expShiftAccumulate(float[] s, int lds, int rows, int cols, float[] shift, float[] alpha, float[] l) {
+    void softmaxStep(float[] s, int lds, int rows, int cols, float[] m, float[] l, float[] alpha, float[] scratch) {
+        newMaxima(s, lds, rows, cols, m, alpha, scratch);
+        float[] shift = scratch;
         for (int r = 0; r < rows; r++) {
             float x = shift[r];
             float sum = 0f;

@@ -44,28 +44,26 @@ abstract class TileOps {
      * row; the exponentials, the store of P and the sums are one pass over the tile.
      * {@code scratch} holds at least {@code rows} floats.
      */
-    final void softmaxStep(float[] s, int lds, int rows, int cols, float[] m, float[] l, float[] alpha,
-                           float[] scratch) {
-        // 1) new running maxima and the exponents of the rescaling factors
+    abstract void softmaxStep(float[] s, int lds, int rows, int cols, float[] m, float[] l, float[] alpha,
+                              float[] scratch);
+
+    /**
+     * Step 1 of {@link #softmaxStep}: the new running maxima into {@code m}, the rescaling factors
+     * {@code e^(m − m')} into {@code alpha}, and into {@code shift} what each row's scores are shifted
+     * by (m', or 0 for a row still at −∞, whose scores are all −∞ and get P = 0).
+     */
+    final void newMaxima(float[] s, int lds, int rows, int cols, float[] m, float[] alpha, float[] shift) {
         for (int r = 0; r < rows; r++) {
             float mOld = m[r];
             float mNew = Math.max(mOld, rowMax(s, r * lds, cols));
-            scratch[r] = mNew == Float.NEGATIVE_INFINITY ? 0f : mOld - mNew;   // e^(−∞) = 0 when mOld = −∞
+            shift[r] = mNew == Float.NEGATIVE_INFINITY ? 0f : mOld - mNew;   // e^(−∞) = 0 when mOld = −∞
             m[r] = mNew;
         }
-        VecMath.exp(scratch, 0, alpha, 0, rows);
-        // 2) P = e^(S − m') and the sums in one pass (a row still at m' = −∞ is all −∞: shifted by 0, P = 0)
+        VecMath.exp(shift, 0, alpha, 0, rows);
         for (int r = 0; r < rows; r++) {
-            scratch[r] = m[r] == Float.NEGATIVE_INFINITY ? 0f : m[r];
+            shift[r] = m[r] == Float.NEGATIVE_INFINITY ? 0f : m[r];
         }
-        expShiftAccumulate(s, lds, rows, cols, scratch, alpha, l);
     }
-
-    /**
-     * {@code s_rj := softmaxExp(s_rj − shift_r)} and, per lane, {@code l_r := alpha_r · l_r + Σ_j s_rj}
-     * ({@code l} as in {@link #softmaxStep}); every {@code s_rj − shift_r} must be ≤ 0 or −∞.
-     */
-    abstract void expShiftAccumulate(float[] s, int lds, int rows, int cols, float[] shift, float[] alpha, float[] l);
 
     /** Row {@code r}'s normaliser from the per-lane sums {@link #softmaxStep} keeps. */
     abstract float rowTotal(float[] l, int r);
