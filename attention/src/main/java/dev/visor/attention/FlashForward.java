@@ -36,7 +36,8 @@ final class FlashForward {
         final float[] qTile;   // (Bq, keyDim), pre-scaled by scale
         final float[] sTile;   // (Bq, BkPad): scores, then probabilities
         final float[] oAcc;    // (Bq, dvPad): unnormalised output
-        final float[] m, l, alpha, rowScratch;
+        final float[] m, alpha, rowScratch;
+        final float[] l;       // (Bq, lanes): per-lane running sums (TileOps.softmaxStep)
         final float[] vp;      // (nKb·Bk, dvPad): values, row-major, zero-padded
 
         Worker(HeadsView q, HeadsView k, HeadsView v, HeadsView out, float[] lse, BlockSparsity mask,
@@ -50,7 +51,7 @@ final class FlashForward {
             this.sTile = new float[bq * bkPad];
             this.oAcc = new float[bq * dvPad];
             this.m = new float[bq];
-            this.l = new float[bq];
+            this.l = new float[bq * ops.lanes()];
             this.alpha = new float[bq];
             this.rowScratch = new float[bq];
             this.vp = new float[nKb * bk * dvPad];
@@ -108,14 +109,15 @@ final class FlashForward {
             int lseBase = (b * s.heads() + h) * s.queryLength() + q0;
             for (int r = 0; r < rows; r++) {
                 int dst = out.index(b, h, q0 + r, 0);
-                if (l[r] == 0f) {
+                float lr = ops.rowTotal(l, r);
+                if (lr == 0f) {
                     for (int c = 0; c < dv; c++) {
                         out.data()[dst + c * out.dimStride()] = 0f;
                     }
                     lse[lseBase + r] = Float.NEGATIVE_INFINITY;
                     continue;
                 }
-                float inv = 1f / l[r];
+                float inv = 1f / lr;
                 if (out.dimStride() == 1) {
                     VecMath.scale(inv, oAcc, r * dvPad, out.data(), dst, dv);
                 } else {
@@ -123,7 +125,7 @@ final class FlashForward {
                         out.data()[dst + c * out.dimStride()] = oAcc[r * dvPad + c] * inv;
                     }
                 }
-                lse[lseBase + r] = (float) (m[r] + Math.log(l[r]));
+                lse[lseBase + r] = (float) (m[r] + Math.log(lr));
             }
         }
     }

@@ -44,6 +44,27 @@ final class ScalarTileOps extends TileOps {
     }
 
     @Override
+    void softmaxStep(float[] s, int lds, int rows, int cols, float[] m, float[] l, float[] alpha, float[] scratch) {
+        newMaxima(s, lds, rows, cols, m, alpha, scratch);
+        float[] shift = scratch;
+        for (int r = 0; r < rows; r++) {
+            float x = shift[r];
+            float sum = 0f;
+            for (int j = 0, o = r * lds; j < cols; j++, o++) {
+                float e = softmaxExp1(s[o] - x);
+                s[o] = e;
+                sum += e;
+            }
+            l[r] = l[r] * alpha[r] + sum;
+        }
+    }
+
+    @Override
+    float rowTotal(float[] l, int r) {
+        return l[r];
+    }
+
+    @Override
     float rowSum(float[] s, int off, int cols) {
         float sum = 0f;
         for (int j = 0; j < cols; j++) {

@@ -34,28 +34,69 @@ abstract class TileOps {
 
     /**
      * One online-softmax step over a tile of scores {@code S} (rows × cols, masked entries −∞): with
-     * {@code m' = max(m, max_j S_rj)}, writes {@code P_rj = e^(S_rj − m')} over S, sets
-     * {@code alpha_r = e^(m − m')} and {@code l_r = alpha_r·l_r + Σ_j P_rj}, {@code m_r = m'}. A row
-     * with nothing attended so far keeps {@code m = −∞}, {@code l = 0} and gets P = 0.
+     * {@code m' = max(m, max_j S_rj)}, writes {@code P_rj = e^(S_rj − m')} over S (by
+     * {@link #softmaxExp1}), sets {@code alpha_r = e^(m − m')} and {@code l_r = alpha_r·l_r + Σ_j P_rj},
+     * {@code m_r = m'}. A row with nothing attended so far keeps {@code m = −∞}, {@code l = 0} and gets
+     * P = 0.
+     *
+     * <p>The running sums are kept per lane: {@code l} holds {@code rows × lanes()} partial sums, row
+     * {@code r}'s normaliser is {@link #rowTotal}{@code (l, r)}, so no step pays a horizontal add per
+     * row; the exponentials, the store of P and the sums are one pass over the tile.
      * {@code scratch} holds at least {@code rows} floats.
      */
-    final void softmaxStep(float[] s, int lds, int rows, int cols, float[] m, float[] l, float[] alpha,
-                           float[] scratch) {
-        // 1) new running maxima and the exponents of the rescaling factors
+    abstract void softmaxStep(float[] s, int lds, int rows, int cols, float[] m, float[] l, float[] alpha,
+                              float[] scratch);
+
+    /**
+     * Step 1 of {@link #softmaxStep}: the new running maxima into {@code m}, the rescaling factors
+     * {@code e^(m − m')} into {@code alpha}, and into {@code shift} what each row's scores are shifted
+     * by (m', or 0 for a row still at −∞, whose scores are all −∞ and get P = 0).
+     */
+    final void newMaxima(float[] s, int lds, int rows, int cols, float[] m, float[] alpha, float[] shift) {
         for (int r = 0; r < rows; r++) {
             float mOld = m[r];
             float mNew = Math.max(mOld, rowMax(s, r * lds, cols));
-            scratch[r] = mNew == Float.NEGATIVE_INFINITY ? 0f : mOld - mNew;   // e^(−∞) = 0 when mOld = −∞
+            shift[r] = mNew == Float.NEGATIVE_INFINITY ? 0f : mOld - mNew;   // e^(−∞) = 0 when mOld = −∞
             m[r] = mNew;
         }
-        VecMath.exp(scratch, 0, alpha, 0, rows);
-        // 2) P = e^(S − m'), the whole tile in one call (a row still at m' = −∞ is all −∞: P = 0)
-        subtractRowShift(s, lds, rows, cols, m);
-        expTile(s, lds, rows, cols);
-        // 3) running sums
+        VecMath.exp(shift, 0, alpha, 0, rows);
         for (int r = 0; r < rows; r++) {
-            l[r] = l[r] * alpha[r] + rowSum(s, r * lds, cols);
+            shift[r] = m[r] == Float.NEGATIVE_INFINITY ? 0f : m[r];
         }
+    }
+
+    /** Row {@code r}'s normaliser from the per-lane sums {@link #softmaxStep} keeps. */
+    abstract float rowTotal(float[] l, int r);
+
+    /** The constants of the tensor core's exp ({@code ScalarMath}), repeated for the softmax exponential. */
+    static final float EXP_FLOOR = -88f, LOG2E = 1.44269504f, ROUND = 12582912f, LN2_HI = 0.693147182f,
+            LN2_LO = -1.90465432e-9f, P0 = 0x1.fffffcp-2f, P1 = 0x1.555492p-3f, P2 = 0x1.5558f2p-5f,
+            P3 = 0x1.123a2p-7f, P4 = 0x1.6a23cep-10f;
+    /** {@code ROUND}'s bits less the exponent bias: {@code t}'s bits plus this are the biased exponent of 2^n. */
+    static final int EXP_BIAS_BITS = 127 - 0x4B400000;
+
+    /**
+     * e^x for the softmax, where {@code x ≤ 0} (a score less the row's maximum) or −∞. The tensor
+     * core's exp ({@link VecMath#exp(float)}: {@code 2^n · e^r}, the same range reduction and degree-6
+     * polynomial, so bitwise equal to it for {@code x ≥ −87.33}, at most 2 ulp from
+     * {@code Math.exp}) without what only other inputs need: no upper clamp, and 2^n built in one
+     * step, which is exact while {@code n ≥ −126}. Below that the input is clamped at −88, where n is
+     * −127 and the scale is +0: results under {@code 2^−126 ≈ 1.2·10⁻³⁸} become 0 (they would be
+     * subnormal; next to a row maximum of weight 1 they are below float resolution by 10³¹), −∞ gives
+     * exactly 0. Positive inputs are not supported (they would overflow the exponent field).
+     */
+    static float softmaxExp1(float x) {
+        float xc = Math.max(x, EXP_FLOOR);
+        float t = Math.fma(xc, LOG2E, ROUND);
+        float nf = t - ROUND;
+        float r = Math.fma(nf, -LN2_HI, xc);
+        r = Math.fma(nf, -LN2_LO, r);
+        float p = Math.fma(r, P4, P3);
+        p = Math.fma(p, r, P2);
+        p = Math.fma(p, r, P1);
+        p = Math.fma(p, r, P0);
+        float e = Math.fma(p, r * r, r) + 1f;
+        return e * Float.intBitsToFloat((Float.floatToRawIntBits(t) + EXP_BIAS_BITS) << 23);
     }
 
     private static void expTile(float[] s, int lds, int rows, int cols) {

@@ -1,6 +1,7 @@
 package dev.visor.attention;
 
 import dev.visor.tensor.kernel.MachineShape;
+import dev.visor.tensor.kernel.VecMath;
 import dev.visor.tensor.kernel.VectorLanes;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -297,6 +298,59 @@ final class VectorTileOps extends TileOps {
                 FloatVector.fromArray(S, s, o).sub(x).intoArray(s, o);
             }
         }
+    }
+
+    @Override
+    void softmaxStep(float[] s, int lds, int rows, int cols, float[] m, float[] l, float[] alpha, float[] scratch) {
+        // 1) the row maxima, by vector, and the rescaling factors
+        for (int row = 0; row < rows; row++) {
+            int o = row * lds;
+            FloatVector mx = FloatVector.fromArray(S, s, o);
+            for (int j = L; j < cols; j += L) {
+                mx = mx.max(FloatVector.fromArray(S, s, o + j));
+            }
+            float mOld = m[row];
+            float mNew = Math.max(mOld, mx.reduceLanes(VectorOperators.MAX));
+            scratch[row] = mNew == Float.NEGATIVE_INFINITY ? 0f : mOld - mNew;   // e^(−∞) = 0 when mOld = −∞
+            m[row] = mNew;
+        }
+        VecMath.exp(scratch, 0, alpha, 0, rows);
+        // 2) P = e^(S − m') (a row still at m' = −∞ is all −∞: shifted by 0, P = 0), per-lane sums.
+        // TileOps.softmaxExp1 lane for lane (the same operations, so the same bits), written out in the
+        // loop, and all of the step in this one method, over C2's FreqInlineSize (325 bytes) so that
+        // it is compiled on its own: inlined into a caller, in about one JVM run in five C2 failed to
+        // intrinsify its stores and boxed every vector, 30x slower for the rest of the run (seen with
+        // -XX:+PrintInlining; never with inlining of the exp loop forbidden)
+        FloatVector ln2Hi = FloatVector.broadcast(S, -LN2_HI);
+        FloatVector ln2Lo = FloatVector.broadcast(S, -LN2_LO);
+        FloatVector p2 = FloatVector.broadcast(S, P2);
+        FloatVector p1 = FloatVector.broadcast(S, P1);
+        FloatVector p0 = FloatVector.broadcast(S, P0);
+        for (int row = 0; row < rows; row++) {
+            float mRow = m[row];
+            FloatVector shiftRow = FloatVector.broadcast(S, mRow == Float.NEGATIVE_INFINITY ? 0f : mRow);
+            FloatVector sum = FloatVector.fromArray(S, l, row * L).mul(alpha[row]);
+            for (int j = 0, o = row * lds; j < cols; j += L, o += L) {
+                FloatVector xc = FloatVector.fromArray(S, s, o).sub(shiftRow).max(EXP_FLOOR);
+                FloatVector t = xc.fma(LOG2E, ROUND);
+                FloatVector nf = t.sub(ROUND);
+                FloatVector r = nf.fma(ln2Hi, xc);
+                r = nf.fma(ln2Lo, r);
+                FloatVector p = r.fma(P4, P3).fma(r, p2).fma(r, p1).fma(r, p0);
+                FloatVector scale = t.reinterpretAsInts().add(EXP_BIAS_BITS).lanewise(VectorOperators.LSHL, 23)
+                        .reinterpretAsFloats();
+                FloatVector e = p.fma(r.mul(r), r).add(1f).mul(scale);
+                e.intoArray(s, o);
+                sum = sum.add(e);
+            }
+            sum.intoArray(l, row * L);
+        }
+    }
+
+    @Override
+    float rowTotal(float[] l, int r) {
+        // not reduceLanes(ADD): its order differs between the interpreter and compiled code
+        return VectorLanes.sumFixedOrder(FloatVector.fromArray(S, l, r * L));
     }
 
     @Override

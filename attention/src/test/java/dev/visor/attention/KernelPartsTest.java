@@ -53,19 +53,90 @@ class KernelPartsTest {
             s2[0] = 3f;
             s2[cols + 5] = -2f;  // row 1 sees nothing, then -2
             float[] m = {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY};
-            float[] l = new float[2];
+            float[] l = new float[2 * ops.lanes()];
             float[] alpha = new float[2];
             ops.softmaxStep(s1, cols, 2, cols, m, l, alpha, new float[2]);
             assertEquals(Float.NEGATIVE_INFINITY, m[1]);
-            assertEquals(0f, l[1]);
+            assertEquals(0f, ops.rowTotal(l, 1));
             assertEquals(0f, s1[cols + 3]);
             ops.softmaxStep(s2, cols, 2, cols, m, l, alpha, new float[2]);
             assertEquals(3f, m[0]);
-            assertEquals(1 + Math.exp(-2), l[0], 1e-6);
+            assertEquals(1 + Math.exp(-2), ops.rowTotal(l, 0), 1e-6);
             assertEquals(Math.exp(-2), alpha[0], 1e-7);
             assertEquals(-2f, m[1]);
-            assertEquals(1f, l[1]);
+            assertEquals(1f, ops.rowTotal(l, 1));
             assertEquals(1f, s2[cols + 5]);
+        }
+    }
+
+    /** A long row in several steps: the per-lane sums total Σ e^(s − max) whatever the lane count. */
+    @Test
+    void softmaxStepSumsAWholeRowAcrossSteps() {
+        Rng rng = new Rng(21);
+        for (TileOps ops : FlashAttentionTest.allOps()) {
+            int cols = ops.pad(48);
+            float[][] tiles = new float[3][cols];
+            float max = Float.NEGATIVE_INFINITY;
+            for (float[] t : tiles) {
+                for (int j = 0; j < cols; j++) {
+                    t[j] = (float) (4 * rng.nextGaussian());
+                    max = Math.max(max, t[j]);
+                }
+            }
+            double expected = 0;
+            for (float[] t : tiles) {
+                for (float x : t) {
+                    expected += Math.exp((double) x - max);
+                }
+            }
+            float[] m = {Float.NEGATIVE_INFINITY};
+            float[] l = new float[ops.lanes()];
+            for (float[] t : tiles) {
+                ops.softmaxStep(t.clone(), cols, 1, cols, m, l, new float[1], new float[1]);
+            }
+            assertEquals(max, m[0], ops.toString());
+            assertEquals(expected, ops.rowTotal(l, 0), 2e-6 * expected, ops.toString());
+        }
+    }
+
+    /**
+     * The softmax exponential: at most 2 ulp from {@code Math.exp} on every 1001st float of [−87.3, 0],
+     * bitwise equal to the tensor core's exp there, below 2^−126 further down and exactly 0 at −∞;
+     * the vector lanes give the same bits as the scalar twin.
+     */
+    @Test
+    void softmaxExpIsWithinTwoUlpAndFlushesOnlyBelowTheNormals() {
+        int lo = Float.floatToRawIntBits(-87.3f);
+        for (int bits = Float.floatToRawIntBits(-0f); bits <= lo; bits += 1001) {   // negative floats: bits grow with |x|
+            float x = Float.intBitsToFloat(bits);
+            float got = TileOps.softmaxExp1(x);
+            float exact = (float) Math.exp(x);
+            assertTrue(Math.abs(got - exact) <= 2 * Math.ulp(exact), () -> "x " + x + ": " + got + " vs " + exact);
+            assertEquals(Float.floatToRawIntBits(dev.visor.tensor.kernel.VecMath.exp(x)), Float.floatToRawIntBits(got),
+                    () -> "x " + x);
+        }
+        for (float x : new float[] {-87.5f, -88f, -90f, -104f, -1e30f, -Float.MAX_VALUE}) {
+            float got = TileOps.softmaxExp1(x);
+            assertTrue(got >= 0f && got < 0x1p-126f, "x " + x + ": " + got);
+        }
+        assertEquals(0f, TileOps.softmaxExp1(Float.NEGATIVE_INFINITY));
+        assertEquals(1f, TileOps.softmaxExp1(0f));
+        assertTrue(Float.isNaN(TileOps.softmaxExp1(Float.NaN)));
+        if (VectorSupport.available()) {
+            TileOps vec = VectorTileOps.create();
+            int cols = vec.pad(4000);
+            Rng rng = new Rng(5);
+            float[] s = new float[cols];
+            for (int j = 0; j < cols; j++) {
+                s[j] = j % 97 == 0 ? Float.NEGATIVE_INFINITY : (float) (-100 * Math.abs(rng.nextGaussian()));
+            }
+            float[] got = s.clone();
+            vec.softmaxStep(got, cols, 1, cols, new float[] {0f}, new float[vec.lanes()], new float[1], new float[1]);   // max 0: shift 0
+            for (int j = 0; j < cols; j++) {
+                float x = s[j];
+                assertEquals(Float.floatToRawIntBits(TileOps.softmaxExp1(x)), Float.floatToRawIntBits(got[j]),
+                        () -> "x " + x);
+            }
         }
     }
 

@@ -61,6 +61,7 @@ public final class CpuTimeProbe {
             System.out.printf(Locale.ROOT, "| sgemm %s | %.1f | %.0f %% |%n", shape, rate, 100 * rate / peakRate);
         }
         String flash = opts.getOrDefault("flash", "full,causal");
+        Map<String, Double> msPerCall = new java.util.LinkedHashMap<>();
         for (String mask : flash.isEmpty() ? new String[0] : flash.split(",")) {
             AttentionBench.Inputs in = new AttentionBench.Inputs();
             in.n = FLASH_N;
@@ -70,6 +71,11 @@ public final class CpuTimeProbe {
             double rate = best(seconds, AttentionBench.usefulFlop(mask, FLASH_N), () -> bench.forward(in));
             System.out.printf(Locale.ROOT, "| flash forward %s, N %d, %d × %d | %.1f | %.0f %% |%n", mask, FLASH_N,
                     AttentionBench.HEADS, AttentionBench.HEAD_DIM, rate, 100 * rate / peakRate);
+            msPerCall.put(mask, AttentionBench.usefulFlop(mask, FLASH_N) / rate / 1e6);
+        }
+        if (msPerCall.containsKey("full") && msPerCall.containsKey("causal")) {
+            System.out.printf(Locale.ROOT, "%nflash forward, CPU ms per call: full %.1f, causal %.1f: causal %.2f× faster%n",
+                    msPerCall.get("full"), msPerCall.get("causal"), msPerCall.get("full") / msPerCall.get("causal"));
         }
         System.out.println("\nLoad average after: " + ReportSupport.loadAverage());
     }
