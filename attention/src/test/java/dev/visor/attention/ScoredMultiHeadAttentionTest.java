@@ -13,6 +13,7 @@ import dev.visor.mask.MaskRegistry;
 import dev.visor.mask.MaskSpecException;
 import dev.visor.mask.ScoreModifierRegistry;
 import dev.visor.tensor.GradCheck;
+import dev.visor.tensor.GradMode;
 import dev.visor.tensor.Rng;
 import dev.visor.tensor.Tensor;
 import java.util.List;
@@ -50,6 +51,18 @@ class ScoredMultiHeadAttentionTest {
                 t += n;
             }
             Fixtures.assertClose(scores, full, stepwise, 1e-5, 1e-5);
+
+            // without autograd, steps of at most 4 queries read the cache in place (DecodeAttention) unless a
+            // modifier needs positions; rotated keys and modifiers must agree with the full pass there too
+            float[] decoded = new float[full.length];
+            try (GradMode.Scope ignored = GradMode.disable()) {
+                KvCache c1 = mha.newCache(2);
+                for (int s = 0; s < 11; s++) {
+                    float[] y = mha.forward(x.narrow(1, s, 1), c1, "causal", MaskInputs.none()).toArray();
+                    for (int b = 0; b < 2; b++) System.arraycopy(y, b * 16, decoded, (b * 11 + s) * 16, 16);
+                }
+            }
+            Fixtures.assertClose(scores + " no-grad steps", full, decoded, 1e-5, 1e-5);
 
             // the compiled-mask cache path and an uncached pass at query offset 7 agree with the full pass too
             KvCache c2 = mha.newCache(2);
