@@ -10,8 +10,8 @@
 #   BASE_STEPS=10 benchmarks/python/compare_train_step.sh
 #
 # Wall-clock ratios are the bars; on a loaded machine they measure the other work too, so the table
-# adds one-thread ratios per CPU second and Visor's two-thread "critical CPU" figure (caller + busiest
-# kernel thread: what the wall clock approaches on a quiet machine). Needs benchmarks/target/benchmarks.jar
+# adds one-thread ratios per CPU second and Visor's two-thread "critical CPU" figure (the larger of the
+# caller's and the busiest kernel thread's CPU time: a lower bound of a quiet machine's wall clock). Needs benchmarks/target/benchmarks.jar
 # (mvn -B -q package -DskipTests -pl benchmarks -am) and Debian's python3-torch (apt-get install -y python3-torch).
 set -euo pipefail
 cd "$(dirname "$0")/../.."

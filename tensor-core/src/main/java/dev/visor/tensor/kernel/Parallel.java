@@ -1,6 +1,7 @@
 package dev.visor.tensor.kernel;
 
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RecursiveAction;
 
@@ -18,6 +19,9 @@ public final class Parallel {
     private static volatile int threads = Integer.getInteger("visor.threads", Runtime.getRuntime().availableProcessors());
     private static volatile ForkJoinPool pool;
     private static final java.util.concurrent.atomic.AtomicInteger THREAD_IDS = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** How deep the current thread is inside chunks it runs itself (the caller's share of a split). */
+    private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
 
     private Parallel() {}
 
@@ -84,7 +88,8 @@ public final class Parallel {
 
     /**
      * Runs {@code body} over {@code [0, n)} in at most {@link #threads()} contiguous chunks of at
-     * least {@code grain} items each; returns when all chunks are done. Exceptions propagate.
+     * least {@code grain} items each; returns when all chunks are done. The calling thread runs the first chunk itself (nested
+     * calls inside it run inline, as on the kernel threads). Exceptions propagate.
      *
      * @param n the number of items, at least 0 (0 does nothing)
      * @param grain the fewest items per chunk, at least 1: large enough that a chunk outweighs handing it to another thread
@@ -93,16 +98,48 @@ public final class Parallel {
     public static void forRange(int n, int grain, RangeBody body) {
         int t = threads;
         int chunks = (int) Math.min(t, Math.max(1, n / Math.max(1, (long) grain)));
-        // nested inside one of our own chunks: run inline (the cores are already busy); a caller
-        // in some other pool (a parallel stream, say) still gets the kernel threads
-        boolean nested = Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == pool;
+        // nested inside one of our own chunks (on a kernel thread, or on a caller running its share):
+        // run inline, the cores are already busy; a caller in some other pool still gets the kernel threads
+        int[] depth = DEPTH.get();
+        boolean nested = depth[0] > 0 || Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == pool;
         if (chunks <= 1 || n <= 1 || nested) {
             if (n > 0) {
                 body.run(0, n);
             }
             return;
         }
-        pool().invoke(new Chunks(body, n, chunks, 0, chunks));
+        // The caller runs chunk 0 itself and hands the others to the pool: one thread wakes per extra
+        // chunk instead of every chunk's thread plus the caller's own park and wake-up, which on small
+        // ops (a decoding step's matrix-vector product, a small model's layers) cost more than the work.
+        ForkJoinTask<Void> rest = pool().submit(new Chunks(body, n, chunks, 1, chunks));
+        Throwable failure = null;
+        depth[0]++;
+        try {
+            body.run(0, (int) ((long) n / chunks));
+        } catch (Throwable e) {
+            failure = e;
+        } finally {
+            try {
+                rest.join();   // may run the rest here when no kernel thread has taken it yet
+            } catch (Throwable e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            } finally {
+                depth[0]--;
+            }
+        }
+        if (failure instanceof RuntimeException r) {
+            throw r;
+        }
+        if (failure instanceof Error e) {
+            throw e;
+        }
+        if (failure != null) {
+            throw new IllegalStateException(failure);   // a RangeBody declares no checked exception
+        }
     }
 
     private static final class Chunks extends RecursiveAction {

@@ -47,10 +47,48 @@ class ParallelTest {
     void callersInAnotherForkJoinPoolStillGetTheKernelThreads() throws Exception {
         withTwoThreads(() -> {
             Set<String> names = ConcurrentHashMap.newKeySet();
+            java.util.concurrent.CountDownLatch both = new java.util.concurrent.CountDownLatch(2);
             ForkJoinPool.commonPool().submit(() -> Parallel.forRange(2, 1, (from, to) -> {
                 names.add(Thread.currentThread().getName());
+                both.countDown();
+                try {   // the two chunks must run at the same time: inline, this would time out
+                    assertTrue(both.await(10, java.util.concurrent.TimeUnit.SECONDS), "the chunks did not run concurrently");
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
             })).join();
-            assertTrue(names.stream().allMatch(n -> n.startsWith("visor-kernel-")), names.toString());
+            assertEquals(2, names.size(), names.toString());
+            assertTrue(names.stream().anyMatch(n -> n.startsWith("visor-kernel-")), names.toString());
+        });
+    }
+
+    @Test
+    void theCallerRunsTheFirstChunkAndNestedLoopsInsideItInline() {
+        withTwoThreads(() -> {
+            String caller = Thread.currentThread().getName();
+            Set<String> first = ConcurrentHashMap.newKeySet();
+            Set<String> nested = ConcurrentHashMap.newKeySet();
+            Parallel.forRange(2, 1, (from, to) -> {
+                if (from == 0) {
+                    first.add(Thread.currentThread().getName());
+                    Parallel.forRange(64, 1, (a, b) -> nested.add(Thread.currentThread().getName()));
+                }
+            });
+            assertEquals(Set.of(caller), first);
+            assertEquals(Set.of(caller), nested);
+        });
+    }
+
+    @Test
+    void anErrorInTheCallersChunkPropagatesAfterTheOthersFinish() {
+        withTwoThreads(() -> {
+            java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+            var e = assertThrows(IllegalStateException.class, () -> Parallel.forRange(2, 1, (from, to) -> {
+                if (from == 0) throw new IllegalStateException("chunk 0 failed");
+                done.incrementAndGet();
+            }));
+            assertEquals("chunk 0 failed", e.getMessage());
+            assertEquals(1, done.get(), "the other chunk ran to its end before forRange returned");
         });
     }
 
