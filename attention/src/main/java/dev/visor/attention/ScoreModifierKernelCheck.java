@@ -107,34 +107,20 @@ public final class ScoreModifierKernelCheck {
         FlashAttention.forward(q, k, v, full, BlockSparsity.classify(causal, BATCH, heads, length, length,
                 FlashAttention.DEFAULT_BLOCK, FlashAttention.DEFAULT_BLOCK, false, false), cfg, mods);
 
-        float[] last = new float[BATCH * heads * n * DIM];
-        for (int b = 0; b < BATCH; b++) {
-            for (int h = 0; h < heads; h++) {
-                for (int i = 0; i < n; i++) {
-                    for (int c = 0; c < DIM; c++) {
-                        last[((b * heads + h) * n + i) * DIM + c] = q.get(b, h, offset + i, c);
-                    }
-                }
-            }
-        }
         HeadsView step = HeadsView.zeros(BATCH, heads, n, DIM);
         ElementMask atOffset = (b, h, i, j) -> j <= offset + i;
-        FlashAttention.forward(HeadsView.contiguous(last, BATCH, heads, n, DIM), k, v, step,
+        FlashAttention.forward(rows(q, offset, n), k, v, step,
                 BlockSparsity.classify(atOffset, BATCH, heads, n, length, FlashAttention.DEFAULT_BLOCK,
                         FlashAttention.DEFAULT_BLOCK, false, false), cfg, mods.atQueryOffset(mods.queryOffset() + offset));
-        float[] expected = new float[last.length];
-        for (int b = 0; b < BATCH; b++) {
-            for (int h = 0; h < heads; h++) {
-                for (int i = 0; i < n; i++) {
-                    for (int c = 0; c < DIM; c++) {
-                        expected[((b * heads + h) * n + i) * DIM + c] = full.get(b, h, offset + i, c);
-                    }
-                }
-            }
-        }
         compare("cached decoding (last " + n + " queries at offset " + offset + ") against the full pass",
                 mods.modifier().spec() + " at (" + BATCH + ", " + heads + ", " + length + ", " + DIM + ")",
-                expected, step.data());
+                rows(full, offset, n).toArray(), step.data());
+    }
+
+    /** Positions {@code from .. from + n − 1} of {@code x}, as a view of the same storage. */
+    private static HeadsView rows(HeadsView x, int from, int n) {
+        return new HeadsView(x.data(), x.index(0, 0, from, 0), x.batch(), x.heads(), n, x.dim(),
+                x.batchStride(), x.headStride(), x.seqStride(), x.dimStride());
     }
 
     private static HeadsView random(Rng rng, int heads, int length) {
