@@ -1,5 +1,7 @@
 package dev.visor.cli;
 
+import dev.visor.attention.AttentionScores;
+import dev.visor.attention.RopeStrategy;
 import dev.visor.mask.MaskRegistry;
 import dev.visor.mask.MaskSpecException;
 import dev.visor.mask.ScoreModifierRegistry;
@@ -7,11 +9,13 @@ import dev.visor.sweeps.Trial;
 import dev.visor.sweeps.TrialContext;
 import dev.visor.sweeps.TrialFunction;
 import dev.visor.sweeps.TrialOutcome;
+import dev.visor.tasks.Vocabulary;
 import dev.visor.transformer.AttentionKernel;
 import dev.visor.transformer.AttentionSite;
 import dev.visor.transformer.TransformerConfig;
 import dev.visor.transformer.TransformerModel;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -21,7 +25,10 @@ import java.util.Set;
  * character. Parameters (all optional): {@code text} (a UTF-8 file; default the bundled
  * <i>Coriolanus</i>), {@code held_out} 0.1, {@code context} 32, {@code d_model} 64, {@code heads} 4,
  * {@code layers} 2, {@code d_ff} 4·d_model, {@code dropout} 0 (so a resumed trial is bit-identical),
- * {@code decoder_mask} {@code "causal & padding"}, {@code steps} 300, {@code batch} 16,
+ * {@code decoder_mask} {@code "causal & padding"}, {@code positional} {@code sinusoidal} (or
+ * {@code learned}, {@code rope}, {@code alibi}, {@code none}, as {@code visor train --positional}),
+ * {@code decoder_score} {@code none} (a score spec, as {@code --decoder-score-mod}; with
+ * {@code positional} rope or alibi that stage is put in front of it), {@code steps} 300, {@code batch} 16,
  * {@code lr} 0.003, {@code warmup} 30, {@code schedule} cosine, {@code weight_decay} 0,
  * {@code clip} 1, {@code eval_every} 50, {@code eval_windows} 64. The trial's seed sets the
  * initial weights and the batches.
@@ -30,7 +37,7 @@ import java.util.Set;
  */
 public final class CharLmTrial implements TrialFunction {
     private static final Set<String> PARAMS = Set.of("text", "held_out", "context", "d_model", "heads", "layers", "d_ff", "dropout",
-            "decoder_mask", "steps", "batch", "lr", "warmup", "schedule", "weight_decay", "clip", "eval_every", "eval_windows");
+            "decoder_mask", "positional", "decoder_score", "steps", "batch", "lr", "warmup", "schedule", "weight_decay", "clip", "eval_every", "eval_windows");
 
     /** For {@link java.util.ServiceLoader}. */
     public CharLmTrial() {}
@@ -52,22 +59,9 @@ public final class CharLmTrial implements TrialFunction {
         TextCorpus corpus = TextCorpus.read(textFile == null ? null : Path.of(textFile), trial.number("held_out", 0.1));
         int window = (int) trial.integer("context", 32) + 1;
         corpus.checkWindow(window);
-        int dModel = (int) trial.integer("d_model", 64);
         MaskRegistry registry = MaskRegistry.load(Thread.currentThread().getContextClassLoader());
-        String mask = trial.text("decoder_mask", "causal & padding");
-        try {
-            mask = registry.parse(mask).toString();
-        } catch (MaskSpecException e) {
-            throw new IllegalArgumentException("trial " + trial.id() + ": bad decoder_mask '" + mask + "': " + e.reason(), e);
-        }
-        int vocab = corpus.vocab.size();
-        TransformerConfig config = TransformerConfig.tiny(vocab).toBuilder().dModel(dModel).heads((int) trial.integer("heads", 4))
-                .kvHeads((int) trial.integer("heads", 4)).layers((int) trial.integer("layers", 2))
-                .dFF((int) trial.integer("d_ff", 4L * dModel)).dropout(trial.number("dropout", 0)).maxLength(window)
-                .seed(trial.seed()).srcVocabSize(vocab).tgtVocabSize(vocab).padId(corpus.vocab.padId()).bosId(corpus.vocab.bosId())
-                .eosId(corpus.vocab.eosId()).build().decoderOnly();
-        config = config.toBuilder().masks(config.masks().with(AttentionSite.DECODER_SELF, mask)).build();
         ScoreModifierRegistry scores = ScoreModifierRegistry.load(Thread.currentThread().getContextClassLoader());
+        TransformerConfig config = config(trial, corpus.vocab, window, registry, scores);
         TransformerModel model = RunCheckpoint.build(config, registry, scores, AttentionKernel.FLASH);
 
         int batch = (int) trial.integer("batch", 16);
@@ -78,5 +72,54 @@ public final class CharLmTrial implements TrialFunction {
                 trial.integer("eval_every", 50), trial.seed());
         Map<String, Double> last = TrialTrainer.train(model, s, rng -> corpus.trainingWindows(rng, batch, window), held, batch, pad, context);
         return new TrialOutcome(last, s.steps());
+    }
+
+    /**
+     * The model a trial trains: the decoder-only configuration from its parameters, with its mask and
+     * score spec canonicalised (so a trial's label and its checkpoint say the same thing).
+     *
+     * @throws IllegalArgumentException for a bad mask, positional or score spec, naming the trial
+     */
+    static TransformerConfig config(Trial trial, Vocabulary vocabulary, int window, MaskRegistry registry, ScoreModifierRegistry scores) {
+        int dModel = (int) trial.integer("d_model", 64);
+        String mask = trial.text("decoder_mask", "causal & padding");
+        try {
+            mask = registry.parse(mask).toString();
+        } catch (MaskSpecException e) {
+            throw new IllegalArgumentException("trial " + trial.id() + ": bad decoder_mask '" + mask + "': " + e.reason(), e);
+        }
+        String positionalName = trial.text("positional", "sinusoidal");
+        ScoreOptions.Positional positional;
+        try {
+            positional = ScoreOptions.Positional.valueOf(positionalName.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("trial " + trial.id() + ": positional must be one of sinusoidal, learned, rope, alibi"
+                    + " or none but is '" + positionalName + "'", e);
+        }
+        String score = trial.text("decoder_score", AttentionScores.NONE_SPEC);
+        if (positional == ScoreOptions.Positional.ROPE || positional == ScoreOptions.Positional.ALIBI) {
+            score = ScoreOptions.withPosition(score, positional);
+        }
+        ScoreModifierRegistry withRope = scores.find(RopeStrategy.NAME).isPresent() ? scores : scores.with(new RopeStrategy());
+        try {
+            score = AttentionScores.isNone(score) ? AttentionScores.NONE_SPEC : withRope.canonical(score);
+        } catch (MaskSpecException e) {
+            throw new IllegalArgumentException("trial " + trial.id() + ": bad decoder_score '" + score + "': " + e.reason(), e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("trial " + trial.id() + ": bad decoder_score '" + score + "': " + Errors.oneLine(e), e);
+        }
+        int vocab = vocabulary.size();
+        TransformerConfig config = TransformerConfig.tiny(vocab).toBuilder().dModel(dModel).heads((int) trial.integer("heads", 4))
+                .kvHeads((int) trial.integer("heads", 4)).layers((int) trial.integer("layers", 2))
+                .dFF((int) trial.integer("d_ff", 4L * dModel)).dropout(trial.number("dropout", 0)).maxLength(window)
+                .positional(switch (positional) {
+                    case SINUSOIDAL -> TransformerConfig.Positional.SINUSOIDAL;
+                    case LEARNED -> TransformerConfig.Positional.LEARNED;
+                    case ROPE, ALIBI, NONE -> TransformerConfig.Positional.NONE;
+                })
+                .seed(trial.seed()).srcVocabSize(vocab).tgtVocabSize(vocab).padId(vocabulary.padId()).bosId(vocabulary.bosId())
+                .eosId(vocabulary.eosId()).build().decoderOnly();
+        return config.toBuilder().masks(config.masks().with(AttentionSite.DECODER_SELF, mask))
+                .scores(config.scores().with(AttentionSite.DECODER_SELF, score)).build();
     }
 }

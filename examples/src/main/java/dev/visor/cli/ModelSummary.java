@@ -33,6 +33,33 @@ final class ModelSummary {
     }
 
     /**
+     * The lines describing how a model forms its attention scores, empty when every site's spec is
+     * {@code none}: the sites' specs and the positional encoding on one line, then one line per
+     * per-layer override.
+     *
+     * @param c the config
+     * @param sites the sites the model has
+     * @return e.g. {@code "  scores   encoder: rope · decoder: rope >> alibi · cross: none; positional none"}
+     */
+    static List<String> scores(TransformerConfig c, List<AttentionSite> sites) {
+        List<String> out = new ArrayList<>();
+        if (c.scores().isNone()) return out;
+        StringBuilder line = new StringBuilder("  scores   ");
+        for (AttentionSite s : sites) {
+            if (sites.size() > 1) line.append(s == sites.get(0) ? "" : " · ").append(SHORT.getOrDefault(s, s.key())).append(": ");
+            line.append(c.scores().spec(s));
+        }
+        out.add(line.append("; positional ").append(c.positional().key()).toString());
+        for (AttentionSite s : sites) {
+            c.scores().overrides(s).forEach((layer, spec) -> out.add("           " + s.key() + " layer " + layer + ": " + spec));
+        }
+        return out;
+    }
+
+    private static final Map<AttentionSite, String> SHORT = Map.of(AttentionSite.ENCODER_SELF, "encoder",
+            AttentionSite.DECODER_SELF, "decoder", AttentionSite.CROSS, "cross");
+
+    /**
      * The parameter count of a model.
      *
      * @param model the model

@@ -143,6 +143,7 @@ final class Seq2SeqRun {
         out.printf("  masks    encoder: %s · decoder: %s · cross: %s%n", c.masks().spec(AttentionSite.ENCODER_SELF),
                 c.masks().spec(AttentionSite.DECODER_SELF), c.masks().spec(AttentionSite.CROSS));
         ModelSummary.overrides(c, "           ", List.of(AttentionSite.values())).forEach(out::println);
+        ModelSummary.scores(c, List.of(AttentionSite.values())).forEach(out::println);
         out.printf("  machine  %s, Vector API %s, Java %s%n", Plural.count(Parallel.threads(), "thread"), VersionProvider.vectorApi(),
                 Runtime.version().feature());
         out.flush();

@@ -200,11 +200,7 @@ final class TrainLmCommand implements Runnable {
                 Plural.count(c.heads(), "head"), Plural.count(c.decoderLayers(), "layer"), c.dFF(), ModelSummary.parameters(lm),
                 c.masks().spec(AttentionSite.DECODER_SELF));
         ModelSummary.overrides(c, "           ", List.of(AttentionSite.DECODER_SELF)).forEach(o::println);
-        if (!c.scores().isNone()) {
-            o.println("  scores   " + c.scores().spec(AttentionSite.DECODER_SELF) + "; positional " + c.positional().key());
-            c.scores().overrides(AttentionSite.DECODER_SELF).forEach((layer, spec) ->
-                    o.println("           decoder_self layer " + layer + ": " + spec));
-        }
+        ModelSummary.scores(c, List.of(AttentionSite.DECODER_SELF)).forEach(o::println);
         o.println();
     }
 }

@@ -66,6 +66,16 @@ class ScoreModifierCommandsTest {
     }
 
     @Test
+    void trainSeq2SeqPrintsEachSitesScoreSpec(@TempDir Path tmp) {
+        CliRunner.Result r = run("train", "seq2seq", "--task", "copy", "--steps", "2", "--eval-every", "2", "--d-model", "16",
+                "--heads", "2", "--layers", "1", "--d-ff", "32", "--batch", "4", "--out", tmp.resolve("s").toString(),
+                "--positional", "alibi", "--cross-score-mod", "softcap(cap=5)", "--score-mod-layer", "encoder_self:0=rope");
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(r.out().contains("  scores   encoder: alibi(slopes=[]) · decoder: alibi(slopes=[]) · cross: softcap(cap=5.0); positional none\n"
+                + "           encoder_self layer 0: rope(theta=10000.0, fraction=1.0, layout=\"half\") >> alibi(slopes=[])\n"), r.out());
+    }
+
+    @Test
     void positionalShorthandsPutRopeFirstAndAlibiAfterIt() {
         assertEquals("rope", ScoreOptions.withPosition("none", ScoreOptions.Positional.ROPE));
         assertEquals("rope >> softcap(cap=5.0)", ScoreOptions.withPosition("softcap(cap=5.0)", ScoreOptions.Positional.ROPE));
