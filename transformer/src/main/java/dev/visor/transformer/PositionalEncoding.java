@@ -151,16 +151,41 @@ public abstract class PositionalEncoding extends Module {
         }
     }
 
-    /** The fixed table of §3.5, held as a transient buffer (not saved: it is a function of the shape). */
-    static final class Sinusoidal extends PositionalEncoding {
+    /** The built-in encodings' shared part: the width, the table length and a name for {@code toString}. */
+    private abstract static class Sized extends PositionalEncoding {
         private final int dModel;
         private final int maxLength;
-        private final Tensor table;   // (maxLength, dModel)
+        private final String kind;
 
-        Sinusoidal(int dModel, int maxLength) {
+        Sized(int dModel, int maxLength, String kind) {
             check(dModel, maxLength);
             this.dModel = dModel;
             this.maxLength = maxLength;
+            this.kind = kind;
+        }
+
+        @Override
+        public int maxLength() {
+            return maxLength;
+        }
+
+        @Override
+        public int dModel() {
+            return dModel;
+        }
+
+        @Override
+        protected String extraRepr() {
+            return kind + ", " + dModel + ", maxLength=" + maxLength;
+        }
+    }
+
+    /** The fixed table of §3.5, held as a transient buffer (not saved: it is a function of the shape). */
+    static final class Sinusoidal extends Sized {
+        private final Tensor table;   // (maxLength, dModel)
+
+        Sinusoidal(int dModel, int maxLength) {
+            super(dModel, maxLength, "sinusoidal");
             float[] pe = new float[maxLength * dModel];
             for (int pos = 0; pos < maxLength; pos++) {
                 for (int j = 0; j < dModel; j++) {
@@ -175,33 +200,14 @@ public abstract class PositionalEncoding extends Module {
             checkInput(x, offset);
             return x.add(table.narrow(0, offset, x.size(1)));   // (batch, seq, dModel) + (seq, dModel)
         }
-
-        @Override
-        public int maxLength() {
-            return maxLength;
-        }
-
-        @Override
-        public int dModel() {
-            return dModel;
-        }
-
-        @Override
-        protected String extraRepr() {
-            return "sinusoidal, " + dModel + ", maxLength=" + maxLength;
-        }
     }
 
     /** A learned table {@code weight (maxLength, dModel)}. */
-    static final class Learned extends PositionalEncoding {
-        private final int dModel;
-        private final int maxLength;
+    static final class Learned extends Sized {
         private final Tensor weight;
 
         Learned(int dModel, int maxLength, Rng rng) {
-            check(dModel, maxLength);
-            this.dModel = dModel;
-            this.maxLength = maxLength;
+            super(dModel, maxLength, "learned");
             this.weight = registerParameter("weight", Init.normal(Tensor.zeros(maxLength, dModel), 0.0, 1.0, rng));
         }
 
@@ -210,53 +216,18 @@ public abstract class PositionalEncoding extends Module {
             checkInput(x, offset);
             return x.add(weight.narrow(0, offset, x.size(1)));
         }
-
-        @Override
-        public int maxLength() {
-            return maxLength;
-        }
-
-        @Override
-        public int dModel() {
-            return dModel;
-        }
-
-        @Override
-        protected String extraRepr() {
-            return "learned, " + dModel + ", maxLength=" + maxLength;
-        }
     }
 
     /** Adds nothing; positions come from the attention sites' score specs. */
-    static final class None extends PositionalEncoding {
-        private final int dModel;
-        private final int maxLength;
-
+    static final class None extends Sized {
         None(int dModel, int maxLength) {
-            check(dModel, maxLength);
-            this.dModel = dModel;
-            this.maxLength = maxLength;
+            super(dModel, maxLength, "none");
         }
 
         @Override
         public Tensor forward(Tensor x, int offset) {
             checkInput(x, offset);
             return x;
-        }
-
-        @Override
-        public int maxLength() {
-            return maxLength;
-        }
-
-        @Override
-        public int dModel() {
-            return dModel;
-        }
-
-        @Override
-        protected String extraRepr() {
-            return "none, " + dModel + ", maxLength=" + maxLength;
         }
     }
 }
