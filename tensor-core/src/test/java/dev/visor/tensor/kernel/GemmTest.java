@@ -31,6 +31,8 @@ class GemmTest {
         // large enough (≥ 2^25 multiply-adds) to split across threads at the default threshold
         "300, 260, 450, false, false, 2",
         "130, 600, 450, true, true, 2",
+        "300, 260, 600, false, false, 2",
+        "280, 300, 700, false, true, 2",
         "1, 1, 1, false, false, 2",
         "1, 513, 1, false, false, 1",
     })
