@@ -27,7 +27,7 @@ import java.util.SplittableRandom;
  * rounds on most shapes.
  *
  * <pre>
- * git -C . archive a32e586 tensor-core | tar -x -C /tmp/old &amp;&amp; mvn -B -q -f /tmp/old/tensor-core/pom.xml compile
+ * mkdir /tmp/old &amp;&amp; git archive a32e586 | tar -x -C /tmp/old &amp;&amp; mvn -B -q -o -f /tmp/old/pom.xml -pl tensor-core compile
  * java --add-modules jdk.incubator.vector -XX:UseAVX=2 -cp benchmarks/target/benchmarks.jar dev.visor.bench.GemmAB \
  *     --a=/tmp/old/tensor-core/target/classes --b=tensor-core/target/classes --names=before,after
  * java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar dev.visor.bench.GemmAB \
