@@ -60,10 +60,23 @@ class GemmBarsTest {
     }
 
     @Test
+    void aMultiThreadPeakBelowThreeQuartersOfLinearScalingIsImplausible() {
+        // the C loop's reading of 2026-12-03: 237 GFLOP/s on 2 threads, as on 1; by hand 464-475
+        var bad = GemmBars.implausible(java.util.Map.of(1, 237.0, 2, 237.0));
+        assertEquals(java.util.Set.of(2), bad.keySet());
+        assertTrue(bad.get(2).contains("237.0") && bad.get(2).contains("2 threads"), bad.get(2));
+        assertTrue(GemmBars.implausible(java.util.Map.of(1, 237.0, 2, 464.0)).isEmpty());
+        assertTrue(GemmBars.implausible(java.util.Map.of(1, 237.0, 2, 356.0)).isEmpty(), "just above 0.75 × 2 × 237 passes");
+        assertEquals(java.util.Set.of(4), GemmBars.implausible(java.util.Map.of(1, 100.0, 2, 190.0, 4, 250.0)).keySet());
+        assertTrue(GemmBars.implausible(java.util.Map.of(2, 10.0)).isEmpty(), "no 1-thread figure: nothing to judge by");
+        assertEquals(java.util.Set.of(2), GemmBars.implausible(java.util.Map.of(1, 100.0, 2, Double.NaN)).keySet());
+    }
+
+    @Test
     void aSmallRunPrintsEveryFigureAndEveryBar(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("bars.md");
         GemmBars.main(new String[] {"--shapes=sq128,sq1024", "--threads=1,2", "--seconds=0.01", "--rounds=1",
-                "--openblas=1:1e6/1e6,2:1e-3", "--cpeak=1:1e-3/1e-3", "--out=" + out});
+                "--openblas=1:1e6/1e6,2:1e-3", "--cpeak=1:1e-3/1e-3,2:1e-3", "--out=" + out});
         String table = Files.readString(out);
         assertTrue(table.contains("| sgemm sq128 | 1 |") && table.contains("| sgemm sq1024 | 2 |"), table);
         assertTrue(table.contains("| FMA peak (16 chains, higher of before/after) | 2 |"), table);
@@ -73,5 +86,8 @@ class GemmBarsTest {
         assertTrue(table.matches("(?s).*\\| sq1024 ≥ 1\\.0× OpenBLAS \\(0\\.0\\) \\| 2 \\| [0-9.]+× \\([0-9.]+×\\) \\| yes \\|.*"), table);
         assertTrue(table.contains("| JVM peak ≥ 95 % of the C loop's (0.0) | 1 |"), table);
         assertTrue(table.contains("ISA: "), table);
+        // a C peak on 2 threads no higher than on 1 is flagged, and its bar is not judged
+        assertTrue(table.contains("**Implausible C FMA peak on 2 threads: 2 threads read 0.0 GFLOP/s"), table);
+        assertTrue(table.contains("| JVM peak ≥ 95 % of the C loop's (0.0) | 2 | – | **not judged: C peak implausible** |"), table);
     }
 }

@@ -21,8 +21,9 @@ import java.util.Locale;
  *   <li>16 registers: 6 rows × 2 vectors (12 + 2 + 1), the shape of BLIS's Haswell sgemm kernel
  *       (6 × 16 floats).</li>
  * </ul>
- * The packed panels follow the caches: {@code KC} keeps an MR-row micro-panel of A and a stream of
- * B in L1, {@code NC} keeps the packed {@code KC × NC} block of B in half of L2.
+ * The packed panels follow the caches: {@code KC} keeps an MR-row micro-panel of A in a third of
+ * L1 (KC 512 on a 48 KiB L1d, 256 on a 32 KiB one), {@code NC} keeps the packed {@code KC × NC}
+ * block of B in half of L2.
  *
  * <p>The flash attention tile product ({@link #flashVectors()}) follows the same rule. The
  * element-wise kernels ({@link VecMath}: exp, softmax rows, sums) need no tile: they run one vector
@@ -155,8 +156,11 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
 
     /**
      * Picks the GEMM tiles: the register tile from the register count (or {@code forcedTile}), KC
-     * so that the MR-row micro-panel of A takes at most a quarter of L1d (a power of two between 128
-     * and 256, as BLIS's Haswell and Zen configurations; 512 measured no better for the 6 × 2 tile), NC so that the packed KC × NC block of B takes half of L2.
+     * so that the MR-row micro-panel of A takes at most a third of L1d (a power of two between 128
+     * and 512: 256 on a 32 KiB L1d, as BLIS's Haswell configuration; 512 on Zen 5's 48 KiB, where
+     * it measured better than 256 on the square and NN/NT layer shapes at all three widths, since
+     * each element of C is then loaded and stored half as often), NC so that the packed KC × NC
+     * block of B takes half of L2. A transposed A runs with at most {@code VectorGemm.KC_TRANSPOSED_A}.
      */
     static GemmTiles chooseTiles(int registers, int lanes, int l1dBytes, int l2Bytes, String forcedTile,
                                  String forcedKc, String forcedNc) {
@@ -182,7 +186,7 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
             source = registers + " registers";
         }
         int kc = forcedKc != null ? parsePositive("visor.kernel.kc", forcedKc)
-                : Integer.highestOneBit(Math.max(128, Math.min(256, l1dBytes / 4 / (mr * 4))));
+                : Integer.highestOneBit(Math.max(128, Math.min(512, l1dBytes / 3 / (mr * 4))));
         int nr = nv * lanes;
         int nc = forcedNc != null ? parsePositive("visor.kernel.nc", forcedNc)
                 : Math.max(nr, l2Bytes / 2 / (kc * 4));

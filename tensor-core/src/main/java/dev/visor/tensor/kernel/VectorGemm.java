@@ -23,7 +23,8 @@ import jdk.incubator.vector.VectorSpecies;
  * the end are zero in the packed panel, and such partial tiles are computed into a scratch tile and
  * merged (a last panel of one or two vectors' width runs a narrower kernel). On a Zen 5 core
  * (48 KiB L1d, 1 MiB L2, 512-bit vectors) the sizes are those measured best there: 8 × 48 floats,
- * KC = 256, NC_MAX = 512 (see {@code benchmarks/README.md}). The kernels are in {@link GemmKernels}.
+ * KC = 512, NC_MAX = 256 (KC 256 and NC 512 for a transposed A: {@link #KC_TRANSPOSED_A}; see
+ * {@code benchmarks/README.md}). The kernels are in {@link GemmKernels}.
  */
 final class VectorGemm {
     /** The widest species the CPU runs natively (512-bit with AVX-512, where it doubles the FMA rate). */
@@ -67,13 +68,15 @@ final class VectorGemm {
         float[] tile = ws.tile;
         int rs = transA ? 1 : lda; // distance between A(i, p) and A(i + 1, p)
         int cs = transA ? lda : 1; // distance between A(i, p) and A(i, p + 1)
+        int kcMax = transA ? Math.min(KC, KC_TRANSPOSED_A) : KC;
+        int ncMax = NC_MAX * (KC / kcMax); // the same bytes of packed B
         int width = n1 - n0;
-        int blocks = (width + NC_MAX - 1) / NC_MAX;
+        int blocks = (width + ncMax - 1) / ncMax;
         int ncStep = ((width + blocks - 1) / blocks + NR - 1) / NR * NR;
         for (int jc = n0; jc < n1; jc += ncStep) {
             int nc = Math.min(ncStep, n1 - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
+            for (int pc = 0; pc < k; pc += kcMax) {
+                int kc = Math.min(kcMax, k - pc);
                 packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
                 float betaNow = pc == 0 ? beta : 1f;
                 for (int ir = m0; ir < m1; ir += MR) {
@@ -110,6 +113,15 @@ final class VectorGemm {
             }
         }
     }
+
+    /**
+     * Deepest panel for a transposed A. Stored transposed, A's micro-panel has one cache line (and,
+     * for a wide A, one page) per step of p, so a KC of 512 fills L1 and the TLB with it: measured
+     * (CPU time, Zen 5, one JVM, rounds interleaved), gradW 2048×512×1024 TN lost 5-17 % at KC 512
+     * against 256 at 128 and 256 bits and gained nothing at 512 bits, while the untransposed shapes
+     * gained. Such products keep KC 256 with a block of B twice as wide.
+     */
+    static final int KC_TRANSPOSED_A = 256;
 
     /**
      * Whether the micro-panels of a transposed A are packed, not only its edge panels. Stored

@@ -16,15 +16,23 @@ class GemmTest {
 
     @ParameterizedTest(name = "{0}x{1}x{2} transA={3} transB={4} threads={5}")
     @CsvSource({
-        // k > 256 crosses the packed depth (beta then applies on the first block only)
+        // k > 256 crosses the packed depth of a transposed A (KC_TRANSPOSED_A), k > 512 any packed
+        // depth up to 512 (beta then applies on the first block only)
         "37, 50, 300, false, false, 1",
         "37, 50, 300, true, true, 1",
+        "37, 50, 1100, false, false, 1",
+        "37, 50, 1100, false, true, 1",
+        "20, 40, 600, true, false, 1",
+        // a transposed A has a block of B twice as wide (same bytes, half the depth): n > 1024 crosses it
+        "9, 1100, 300, true, false, 1",
         // n > 512 crosses the packed width; 9 rows leave one edge row
         "9, 600, 70, false, true, 1",
         "9, 600, 70, true, false, 2",
         // large enough (≥ 2^25 multiply-adds) to split across threads at the default threshold
         "300, 260, 450, false, false, 2",
         "130, 600, 450, true, true, 2",
+        "300, 260, 600, false, false, 2",
+        "280, 300, 700, false, true, 2",
         "1, 1, 1, false, false, 2",
         "1, 513, 1, false, false, 1",
     })

@@ -49,8 +49,13 @@ class MachineShapeTest {
     @Test
     void registerTileFollowsTheRegisterFile() {
         // Zen 5 / AVX-512: 32 registers, 16 lanes, 48 KiB L1d, 1 MiB L2 -> the sizes measured best there
-        assertEquals(new MachineShape.GemmTiles(8, 3, 256, 512, "32 registers"),
+        assertEquals(new MachineShape.GemmTiles(8, 3, 512, 256, "32 registers"),
                 MachineShape.chooseTiles(32, 16, 48 * 1024, 1024 * 1024, null, null, null));
+        // KC: the A micro-panel in a third of L1d, a power of two in [128, 512]
+        assertEquals(512, MachineShape.chooseTiles(16, 8, 48 * 1024, 1024 * 1024, null, null, null).kc());
+        assertEquals(256, MachineShape.chooseTiles(32, 16, 32 * 1024, 1024 * 1024, null, null, null).kc());
+        assertEquals(128, MachineShape.chooseTiles(32, 16, 8 * 1024, 1024 * 1024, null, null, null).kc());
+        assertEquals(512, MachineShape.chooseTiles(32, 4, 128 * 1024, 4096 * 1024, null, null, null).kc());
         // Zen 3 / AVX2: 16 registers, 8 lanes, 32 KiB L1d, 512 KiB L2: 12 accumulators + 2 + 1 fit in 16
         assertEquals(new MachineShape.GemmTiles(6, 2, 256, 256, "16 registers"),
                 MachineShape.chooseTiles(16, 8, 32 * 1024, 512 * 1024, null, null, null));
