@@ -1,5 +1,6 @@
 package dev.visor.bench;
 
+import dev.visor.transformer.DecoderOnlyTransformer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,7 +19,9 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * The decoding bar in one command: runs {@link DecodeBench}'s triad, then its greedy decoding, then
  * the triad again, on the same thread counts, and prints per-token time against the time to read
  * every weight once at the measured bandwidth (the higher of the two triads: other processes can
- * only lower a bandwidth, and a low one would flatter the ratio). The bar is a ratio ≤ 1.25.
+ * only lower a bandwidth, and a low one would flatter the ratio). The bar is a ratio ≤ 1.25. A
+ * second table splits the token: its matrix–vector products alone ({@link DecodeBench#matvec}),
+ * the bandwidth they stream the weights at, and the share of the token they take.
  *
  * <pre>
  * mvn -B -q package -DskipTests -pl benchmarks -am
@@ -39,11 +42,15 @@ public final class DecodeReport {
         boolean quick = opts.containsKey("quick");
         VerboseMode verbosity = opts.containsKey("verbose") ? VerboseMode.NORMAL : VerboseMode.SILENT;
         String loadBefore = ReportSupport.loadAverage();
-        long weightBytes = DecodeBench.weightBytes(DecodeBench.model());
+        DecoderOnlyTransformer model = DecodeBench.model();
+        long weightBytes = DecodeBench.weightBytes(model);
+        long matrixBytes = DecodeBench.matrixBytes(DecodeBench.tokenMatrices(model));
 
-        System.err.println("decode: triad, greedy decoding, triad on " + String.join(",", threads) + " thread(s)...");
+        System.err.println("decode: triad, greedy decoding, its matrix-vector products, triad on " + String.join(",", threads)
+                + " thread(s)...");
         Collection<RunResult> before = run("triad", threads, quick, verbosity);
         Collection<RunResult> tokens = run("token", threads, quick, verbosity);
+        Collection<RunResult> products = run("matvec", threads, quick, verbosity);
         Collection<RunResult> after = run("triad", threads, quick, verbosity);
 
         StringBuilder out = new StringBuilder();
@@ -66,6 +73,16 @@ public final class DecodeReport {
             out.append(String.format(Locale.ROOT, "| %s | %.1f / %.1f (%.1f) | %.0f | %.0f (%.0f) | %.2f (%.2f) | %s |%n",
                     t, gbBefore[0], gbAfter[0], gb, boundUs, mean, best, mean / boundUs, best / boundUs,
                     best / boundUs <= 1.25 ? "met" : "not met"));
+        }
+        out.append("\n| threads | matrix–vector products alone, µs per token, mean (best) | their bandwidth GB/s, best |"
+                + " their share of the token, mean | the rest of the token, µs, mean |\n")
+                .append("|---:|---:|---:|---:|---:|\n");
+        for (String t : threads) {
+            Result<?> mv = find(products, t).getPrimaryResult();
+            double token = find(tokens, t).getPrimaryResult().getScore();
+            out.append(String.format(Locale.ROOT, "| %s | %.0f (%.0f) | %.1f | %.0f %% | %.0f |%n", t, mv.getScore(),
+                    mv.getStatistics().getMin(), matrixBytes / (mv.getStatistics().getMin() * 1e3), 100 * mv.getScore() / token,
+                    token - mv.getScore()));
         }
         double load = loadOf(loadBefore);
         if (load > cores) {
