@@ -40,4 +40,18 @@ class DecodeBenchTest {
         assertEquals(9, mats.size());
         assertEquals(1, mats.stream().filter(t -> t == m.generator().weight()).count());
     }
+
+    @Test
+    void theForksRunOnHugePagesOnLinuxOnlyAndAlwaysWithTheVectorModule() {
+        assertEquals(List.of("--add-modules=jdk.incubator.vector", DecodeReport.HUGE_PAGES), DecodeReport.forkArguments(true, "Linux"));
+        assertEquals(List.of("--add-modules=jdk.incubator.vector"), DecodeReport.forkArguments(false, "Linux"));
+        assertEquals(List.of("--add-modules=jdk.incubator.vector"), DecodeReport.forkArguments(true, "Mac OS X"));
+    }
+
+    @Test
+    void theHugePageModeIsTheBracketedChoice() {
+        assertEquals("madvise", DecodeReport.hugePageMode("always [madvise] never\n"));
+        assertEquals("always", DecodeReport.hugePageMode("[always] madvise never"));
+        assertEquals("unknown", DecodeReport.hugePageMode("always madvise never"));
+    }
 }
