@@ -43,6 +43,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * java --add-modules jdk.incubator.vector -jar benchmarks/target/benchmarks.jar DecodeBench -p threads=2
  * java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar dev.visor.bench.DecodeReport
  * </pre>
+ * Run alone, JMH forks without huge pages; add {@code -jvmArgsAppend -XX:+UseTransparentHugePages}
+ * to match {@link DecodeReport}, which uses them on Linux.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
