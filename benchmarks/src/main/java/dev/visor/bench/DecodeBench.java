@@ -1,11 +1,14 @@
 package dev.visor.bench;
 
 import dev.visor.tensor.Tensor;
+import dev.visor.tensor.kernel.MatVec;
 import dev.visor.tensor.kernel.Parallel;
 import dev.visor.transformer.DecoderOnlyTransformer;
 import dev.visor.transformer.TransformerConfig;
 import dev.visor.transformer.Transformers;
 import dev.visor.transformer.decode.DecodingSession;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -30,13 +33,18 @@ import org.openjdk.jmh.annotations.Warmup;
  * bytes moved as STREAM counts them). One token reads every weight once — {@link #weightBytes}
  * of them (all parameters but the input embedding table, of which one row is read) — so
  * {@code weightBytes / triad bandwidth} is the time a token cannot beat; {@link DecodeReport}
- * runs both in one go and prints the ratio (the bar: at most 1.25).
+ * runs both in one go and prints the ratio (the bar: at most 1.25). {@link #matvec} runs a token's
+ * matrix–vector products alone — one {@link MatVec} call per weight matrix of {@link #tokenMatrices},
+ * on copies of the model's weights — so the report splits a token's time into the products (and
+ * the bandwidth they stream at) and everything else.
  *
  * <pre>
  * mvn -B -q package -DskipTests -pl benchmarks -am
  * java --add-modules jdk.incubator.vector -jar benchmarks/target/benchmarks.jar DecodeBench -p threads=2
  * java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar dev.visor.bench.DecodeReport
  * </pre>
+ * Run alone, JMH forks without huge pages; add {@code -jvmArgsAppend -XX:+UseTransparentHugePages}
+ * to match {@link DecodeReport}, which uses them on Linux.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -58,6 +66,10 @@ public class DecodeBench {
     public int threads;
 
     private DecoderOnlyTransformer model;
+    private float[][] weights;      // the token's weight matrices, row-major (n × k)
+    private int[][] weightShapes;   // (n, k) of each
+    private float[] x;
+    private float[] y;
     private float[] a;
     private float[] b;
     private float[] c;
@@ -67,6 +79,26 @@ public class DecodeBench {
     public void setUp() {
         Parallel.setThreads(threads);
         model = model();
+        List<Tensor> mats = tokenMatrices(model);
+        weights = new float[mats.size()][];
+        weightShapes = new int[mats.size()][];
+        int widest = 0;
+        int longest = 0;
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = mats.get(i).toArray();
+            weightShapes[i] = mats.get(i).shape();
+            longest = Math.max(longest, weightShapes[i][0]);
+            widest = Math.max(widest, weightShapes[i][1]);
+        }
+        x = new float[widest];
+        java.util.Arrays.fill(x, 0.5f);
+        y = new float[longest];
+        // until C2 has compiled the vector kernel the products run its scalar twin, ~100× slower: a
+        // warm-up of a few seconds on a loaded machine can end before that, so wait for it here
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!MatVec.warmedUp() && System.nanoTime() < deadline) {
+            matvec();
+        }
         a = new float[TRIAD_N];
         b = new float[TRIAD_N];
         c = new float[TRIAD_N];
@@ -92,6 +124,36 @@ public class DecodeBench {
         return floats * Float.BYTES;
     }
 
+    /**
+     * The weight matrices one token multiplies a vector by, each read once: every 2-D parameter but
+     * the input embedding table (the generator's weight when the two are tied). For the base model:
+     * per layer the fused Q/K/V projection, the output projection and the two feed-forward weights,
+     * then the generator.
+     */
+    static List<Tensor> tokenMatrices(DecoderOnlyTransformer m) {
+        List<Tensor> out = new ArrayList<>();
+        for (Map.Entry<String, Tensor> e : m.namedParameters().entrySet()) {
+            Tensor p = e.getValue();
+            if (p.dim() == 2 && (!e.getKey().equals("embed.weight") || p == m.generator().weight())) {
+                out.add(p);
+            }
+        }
+        Tensor generator = m.generator().weight();
+        if (out.stream().noneMatch(t -> t == generator)) {
+            out.add(generator);
+        }
+        return out;
+    }
+
+    /** Bytes of {@code matrices}: what {@link #matvec} streams per token. */
+    static long matrixBytes(List<Tensor> matrices) {
+        long floats = 0;
+        for (Tensor t : matrices) {
+            floats += t.numel();
+        }
+        return floats * Float.BYTES;
+    }
+
     /** Greedy decoding of {@value #TOKENS} tokens on the cache; the score is per token. */
     @Benchmark
     @OperationsPerInvocation(TOKENS)
@@ -102,6 +164,20 @@ public class DecodeBench {
             next = argmax(s.step(new int[] {next})[0]);
         }
         return next;
+    }
+
+    /**
+     * A token's matrix–vector products alone: {@code y = x Wᵀ} for every matrix of
+     * {@link #tokenMatrices}, in model order, on the kernel threads; the score is per token.
+     */
+    @Benchmark
+    public float[] matvec() {
+        for (int i = 0; i < weights.length; i++) {
+            int n = weightShapes[i][0];
+            int k = weightShapes[i][1];
+            MatVec.multiply(1, n, k, 1f, x, 0, k, weights[i], 0, k, 0f, y, 0, n);
+        }
+        return y;
     }
 
     /** One STREAM triad pass {@code a = b + 3·c}, split across the kernel threads. */

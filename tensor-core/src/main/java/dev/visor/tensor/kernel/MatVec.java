@@ -65,6 +65,17 @@ public final class MatVec {
         run(m, n, k, alpha, a, aOff, lda, w, wOff, ldw, beta, c, cOff, ldc, Parallel.threads());
     }
 
+    /**
+     * Whether products now run at full speed: the vector kernel is compiled and in use (its
+     * {@link JitWarmup} gate has opened), or there is no vector kernel. Before, calls run the scalar
+     * twin — the same bits, much slower — so a benchmark waits for this before it measures.
+     *
+     * @return true once calls no longer run the scalar twin for want of a compiled vector kernel
+     */
+    public static boolean warmedUp() {
+        return !VectorSupport.available() || Warm.GATE.isReady();
+    }
+
     /** Runs a validated product on up to {@code threads} cores, on the vector kernel once C2 has compiled it. */
     static void run(int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                     float[] w, int wOff, int ldw, float beta, float[] c, int cOff, int ldc, int threads) {

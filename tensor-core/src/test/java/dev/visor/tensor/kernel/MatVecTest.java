@@ -108,6 +108,19 @@ class MatVecTest {
     }
 
     @Test
+    void productsReportWhenTheVectorKernelIsInUse() throws InterruptedException {
+        float[] a = new float[512];
+        float[] w = new float[2048 * 512];
+        float[] c = new float[2048];
+        long deadline = System.nanoTime() + 30_000_000_000L;   // the warm-up thread opens the gate by 20 s at the latest
+        while (!MatVec.warmedUp() && System.nanoTime() < deadline) {
+            MatVec.multiply(1, 2048, 512, 1f, a, 0, 512, w, 0, 512, 0f, c, 0, 2048);
+            Thread.sleep(1);
+        }
+        assertTrue(MatVec.warmedUp(), "the gate opens once the callers' work starts the warm-up");
+    }
+
+    @Test
     void betaZeroIgnoresNaN() {
         float[] c = {Float.NaN, Float.NaN};
         MatVec.multiply(1, 2, 1, 1f, new float[] {2f}, 0, 1, new float[] {3f, 4f}, 0, 1, 0f, c, 0, 2);
