@@ -11,7 +11,7 @@
 #
 # Wall-clock ratios are the bars; on a loaded machine they measure the other work too, so the table
 # adds one-thread ratios per CPU second and Visor's two-thread "critical CPU" figure (the larger of the
-# caller's and the busiest kernel thread's CPU time: a lower bound of a quiet machine's wall clock). Needs benchmarks/target/benchmarks.jar
+# caller's CPU time and the kernel threads' over threads - 1: a lower bound of a quiet machine's wall clock). Needs benchmarks/target/benchmarks.jar
 # (mvn -B -q package -DskipTests -pl benchmarks -am) and Debian's python3-torch (apt-get install -y python3-torch).
 set -euo pipefail
 cd "$(dirname "$0")/../.."

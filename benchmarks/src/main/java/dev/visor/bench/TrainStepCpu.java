@@ -13,8 +13,8 @@ import java.util.Map;
  * gives (caches and the memory bus are still shared). For A/B comparisons under load and for the bar
  * table of {@code benchmarks/python/compare_train_step.sh}. With more than one thread the steps run
  * on the caller and the kernel threads (the caller runs the first chunk of every split itself): the
- * figure per "critical CPU second" takes the larger of the caller's CPU time and the busiest kernel
- * thread's, a lower bound of the wall time a quiet machine gives (reached when the caller's serial
+ * figure per "critical CPU second" takes the larger of the caller's CPU time and the kernel threads'
+ * CPU time over {@code threads − 1} (the pool's chunks go to whichever kernel thread is free), a lower bound of the wall time a quiet machine gives (reached when the caller's serial
  * work, optimizer and gradient sums, overlaps nothing: optimistic by that serial share).
  *
  * <pre>
@@ -77,16 +77,20 @@ public final class TrainStepCpu {
         double cpu = (mx.getCurrentThreadCpuTime() - cpu0) * 1e-9;
         double wall = (System.nanoTime() - wall0) * 1e-9;
         double allocatedPerStep = (allocatedBytes(mx) - allocated0) / (double) steps;
-        long busiest = 0;
+        long pool = 0;
         for (Map.Entry<Long, Long> e : kernelThreadCpu(mx).entrySet()) {
-            busiest = Math.max(busiest, e.getValue() - workers0.getOrDefault(e.getKey(), 0L));
+            pool += e.getValue() - workers0.getOrDefault(e.getKey(), 0L);
         }
         // the caller runs a chunk of every split as well as the serial work (optimizer, clipping, gradient
-        // sums), so the critical path is at least the larger of its CPU and the busiest kernel thread's
-        double critical = Math.max(cpu, busiest * 1e-9);
+        // sums); the other threads - 1 chunks go to whichever kernel threads are free (with 2 threads the
+        // second shard lands on either of the pool's threads from step to step, so no single kernel thread
+        // holds it), so the critical path is at least the larger of the caller's CPU and the pool's CPU
+        // spread over threads - 1
+        double poolShare = pool * 1e-9 / Math.max(1, threads - 1);
+        double critical = Math.max(cpu, poolShare);
         String perCpu = threads == 1 ? String.format("tokens/cpu-s=%.0f ", t.tokens / cpu)
-                : String.format("tokens/critical-cpu-s=%.0f (max of caller %.2f ms, busiest kernel thread %.2f ms per step) ",
-                        t.tokens / critical, cpu * 1e3 / steps, busiest * 1e-6 / steps);
+                : String.format("tokens/critical-cpu-s=%.0f (max of caller %.2f ms, kernel threads / (threads - 1) %.2f ms per step) ",
+                        t.tokens / critical, cpu * 1e3 / steps, poolShare * 1e3 / steps);
         System.out.printf("visor size=%s threads=%d parallelism=%s shards=%d steps=%d %stokens/wall-s=%.0f allocated-MB/step=%.1f"
                         + " (wall %.2f s, sink %.3f)%n",
                 base ? "base" : "demo", threads, mode, gradients.shards(rows), steps, perCpu, t.tokens / wall, allocatedPerStep / 1e6,

@@ -1,11 +1,14 @@
 package dev.visor.tensor;
 
+import dev.visor.tensor.kernel.VecMath;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The reverse-mode engine behind {@link Tensor#backward(Tensor)}. */
 final class Autograd {
@@ -15,6 +18,9 @@ final class Autograd {
         List<Tensor> order = topologicalOrder(root);
         Map<Tensor, Tensor> pending = new IdentityHashMap<>();
         pending.put(root, seed);
+        // sums this pass allocated and nobody else has seen yet: further gradients are added into them in
+        // place; a sum leaves the set when it is handed on (a backward may return it as another input's gradient)
+        Set<Tensor> owned = Collections.newSetFromMap(new IdentityHashMap<>());
         GradientCapture capture = GradientCapture.active();
         try (GradMode.Scope ignored = GradMode.disable()) {
             for (int i = order.size() - 1; i >= 0; i--) {
@@ -23,6 +29,7 @@ final class Autograd {
                 if (g == null) {
                     continue;
                 }
+                owned.remove(g);
                 if (t.gradFn == null) {
                     if (capture != null) {
                         capture.add(t, g);
@@ -48,7 +55,7 @@ final class Autograd {
                                 + Shape.str(gi.shape) + " for input " + j + " of shape " + Shape.str(in.shape));
                     }
                     Tensor prev = pending.get(in);
-                    pending.put(in, prev == null ? gi : addSameShape(prev, gi));
+                    pending.put(in, prev == null ? gi : addSameShape(prev, gi, owned));
                 }
             }
         }
@@ -81,12 +88,25 @@ final class Autograd {
         return order;
     }
 
-    private static Tensor addSameShape(Tensor a, Tensor b) {
-        float[] x = a.toArray();
-        float[] y = b.toArray();
-        for (int i = 0; i < x.length; i++) {
-            x[i] += y[i];
+    /**
+     * {@code a + b}: into {@code a} itself when this pass made it (in {@code owned}), else into a new
+     * sum that joins {@code owned}; contiguous operands are read in place rather than copied. The same
+     * float additions in the same order as adding copies, so the result is bitwise what it was.
+     */
+    private static Tensor addSameShape(Tensor a, Tensor b, Set<Tensor> owned) {
+        int n = a.numel();
+        float[] bv = b.isContiguous() ? b.data : b.toArray();
+        int bOff = b.isContiguous() ? b.offset : 0;
+        if (owned.contains(a)) {
+            VecMath.add(a.data, 0, bv, bOff, a.data, 0, n);
+            return a;
         }
-        return new Tensor(x, a.shape.clone());
+        float[] av = a.isContiguous() ? a.data : a.toArray();
+        int aOff = a.isContiguous() ? a.offset : 0;
+        float[] x = new float[n];
+        VecMath.add(av, aOff, bv, bOff, x, 0, n);
+        Tensor sum = new Tensor(x, a.shape.clone());
+        owned.add(sum);
+        return sum;
     }
 }

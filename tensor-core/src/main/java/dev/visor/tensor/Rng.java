@@ -1,14 +1,16 @@
 package dev.visor.tensor;
 
+import dev.visor.tensor.kernel.KeepBits;
 import java.util.IdentityHashMap;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * A seeded, splittable random source for initialisation, dropout and sampling.
  *
- * <p>Backed by {@link SplittableRandom} (SplitMix64, whose output is specified and therefore the
- * same on every JDK); normal variates use the Box–Muller transform evaluated with
+ * <p>SplitMix64, draw for draw the sequence of {@link java.util.SplittableRandom} with the same seed
+ * (and of its {@code split()}), kept here rather than wrapped so that {@link #keepBits} can draw many
+ * values at once in vector lanes ({@code RngTest} compares every method with {@code SplittableRandom});
+ * its output is specified and therefore the same on every JDK. Normal variates use the Box–Muller transform evaluated with
  * {@link StrictMath}, so a seed gives bit-identical tensors on every platform. Not thread-safe: give
  * each thread its own via {@link #split()}, or draw through {@link #onThisThread()} inside a
  * {@link #deriveStreams(long)} scope.
@@ -29,7 +31,11 @@ import java.util.SplittableRandom;
 public final class Rng {
     private static final ThreadLocal<Streams> DERIVED = new ThreadLocal<>();
 
-    private final SplittableRandom random;
+    /** SplitMix64's golden gamma, {@code SplittableRandom}'s for a seeded generator. */
+    private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
+
+    private long seed;
+    private final long gamma;
     private final long tag;
     private long splits;
     private double spareNormal;
@@ -41,11 +47,12 @@ public final class Rng {
      * @param seed any value; equal seeds give bit-identical draws
      */
     public Rng(long seed) {
-        this(new SplittableRandom(seed), seed);
+        this(seed, GOLDEN_GAMMA, seed);
     }
 
-    private Rng(SplittableRandom random, long tag) {
-        this.random = random;
+    private Rng(long seed, long gamma, long tag) {
+        this.seed = seed;
+        this.gamma = gamma;
         this.tag = tag;
     }
 
@@ -55,7 +62,9 @@ public final class Rng {
      * @return a new generator whose stream is independent of this one's
      */
     public Rng split() {
-        return new Rng(random.split(), mix(tag + 0x9E3779B97F4A7C15L * ++splits));
+        long childSeed = nextLong();
+        long childGamma = mixGamma(nextSeed());
+        return new Rng(childSeed, childGamma, mix(tag + GOLDEN_GAMMA * ++splits));
     }
 
     /**
@@ -120,13 +129,32 @@ public final class Rng {
         return z ^ (z >>> 31);
     }
 
+    /** {@code SplittableRandom}'s 32-bit mix (Stafford's variant 4, high half). */
+    private static int mix32(long z) {
+        z = (z ^ (z >>> 33)) * 0x62A9D9ED799705F5L;
+        return (int) (((z ^ (z >>> 28)) * 0xCB24D0A5C88C35B3L) >>> 32);
+    }
+
+    /** {@code SplittableRandom}'s gamma of a split generator: MurmurHash3's mix, odd, with enough bit transitions. */
+    private static long mixGamma(long z) {
+        z = (z ^ (z >>> 33)) * 0xFF51AFD7ED558CCDL;
+        z = (z ^ (z >>> 33)) * 0xC4CEB9FE1A85EC53L;
+        z = (z ^ (z >>> 33)) | 1L;
+        int n = Long.bitCount(z ^ (z >>> 1));
+        return n < 24 ? z ^ 0xAAAAAAAAAAAAAAAAL : z;
+    }
+
+    private long nextSeed() {
+        return seed += gamma;
+    }
+
     /**
      * Uniform in [0, 1).
      *
      * @return uniform in [0, 1)
      */
     public double nextDouble() {
-        return random.nextDouble();
+        return (nextLong() >>> 11) * 0x1p-53;
     }
 
     /**
@@ -136,7 +164,19 @@ public final class Rng {
      * @return uniform in [0, bound)
      */
     public int nextInt(int bound) {
-        return random.nextInt(bound);
+        if (bound <= 0) {
+            throw new IllegalArgumentException("bound must be positive but got " + bound);
+        }
+        int m = bound - 1;
+        int r = mix32(nextSeed());
+        if ((bound & m) == 0) {
+            return r & m;
+        }
+        // reject the over-represented values, as SplittableRandom does
+        for (int u = r >>> 1; u + m - (r = u % bound) < 0; u = mix32(nextSeed()) >>> 1) {
+            // draw again
+        }
+        return r;
     }
 
     /**
@@ -145,7 +185,29 @@ public final class Rng {
      * @return any {@code long}, every value equally likely
      */
     public long nextLong() {
-        return random.nextLong();
+        return mix(nextSeed());
+    }
+
+    /**
+     * Draws {@code n} values and returns which of them {@link #nextDouble()} would have put at or
+     * above {@code p}: bit {@code i % 64} of word {@code i / 64} is {@code nextDouble() >= p} for the
+     * {@code i}-th draw, and the generator is left as {@code n} calls of {@code nextDouble()} leave it.
+     * The bits are computed several draws at a time ({@link KeepBits}); the decision is made on the
+     * 53-bit integer {@code nextDouble()} is built from, so it is exact.
+     *
+     * @param n the number of draws, at least 0
+     * @param p the threshold, in [0, 1]
+     * @return {@code ⌈n/64⌉} words of keep bits (the bits past {@code n} are 0)
+     */
+    public long[] keepBits(int n, double p) {
+        if (n < 0 || !(p >= 0 && p <= 1)) {
+            throw new IllegalArgumentException("keepBits needs n >= 0 and p in [0, 1] but got n=" + n + ", p=" + p);
+        }
+        long[] keep = new long[(n + 63) >>> 6];
+        // x ≥ p·2⁵³ for an integer x < 2⁵³ is x ≥ ⌈p·2⁵³⌉ (both exact)
+        KeepBits.fill(seed, gamma, (long) Math.ceil(p * 0x1p53), keep, n);
+        seed += gamma * n;
+        return keep;
     }
 
     /**
@@ -160,9 +222,9 @@ public final class Rng {
         }
         double u1;
         do {
-            u1 = random.nextDouble();
+            u1 = nextDouble();
         } while (u1 == 0.0);
-        double u2 = random.nextDouble();
+        double u2 = nextDouble();
         double r = StrictMath.sqrt(-2.0 * StrictMath.log(u1));
         double theta = 2.0 * StrictMath.PI * u2;
         spareNormal = r * StrictMath.sin(theta);

@@ -1,5 +1,6 @@
 package dev.visor.tensor;
 
+import dev.visor.tensor.kernel.VecMath;
 import java.util.Arrays;
 
 /**
@@ -328,11 +329,8 @@ abstract class TensorBase {
             Tensor out = g.detach().contiguous();
             return out.data == g.data ? new Tensor(g.toArray(), g.shape.clone()) : out;
         }
-        float[] a = sum.data;
-        float[] b = g.toArray();
-        for (int i = 0; i < b.length; i++) {
-            a[i] += b[i];
-        }
+        boolean dense = g.isContiguous(); // read in place, not copied first
+        VecMath.add(sum.data, 0, dense ? g.data : g.toArray(), dense ? g.offset : 0, sum.data, 0, g.numel());
         return sum;
     }
 

@@ -35,6 +35,28 @@ class AutogradOpsTest {
     }
 
     @Test
+    void aSumAddedIntoInPlaceIsNeverAnotherGradientsStorage() {
+        // u's gradient is a sum of two paths (the engine's own array, added into in place); add's backward
+        // hands that same tensor to v and w, which then each receive more: had the engine kept adding into
+        // it, v's extra term would leak into w's gradient and the other way round
+        Tensor x = Tensor.of(new float[] {1, -2, 0.5f}, 3).requiresGrad(true);
+        Tensor v = x.mul(2f);
+        Tensor w = x.mul(3f);
+        Tensor u = v.add(w);
+        // v's and w's own terms first: the engine walks the graph in reverse, so they arrive after u's
+        Tensor y = v.mul(11f).add(w.mul(13f)).add(u.mul(5f)).add(u.mul(7f));
+        y.sum().backward();
+        float expected = 2 * (5 + 7 + 11) + 3 * (5 + 7 + 13);
+        assertArrayEquals(new float[] {expected, expected, expected}, x.grad().toArray());
+        // and a second pass over a fresh graph adds exactly the same again
+        Tensor v2 = x.mul(2f);
+        Tensor w2 = x.mul(3f);
+        Tensor u2 = v2.add(w2);
+        v2.mul(11f).add(w2.mul(13f)).add(u2.mul(5f)).add(u2.mul(7f)).sum().backward();
+        assertArrayEquals(new float[] {2 * expected, 2 * expected, 2 * expected}, x.grad().toArray());
+    }
+
+    @Test
     void noGradScopesRecordNothing() {
         Tensor w = Tensor.randn(new Rng(1), 3, 3).requiresGrad(true);
         try (GradMode.Scope ignored = GradMode.disable()) {

@@ -2,15 +2,16 @@ package dev.visor.tensor.nn;
 
 import dev.visor.tensor.Rng;
 import dev.visor.tensor.Tensor;
+import dev.visor.tensor.kernel.KeepBits;
 
 /**
  * Inverted dropout with a seeded mask kept as a bit set for the backward pass.
  *
  * <p>Element {@code i} is kept when the generator's {@code i}-th double is {@code >= p}. The passes
  * are branch-free (a kept element is multiplied by {@code 1/(1−p)}, a dropped one masked to +0: a
- * random branch mispredicted on a tenth of the elements cost more than the rest of the loop), and the
- * comparison is made on the 53 bits {@link Rng#nextDouble()} is built from, so the mask is the one
- * {@link #reference} draws from the same generator.
+ * random branch mispredicted on a tenth of the elements cost more than the rest of the loop) and
+ * vectorised ({@link KeepBits}); the comparison is made on the 53 bits {@link Rng#nextDouble()} is built
+ * from, so the mask is the one {@link #reference} draws from the same generator.
  */
 final class DropoutOp {
     private DropoutOp() {}
@@ -40,23 +41,10 @@ final class DropoutOp {
 
     /**
      * The keep bits of {@code n} elements: bit {@code i} is {@code rng.nextDouble() >= p} for the
-     * {@code i}-th draw. {@code nextDouble()} is {@code (nextLong() >>> 11)·2⁻⁵³}, exactly, so
-     * comparing the integer with {@code p·2⁵³} (also exact) decides the same way without the branch.
+     * {@code i}-th draw ({@link Rng#keepBits}, which draws a vector of them at once).
      */
     static long[] mask(int n, double p, Rng rng) {
-        long[] keep = new long[(n + 63) >>> 6];
-        // x ≥ p·2⁵³ for an integer x < 2⁵³ is x ≥ ⌈p·2⁵³⌉: a compare of longs, no conversion per element
-        long threshold = (long) Math.ceil(p * 0x1p53);
-        for (int w = 0; w < keep.length; w++) {
-            int count = Math.min(64, n - (w << 6));
-            long bits = 0;
-            for (int b = 0; b < count; b++) {
-                long kept = (rng.nextLong() >>> 11) >= threshold ? 1L : 0L;
-                bits |= kept << b;
-            }
-            keep[w] = bits;
-        }
-        return keep;
+        return rng.keepBits(n, p);
     }
 
     /**
@@ -64,16 +52,7 @@ final class DropoutOp {
      * infinite or NaN input, as the branchy loop gave): the product's bits are and-ed with 0 or −1.
      */
     private static void apply(float[] in, long[] keep, float scale, float[] out) {
-        int n = in.length;
-        for (int w = 0; w < keep.length; w++) {
-            long bits = keep[w];
-            int base = w << 6;
-            int count = Math.min(64, n - base);
-            for (int b = 0; b < count; b++) {
-                int all = -((int) (bits >>> b) & 1);
-                out[base + b] = Float.intBitsToFloat(Float.floatToRawIntBits(in[base + b] * scale) & all);
-            }
-        }
+        KeepBits.apply(in, keep, scale, out, in.length);
     }
 
     /** The plain loop the tests compare with: a branch per element on {@code rng.nextDouble() >= p}. */

@@ -179,6 +179,12 @@ public class Adam extends Optimizer {
         return options;
     }
 
+    /** Every update reads and writes only its own parameter's buffers. */
+    @Override
+    protected final boolean independentUpdates() {
+        return true;
+    }
+
     @Override
     protected final Set<String> bufferNames() {
         return options.amsgrad() ? Set.of("exp_avg", "exp_avg_sq", "max_exp_avg_sq") : Set.of("exp_avg", "exp_avg_sq");

@@ -2,6 +2,7 @@ package dev.visor.tensor.optim;
 
 import dev.visor.tensor.Shape;
 import dev.visor.tensor.Tensor;
+import dev.visor.tensor.kernel.Parallel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
@@ -125,14 +126,22 @@ public abstract class Optimizer {
     public final void step() {
         long next = steps + 1;
         double stepLr = schedule == null ? lr : checkLr(schedule.lr(next));
+        int[] active = new int[params.size()];
+        int count = 0;
         for (int i = 0; i < params.size(); i++) {
-            Tensor p = params.get(i);
-            Tensor g = p.grad();
-            if (g == null) {
-                continue;
+            if (params.get(i).grad() != null) {
+                paramSteps[i]++;
+                active[count++] = i;
             }
-            paramSteps[i]++;
-            update(i, p.storage(), dense(g), paramSteps[i], stepLr);
+        }
+        int chunks = independentUpdates() ? Math.min(Parallel.threads(), count) : 1;
+        if (chunks <= 1) {
+            update(active, 0, count, stepLr);
+        } else {
+            int[] cut = balancedCuts(active, count, chunks);
+            int n = count;
+            // each chunk updates whole parameters of its own; updates nested inside run on its thread
+            Parallel.forRange(chunks, 1, (from, to) -> update(active, cut[from], to == chunks ? n : cut[to], stepLr));
         }
         lr = stepLr;
         steps = next;
@@ -148,6 +157,51 @@ public abstract class Optimizer {
      * @param index the index
      */
     protected abstract void update(int index, float[] param, float[] grad, long step, double lr);
+
+    /**
+     * Whether {@link #update} touches only the state of the parameter it is given (its buffers, never
+     * fields shared between parameters), so that {@link #step()} may update different parameters on
+     * different kernel threads at once, in chunks of about equal element counts. The values are the
+     * same either way (each element's update is computed alone). Default false; {@link Adam},
+     * {@link AdamW} and {@link SGD} return true.
+     *
+     * @return true when updates of different parameters may run concurrently
+     */
+    protected boolean independentUpdates() {
+        return false;
+    }
+
+    private void update(int[] active, int from, int to, double stepLr) {
+        for (int a = from; a < to; a++) {
+            int i = active[a];
+            Tensor p = params.get(i);
+            update(i, p.storage(), dense(p.grad()), paramSteps[i], stepLr);
+        }
+    }
+
+    /**
+     * Starts of {@code chunks} runs of {@code active[0, count)} holding about equal numbers of elements:
+     * run {@code c} begins at the first parameter whose elements start at or past {@code c/chunks} of the total.
+     */
+    private int[] balancedCuts(int[] active, int count, int chunks) {
+        long total = 0;
+        for (int a = 0; a < count; a++) {
+            total += params.get(active[a]).numel();
+        }
+        int[] cut = new int[chunks];
+        long before = 0;
+        int c = 1;
+        for (int a = 0; a < count && c < chunks; a++) {
+            while (c < chunks && before >= total * c / chunks) {
+                cut[c++] = a;
+            }
+            before += params.get(active[a]).numel();
+        }
+        while (c < chunks) {
+            cut[c++] = count;
+        }
+        return cut;
+    }
 
     /**
      * The names of the buffers this optimizer may keep per parameter (for validating loaded state).

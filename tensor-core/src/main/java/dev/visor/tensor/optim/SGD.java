@@ -152,6 +152,12 @@ public final class SGD extends Optimizer {
         return options;
     }
 
+    /** Every update reads and writes only its own parameter's buffers. */
+    @Override
+    protected final boolean independentUpdates() {
+        return true;
+    }
+
     @Override
     protected Set<String> bufferNames() {
         return Set.of("momentum_buffer");
