@@ -127,23 +127,12 @@ final class VectorTileOps extends TileOps {
         int c3 = c2 + ldc;
         FloatVector x00, x01, x02, x03, x10, x11, x12, x13, x20, x21, x22, x23, x30, x31, x32, x33;
         if (accumulate) {
-            float f0 = scaleOf(rowScale, r0), f1 = scaleOf(rowScale, r0 + 1), f2 = scaleOf(rowScale, r0 + 2), f3 = scaleOf(rowScale, r0 + 3);
-            x00 = load(c, c0, f0);
-            x01 = load(c, c0 + L, f0);
-            x02 = load(c, c0 + 2 * L, f0);
-            x03 = load(c, c0 + 3 * L, f0);
-            x10 = load(c, c1, f1);
-            x11 = load(c, c1 + L, f1);
-            x12 = load(c, c1 + 2 * L, f1);
-            x13 = load(c, c1 + 3 * L, f1);
-            x20 = load(c, c2, f2);
-            x21 = load(c, c2 + L, f2);
-            x22 = load(c, c2 + 2 * L, f2);
-            x23 = load(c, c2 + 3 * L, f2);
-            x30 = load(c, c3, f3);
-            x31 = load(c, c3 + L, f3);
-            x32 = load(c, c3 + 2 * L, f3);
-            x33 = load(c, c3 + 3 * L, f3);
+            float f0 = scaleOf(rowScale, r0), f1 = scaleOf(rowScale, r0 + 1);
+            float f2 = scaleOf(rowScale, r0 + 2), f3 = scaleOf(rowScale, r0 + 3);
+            x00 = load(c, c0, f0); x01 = load(c, c0 + L, f0); x02 = load(c, c0 + 2 * L, f0); x03 = load(c, c0 + 3 * L, f0);
+            x10 = load(c, c1, f1); x11 = load(c, c1 + L, f1); x12 = load(c, c1 + 2 * L, f1); x13 = load(c, c1 + 3 * L, f1);
+            x20 = load(c, c2, f2); x21 = load(c, c2 + L, f2); x22 = load(c, c2 + 2 * L, f2); x23 = load(c, c2 + 3 * L, f2);
+            x30 = load(c, c3, f3); x31 = load(c, c3 + L, f3); x32 = load(c, c3 + 2 * L, f3); x33 = load(c, c3 + 3 * L, f3);
         } else {
             FloatVector z = FloatVector.zero(S);
             x00 = z; x01 = z; x02 = z; x03 = z;
@@ -205,15 +194,12 @@ final class VectorTileOps extends TileOps {
         int c3 = c2 + ldc;
         FloatVector x00, x01, x10, x11, x20, x21, x30, x31;
         if (accumulate) {
-            float f0 = scaleOf(rowScale, r0), f1 = scaleOf(rowScale, r0 + 1), f2 = scaleOf(rowScale, r0 + 2), f3 = scaleOf(rowScale, r0 + 3);
-            x00 = load(c, c0, f0);
-            x01 = load(c, c0 + L, f0);
-            x10 = load(c, c1, f1);
-            x11 = load(c, c1 + L, f1);
-            x20 = load(c, c2, f2);
-            x21 = load(c, c2 + L, f2);
-            x30 = load(c, c3, f3);
-            x31 = load(c, c3 + L, f3);
+            float f0 = scaleOf(rowScale, r0), f1 = scaleOf(rowScale, r0 + 1);
+            float f2 = scaleOf(rowScale, r0 + 2), f3 = scaleOf(rowScale, r0 + 3);
+            x00 = load(c, c0, f0); x01 = load(c, c0 + L, f0);
+            x10 = load(c, c1, f1); x11 = load(c, c1 + L, f1);
+            x20 = load(c, c2, f2); x21 = load(c, c2 + L, f2);
+            x30 = load(c, c3, f3); x31 = load(c, c3 + L, f3);
         } else {
             FloatVector z = FloatVector.zero(S);
             x00 = z; x01 = z; x10 = z; x11 = z;
@@ -255,7 +241,8 @@ final class VectorTileOps extends TileOps {
         int c3 = c2 + ldc;
         FloatVector x0, x1, x2, x3;
         if (accumulate) {
-            float f0 = scaleOf(rowScale, r0), f1 = scaleOf(rowScale, r0 + 1), f2 = scaleOf(rowScale, r0 + 2), f3 = scaleOf(rowScale, r0 + 3);
+            float f0 = scaleOf(rowScale, r0), f1 = scaleOf(rowScale, r0 + 1);
+            float f2 = scaleOf(rowScale, r0 + 2), f3 = scaleOf(rowScale, r0 + 3);
             x0 = load(c, c0, f0);
             x1 = load(c, c1, f1);
             x2 = load(c, c2, f2);
