@@ -99,11 +99,11 @@ final class FlashForward {
                 int k0 = BlockSparsity.block(blocks[e]) * bk;
                 int valid = scores(blocks, cached, e, qTile, keyDim, sTile, b, h, q0, rows);
                 ops.softmaxStep(sTile, bkPad, rows, bkPad, m, l, alpha, rowScratch);
-                ops.scaleRows(oAcc, dvPad, rows, dvPad, alpha);
                 if (drop != null) {
                     dropout(sTile, sTile, rows, valid, b, h, q0, k0);
                 }
-                ops.gemm(rows, dvPad, valid, sTile, 0, bkPad, 1, vp, k0 * dvPad, dvPad, oAcc, 0, dvPad, true);
+                // O = diag(alpha)·O + P·V: the rescaling rides on the product's loads of O
+                ops.gemmRescaled(rows, dvPad, valid, sTile, 0, bkPad, vp, k0 * dvPad, dvPad, oAcc, 0, dvPad, alpha);
             }
             // 3) normalise and write output and log-sum-exp
             int lseBase = (b * s.heads() + h) * s.queryLength() + q0;

@@ -104,19 +104,6 @@ final class ScalarTileOps extends TileOps {
         }
     }
 
-    @Override
-    void scaleRows(float[] x, int ld, int rows, int cols, float[] f) {
-        for (int r = 0; r < rows; r++) {
-            float fr = f[r];
-            if (fr == 1f) {
-                continue;
-            }
-            int base = r * ld;
-            for (int j = 0; j < cols; j++) {
-                x[base + j] *= fr;
-            }
-        }
-    }
 
     @Override
     void tanh(float[] x, int off, int n, float inv, float mul, float[] y, int yOff) {

@@ -33,6 +33,24 @@ abstract class TileOps {
                        float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate);
 
     /**
+     * {@code C = diag(rowScale)·C + A·B} for a {@code rows × cols} C (A read row-major, row stride
+     * {@code ars}; the rest as {@link #gemm}): the online softmax's rescaling of the output
+     * accumulator by {@code alpha} and the product {@code P·V} of the same step. The same bits as
+     * scaling C's rows first and then an accumulating {@link #gemm}; the vector version scales C as
+     * its kernel loads it, so the step makes no pass of its own over the accumulator.
+     */
+    void gemmRescaled(int rows, int cols, int depth, float[] a, int aOff, int ars,
+                      float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, float[] rowScale) {
+        for (int r = 0; r < rows; r++) {
+            float f = rowScale[r];
+            for (int j = 0, o = cOff + r * ldc; j < cols; j++) {
+                c[o + j] *= f;
+            }
+        }
+        gemm(rows, cols, depth, a, aOff, ars, 1, b, bOff, ldb, c, cOff, ldc, true);
+    }
+
+    /**
      * One online-softmax step over a tile of scores {@code S} (rows × cols, masked entries −∞): with
      * {@code m' = max(m, max_j S_rj)}, writes {@code P_rj = e^(S_rj − m')} over S (by
      * {@link #softmaxExp1}), sets {@code alpha_r = e^(m − m')} and {@code l_r = alpha_r·l_r + Σ_j P_rj},
@@ -138,8 +156,6 @@ abstract class TileOps {
     /** {@code s_rj := −∞} wherever {@code allowed[r·ldm + j]} is false: masked keys leave the softmax. */
     abstract void applyMask(float[] s, int lds, int rows, int cols, boolean[] allowed, int ldm);
 
-    /** {@code x_rc *= f_r}. */
-    abstract void scaleRows(float[] x, int ld, int rows, int cols, float[] f);
 
     /**
      * Soft-capping in place, {@code s_j := cap · tanh(s_j / cap)} for {@code j < n}, with tanh as

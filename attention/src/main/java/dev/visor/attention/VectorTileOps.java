@@ -54,6 +54,23 @@ final class VectorTileOps extends TileOps {
     @Override
     void gemm(int rows, int cols, int depth, float[] a, int aOff, int ars, int ats,
               float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+        tiles(rows, cols, depth, a, aOff, ars, ats, b, bOff, ldb, c, cOff, ldc, accumulate, null);
+    }
+
+    @Override
+    void gemmRescaled(int rows, int cols, int depth, float[] a, int aOff, int ars,
+                      float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, float[] rowScale) {
+        tiles(rows, cols, depth, a, aOff, ars, 1, b, bOff, ldb, c, cOff, ldc, true, rowScale);
+    }
+
+    /**
+     * {@link #gemm}, and with {@code rowScale} (else null) C's row r is multiplied by
+     * {@code rowScale[r]} as the kernel loads it, before the products are added: the online
+     * softmax's rescaling of the output accumulator without a pass of its own over the tile.
+     */
+    private static void tiles(int rows, int cols, int depth, float[] a, int aOff, int ars, int ats,
+                              float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate,
+                              float[] rowScale) {
         // four rows at a time: a six-row kernel (24 accumulators + 5 vectors, nearly all 32 registers
         // at 512 bits) was ~10 % faster when C2 compiled it well, but in about one JVM run in five
         // (after an on-stack-replacement compile) it ran 5-25x slower for the rest of the run.
@@ -67,14 +84,14 @@ final class VectorTileOps extends TileOps {
             int j = 0;
             if (VECTORS == 4) {
                 for (; j + 4 * L <= cols; j += 4 * L) {
-                    kernel4x4(depth, a, ar, ars, ats, b, bOff + j, ldb, c, cr + j, ldc, accumulate);
+                    kernel4x4(depth, a, ar, ars, ats, b, bOff + j, ldb, c, cr + j, ldc, accumulate, rowScale, r);
                 }
             }
             for (; j + 2 * L <= cols; j += 2 * L) {
-                kernel4x2(depth, a, ar, ars, ats, b, bOff + j, ldb, c, cr + j, ldc, accumulate);
+                kernel4x2(depth, a, ar, ars, ats, b, bOff + j, ldb, c, cr + j, ldc, accumulate, rowScale, r);
             }
             for (; j < cols; j += L) {
-                kernel4x1(depth, a, ar, ars, ats, b, bOff + j, ldb, c, cr + j, ldc, accumulate);
+                kernel4x1(depth, a, ar, ars, ats, b, bOff + j, ldb, c, cr + j, ldc, accumulate, rowScale, r);
             }
         }
         for (; r < rows; r++) {
@@ -82,37 +99,40 @@ final class VectorTileOps extends TileOps {
             int cr = cOff + r * ldc;
             int j = 0;
             for (; j + 4 * L <= cols; j += 4 * L) {
-                kernel1x4(depth, a, ar, ats, b, bOff + j, ldb, c, cr + j, accumulate);
+                kernel1x4(depth, a, ar, ats, b, bOff + j, ldb, c, cr + j, accumulate, rowScale, r);
             }
             for (; j < cols; j += L) {
-                kernel1x1(depth, a, ar, ats, b, bOff + j, ldb, c, cr + j, accumulate);
+                kernel1x1(depth, a, ar, ats, b, bOff + j, ldb, c, cr + j, accumulate, rowScale, r);
             }
         }
     }
 
+    /** Row r's factor of {@link #tiles}: 1 without a scale. */
+    private static float scaleOf(float[] rowScale, int r) {
+        return rowScale == null ? 1f : rowScale[r];
+    }
+
+    /**
+     * An accumulator's start: C's vector at {@code i} times the row's factor (x · 1 = x bit for bit,
+     * so no branch: a phi of two vectors is where C2 has failed to keep vectors unboxed).
+     */
+    private static FloatVector load(float[] c, int i, float f) {
+        return FloatVector.fromArray(S, c, i).mul(f);
+    }
+
     private static void kernel4x4(int depth, float[] a, int a0, int ars, int ats, float[] b, int b0, int ldb,
-                                  float[] c, int c0, int ldc, boolean accumulate) {
+                                  float[] c, int c0, int ldc, boolean accumulate, float[] rowScale, int r0) {
         int c1 = c0 + ldc;
         int c2 = c1 + ldc;
         int c3 = c2 + ldc;
         FloatVector x00, x01, x02, x03, x10, x11, x12, x13, x20, x21, x22, x23, x30, x31, x32, x33;
         if (accumulate) {
-            x00 = FloatVector.fromArray(S, c, c0);
-            x01 = FloatVector.fromArray(S, c, c0 + L);
-            x02 = FloatVector.fromArray(S, c, c0 + 2 * L);
-            x03 = FloatVector.fromArray(S, c, c0 + 3 * L);
-            x10 = FloatVector.fromArray(S, c, c1);
-            x11 = FloatVector.fromArray(S, c, c1 + L);
-            x12 = FloatVector.fromArray(S, c, c1 + 2 * L);
-            x13 = FloatVector.fromArray(S, c, c1 + 3 * L);
-            x20 = FloatVector.fromArray(S, c, c2);
-            x21 = FloatVector.fromArray(S, c, c2 + L);
-            x22 = FloatVector.fromArray(S, c, c2 + 2 * L);
-            x23 = FloatVector.fromArray(S, c, c2 + 3 * L);
-            x30 = FloatVector.fromArray(S, c, c3);
-            x31 = FloatVector.fromArray(S, c, c3 + L);
-            x32 = FloatVector.fromArray(S, c, c3 + 2 * L);
-            x33 = FloatVector.fromArray(S, c, c3 + 3 * L);
+            float f0 = scaleOf(rowScale, r0), f1 = scaleOf(rowScale, r0 + 1);
+            float f2 = scaleOf(rowScale, r0 + 2), f3 = scaleOf(rowScale, r0 + 3);
+            x00 = load(c, c0, f0); x01 = load(c, c0 + L, f0); x02 = load(c, c0 + 2 * L, f0); x03 = load(c, c0 + 3 * L, f0);
+            x10 = load(c, c1, f1); x11 = load(c, c1 + L, f1); x12 = load(c, c1 + 2 * L, f1); x13 = load(c, c1 + 3 * L, f1);
+            x20 = load(c, c2, f2); x21 = load(c, c2 + L, f2); x22 = load(c, c2 + 2 * L, f2); x23 = load(c, c2 + 3 * L, f2);
+            x30 = load(c, c3, f3); x31 = load(c, c3 + L, f3); x32 = load(c, c3 + 2 * L, f3); x33 = load(c, c3 + 3 * L, f3);
         } else {
             FloatVector z = FloatVector.zero(S);
             x00 = z; x01 = z; x02 = z; x03 = z;
@@ -168,20 +188,18 @@ final class VectorTileOps extends TileOps {
     }
 
     private static void kernel4x2(int depth, float[] a, int a0, int ars, int ats, float[] b, int b0, int ldb,
-                                  float[] c, int c0, int ldc, boolean accumulate) {
+                                  float[] c, int c0, int ldc, boolean accumulate, float[] rowScale, int r0) {
         int c1 = c0 + ldc;
         int c2 = c1 + ldc;
         int c3 = c2 + ldc;
         FloatVector x00, x01, x10, x11, x20, x21, x30, x31;
         if (accumulate) {
-            x00 = FloatVector.fromArray(S, c, c0);
-            x01 = FloatVector.fromArray(S, c, c0 + L);
-            x10 = FloatVector.fromArray(S, c, c1);
-            x11 = FloatVector.fromArray(S, c, c1 + L);
-            x20 = FloatVector.fromArray(S, c, c2);
-            x21 = FloatVector.fromArray(S, c, c2 + L);
-            x30 = FloatVector.fromArray(S, c, c3);
-            x31 = FloatVector.fromArray(S, c, c3 + L);
+            float f0 = scaleOf(rowScale, r0), f1 = scaleOf(rowScale, r0 + 1);
+            float f2 = scaleOf(rowScale, r0 + 2), f3 = scaleOf(rowScale, r0 + 3);
+            x00 = load(c, c0, f0); x01 = load(c, c0 + L, f0);
+            x10 = load(c, c1, f1); x11 = load(c, c1 + L, f1);
+            x20 = load(c, c2, f2); x21 = load(c, c2 + L, f2);
+            x30 = load(c, c3, f3); x31 = load(c, c3 + L, f3);
         } else {
             FloatVector z = FloatVector.zero(S);
             x00 = z; x01 = z; x10 = z; x11 = z;
@@ -217,16 +235,18 @@ final class VectorTileOps extends TileOps {
     }
 
     private static void kernel4x1(int depth, float[] a, int a0, int ars, int ats, float[] b, int b0, int ldb,
-                                  float[] c, int c0, int ldc, boolean accumulate) {
+                                  float[] c, int c0, int ldc, boolean accumulate, float[] rowScale, int r0) {
         int c1 = c0 + ldc;
         int c2 = c1 + ldc;
         int c3 = c2 + ldc;
         FloatVector x0, x1, x2, x3;
         if (accumulate) {
-            x0 = FloatVector.fromArray(S, c, c0);
-            x1 = FloatVector.fromArray(S, c, c1);
-            x2 = FloatVector.fromArray(S, c, c2);
-            x3 = FloatVector.fromArray(S, c, c3);
+            float f0 = scaleOf(rowScale, r0), f1 = scaleOf(rowScale, r0 + 1);
+            float f2 = scaleOf(rowScale, r0 + 2), f3 = scaleOf(rowScale, r0 + 3);
+            x0 = load(c, c0, f0);
+            x1 = load(c, c1, f1);
+            x2 = load(c, c2, f2);
+            x3 = load(c, c3, f3);
         } else {
             x0 = FloatVector.zero(S);
             x1 = x0;
@@ -250,13 +270,14 @@ final class VectorTileOps extends TileOps {
     }
 
     private static void kernel1x4(int depth, float[] a, int a0, int ats, float[] b, int b0, int ldb,
-                                  float[] c, int c0, boolean accumulate) {
+                                  float[] c, int c0, boolean accumulate, float[] rowScale, int r0) {
         FloatVector x0, x1, x2, x3;
         if (accumulate) {
-            x0 = FloatVector.fromArray(S, c, c0);
-            x1 = FloatVector.fromArray(S, c, c0 + L);
-            x2 = FloatVector.fromArray(S, c, c0 + 2 * L);
-            x3 = FloatVector.fromArray(S, c, c0 + 3 * L);
+            float f0 = scaleOf(rowScale, r0);
+            x0 = load(c, c0, f0);
+            x1 = load(c, c0 + L, f0);
+            x2 = load(c, c0 + 2 * L, f0);
+            x3 = load(c, c0 + 3 * L, f0);
         } else {
             x0 = FloatVector.zero(S);
             x1 = x0;
@@ -277,8 +298,8 @@ final class VectorTileOps extends TileOps {
     }
 
     private static void kernel1x1(int depth, float[] a, int a0, int ats, float[] b, int b0, int ldb,
-                                  float[] c, int c0, boolean accumulate) {
-        FloatVector x = accumulate ? FloatVector.fromArray(S, c, c0) : FloatVector.zero(S);
+                                  float[] c, int c0, boolean accumulate, float[] rowScale, int r0) {
+        FloatVector x = accumulate ? load(c, c0, scaleOf(rowScale, r0)) : FloatVector.zero(S);
         for (int t = 0, at = a0, bt = b0; t < depth; t++, at += ats, bt += ldb) {
             x = FloatVector.broadcast(S, a[at]).fma(FloatVector.fromArray(S, b, bt), x);
         }
@@ -302,12 +323,16 @@ final class VectorTileOps extends TileOps {
 
     @Override
     void softmaxStep(float[] s, int lds, int rows, int cols, float[] m, float[] l, float[] alpha, float[] scratch) {
-        // 1) the row maxima, by vector, and the rescaling factors
+        // 1) the row maxima, by vector, and the rescaling factors. The running maximum is a compare
+        // and a blend, not max(): C2 gives max() Java's NaN and −0.0 rules, a five-instruction sequence
+        // on x86 that made this pass cost half as much as the exponentials (a NaN score is skipped
+        // here, but its own P is NaN, so it still reaches the output)
         for (int row = 0; row < rows; row++) {
             int o = row * lds;
             FloatVector mx = FloatVector.fromArray(S, s, o);
             for (int j = L; j < cols; j += L) {
-                mx = mx.max(FloatVector.fromArray(S, s, o + j));
+                FloatVector x = FloatVector.fromArray(S, s, o + j);
+                mx = mx.blend(x, mx.lt(x));
             }
             float mOld = m[row];
             float mNew = Math.max(mOld, mx.reduceLanes(VectorOperators.MAX));
@@ -316,7 +341,10 @@ final class VectorTileOps extends TileOps {
         }
         VecMath.exp(scratch, 0, alpha, 0, rows);
         // 2) P = e^(S − m') (a row still at m' = −∞ is all −∞: shifted by 0, P = 0), per-lane sums.
-        // TileOps.softmaxExp1 lane for lane (the same operations, so the same bits), written out in the
+        // TileOps.softmaxExp1 lane for lane (the same bits: below the floor, where softmaxExp1 clamps
+        // and its scale is +0, the lane is blended to +0 instead; the compare is off the dependency
+        // chain, where the clamp by max() was the longest link, so the pass is about a quarter
+        // faster; the NaN, −∞ and garbage the unclamped lanes compute are discarded), written out in the
         // loop, and all of the step in this one method, over C2's FreqInlineSize (325 bytes) so that
         // it is compiled on its own: inlined into a caller, in about one JVM run in five C2 failed to
         // intrinsify its stores and boxed every vector, 30x slower for the rest of the run (seen with
@@ -331,7 +359,8 @@ final class VectorTileOps extends TileOps {
             FloatVector shiftRow = FloatVector.broadcast(S, mRow == Float.NEGATIVE_INFINITY ? 0f : mRow);
             FloatVector sum = FloatVector.fromArray(S, l, row * L).mul(alpha[row]);
             for (int j = 0, o = row * lds; j < cols; j += L, o += L) {
-                FloatVector xc = FloatVector.fromArray(S, s, o).sub(shiftRow).max(EXP_FLOOR);
+                FloatVector xc = FloatVector.fromArray(S, s, o).sub(shiftRow);
+                VectorMask<Float> under = xc.lt(EXP_FLOOR);
                 FloatVector t = xc.fma(LOG2E, ROUND);
                 FloatVector nf = t.sub(ROUND);
                 FloatVector r = nf.fma(ln2Hi, xc);
@@ -339,7 +368,7 @@ final class VectorTileOps extends TileOps {
                 FloatVector p = r.fma(P4, P3).fma(r, p2).fma(r, p1).fma(r, p0);
                 FloatVector scale = t.reinterpretAsInts().add(EXP_BIAS_BITS).lanewise(VectorOperators.LSHL, 23)
                         .reinterpretAsFloats();
-                FloatVector e = p.fma(r.mul(r), r).add(1f).mul(scale);
+                FloatVector e = p.fma(r.mul(r), r).add(1f).mul(scale).blend(0f, under);
                 e.intoArray(s, o);
                 sum = sum.add(e);
             }
@@ -395,19 +424,6 @@ final class VectorTileOps extends TileOps {
         }
     }
 
-    @Override
-    void scaleRows(float[] x, int ld, int rows, int cols, float[] f) {
-        for (int r = 0; r < rows; r++) {
-            float fr = f[r];
-            if (fr == 1f) {
-                continue;
-            }
-            int base = r * ld;
-            for (int j = 0; j < cols; j += L) {
-                FloatVector.fromArray(S, x, base + j).mul(fr).intoArray(x, base + j);
-            }
-        }
-    }
 
     @Override
     void tanh(float[] x, int off, int n, float inv, float mul, float[] y, int yOff) {

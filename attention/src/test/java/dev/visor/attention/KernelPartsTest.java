@@ -222,6 +222,41 @@ class KernelPartsTest {
     }
 
     @Test
+    void gemmRescaledScalesEachRowOfCBeforeAddingTheProduct() {
+        Rng rng = new Rng(12);
+        for (TileOps ops : FlashAttentionTest.allOps()) {
+            for (int rows : new int[] {1, 3, 4, 7, 13}) {
+                for (int vectors : new int[] {1, 2, 3, 5, 9}) {   // every kernel width, and remainders
+                    int depth = 1 + rng.nextInt(70);
+                    int cols = ops.lanes() * vectors;
+                    int ldc = cols + ops.lanes();   // a wider row stride, and an offset into C
+                    float[] a = randomArray(rng, rows * depth);
+                    float[] b = randomArray(rng, depth * cols);
+                    float[] c = randomArray(rng, 3 + rows * ldc);
+                    float[] scale = randomArray(rng, rows);
+                    scale[0] = 1f;
+                    if (rows > 2) {
+                        scale[2] = 0f;   // a row whose old maximum no longer counts
+                    }
+                    float[] expected = c.clone();
+                    float[] separate = c.clone();
+                    for (int r = 0; r < rows; r++) {
+                        for (int j = 0; j < cols; j++) {
+                            expected[3 + r * ldc + j] *= scale[r];
+                            separate[3 + r * ldc + j] *= scale[r];
+                        }
+                    }
+                    ops.gemm(rows, cols, depth, a, 0, depth, 1, b, 0, cols, separate, 3, ldc, true);
+                    Gemm.reference(false, false, rows, cols, depth, 1f, a, 0, depth, b, 0, cols, 1f, expected, 3, ldc);
+                    ops.gemmRescaled(rows, cols, depth, a, 0, depth, b, 0, cols, c, 3, ldc, scale);
+                    Fixtures.assertClose("diag(f)·C + A·B", expected, c, 1e-4, 1e-5);
+                    assertArrayEquals(separate, c, "the same bits as scaling first, " + rows + " × " + cols);
+                }
+            }
+        }
+    }
+
+    @Test
     void dropoutDropsTheRequestedFractionReproducibly() {
         DropoutMask m = new DropoutMask(AttentionConfig.defaults(8).withDropout(0.3f, 42L), 2, 50, 60);
         DropoutMask same = new DropoutMask(AttentionConfig.defaults(8).withDropout(0.3f, 42L), 2, 50, 60);
