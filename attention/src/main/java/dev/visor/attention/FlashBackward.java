@@ -49,7 +49,7 @@ final class FlashBackward {
         int itemsPerGroup = s.group() * nQb;
         @SuppressWarnings("unchecked")
         List<Partial>[] stash = new List[chunks];
-        PartialTiles tiles = PartialTiles.forCall(mask, ops.pad(mask.keyBlockSize()));
+        PartialTiles tiles = PartialTiles.forCall(mask, FlashWorker.tileWidth(mask, ops));
         double[][] thetaParts = new double[chunks][];
         WorkSplit.run(bounds, () -> new Worker(q, k, v, out, lse, dOut, dq, dk, dv, mask, tiles, cfg, mods, ops, s),
                 (worker, chunk, from, to) -> {

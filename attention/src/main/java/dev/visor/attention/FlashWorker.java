@@ -45,7 +45,7 @@ abstract class FlashWorker {
         this.drop = cfg.hasDropout() ? new DropoutMask(cfg, s.heads(), s.queryLength(), s.keyLength()) : null;
         this.bq = mask.queryBlockSize();
         this.bk = mask.keyBlockSize();
-        this.bkPad = ops.pad(bk);
+        this.bkPad = tileWidth(mask, ops);
         this.keyDim = s.keyDim();
         this.nKb = mask.keyBlockCount();
         this.qScale = cfg.scale();
@@ -55,6 +55,16 @@ abstract class FlashWorker {
         this.blockStamp = new int[nKb];
         this.mod = TileModifier.of(mods, ops, bq * bkPad, keepRaw);
         this.rawTile = keepRaw && mod != null && mod.needsRaw() ? new float[bq * bkPad] : null;
+    }
+
+    /**
+     * The column count of a score tile: the key block padded to whole vectors, or when every key
+     * fits in one block, the key length padded. At the demo's lengths (3–10 keys, 64-wide blocks)
+     * the 64-wide tile made the score products, the softmax and the masking 4–6× wider than the
+     * keys; the columns past the last key are −∞ (probability 0) either way.
+     */
+    static int tileWidth(BlockSparsity mask, TileOps ops) {
+        return ops.pad(Math.min(mask.keyBlockSize(), mask.keyLength()));
     }
 
     /**
