@@ -1,6 +1,7 @@
 package dev.visor.attention;
 
 import dev.visor.tensor.kernel.KeepBits;
+import dev.visor.tensor.kernel.VectorSupport;
 
 /**
  * Which attention weights dropout removes, as a pure function of
@@ -19,13 +20,18 @@ import dev.visor.tensor.kernel.KeepBits;
  */
 final class DropoutMask {
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
+    /** Fill whole 64-draw words: the vector path covers only those, and its scalar tail was ~10× slower per draw. */
+    private static final boolean WHOLE_WORDS = VectorSupport.available();
     private final long seed;
     private final int heads;
     private final int queryLength;
     private final int keyLength;
     private final int threshold;
     private final float keepScale;
+    private final long threshold53;
     private long[] keep = new long[2];
+    private long filledFrom = -1;   // the element index of keep's bit 0, or −1
+    private int filledCount;        // how many bits from there keep holds
 
     DropoutMask(AttentionConfig cfg, int heads, int queryLength, int keyLength) {
         this.seed = cfg.seed();
@@ -34,6 +40,7 @@ final class DropoutMask {
         this.keyLength = keyLength;
         this.threshold = (int) Math.ceil(cfg.dropout() * (double) (1 << 24));
         this.keepScale = (float) (1.0 / (1.0 - cfg.dropout()));
+        this.threshold53 = (long) threshold << 29;
     }
 
     /** The factor applied to the weight of {@code (b, h, q, k)}: 0 when dropped, else {@code 1/(1−p)}. */
@@ -55,12 +62,9 @@ final class DropoutMask {
      */
     void apply(float[] src, float[] dst, int ld, int rows, int b, int h, int q0, int k0, int n) {
         long row0 = (((long) b * heads + h) * queryLength + q0) * keyLength + k0;
-        long threshold53 = (long) threshold << 29;
         int keptBits = Float.floatToRawIntBits(keepScale);
         if (k0 == 0 && n == keyLength) {
-            int total = rows * n;
-            ensure(total);
-            KeepBits.fill(seed + row0 * GOLDEN, GOLDEN, threshold53, keep, total);
+            fill(row0, rows * n);
             for (int r = 0, i = 0; r < rows; r++) {
                 for (int j = 0, at = r * ld; j < n; j++, i++, at++) {
                     dst[at] = src[at] * Float.intBitsToFloat(keptBits & -((int) (keep[i >>> 6] >>> i) & 1));
@@ -68,13 +72,29 @@ final class DropoutMask {
             }
             return;
         }
-        ensure(n);
         for (int r = 0; r < rows; r++) {
-            KeepBits.fill(seed + (row0 + (long) r * keyLength) * GOLDEN, GOLDEN, threshold53, keep, n);
+            fill(row0 + (long) r * keyLength, n);
             for (int j = 0, at = r * ld; j < n; j++, at++) {
                 dst[at] = src[at] * Float.intBitsToFloat(keptBits & -((int) (keep[j >>> 6] >>> j) & 1));
             }
         }
+    }
+
+    /**
+     * Makes {@link #keep} hold the keep bits of elements {@code first … first + draws − 1} (bit 0 for
+     * {@code first}). The backward pass applies one tile's factors twice (to P and to dP), so the
+     * second call finds the bits already there; with the Vector API the count is rounded up to whole
+     * words (the extra bits are the next elements', never read).
+     */
+    private void fill(long first, int draws) {
+        int count = WHOLE_WORDS ? (draws + 63) & ~63 : draws;
+        if (first == filledFrom && count <= filledCount) {
+            return;
+        }
+        ensure(count);
+        KeepBits.fill(seed + first * GOLDEN, GOLDEN, threshold53, keep, count);
+        filledFrom = first;
+        filledCount = count;
     }
 
     private void ensure(int draws) {
