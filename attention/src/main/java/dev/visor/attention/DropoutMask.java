@@ -1,5 +1,8 @@
 package dev.visor.attention;
 
+import dev.visor.tensor.kernel.KeepBits;
+import dev.visor.tensor.kernel.VectorSupport;
+
 /**
  * Which attention weights dropout removes, as a pure function of
  * {@code (seed, batch, head, query, key)} so that forward and backward (and the flash and the
@@ -8,14 +11,27 @@ package dev.visor.attention;
  * <p>The element's linear index {@code ((b·H + h)·Lq + q)·Lk + k} is mixed with the seed by the
  * SplitMix64 finaliser; the top 24 bits, read as a uniform {@code u ∈ [0, 1)}, keep the weight when
  * {@code u ≥ p}. Kept weights are scaled by {@code 1/(1−p)}.
+ *
+ * <p>The element of index {@code i} is draw {@code i} of the SplitMix64 stream with state
+ * {@code seed} and increment the golden gamma, and {@code u ≥ p} on the top 24 bits is
+ * {@code (z >>> 11) ≥ threshold·2²⁹} on the top 53, so {@link #apply} draws a tile's factors a vector
+ * at a time with {@link KeepBits#fill}: the same bits as {@link #factor}. An instance holds scratch
+ * for {@link #apply} and belongs to one thread.
  */
 final class DropoutMask {
+    private static final long GOLDEN = 0x9E3779B97F4A7C15L;
+    /** Fill whole 64-draw words: the vector path covers only those, and its scalar tail was ~10× slower per draw. */
+    private static final boolean WHOLE_WORDS = VectorSupport.available();
     private final long seed;
     private final int heads;
     private final int queryLength;
     private final int keyLength;
     private final int threshold;
     private final float keepScale;
+    private final long threshold53;
+    private long[] keep = new long[2];
+    private long filledFrom = -1;   // the element index of keep's bit 0, or −1
+    private int filledCount;        // how many bits from there keep holds
 
     DropoutMask(AttentionConfig cfg, int heads, int queryLength, int keyLength) {
         this.seed = cfg.seed();
@@ -24,12 +40,13 @@ final class DropoutMask {
         this.keyLength = keyLength;
         this.threshold = (int) Math.ceil(cfg.dropout() * (double) (1 << 24));
         this.keepScale = (float) (1.0 / (1.0 - cfg.dropout()));
+        this.threshold53 = (long) threshold << 29;
     }
 
     /** The factor applied to the weight of {@code (b, h, q, k)}: 0 when dropped, else {@code 1/(1−p)}. */
     float factor(int b, int h, int q, int k) {
         long index = (((long) b * heads + h) * queryLength + q) * keyLength + k;
-        long z = seed + (index + 1) * 0x9E3779B97F4A7C15L;
+        long z = seed + (index + 1) * GOLDEN;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         z ^= z >>> 31;
@@ -37,10 +54,53 @@ final class DropoutMask {
         return u < threshold ? 0f : keepScale;
     }
 
-    /** Fills {@code out[j] = factor(b, h, q, k0 + j)} for {@code j < n}. */
-    void factors(int b, int h, int q, int k0, int n, float[] out) {
-        for (int j = 0; j < n; j++) {
-            out[j] = factor(b, h, q, k0 + j);
+    /**
+     * {@code dst[r·ld + j] = src[r·ld + j] · factor(b, h, q0 + r, k0 + j)} for {@code r < rows},
+     * {@code j < n} ({@code dst} may be {@code src}): the same products as with {@link #factor}.
+     * When the {@code n} keys are all of them, the rows' elements are consecutive draws and one
+     * {@link KeepBits#fill} covers the tile; otherwise one per row.
+     */
+    void apply(float[] src, float[] dst, int ld, int rows, int b, int h, int q0, int k0, int n) {
+        long row0 = (((long) b * heads + h) * queryLength + q0) * keyLength + k0;
+        int keptBits = Float.floatToRawIntBits(keepScale);
+        if (k0 == 0 && n == keyLength) {
+            fill(row0, rows * n);
+            for (int r = 0, i = 0; r < rows; r++) {
+                for (int j = 0, at = r * ld; j < n; j++, i++, at++) {
+                    dst[at] = src[at] * Float.intBitsToFloat(keptBits & -((int) (keep[i >>> 6] >>> i) & 1));
+                }
+            }
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            fill(row0 + (long) r * keyLength, n);
+            for (int j = 0, at = r * ld; j < n; j++, at++) {
+                dst[at] = src[at] * Float.intBitsToFloat(keptBits & -((int) (keep[j >>> 6] >>> j) & 1));
+            }
+        }
+    }
+
+    /**
+     * Makes {@link #keep} hold the keep bits of elements {@code first … first + draws − 1} (bit 0 for
+     * {@code first}). The backward pass applies one tile's factors twice (to P and to dP), so the
+     * second call finds the bits already there; with the Vector API the count is rounded up to whole
+     * words (the extra bits are the next elements', never read).
+     */
+    private void fill(long first, int draws) {
+        int count = WHOLE_WORDS ? (draws + 63) & ~63 : draws;
+        if (first == filledFrom && count <= filledCount) {
+            return;
+        }
+        ensure(count);
+        KeepBits.fill(seed + first * GOLDEN, GOLDEN, threshold53, keep, count);
+        filledFrom = first;
+        filledCount = count;
+    }
+
+    private void ensure(int draws) {
+        int words = (draws + 63) >>> 6;
+        if (keep.length < words) {
+            keep = new long[words];
         }
     }
 }

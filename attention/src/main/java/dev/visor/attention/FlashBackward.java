@@ -49,7 +49,7 @@ final class FlashBackward {
         int itemsPerGroup = s.group() * nQb;
         @SuppressWarnings("unchecked")
         List<Partial>[] stash = new List[chunks];
-        PartialTiles tiles = PartialTiles.forCall(mask, ops.pad(mask.keyBlockSize()));
+        PartialTiles tiles = PartialTiles.forCall(mask, FlashWorker.tileWidth(mask, ops));
         double[][] thetaParts = new double[chunks][];
         WorkSplit.run(bounds, () -> new Worker(q, k, v, out, lse, dOut, dq, dk, dv, mask, tiles, cfg, mods, ops, s),
                 (worker, chunk, from, to) -> {
@@ -116,6 +116,10 @@ final class FlashBackward {
     static void writeKeySide(float[] acc, int ld, HeadsView dst, int b, int kh, int keys) {
         for (int j = 0; j < keys; j++) {
             int d = dst.index(b, kh, j, 0);
+            if (dst.dimStride() == 1) {
+                System.arraycopy(acc, j * ld, dst.data(), d, dst.dim());
+                continue;
+            }
             for (int c = 0; c < dst.dim(); c++) {
                 dst.data()[d + c * dst.dimStride()] = acc[j * ld + c];
             }
@@ -193,8 +197,9 @@ final class FlashBackward {
                 if (owned) {
                     writeKeySide(dkAcc, dkPad, dk, b, kh, s.keyLength());
                     writeKeySide(dvAcc, dvPad, dv, b, kh, s.keyLength());
-                    Arrays.fill(dkAcc, 0f);
-                    Arrays.fill(dvAcc, 0f);
+                    // only the rows of real keys were written (64 rows held 3-10 keys at the demo's lengths)
+                    Arrays.fill(dkAcc, 0, s.keyLength() * dkPad, 0f);
+                    Arrays.fill(dvAcc, 0, s.keyLength() * dvPad, 0f);
                 } else {
                     partials.add(new Partial(group, dkAcc, dvAcc));
                     dkAcc = new float[dkAcc.length];
@@ -207,8 +212,12 @@ final class FlashBackward {
         @Override
         void packKey(int kb, int j, int col) {
             int src = k.index(packB, packKh, j, 0);
-            for (int c = 0; c < keyDim; c++) {
-                kp[j * dkPad + c] = k.data()[src + c * k.dimStride()];
+            if (k.dimStride() == 1) {
+                System.arraycopy(k.data(), src, kp, j * dkPad, keyDim);
+            } else {
+                for (int c = 0; c < keyDim; c++) {
+                    kp[j * dkPad + c] = k.data()[src + c * k.dimStride()];
+                }
             }
             int vsrc = v.index(packB, packKh, j, 0);
             int vBase = kb * dvDim * bkPad + col;

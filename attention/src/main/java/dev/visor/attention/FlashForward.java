@@ -22,7 +22,7 @@ final class FlashForward {
         float[] lse = new float[s.batch() * s.heads() * s.queryLength()];
         long perBlock = (long) mask.queryBlockSize() * mask.keyBlockSize() * 2L * (s.keyDim() + s.valueDim());
         int[] bounds = FlashWorker.plan(mask, s, perBlock, chunks);
-        PartialTiles tiles = PartialTiles.forCall(mask, ops.pad(mask.keyBlockSize()));
+        PartialTiles tiles = PartialTiles.forCall(mask, FlashWorker.tileWidth(mask, ops));
         WorkSplit.run(bounds, () -> new Worker(q, k, v, out, lse, mask, tiles, cfg, mods, ops, s),
                 (worker, chunk, from, to) -> worker.run(from, to));
         return lse;

@@ -24,7 +24,6 @@ abstract class FlashWorker {
     final int bq, bk, bkPad, keyDim, nKb;
     final float qScale;
     final float[] kt;          // per key block (keyDim, BkPad): keys transposed
-    final float[] factors;     // (BkPad): dropout factors of one row
     final TileModifier mod;    // the score modifiers, or null
     final float[] rawTile;     // (Bq, BkPad): scores before the modifiers (backward with modifiers only)
     private final int[] blockStamp;   // per key block: the packStamp it was copied under
@@ -45,16 +44,25 @@ abstract class FlashWorker {
         this.drop = cfg.hasDropout() ? new DropoutMask(cfg, s.heads(), s.queryLength(), s.keyLength()) : null;
         this.bq = mask.queryBlockSize();
         this.bk = mask.keyBlockSize();
-        this.bkPad = ops.pad(bk);
+        this.bkPad = tileWidth(mask, ops);
         this.keyDim = s.keyDim();
         this.nKb = mask.keyBlockCount();
         this.qScale = cfg.scale();
         this.kt = new float[nKb * keyDim * bkPad];
-        this.factors = new float[bkPad];
         this.scratch = tiles == null ? new boolean[bq * bkPad] : null;
         this.blockStamp = new int[nKb];
         this.mod = TileModifier.of(mods, ops, bq * bkPad, keepRaw);
         this.rawTile = keepRaw && mod != null && mod.needsRaw() ? new float[bq * bkPad] : null;
+    }
+
+    /**
+     * The column count of a score tile: the key block padded to whole vectors, or when every key
+     * fits in one block, the key length padded. At the demo's lengths (3–10 keys, 64-wide blocks)
+     * the 64-wide tile made the score products, the softmax and the masking 4–6× wider than the
+     * keys; the columns past the last key are −∞ (probability 0) either way.
+     */
+    static int tileWidth(BlockSparsity mask, TileOps ops) {
+        return ops.pad(Math.min(mask.keyBlockSize(), mask.keyLength()));
     }
 
     /**
@@ -185,12 +193,6 @@ abstract class FlashWorker {
      * keys of a {@code rows × bkPad} tile ({@code dst} may be {@code src}); only with dropout.
      */
     final void dropout(float[] src, float[] dst, int rows, int valid, int b, int h, int q0, int k0) {
-        for (int r = 0; r < rows; r++) {
-            int base = r * bkPad;
-            drop.factors(b, h, q0 + r, k0, valid, factors);
-            for (int j = 0; j < valid; j++) {
-                dst[base + j] = src[base + j] * factors[j];
-            }
-        }
+        drop.apply(src, dst, bkPad, rows, b, h, q0, k0, valid);
     }
 }

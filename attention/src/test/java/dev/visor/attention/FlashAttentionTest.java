@@ -67,6 +67,37 @@ class FlashAttentionTest {
     }
 
     @Test
+    void shortSequencesInOneDefaultBlockWithPaddingFullyMaskedRowsAndDropout() {
+        // the demo's shapes: every key in one 64-wide block, so the score tile is only as wide as the
+        // keys padded to whole vectors; odd lengths, per-batch key padding, a causal decoder mask, a
+        // query row with no allowed key, and attention dropout
+        int[] keyLengths = {1, 3, 5, 9, 10, 13};
+        for (int lk : keyLengths) {
+            int lq = lk == 1 ? 2 : lk - 1;
+            int[] valid = {lk, Math.max(1, lk / 2), 1};
+            ElementMask padded = (b, h, i, j) -> j < valid[b] && !(b == 1 && i == lq - 1);
+            ElementMask causal = (b, h, i, j) -> j <= i && j < valid[b];
+            for (ElementMask em : List.of(padded, causal)) {
+                check(new Rng(40 + lk), 3, 4, 4, lq, lk, 16, 16, FlashAttention.DEFAULT_BLOCK, FlashAttention.DEFAULT_BLOCK,
+                        em, AttentionConfig.defaults(16).withDropout(0.1f, 1234L + lk));
+                check(new Rng(50 + lk), 3, 2, 1, lq, lk, 5, 7, FlashAttention.DEFAULT_BLOCK, FlashAttention.DEFAULT_BLOCK,
+                        em, AttentionConfig.defaults(5));
+            }
+        }
+    }
+
+    @Test
+    void scoreTilesAreAsWideAsTheKeysWhenTheyFitOneBlock() {
+        for (TileOps ops : allOps()) {
+            for (int lk : new int[] {1, 3, 10, 63, 64, 65, 200}) {
+                BlockSparsity mask = BlockSparsity.dense(2, 2, 7, lk, 64, 64);
+                assertEquals(ops.pad(Math.min(64, lk)), FlashWorker.tileWidth(mask, ops), "keys " + lk + " on " + ops);
+            }
+            assertEquals(ops.pad(16), FlashWorker.tileWidth(BlockSparsity.dense(1, 1, 40, 40, 16, 16), ops));
+        }
+    }
+
+    @Test
     void predicateEvaluatedOnTheFlyWhenTilesAreNotCached() {
         long saved = PartialTiles.maxElements;
         PartialTiles.maxElements = 0;

@@ -283,6 +283,56 @@ class KernelPartsTest {
     }
 
     @Test
+    void dropoutTilesMatchTheFactorsOneByOne() {
+        // short key lengths (one block, one fill per tile) and key blocks of a longer row (one fill per row),
+        // odd sizes, several fills through one instance (its scratch grows and is reused), dst == src
+        int[][] shapes = {{3, 3}, {10, 10}, {7, 9}, {5, 70}, {1, 1}, {9, 131}};
+        for (float p : new float[] {0.1f, 0.5f, 0.97f}) {
+            for (int[] shape : shapes) {
+                int lq = shape[0];
+                int lk = shape[1];
+                DropoutMask m = new DropoutMask(AttentionConfig.defaults(8).withDropout(p, 7L), 3, lq, lk);
+                int ld = lk + 5;
+                java.util.Random rnd = new java.util.Random(lq * 1000L + lk);
+                for (int b = 0; b < 2; b++) {
+                    for (int h = 0; h < 3; h++) {
+                        for (int k0 = 0; k0 < lk; k0 += 64) {
+                            int n = Math.min(64, lk - k0);
+                            float[] src = new float[lq * ld];
+                            for (int i = 0; i < src.length; i++) {
+                                src[i] = (float) rnd.nextGaussian();
+                            }
+                            float[] dst = new float[src.length];
+                            float[] inPlace = src.clone();
+                            m.apply(src, dst, ld, lq, b, h, 0, k0, n);
+                            m.apply(inPlace, inPlace, ld, lq, b, h, 0, k0, n);
+                            for (int r = 0; r < lq; r++) {
+                                for (int j = 0; j < ld; j++) {
+                                    int at = r * ld + j;
+                                    float want = j < n ? src[at] * m.factor(b, h, r, k0 + j) : 0f;
+                                    String where = "p=" + p + " shape " + lq + "x" + lk + " b=" + b + " h=" + h + " r=" + r
+                                            + " k=" + (k0 + j);
+                                    assertEquals(want, dst[at], where);
+                                    assertEquals(j < n ? want : src[at], inPlace[at], where);
+                                }
+                            }
+                        }
+                    }
+                }
+                // rows from a query offset: the same as the rows of a tile from 0
+                float[] ones = new float[lq * ld];
+                java.util.Arrays.fill(ones, 1f);
+                float[] tail = new float[ld];
+                int n = Math.min(64, lk);
+                m.apply(ones, tail, ld, 1, 1, 2, lq - 1, 0, n);
+                for (int j = 0; j < n; j++) {
+                    assertEquals(m.factor(1, 2, lq - 1, j), tail[j], "offset row, key " + j);
+                }
+            }
+        }
+    }
+
+    @Test
     void workSplitBalancesUnevenCosts() {
         int[] bounds = WorkSplit.split(64, 2, i -> i + 1L);   // causal-like: later items cost more
         long first = 0;
