@@ -16,6 +16,10 @@ import jdk.incubator.vector.VectorSpecies;
  *     for ir in rows, step MR                   A micro-panel MR×kc read in place, lives in L1
  *       for jr in 0..nc, step NR                the micro-kernel: MR×NR of C in registers
  * </pre>
+ * With {@link #MC} &gt; 0 (the 512-bit tile) and k deeper than one slab, every slab of the jc block
+ * is packed first and the rows go MC at a time through all slabs ({@code for ic, step MC; for pc;
+ * for ir in ic..ic+MC; for jr}), so the block of C merged on the slabs after the first is still in
+ * L2; each element sums the same slabs in the same order either way.
  * A is not packed: the kernel broadcasts {@code A(i, p)} straight from the caller's array with a
  * row stride and a column stride, which covers both {@code op(A) = A} and {@code op(A) = Aᵀ}. Rows
  * past the end of a block (fewer than MR) are packed into a zero-padded edge buffer, and so is every

@@ -99,11 +99,11 @@ class GemmTest {
         int k = 1100;
         var rng = new SplittableRandom(23);
         for (boolean transA : new boolean[] {false, true}) {
-            float[] a = GemmCheck.random(rng, m * k);
-            float[] b = GemmCheck.random(rng, k * n);
-            float[] c0 = GemmCheck.random(rng, m * n);
-            float[] whole = c0.clone();
-            float[] strips = c0.clone();
+            float[][] x = GemmCheck.operands(rng, m, n, k);
+            float[] a = x[0];
+            float[] b = x[1];
+            float[] whole = x[2].clone();
+            float[] strips = x[2].clone();
             int lda = transA ? m : k;
             GemmProperties.withThreads(1, () -> {
                 Gemm.sgemm(transA, false, m, n, k, 0.5f, a, 0, lda, b, 0, n, 1.5f, whole, 0, n);
