@@ -31,7 +31,8 @@ import java.util.Locale;
  *
  * <p>Overrides, for experiments and for machines this guesses wrong:
  * {@code -Dvisor.kernel.tile=8x3} or {@code 6x2} (rows × vectors of the GEMM register tile),
- * {@code -Dvisor.kernel.registers=16|32}, {@code -Dvisor.kernel.kc=256}, {@code -Dvisor.kernel.nc=512}.
+ * {@code -Dvisor.kernel.registers=16|32}, {@code -Dvisor.kernel.kc=256}, {@code -Dvisor.kernel.nc=512},
+ * {@code -Dvisor.kernel.mc=48} (0 turns the row blocking off).
  *
  * @param arch            {@code os.arch}
  * @param vectorBits      bits of the vector species the kernels use (0 on the scalar path)
@@ -46,11 +47,13 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
 
     /**
      * The GEMM blocking: an {@code mr × nrVectors} register tile (NR = nrVectors · lanes columns),
-     * panels {@code kc} deep and blocks of packed B at most {@code ncMax} columns wide.
+     * panels {@code kc} deep and blocks of packed B at most {@code ncMax} columns wide; with
+     * {@code mc > 0}, a product deeper than one panel packs B for all of k and takes {@code mc} rows
+     * at a time through every panel (0: every row through one panel before the next).
      *
      * @param source why these sizes (table, forced by a property)
      */
-    public record GemmTiles(int mr, int nrVectors, int kc, int ncMax, String source) {
+    public record GemmTiles(int mr, int nrVectors, int kc, int ncMax, int mc, String source) {
         /** The register tiles {@code VectorGemm} has kernels for. */
         static final String SUPPORTED = "8x3, 6x2";
 
@@ -112,10 +115,10 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
     public String describe() {
         return String.format(Locale.ROOT,
                 "%s, %s, %d vector registers (%s), L1d %d KiB, L2 %d KiB; GEMM tile %d×%d vectors = %d×%d floats,"
-                        + " KC %d, NC %d (%s); flash tile 4×%d vectors",
+                        + " KC %d, NC %d, MC %d (%s); flash tile 4×%d vectors",
                 arch, vectorBits == 0 ? "scalar (no Vector API)" : vectorBits + "-bit vectors (" + lanes() + " floats)",
                 registers, registersSource, l1dBytes / 1024, l2Bytes / 1024, gemm.mr(), gemm.nrVectors(), gemm.mr(),
-                gemm.nrVectors() * lanes(), gemm.kc(), gemm.ncMax(), gemm.source(), flashVectors());
+                gemm.nrVectors() * lanes(), gemm.kc(), gemm.ncMax(), gemm.mc(), gemm.source(), flashVectors());
     }
 
     static MachineShape detect() {
@@ -136,7 +139,7 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
         }
         return new MachineShape(arch, bits, regs, regsSource, l1, l2, chooseTiles(regs, Math.max(1, bits / 32), l1, l2,
                 System.getProperty("visor.kernel.tile"), System.getProperty("visor.kernel.kc"),
-                System.getProperty("visor.kernel.nc")));
+                System.getProperty("visor.kernel.nc"), System.getProperty("visor.kernel.mc")));
     }
 
     /**
@@ -161,9 +164,17 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
      * it measured better than 256 on the square and NN/NT layer shapes at all three widths, since
      * each element of C is then loaded and stored half as often), NC so that the packed KC × NC
      * block of B takes half of L2. A transposed A runs with at most {@code VectorGemm.KC_TRANSPOSED_A}.
+     * MC 48 (row blocking through all panels, see {@link #WIDE_TILE}) when the tile is at
+     * least 48 floats wide, else 0.
      */
     static GemmTiles chooseTiles(int registers, int lanes, int l1dBytes, int l2Bytes, String forcedTile,
                                  String forcedKc, String forcedNc) {
+        return chooseTiles(registers, lanes, l1dBytes, l2Bytes, forcedTile, forcedKc, forcedNc, null);
+    }
+
+    /** {@link #chooseTiles(int, int, int, int, String, String, String)} with MC forced too (0 is allowed). */
+    static GemmTiles chooseTiles(int registers, int lanes, int l1dBytes, int l2Bytes, String forcedTile,
+                                 String forcedKc, String forcedNc, String forcedMc) {
         int mr;
         int nv;
         String source;
@@ -190,11 +201,31 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
         int nr = nv * lanes;
         int nc = forcedNc != null ? parsePositive("visor.kernel.nc", forcedNc)
                 : Math.max(nr, l2Bytes / 2 / (kc * 4));
-        if (forcedKc != null || forcedNc != null) {
-            source += ", KC/NC forced";
+        int mc = nr >= WIDE_TILE ? WIDE_TILE_MC : 0;
+        if (forcedMc != null) {
+            mc = "0".equals(forcedMc.trim()) ? 0 : parsePositive("visor.kernel.mc", forcedMc) / mr * mr;
+            if (mc == 0 && !"0".equals(forcedMc.trim())) {
+                throw new IllegalArgumentException("visor.kernel.mc is '" + forcedMc + "' but must be 0 or at least "
+                        + mr + " (the tile's rows)");
+            }
         }
-        return new GemmTiles(mr, nv, kc, nc, source);
+        if (forcedKc != null || forcedNc != null || forcedMc != null) {
+            source += ", KC/NC/MC forced";
+        }
+        return new GemmTiles(mr, nv, kc, nc, mc, source);
     }
+
+    /**
+     * Tiles at least this many floats wide (the 8 × 3 tile at 512 bits) take MC rows at a time
+     * through all panels of a deep product. Measured by CPU time on Zen 5 (one JVM, rounds
+     * interleaved, load 9-12): at 512 bits MC 48 won sq1024, sq2048 and ffnDown 1024×512×2048 in
+     * 5-6 of 7 rounds (gradW 3 of 7, within noise); at 256 and 128 bits, whose tiles touch a quarter
+     * to a half as many bytes of C per cycle, it lost 1-3 of 5 on the same shapes, so they keep 0.
+     */
+    static final int WIDE_TILE = 48;
+
+    /** MC for wide tiles: 48 rows (a multiple of both tiles' MR); 120 and 240 measured no better. */
+    static final int WIDE_TILE_MC = 48;
 
     private static int parsePositive(String name, String value) {
         try {

@@ -16,6 +16,10 @@ import jdk.incubator.vector.VectorSpecies;
  *     for ir in rows, step MR                   A micro-panel MR×kc read in place, lives in L1
  *       for jr in 0..nc, step NR                the micro-kernel: MR×NR of C in registers
  * </pre>
+ * With {@link #MC} &gt; 0 (the 512-bit tile) and k deeper than one slab, every slab of the jc block
+ * is packed first and the rows go MC at a time through all slabs ({@code for ic, step MC; for pc;
+ * for ir in ic..ic+MC; for jr}), so the block of C merged on the slabs after the first is still in
+ * L2; each element sums the same slabs in the same order either way.
  * A is not packed: the kernel broadcasts {@code A(i, p)} straight from the caller's array with a
  * row stride and a column stride, which covers both {@code op(A) = A} and {@code op(A) = Aᵀ}. Rows
  * past the end of a block (fewer than MR) are packed into a zero-padded edge buffer, and so is every
@@ -53,6 +57,15 @@ final class VectorGemm {
         final float[] packedB = new float[KC * (NC_MAX + NR)];
         final float[] edgeA = new float[MR * KC];
         final float[] tile = new float[MR * NR];
+        /** Packed B for all of k, grown on demand (at most {@link #PACK_ALL_MAX} floats). */
+        private float[] all = new float[0];
+
+        float[] packedAll(int floats) {
+            if (all.length < floats) {
+                all = new float[floats];
+            }
+            return all;
+        }
     }
 
     /**
@@ -63,9 +76,6 @@ final class VectorGemm {
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc) {
         Workspace ws = WORKSPACE.get();
-        float[] bp = ws.packedB;
-        float[] edge = ws.edgeA;
-        float[] tile = ws.tile;
         int rs = transA ? 1 : lda; // distance between A(i, p) and A(i + 1, p)
         int cs = transA ? lda : 1; // distance between A(i, p) and A(i, p + 1)
         int kcMax = transA ? Math.min(KC, KC_TRANSPOSED_A) : KC;
@@ -73,41 +83,89 @@ final class VectorGemm {
         int width = n1 - n0;
         int blocks = (width + ncMax - 1) / ncMax;
         int ncStep = ((width + blocks - 1) / blocks + NR - 1) / NR * NR;
+        boolean allSlabs = MC > 0 && k > kcMax && m1 - m0 > MC && (long) k * ncStep <= PACK_ALL_MAX;
         for (int jc = n0; jc < n1; jc += ncStep) {
             int nc = Math.min(ncStep, n1 - jc);
-            for (int pc = 0; pc < k; pc += kcMax) {
-                int kc = Math.min(kcMax, k - pc);
-                packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
-                float betaNow = pc == 0 ? beta : 1f;
-                for (int ir = m0; ir < m1; ir += MR) {
-                    int rows = Math.min(MR, m1 - ir);
-                    float[] as = a;
-                    int ai = aOff + ir * rs + pc * cs;
-                    int ars = rs;
-                    int acs = cs;
-                    if (rows < MR || (transA && PACK_TRANSPOSED_A)) {
-                        packA(a, ai, rs, cs, rows, kc, edge);
-                        as = edge;
-                        ai = 0;
-                        ars = 1;
-                        acs = MR;
-                    }
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int cols = Math.min(NR, nc - jr);
-                        int ci = cOff + ir * ldc + jc + jr;
-                        boolean full = rows == MR && cols == NR;
-                        if (full && betaNow == 0f) {
-                            GemmKernels.run(NV, kc, as, ai, ars, acs, bp, jr * kc, c, ci, ldc, alpha);
-                        } else {
-                            // a narrow last panel only computes the vectors it needs
-                            GemmKernels.run(Math.min(NV, (cols + L - 1) / L), kc, as, ai, ars, acs, bp, jr * kc,
-                                    tile, 0, NR, 1f);
-                            if (full) {
-                                mergeFull(tile, alpha, betaNow, c, ci, ldc);
-                            } else {
-                                mergeTile(tile, rows, cols, alpha, betaNow, c, ci, ldc);
-                            }
-                        }
+            if (!allSlabs) {
+                for (int pc = 0; pc < k; pc += kcMax) {
+                    int kc = Math.min(kcMax, k - pc);
+                    packB(transB, b, bOff, ldb, pc, kc, jc, nc, ws.packedB, 0);
+                    rowPanels(ws, ws.packedB, 0, transA, m0, m1, jc, nc, pc, kc, alpha, a, aOff, rs, cs,
+                            pc == 0 ? beta : 1f, c, cOff, ldc);
+                }
+                continue;
+            }
+            // Every slab of B packed once, then MC rows at a time through all slabs, so the MC x nc
+            // block of C merged on the slabs after the first is still in L2.
+            int slab = kcMax * ncStep;
+            float[] bp = ws.packedAll(((k + kcMax - 1) / kcMax) * slab);
+            for (int pc = 0, s = 0; pc < k; pc += kcMax, s += slab) {
+                packB(transB, b, bOff, ldb, pc, Math.min(kcMax, k - pc), jc, nc, bp, s);
+            }
+            for (int ic = m0; ic < m1; ic += MC) {
+                int ic1 = Math.min(m1, ic + MC);
+                for (int pc = 0, s = 0; pc < k; pc += kcMax, s += slab) {
+                    rowPanels(ws, bp, s, transA, ic, ic1, jc, nc, pc, Math.min(kcMax, k - pc), alpha, a, aOff,
+                            rs, cs, pc == 0 ? beta : 1f, c, cOff, ldc);
+                }
+            }
+        }
+    }
+
+    /**
+     * Rows of a block of C at a time when B is packed for all of k ({@code m1 - m0 > MC}, 0 = never;
+     * see {@code MachineShape.WIDE_TILE}): a multiple of MR, so only a block's last row panel is
+     * short. With every row of C through one slab before the next, a product with k past KC
+     * merges each tile into a C that L2 has dropped since the slab before (measured by CPU time on
+     * Zen 5: skipping those merges altogether, a wrong result, ran sq2048 and gradW 8-10 % faster).
+     * With MC rows at a time, the MC × nc block of C stays in L2 across the slabs; each slab of B
+     * is read again from L3 once per MC rows.
+     */
+    static final int MC = TILES.mc();
+
+    /**
+     * Most floats of packed B for all of k at once ({@code k × nc}, 8 MiB); past it the slabs are
+     * packed one at a time and every row goes through each.
+     */
+    static final long PACK_ALL_MAX = 1L << 21;
+
+    /**
+     * {@code C[r0:r1, jc:jc+nc] = alpha · op(A)[r0:r1, pc:pc+kc] · Bp + betaNow · C}, Bp the
+     * packed slab of B at {@code bp[bpOff]}: the row panels of MR and, in each, the NR-wide
+     * micro-kernel calls.
+     */
+    private static void rowPanels(Workspace ws, float[] bp, int bpOff, boolean transA, int r0, int r1, int jc,
+                                  int nc, int pc, int kc, float alpha, float[] a, int aOff, int rs, int cs,
+                                  float betaNow, float[] c, int cOff, int ldc) {
+        float[] edge = ws.edgeA;
+        float[] tile = ws.tile;
+        for (int ir = r0; ir < r1; ir += MR) {
+            int rows = Math.min(MR, r1 - ir);
+            float[] as = a;
+            int ai = aOff + ir * rs + pc * cs;
+            int ars = rs;
+            int acs = cs;
+            if (rows < MR || (transA && PACK_TRANSPOSED_A)) {
+                packA(a, ai, rs, cs, rows, kc, edge);
+                as = edge;
+                ai = 0;
+                ars = 1;
+                acs = MR;
+            }
+            for (int jr = 0; jr < nc; jr += NR) {
+                int cols = Math.min(NR, nc - jr);
+                int ci = cOff + ir * ldc + jc + jr;
+                boolean full = rows == MR && cols == NR;
+                if (full && betaNow == 0f) {
+                    GemmKernels.run(NV, kc, as, ai, ars, acs, bp, bpOff + jr * kc, c, ci, ldc, alpha);
+                } else {
+                    // a narrow last panel only computes the vectors it needs
+                    GemmKernels.run(Math.min(NV, (cols + L - 1) / L), kc, as, ai, ars, acs, bp, bpOff + jr * kc,
+                            tile, 0, NR, 1f);
+                    if (full) {
+                        mergeFull(tile, alpha, betaNow, c, ci, ldc);
+                    } else {
+                        mergeTile(tile, rows, cols, alpha, betaNow, c, ci, ldc);
                     }
                 }
             }
@@ -198,10 +256,11 @@ final class VectorGemm {
      * each p, the NR values of row p contiguously at {@code q * NR * kc + p * NR}; columns past
      * {@code nc} are zero.
      */
-    static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp) {
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp,
+                      int bpOff) {
         for (int jr = 0; jr < nc; jr += NR) {
             int cols = Math.min(NR, nc - jr);
-            int base = jr * kc;
+            int base = bpOff + jr * kc;
             if (!transB) {
                 int src = bOff + pc * ldb + jc + jr;
                 if (cols == NR) {

@@ -17,6 +17,11 @@ final class GemmCheck {
         return x;
     }
 
+    /** Random operands of an m×n×k product, stored compactly: {@code {A (m·k), B (k·n), C (m·n)}}. */
+    static float[][] operands(SplittableRandom rng, int m, int n, int k) {
+        return new float[][] {random(rng, m * k), random(rng, k * n), random(rng, m * n)};
+    }
+
     /**
      * Asserts that {@code actual} is within float rounding of the exact product. For each element
      * the bound is the classical one for a k-term float dot product plus the alpha/beta update,

@@ -71,10 +71,10 @@ class GemmProperties {
     @Property
     void doesNotDependOnTheThreadCount(@ForAll("dims") int m, @ForAll("dims") int n, @ForAll("dims") int k,
                                        @ForAll boolean transA, @ForAll boolean transB, @ForAll long seed) {
-        var rng = new SplittableRandom(seed);
-        float[] a = GemmCheck.random(rng, m * k);
-        float[] b = GemmCheck.random(rng, k * n);
-        float[] c0 = GemmCheck.random(rng, m * n);
+        float[][] x = GemmCheck.operands(new SplittableRandom(seed), m, n, k);
+        float[] a = x[0];
+        float[] b = x[1];
+        float[] c0 = x[2];
         float[] one = c0.clone();
         float[] two = c0.clone();
         int lda = transA ? m : k;

@@ -35,6 +35,14 @@ class GemmTest {
         "280, 300, 700, false, true, 2",
         "1, 1, 1, false, false, 2",
         "1, 513, 1, false, false, 1",
+        // more rows than VectorGemm.MC with k past KC: B packed for all of k, MC rows at a time
+        // through every slab (a short last slab, a short last row block with an edge row panel)
+        "101, 70, 1100, false, false, 1",
+        "101, 70, 1100, false, true, 1",
+        "101, 70, 600, true, false, 1",
+        "101, 70, 600, true, true, 1",
+        // k · nc past VectorGemm.PACK_ALL_MAX at 512 bits (11000 · 192 floats): the slabs one at a time again
+        "50, 300, 11000, false, true, 1",
     })
     void matchesTheReferenceAcrossBlocks(int m, int n, int k, boolean transA, boolean transB, int threads) {
         var rng = new SplittableRandom(m * 31L + n * 7L + k);
@@ -79,6 +87,33 @@ class GemmTest {
         float[] expected = c0.clone();
         Gemm.reference(false, false, m, n, k, 0.5f, a, 0, k, b, 0, n, 1.5f, expected, 0, n);
         GemmCheck.assertClose("sgemm", false, false, m, n, k, 0.5f, a, 0, k, b, 0, n, 1.5f, c0, expected, two, 0, n);
+    }
+
+    @Test
+    void rowBlocksThroughAllSlabsMatchStripsBitForBit() {
+        // 150 rows (more than VectorGemm.MC) with k past every KC take the path that packs B for all
+        // of k and walks MC rows through each slab; strips of 30 rows take the slab-by-slab path.
+        // Each element sums the same slabs in the same order either way, so the bits must agree.
+        int m = 150;
+        int n = 70;
+        int k = 1100;
+        var rng = new SplittableRandom(23);
+        for (boolean transA : new boolean[] {false, true}) {
+            float[][] x = GemmCheck.operands(rng, m, n, k);
+            float[] a = x[0];
+            float[] b = x[1];
+            float[] whole = x[2].clone();
+            float[] strips = x[2].clone();
+            int lda = transA ? m : k;
+            GemmProperties.withThreads(1, () -> {
+                Gemm.sgemm(transA, false, m, n, k, 0.5f, a, 0, lda, b, 0, n, 1.5f, whole, 0, n);
+                for (int r = 0; r < m; r += 30) {
+                    Gemm.sgemm(transA, false, 30, n, k, 0.5f, a, transA ? r : r * k, lda, b, 0, n, 1.5f,
+                            strips, r * n, n);
+                }
+            });
+            assertArrayEquals(strips, whole, "transA=" + transA + ": the row blocking must not change any sum");
+        }
     }
 
     @Test

@@ -36,7 +36,7 @@ class MachineShapeTest {
         MachineShape shape = MachineShape.current();
         MachineShape.GemmTiles expected = MachineShape.chooseTiles(shape.registers(), shape.lanes(), shape.l1dBytes(),
                 shape.l2Bytes(), System.getProperty("visor.kernel.tile"), System.getProperty("visor.kernel.kc"),
-                System.getProperty("visor.kernel.nc"));
+                System.getProperty("visor.kernel.nc"), System.getProperty("visor.kernel.mc"));
         assertEquals(expected, shape.gemm());
         if (VectorSupport.available()) {
             assertEquals(shape.gemm().mr(), VectorGemm.MR);
@@ -49,7 +49,7 @@ class MachineShapeTest {
     @Test
     void registerTileFollowsTheRegisterFile() {
         // Zen 5 / AVX-512: 32 registers, 16 lanes, 48 KiB L1d, 1 MiB L2 -> the sizes measured best there
-        assertEquals(new MachineShape.GemmTiles(8, 3, 512, 256, "32 registers"),
+        assertEquals(new MachineShape.GemmTiles(8, 3, 512, 256, 48, "32 registers"),
                 MachineShape.chooseTiles(32, 16, 48 * 1024, 1024 * 1024, null, null, null));
         // KC: the A micro-panel in a third of L1d, a power of two in [128, 512]
         assertEquals(512, MachineShape.chooseTiles(16, 8, 48 * 1024, 1024 * 1024, null, null, null).kc());
@@ -57,11 +57,14 @@ class MachineShapeTest {
         assertEquals(128, MachineShape.chooseTiles(32, 16, 8 * 1024, 1024 * 1024, null, null, null).kc());
         assertEquals(512, MachineShape.chooseTiles(32, 4, 128 * 1024, 4096 * 1024, null, null, null).kc());
         // Zen 3 / AVX2: 16 registers, 8 lanes, 32 KiB L1d, 512 KiB L2: 12 accumulators + 2 + 1 fit in 16
-        assertEquals(new MachineShape.GemmTiles(6, 2, 256, 256, "16 registers"),
+        assertEquals(new MachineShape.GemmTiles(6, 2, 256, 256, 0, "16 registers"),
                 MachineShape.chooseTiles(16, 8, 32 * 1024, 512 * 1024, null, null, null));
         // NEON: 32 registers of 4 lanes
         MachineShape.GemmTiles neon = MachineShape.chooseTiles(32, 4, 64 * 1024, 1024 * 1024, null, null, null);
         assertEquals("8x3", neon.tile());
+        // row blocking through all panels only for tiles 48 floats wide (8 x 3 at 512 bits)
+        assertEquals(0, neon.mc());
+        assertEquals(0, MachineShape.chooseTiles(32, 8, 48 * 1024, 1024 * 1024, null, null, null).mc());
         // every tile fits: accumulators + B vectors + one broadcast of A
         for (int regs : new int[] {16, 32}) {
             MachineShape.GemmTiles t = MachineShape.chooseTiles(regs, 8, 32 * 1024, 512 * 1024, null, null, null);
@@ -80,6 +83,12 @@ class MachineShapeTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> MachineShape.chooseTiles(32, 16, 48 * 1024, 1024 * 1024, "5x5", null, null));
         assertTrue(e.getMessage().contains("'5x5'") && e.getMessage().contains("8x3"), e.getMessage());
+        assertEquals(0, MachineShape.chooseTiles(32, 16, 48 * 1024, 1024 * 1024, null, null, null, "0").mc());
+        assertEquals(96, MachineShape.chooseTiles(32, 16, 48 * 1024, 1024 * 1024, null, null, null, "100").mc());
+        assertEquals(12, MachineShape.chooseTiles(16, 8, 48 * 1024, 1024 * 1024, null, null, null, "12").mc());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> MachineShape.chooseTiles(32, 16, 48 * 1024, 1024 * 1024, null, null, null, "5"));
+        assertTrue(e.getMessage().contains("visor.kernel.mc") && e.getMessage().contains("'5'"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> MachineShape.chooseTiles(32, 16, 48 * 1024, 1024 * 1024, null, "-3", null));
         assertTrue(e.getMessage().contains("visor.kernel.kc") && e.getMessage().contains("'-3'"), e.getMessage());
