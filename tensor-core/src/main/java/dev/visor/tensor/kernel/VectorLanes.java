@@ -17,18 +17,36 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Load only after {@link VectorSupport#available()} returned true.
  */
 public final class VectorLanes {
-    // butterfly shuffles per species, as constants: loaded from an array, C2 could not always
-    // prove their class, fell back to the Java implementation of rearrange and boxed the vectors
-    private static final VectorShuffle<Float> S2_1 = swap(FloatVector.SPECIES_64, 1);
-    private static final VectorShuffle<Float> S4_2 = swap(FloatVector.SPECIES_128, 2);
-    private static final VectorShuffle<Float> S4_1 = swap(FloatVector.SPECIES_128, 1);
-    private static final VectorShuffle<Float> S8_4 = swap(FloatVector.SPECIES_256, 4);
-    private static final VectorShuffle<Float> S8_2 = swap(FloatVector.SPECIES_256, 2);
-    private static final VectorShuffle<Float> S8_1 = swap(FloatVector.SPECIES_256, 1);
-    private static final VectorShuffle<Float> S16_8 = swap(FloatVector.SPECIES_512, 8);
-    private static final VectorShuffle<Float> S16_4 = swap(FloatVector.SPECIES_512, 4);
-    private static final VectorShuffle<Float> S16_2 = swap(FloatVector.SPECIES_512, 2);
-    private static final VectorShuffle<Float> S16_1 = swap(FloatVector.SPECIES_512, 1);
+    // Butterfly shuffles per species, as constants: loaded from an array, C2 could not always prove
+    // their class, fell back to the Java implementation of rearrange and boxed the vectors. Each lane
+    // count has a holder class of its own, initialised on the first sum of that many lanes, so a
+    // program touches only the species it computes with: making all four shapes' shuffles up front
+    // ran FloatSpecies.dummyVector with four species; where C2 had already compiled it for one, that
+    // deoptimised on class checks, and every kernel compiled after that inlined it without a class
+    // speculation, could not intrinsify its vector stores and boxed its accumulators: the flash
+    // kernel then ran 30x slower for the whole life of about one JVM in four to six.
+
+    private static final class Lanes2 {
+        static final VectorShuffle<Float> S1 = swap(FloatVector.SPECIES_64, 1);
+    }
+
+    private static final class Lanes4 {
+        static final VectorShuffle<Float> S2 = swap(FloatVector.SPECIES_128, 2);
+        static final VectorShuffle<Float> S1 = swap(FloatVector.SPECIES_128, 1);
+    }
+
+    private static final class Lanes8 {
+        static final VectorShuffle<Float> S4 = swap(FloatVector.SPECIES_256, 4);
+        static final VectorShuffle<Float> S2 = swap(FloatVector.SPECIES_256, 2);
+        static final VectorShuffle<Float> S1 = swap(FloatVector.SPECIES_256, 1);
+    }
+
+    private static final class Lanes16 {
+        static final VectorShuffle<Float> S8 = swap(FloatVector.SPECIES_512, 8);
+        static final VectorShuffle<Float> S4 = swap(FloatVector.SPECIES_512, 4);
+        static final VectorShuffle<Float> S2 = swap(FloatVector.SPECIES_512, 2);
+        static final VectorShuffle<Float> S1 = swap(FloatVector.SPECIES_512, 1);
+    }
 
     private VectorLanes() {}
 
@@ -47,25 +65,25 @@ public final class VectorLanes {
     public static float sumFixedOrder(FloatVector v) {
         switch (v.length()) {
             case 16 -> {
-                v = v.add(v.rearrange(S16_8));
-                v = v.add(v.rearrange(S16_4));
-                v = v.add(v.rearrange(S16_2));
-                v = v.add(v.rearrange(S16_1));
+                v = v.add(v.rearrange(Lanes16.S8));
+                v = v.add(v.rearrange(Lanes16.S4));
+                v = v.add(v.rearrange(Lanes16.S2));
+                v = v.add(v.rearrange(Lanes16.S1));
                 return v.lane(0);
             }
             case 8 -> {
-                v = v.add(v.rearrange(S8_4));
-                v = v.add(v.rearrange(S8_2));
-                v = v.add(v.rearrange(S8_1));
+                v = v.add(v.rearrange(Lanes8.S4));
+                v = v.add(v.rearrange(Lanes8.S2));
+                v = v.add(v.rearrange(Lanes8.S1));
                 return v.lane(0);
             }
             case 4 -> {
-                v = v.add(v.rearrange(S4_2));
-                v = v.add(v.rearrange(S4_1));
+                v = v.add(v.rearrange(Lanes4.S2));
+                v = v.add(v.rearrange(Lanes4.S1));
                 return v.lane(0);
             }
             case 2 -> {
-                v = v.add(v.rearrange(S2_1));
+                v = v.add(v.rearrange(Lanes2.S1));
                 return v.lane(0);
             }
             default -> { // one lane, or a species wider than 512 bits: lane by lane, first to last
