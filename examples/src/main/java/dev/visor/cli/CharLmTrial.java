@@ -1,7 +1,6 @@
 package dev.visor.cli;
 
 import dev.visor.attention.AttentionScores;
-import dev.visor.attention.RopeStrategy;
 import dev.visor.mask.MaskRegistry;
 import dev.visor.mask.MaskSpecException;
 import dev.visor.mask.ScoreModifierRegistry;
@@ -97,12 +96,11 @@ public final class CharLmTrial implements TrialFunction {
                     + " or none but is '" + positionalName + "'", e);
         }
         String score = trial.text("decoder_score", AttentionScores.NONE_SPEC);
-        if (positional == ScoreOptions.Positional.ROPE || positional == ScoreOptions.Positional.ALIBI) {
+        if (positional.inScores()) {
             score = ScoreOptions.withPosition(score, positional);
         }
-        ScoreModifierRegistry withRope = scores.find(RopeStrategy.NAME).isPresent() ? scores : scores.with(new RopeStrategy());
         try {
-            score = AttentionScores.isNone(score) ? AttentionScores.NONE_SPEC : withRope.canonical(score);
+            score = ScoreOptions.canonical(score, ScoreOptions.withRope(scores));
         } catch (MaskSpecException e) {
             throw new IllegalArgumentException("trial " + trial.id() + ": bad decoder_score '" + score + "': " + e.reason(), e);
         } catch (IllegalArgumentException e) {
@@ -112,11 +110,7 @@ public final class CharLmTrial implements TrialFunction {
         TransformerConfig config = TransformerConfig.tiny(vocab).toBuilder().dModel(dModel).heads((int) trial.integer("heads", 4))
                 .kvHeads((int) trial.integer("heads", 4)).layers((int) trial.integer("layers", 2))
                 .dFF((int) trial.integer("d_ff", 4L * dModel)).dropout(trial.number("dropout", 0)).maxLength(window)
-                .positional(switch (positional) {
-                    case SINUSOIDAL -> TransformerConfig.Positional.SINUSOIDAL;
-                    case LEARNED -> TransformerConfig.Positional.LEARNED;
-                    case ROPE, ALIBI, NONE -> TransformerConfig.Positional.NONE;
-                })
+                .positional(positional.embedding())
                 .seed(trial.seed()).srcVocabSize(vocab).tgtVocabSize(vocab).padId(vocabulary.padId()).bosId(vocabulary.bosId())
                 .eosId(vocabulary.eosId()).build().decoderOnly();
         return config.toBuilder().masks(config.masks().with(AttentionSite.DECODER_SELF, mask))

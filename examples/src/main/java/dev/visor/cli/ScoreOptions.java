@@ -41,7 +41,21 @@ final class ScoreOptions {
         /** ALiBi biases in every self-attention layer ({@code alibi} in its score spec). */
         ALIBI,
         /** No positional information at all (or only what the score specs give). */
-        NONE
+        NONE;
+
+        /** @return what the config adds to the embeddings: nothing for the score-spec schemes */
+        TransformerConfig.Positional embedding() {
+            return switch (this) {
+                case SINUSOIDAL -> TransformerConfig.Positional.SINUSOIDAL;
+                case LEARNED -> TransformerConfig.Positional.LEARNED;
+                case ROPE, ALIBI, NONE -> TransformerConfig.Positional.NONE;
+            };
+        }
+
+        /** @return whether this scheme is a stage of the self-attention score specs ({@link ScoreOptions#withPosition}) */
+        boolean inScores() {
+            return this == ROPE || this == ALIBI;
+        }
     }
 
     @Option(names = "--positional", paramLabel = "sinusoidal|learned|rope|alibi|none",
@@ -81,8 +95,7 @@ final class ScoreOptions {
      * @throws CliException (usage) for a malformed spec or an unknown name
      */
     void apply(TransformerConfigBuilder b, TransformerConfig base, ScoreModifierRegistry registry) {
-        ScoreModifierRegistry withRope = registry.find(RopeStrategy.NAME).isPresent() ? registry
-                : registry.with(new RopeStrategy());
+        ScoreModifierRegistry withRope = withRope(registry);
         ScorePlan plan = base.scores();
         for (AttentionSite site : SELF) plan = site(plan, site, selfScores, "--score-mod", withRope);
         plan = site(plan, AttentionSite.ENCODER_SELF, encoderScores, "--encoder-score-mod", withRope);
@@ -103,12 +116,8 @@ final class ScoreOptions {
                     Integer.parseInt(m.group(2)));
         }
         if (positional != null) {
-            b.positional(switch (positional) {
-                case SINUSOIDAL -> TransformerConfig.Positional.SINUSOIDAL;
-                case LEARNED -> TransformerConfig.Positional.LEARNED;
-                case ROPE, ALIBI, NONE -> TransformerConfig.Positional.NONE;
-            });
-            if (positional == Positional.ROPE || positional == Positional.ALIBI) {
+            b.positional(positional.embedding());
+            if (positional.inScores()) {
                 plan = withPositions(plan, positional, spec -> check(spec, "--positional", withRope));
             }
         }
@@ -143,10 +152,23 @@ final class ScoreOptions {
         return spec == null ? plan : plan.with(site, check(spec, option, registry));
     }
 
+    /** {@code registry}, with the built-in {@code rope} stage added unless a plugin already took its name. */
+    static ScoreModifierRegistry withRope(ScoreModifierRegistry registry) {
+        return registry.find(RopeStrategy.NAME).isPresent() ? registry : registry.with(new RopeStrategy());
+    }
+
+    /**
+     * A score spec in its canonical form, {@code none} for every spelling of none.
+     *
+     * @throws MaskSpecException for a malformed spec or an unknown name; IllegalArgumentException for bad arguments
+     */
+    static String canonical(String spec, ScoreModifierRegistry withRope) {
+        return AttentionScores.isNone(spec) ? AttentionScores.NONE_SPEC : withRope.canonical(spec);
+    }
+
     private static String check(String spec, String option, ScoreModifierRegistry registry) {
-        if (AttentionScores.isNone(spec)) return AttentionScores.NONE_SPEC;
         try {
-            return registry.canonical(spec);
+            return canonical(spec, registry);
         } catch (MaskSpecException e) {
             throw CliException.usage(option + ": bad score spec: " + e.reason(), e);
         } catch (IllegalArgumentException e) {
