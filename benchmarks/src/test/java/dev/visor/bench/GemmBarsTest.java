@@ -46,7 +46,8 @@ class GemmBarsTest {
         }, 1, () -> java.util.Map.of(1L, fakeCpu.get()));
         assertEquals(1.0, r.cpu(), 1e-9);
         assertEquals(1.0, r.busiest(), 1e-9);
-        assertTrue(r.wall() > 0.1 && r.wall() < 0.55, "wall reading " + r.wall());
+        // at most 0.5 (each call sleeps at least 2 ms); no lower bound: under load a 2 ms sleep may take 20
+        assertTrue(r.wall() > 0 && r.wall() < 0.55, "wall reading " + r.wall());
     }
 
     @Test
