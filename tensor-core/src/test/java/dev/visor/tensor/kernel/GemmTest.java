@@ -91,8 +91,8 @@ class GemmTest {
 
     @Test
     void aProductUpToTwoSlabsDeepMatchesTheReferenceAndItsColumnSplit() {
-        // k just past KC: the wide (512-bit) tile runs it as one slab of depth k (VectorGemm.ONE_SLAB_MAX),
-        // the others as two; short last row and column panels, beta != 0, both layouts of B
+        // k just past KC: the vector path runs it as one slab of depth k (VectorGemm.ONE_SLAB_MAX), the
+        // scalar one as slabs; short last row and column panels, beta != 0, both layouts of B
         int kc = VectorSupport.available() ? VectorGemm.KC : 256;
         int nr = VectorSupport.available() ? VectorGemm.NR : ScalarGemm.NR;
         int m = 61;
