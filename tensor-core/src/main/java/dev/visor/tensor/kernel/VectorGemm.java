@@ -19,7 +19,8 @@ import jdk.incubator.vector.VectorSpecies;
  * With {@link #MC} &gt; 0 (the 512-bit tile) and k deeper than one slab, every slab of the jc block
  * is packed first and the rows go MC at a time through all slabs ({@code for ic, step MC; for pc;
  * for ir in ic..ic+MC; for jr}), so the block of C merged on the slabs after the first is still in
- * L2; each element sums the same slabs in the same order either way.
+ * L2; each element sums the same slabs in the same order either way. A product only a little
+ * deeper than KC ({@code k ≤ }{@link #ONE_SLAB_MAX}, A not transposed) runs as one slab of depth k.
  * A is not packed: the kernel broadcasts {@code A(i, p)} straight from the caller's array with a
  * row stride and a column stride, which covers both {@code op(A) = A} and {@code op(A) = Aᵀ}. Rows
  * past the end of a block (fewer than MR) are packed into a zero-padded edge buffer, and so is every
@@ -54,8 +55,8 @@ final class VectorGemm {
 
     /** Per-thread scratch: packed B, the edge rows of A and one MR×NR tile of C. */
     private static final class Workspace {
-        final float[] packedB = new float[KC * (NC_MAX + NR)];
-        final float[] edgeA = new float[MR * KC];
+        final float[] packedB = new float[KC * NC_MAX + Math.max(KC, ONE_SLAB_MAX) * NR];
+        final float[] edgeA = new float[MR * Math.max(KC, ONE_SLAB_MAX)];
         final float[] tile = new float[MR * NR];
         /** Packed B for all of k, grown on demand (at most {@link #PACK_ALL_MAX} floats). */
         private float[] all = new float[0];
@@ -79,7 +80,10 @@ final class VectorGemm {
         int rs = transA ? 1 : lda; // distance between A(i, p) and A(i + 1, p)
         int cs = transA ? lda : 1; // distance between A(i, p) and A(i, p + 1)
         int kcMax = transA ? Math.min(KC, KC_TRANSPOSED_A) : KC;
-        int ncMax = NC_MAX * (KC / kcMax); // the same bytes of packed B
+        if (!transA && k > kcMax && k <= ONE_SLAB_MAX) {
+            kcMax = k; // one deeper slab: no second pass over C (see ONE_SLAB_MAX)
+        }
+        int ncMax = Math.max(NR, NC_MAX * KC / kcMax); // the same bytes of packed B
         int width = n1 - n0;
         int blocks = (width + ncMax - 1) / ncMax;
         int ncStep = ((width + blocks - 1) / blocks + NR - 1) / NR * NR;
@@ -122,6 +126,18 @@ final class VectorGemm {
      * is read again from L3 once per MC rows.
      */
     static final int MC = TILES.mc();
+
+    /**
+     * Deepest product (with A not transposed) run as one slab instead of two: 2·KC (1024 on Zen 5,
+     * the A micro-panel then in two thirds of L1d). With two slabs, every tile of C is stored, then
+     * read back and merged with the second slab's scratch tile (and at 512 bits the rows go MC at a
+     * time through both); with one, each tile is stored once. Measured by CPU time on Zen 5 (GemmAB,
+     * one JVM, alternating rounds, load 8-13): sq1024 won 25 of 32 rounds at 512 bits (best +2 to
+     * +11 %) and 17 of 24 at AVX2 (+5 %), 6 of 11 at 128 bits (even); KC 1024 for every product
+     * gained nothing at k = 2048 (sq2048 4 of 11, ffnDown 5 of 11 at 512 bits), so only k in
+     * (KC, 2·KC] takes it.
+     */
+    static final int ONE_SLAB_MAX = 2 * KC;
 
     /**
      * Most floats of packed B for all of k at once ({@code k × nc}, 8 MiB); past it the slabs are

@@ -90,6 +90,33 @@ class GemmTest {
     }
 
     @Test
+    void aProductUpToTwoSlabsDeepMatchesTheReferenceAndItsColumnSplit() {
+        // k just past KC: the vector path runs it as one slab of depth k (VectorGemm.ONE_SLAB_MAX), the
+        // scalar one as slabs; short last row and column panels, beta != 0, both layouts of B
+        int kc = VectorSupport.available() ? VectorGemm.KC : 256;
+        int nr = VectorSupport.available() ? VectorGemm.NR : ScalarGemm.NR;
+        int m = 61;
+        int n = 2 * nr + 5;
+        int k = kc + 77;
+        var rng = new SplittableRandom(29);
+        for (boolean transB : new boolean[] {false, true}) {
+            float[][] x = GemmCheck.operands(rng, m, n, k);
+            float[] one = x[2].clone();
+            float[] two = x[2].clone();
+            int ldb = transB ? k : n;
+            GemmProperties.withThreads(1, () -> Gemm.sgemm(false, transB, m, n, k, 0.75f, x[0], 0, k, x[1], 0, ldb,
+                    -0.5f, one, 0, n));
+            GemmProperties.withThreads(2, () -> Gemm.sgemm(false, transB, m, n, k, 0.75f, x[0], 0, k, x[1], 0, ldb,
+                    -0.5f, two, 0, n));
+            assertArrayEquals(one, two, "transB=" + transB + ": the split must not change any element's summation");
+            float[] expected = x[2].clone();
+            Gemm.reference(false, transB, m, n, k, 0.75f, x[0], 0, k, x[1], 0, ldb, -0.5f, expected, 0, n);
+            GemmCheck.assertClose("sgemm", false, transB, m, n, k, 0.75f, x[0], 0, k, x[1], 0, ldb, -0.5f, x[2],
+                    expected, one, 0, n);
+        }
+    }
+
+    @Test
     void rowBlocksThroughAllSlabsMatchStripsBitForBit() {
         // 150 rows (more than VectorGemm.MC) with k past every KC take the path that packs B for all
         // of k and walks MC rows through each slab; strips of 30 rows take the slab-by-slab path.

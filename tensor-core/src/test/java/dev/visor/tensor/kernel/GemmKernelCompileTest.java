@@ -1,0 +1,171 @@
+package dev.visor.tensor.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The GEMM micro-kernels must compile to register-held vectors in a fresh JVM at this run's width.
+ * C2 has boxed vector accumulators before (a second species met by a JDK method's class
+ * speculation, see {@code VectorLanesSpeciesTest}); a boxed kernel intrinsifies only some of its
+ * vector stores and allocates on every step, 20–30× slower, and C1 code for the Vector API is slower
+ * still. A child JVM runs products that reach every register tile of this width (full panels, the
+ * narrower last panels, a short last row panel, both layouts of A and B, beta 0 and not) with
+ * {@code -XX:+LogCompilation}; the test then reads the log: every C2 compile of a
+ * {@code GemmKernels} kernel intrinsified one vector store per accumulator and did not fail, the
+ * full tile's kernel was compiled by C2, and no {@code class_check} uncommon trap was hit anywhere.
+ */
+class GemmKernelCompileTest {
+    /** Products of every tile shape of this width, until C2 has compiled the kernels; run in a child JVM. */
+    public static void main(String[] args) {
+        int mr = VectorGemm.MR;
+        int nr = VectorGemm.NR;
+        int lanes = VectorGemm.L;
+        int m = 2 * mr + 3;
+        int k = 32;
+        int[] widths = {nr, nr + lanes, nr + 2 * lanes};   // whole panels; a last panel of one and of two vectors
+        float[] a = new float[m * k];
+        float[] b = new float[k * (nr + 2 * lanes)];
+        float[] c = new float[m * (nr + 2 * lanes)];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (i % 7) * 0.25f - 0.5f;
+        }
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (i % 5) * 0.25f - 0.5f;
+        }
+        double sum = 0;
+        for (int it = 0; it < ITERATIONS; it++) {
+            boolean transA = (it & 1) != 0;
+            boolean transB = (it & 2) != 0;
+            float beta = (it & 4) != 0 ? 0.5f : 0f;
+            for (int n : widths) {
+                Gemm.sgemm(transA, transB, m, n, k, 1f, a, 0, transA ? m : k, b, 0, transB ? k : n, beta, c, 0, n);
+                sum += c[c.length / 2];
+            }
+        }
+        System.out.println("tile=" + mr + "x" + VectorGemm.NV + " lanes=" + lanes + " sum=" + sum);
+    }
+
+    /** Calls of each width: with 2 row panels, each kernel runs tens of thousands of times, past C2's thresholds. */
+    static final int ITERATIONS = 12_000;
+
+    private static final Pattern TASK = Pattern.compile("<task (?<attrs>[^>]*)>(?<body>.*?)</task>", Pattern.DOTALL);
+    private static final Pattern KERNEL = Pattern.compile("method='dev\\.visor\\.tensor\\.kernel\\.GemmKernels k(\\d+)x(\\d+) ");
+
+    @Test
+    void everyKernelCompilesWithItsVectorsInRegisters() throws IOException, InterruptedException {
+        if (!VectorSupport.available()) return;   // the scalar-fallback run has no vector kernels
+        Path log = Files.createTempFile("gemm-compile", ".log");
+        try {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+                if (arg.startsWith("-XX:UseAVX") || arg.startsWith("-XX:MaxVectorSize") || arg.startsWith("-Dvisor.kernel.")) {
+                    cmd.add(arg);   // this run's width and tiles
+                }
+            }
+            String path = System.getProperty("java.class.path");
+            String modules = System.getProperty("jdk.module.path");
+            if (modules != null && !modules.isEmpty()) path = path + java.io.File.pathSeparator + modules;
+            cmd.addAll(List.of("--add-modules", "jdk.incubator.vector", "-XX:+UnlockDiagnosticVMOptions",
+                    "-XX:+LogCompilation", "-XX:LogFile=" + log, "-cp", path, GemmKernelCompileTest.class.getName()));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), out);
+            assertEquals(0, p.exitValue(), out);
+            assertTrue(out.contains("tile=" + VectorGemm.MR + "x" + VectorGemm.NV), out);
+            String text = Files.readString(log, StandardCharsets.ISO_8859_1);
+            List<String> problems = problems(text);
+            assertTrue(problems.isEmpty(), String.join("\n", problems));
+            assertTrue(compiledKernels(text).containsKey("k" + VectorGemm.MR + "x" + VectorGemm.NV),
+                    "C2 never compiled the full tile's kernel k" + VectorGemm.MR + "x" + VectorGemm.NV
+                            + " in the child JVM; compiled: " + compiledKernels(text));
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    /**
+     * What is wrong in a {@code -XX:+LogCompilation} log: C2 compiles of a {@code GemmKernels.kRxV}
+     * that intrinsified fewer than {@code R·V} vector stores or failed, and {@code class_check}
+     * uncommon traps hit at run time.
+     */
+    static List<String> problems(String log) {
+        List<String> out = new ArrayList<>();
+        Matcher t = TASK.matcher(log);
+        while (t.find()) {
+            String attrs = t.group("attrs");
+            Matcher kernel = KERNEL.matcher(attrs);
+            if (!kernel.find() || attrs.contains("level='")) {
+                continue;   // not a kernel, or a C1 compile (C2 tasks carry no level)
+            }
+            String body = t.group("body");
+            int expected = Integer.parseInt(kernel.group(1)) * Integer.parseInt(kernel.group(2));
+            int stores = count(body, "<intrinsic id='_VectorStoreOp'");
+            String what = "k" + kernel.group(1) + "x" + kernel.group(2) + (attrs.contains("compile_kind='osr'") ? " (OSR)" : "");
+            if (stores != expected) {
+                out.add("C2 compile of " + what + " intrinsified " + stores + " of its " + expected
+                        + " vector stores: its accumulators are boxed");
+            }
+            if (body.contains("<failure ")) {
+                out.add("C2 compile of " + what + " failed: " + body.substring(body.indexOf("<failure "),
+                        Math.min(body.length(), body.indexOf("<failure ") + 160)));
+            }
+        }
+        Matcher trap = Pattern.compile("<uncommon_trap thread='[^']*' reason='class_check'[^>]*>").matcher(log);
+        while (trap.find()) {
+            out.add("class_check uncommon trap hit: " + trap.group());
+        }
+        return out;
+    }
+
+    /** C2 compiles of each kernel in the log, by name ({@code k8x3} → count). */
+    static Map<String, Integer> compiledKernels(String log) {
+        Map<String, Integer> out = new TreeMap<>();
+        Matcher t = TASK.matcher(log);
+        while (t.find()) {
+            Matcher kernel = KERNEL.matcher(t.group("attrs"));
+            if (kernel.find() && !t.group("attrs").contains("level='")) {
+                out.merge("k" + kernel.group(1) + "x" + kernel.group(2), 1, Integer::sum);
+            }
+        }
+        return out;
+    }
+
+    private static int count(String s, String what) {
+        int n = 0;
+        for (int i = s.indexOf(what); i >= 0; i = s.indexOf(what, i + what.length())) {
+            n++;
+        }
+        return n;
+    }
+
+    @Test
+    void theLogCheckCatchesABoxedKernelAndAClassCheckTrap() {
+        String good = "<task compile_id='7' method='dev.visor.tensor.kernel.GemmKernels k6x2 (I[FIII[FI[FIIF)V' bytes='9'>"
+                + "<intrinsic id='_VectorStoreOp' nodes='9'/>".repeat(12) + "</task>"
+                + "<task compile_id='8' method='dev.visor.tensor.kernel.GemmKernels k6x1 (I[FIII[FI[FIIF)V' level='3'></task>";
+        assertEquals(List.of(), problems(good));
+        assertEquals(Map.of("k6x2", 1), compiledKernels(good));
+        String boxed = "<task compile_id='9' compile_kind='osr' method='dev.visor.tensor.kernel.GemmKernels k8x2 (I[FIII[FI[FIIF)V'>"
+                + "<intrinsic id='_VectorStoreOp' nodes='9'/>".repeat(2) + "</task>"
+                + "<uncommon_trap thread='5' reason='class_check' action='maybe_recompile' compile_id='3'>";
+        List<String> found = problems(boxed);
+        assertEquals(2, found.size(), found.toString());
+        assertTrue(found.get(0).contains("k8x2 (OSR) intrinsified 2 of its 16"), found.get(0));
+        assertTrue(found.get(1).contains("class_check"), found.get(1));
+    }
+}
