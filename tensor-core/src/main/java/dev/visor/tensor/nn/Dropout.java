@@ -36,6 +36,17 @@ public final class Dropout extends Module implements Layer {
     }
 
     /**
+     * {@code forward(relu(x))} as one op ({@link Functional#reluDropout}): the same values, gradients
+     * and masks, with one array fewer each way.
+     *
+     * @param x the input
+     * @return the dropped-out ReLU of {@code x}
+     */
+    public Tensor afterRelu(Tensor x) {
+        return Functional.reluDropout(x, p, behavesAsTraining(), rng);
+    }
+
+    /**
      * The drop probability.
      *
      * @return the drop probability

@@ -3,6 +3,7 @@ package dev.visor.tensor.nn;
 import dev.visor.tensor.Rng;
 import dev.visor.tensor.Tensor;
 import dev.visor.tensor.kernel.KeepBits;
+import dev.visor.tensor.kernel.VecMath;
 
 /**
  * Inverted dropout with a seeded mask kept as a bit set for the backward pass.
@@ -17,14 +18,8 @@ final class DropoutOp {
     private DropoutOp() {}
 
     static Tensor forward(Tensor x, double p, boolean training, Rng rng) {
-        if (!(p >= 0 && p <= 1)) {
-            throw new IllegalArgumentException("dropout probability must be in [0, 1] but got " + p);
-        }
-        if (!training || p == 0) {
+        if (!active(p, training, rng)) {
             return x;
-        }
-        if (rng == null) {
-            throw new IllegalArgumentException("dropout in training mode with p=" + p + " needs an Rng but got null");
         }
         float[] in = Dense.of(x);
         int n = in.length;
@@ -35,6 +30,45 @@ final class DropoutOp {
         return Tensor.fromOp("dropout", out, x.shape(), g -> {
             float[] dx = new float[n];
             apply(Dense.of(g), keep, scale, dx);
+            return new Tensor[] {Tensor.wrap(dx, x.shape())};
+        }, x);
+    }
+
+    /** Whether dropout changes anything, after checking {@code p} and that training has an {@code rng}. */
+    private static boolean active(double p, boolean training, Rng rng) {
+        if (!(p >= 0 && p <= 1)) {
+            throw new IllegalArgumentException("dropout probability must be in [0, 1] but got " + p);
+        }
+        if (!training || p == 0) {
+            return false;
+        }
+        if (rng == null) {
+            throw new IllegalArgumentException("dropout in training mode with p=" + p + " needs an Rng but got null");
+        }
+        return true;
+    }
+
+    /**
+     * {@code dropout(relu(x))} in one op. Each pass is the composition's own loop run in place on one
+     * array ({@link VecMath#relu}, then {@link KeepBits#apply}; backward {@link KeepBits#apply}, then
+     * {@link Activations#reluBackward}), so values, gradients and mask draws are the composition's bit
+     * for bit.
+     */
+    static Tensor afterRelu(Tensor x, double p, boolean training, Rng rng) {
+        if (!active(p, training, rng)) {
+            return Activations.forward(x, Activations.Kind.RELU);
+        }
+        float[] in = Dense.of(x);
+        int n = in.length;
+        float[] out = new float[n];
+        VecMath.relu(in, 0, out, 0, n);
+        long[] keep = mask(n, p, rng.onThisThread());
+        float scale = p == 1 ? 0f : (float) (1.0 / (1.0 - p));
+        apply(out, keep, scale, out);
+        return Tensor.fromOp("reluDropout", out, x.shape(), g -> {
+            float[] dx = new float[n];
+            apply(Dense.of(g), keep, scale, dx);
+            Activations.reluBackward(dx, in, dx, 0, n);
             return new Tensor[] {Tensor.wrap(dx, x.shape())};
         }, x);
     }
