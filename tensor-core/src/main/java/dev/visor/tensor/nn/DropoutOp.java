@@ -74,6 +74,36 @@ final class DropoutOp {
     }
 
     /**
+     * {@code residual + dropout(x)} in one op (a residual connection), for equal shapes. The dropped-out
+     * values are written into the result and the residual added there in place ({@link VecMath#add}),
+     * so values, mask draws and gradients ({@code g} itself for the residual, the masked {@code g} for
+     * {@code x}) are the composition's bit for bit, without the dropout's own result array. Other shapes
+     * and inactive dropout fall back to the composition.
+     */
+    static Tensor addTo(Tensor residual, Tensor x, double p, boolean training, Rng rng) {
+        if (!active(p, training, rng) || !java.util.Arrays.equals(residual.shape(), x.shape())) {
+            return residual.add(forward(x, p, training, rng));
+        }
+        float[] in = Dense.of(x);
+        float[] res = Dense.of(residual);
+        int n = in.length;
+        long[] keep = mask(n, p, rng.onThisThread());
+        float scale = p == 1 ? 0f : (float) (1.0 / (1.0 - p));
+        float[] out = new float[n];
+        apply(in, keep, scale, out);
+        VecMath.add(res, 0, out, 0, out, 0, n);
+        return Tensor.fromOp("addDropout", out, x.shape(), g -> {
+            Tensor dx = null;
+            if (x.requiresGrad()) {
+                float[] d = new float[n];
+                apply(Dense.of(g), keep, scale, d);
+                dx = Tensor.wrap(d, x.shape());
+            }
+            return new Tensor[] {residual.requiresGrad() ? g : null, dx};
+        }, residual, x);
+    }
+
+    /**
      * The keep bits of {@code n} elements: bit {@code i} is {@code rng.nextDouble() >= p} for the
      * {@code i}-th draw ({@link Rng#keepBits}, which draws a vector of them at once).
      */

@@ -52,6 +52,45 @@ class DropoutTest {
         assertThrows(IllegalArgumentException.class, () -> Functional.reluDropout(x, 0.5, true, null));
     }
 
+    @Test
+    void addDropoutIsTheResidualCompositionBitForBitForwardAndBackward() {
+        for (double p : new double[] {0.0, 0.1, 1.0}) {
+            for (boolean training : new boolean[] {true, false}) {
+                for (boolean residualNeedsGrad : new boolean[] {true, false}) {
+                    Rng data = new Rng(5);
+                    float[] r = Tensor.randn(data, 3, 37).toArray();
+                    float[] v = Tensor.randn(data, 3, 37).toArray();
+                    Tensor g = Tensor.randn(data, 3, 37);
+                    Tensor ra = Tensor.of(r, 3, 37).requiresGrad(residualNeedsGrad);
+                    Tensor xa = Tensor.of(v, 3, 37).requiresGrad(true);
+                    Tensor ya = ra.add(Functional.dropout(xa, p, training, new Rng(8)));
+                    ya.backward(g);
+                    Tensor rb = Tensor.of(r.clone(), 3, 37).requiresGrad(residualNeedsGrad);
+                    Tensor xb = Tensor.of(v.clone(), 3, 37).requiresGrad(true);
+                    Tensor yb = Functional.addDropout(rb, xb, p, training, new Rng(8));
+                    yb.backward(g);
+                    String at = "p=" + p + " training=" + training + " residualNeedsGrad=" + residualNeedsGrad;
+                    assertArrayEquals(bits(ya.toArray()), bits(yb.toArray()), "forward " + at);
+                    assertArrayEquals(bits(xa.grad().toArray()), bits(xb.grad().toArray()), "dx " + at);
+                    if (residualNeedsGrad) {
+                        assertArrayEquals(bits(ra.grad().toArray()), bits(rb.grad().toArray()), "dresidual " + at);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void addDropoutBroadcastsAsTheComposition() {
+        Tensor residual = Tensor.randn(new Rng(1), 1, 5);
+        Tensor x = Tensor.randn(new Rng(2), 4, 5);
+        assertArrayEquals(residual.add(Functional.dropout(x, 0.3, true, new Rng(3))).toArray(),
+                Functional.addDropout(residual, x, 0.3, true, new Rng(3)).toArray());
+        Dropout module = new Dropout(0.3, new Rng(3));
+        assertArrayEquals(residual.add(Functional.dropout(x, 0.3, true, new Rng(3))).toArray(),
+                module.addTo(residual, x).toArray());
+    }
+
     private static int[] bits(float[] v) {
         int[] b = new int[v.length];
         for (int i = 0; i < v.length; i++) {
