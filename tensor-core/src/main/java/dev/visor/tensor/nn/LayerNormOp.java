@@ -202,23 +202,24 @@ final class LayerNormOp {
                 }
             }
         });
+        return grads(x, weight, bias, dx, needW ? sumBlocks(dwPart, n) : null, needB ? sumBlocks(dbPart, n) : null);
+    }
+
+    /** The gradients each input asks for, wrapped in its shape. */
+    private static Tensor[] grads(Tensor x, Tensor weight, Tensor bias, float[] dx, float[] dw, float[] db) {
         return new Tensor[] {
-                needX ? Tensor.wrap(dx, x.shape()) : null,
-                needW ? Tensor.wrap(sumBlocks(dwPart, n), weight.shape()) : null,
-                needB ? Tensor.wrap(sumBlocks(dbPart, n), bias.shape()) : null};
+                x.requiresGrad() ? Tensor.wrap(dx, x.shape()) : null,
+                weight != null && weight.requiresGrad() ? Tensor.wrap(dw, weight.shape()) : null,
+                bias != null && bias.requiresGrad() ? Tensor.wrap(db, bias.shape()) : null};
     }
 
     /** The backward pass on {@link NormRows}: float partial sums per block of rows, added in double. */
     private static Tensor[] backwardLanes(float[] g, float[] in, float[] w, float[] stats, int rows, int n,
                                           Tensor x, Tensor weight, Tensor bias) {
-        boolean needX = x.requiresGrad();
-        boolean needW = weight != null && weight.requiresGrad();
-        boolean needB = bias != null && bias.requiresGrad();
-        float[] dx = needX ? new float[in.length] : null;
-        int blocks = (rows + BLOCK_ROWS - 1) / BLOCK_ROWS;
-        float[][] dwPart = new float[blocks][];
-        float[][] dbPart = new float[blocks][];
-        Parallel.forRange(blocks, Math.max(1, GRAIN / (n * BLOCK_ROWS)), (from, to) -> {
+        float[] dx = x.requiresGrad() ? new float[in.length] : null;
+        float[][] dwPart = new float[(rows + BLOCK_ROWS - 1) / BLOCK_ROWS][];
+        float[][] dbPart = new float[dwPart.length][];
+        Parallel.forRange(dwPart.length, Math.max(1, GRAIN / (n * BLOCK_ROWS)), (from, to) -> {
             for (int blk = from; blk < to; blk++) {
                 float[] dw = dwPart[blk] = new float[n];
                 float[] db = dbPart[blk] = new float[n];
@@ -228,24 +229,17 @@ final class LayerNormOp {
                 }
             }
         });
-        return new Tensor[] {
-                needX ? Tensor.wrap(dx, x.shape()) : null,
-                needW ? Tensor.wrap(sumBlocks(dwPart, n), weight.shape()) : null,
-                needB ? Tensor.wrap(sumBlocks(dbPart, n), bias.shape()) : null};
+        return grads(x, weight, bias, dx, sumBlocks(dwPart, n), sumBlocks(dbPart, n));
     }
 
     private static float[] sumBlocks(float[][] parts, int n) {
-        double[] acc = new double[n];
-        for (float[] p : parts) {
+        double[][] wide = new double[parts.length][n];
+        for (int i = 0; i < parts.length; i++) {
             for (int j = 0; j < n; j++) {
-                acc[j] += p[j];
+                wide[i][j] = parts[i][j];
             }
         }
-        float[] out = new float[n];
-        for (int j = 0; j < n; j++) {
-            out[j] = (float) acc[j];
-        }
-        return out;
+        return sumBlocks(wide, n);
     }
 
     /**
@@ -314,11 +308,7 @@ final class LayerNormOp {
                 acc[j] += p[j];
             }
         }
-        float[] out = new float[n];
-        for (int j = 0; j < n; j++) {
-            out[j] = (float) acc[j];
-        }
-        return out;
+        return Dense.rounded(acc);
     }
 
     /** Checks that {@code normalizedShape} is a non-empty suffix of {@code x}'s shape and the affine shapes. */

@@ -37,11 +37,7 @@ final class LinearOp {
                 acc[j] += block[j];
             }
         }
-        float[] d = new float[out];
-        for (int j = 0; j < out; j++) {
-            d[j] = (float) acc[j];
-        }
-        return d;
+        return Dense.rounded(acc);
     }
 
     static Tensor forward(Tensor x, Tensor weight, Tensor bias) {
