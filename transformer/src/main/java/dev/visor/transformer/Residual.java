@@ -1,6 +1,7 @@
 package dev.visor.transformer;
 
 import dev.visor.tensor.Tensor;
+import dev.visor.tensor.nn.Dropout;
 import dev.visor.tensor.nn.Layer;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
@@ -31,10 +32,23 @@ public interface Residual {
     Tensor apply(Tensor x, Layer norm, Layer dropout, UnaryOperator<Tensor> sublayer);
 
     /** {@code norm(x + dropout(sublayer(x)))}: the paper's arrangement. */
-    Residual POST_NORM = (x, norm, dropout, sublayer) -> norm.forward(x.add(dropout.forward(sublayer.apply(x))));
+    Residual POST_NORM = (x, norm, dropout, sublayer) -> norm.forward(addDropout(x, dropout, sublayer.apply(x)));
 
     /** {@code x + dropout(sublayer(norm(x)))}: norm first, as opposed to last. */
-    Residual PRE_NORM = (x, norm, dropout, sublayer) -> x.add(dropout.forward(sublayer.apply(norm.forward(x))));
+    Residual PRE_NORM = (x, norm, dropout, sublayer) -> addDropout(x, dropout, sublayer.apply(norm.forward(x)));
+
+    /**
+     * {@code x + dropout.forward(y)}; with the built-in {@link Dropout} as one op
+     * ({@link Dropout#addTo}: the same bits, one array fewer), any other layer composed.
+     *
+     * @param x the residual stream
+     * @param dropout the dropout on the sub-layer's output
+     * @param y the sub-layer's output
+     * @return the residual sum
+     */
+    static Tensor addDropout(Tensor x, Layer dropout, Tensor y) {
+        return dropout instanceof Dropout d ? d.addTo(x, y) : x.add(dropout.forward(y));
+    }
 
     /**
      * The arrangement a config names.

@@ -18,6 +18,15 @@ final class Dense {
         return t.toArray();
     }
 
+    /** {@code acc} rounded to float element by element (sums made in double, returned as values). */
+    static float[] rounded(double[] acc) {
+        float[] out = new float[acc.length];
+        for (int j = 0; j < acc.length; j++) {
+            out[j] = (float) acc[j];
+        }
+        return out;
+    }
+
     /** Product of {@code shape[from..to)}. */
     static int prod(int[] shape, int from, int to) {
         int n = 1;

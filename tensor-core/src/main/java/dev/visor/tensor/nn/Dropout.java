@@ -36,6 +36,29 @@ public final class Dropout extends Module implements Layer {
     }
 
     /**
+     * {@code forward(relu(x))} as one op ({@link Functional#reluDropout}): the same values, gradients
+     * and masks, with one array fewer each way.
+     *
+     * @param x the input
+     * @return the dropped-out ReLU of {@code x}
+     */
+    public Tensor afterRelu(Tensor x) {
+        return Functional.reluDropout(x, p, behavesAsTraining(), rng);
+    }
+
+    /**
+     * {@code residual.add(forward(x))} as one op ({@link Functional#addDropout}): the same values,
+     * gradients and masks, without the dropout's own result array.
+     *
+     * @param residual the residual stream
+     * @param x the sub-layer's output
+     * @return {@code residual + dropout(x)}
+     */
+    public Tensor addTo(Tensor residual, Tensor x) {
+        return Functional.addDropout(residual, x, p, behavesAsTraining(), rng);
+    }
+
+    /**
      * The drop probability.
      *
      * @return the drop probability

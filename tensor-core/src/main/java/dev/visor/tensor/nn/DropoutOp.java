@@ -3,6 +3,7 @@ package dev.visor.tensor.nn;
 import dev.visor.tensor.Rng;
 import dev.visor.tensor.Tensor;
 import dev.visor.tensor.kernel.KeepBits;
+import dev.visor.tensor.kernel.VecMath;
 
 /**
  * Inverted dropout with a seeded mask kept as a bit set for the backward pass.
@@ -17,14 +18,8 @@ final class DropoutOp {
     private DropoutOp() {}
 
     static Tensor forward(Tensor x, double p, boolean training, Rng rng) {
-        if (!(p >= 0 && p <= 1)) {
-            throw new IllegalArgumentException("dropout probability must be in [0, 1] but got " + p);
-        }
-        if (!training || p == 0) {
+        if (!active(p, training, rng)) {
             return x;
-        }
-        if (rng == null) {
-            throw new IllegalArgumentException("dropout in training mode with p=" + p + " needs an Rng but got null");
         }
         float[] in = Dense.of(x);
         int n = in.length;
@@ -37,6 +32,75 @@ final class DropoutOp {
             apply(Dense.of(g), keep, scale, dx);
             return new Tensor[] {Tensor.wrap(dx, x.shape())};
         }, x);
+    }
+
+    /** Whether dropout changes anything, after checking {@code p} and that training has an {@code rng}. */
+    private static boolean active(double p, boolean training, Rng rng) {
+        if (!(p >= 0 && p <= 1)) {
+            throw new IllegalArgumentException("dropout probability must be in [0, 1] but got " + p);
+        }
+        if (!training || p == 0) {
+            return false;
+        }
+        if (rng == null) {
+            throw new IllegalArgumentException("dropout in training mode with p=" + p + " needs an Rng but got null");
+        }
+        return true;
+    }
+
+    /**
+     * {@code dropout(relu(x))} in one op. Each pass is the composition's own loop run in place on one
+     * array ({@link VecMath#relu}, then {@link KeepBits#apply}; backward {@link KeepBits#apply}, then
+     * {@link Activations#reluBackward}), so values, gradients and mask draws are the composition's bit
+     * for bit.
+     */
+    static Tensor afterRelu(Tensor x, double p, boolean training, Rng rng) {
+        if (!active(p, training, rng)) {
+            return Activations.forward(x, Activations.Kind.RELU);
+        }
+        float[] in = Dense.of(x);
+        int n = in.length;
+        float[] out = new float[n];
+        VecMath.relu(in, 0, out, 0, n);
+        long[] keep = mask(n, p, rng.onThisThread());
+        float scale = p == 1 ? 0f : (float) (1.0 / (1.0 - p));
+        apply(out, keep, scale, out);
+        return Tensor.fromOp("reluDropout", out, x.shape(), g -> {
+            float[] dx = new float[n];
+            apply(Dense.of(g), keep, scale, dx);
+            Activations.reluBackward(dx, in, dx, 0, n);
+            return new Tensor[] {Tensor.wrap(dx, x.shape())};
+        }, x);
+    }
+
+    /**
+     * {@code residual + dropout(x)} in one op (a residual connection), for equal shapes. The dropped-out
+     * values are written into the result and the residual added there in place ({@link VecMath#add}),
+     * so values, mask draws and gradients ({@code g} itself for the residual, the masked {@code g} for
+     * {@code x}) are the composition's bit for bit, without the dropout's own result array. Other shapes
+     * and inactive dropout fall back to the composition.
+     */
+    static Tensor addTo(Tensor residual, Tensor x, double p, boolean training, Rng rng) {
+        if (!active(p, training, rng) || !java.util.Arrays.equals(residual.shape(), x.shape())) {
+            return residual.add(forward(x, p, training, rng));
+        }
+        float[] in = Dense.of(x);
+        float[] res = Dense.of(residual);
+        int n = in.length;
+        long[] keep = mask(n, p, rng.onThisThread());
+        float scale = p == 1 ? 0f : (float) (1.0 / (1.0 - p));
+        float[] out = new float[n];
+        apply(in, keep, scale, out);
+        VecMath.add(res, 0, out, 0, out, 0, n);
+        return Tensor.fromOp("addDropout", out, x.shape(), g -> {
+            Tensor dx = null;
+            if (x.requiresGrad()) {
+                float[] d = new float[n];
+                apply(Dense.of(g), keep, scale, d);
+                dx = Tensor.wrap(d, x.shape());
+            }
+            return new Tensor[] {residual.requiresGrad() ? g : null, dx};
+        }, residual, x);
     }
 
     /**

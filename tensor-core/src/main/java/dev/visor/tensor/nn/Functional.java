@@ -164,6 +164,38 @@ public final class Functional {
         return DropoutOp.forward(Objects.requireNonNull(x, "x"), p, training, rng);
     }
 
+    /**
+     * {@code dropout(relu(x), p, training, rng)} as one op (the feed-forward network's hidden
+     * activation): the same values, gradients and mask draws as the composition, bit for bit, with one
+     * result and one gradient array instead of two of each. Outside training or with {@code p == 0} it is
+     * {@link #relu}.
+     *
+     * @param x the input
+     * @param p the probability
+     * @param training true in training mode
+     * @param rng the random source
+     * @return the dropped-out ReLU of {@code x}
+     */
+    public static Tensor reluDropout(Tensor x, double p, boolean training, Rng rng) {
+        return DropoutOp.afterRelu(Objects.requireNonNull(x, "x"), p, training, rng);
+    }
+
+    /**
+     * {@code residual + dropout(x, p, training, rng)} as one op (a residual connection): the same
+     * values, gradients and mask draws as the composition, bit for bit, without the dropout's own
+     * result array. Shapes that differ (broadcasting) take the composition.
+     *
+     * @param residual the residual stream
+     * @param x the sub-layer's output
+     * @param p the probability
+     * @param training true in training mode
+     * @param rng the random source
+     * @return {@code residual + dropout(x)}
+     */
+    public static Tensor addDropout(Tensor residual, Tensor x, double p, boolean training, Rng rng) {
+        return DropoutOp.addTo(Objects.requireNonNull(residual, "residual"), Objects.requireNonNull(x, "x"), p, training, rng);
+    }
+
     // ------------------------------------------------------------------ masked fill
 
     /**

@@ -2,14 +2,16 @@ package dev.visor.tensor.nn;
 
 import dev.visor.tensor.Shape;
 import dev.visor.tensor.Tensor;
+import dev.visor.tensor.kernel.NormRows;
 import dev.visor.tensor.kernel.Parallel;
 import dev.visor.tensor.kernel.VecMath;
 import java.util.Arrays;
 
 /**
  * Fused layer normalisation over the trailing {@code n} elements of every row, forward and
- * backward. Statistics are accumulated in double; the per-row mean and {@code 1/σ} are kept for the
- * backward pass, which recomputes {@code x̂} instead of storing it.
+ * backward. With the Vector API each row runs on {@link NormRows} in float lanes; otherwise the
+ * statistics are accumulated in double. The per-row mean and {@code 1/σ} are kept for the backward
+ * pass, which recomputes {@code x̂} instead of storing it. {@link #reference} is the oracle.
  */
 final class LayerNormOp {
     private LayerNormOp() {}
@@ -26,6 +28,19 @@ final class LayerNormOp {
         float[] w = weight == null ? null : Dense.of(weight);
         float[] b = bias == null ? null : Dense.of(bias);
         float[] out = new float[in.length];
+        if (NormRows.available()) {
+            float[] wv = w != null ? w : ones(n);
+            float[] bv = b != null ? b : new float[n];
+            float fe = (float) eps;
+            float[] stats = new float[3 * rows]; // per row μ, lo, r (NormRows)
+            Parallel.forRange(rows, Math.max(1, GRAIN / n), (from, to) -> {
+                for (int r = from; r < to; r++) {
+                    NormRows.forward(in, r * n, n, wv, bv, fe, out, stats, 3 * r);
+                }
+            });
+            return Tensor.fromOp("layerNorm", out, shape,
+                    g -> backwardLanes(Dense.of(g), in, wv, stats, rows, n, x, weight, bias), x, weight, bias);
+        }
         double[] mean = new double[rows];
         double[] rstd = new double[rows];
         Parallel.forRange(rows, Math.max(1, GRAIN / n), (from, to) -> {
@@ -105,6 +120,50 @@ final class LayerNormOp {
     }
 
     /**
+     * The backward oracle: plain loops in double, {@code {dx, dw, db}} for output gradient {@code g}
+     * ({@code w} may be null: ones).
+     */
+    static float[][] referenceBackward(float[] g, float[] x, int rows, int n, float[] w, double eps) {
+        float[] dx = new float[rows * n];
+        double[] dw = new double[n];
+        double[] db = new double[n];
+        for (int r = 0; r < rows; r++) {
+            double mu = 0;
+            for (int j = 0; j < n; j++) {
+                mu += x[r * n + j];
+            }
+            mu /= n;
+            double ss = 0;
+            for (int j = 0; j < n; j++) {
+                ss += (x[r * n + j] - mu) * (x[r * n + j] - mu);
+            }
+            double rs = 1.0 / Math.sqrt(ss / n + eps);
+            double a = 0;
+            double c = 0;
+            for (int j = 0; j < n; j++) {
+                double xh = (x[r * n + j] - mu) * rs;
+                double gh = (double) g[r * n + j] * (w == null ? 1 : w[j]);
+                a += gh;
+                c += gh * xh;
+                dw[j] += g[r * n + j] * xh;
+                db[j] += g[r * n + j];
+            }
+            for (int j = 0; j < n; j++) {
+                double xh = (x[r * n + j] - mu) * rs;
+                double gh = (double) g[r * n + j] * (w == null ? 1 : w[j]);
+                dx[r * n + j] = (float) (rs * (gh - a / n - xh * c / n));
+            }
+        }
+        float[] fw = new float[n];
+        float[] fb = new float[n];
+        for (int j = 0; j < n; j++) {
+            fw[j] = (float) dw[j];
+            fb[j] = (float) db[j];
+        }
+        return new float[][] {dx, fw, fb};
+    }
+
+    /**
      * With {@code ĝ = g·w}: {@code dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂))},
      * {@code dw = Σ_rows g·x̂}, {@code db = Σ_rows g}.
      */
@@ -143,10 +202,44 @@ final class LayerNormOp {
                 }
             }
         });
+        return grads(x, weight, bias, dx, needW ? sumBlocks(dwPart, n) : null, needB ? sumBlocks(dbPart, n) : null);
+    }
+
+    /** The gradients each input asks for, wrapped in its shape. */
+    private static Tensor[] grads(Tensor x, Tensor weight, Tensor bias, float[] dx, float[] dw, float[] db) {
         return new Tensor[] {
-                needX ? Tensor.wrap(dx, x.shape()) : null,
-                needW ? Tensor.wrap(sumBlocks(dwPart, n), weight.shape()) : null,
-                needB ? Tensor.wrap(sumBlocks(dbPart, n), bias.shape()) : null};
+                x.requiresGrad() ? Tensor.wrap(dx, x.shape()) : null,
+                weight != null && weight.requiresGrad() ? Tensor.wrap(dw, weight.shape()) : null,
+                bias != null && bias.requiresGrad() ? Tensor.wrap(db, bias.shape()) : null};
+    }
+
+    /** The backward pass on {@link NormRows}: float partial sums per block of rows, added in double. */
+    private static Tensor[] backwardLanes(float[] g, float[] in, float[] w, float[] stats, int rows, int n,
+                                          Tensor x, Tensor weight, Tensor bias) {
+        float[] dx = x.requiresGrad() ? new float[in.length] : null;
+        float[][] dwPart = new float[(rows + BLOCK_ROWS - 1) / BLOCK_ROWS][];
+        float[][] dbPart = new float[dwPart.length][];
+        Parallel.forRange(dwPart.length, Math.max(1, GRAIN / (n * BLOCK_ROWS)), (from, to) -> {
+            for (int blk = from; blk < to; blk++) {
+                float[] dw = dwPart[blk] = new float[n];
+                float[] db = dbPart[blk] = new float[n];
+                int rEnd = Math.min(rows, (blk + 1) * BLOCK_ROWS);
+                for (int r = blk * BLOCK_ROWS; r < rEnd; r++) {
+                    NormRows.backward(g, in, r * n, n, w, stats[3 * r], stats[3 * r + 1], stats[3 * r + 2], dw, db, dx);
+                }
+            }
+        });
+        return grads(x, weight, bias, dx, sumBlocks(dwPart, n), sumBlocks(dbPart, n));
+    }
+
+    private static float[] sumBlocks(float[][] parts, int n) {
+        double[][] wide = new double[parts.length][n];
+        for (int i = 0; i < parts.length; i++) {
+            for (int j = 0; j < n; j++) {
+                wide[i][j] = parts[i][j];
+            }
+        }
+        return sumBlocks(wide, n);
     }
 
     /**
@@ -215,11 +308,7 @@ final class LayerNormOp {
                 acc[j] += p[j];
             }
         }
-        float[] out = new float[n];
-        for (int j = 0; j < n; j++) {
-            out[j] = (float) acc[j];
-        }
-        return out;
+        return Dense.rounded(acc);
     }
 
     /** Checks that {@code normalizedShape} is a non-empty suffix of {@code x}'s shape and the affine shapes. */

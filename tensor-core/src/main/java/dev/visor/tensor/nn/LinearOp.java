@@ -4,17 +4,41 @@ import dev.visor.tensor.Shape;
 import dev.visor.tensor.Tensor;
 import dev.visor.tensor.kernel.Gemm;
 import dev.visor.tensor.kernel.Parallel;
+import dev.visor.tensor.kernel.VecMath;
 import java.util.Arrays;
 
 /**
  * {@code y = x·Wᵀ + b} for {@code x (..., in)}, {@code W (out, in)}, {@code b (out)} on
  * {@link Gemm#sgemm} with a transposed B operand (W is never copied). Backward:
- * {@code dx = g·W}, {@code dW = gᵀ·x}, {@code db = Σ_rows g}, each only when needed.
+ * {@code dx = g·W}, {@code dW = gᵀ·x}, {@code db = Σ_rows g} ({@link #columnSums}), each only when needed.
  */
 final class LinearOp {
     private LinearOp() {}
 
     private static final int BIAS_GRAIN = 1 << 16; // floats per chunk of the bias broadcast
+
+    /** Rows per float partial sum of the bias gradient; the partial sums are added in double. */
+    static final int SUM_BLOCK = 32;
+
+    /**
+     * {@code Σ_rows g} of a {@code (rows, out)} matrix: each block of {@value #SUM_BLOCK} rows is
+     * summed in float lanes ({@link VecMath#add}), the blocks in double, always in the same order.
+     */
+    static float[] columnSums(float[] g, int rows, int out) {
+        double[] acc = new double[out];
+        float[] block = new float[out];
+        for (int r0 = 0; r0 < rows; r0 += SUM_BLOCK) {
+            int r1 = Math.min(rows, r0 + SUM_BLOCK);
+            System.arraycopy(g, r0 * out, block, 0, out);
+            for (int r = r0 + 1; r < r1; r++) {
+                VecMath.add(block, 0, g, r * out, block, 0, out);
+            }
+            for (int j = 0; j < out; j++) {
+                acc[j] += block[j];
+            }
+        }
+        return Dense.rounded(acc);
+    }
 
     static Tensor forward(Tensor x, Tensor weight, Tensor bias) {
         int[] xShape = x.shape();
@@ -75,18 +99,7 @@ final class LinearOp {
                 dw = Tensor.wrap(d, out, in);
             }
             if (bias != null && bias.requiresGrad()) {
-                double[] acc = new double[out];
-                for (int r = 0; r < rows; r++) {
-                    int base = r * out;
-                    for (int j = 0; j < out; j++) {
-                        acc[j] += gv[base + j];
-                    }
-                }
-                float[] d = new float[out];
-                for (int j = 0; j < out; j++) {
-                    d[j] = (float) acc[j];
-                }
-                db = Tensor.wrap(d, out);
+                db = Tensor.wrap(columnSums(gv, rows, out), out);
             }
             return new Tensor[] {dx, dw, db};
         }, x, weight, bias);

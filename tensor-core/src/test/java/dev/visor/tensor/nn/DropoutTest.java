@@ -13,6 +13,93 @@ import org.junit.jupiter.api.Test;
 class DropoutTest {
 
     @Test
+    void reluDropoutIsTheCompositionBitForBitForwardAndBackward() {
+        for (double p : new double[] {0.0, 0.1, 0.5, 1.0}) {
+            for (int n : new int[] {1, 17, 64, 1000}) {
+                for (boolean training : new boolean[] {true, false}) {
+                    Rng data = new Rng(n);
+                    float[] v = Tensor.randn(data, n).toArray();
+                    v[0] = n > 3 ? Float.POSITIVE_INFINITY : 0f; // special values: +∞, NaN, ±0 through the mask
+                    if (n > 3) {
+                        v[1] = Float.NaN;
+                        v[2] = -0f;
+                        v[3] = 0f;
+                    }
+                    Tensor g = Tensor.randn(data, n);
+                    Tensor xa = Tensor.of(v, n).requiresGrad(true);
+                    Tensor ya = Functional.dropout(Functional.relu(xa), p, training, new Rng(7));
+                    ya.backward(g);
+                    Tensor xb = Tensor.of(v.clone(), n).requiresGrad(true);
+                    Tensor yb = Functional.reluDropout(xb, p, training, new Rng(7));
+                    yb.backward(g);
+                    String at = "p=" + p + " n=" + n + " training=" + training;
+                    assertArrayEquals(bits(ya.toArray()), bits(yb.toArray()), "forward " + at);
+                    assertArrayEquals(bits(xa.grad().toArray()), bits(xb.grad().toArray()), "backward " + at);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theModuleFusesReluWithItsOwnMaskStream() {
+        Tensor x = Tensor.randn(new Rng(3), 4, 33);
+        Dropout a = new Dropout(0.2, new Rng(9));
+        Dropout b = new Dropout(0.2, new Rng(9));
+        for (int step = 0; step < 3; step++) { // the module's stream advances alike
+            assertArrayEquals(bits(a.forward(Functional.relu(x)).toArray()), bits(b.afterRelu(x).toArray()), "step " + step);
+        }
+        assertThrows(IllegalArgumentException.class, () -> Functional.reluDropout(x, 1.5, true, new Rng(1)));
+        assertThrows(IllegalArgumentException.class, () -> Functional.reluDropout(x, 0.5, true, null));
+    }
+
+    @Test
+    void addDropoutIsTheResidualCompositionBitForBitForwardAndBackward() {
+        for (double p : new double[] {0.0, 0.1, 1.0}) {
+            for (boolean training : new boolean[] {true, false}) {
+                for (boolean residualNeedsGrad : new boolean[] {true, false}) {
+                    Rng data = new Rng(5);
+                    float[] r = Tensor.randn(data, 3, 37).toArray();
+                    float[] v = Tensor.randn(data, 3, 37).toArray();
+                    Tensor g = Tensor.randn(data, 3, 37);
+                    Tensor ra = Tensor.of(r, 3, 37).requiresGrad(residualNeedsGrad);
+                    Tensor xa = Tensor.of(v, 3, 37).requiresGrad(true);
+                    Tensor ya = ra.add(Functional.dropout(xa, p, training, new Rng(8)));
+                    ya.backward(g);
+                    Tensor rb = Tensor.of(r.clone(), 3, 37).requiresGrad(residualNeedsGrad);
+                    Tensor xb = Tensor.of(v.clone(), 3, 37).requiresGrad(true);
+                    Tensor yb = Functional.addDropout(rb, xb, p, training, new Rng(8));
+                    yb.backward(g);
+                    String at = "p=" + p + " training=" + training + " residualNeedsGrad=" + residualNeedsGrad;
+                    assertArrayEquals(bits(ya.toArray()), bits(yb.toArray()), "forward " + at);
+                    assertArrayEquals(bits(xa.grad().toArray()), bits(xb.grad().toArray()), "dx " + at);
+                    if (residualNeedsGrad) {
+                        assertArrayEquals(bits(ra.grad().toArray()), bits(rb.grad().toArray()), "dresidual " + at);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void addDropoutBroadcastsAsTheComposition() {
+        Tensor residual = Tensor.randn(new Rng(1), 1, 5);
+        Tensor x = Tensor.randn(new Rng(2), 4, 5);
+        assertArrayEquals(residual.add(Functional.dropout(x, 0.3, true, new Rng(3))).toArray(),
+                Functional.addDropout(residual, x, 0.3, true, new Rng(3)).toArray());
+        Dropout module = new Dropout(0.3, new Rng(3));
+        assertArrayEquals(residual.add(Functional.dropout(x, 0.3, true, new Rng(3))).toArray(),
+                module.addTo(residual, x).toArray());
+    }
+
+    private static int[] bits(float[] v) {
+        int[] b = new int[v.length];
+        for (int i = 0; i < v.length; i++) {
+            b[i] = Float.floatToRawIntBits(v[i]);
+        }
+        return b;
+    }
+
+    @Test
     void zeroesAboutPAndScalesSurvivorsByOneOverOneMinusP() {
         int n = 20_000;
         float[] y = Functional.dropout(Tensor.ones(n), 0.3, true, new Rng(5)).toArray();

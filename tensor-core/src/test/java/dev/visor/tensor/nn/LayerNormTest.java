@@ -32,6 +32,30 @@ class LayerNormTest {
     }
 
     @Test
+    void gradientsMatchThePlainReferenceForAnyRowLength() {
+        Rng rng = new Rng(23);
+        for (int n : new int[] {1, 2, 3, 5, 8, 15, 16, 17, 33, 64, 100, 513}) {
+            for (boolean affine : new boolean[] {false, true}) {
+                int rows = 70; // more than one block of rows per partial sum of dw and db
+                Tensor x = Tensor.randn(rng, rows, n).mul(3f).add(100f).requiresGrad(true);
+                Tensor w = affine ? Tensor.randn(rng, n).requiresGrad(true) : null;
+                Tensor b = affine ? Tensor.randn(rng, n).requiresGrad(true) : null;
+                Tensor g = Tensor.randn(rng, rows, n);
+                Functional.layerNorm(x, new int[] {n}, w, b, 1e-5).backward(g);
+                float[][] expected = LayerNormOp.referenceBackward(g.toArray(), x.toArray(), rows, n,
+                        w == null ? null : w.toArray(), 1e-5);
+                String at = "n=" + n + " affine=" + affine;
+                // n = 1 normalises every row to 0: dx is 0 up to the rounding of x − μ
+                assertClose(expected[0], x.grad().toArray(), 1e-4, n == 1 ? 1e-2 : 1e-4, "dx " + at);
+                if (affine) {
+                    assertClose(expected[1], w.grad().toArray(), 1e-4, 1e-4, "dw " + at);
+                    assertClose(expected[2], b.grad().toArray(), 1e-5, 1e-5, "db " + at);
+                }
+            }
+        }
+    }
+
+    @Test
     void rowsSplitAcrossThreadsGiveTheSameBitsAsOneThread() {
         Rng rng = new Rng(22);
         Tensor x = Tensor.randn(rng, 300, 512);

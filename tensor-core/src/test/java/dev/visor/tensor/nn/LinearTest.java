@@ -15,6 +15,25 @@ import org.junit.jupiter.api.Test;
 class LinearTest {
 
     @Test
+    void biasGradientColumnSumsMatchADoubleLoopForAnyShape() {
+        Rng rng = new Rng(41);
+        for (int rows : new int[] {0, 1, 31, 32, 33, 100}) {
+            for (int out : new int[] {1, 7, 16, 17, 64, 100}) {
+                float[] g = Tensor.randn(rng, Math.max(1, rows * out)).toArray();
+                float[] expected = new float[out];
+                for (int j = 0; j < out; j++) {
+                    double s = 0;
+                    for (int r = 0; r < rows; r++) {
+                        s += g[r * out + j];
+                    }
+                    expected[j] = (float) s;
+                }
+                Close.assertClose(expected, LinearOp.columnSums(g, rows, out), 1e-5, 1e-5, "rows=" + rows + " out=" + out);
+            }
+        }
+    }
+
+    @Test
     void computesXTimesWTransposedPlusBiasOverLeadingDims() {
         Rng rng = new Rng(4);
         Tensor x = Tensor.randn(rng, 2, 3, 5);
