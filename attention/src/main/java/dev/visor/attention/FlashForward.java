@@ -33,7 +33,6 @@ final class FlashForward {
         final HeadsView out;
         final float[] lse;
         final int dv, dvPad;
-        final float[] qTile;   // (Bq, keyDim), pre-scaled by scale
         final float[] sTile;   // (Bq, BkPad): scores, then probabilities
         final float[] oAcc;    // (Bq, dvPad): unnormalised output
         final float[] m, alpha, rowScratch;
@@ -47,7 +46,6 @@ final class FlashForward {
             this.lse = lse;
             this.dv = s.valueDim();
             this.dvPad = ops.pad(dv);
-            this.qTile = new float[bq * keyDim];
             this.sTile = new float[bq * bkPad];
             this.oAcc = new float[bq * dvPad];
             this.m = new float[bq];
@@ -86,10 +84,8 @@ final class FlashForward {
             int q0 = qb * bq;
             int rows = Math.min(bq, s.queryLength() - q0);
             int[] blocks = mask.keyBlocks(b, h, qb);
-            // 1) load the query tile, pre-scaled so the tile product gives scale·q·k
-            for (int r = 0; r < rows; r++) {
-                FlashWorker.scaledCopy(qScale, q.data(), q.index(b, h, q0 + r, 0), q.dimStride(), qTile, r * keyDim, keyDim);
-            }
+            // 1) the queries are read in place (the keys carry the scale)
+            int qOff = q.index(b, h, q0, 0);
             Arrays.fill(m, Float.NEGATIVE_INFINITY);
             Arrays.fill(l, 0f);
             Arrays.fill(oAcc, 0, rows * dvPad, 0f);
@@ -97,7 +93,7 @@ final class FlashForward {
             boolean[][] cached = tiles == null ? null : tiles.of(b, h, qb);
             for (int e = 0; e < blocks.length; e++) {
                 int k0 = BlockSparsity.block(blocks[e]) * bk;
-                int valid = scores(blocks, cached, e, qTile, keyDim, sTile, b, h, q0, rows);
+                int valid = scores(blocks, cached, e, q.data(), qOff, q.seqStride(), q.dimStride(), sTile, b, h, q0, rows);
                 ops.softmaxStep(sTile, bkPad, rows, bkPad, m, l, alpha, rowScratch);
                 if (drop != null) {
                     dropout(sTile, sTile, rows, valid, b, h, q0, k0);

@@ -153,6 +153,33 @@ abstract class TileOps {
     /** {@code dp_rj := p_rj · (dp_rj − d_r)}: the softmax backward with the D = rowsum(dO∘O) trick. */
     abstract void softmaxGrad(float[] p, float[] dp, int ld, int rows, int cols, float[] d);
 
+    /**
+     * Dropout of one row: {@code dst[at + j] = src[at + j] · f_j} for {@code j < n}, with
+     * {@code f_j = scale} when keep bit {@code bit + j} is set ({@code keep[i >>> 6] >>> i & 1}) and
+     * {@code +0} when it is clear; {@code dst[at + n …]} is left alone ({@code dst} may be {@code src}).
+     * Both versions multiply by the same factor, so they give the same bits ({@code ±0·x} where
+     * dropped). Bits past the last one {@code keep} holds read as clear.
+     */
+    void dropRow(float[] src, float[] dst, int at, int n, long[] keep, int bit, float scale) {
+        int keptBits = Float.floatToRawIntBits(scale);
+        for (int j = 0; j < n; j++) {
+            int i = bit + j;
+            int set = (i >>> 6) < keep.length ? (int) (keep[i >>> 6] >>> i) & 1 : 0;
+            dst[at + j] = src[at + j] * Float.intBitsToFloat(keptBits & -set);
+        }
+    }
+
+    /**
+     * The {@code count ≤ 64} keep bits from bit {@code bit} on, in the low bits (bit {@code bit} as
+     * bit 0); bits past the end of {@code keep} are clear.
+     */
+    static long keepBits(long[] keep, int bit) {
+        int w = bit >>> 6;
+        int o = bit & 63;
+        long lo = w < keep.length ? keep[w] >>> o : 0L;
+        return o != 0 && w + 1 < keep.length ? lo | keep[w + 1] << (64 - o) : lo;
+    }
+
     /** {@code s_rj := −∞} wherever {@code allowed[r·ldm + j]} is false: masked keys leave the softmax. */
     abstract void applyMask(float[] s, int lds, int rows, int cols, boolean[] allowed, int ldm);
 

@@ -4,6 +4,7 @@ import dev.visor.tensor.kernel.MachineShape;
 import dev.visor.tensor.kernel.VecMath;
 import dev.visor.tensor.kernel.VectorLanes;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -20,6 +21,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorTileOps extends TileOps {
     private static final VectorSpecies<Float> S = species();
     private static final int L = S.length();
+    /** Ints of the same shape as {@link #S}, for {@link #dropRow}'s lane masks built from keep bits. */
+    private static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, S.vectorShape());
     /** Widest register tile in vectors: 4 with 32 vector registers, 2 with 16 ({@link MachineShape}). */
     private static final int VECTORS = MachineShape.current().flashVectors();
     private static final VectorTileOps INSTANCE = new VectorTileOps();
@@ -410,6 +413,45 @@ final class VectorTileOps extends TileOps {
                 FloatVector pv = FloatVector.fromArray(S, p, base + j);
                 pv.mul(FloatVector.fromArray(S, dp, base + j).sub(dr)).intoArray(dp, base + j);
             }
+        }
+    }
+
+    /** Lane {@code j}'s bit, {@code 1 << j}: a lane mask from an int of bits is {@code −(bits & laneBit) >> 31}. */
+    private static final int[] LANE_BIT = laneBits();
+
+    private static int[] laneBits() {
+        int[] bits = new int[L];
+        for (int j = 0; j < L && j < 32; j++) {
+            bits[j] = 1 << j;
+        }
+        return bits;
+    }
+
+    @Override
+    void dropRow(float[] src, float[] dst, int at, int n, long[] keep, int bit, float scale) {
+        // whole vectors while they fit both arrays (the flash tiles' rows are whole vectors): each lane's
+        // factor is scale with its bits and-ed with 0 or −1 by the keep bit (+0 where dropped, as
+        // TileOps.dropRow multiplies by); past n the lanes keep dst's own values (bit-select with the
+        // lane mask of j < n), so nothing beyond the row changes
+        int j = 0;
+        if (L <= 32 && IS.length() == L) {
+            IntVector laneBit = IntVector.fromArray(IS, LANE_BIT, 0);
+            IntVector kept = IntVector.broadcast(IS, Float.floatToRawIntBits(scale));
+            for (; j < n && at + j + L <= src.length && at + j + L <= dst.length; j += L) {
+                int o = at + j;
+                int bits = (int) keepBits(keep, bit + j);
+                IntVector all = IntVector.broadcast(IS, bits).and(laneBit).neg().lanewise(VectorOperators.ASHR, 31);
+                FloatVector product = FloatVector.fromArray(S, src, o).mul(kept.and(all).reinterpretAsFloats());
+                // (no vector is chosen by a branch: C2 boxes vectors merged at a phi)
+                int rowBits = n - j >= L ? -1 : (1 << (n - j)) - 1;
+                IntVector inRow = IntVector.broadcast(IS, rowBits).and(laneBit).neg().lanewise(VectorOperators.ASHR, 31);
+                IntVector old = FloatVector.fromArray(S, dst, o).reinterpretAsInts();
+                old.lanewise(VectorOperators.XOR, old.lanewise(VectorOperators.XOR, product.reinterpretAsInts()).and(inRow))
+                        .reinterpretAsFloats().intoArray(dst, o);
+            }
+        }
+        if (j < n) {
+            super.dropRow(src, dst, at + j, n - j, keep, bit + j, scale);
         }
     }
 

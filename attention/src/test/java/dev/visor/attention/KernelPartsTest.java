@@ -286,12 +286,20 @@ class KernelPartsTest {
     void dropoutTilesMatchTheFactorsOneByOne() {
         // short key lengths (one block, one fill per tile) and key blocks of a longer row (one fill per row),
         // odd sizes, several fills through one instance (its scratch grows and is reused), dst == src
-        int[][] shapes = {{3, 3}, {10, 10}, {7, 9}, {5, 70}, {1, 1}, {9, 131}};
+        // (odd row strides: rows start mid-vector and the last row's vectors run past the array), through
+        // the vector and the scalar tile primitives, bit for bit (assertEquals on floats tells -0 from +0)
+        int[][] shapes = {{3, 3}, {10, 10}, {7, 9}, {5, 70}, {1, 1}, {9, 131}, {4, 16}, {3, 33}};
+        for (TileOps ops : new TileOps[] {TileOps.best(), ScalarTileOps.INSTANCE}) {
+            checkDropoutTiles(ops, shapes);
+        }
+    }
+
+    private static void checkDropoutTiles(TileOps ops, int[][] shapes) {
         for (float p : new float[] {0.1f, 0.5f, 0.97f}) {
             for (int[] shape : shapes) {
                 int lq = shape[0];
                 int lk = shape[1];
-                DropoutMask m = new DropoutMask(AttentionConfig.defaults(8).withDropout(p, 7L), 3, lq, lk);
+                DropoutMask m = new DropoutMask(AttentionConfig.defaults(8).withDropout(p, 7L), 3, lq, lk, ops);
                 int ld = lk + 5;
                 java.util.Random rnd = new java.util.Random(lq * 1000L + lk);
                 for (int b = 0; b < 2; b++) {
