@@ -147,7 +147,8 @@ final class FlashBackward {
         final float[] dpTile;  // (Bq, BkPad): dP, then dS
         final float[] dqAcc;   // (Bq, dkPad)
         final float[] dRow, lseRow;
-        final float[] kp;      // (nKb·Bk, dkPad): keys
+        final boolean kInPlace; // the keys' rows are whole vectors: dS·K reads them where they are
+        final float[] kp;      // (nKb·Bk, dkPad): keys (when not read in place)
         final float[] vt;      // per key block (dv, BkPad): values transposed
         float[] dkAcc;         // (nKb·Bk, dkPad)
         float[] dvAcc;         // (nKb·Bk, dvPad)
@@ -176,7 +177,8 @@ final class FlashBackward {
             this.dqAcc = new float[bq * dkPad];
             this.dRow = new float[bq];
             this.lseRow = new float[bq];
-            this.kp = new float[nKb * bk * dkPad];
+            this.kInPlace = k.dimStride() == 1 && keyDim == dkPad;
+            this.kp = kInPlace ? null : new float[nKb * bk * dkPad];
             this.vt = new float[nKb * dvDim * bkPad];
             this.dkAcc = new float[nKb * bk * dkPad];
             this.dvAcc = new float[nKb * bk * dvPad];
@@ -218,13 +220,8 @@ final class FlashBackward {
 
         @Override
         void packKey(int kb, int j, int col) {
-            int src = k.index(packB, packKh, j, 0);
-            if (k.dimStride() == 1) {
-                System.arraycopy(k.data(), src, kp, j * dkPad, keyDim);
-            } else {
-                for (int c = 0; c < keyDim; c++) {
-                    kp[j * dkPad + c] = k.data()[src + c * k.dimStride()];
-                }
+            if (!kInPlace) {
+                copyRow(k, packB, packKh, j, keyDim, kp, j * dkPad);
             }
             int vsrc = v.index(packB, packKh, j, 0);
             int vBase = kb * dvDim * bkPad + col;
@@ -305,7 +302,12 @@ final class FlashBackward {
                     mod.backward(rawTile, dpTile, rows, bkPad, valid, b, h, q0, k0);
                 }
                 // dQ_i += dS · K_j ;  dK_j += dSᵀ · Q_i (both scaled on write-out)
-                ops.gemm(rows, dkPad, valid, dpTile, 0, bkPad, 1, kp, k0 * dkPad, dkPad, dqAcc, 0, dkPad, true);
+                if (kInPlace) {
+                    ops.gemm(rows, dkPad, valid, dpTile, 0, bkPad, 1, k.data(), k.index(packB, packKh, k0, 0), k.seqStride(),
+                            dqAcc, 0, dkPad, true);
+                } else {
+                    ops.gemm(rows, dkPad, valid, dpTile, 0, bkPad, 1, kp, k0 * dkPad, dkPad, dqAcc, 0, dkPad, true);
+                }
                 ops.gemm(valid, dkPad, rows, dpTile, 0, 1, bkPad, qa, qOff, qrs, dkAcc, k0 * dkPad, dkPad, true);
             }
             // 3) write dQ rows

@@ -37,7 +37,8 @@ final class FlashForward {
         final float[] oAcc;    // (Bq, dvPad): unnormalised output
         final float[] m, alpha, rowScratch;
         final float[] l;       // (Bq, lanes): per-lane running sums (TileOps.softmaxStep)
-        final float[] vp;      // (nKb·Bk, dvPad): values, row-major, zero-padded
+        final boolean vInPlace; // the values' rows are whole vectors: P·V reads them where they are
+        final float[] vp;      // (nKb·Bk, dvPad): values, row-major, zero-padded (when not read in place)
 
         Worker(HeadsView q, HeadsView k, HeadsView v, HeadsView out, float[] lse, BlockSparsity mask,
                PartialTiles tiles, AttentionConfig cfg, ScoreModification mods, TileOps ops, AttentionShapes s) {
@@ -52,7 +53,8 @@ final class FlashForward {
             this.l = new float[bq * ops.lanes()];
             this.alpha = new float[bq];
             this.rowScratch = new float[bq];
-            this.vp = new float[nKb * bk * dvPad];
+            this.vInPlace = v.dimStride() == 1 && dv == dvPad;
+            this.vp = vInPlace ? null : new float[nKb * bk * dvPad];
         }
 
         void run(int from, int to) {
@@ -70,6 +72,9 @@ final class FlashForward {
 
         @Override
         void packKey(int kb, int j, int col) {
+            if (vInPlace) {
+                return;
+            }
             int vsrc = v.index(packB, packKh, j, 0);
             if (v.dimStride() == 1) {
                 System.arraycopy(v.data(), vsrc, vp, j * dvPad, dv);
@@ -99,7 +104,12 @@ final class FlashForward {
                     dropout(sTile, sTile, rows, valid, b, h, q0, k0);
                 }
                 // O = diag(alpha)·O + P·V: the rescaling rides on the product's loads of O
-                ops.gemmRescaled(rows, dvPad, valid, sTile, 0, bkPad, vp, k0 * dvPad, dvPad, oAcc, 0, dvPad, alpha);
+                if (vInPlace) {
+                    ops.gemmRescaled(rows, dvPad, valid, sTile, 0, bkPad, v.data(), v.index(b, h / s.group(), k0, 0),
+                            v.seqStride(), oAcc, 0, dvPad, alpha);
+                } else {
+                    ops.gemmRescaled(rows, dvPad, valid, sTile, 0, bkPad, vp, k0 * dvPad, dvPad, oAcc, 0, dvPad, alpha);
+                }
             }
             // 3) normalise and write output and log-sum-exp
             int lseBase = (b * s.heads() + h) * s.queryLength() + q0;

@@ -196,36 +196,47 @@ class KernelPartsTest {
     void gemmMatchesTheReferenceForPlainAndTransposedA() {
         Rng rng = new Rng(11);
         for (TileOps ops : FlashAttentionTest.allOps()) {
-            for (int rows : new int[] {1, 3, 4, 6, 9, 10, 13}) {
-                for (int depth : new int[] {1, 5, 64}) {
-                    int cols = ops.pad(ops.lanes() * 5 + 1);
-                    float[] a = randomArray(rng, rows * depth);
-                    float[] b = randomArray(rng, depth * cols);
-                    float[] c = randomArray(rng, rows * cols);
-                    float[] expected = c.clone();
-                    Gemm.reference(false, false, rows, cols, depth, 1f, a, 0, depth, b, 0, cols, 1f, expected, 0, cols);
-                    ops.gemm(rows, cols, depth, a, 0, depth, 1, b, 0, cols, c, 0, cols, true);
-                    Fixtures.assertClose("A·B + C", expected, c, 1e-4, 1e-5);
-                    float[] at = new float[depth * rows];   // A stored transposed: (t, r) at t·rows + r
-                    for (int r = 0; r < rows; r++) {
-                        for (int t = 0; t < depth; t++) {
-                            at[t * rows + r] = a[r * depth + t];
-                        }
+            // one vector wide (8-row, 3- and 2-row kernels), two and three (4x2, remainders), five and more
+            int[] widths = {ops.lanes(), 2 * ops.lanes(), 3 * ops.lanes(), ops.pad(ops.lanes() * 5 + 1)};
+            for (int rows : new int[] {1, 2, 3, 4, 6, 9, 10, 11, 13, 19}) {
+                for (int depth : new int[] {1, 5, 16, 64}) {
+                    for (int cols : widths) {
+                        gemmCase(rng, ops, rows, cols, depth);
                     }
-                    float[] c2 = randomArray(rng, rows * cols);
-                    Gemm.reference(false, false, rows, cols, depth, 1f, a, 0, depth, b, 0, cols, 0f, expected, 0, cols);
-                    ops.gemm(rows, cols, depth, at, 0, 1, rows, b, 0, cols, c2, 0, cols, false);
-                    Fixtures.assertClose("Aᵀ-stored · B", expected, c2, 1e-4, 1e-5);
                 }
             }
         }
+    }
+
+    private static void gemmCase(Rng rng, TileOps ops, int rows, int cols, int depth) {
+        float[] a = randomArray(rng, rows * depth);
+        float[] b = randomArray(rng, depth * cols);
+        float[] c = randomArray(rng, rows * cols);
+        float[] expected = c.clone();
+        Gemm.reference(false, false, rows, cols, depth, 1f, a, 0, depth, b, 0, cols, 1f, expected, 0, cols);
+        ops.gemm(rows, cols, depth, a, 0, depth, 1, b, 0, cols, c, 0, cols, true);
+        Fixtures.assertClose("A·B + C", expected, c, 1e-4, 1e-5);
+        float[] at = new float[depth * rows];   // A stored transposed: (t, r) at t·rows + r
+        for (int r = 0; r < rows; r++) {
+            for (int t = 0; t < depth; t++) {
+                at[t * rows + r] = a[r * depth + t];
+            }
+        }
+        float[] c2 = randomArray(rng, rows * cols);
+        Gemm.reference(false, false, rows, cols, depth, 1f, a, 0, depth, b, 0, cols, 0f, expected, 0, cols);
+        ops.gemm(rows, cols, depth, at, 0, 1, rows, b, 0, cols, c2, 0, cols, false);
+        Fixtures.assertClose("Aᵀ-stored · B", expected, c2, 1e-4, 1e-5);
+        // every kernel sums each element over the depth in order from C's start: the scalar bits
+        float[] scalar = new float[rows * cols];
+        ScalarTileOps.INSTANCE.gemm(rows, cols, depth, at, 0, 1, rows, b, 0, cols, scalar, 0, cols, false);
+        assertArrayEquals(scalar, c2, "rows " + rows + " cols " + cols + " depth " + depth);
     }
 
     @Test
     void gemmRescaledScalesEachRowOfCBeforeAddingTheProduct() {
         Rng rng = new Rng(12);
         for (TileOps ops : FlashAttentionTest.allOps()) {
-            for (int rows : new int[] {1, 3, 4, 7, 13}) {
+            for (int rows : new int[] {1, 2, 3, 4, 7, 11, 13, 19}) {
                 for (int vectors : new int[] {1, 2, 3, 5, 9}) {   // every kernel width, and remainders
                     int depth = 1 + rng.nextInt(70);
                     int cols = ops.lanes() * vectors;
