@@ -117,19 +117,6 @@ abstract class TileOps {
         return e * Float.intBitsToFloat((Float.floatToRawIntBits(t) + EXP_BIAS_BITS) << 23);
     }
 
-    private static void expTile(float[] s, int lds, int rows, int cols) {
-        if (lds == cols) {
-            VecMath.exp(s, 0, s, 0, rows * cols);
-        } else {
-            for (int r = 0; r < rows; r++) {
-                VecMath.exp(s, r * lds, s, r * lds, cols);
-            }
-        }
-    }
-
-    /** {@code s_rj −= shift_r}, except that a shift of −∞ leaves the row alone. */
-    abstract void subtractRowShift(float[] s, int lds, int rows, int cols, float[] shift);
-
     /** {@code Σ_j s[off + j]} for {@code j < cols}. */
     abstract float rowSum(float[] s, int off, int cols);
 
@@ -138,14 +125,20 @@ abstract class TileOps {
 
     /**
      * Recomputes probabilities {@code P_rj = e^(S_rj − lse_r)} over S; rows with {@code lse = −∞}
-     * (empty rows) get 0.
+     * (empty rows) get 0. The exponential is the forward's, {@link #softmaxExp1} (the tensor core's
+     * exp to the bit down to {@code −87.33}, 0 below the normal range), so the backward rebuilds the
+     * weights the forward's softmax made, and the subtraction, the exponential and the store are one
+     * pass over the tile.
      */
-    final void probabilities(float[] s, int lds, int rows, int cols, float[] lse) {
-        subtractRowShift(s, lds, rows, cols, lse);
-        expTile(s, lds, rows, cols);
+    void probabilities(float[] s, int lds, int rows, int cols, float[] lse) {
         for (int r = 0; r < rows; r++) {
-            if (lse[r] == Float.NEGATIVE_INFINITY) {   // an empty row: zero whatever the scores were
+            float x = lse[r];
+            if (x == Float.NEGATIVE_INFINITY) {   // an empty row: zero whatever the scores were
                 Arrays.fill(s, r * lds, r * lds + cols, 0f);
+                continue;
+            }
+            for (int j = 0, o = r * lds; j < cols; j++, o++) {
+                s[o] = softmaxExp1(s[o] - x);
             }
         }
     }

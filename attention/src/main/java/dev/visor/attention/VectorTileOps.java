@@ -63,19 +63,6 @@ final class VectorTileOps extends TileOps {
     // ------------------------------------------------------------------ element-wise
 
     @Override
-    void subtractRowShift(float[] s, int lds, int rows, int cols, float[] shift) {
-        for (int r = 0; r < rows; r++) {
-            float x = shift[r];
-            if (x == Float.NEGATIVE_INFINITY) {
-                continue;
-            }
-            for (int j = 0, o = r * lds; j < cols; j += L, o += L) {
-                FloatVector.fromArray(S, s, o).sub(x).intoArray(s, o);
-            }
-        }
-    }
-
-    @Override
     void softmaxStep(float[] s, int lds, int rows, int cols, float[] m, float[] l, float[] alpha, float[] scratch) {
         // 1) the row maxima, by vector, and the rescaling factors. The running maximum is a compare
         // and a blend, not max(): C2 gives max() Java's NaN and −0.0 rules, a five-instruction sequence
@@ -127,6 +114,37 @@ final class VectorTileOps extends TileOps {
                 sum = sum.add(e);
             }
             sum.intoArray(l, row * L);
+        }
+    }
+
+    @Override
+    void probabilities(float[] s, int lds, int rows, int cols, float[] lse) {
+        // TileOps.softmaxExp1 lane for lane, as softmaxStep's second pass computes it (see there), on
+        // S − lse; kept apart from softmaxStep's copy of the same lines so that neither depends on C2
+        // inlining a helper that takes and returns vectors
+        FloatVector ln2Hi = FloatVector.broadcast(S, -LN2_HI);
+        FloatVector ln2Lo = FloatVector.broadcast(S, -LN2_LO);
+        FloatVector p2 = FloatVector.broadcast(S, P2);
+        FloatVector p1 = FloatVector.broadcast(S, P1);
+        FloatVector p0 = FloatVector.broadcast(S, P0);
+        for (int row = 0; row < rows; row++) {
+            float x = lse[row];
+            if (x == Float.NEGATIVE_INFINITY) {   // an empty row: zero whatever the scores were
+                java.util.Arrays.fill(s, row * lds, row * lds + cols, 0f);
+                continue;
+            }
+            for (int j = 0, o = row * lds; j < cols; j += L, o += L) {
+                FloatVector xc = FloatVector.fromArray(S, s, o).sub(x);
+                VectorMask<Float> under = xc.lt(EXP_FLOOR);
+                FloatVector t = xc.fma(LOG2E, ROUND);
+                FloatVector nf = t.sub(ROUND);
+                FloatVector r = nf.fma(ln2Hi, xc);
+                r = nf.fma(ln2Lo, r);
+                FloatVector p = r.fma(P4, P3).fma(r, p2).fma(r, p1).fma(r, p0);
+                FloatVector scale = t.reinterpretAsInts().add(EXP_BIAS_BITS).lanewise(VectorOperators.LSHL, 23)
+                        .reinterpretAsFloats();
+                p.fma(r.mul(r), r).add(1f).mul(scale).blend(0f, under).intoArray(s, o);
+            }
         }
     }
 

@@ -42,6 +42,32 @@ class KernelPartsTest {
     }
 
     @Test
+    void probabilitiesAreTheForwardsExponentialsBitForBitAtEveryWidth() {
+        // S − lse over the whole range the backward meets, down past the normals (flushed to 0 as the
+        // forward's softmax flushes them), in tiles whose rows are longer than the row's keys
+        Rng rng = new Rng(4);
+        for (TileOps ops : FlashAttentionTest.allOps()) {
+            int cols = ops.pad(21);
+            int rows = 5;
+            float[] s = new float[rows * cols];
+            for (int i = 0; i < s.length; i++) {
+                s[i] = i % 11 == 0 ? Float.NEGATIVE_INFINITY : (float) (-95 * rng.nextDouble());
+            }
+            float[] lse = {0f, 3.5f, Float.NEGATIVE_INFINITY, -1.25f, 0.001f};
+            float[] p = s.clone();
+            ops.probabilities(p, cols, rows, cols, lse);
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < cols; j++) {
+                    float x = s[r * cols + j];
+                    float want = lse[r] == Float.NEGATIVE_INFINITY ? 0f : TileOps.softmaxExp1(x - lse[r]);
+                    assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(p[r * cols + j]),
+                            ops + " row " + r + " col " + j + " score " + x);
+                }
+            }
+        }
+    }
+
+    @Test
     void softmaxStepKeepsRunningMaxAndSum() {
         for (TileOps ops : FlashAttentionTest.allOps()) {
             int cols = ops.pad(20);
