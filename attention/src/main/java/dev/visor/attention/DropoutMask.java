@@ -15,13 +15,15 @@ import dev.visor.tensor.kernel.VectorSupport;
  * <p>The element of index {@code i} is draw {@code i} of the SplitMix64 stream with state
  * {@code seed} and increment the golden gamma, and {@code u ≥ p} on the top 24 bits is
  * {@code (z >>> 11) ≥ threshold·2²⁹} on the top 53, so {@link #apply} draws a tile's factors a vector
- * at a time with {@link KeepBits#fill}: the same bits as {@link #factor}. An instance holds scratch
+ * at a time with {@link KeepBits#fill} and multiplies them in a vector at a time with
+ * {@link TileOps#dropRow}: the same bits as {@link #factor}. An instance holds scratch
  * for {@link #apply} and belongs to one thread.
  */
 final class DropoutMask {
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
     /** Fill whole 64-draw words: the vector path covers only those, and its scalar tail was ~10× slower per draw. */
     private static final boolean WHOLE_WORDS = VectorSupport.available();
+    private final TileOps ops;
     private final long seed;
     private final int heads;
     private final int queryLength;
@@ -34,6 +36,12 @@ final class DropoutMask {
     private int filledCount;        // how many bits from there keep holds
 
     DropoutMask(AttentionConfig cfg, int heads, int queryLength, int keyLength) {
+        this(cfg, heads, queryLength, keyLength, TileOps.best());
+    }
+
+    /** With the tile primitives {@link #apply} multiplies through. */
+    DropoutMask(AttentionConfig cfg, int heads, int queryLength, int keyLength, TileOps ops) {
+        this.ops = ops;
         this.seed = cfg.seed();
         this.heads = heads;
         this.queryLength = queryLength;
@@ -56,27 +64,23 @@ final class DropoutMask {
 
     /**
      * {@code dst[r·ld + j] = src[r·ld + j] · factor(b, h, q0 + r, k0 + j)} for {@code r < rows},
-     * {@code j < n} ({@code dst} may be {@code src}): the same products as with {@link #factor}.
-     * When the {@code n} keys are all of them, the rows' elements are consecutive draws and one
+     * {@code j < n} ({@code dst} may be {@code src}; the rest of each row is left alone): the same
+     * products as with {@link #factor}, a vector at a time ({@link TileOps#dropRow}). When the
+     * {@code n} keys are all of them, the rows' elements are consecutive draws and one
      * {@link KeepBits#fill} covers the tile; otherwise one per row.
      */
     void apply(float[] src, float[] dst, int ld, int rows, int b, int h, int q0, int k0, int n) {
         long row0 = (((long) b * heads + h) * queryLength + q0) * keyLength + k0;
-        int keptBits = Float.floatToRawIntBits(keepScale);
         if (k0 == 0 && n == keyLength) {
             fill(row0, rows * n);
-            for (int r = 0, i = 0; r < rows; r++) {
-                for (int j = 0, at = r * ld; j < n; j++, i++, at++) {
-                    dst[at] = src[at] * Float.intBitsToFloat(keptBits & -((int) (keep[i >>> 6] >>> i) & 1));
-                }
+            for (int r = 0; r < rows; r++) {
+                ops.dropRow(src, dst, r * ld, n, keep, r * n, keepScale);
             }
             return;
         }
         for (int r = 0; r < rows; r++) {
             fill(row0 + (long) r * keyLength, n);
-            for (int j = 0, at = r * ld; j < n; j++, at++) {
-                dst[at] = src[at] * Float.intBitsToFloat(keptBits & -((int) (keep[j >>> 6] >>> j) & 1));
-            }
+            ops.dropRow(src, dst, r * ld, n, keep, 0, keepScale);
         }
     }
 

@@ -89,8 +89,8 @@ final class FlashBackward {
         for (Partial p : merged.values()) {
             int b = p.group / s.kvHeads();
             int kh = p.group % s.kvHeads();
-            writeKeySide(p.dk, dkPad, dk, b, kh, s.keyLength());
-            writeKeySide(p.dv, dvPad, dv, b, kh, s.keyLength());
+            writeKeySide(p.dk, dkPad, cfg.scale(), dk, b, kh, s.keyLength());
+            writeKeySide(p.dv, dvPad, 1f, dv, b, kh, s.keyLength());
         }
         return dTheta;
     }
@@ -113,15 +113,19 @@ final class FlashBackward {
         }
     }
 
-    static void writeKeySide(float[] acc, int ld, HeadsView dst, int b, int kh, int keys) {
+    /** Writes {@code factor · acc} (rows of {@code ld}) into the {@code keys} rows of head {@code kh} of batch {@code b}. */
+    static void writeKeySide(float[] acc, int ld, float factor, HeadsView dst, int b, int kh, int keys) {
+        float[] out = dst.data();
+        int stride = dst.dimStride();
+        int dim = dst.dim();
         for (int j = 0; j < keys; j++) {
             int d = dst.index(b, kh, j, 0);
-            if (dst.dimStride() == 1) {
-                System.arraycopy(acc, j * ld, dst.data(), d, dst.dim());
+            if (stride == 1 && factor == 1f) {
+                System.arraycopy(acc, j * ld, out, d, dim);
                 continue;
             }
-            for (int c = 0; c < dst.dim(); c++) {
-                dst.data()[d + c * dst.dimStride()] = acc[j * ld + c];
+            for (int c = 0; c < dim; c++) {
+                out[d + c * stride] = acc[j * ld + c] * factor;
             }
         }
     }
@@ -135,14 +139,16 @@ final class FlashBackward {
         final float[] lse;
         final int dkPad, dvDim, dvPad;
         final float scale;
-        final float[] qTile;   // (Bq, dkPad): queries · scale
-        final float[] doTile;  // (Bq, dvPad): output gradient
+        final boolean qInPlace, doInPlace;   // read q / dO where they are (rows of whole vectors), else copy
+        final float[] qTile;   // (Bq, dkPad): queries (when not read in place)
+        final float[] doTile;  // (Bq, dvPad): output gradient (when not read in place)
         final float[] pTile;   // (Bq, BkPad): probabilities
         final float[] pdTile;  // (Bq, BkPad): probabilities after dropout (only with dropout)
         final float[] dpTile;  // (Bq, BkPad): dP, then dS
         final float[] dqAcc;   // (Bq, dkPad)
         final float[] dRow, lseRow;
-        final float[] kp;      // (nKb·Bk, dkPad): keys
+        final boolean kInPlace; // the keys' rows are whole vectors: dS·K reads them where they are
+        final float[] kp;      // (nKb·Bk, dkPad): keys (when not read in place)
         final float[] vt;      // per key block (dv, BkPad): values transposed
         float[] dkAcc;         // (nKb·Bk, dkPad)
         float[] dvAcc;         // (nKb·Bk, dvPad)
@@ -161,15 +167,18 @@ final class FlashBackward {
             this.dvDim = s.valueDim();
             this.dvPad = ops.pad(dvDim);
             this.scale = cfg.scale();
-            this.qTile = new float[bq * dkPad];
-            this.doTile = new float[bq * dvPad];
+            this.qInPlace = q.dimStride() == 1 && keyDim == dkPad;
+            this.doInPlace = dOut.dimStride() == 1 && dvDim == dvPad;
+            this.qTile = qInPlace ? null : new float[bq * dkPad];
+            this.doTile = doInPlace ? null : new float[bq * dvPad];
             this.pTile = new float[bq * bkPad];
             this.pdTile = drop != null ? new float[bq * bkPad] : null;
             this.dpTile = new float[bq * bkPad];
             this.dqAcc = new float[bq * dkPad];
             this.dRow = new float[bq];
             this.lseRow = new float[bq];
-            this.kp = new float[nKb * bk * dkPad];
+            this.kInPlace = k.dimStride() == 1 && keyDim == dkPad;
+            this.kp = kInPlace ? null : new float[nKb * bk * dkPad];
             this.vt = new float[nKb * dvDim * bkPad];
             this.dkAcc = new float[nKb * bk * dkPad];
             this.dvAcc = new float[nKb * bk * dvPad];
@@ -195,8 +204,8 @@ final class FlashBackward {
                 }
                 boolean owned = group * itemsPerGroup >= from && (group + 1) * itemsPerGroup <= to;
                 if (owned) {
-                    writeKeySide(dkAcc, dkPad, dk, b, kh, s.keyLength());
-                    writeKeySide(dvAcc, dvPad, dv, b, kh, s.keyLength());
+                    writeKeySide(dkAcc, dkPad, scale, dk, b, kh, s.keyLength());
+                    writeKeySide(dvAcc, dvPad, 1f, dv, b, kh, s.keyLength());
                     // only the rows of real keys were written (64 rows held 3-10 keys at the demo's lengths)
                     Arrays.fill(dkAcc, 0, s.keyLength() * dkPad, 0f);
                     Arrays.fill(dvAcc, 0, s.keyLength() * dvPad, 0f);
@@ -211,13 +220,8 @@ final class FlashBackward {
 
         @Override
         void packKey(int kb, int j, int col) {
-            int src = k.index(packB, packKh, j, 0);
-            if (k.dimStride() == 1) {
-                System.arraycopy(k.data(), src, kp, j * dkPad, keyDim);
-            } else {
-                for (int c = 0; c < keyDim; c++) {
-                    kp[j * dkPad + c] = k.data()[src + c * k.dimStride()];
-                }
+            if (!kInPlace) {
+                copyRow(k, packB, packKh, j, keyDim, kp, j * dkPad);
             }
             int vsrc = v.index(packB, packKh, j, 0);
             int vBase = kb * dvDim * bkPad + col;
@@ -226,19 +230,46 @@ final class FlashBackward {
             }
         }
 
+        /** Row {@code l} of head {@code (b, h)} of {@code from} ({@code n} values) into {@code tile} at {@code at}. */
+        private static void copyRow(HeadsView from, int b, int h, int l, int n, float[] tile, int at) {
+            int src = from.index(b, h, l, 0);
+            int stride = from.dimStride();
+            if (stride == 1) {
+                System.arraycopy(from.data(), src, tile, at, n);
+                return;
+            }
+            for (int c = 0; c < n; c++) {
+                tile[at + c] = from.data()[src + c * stride];
+            }
+        }
+
         private void queryBlock(int b, int h, int qb) {
             int q0 = qb * bq;
             int rows = Math.min(bq, s.queryLength() - q0);
             int lseBase = (b * s.heads() + h) * s.queryLength() + q0;
-            // 1) load q · scale, dO, D = rowsum(dO ∘ O) and the rows' log-sum-exp
+            // 1) q and dO where they are when their rows are whole vectors (they are B operands of the dK
+            // and dV products; the keys carry the scale), else copied into tiles; D = rowsum(dO ∘ O) and
+            // the rows' log-sum-exp
+            float[] qa = qInPlace ? q.data() : qTile;
+            int qOff = qInPlace ? q.index(b, h, q0, 0) : 0;
+            int qrs = qInPlace ? q.seqStride() : dkPad;
+            float[] da = doInPlace ? dOut.data() : doTile;
+            int dOff = doInPlace ? dOut.index(b, h, q0, 0) : 0;
+            int drs = doInPlace ? dOut.seqStride() : dvPad;
+            float[] o = out.data();
+            int os = out.dimStride();
             for (int r = 0; r < rows; r++) {
-                FlashWorker.scaledCopy(qScale, q.data(), q.index(b, h, q0 + r, 0), q.dimStride(), qTile, r * dkPad, keyDim);
-                FlashWorker.scaledCopy(1f, dOut.data(), dOut.index(b, h, q0 + r, 0), dOut.dimStride(), doTile, r * dvPad,
-                        dvDim);
-                int os = out.index(b, h, q0 + r, 0);
+                if (!qInPlace) {
+                    copyRow(q, b, h, q0 + r, keyDim, qTile, r * dkPad);
+                }
+                if (!doInPlace) {
+                    copyRow(dOut, b, h, q0 + r, dvDim, doTile, r * dvPad);
+                }
+                int oi = out.index(b, h, q0 + r, 0);
+                int di = dOff + r * drs;
                 double d = 0;
                 for (int c = 0; c < dvDim; c++) {
-                    d += (double) doTile[r * dvPad + c] * out.data()[os + c * out.dimStride()];
+                    d += (double) da[di + c] * o[oi + c * os];
                 }
                 dRow[r] = (float) d;
                 lseRow[r] = lse[lseBase + r];
@@ -250,7 +281,7 @@ final class FlashBackward {
             for (int e = 0; e < blocks.length; e++) {
                 int kb = BlockSparsity.block(blocks[e]);
                 int k0 = kb * bk;
-                int valid = scores(blocks, cached, e, qTile, dkPad, pTile, b, h, q0, rows);
+                int valid = scores(blocks, cached, e, qa, qOff, qrs, 1, pTile, b, h, q0, rows);
                 ops.probabilities(pTile, bkPad, rows, bkPad, lseRow);
                 float[] pForV = pTile;
                 if (drop != null) {
@@ -258,9 +289,9 @@ final class FlashBackward {
                     pForV = pdTile;
                 }
                 // dV_j += P_dropᵀ · dO
-                ops.gemm(valid, dvPad, rows, pForV, 0, 1, bkPad, doTile, 0, dvPad, dvAcc, k0 * dvPad, dvPad, true);
+                ops.gemm(valid, dvPad, rows, pForV, 0, 1, bkPad, da, dOff, drs, dvAcc, k0 * dvPad, dvPad, true);
                 // dP = dO · V_jᵀ (through the dropout factors)
-                ops.gemm(rows, bkPad, dvDim, doTile, 0, dvPad, 1, vt, kb * dvDim * bkPad, bkPad, dpTile, 0, bkPad, false);
+                ops.gemm(rows, bkPad, dvDim, da, dOff, drs, 1, vt, kb * dvDim * bkPad, bkPad, dpTile, 0, bkPad, false);
                 if (drop != null) {
                     dropout(dpTile, dpTile, rows, valid, b, h, q0, k0);
                 }
@@ -270,9 +301,14 @@ final class FlashBackward {
                 if (mod != null) {
                     mod.backward(rawTile, dpTile, rows, bkPad, valid, b, h, q0, k0);
                 }
-                // dQ_i += dS · K_j (scaled on write-out) ;  dK_j += dSᵀ · (Q_i · scale)
-                ops.gemm(rows, dkPad, valid, dpTile, 0, bkPad, 1, kp, k0 * dkPad, dkPad, dqAcc, 0, dkPad, true);
-                ops.gemm(valid, dkPad, rows, dpTile, 0, 1, bkPad, qTile, 0, dkPad, dkAcc, k0 * dkPad, dkPad, true);
+                // dQ_i += dS · K_j ;  dK_j += dSᵀ · Q_i (both scaled on write-out)
+                if (kInPlace) {
+                    ops.gemm(rows, dkPad, valid, dpTile, 0, bkPad, 1, k.data(), k.index(packB, packKh, k0, 0), k.seqStride(),
+                            dqAcc, 0, dkPad, true);
+                } else {
+                    ops.gemm(rows, dkPad, valid, dpTile, 0, bkPad, 1, kp, k0 * dkPad, dkPad, dqAcc, 0, dkPad, true);
+                }
+                ops.gemm(valid, dkPad, rows, dpTile, 0, 1, bkPad, qa, qOff, qrs, dkAcc, k0 * dkPad, dkPad, true);
             }
             // 3) write dQ rows
             for (int r = 0; r < rows; r++) {

@@ -33,12 +33,12 @@ final class FlashForward {
         final HeadsView out;
         final float[] lse;
         final int dv, dvPad;
-        final float[] qTile;   // (Bq, keyDim), pre-scaled by scale
         final float[] sTile;   // (Bq, BkPad): scores, then probabilities
         final float[] oAcc;    // (Bq, dvPad): unnormalised output
         final float[] m, alpha, rowScratch;
         final float[] l;       // (Bq, lanes): per-lane running sums (TileOps.softmaxStep)
-        final float[] vp;      // (nKb·Bk, dvPad): values, row-major, zero-padded
+        final boolean vInPlace; // the values' rows are whole vectors: P·V reads them where they are
+        final float[] vp;      // (nKb·Bk, dvPad): values, row-major, zero-padded (when not read in place)
 
         Worker(HeadsView q, HeadsView k, HeadsView v, HeadsView out, float[] lse, BlockSparsity mask,
                PartialTiles tiles, AttentionConfig cfg, ScoreModification mods, TileOps ops, AttentionShapes s) {
@@ -47,14 +47,14 @@ final class FlashForward {
             this.lse = lse;
             this.dv = s.valueDim();
             this.dvPad = ops.pad(dv);
-            this.qTile = new float[bq * keyDim];
             this.sTile = new float[bq * bkPad];
             this.oAcc = new float[bq * dvPad];
             this.m = new float[bq];
             this.l = new float[bq * ops.lanes()];
             this.alpha = new float[bq];
             this.rowScratch = new float[bq];
-            this.vp = new float[nKb * bk * dvPad];
+            this.vInPlace = v.dimStride() == 1 && dv == dvPad;
+            this.vp = vInPlace ? null : new float[nKb * bk * dvPad];
         }
 
         void run(int from, int to) {
@@ -72,6 +72,9 @@ final class FlashForward {
 
         @Override
         void packKey(int kb, int j, int col) {
+            if (vInPlace) {
+                return;
+            }
             int vsrc = v.index(packB, packKh, j, 0);
             if (v.dimStride() == 1) {
                 System.arraycopy(v.data(), vsrc, vp, j * dvPad, dv);
@@ -86,10 +89,8 @@ final class FlashForward {
             int q0 = qb * bq;
             int rows = Math.min(bq, s.queryLength() - q0);
             int[] blocks = mask.keyBlocks(b, h, qb);
-            // 1) load the query tile, pre-scaled so the tile product gives scale·q·k
-            for (int r = 0; r < rows; r++) {
-                FlashWorker.scaledCopy(qScale, q.data(), q.index(b, h, q0 + r, 0), q.dimStride(), qTile, r * keyDim, keyDim);
-            }
+            // 1) the queries are read in place (the keys carry the scale)
+            int qOff = q.index(b, h, q0, 0);
             Arrays.fill(m, Float.NEGATIVE_INFINITY);
             Arrays.fill(l, 0f);
             Arrays.fill(oAcc, 0, rows * dvPad, 0f);
@@ -97,13 +98,18 @@ final class FlashForward {
             boolean[][] cached = tiles == null ? null : tiles.of(b, h, qb);
             for (int e = 0; e < blocks.length; e++) {
                 int k0 = BlockSparsity.block(blocks[e]) * bk;
-                int valid = scores(blocks, cached, e, qTile, keyDim, sTile, b, h, q0, rows);
+                int valid = scores(blocks, cached, e, q.data(), qOff, q.seqStride(), q.dimStride(), sTile, b, h, q0, rows);
                 ops.softmaxStep(sTile, bkPad, rows, bkPad, m, l, alpha, rowScratch);
                 if (drop != null) {
                     dropout(sTile, sTile, rows, valid, b, h, q0, k0);
                 }
                 // O = diag(alpha)·O + P·V: the rescaling rides on the product's loads of O
-                ops.gemmRescaled(rows, dvPad, valid, sTile, 0, bkPad, vp, k0 * dvPad, dvPad, oAcc, 0, dvPad, alpha);
+                if (vInPlace) {
+                    ops.gemmRescaled(rows, dvPad, valid, sTile, 0, bkPad, v.data(), v.index(b, h / s.group(), k0, 0),
+                            v.seqStride(), oAcc, 0, dvPad, alpha);
+                } else {
+                    ops.gemmRescaled(rows, dvPad, valid, sTile, 0, bkPad, vp, k0 * dvPad, dvPad, oAcc, 0, dvPad, alpha);
+                }
             }
             // 3) normalise and write output and log-sum-exp
             int lseBase = (b * s.heads() + h) * s.queryLength() + q0;

@@ -1,6 +1,5 @@
 package dev.visor.attention;
 
-import dev.visor.tensor.kernel.VecMath;
 import java.util.Arrays;
 
 /**
@@ -10,8 +9,13 @@ import java.util.Arrays;
  * score modifiers and the mask applied, which both passes compute the same way (the backward pass
  * rebuilds the forward's probabilities from it).
  *
- * <p>Keys are packed transposed, {@code (keyDim, BkPad)} per key block, into {@link #kt}; a pass that
- * needs more of the block (the values, the keys row-major) copies it in {@link #packKey}.
+ * <p>Keys are packed transposed and multiplied by the softmax scale, {@code (keyDim, BkPad)} per key
+ * block, into {@link #kt}; a pass that needs more of the block (the values, the keys row-major) copies
+ * it in {@link #packKey}. The scale rides on the keys, not on the queries: the score products then read
+ * the queries in place (any strides) instead of copying and scaling every query row of every
+ * {@code (batch, head)} into a tile, which at 3–10 tokens cost about as much as the products. For a
+ * power-of-two scale ({@code 1/√headDim} at head widths 4, 16, 64, 256) {@code q·(scale·k)} has the
+ * same bits as {@code (scale·q)·k}; for others it may differ in the last place.
  */
 abstract class FlashWorker {
     final HeadsView q, k, v;
@@ -23,7 +27,7 @@ abstract class FlashWorker {
     final DropoutMask drop;
     final int bq, bk, bkPad, keyDim, nKb;
     final float qScale;
-    final float[] kt;          // per key block (keyDim, BkPad): keys transposed
+    final float[] kt;          // per key block (keyDim, BkPad): keys transposed, times the scale
     final TileModifier mod;    // the score modifiers, or null
     final float[] rawTile;     // (Bq, BkPad): scores before the modifiers (backward with modifiers only)
     private final int[] blockStamp;   // per key block: the packStamp it was copied under
@@ -41,7 +45,7 @@ abstract class FlashWorker {
         this.tiles = tiles;
         this.ops = ops;
         this.s = s;
-        this.drop = cfg.hasDropout() ? new DropoutMask(cfg, s.heads(), s.queryLength(), s.keyLength()) : null;
+        this.drop = cfg.hasDropout() ? new DropoutMask(cfg, s.heads(), s.queryLength(), s.keyLength(), ops) : null;
         this.bq = mask.queryBlockSize();
         this.bk = mask.keyBlockSize();
         this.bkPad = tileWidth(mask, ops);
@@ -90,17 +94,6 @@ abstract class FlashWorker {
         return mask.keyBlocks(bh / s.heads(), bh % s.heads(), qb);
     }
 
-    /** {@code dst[dOff + c] = alpha · src[sOff + c·stride]} for {@code c < n}: a strided row into a tile. */
-    static void scaledCopy(float alpha, float[] src, int sOff, int stride, float[] dst, int dOff, int n) {
-        if (stride == 1) {
-            VecMath.scale(alpha, src, sOff, dst, dOff, n);
-        } else {
-            for (int c = 0; c < n; c++) {
-                dst[dOff + c] = src[sOff + c * stride] * alpha;
-            }
-        }
-    }
-
     /**
      * Moves to key/value head {@code kh} of batch {@code b} ({@code group = b · kvHeads + kh}): the
      * blocks packed for another head become stale.
@@ -125,11 +118,14 @@ abstract class FlashWorker {
         blockStamp[kb] = packStamp;
         int k0 = kb * bk;
         int k1 = Math.min(k0 + bk, s.keyLength());
+        float[] kd = k.data();
+        int ks = k.dimStride();
+        float scale = qScale;
         for (int j = k0; j < k1; j++) {
             int base = kb * keyDim * bkPad + (j - k0);
             int src = k.index(packB, packKh, j, 0);
             for (int c = 0; c < keyDim; c++) {
-                kt[base + c * bkPad] = k.data()[src + c * k.dimStride()];
+                kt[base + c * bkPad] = kd[src + c * ks] * scale;
             }
             packKey(kb, j, j - k0);
         }
@@ -140,18 +136,19 @@ abstract class FlashWorker {
 
     /**
      * The score tile of visited block {@code blocks[e]} for {@code rows} queries from {@code q0}:
-     * {@code sTile = qTile · K_jᵀ} ({@code qTile} already scaled, row stride {@code ldq}), modified
+     * {@code sTile = Q · (scale · K_j)ᵀ}, query {@code r}'s element {@code c} read at
+     * {@code qa[qOff + r·qrs + c·qcs]} (the queries in place, or a copy), modified
      * over the block's real keys ({@link TileModifier}) (the unmodified scores kept in {@link #rawTile} when
      * there is one), then masked. Returns the number of real keys in the block.
      */
-    final int scores(int[] blocks, boolean[][] cached, int e, float[] qTile, int ldq, float[] sTile,
+    final int scores(int[] blocks, boolean[][] cached, int e, float[] qa, int qOff, int qrs, int qcs, float[] sTile,
                      int b, int h, int q0, int rows) {
         int entry = blocks[e];
         int kb = BlockSparsity.block(entry);
         int k0 = kb * bk;
         int valid = Math.min(bk, s.keyLength() - k0);
         packBlock(kb);
-        ops.gemm(rows, bkPad, keyDim, qTile, 0, ldq, 1, kt, kb * keyDim * bkPad, bkPad, sTile, 0, bkPad, false);
+        ops.gemm(rows, bkPad, keyDim, qa, qOff, qrs, qcs, kt, kb * keyDim * bkPad, bkPad, sTile, 0, bkPad, false);
         if (mod != null) {
             if (rawTile != null) {
                 System.arraycopy(sTile, 0, rawTile, 0, rows * bkPad);

@@ -31,19 +31,6 @@ final class ScalarTileOps extends TileOps {
     }
 
     @Override
-    void subtractRowShift(float[] s, int lds, int rows, int cols, float[] shift) {
-        for (int r = 0; r < rows; r++) {
-            float x = shift[r];
-            if (x == Float.NEGATIVE_INFINITY) {
-                continue;
-            }
-            for (int j = 0; j < cols; j++) {
-                s[r * lds + j] -= x;
-            }
-        }
-    }
-
-    @Override
     void softmaxStep(float[] s, int lds, int rows, int cols, float[] m, float[] l, float[] alpha, float[] scratch) {
         newMaxima(s, lds, rows, cols, m, alpha, scratch);
         float[] shift = scratch;

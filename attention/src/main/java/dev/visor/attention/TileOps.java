@@ -117,19 +117,6 @@ abstract class TileOps {
         return e * Float.intBitsToFloat((Float.floatToRawIntBits(t) + EXP_BIAS_BITS) << 23);
     }
 
-    private static void expTile(float[] s, int lds, int rows, int cols) {
-        if (lds == cols) {
-            VecMath.exp(s, 0, s, 0, rows * cols);
-        } else {
-            for (int r = 0; r < rows; r++) {
-                VecMath.exp(s, r * lds, s, r * lds, cols);
-            }
-        }
-    }
-
-    /** {@code s_rj −= shift_r}, except that a shift of −∞ leaves the row alone. */
-    abstract void subtractRowShift(float[] s, int lds, int rows, int cols, float[] shift);
-
     /** {@code Σ_j s[off + j]} for {@code j < cols}. */
     abstract float rowSum(float[] s, int off, int cols);
 
@@ -138,20 +125,53 @@ abstract class TileOps {
 
     /**
      * Recomputes probabilities {@code P_rj = e^(S_rj − lse_r)} over S; rows with {@code lse = −∞}
-     * (empty rows) get 0.
+     * (empty rows) get 0. The exponential is the forward's, {@link #softmaxExp1} (the tensor core's
+     * exp to the bit down to {@code −87.33}, 0 below the normal range), so the backward rebuilds the
+     * weights the forward's softmax made, and the subtraction, the exponential and the store are one
+     * pass over the tile.
      */
-    final void probabilities(float[] s, int lds, int rows, int cols, float[] lse) {
-        subtractRowShift(s, lds, rows, cols, lse);
-        expTile(s, lds, rows, cols);
+    void probabilities(float[] s, int lds, int rows, int cols, float[] lse) {
         for (int r = 0; r < rows; r++) {
-            if (lse[r] == Float.NEGATIVE_INFINITY) {   // an empty row: zero whatever the scores were
+            float x = lse[r];
+            if (x == Float.NEGATIVE_INFINITY) {   // an empty row: zero whatever the scores were
                 Arrays.fill(s, r * lds, r * lds + cols, 0f);
+                continue;
+            }
+            for (int j = 0, o = r * lds; j < cols; j++, o++) {
+                s[o] = softmaxExp1(s[o] - x);
             }
         }
     }
 
     /** {@code dp_rj := p_rj · (dp_rj − d_r)}: the softmax backward with the D = rowsum(dO∘O) trick. */
     abstract void softmaxGrad(float[] p, float[] dp, int ld, int rows, int cols, float[] d);
+
+    /**
+     * Dropout of one row: {@code dst[at + j] = src[at + j] · f_j} for {@code j < n}, with
+     * {@code f_j = scale} when keep bit {@code bit + j} is set ({@code keep[i >>> 6] >>> i & 1}) and
+     * {@code +0} when it is clear; {@code dst[at + n …]} is left alone ({@code dst} may be {@code src}).
+     * Both versions multiply by the same factor, so they give the same bits ({@code ±0·x} where
+     * dropped). Bits past the last one {@code keep} holds read as clear.
+     */
+    void dropRow(float[] src, float[] dst, int at, int n, long[] keep, int bit, float scale) {
+        int keptBits = Float.floatToRawIntBits(scale);
+        for (int j = 0; j < n; j++) {
+            int i = bit + j;
+            int set = (i >>> 6) < keep.length ? (int) (keep[i >>> 6] >>> i) & 1 : 0;
+            dst[at + j] = src[at + j] * Float.intBitsToFloat(keptBits & -set);
+        }
+    }
+
+    /**
+     * The {@code count ≤ 64} keep bits from bit {@code bit} on, in the low bits (bit {@code bit} as
+     * bit 0); bits past the end of {@code keep} are clear.
+     */
+    static long keepBits(long[] keep, int bit) {
+        int w = bit >>> 6;
+        int o = bit & 63;
+        long lo = w < keep.length ? keep[w] >>> o : 0L;
+        return o != 0 && w + 1 < keep.length ? lo | keep[w + 1] << (64 - o) : lo;
+    }
 
     /** {@code s_rj := −∞} wherever {@code allowed[r·ldm + j]} is false: masked keys leave the softmax. */
     abstract void applyMask(float[] s, int lds, int rows, int cols, boolean[] allowed, int ldm);

@@ -42,6 +42,32 @@ class KernelPartsTest {
     }
 
     @Test
+    void probabilitiesAreTheForwardsExponentialsBitForBitAtEveryWidth() {
+        // S − lse over the whole range the backward meets, down past the normals (flushed to 0 as the
+        // forward's softmax flushes them), in tiles whose rows are longer than the row's keys
+        Rng rng = new Rng(4);
+        for (TileOps ops : FlashAttentionTest.allOps()) {
+            int cols = ops.pad(21);
+            int rows = 5;
+            float[] s = new float[rows * cols];
+            for (int i = 0; i < s.length; i++) {
+                s[i] = i % 11 == 0 ? Float.NEGATIVE_INFINITY : (float) (-95 * rng.nextDouble());
+            }
+            float[] lse = {0f, 3.5f, Float.NEGATIVE_INFINITY, -1.25f, 0.001f};
+            float[] p = s.clone();
+            ops.probabilities(p, cols, rows, cols, lse);
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < cols; j++) {
+                    float x = s[r * cols + j];
+                    float want = lse[r] == Float.NEGATIVE_INFINITY ? 0f : TileOps.softmaxExp1(x - lse[r]);
+                    assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(p[r * cols + j]),
+                            ops + " row " + r + " col " + j + " score " + x);
+                }
+            }
+        }
+    }
+
+    @Test
     void softmaxStepKeepsRunningMaxAndSum() {
         for (TileOps ops : FlashAttentionTest.allOps()) {
             int cols = ops.pad(20);
@@ -196,36 +222,47 @@ class KernelPartsTest {
     void gemmMatchesTheReferenceForPlainAndTransposedA() {
         Rng rng = new Rng(11);
         for (TileOps ops : FlashAttentionTest.allOps()) {
-            for (int rows : new int[] {1, 3, 4, 6, 9, 10, 13}) {
-                for (int depth : new int[] {1, 5, 64}) {
-                    int cols = ops.pad(ops.lanes() * 5 + 1);
-                    float[] a = randomArray(rng, rows * depth);
-                    float[] b = randomArray(rng, depth * cols);
-                    float[] c = randomArray(rng, rows * cols);
-                    float[] expected = c.clone();
-                    Gemm.reference(false, false, rows, cols, depth, 1f, a, 0, depth, b, 0, cols, 1f, expected, 0, cols);
-                    ops.gemm(rows, cols, depth, a, 0, depth, 1, b, 0, cols, c, 0, cols, true);
-                    Fixtures.assertClose("A·B + C", expected, c, 1e-4, 1e-5);
-                    float[] at = new float[depth * rows];   // A stored transposed: (t, r) at t·rows + r
-                    for (int r = 0; r < rows; r++) {
-                        for (int t = 0; t < depth; t++) {
-                            at[t * rows + r] = a[r * depth + t];
-                        }
+            // one vector wide (8-row, 3- and 2-row kernels), two and three (4x2, remainders), five and more
+            int[] widths = {ops.lanes(), 2 * ops.lanes(), 3 * ops.lanes(), ops.pad(ops.lanes() * 5 + 1)};
+            for (int rows : new int[] {1, 2, 3, 4, 6, 9, 10, 11, 13, 19}) {
+                for (int depth : new int[] {1, 5, 16, 64}) {
+                    for (int cols : widths) {
+                        gemmCase(rng, ops, rows, cols, depth);
                     }
-                    float[] c2 = randomArray(rng, rows * cols);
-                    Gemm.reference(false, false, rows, cols, depth, 1f, a, 0, depth, b, 0, cols, 0f, expected, 0, cols);
-                    ops.gemm(rows, cols, depth, at, 0, 1, rows, b, 0, cols, c2, 0, cols, false);
-                    Fixtures.assertClose("Aᵀ-stored · B", expected, c2, 1e-4, 1e-5);
                 }
             }
         }
+    }
+
+    private static void gemmCase(Rng rng, TileOps ops, int rows, int cols, int depth) {
+        float[] a = randomArray(rng, rows * depth);
+        float[] b = randomArray(rng, depth * cols);
+        float[] c = randomArray(rng, rows * cols);
+        float[] expected = c.clone();
+        Gemm.reference(false, false, rows, cols, depth, 1f, a, 0, depth, b, 0, cols, 1f, expected, 0, cols);
+        ops.gemm(rows, cols, depth, a, 0, depth, 1, b, 0, cols, c, 0, cols, true);
+        Fixtures.assertClose("A·B + C", expected, c, 1e-4, 1e-5);
+        float[] at = new float[depth * rows];   // A stored transposed: (t, r) at t·rows + r
+        for (int r = 0; r < rows; r++) {
+            for (int t = 0; t < depth; t++) {
+                at[t * rows + r] = a[r * depth + t];
+            }
+        }
+        float[] c2 = randomArray(rng, rows * cols);
+        Gemm.reference(false, false, rows, cols, depth, 1f, a, 0, depth, b, 0, cols, 0f, expected, 0, cols);
+        ops.gemm(rows, cols, depth, at, 0, 1, rows, b, 0, cols, c2, 0, cols, false);
+        Fixtures.assertClose("Aᵀ-stored · B", expected, c2, 1e-4, 1e-5);
+        // every kernel sums each element over the depth in order from C's start: the scalar bits
+        float[] scalar = new float[rows * cols];
+        ScalarTileOps.INSTANCE.gemm(rows, cols, depth, at, 0, 1, rows, b, 0, cols, scalar, 0, cols, false);
+        assertArrayEquals(scalar, c2, "rows " + rows + " cols " + cols + " depth " + depth);
     }
 
     @Test
     void gemmRescaledScalesEachRowOfCBeforeAddingTheProduct() {
         Rng rng = new Rng(12);
         for (TileOps ops : FlashAttentionTest.allOps()) {
-            for (int rows : new int[] {1, 3, 4, 7, 13}) {
+            for (int rows : new int[] {1, 2, 3, 4, 7, 11, 13, 19}) {
                 for (int vectors : new int[] {1, 2, 3, 5, 9}) {   // every kernel width, and remainders
                     int depth = 1 + rng.nextInt(70);
                     int cols = ops.lanes() * vectors;
@@ -286,12 +323,20 @@ class KernelPartsTest {
     void dropoutTilesMatchTheFactorsOneByOne() {
         // short key lengths (one block, one fill per tile) and key blocks of a longer row (one fill per row),
         // odd sizes, several fills through one instance (its scratch grows and is reused), dst == src
-        int[][] shapes = {{3, 3}, {10, 10}, {7, 9}, {5, 70}, {1, 1}, {9, 131}};
+        // (odd row strides: rows start mid-vector and the last row's vectors run past the array), through
+        // the vector and the scalar tile primitives, bit for bit (assertEquals on floats tells -0 from +0)
+        int[][] shapes = {{3, 3}, {10, 10}, {7, 9}, {5, 70}, {1, 1}, {9, 131}, {4, 16}, {3, 33}};
+        for (TileOps ops : new TileOps[] {TileOps.best(), ScalarTileOps.INSTANCE}) {
+            checkDropoutTiles(ops, shapes);
+        }
+    }
+
+    private static void checkDropoutTiles(TileOps ops, int[][] shapes) {
         for (float p : new float[] {0.1f, 0.5f, 0.97f}) {
             for (int[] shape : shapes) {
                 int lq = shape[0];
                 int lk = shape[1];
-                DropoutMask m = new DropoutMask(AttentionConfig.defaults(8).withDropout(p, 7L), 3, lq, lk);
+                DropoutMask m = new DropoutMask(AttentionConfig.defaults(8).withDropout(p, 7L), 3, lq, lk, ops);
                 int ld = lk + 5;
                 java.util.Random rnd = new java.util.Random(lq * 1000L + lk);
                 for (int b = 0; b < 2; b++) {
