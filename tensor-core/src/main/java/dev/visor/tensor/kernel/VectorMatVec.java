@@ -44,9 +44,9 @@ final class VectorMatVec {
      * the first, added as {@code (s0 + s1) + (s2 + s3)}, the lanes by the butterfly of
      * {@link MatVec#laneSum} (lane l plus lane {@code l ^ L/2}, then {@code ^ L/4}, …; lane 0 adds
      * the same pairs, so the same bits) in registers, the tail by FMA. The lane sum through memory
-     * (a vector store, then scalar loads of its lanes) cost a quarter to a third of the time of a
-     * weight read from L3 — its scalar loads wait for the wide store, once per row: see docs/DESIGN.md,
-     * "The decode kernel sums its lanes in registers".
+     * (a vector store, then scalar loads of its lanes) made 1×512·(2048×512)ᵀ from L3 up to a third
+     * slower in some harnesses, never faster: see docs/DESIGN.md, "The decode kernel sums its lanes
+     * in registers".
      */
     private static float dot(float[] a, int ai, float[] w, int wj, int k) {
         FloatVector s0 = FloatVector.zero(S);
