@@ -106,6 +106,11 @@ public class DecodeBench {
         java.util.Arrays.fill(c, 2f);
     }
 
+    /** The model {@link #setUp} built (null before). */
+    DecoderOnlyTransformer decoding() {
+        return model;
+    }
+
     /** The decoder-only base model: d_model 512, 8 heads, 6 layers, FFN 2048, no dropout, vocabulary {@value #VOCAB}. */
     static DecoderOnlyTransformer model() {
         TransformerConfig cfg = TransformerConfig.base(VOCAB, VOCAB).decoderOnly().toBuilder().dropout(0).build();

@@ -1,6 +1,7 @@
 package dev.visor.tensor.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -15,15 +16,24 @@ final class VectorMatVec {
     /** Lanes per vector, for the scalar twin. */
     static final int LANES = L;
 
+    // the butterfly's partner lanes l ^ h for h = 8, 4, 2, 1, from the one species (the identity where h ≥ L)
+    private static final VectorShuffle<Float> P8 = partner(8);
+    private static final VectorShuffle<Float> P4 = partner(4);
+    private static final VectorShuffle<Float> P2 = partner(2);
+    private static final VectorShuffle<Float> P1 = partner(1);
+
     private VectorMatVec() {}
+
+    private static VectorShuffle<Float> partner(int h) {
+        return VectorShuffle.fromOp(S, l -> h < L ? l ^ h : l);
+    }
 
     /** Outputs {@code j0 .. j1−1} of every row of C. */
     static void rows(int j0, int j1, int m, int k, float alpha, float[] a, int aOff, int lda,
                      float[] w, int wOff, int ldw, float beta, float[] c, int cOff, int ldc) {
-        float[] lanes = new float[L];
         for (int j = j0; j < j1; j++) {
             for (int i = 0; i < m; i++) {
-                float s = dot(a, aOff + i * lda, w, wOff + j * ldw, k, lanes);
+                float s = dot(a, aOff + i * lda, w, wOff + j * ldw, k);
                 MatVec.store(c, cOff + i * ldc + j, s, alpha, beta);
             }
         }
@@ -31,12 +41,14 @@ final class VectorMatVec {
 
     /**
      * One output: four lane accumulators over steps of four vectors, one more vector at a time into
-     * the first, added as {@code (s0 + s1) + (s2 + s3)}, the lanes by {@link MatVec#laneSum} through
-     * memory, the tail by FMA: {@link VecMath#dot}'s order, but not its code — its shuffle reduction
-     * ({@link VectorLanes#sumFixedOrder}, the same bits) streamed a 64 MB weight from DRAM at 16–19
-     * GB/s on one core against 20–29 GB/s through memory (CPU time, three A/B pairs, load ~11).
+     * the first, added as {@code (s0 + s1) + (s2 + s3)}, the lanes by the butterfly of
+     * {@link MatVec#laneSum} (lane l plus lane {@code l ^ L/2}, then {@code ^ L/4}, …; lane 0 adds
+     * the same pairs, so the same bits) in registers, the tail by FMA. The lane sum through memory
+     * (a vector store, then scalar loads of its lanes) made 1×512·(2048×512)ᵀ from L3 up to a third
+     * slower in some harnesses, never faster: see docs/DESIGN.md, "The decode kernel sums its lanes
+     * in registers".
      */
-    private static float dot(float[] a, int ai, float[] w, int wj, int k, float[] lanes) {
+    private static float dot(float[] a, int ai, float[] w, int wj, int k) {
         FloatVector s0 = FloatVector.zero(S);
         FloatVector s1 = s0;
         FloatVector s2 = s0;
@@ -51,8 +63,17 @@ final class VectorMatVec {
         for (int bound = S.loopBound(k); p < bound; p += L) {
             s0 = FloatVector.fromArray(S, w, wj + p).fma(FloatVector.fromArray(S, a, ai + p), s0);
         }
-        s0.add(s1).add(s2.add(s3)).intoArray(lanes, 0);
-        float r = MatVec.laneSum(lanes, 0, L);
+        FloatVector v = s0.add(s1).add(s2.add(s3));
+        if (L >= 16) {
+            v = v.add(v.rearrange(P8));
+        }
+        if (L >= 8) {
+            v = v.add(v.rearrange(P4));
+        }
+        if (L >= 4) {
+            v = v.add(v.rearrange(P2));
+        }
+        float r = v.add(v.rearrange(P1)).lane(0);
         for (; p < k; p++) {
             r = Math.fma(a[ai + p], w[wj + p], r);
         }

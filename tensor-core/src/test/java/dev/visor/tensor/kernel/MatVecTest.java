@@ -22,6 +22,9 @@ class MatVecTest {
         "2, 131, 45, 2",      // a ragged last block of W, depth below two vectors
         "1, 1, 1, 1",
         "1, 5, 0, 1",         // k = 0: C = beta · C
+        "1, 3, 16, 1",        // one vector per row at 512 bits: only the lane sum in registers
+        "2, 9, 80, 1",        // five 512-bit vectors: four-vector steps, one single step, no tail
+        "1, 4, 7, 1",         // shorter than one vector at every width: the tail alone
     })
     void matchesTheReference(int m, int n, int k, int threads) {
         var rng = new SplittableRandom(m * 131L + n * 17L + k);
