@@ -12,11 +12,13 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>The caller runs the first chunk of a split itself; the {@code threads − 1} kernel threads
  * (daemons named {@code visor-kernel-N}) take the others. Between splits a kernel thread waits
- * spinning ({@link Thread#onSpinWait}) for {@code -Dvisor.spinMicros} (default 200 µs, 0 parks at
- * once) and then parks: waking a parked thread cost 40–75 µs on the 2-vCPU reference machine, more
- * than many of the products a decoding step or a small model's layer splits, which follow each other
- * within microseconds; a spinning thread takes the next split in well under one. A caller waiting for
- * the others' chunks spins as long and then parks too. One split runs at a time: a caller that
+ * spinning for {@code -Dvisor.spinMicros} (default 200 µs, 0 parks at once) and then parks: waking a
+ * parked thread cost 40–75 µs on the 2-vCPU reference machine, more than many of the products a
+ * decoding step or a small model's layer splits, which follow each other within microseconds; a
+ * spinning thread takes the next split in well under one. The spin pauses ({@link Thread#onSpinWait})
+ * and yields its core every few steps ({@code -Dvisor.spinYieldEvery}, default 16), so on a machine
+ * shared with other work it gives its time slices away instead of burning them. A caller waiting for
+ * the others' chunks spins the same way, as long, and then parks too. One split runs at a time: a caller that
  * arrives while another caller's split holds the kernel threads, or that is itself inside a chunk,
  * runs its loop alone on its own thread. Chunks nobody has started when the caller finishes its own
  * are run by the caller, so a descheduled kernel thread never holds a split up.
@@ -153,6 +155,23 @@ public final class Parallel {
         return w;
     }
 
+    /**
+     * One step of a spin-wait: a pause, and every {@value #YIELD_EVERY} steps a {@link Thread#yield}, so
+     * that on a machine with more runnable threads than cores the waiting thread hands its core to one
+     * of them instead of burning its time slice (and, preempted in turn, being late when its work
+     * comes); on an idle core the yield returns at once.
+     */
+    private static void spinOnce(int spins) {
+        if (spins % YIELD_EVERY == YIELD_EVERY - 1) {
+            Thread.yield();
+        } else {
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Spin steps per yield. */
+    private static final int YIELD_EVERY = Integer.getInteger("visor.spinYieldEvery", 16);
+
     /** Kernel threads alive now that are parked or waiting (not spinning, not running a chunk); for tests. */
     static int parkedKernelThreads() {
         Workers w = workers;
@@ -230,8 +249,8 @@ public final class Parallel {
             // every unclaimed chunk was taken by the caller: the rest are running on kernel threads
             boolean interrupted = false;
             long start = System.nanoTime();
-            while (done.get() < chunks && System.nanoTime() - start < SPIN_NANOS) {
-                Thread.onSpinWait();
+            for (int spins = 0; done.get() < chunks && System.nanoTime() - start < SPIN_NANOS; spins++) {
+                spinOnce(spins);
             }
             while (done.get() < chunks) {
                 callerParked = true;
@@ -321,9 +340,9 @@ public final class Parallel {
             long seen = posted;
             while (true) {
                 long since = System.nanoTime();
-                while (posted == seen && !stopped) {
+                for (int spins = 0; posted == seen && !stopped; spins++) {
                     if (System.nanoTime() - since < SPIN_NANOS) {
-                        Thread.onSpinWait();
+                        spinOnce(spins);
                         continue;
                     }
                     self.parked = true;
