@@ -18,7 +18,11 @@ import java.util.concurrent.locks.LockSupport;
  * spinning thread takes the next split in well under one. The spin pauses ({@link Thread#onSpinWait})
  * and yields its core every few steps ({@code -Dvisor.spinYieldEvery}, default 16), so on a machine
  * shared with other work it gives its time slices away instead of burning them. A caller waiting for
- * the others' chunks spins the same way, as long, and then parks too. One split runs at a time: a caller that
+ * the others' chunks spins the same way, as long, and then parks too. When a split shows that the
+ * kernel threads had no core (the caller ran 20 µs of its own chunk and found another chunk still
+ * unclaimed), they park at once between splits for the next 100 ms: on a machine with more runnable
+ * threads than cores a spinning thread is descheduled when its work comes, while the scheduler serves
+ * a thread woken by an unpark promptly. One split runs at a time: a caller that
  * arrives while another caller's split holds the kernel threads, or that is itself inside a chunk,
  * runs its loop alone on its own thread. Chunks nobody has started when the caller finishes its own
  * are run by the caller, so a descheduled kernel thread never holds a split up.
@@ -124,10 +128,20 @@ public final class Parallel {
         Job job = new Job(body, n, chunks, Thread.currentThread());
         depth[0]++;
         try {
+            long start = System.nanoTime();
+            boolean spinning = start - w.parkUntil >= 0;
             w.post(job);
             job.run(0);   // chunk 0 is the caller's: the job's counter starts at 1
+            boolean late = false;
             for (int c = job.next.getAndIncrement(); c < chunks; c = job.next.getAndIncrement()) {
+                late = true;
                 job.run(c);
+            }
+            if (late && spinning && System.nanoTime() - start > LATE_NANOS) {
+                // a spinning kernel thread with a core claims a chunk within a microsecond or two: this
+                // one had none (more runnable threads than cores). Park between splits for a while, so
+                // that each split's unpark wakes it, which the scheduler serves ahead of threads that ran
+                w.parkUntil = System.nanoTime() + PARK_MODE_NANOS;
             }
             job.awaitDone();
         } finally {
@@ -169,8 +183,20 @@ public final class Parallel {
         }
     }
 
+    /** A caller's chunk this long with another chunk still unclaimed at its end means the kernel threads had no core. */
+    private static final long LATE_NANOS = 20_000;
+    /** How long the kernel threads park at once between splits after a late one, before they try spinning again. */
+    private static final long PARK_MODE_NANOS = 100_000_000L;
+
     /** Spin steps per yield. */
     private static final int YIELD_EVERY = Integer.getInteger("visor.spinYieldEvery", 16);
+
+    /** Makes the kernel threads park at once between splits for {@code nanos}, as after a late split; for tests. */
+    static void parkBetweenSplitsFor(long nanos) {
+        if (threads > 1) {
+            workers(threads).parkUntil = System.nanoTime() + nanos;
+        }
+    }
 
     /** Kernel threads alive now that are parked or waiting (not spinning, not running a chunk); for tests. */
     static int parkedKernelThreads() {
@@ -304,6 +330,8 @@ public final class Parallel {
         /** The split being run; written only by the caller holding {@link #busy}, before {@link #posted}. */
         volatile Job job;
         private volatile long posted;
+        /** Until this {@link System#nanoTime} the kernel threads park at once between splits instead of spinning. */
+        volatile long parkUntil = System.nanoTime();
         private volatile boolean stopped;
 
         Workers(int count) {
@@ -341,7 +369,8 @@ public final class Parallel {
             while (true) {
                 long since = System.nanoTime();
                 for (int spins = 0; posted == seen && !stopped; spins++) {
-                    if (System.nanoTime() - since < SPIN_NANOS) {
+                    long now = System.nanoTime();
+                    if (now - since < SPIN_NANOS && now - parkUntil >= 0) {
                         spinOnce(spins);
                         continue;
                     }

@@ -239,6 +239,23 @@ class ParallelTest {
     }
 
     @Test
+    void kernelThreadsParkingBetweenSplitsAreWokenForEachSplit() {
+        withTwoThreads(() -> {
+            assertTwoThreadsRunConcurrently();
+            Parallel.parkBetweenSplitsFor(60_000_000_000L);   // as after a split that found them without a core
+            for (int round = 0; round < 20; round++) {
+                long deadline = System.nanoTime() + 30_000_000_000L;
+                while (Parallel.parkedKernelThreads() < 1 && System.nanoTime() < deadline) {
+                    LockSupport.parkNanos(100_000L);
+                }
+                assertEquals(1, Parallel.parkedKernelThreads(), "round " + round);
+                assertTwoThreadsRunConcurrently();   // the post's unpark woke it
+            }
+            Parallel.parkBetweenSplitsFor(0);
+        });
+    }
+
+    @Test
     void oneThreadStartsNoKernelThreadAndChangingTheCountEndsTheOldOnes() {
         withTwoThreads(() -> {
             assertTwoThreadsRunConcurrently();
