@@ -229,11 +229,7 @@ class ParallelTest {
                 }
             }
             // after the spin window the kernel thread parks: it no longer burns a core
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            while (Parallel.parkedKernelThreads() < 1 && System.nanoTime() < deadline) {
-                LockSupport.parkNanos(1_000_000L);
-            }
-            assertEquals(1, Parallel.parkedKernelThreads(), "the idle kernel thread still runs");
+            awaitOneParkedKernelThread("the idle kernel thread still runs");
             assertTwoThreadsRunConcurrently();   // and a parked thread wakes for the next split
         });
     }
@@ -243,15 +239,14 @@ class ParallelTest {
         withTwoThreads(() -> {
             assertTwoThreadsRunConcurrently();
             Parallel.parkBetweenSplitsFor(60_000_000_000L);   // as after a split that found them without a core
-            for (int round = 0; round < 20; round++) {
-                long deadline = System.nanoTime() + 30_000_000_000L;
-                while (Parallel.parkedKernelThreads() < 1 && System.nanoTime() < deadline) {
-                    LockSupport.parkNanos(100_000L);
+            try {
+                for (int round = 0; round < 20; round++) {
+                    awaitOneParkedKernelThread("round " + round);
+                    assertTwoThreadsRunConcurrently();   // the post's unpark woke it
                 }
-                assertEquals(1, Parallel.parkedKernelThreads(), "round " + round);
-                assertTwoThreadsRunConcurrently();   // the post's unpark woke it
+            } finally {
+                Parallel.parkBetweenSplitsFor(0);
             }
-            Parallel.parkBetweenSplitsFor(0);
         });
     }
 
@@ -299,6 +294,15 @@ class ParallelTest {
             awaitOrFail(both);
         });
         assertEquals(2, names.size(), names.toString());
+    }
+
+    /** Waits (up to 30 s, no claim on speed) until the one kernel thread of two is parked. */
+    private static void awaitOneParkedKernelThread(String message) {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (Parallel.parkedKernelThreads() < 1 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(100_000L);
+        }
+        assertEquals(1, Parallel.parkedKernelThreads(), message);
     }
 
     private static void awaitOrFail(CountDownLatch latch) {
