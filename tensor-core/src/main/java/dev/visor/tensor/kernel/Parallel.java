@@ -19,8 +19,8 @@ import java.util.concurrent.locks.LockSupport;
  * and yields its core every few steps ({@code -Dvisor.spinYieldEvery}, default 16), so on a machine
  * shared with other work it gives its time slices away instead of burning them. A caller waiting for
  * the others' chunks spins the same way, as long, and then parks too. When a split shows that the
- * kernel threads had no core (the caller ran 20 µs of its own chunk and found another chunk still
- * unclaimed), they park at once between splits for the next 100 ms: on a machine with more runnable
+ * spinning kernel threads had no core (the caller ran 20 µs of its own chunk and found another chunk
+ * still unclaimed), they park at once between splits for the next 100 ms: on a machine with more runnable
  * threads than cores a spinning thread is descheduled when its work comes, while the scheduler serves
  * a thread woken by an unpark promptly. One split runs at a time: a caller that
  * arrives while another caller's split holds the kernel threads, or that is itself inside a chunk,
@@ -129,8 +129,8 @@ public final class Parallel {
         depth[0]++;
         try {
             long start = System.nanoTime();
-            boolean spinning = start - w.parkUntil >= 0;
-            w.post(job);
+            boolean spinMode = start - w.parkUntil >= 0;
+            boolean spinning = w.post(job) && spinMode;   // every kernel thread was spinning, none had parked
             job.run(0);   // chunk 0 is the caller's: the job's counter starts at 1
             boolean late = false;
             for (int c = job.next.getAndIncrement(); c < chunks; c = job.next.getAndIncrement()) {
@@ -139,7 +139,8 @@ public final class Parallel {
             }
             if (late && spinning && System.nanoTime() - start > LATE_NANOS) {
                 // a spinning kernel thread with a core claims a chunk within a microsecond or two: this
-                // one had none (more runnable threads than cores). Park between splits for a while, so
+                // one had none (more runnable threads than cores); one woken from park after an idle
+                // spell is not judged, its wake-up alone takes tens of microseconds. Park between splits for a while, so
                 // that each split's unpark wakes it, which the scheduler serves ahead of threads that ran
                 w.parkUntil = System.nanoTime() + PARK_MODE_NANOS;
             }
@@ -346,14 +347,18 @@ public final class Parallel {
             return threads.length;
         }
 
-        void post(Job j) {
+        /** Posts a split; returns whether no kernel thread had to be woken from park. */
+        boolean post(Job j) {
             job = j;
             posted++;   // only the caller holding busy writes it; a kernel thread writes parked, then re-reads posted
+            boolean allSpinning = true;
             for (KernelThread t : threads) {
                 if (t.parked) {
                     LockSupport.unpark(t);
+                    allSpinning = false;
                 }
             }
+            return allSpinning;
         }
 
         void stop() {
