@@ -7,7 +7,7 @@ package dev.visor.tensor.kernel;
  *
  * <p>Such a product does {@code 2·m·n·k} FLOP on {@code n·k} weights that are read once: it is bound
  * by memory bandwidth, not by the FMA units. So the kernel streams W exactly once, front to back:
- * the rows of W are split into contiguous chunks of about 128 KB handed to the cores in order (each
+ * the rows of W are split into contiguous chunks of about 512 KB handed to the cores in order (each
  * core reads a contiguous stretch of memory, which the hardware prefetchers follow, and a core the
  * OS preempts leaves its chunks to the other), and within a chunk the rows of W are read one after
  * the other while every row of A stays in L1 — no packing, no second pass. The Vector API kernel
@@ -27,10 +27,20 @@ public final class MatVec {
     static final int ROWS = 4;
 
     /**
-     * Weights (floats) per chunk of work, and below which a product runs on the calling thread: a
+     * Weights (floats) below which a product runs on the calling thread, and the fewest per chunk: a
      * hand-off to the other core costs a few microseconds, what reading about 128 KB from memory takes.
      */
     public static final long PARALLEL_MIN_WEIGHTS = 1L << 15;
+
+    /**
+     * Weights (floats) per chunk of work once a product is split: 512 KB, about a fifth of a
+     * millisecond of one core's streaming. Each chunk restarts the prefetchers and claims a shared
+     * counter; at 2 threads on Zen 5 (a token's products, best of 40 passes, three alternating runs at
+     * load 2–3) chunks of 128 KB streamed 32.5–39.4 GB/s, of 32 KB 30.9–33.7, of 512 KB 39.2–46.6.
+     * A product of fewer weights than {@code threads} such chunks is cut into one chunk per thread
+     * (none under {@link #PARALLEL_MIN_WEIGHTS}).
+     */
+    static final long CHUNK_WEIGHTS = 1L << 17;
 
     private MatVec() {}
 
@@ -89,10 +99,11 @@ public final class MatVec {
         if (m == 0 || n == 0) {
             return;
         }
-        // chunks of about PARALLEL_MIN_WEIGHTS weights, contiguous in W, handed out in order to whichever
+        // chunks of about CHUNK_WEIGHTS weights, contiguous in W, handed out in order to whichever
         // thread asks next: each thread streams a run of memory, and a thread the OS preempts (a busy
         // machine) leaves its share to the other instead of holding up the product
-        int rowsPerChunk = (int) Math.min(n, Math.max(ROWS, PARALLEL_MIN_WEIGHTS / Math.max(1, k) / ROWS * ROWS));
+        long chunkWeights = Math.max(PARALLEL_MIN_WEIGHTS, Math.min(CHUNK_WEIGHTS, (long) n * k / Math.max(1, threads)));
+        int rowsPerChunk = (int) Math.min(n, Math.max(ROWS, chunkWeights / Math.max(1, k) / ROWS * ROWS));
         int chunks = (n + rowsPerChunk - 1) / rowsPerChunk;
         int lanes = lanes();
         if (threads <= 1 || chunks <= 1) {
