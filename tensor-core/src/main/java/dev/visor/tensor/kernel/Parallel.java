@@ -34,7 +34,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class Parallel {
     private static volatile int threads = Integer.getInteger("visor.threads", Runtime.getRuntime().availableProcessors());
     /** How long a kernel thread (and a caller waiting for one) spins before it parks, from {@code -Dvisor.spinMicros}. */
-    static final long SPIN_NANOS = Math.max(0, Long.getLong("visor.spinMicros", 200)) * 1000;
+    static final long SPIN_NANOS = longProperty("visor.spinMicros", 200, 0) * 1000;
     private static volatile Workers workers;
     private static final AtomicInteger THREAD_IDS = new AtomicInteger();
 
@@ -190,7 +190,30 @@ public final class Parallel {
     private static final long PARK_MODE_NANOS = 100_000_000L;
 
     /** Spin steps per yield. */
-    private static final int YIELD_EVERY = Integer.getInteger("visor.spinYieldEvery", 16);
+    private static final int YIELD_EVERY = (int) Math.min(Integer.MAX_VALUE, longProperty("visor.spinYieldEvery", 16, 1));
+
+    /**
+     * The whole-number system property {@code name}, or {@code fallback} when it is unset or blank.
+     *
+     * @throws IllegalArgumentException naming the property and its value when it is not a whole number
+     *                                  of at least {@code min}
+     */
+    static long longProperty(String name, long fallback, long min) {
+        String raw = System.getProperty(name);
+        if (raw == null || raw.isBlank()) {
+            return fallback;
+        }
+        long value;
+        try {
+            value = Long.parseLong(raw.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-D" + name + " must be a whole number of at least " + min + ", got '" + raw + "'", e);
+        }
+        if (value < min) {
+            throw new IllegalArgumentException("-D" + name + " must be at least " + min + ", got " + value);
+        }
+        return value;
+    }
 
     /** Makes the kernel threads park at once between splits for {@code nanos}, as after a late split; for tests. */
     static void parkBetweenSplitsFor(long nanos) {
