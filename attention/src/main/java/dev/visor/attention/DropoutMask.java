@@ -54,10 +54,7 @@ final class DropoutMask {
     /** The factor applied to the weight of {@code (b, h, q, k)}: 0 when dropped, else {@code 1/(1−p)}. */
     float factor(int b, int h, int q, int k) {
         long index = (((long) b * heads + h) * queryLength + q) * keyLength + k;
-        long z = seed + (index + 1) * GOLDEN;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        z ^= z >>> 31;
+        long z = KeepBits.mix64(seed + (index + 1) * GOLDEN);
         int u = (int) (z >>> 40);
         return u < threshold ? 0f : keepScale;
     }

@@ -122,11 +122,9 @@ public final class Rng {
         return mix(mix(mix(a) + b) + c);
     }
 
-    /** SplitMix64's finaliser: a bijective mix of all 64 bits. */
+    /** SplitMix64's finaliser: a bijective mix of all 64 bits ({@link KeepBits#mix64}). */
     static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return KeepBits.mix64(z);
     }
 
     /** {@code SplittableRandom}'s 32-bit mix (Stafford's variant 4, high half). */

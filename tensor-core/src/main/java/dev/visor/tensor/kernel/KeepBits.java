@@ -60,8 +60,14 @@ public final class KeepBits {
         }
     }
 
-    /** SplitMix64's finaliser (Stafford's variant 13), as {@code SplittableRandom.nextLong} applies it. */
-    static long mix64(long z) {
+    /**
+     * SplitMix64's finaliser (Stafford's variant 13), as {@code SplittableRandom.nextLong} applies it:
+     * a bijective mix of all 64 bits. The one scalar copy: {@code Rng} and attention dropout call it.
+     *
+     * @param z the value to mix
+     * @return the mixed value
+     */
+    public static long mix64(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
