@@ -24,7 +24,7 @@ final class DropoutOp {
         float[] in = Dense.of(x);
         int n = in.length;
         long[] keep = mask(n, p, rng.onThisThread()); // a data-parallel shard's own stream (Rng.deriveStreams)
-        float scale = p == 1 ? 0f : (float) (1.0 / (1.0 - p));
+        float scale = keepScale(p);
         float[] out = new float[n];
         apply(in, keep, scale, out);
         return Tensor.fromOp("dropout", out, x.shape(), g -> {
@@ -32,6 +32,11 @@ final class DropoutOp {
             apply(Dense.of(g), keep, scale, dx);
             return new Tensor[] {Tensor.wrap(dx, x.shape())};
         }, x);
+    }
+
+    /** The factor of a kept element, {@code 1/(1−p)}; 0 for {@code p = 1}, where nothing is kept. */
+    private static float keepScale(double p) {
+        return p == 1 ? 0f : (float) (1.0 / (1.0 - p));
     }
 
     /** Whether dropout changes anything, after checking {@code p} and that training has an {@code rng}. */
@@ -63,7 +68,7 @@ final class DropoutOp {
         float[] out = new float[n];
         VecMath.relu(in, 0, out, 0, n);
         long[] keep = mask(n, p, rng.onThisThread());
-        float scale = p == 1 ? 0f : (float) (1.0 / (1.0 - p));
+        float scale = keepScale(p);
         apply(out, keep, scale, out);
         return Tensor.fromOp("reluDropout", out, x.shape(), g -> {
             float[] dx = new float[n];
@@ -88,7 +93,7 @@ final class DropoutOp {
         float[] res = Dense.of(residual);
         int n = in.length;
         long[] keep = mask(n, p, rng.onThisThread());
-        float scale = p == 1 ? 0f : (float) (1.0 / (1.0 - p));
+        float scale = keepScale(p);
         float[] out = new float[n];
         apply(in, keep, scale, out);
         VecMath.add(res, 0, out, 0, out, 0, n);

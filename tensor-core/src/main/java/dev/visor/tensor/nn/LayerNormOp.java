@@ -232,14 +232,15 @@ final class LayerNormOp {
         return grads(x, weight, bias, dx, sumBlocks(dwPart, n), sumBlocks(dbPart, n));
     }
 
+    /** The float partial sums of the blocks added in double, in block order, rounded once. */
     private static float[] sumBlocks(float[][] parts, int n) {
-        double[][] wide = new double[parts.length][n];
-        for (int i = 0; i < parts.length; i++) {
+        double[] acc = new double[n];
+        for (float[] p : parts) {
             for (int j = 0; j < n; j++) {
-                wide[i][j] = parts[i][j];
+                acc[j] += p[j];
             }
         }
-        return sumBlocks(wide, n);
+        return Dense.rounded(acc);
     }
 
     /**
