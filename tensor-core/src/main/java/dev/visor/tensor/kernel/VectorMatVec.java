@@ -46,7 +46,9 @@ final class VectorMatVec {
      * the same pairs, so the same bits) in registers, the tail by FMA. The lane sum through memory
      * (a vector store, then scalar loads of its lanes) made 1×512·(2048×512)ᵀ from L3 up to a third
      * slower in some harnesses, never faster: see docs/DESIGN.md, "The decode kernel sums its lanes
-     * in registers".
+     * in registers". {@link VectorLanes#sumFixedOrder} adds the same pairs, but called here it made
+     * the cache-resident products 1.3–1.5× slower (DecodeCpu, two alternating pairs of JVMs, Zen 5
+     * AVX-512, load 1.2–1.5, 2026-12-03), so the butterfly is written out with this class's own shuffles.
      */
     private static float dot(float[] a, int ai, float[] w, int wj, int k) {
         FloatVector s0 = FloatVector.zero(S);
