@@ -37,7 +37,9 @@ import java.util.SplittableRandom;
  * tensor-core's {@code dev.visor.tensor.kernel} classes), {@code --names=A,B}, {@code --props-a=key=v,...}
  * and {@code --props-b=...} ({@code visor.kernel.} properties in force while that side's
  * {@code MachineShape} initialises, e.g. {@code kc=512,tile=6x2}), {@code --shapes=a,b} ({@link
- * MatmulBench}'s names, default {@link GemmBars#SHAPES}), {@code --rounds=R} (default 5),
+ * MatmulBench}'s names, default {@link GemmBars#SHAPES}), {@code --threads=N} (default 1; with more, each
+ * side splits its products across N threads and is rated by the CPU time of the caller and the kernel
+ * threads together, spin waits included), {@code --rounds=R} (default 5),
  * {@code --seconds=S} of CPU time per round (default 0.2), {@code --out=FILE}.
  */
 public final class GemmAB {
@@ -47,7 +49,7 @@ public final class GemmAB {
 
     /** One side: its class loader's {@code Gemm.sgemm}, set to one thread. */
     record Side(String name, String describe, Method sgemm) {
-        static Side load(String name, String paths, String props) throws ReflectiveOperationException {
+        static Side load(String name, String paths, String props, int threads) throws ReflectiveOperationException {
             List<URL> urls = new ArrayList<>();
             for (String p : paths.split(":")) {
                 try {
@@ -72,7 +74,7 @@ public final class GemmAB {
                 Class<?> shape = Class.forName("dev.visor.tensor.kernel.MachineShape", true, loader);
                 String describe = (String) shape.getMethod("describe").invoke(shape.getMethod("current").invoke(null));
                 Class<?> parallel = Class.forName("dev.visor.tensor.kernel.Parallel", true, loader);
-                parallel.getMethod("setThreads", int.class).invoke(null, 1);
+                parallel.getMethod("setThreads", int.class).invoke(null, threads);
                 Method sgemm = Class.forName("dev.visor.tensor.kernel.Gemm", true, loader).getMethod("sgemm",
                         boolean.class, boolean.class, int.class, int.class, int.class, float.class,
                         float[].class, int.class, int.class, float[].class, int.class, int.class,
@@ -89,8 +91,8 @@ public final class GemmAB {
     /** Prints the table. */
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = ReportSupport.options(args,
-                List.of("a", "b", "names", "props-a", "props-b", "shapes", "rounds", "seconds", "out"),
-                "--a=PATHS --b=PATHS --names=A,B --props-a=k=v --props-b=k=v --shapes=a,b --rounds=R --seconds=S --out=FILE");
+                List.of("a", "b", "names", "props-a", "props-b", "shapes", "rounds", "seconds", "threads", "out"),
+                "--a=PATHS --b=PATHS --names=A,B --props-a=k=v --props-b=k=v --shapes=a,b --rounds=R --seconds=S --threads=N --out=FILE");
         if (!opts.containsKey("a") || !opts.containsKey("b")) {
             throw new IllegalArgumentException("GemmAB needs --a=PATHS and --b=PATHS (tensor-core class directories or jars)");
         }
@@ -98,8 +100,12 @@ public final class GemmAB {
         if (names.length != 2) {
             throw new IllegalArgumentException("--names must be two names, A,B, but got '" + opts.get("names") + "'");
         }
-        Side a = Side.load(names[0], opts.get("a"), opts.get("props-a"));
-        Side b = Side.load(names[1], opts.get("b"), opts.get("props-b"));
+        int threads = Integer.parseInt(opts.getOrDefault("threads", "1"));
+        if (threads < 1) {
+            throw new IllegalArgumentException("--threads must be at least 1 but got " + threads);
+        }
+        Side a = Side.load(names[0], opts.get("a"), opts.get("props-a"), threads);
+        Side b = Side.load(names[1], opts.get("b"), opts.get("props-b"), threads);
         int rounds = Integer.parseInt(opts.getOrDefault("rounds", "5"));
         long nanos = (long) (Double.parseDouble(opts.getOrDefault("seconds", "0.2")) * 1e9);
         String loadBefore = ReportSupport.loadAverage();
@@ -110,8 +116,10 @@ public final class GemmAB {
         out.append("Machine: ").append(ReportSupport.cpuModel()).append("; JDK ").append(ReportSupport.jdk()).append('\n');
         out.append(a.name()).append(": ").append(a.describe()).append('\n');
         out.append(b.name()).append(": ").append(b.describe()).append('\n');
-        out.append(String.format(Locale.ROOT, "1 thread, GFLOP per CPU-second, %d rounds × %.2f s each side, alternating;"
-                + " JVM FMA peak %.1f%n", rounds, nanos / 1e9, peak));
+        out.append(String.format(Locale.ROOT, "%d thread%s, GFLOP per CPU-second%s, %d rounds × %.2f s each side,"
+                + " alternating; JVM FMA peak (1 thread) %.1f%n", threads, threads == 1 ? "" : "s",
+                threads == 1 ? "" : " of the caller and the kernel threads together (their waits included)",
+                rounds, nanos / 1e9, peak));
         out.append("\n| shape | ").append(a.name()).append(" best | median | ").append(b.name())
                 .append(" best | median | ").append(b.name()).append(" wins |\n|---|---:|---:|---:|---:|---:|\n");
         for (String name : opts.getOrDefault("shapes", GemmBars.SHAPES).split(",")) {
@@ -122,18 +130,18 @@ public final class GemmAB {
             Runnable ra = product(a, s);
             Runnable rb = product(b, s);
             double flop = 2.0 * s.m() * s.n() * s.k();
-            timed(ra, flop, nanos);  // warm-up: C2 compiles both sides
-            timed(rb, flop, nanos);
+            timed(ra, flop, nanos, threads);  // warm-up: C2 compiles both sides
+            timed(rb, flop, nanos, threads);
             double[] ga = new double[rounds];
             double[] gb = new double[rounds];
             int wins = 0;
             for (int r = 0; r < rounds; r++) {
                 if (r % 2 == 0) {
-                    ga[r] = timed(ra, flop, nanos);
-                    gb[r] = timed(rb, flop, nanos);
+                    ga[r] = timed(ra, flop, nanos, threads);
+                    gb[r] = timed(rb, flop, nanos, threads);
                 } else {
-                    gb[r] = timed(rb, flop, nanos);
-                    ga[r] = timed(ra, flop, nanos);
+                    gb[r] = timed(rb, flop, nanos, threads);
+                    ga[r] = timed(ra, flop, nanos, threads);
                 }
                 wins += gb[r] > ga[r] ? 1 : 0;
             }
@@ -171,6 +179,29 @@ public final class GemmAB {
                 throw new IllegalStateException("sgemm of side " + side.name() + " failed", e.getCause());
             }
         };
+    }
+
+    /**
+     * Calls {@code call} for at least {@code nanos} of CPU time per thread: GFLOP per CPU-second of this
+     * thread, or with {@code threads > 1} of this thread and every {@code visor-kernel-*} thread together
+     * (both sides' kernel threads: the idle side's are parked and add nothing).
+     */
+    static double timed(Runnable call, double flopPerCall, long nanos, int threads) {
+        if (threads == 1) {
+            return timed(call, flopPerCall, nanos);
+        }
+        Map<Long, Long> c0 = GemmBars.kernelCpuTimes();
+        long calls = 0;
+        long used;
+        do {
+            call.run();
+            calls++;
+            used = 0;
+            for (Map.Entry<Long, Long> e : GemmBars.kernelCpuTimes().entrySet()) {
+                used += e.getValue() - c0.getOrDefault(e.getKey(), 0L);
+            }
+        } while (used < nanos * threads);
+        return calls * flopPerCall / used;
     }
 
     /** Calls {@code call} for at least {@code nanos} of this thread's CPU time: GFLOP per CPU-second. */

@@ -218,7 +218,10 @@ public final class Gemm {
         int colUnits = (n + colUnit - 1) / colUnit;
         long byRows = (long) Math.min(m, ceilDiv(rowPanels, threads) * mr) * n * k + PACK_COST * (long) n * k;
         long byCols = (long) Math.min(n, ceilDiv(colUnits, threads) * colUnit) * m * k;
-        if (byRows < byCols) {
+        if (vector && byRows - PACK_COST * (long) n * k <= byCols && VectorGemm.prefersShared(transA, n, k, threads)) {
+            // rows split as evenly as columns, over one B packed once for all cores
+            VectorGemm.shared(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        } else if (byRows < byCols) {
             Parallel.forRange(rowPanels, 1, (from, to) -> block(vector, transA, transB,
                     from * mr, Math.min(m, to * mr), 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc));
         } else {

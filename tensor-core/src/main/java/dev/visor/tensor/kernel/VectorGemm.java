@@ -67,6 +67,7 @@ final class VectorGemm {
             }
             return all;
         }
+
     }
 
     /**
@@ -79,14 +80,8 @@ final class VectorGemm {
         Workspace ws = WORKSPACE.get();
         int rs = transA ? 1 : lda; // distance between A(i, p) and A(i + 1, p)
         int cs = transA ? lda : 1; // distance between A(i, p) and A(i, p + 1)
-        int kcMax = transA ? Math.min(KC, KC_TRANSPOSED_A) : KC;
-        if (!transA && k > kcMax && k <= ONE_SLAB_MAX) {
-            kcMax = k; // one deeper slab: no second pass over C (see ONE_SLAB_MAX)
-        }
-        int ncMax = Math.max(NR, NC_MAX * KC / kcMax); // the same bytes of packed B
-        int width = n1 - n0;
-        int blocks = (width + ncMax - 1) / ncMax;
-        int ncStep = ((width + blocks - 1) / blocks + NR - 1) / NR * NR;
+        int kcMax = kcMax(transA, k);
+        int ncStep = ncStep(kcMax, n1 - n0);
         boolean allSlabs = MC > 0 && k > kcMax && m1 - m0 > MC && (long) k * ncStep <= PACK_ALL_MAX;
         for (int jc = n0; jc < n1; jc += ncStep) {
             int nc = Math.min(ncStep, n1 - jc);
@@ -115,6 +110,134 @@ final class VectorGemm {
             }
         }
     }
+
+    /** Depth of the slabs of B: KC, at most {@link #KC_TRANSPOSED_A} for a transposed A, or all of a k up to {@link #ONE_SLAB_MAX}. */
+    private static int kcMax(boolean transA, int k) {
+        int kcMax = transA ? Math.min(KC, KC_TRANSPOSED_A) : KC;
+        if (!transA && k > kcMax && k <= ONE_SLAB_MAX) {
+            kcMax = k; // one deeper slab: no second pass over C (see ONE_SLAB_MAX)
+        }
+        return kcMax;
+    }
+
+    /** Width of the blocks of packed B for {@code width} columns: NC_MAX's bytes at depth kcMax, evened out, whole panels. */
+    private static int ncStep(int kcMax, int width) {
+        int ncMax = Math.max(NR, NC_MAX * KC / kcMax); // the same bytes of packed B
+        int blocks = (width + ncMax - 1) / ncMax;
+        return ((width + blocks - 1) / blocks + NR - 1) / NR * NR;
+    }
+
+    /**
+     * Whether products split across threads share one packed B ({@link #shared}): on for the tiles
+     * with row blocking ({@link #MC} &gt; 0, the 512-bit tile), {@code -Dvisor.kernel.sharedB=true|false}
+     * to force. See {@link #shared} for why.
+     */
+    static final boolean SHARED_B = sharedB(System.getProperty("visor.kernel.sharedB"), TILES.mc() > 0);
+
+    static boolean sharedB(String forced, boolean fallback) {
+        if (forced == null || forced.isBlank()) {
+            return fallback;
+        }
+        return switch (forced.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("visor.kernel.sharedB is '" + forced + "' but must be true or false");
+        };
+    }
+
+    /**
+     * The whole product on up to {@link Parallel#threads()} cores sharing one packed B, BLIS's way:
+     * one split packs B for as many blocks of columns as {@link #PACK_ALL_MAX} holds (all of k for
+     * each, or one slab at a time when a block's slabs do not fit), the cores sharing its panels and
+     * depth; the next split runs the rows through it, each core a contiguous share of the MR-row
+     * panels, block by block (MC rows at a time through all slabs, as {@link #block}). Against each
+     * core packing its own columns of B (the column split), B is packed once instead of once per
+     * core, every core runs whole NR-wide panels (no narrow panel at each share's end) and the rows
+     * split evenly; most products take two splits in all. Each element sums the same slabs in the
+     * same order as on one thread, so the result is bit for bit the same. Arguments are validated;
+     * {@code k > 0}.
+     */
+    static void shared(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                       float beta, float[] c, int cOff, int ldc) {
+        int rs = transA ? 1 : lda;
+        int cs = transA ? lda : 1;
+        int kcMax = kcMax(transA, k);
+        int ncStep = ncStep(kcMax, n);
+        int slabs = (k + kcMax - 1) / kcMax;
+        int slab = kcMax * ncStep;
+        // all slabs of a block packed at once when they fit, else one slab per pack split
+        boolean allSlabs = MC > 0 && slabs > 1 && (long) k * ncStep <= PACK_ALL_MAX;
+        int group = allSlabs || slabs == 1 ? slabs : 1;
+        int blocks = group == slabs ? (int) Math.max(1, PACK_ALL_MAX / ((long) group * slab)) : 1;
+        float[] bp = WORKSPACE.get().packedAll(blocks * group * slab);
+        int rowPanels = (m + MR - 1) / MR;
+        int rowStep = allSlabs ? MC : Math.max(MR, m);
+        for (int j0 = 0; j0 < n; j0 += blocks * ncStep) {
+            int jc0 = j0;
+            int jcEnd = (int) Math.min(n, (long) j0 + (long) blocks * ncStep);
+            int nBlocks = (jcEnd - jc0 + ncStep - 1) / ncStep;
+            for (int s0 = 0; s0 < slabs; s0 += group) {
+                int first = s0;
+                int count = Math.min(group, slabs - s0);
+                int panels = (ncStep + NR - 1) / NR; // per block; a last block's missing panels are skipped
+                int parts = Math.max(1, (PACK_UNITS + nBlocks * count * panels - 1) / (nBlocks * count * panels));
+                Parallel.forRange(nBlocks * count * panels * parts, 1, (from, to) -> {
+                    for (int u = from; u < to; u++) {
+                        int part = u % parts;
+                        int q = u / parts % panels;
+                        int s = u / (parts * panels) % count;
+                        int blk = u / (parts * panels * count);
+                        int jc = jc0 + blk * ncStep;
+                        int cols = Math.min(NR, Math.min(ncStep, jcEnd - jc) - q * NR);
+                        int pc = (first + s) * kcMax;
+                        int kc = Math.min(kcMax, k - pc);
+                        int p0 = (int) ((long) kc * part / parts);
+                        int p1 = (int) ((long) kc * (part + 1) / parts);
+                        if (cols > 0 && p1 > p0) {
+                            packB(transB, b, bOff, ldb, pc + p0, p1 - p0, jc + q * NR, cols, bp,
+                                    (blk * group + s) * slab + q * NR * kc + p0 * NR);
+                        }
+                    }
+                });
+                Parallel.forRange(rowPanels, 1, (from, to) -> {
+                    Workspace ws = WORKSPACE.get();
+                    int r1 = Math.min(m, to * MR);
+                    for (int blk = 0; blk < nBlocks; blk++) {
+                        int jc = jc0 + blk * ncStep;
+                        int nc = Math.min(ncStep, jcEnd - jc);
+                        for (int ic = from * MR; ic < r1; ic += rowStep) {
+                            int ic1 = Math.min(r1, ic + rowStep);
+                            for (int s = 0; s < count; s++) {
+                                int pc = (first + s) * kcMax;
+                                rowPanels(ws, bp, (blk * group + s) * slab, transA, ic, ic1, jc, nc, pc,
+                                        Math.min(kcMax, k - pc), alpha, a, aOff, rs, cs, pc == 0 ? beta : 1f,
+                                        c, cOff, ldc);
+                            }
+                        }
+                    }
+                });
+            }
+        }
+    }
+
+    /**
+     * Whether a product split across {@code threads} cores runs {@link #shared} rather than as column
+     * shares, each with its own packed B: when {@link #SHARED_B} is on and either k is deeper than one
+     * slab (each share would pack B for all of k and hold 1-2 MiB of it, past L2) or a column share
+     * would be at most one block of packed B (packed twice for a block of work; each share ends on a
+     * narrow panel). Measured at 512 bits (GemmAB --threads=2, CPU time, alternating rounds, load
+     * 4.5-7): shared won sq2048, ffnDown 1024×512×2048, gradW 2048×512×1024 TN, proj 1024×512×512 and
+     * sq512 in 6-7 of 7 rounds, and lost the wide one-slab products qkv 1024×1536×512 and ffnUp
+     * 1024×2048×512 (0-2 of 7), even on sq1024 and mm 1024×2048×512, which keep the column split.
+     */
+    static boolean prefersShared(boolean transA, int n, int k, int threads) {
+        int kcMax = kcMax(transA, k);
+        return SHARED_B && (k > kcMax || n <= (long) threads * Math.max(NR, NC_MAX * KC / kcMax));
+    }
+
+    /** Units a pack split is cut into at least (slabs × panels × parts of the depth), so the cores share it evenly. */
+    private static final int PACK_UNITS = 16;
 
     /**
      * Rows of a block of C at a time when B is packed for all of k ({@code m1 - m0 > MC}, 0 = never;
