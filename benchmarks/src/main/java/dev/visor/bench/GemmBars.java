@@ -100,6 +100,7 @@ public final class GemmBars {
             peak.put(t, peak(t, seconds, rounds));
         }
         Map<String, Rate> gemm = new LinkedHashMap<>();
+        Map<String, Double> steal = new LinkedHashMap<>();
         for (int t : threads) {
             for (String shape : shapes) {
                 MatmulBench bench = new MatmulBench();
@@ -108,7 +109,10 @@ public final class GemmBars {
                 bench.setUp(); // also sets the kernels' thread count
                 MatmulBench.Flop counter = new MatmulBench.Flop();
                 Supplier<Map<Long, Long>> cpu = t == 1 ? GemmBars::ownCpuTime : GemmBars::kernelCpuTimes;
+                long steal0 = ReportSupport.stealTicks();
+                long wall0 = System.nanoTime();
                 gemm.put(shape + "@" + t, measure(seconds, rounds, Shape.parse(shape).flop(), () -> bench.sgemm(counter), t, cpu));
+                steal.put(shape + "@" + t, stealShare(steal0, ReportSupport.stealTicks(), System.nanoTime() - wall0));
             }
         }
         for (int t : threads) { // other processes only ever lower a peak: keep the higher reading
@@ -155,6 +159,7 @@ public final class GemmBars {
                 out.append(row("sgemm " + shape, t, gemm.get(shape + "@" + t), peak.get(t)));
             }
         }
+        out.append(stealLine(steal));
         out.append("\n| bar | threads | figure (by the busiest thread's CPU time) | met by the wall clock |\n|---|---:|---:|---|\n");
         for (int t : threads) {
             if (cpeak.containsKey(t) && badCPeak.containsKey(t)) {
@@ -183,6 +188,38 @@ public final class GemmBars {
         if (opts.containsKey("out")) {
             ReportSupport.writeAtomically(java.nio.file.Path.of(opts.get("out")), out.toString());
         }
+    }
+
+    /**
+     * Share of all vCPUs' time that the hypervisor gave other guests ({@code /proc/stat} steal) over
+     * {@code wallNanos}; NaN when steal cannot be read.
+     */
+    static double stealShare(long ticksBefore, long ticksAfter, long wallNanos) {
+        if (ticksBefore < 0 || ticksAfter < 0 || wallNanos <= 0) {
+            return Double.NaN;
+        }
+        return (ticksAfter - ticksBefore) / 100.0 / (wallNanos / 1e9 * Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * One line under the table: the products during whose measurement the host took at least 0.5 % of
+     * the vCPUs' time for other guests. Such stolen time slows every figure of that row, CPU-time
+     * readings included, while leaving no trace in the load average; a row that is low in one run and
+     * not in the next, with steal beside it, was the host's doing.
+     */
+    static String stealLine(Map<String, Double> steal) {
+        if (steal.values().stream().allMatch(v -> v.isNaN())) {
+            return "\nHost steal: not readable (no /proc/stat).\n";
+        }
+        StringBuilder line = new StringBuilder();
+        steal.forEach((row, share) -> {
+            if (share >= 0.005) {
+                line.append(line.length() == 0 ? "" : ", ").append(row).append(' ')
+                        .append(String.format(Locale.ROOT, "%.1f %%", 100 * share));
+            }
+        });
+        return "\nHost steal (/proc/stat, share of all vCPUs' time) during the products: "
+                + (line.length() == 0 ? "under 0.5 % for every row" : line) + ".\n";
     }
 
     /**

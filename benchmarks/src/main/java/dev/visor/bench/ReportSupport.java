@@ -130,6 +130,25 @@ final class ReportSupport {
         }
     }
 
+    /**
+     * CPU time the hypervisor gave other guests while this machine's vCPUs wanted to run (the
+     * {@code steal} column of {@code /proc/stat}'s {@code cpu} line), in clock ticks (USER_HZ, 100 per
+     * second on Linux), summed over all vCPUs; −1 when it cannot be read.
+     */
+    static long stealTicks() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
+                if (line.startsWith("cpu ")) {
+                    String[] f = line.trim().split("\\s+");
+                    return f.length > 8 ? Long.parseLong(f[8]) : -1;
+                }
+            }
+            return -1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** Writes {@code text} atomically: a temporary sibling file, then a rename over {@code file}. */
     static void writeAtomically(Path file, String text) {
         try {

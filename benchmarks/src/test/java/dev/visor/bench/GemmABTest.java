@@ -33,6 +33,19 @@ class GemmABTest {
     }
 
     @Test
+    void twoThreadsAreRatedByTheCallerAndKernelThreadsTogether(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("ab2.md");
+        GemmAB.main(new String[] {"--a=" + tensorCore(), "--b=" + tensorCore(), "--names=x,y", "--threads=2",
+                "--shapes=sq64", "--rounds=1", "--seconds=0.005", "--out=" + out});
+        String table = Files.readString(out);
+        assertTrue(table.contains("2 threads, GFLOP per CPU-second of the caller and the kernel threads together"), table);
+        assertTrue(table.matches("(?s).*\\| sq64 \\| [0-9.]+ \\([0-9]+ %\\) \\| [0-9.]+ \\| [0-9.]+ \\([0-9]+ %\\) \\| [0-9.]+ \\| [0-1]/1 \\|.*"), table);
+        var bad = assertThrows(IllegalArgumentException.class, () -> GemmAB.main(new String[] {"--a=" + tensorCore(),
+                "--b=" + tensorCore(), "--threads=0"}));
+        assertTrue(bad.getMessage().contains("got 0"), bad.getMessage());
+    }
+
+    @Test
     void badArgumentsAreNamed() throws Exception {
         var missing = assertThrows(IllegalArgumentException.class, () -> GemmAB.main(new String[] {"--a=/x"}));
         assertTrue(missing.getMessage().contains("--b=PATHS"), missing.getMessage());

@@ -90,5 +90,23 @@ class GemmBarsTest {
         // a C peak on 2 threads no higher than on 1 is flagged, and its bar is not judged
         assertTrue(table.contains("**Implausible C FMA peak on 2 threads: 2 threads read 0.0 GFLOP/s"), table);
         assertTrue(table.contains("| JVM peak ≥ 95 % of the C loop's (0.0) | 2 | – | **not judged: C peak implausible** |"), table);
+        assertTrue(table.contains("Host steal"), table);
+    }
+
+    @Test
+    void stealIsTheShareOfAllVcpusTimeAndOnlyRowsWithSomeAreNamed() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        // 10 ticks (0.1 s) of steal over 1 s of wall clock on every vCPU
+        assertEquals(0.1 / cores, GemmBars.stealShare(100, 110, 1_000_000_000L), 1e-12);
+        assertTrue(Double.isNaN(GemmBars.stealShare(-1, 5, 1_000_000_000L)), "unreadable before");
+        assertTrue(Double.isNaN(GemmBars.stealShare(5, -1, 1_000_000_000L)), "unreadable after");
+        var rows = new java.util.LinkedHashMap<String, Double>();
+        rows.put("sq512@2", 0.001);
+        rows.put("sq2048@2", 0.123);
+        assertEquals("\nHost steal (/proc/stat, share of all vCPUs' time) during the products: sq2048@2 12.3 %.\n",
+                GemmBars.stealLine(rows));
+        rows.put("sq2048@2", 0.0);
+        assertTrue(GemmBars.stealLine(rows).contains("under 0.5 % for every row"), GemmBars.stealLine(rows));
+        assertTrue(GemmBars.stealLine(java.util.Map.of("x@1", Double.NaN)).contains("not readable"));
     }
 }
