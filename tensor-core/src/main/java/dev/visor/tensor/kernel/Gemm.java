@@ -22,7 +22,9 @@ package dev.visor.tensor.kernel;
  * reaches most of the FMA peak), otherwise in {@code ScalarGemm} (plain Java shaped for the
  * auto-vectoriser). Products of fewer than four rows (decoding) skip packing and run as
  * {@link VecMath} dot products or axpys straight over B, which is what bounds them. Products of at least {@value #PARALLEL_MIN_WORK} multiply-adds are split across
- * {@link Parallel#threads()} cores, by rows or by columns, whichever divides more evenly. The two
+ * {@link Parallel#threads()} cores, by rows or by columns, whichever divides more evenly; at 512 bits a
+ * product deeper than one slab of packed B, or too narrow for each core to get more than one block
+ * of it, splits its rows over one packed B that the cores share ({@code VectorGemm.shared}). The two
  * paths agree to float rounding, not bitwise (see {@code ScalarGemm}); the result does not depend
  * on the thread count, because each element of C is always summed in the same order.
  *

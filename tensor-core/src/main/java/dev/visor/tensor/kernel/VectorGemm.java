@@ -29,7 +29,9 @@ import jdk.incubator.vector.VectorSpecies;
  * merged (a last panel of one or two vectors' width runs a narrower kernel). On a Zen 5 core
  * (48 KiB L1d, 1 MiB L2, 512-bit vectors) the sizes are those measured best there: 8 × 48 floats,
  * KC = 512, NC_MAX = 256 (KC 256 and NC 512 for a transposed A: {@link #KC_TRANSPOSED_A}; see
- * {@code benchmarks/README.md}). The kernels are in {@link GemmKernels}.
+ * {@code benchmarks/README.md}). The kernels are in {@link GemmKernels}. Split across threads, a block
+ * is one core's share of columns, each core packing its own B; or ({@link #shared}) B is packed
+ * once by all cores and each runs a share of the rows through it.
  */
 final class VectorGemm {
     /** The widest species the CPU runs natively (512-bit with AVX-512, where it doubles the FMA rate). */
