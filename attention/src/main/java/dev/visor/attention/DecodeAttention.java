@@ -60,24 +60,31 @@ final class DecodeAttention {
         long work = 2L * n * lk * hd;
         Parallel.forRange(tasks, (int) Math.max(1, GRAIN_WORK / Math.max(1, work)), (from, to) -> {
             float[] scores = new float[lk];
-            float[] qRow = new float[hd];
+            // a query row with unit feature stride (the projection's layout) is read in place; otherwise gathered
+            float[] qRow = q.dimStride() == 1 ? null : new float[hd];
             for (int t = from; t < to; t++) {
                 int b = t / heads;
                 int h = t % heads;
                 int base = cache.base(b, h / group);
                 for (int i = 0; i < n; i++) {
-                    for (int c = 0; c < hd; c++) {
-                        qRow[c] = q.get(b, h, i, c);
+                    float[] qData = q.data();
+                    int qOff = q.index(b, h, i, 0);
+                    if (qRow != null) {
+                        for (int c = 0; c < hd; c++) {
+                            qRow[c] = q.get(b, h, i, c);
+                        }
+                        qData = qRow;
+                        qOff = 0;
                     }
-                    row(b, h, i, qRow, cache, base, lk, hd, mask, scale, scores, out, ((b * n + i) * heads + h) * hd);
+                    row(b, h, i, qData, qOff, cache, base, lk, hd, mask, scale, scores, out, ((b * n + i) * heads + h) * hd);
                 }
             }
         });
         return out;
     }
 
-    /** One query row: scores over the allowed keys, softmax, the weighted sum of values into {@code out}. */
-    private static void row(int b, int h, int i, float[] qRow, KvCache cache, int base, int lk, int hd, BlockSparsity mask,
+    /** One query row ({@code hd} features at {@code q[qOff..]}): scores over the allowed keys, softmax, the weighted sum of values into {@code out}. */
+    private static void row(int b, int h, int i, float[] q, int qOff, KvCache cache, int base, int lk, int hd, BlockSparsity mask,
                             float scale, float[] scores, float[] out, int outOff) {
         float[] keys = cache.keyData();
         float[] values = cache.valueData();
@@ -89,7 +96,7 @@ final class DecodeAttention {
             boolean partial = BlockSparsity.isPartial(entry);
             for (int j = k0; j < k1; j++) {
                 if (!partial || mask.attends(b, h, i, j)) {
-                    scores[j] = scale * VecMath.dot(qRow, 0, keys, base + j * hd, hd);
+                    scores[j] = scale * VecMath.dot(q, qOff, keys, base + j * hd, hd);
                 }
             }
         }

@@ -44,6 +44,23 @@ class DecodeAttentionTest {
     }
 
     @Test
+    void queriesWithStridedFeaturesGiveTheBitsOfTheirContiguousCopy() {
+        Rng rng = new Rng(43);
+        int hd = 8;
+        KvCache cache = new KvCache(1, 2, hd);
+        cache.append(Tensor.randn(rng, 1, 2, 20, hd), Tensor.randn(rng, 1, 2, 20, hd));
+        int n = 3;
+        Tensor strided = Tensor.randn(rng, 1, 4, hd, n).transpose(2, 3);        // (1, 4, n, hd), feature stride n
+        Tensor contiguous = Tensor.wrap(strided.toArray(), 1, 4, n, hd);
+        assertTrue(HeadsView.of(strided).dimStride() != 1 && HeadsView.of(contiguous).dimStride() == 1);
+        MaskContext ctx = MaskContext.builder(1, 4, n, 20).queryOffset(20 - n).build();
+        BlockSparsity mask = BlockSparsity.of(CompiledMask.compile(MaskRegistry.load().create("causal", ctx), ctx.shape(), 16, 16));
+        float[] a = DecodeAttention.forward(HeadsView.of(strided), cache, mask, 0.35f);
+        float[] b = DecodeAttention.forward(HeadsView.of(contiguous), cache, mask, 0.35f);
+        assertArrayEquals(b, a);
+    }
+
+    @Test
     void aRowThatAttendsNothingGivesZero() {
         Rng rng = new Rng(42);
         KvCache cache = new KvCache(1, 1, 4);

@@ -37,20 +37,21 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar dev.visor.bench.DecodeReport --threads=1,2 --quick
  * </pre>
  * Options: {@code --threads=1,2} (default: all cores), {@code --quick}, {@code --verbose}, {@code --out=FILE},
- * {@code --huge-pages=false}.
+ * {@code --huge-pages=false}, {@code --jvm-args='-Dvisor.spinYieldEvery=1000000 ...'} (more arguments for the
+ * benchmark JVMs, split at spaces: an A/B of a kernel-thread setting within one report command).
  */
 public final class DecodeReport {
     private DecodeReport() {}
 
     /** Runs the benchmarks and prints the table. */
     public static void main(String[] args) throws RunnerException {
-        Map<String, String> opts = ReportSupport.options(args, List.of("threads", "quick", "verbose", "out", "huge-pages"),
-                "--threads=1,2 --quick --verbose --out=FILE --huge-pages=false");
+        Map<String, String> opts = ReportSupport.options(args, List.of("threads", "quick", "verbose", "out", "huge-pages", "jvm-args"),
+                "--threads=1,2 --quick --verbose --out=FILE --huge-pages=false --jvm-args='-Dx=y ...'");
         int cores = Runtime.getRuntime().availableProcessors();
         String[] threads = opts.containsKey("threads") ? opts.get("threads").split(",") : new String[] {String.valueOf(cores)};
         boolean quick = opts.containsKey("quick");
         List<String> jvmArgs = forkArguments(!"false".equals(opts.getOrDefault("huge-pages", "true")),
-                System.getProperty("os.name", ""));
+                System.getProperty("os.name", ""), opts.getOrDefault("jvm-args", ""));
         VerboseMode verbosity = opts.containsKey("verbose") ? VerboseMode.NORMAL : VerboseMode.SILENT;
         String loadBefore = ReportSupport.loadAverage();
         DecoderOnlyTransformer model = DecodeBench.model();
@@ -135,9 +136,19 @@ public final class DecodeReport {
      * only one whose JVM knows the flag.
      */
     static List<String> forkArguments(boolean hugePages, String osName) {
+        return forkArguments(hugePages, osName, "");
+    }
+
+    /** As above, then the whitespace-separated arguments of {@code extra} (blank: none), in order. */
+    static List<String> forkArguments(boolean hugePages, String osName, String extra) {
         List<String> args = new ArrayList<>(List.of("--add-modules=jdk.incubator.vector"));
         if (hugePages && osName.toLowerCase(Locale.ROOT).contains("linux")) {
             args.add(HUGE_PAGES);
+        }
+        for (String a : extra.trim().split("\\s+")) {
+            if (!a.isEmpty()) {
+                args.add(a);
+            }
         }
         return args;
     }

@@ -49,6 +49,13 @@ class DecodeBenchTest {
     }
 
     @Test
+    void extraForkArgumentsFollowInOrderSplitAtWhitespace() {
+        assertEquals(List.of("--add-modules=jdk.incubator.vector", DecodeReport.HUGE_PAGES, "-Dvisor.spinYieldEvery=1000000",
+                "-Xmx2g"), DecodeReport.forkArguments(true, "Linux", "  -Dvisor.spinYieldEvery=1000000 \t -Xmx2g "));
+        assertEquals(List.of("--add-modules=jdk.incubator.vector"), DecodeReport.forkArguments(false, "Linux", "   "));
+    }
+
+    @Test
     void theHugePageModeIsTheBracketedChoice() {
         assertEquals("madvise", DecodeReport.hugePageMode("always [madvise] never\n"));
         assertEquals("always", DecodeReport.hugePageMode("[always] madvise never"));

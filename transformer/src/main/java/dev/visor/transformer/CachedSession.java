@@ -123,10 +123,16 @@ final class CachedSession implements DecodingSession {
                 projected = decoder.projectMemory(memory);                            // once per source, not per step
             }
             Tensor h = decoder.step(x, caches, memory, projected, self, cross, offset);   // (rows, n, dModel)
-            float[] logits = generator.forward(h.narrow(1, n - 1, 1)).toArray();       // (rows, 1, vocab)
+            Tensor logits = generator.forward(h.narrow(1, n - 1, 1));                 // (rows, 1, vocab)
             int v = vocabSize();
-            for (int r = 0; r < rows; r++) {
-                out[r] = Arrays.copyOfRange(logits, r * v, (r + 1) * v);
+            if (rows == 1 && logits.offset() == 0 && logits.isContiguous() && logits.storage().length == v) {
+                out[0] = logits.storage();        // the product's own fresh output: no copy of the vocabulary
+            } else {
+                float[] flat = logits.isContiguous() ? logits.storage() : logits.toArray();
+                int base = logits.isContiguous() ? logits.offset() : 0;
+                for (int r = 0; r < rows; r++) {
+                    out[r] = Arrays.copyOfRange(flat, base + r * v, base + (r + 1) * v);
+                }
             }
         }
         tokens = all;

@@ -62,7 +62,11 @@ final class LinearOp {
             m = Dense.prod(xShape, 0, xShape.length - 1);
         }
         float[] xv = Dense.of(x);
-        float[] wv = Dense.of(weight);
+        // a contiguous weight view (a row block of a fused projection, e.g. attention's query rows of
+        // in_proj_weight) is read in place: Dense.of would copy all of it at every call
+        boolean inPlace = weight.isContiguous();
+        float[] wv = inPlace ? weight.storage() : Dense.of(weight);
+        int wOff = inPlace ? weight.offset() : 0;
         float[] bv = bias == null ? null : Dense.of(bias);
         float[] y = new float[m * out];
         if (bv != null) {
@@ -74,7 +78,7 @@ final class LinearOp {
             });
         }
         if (m > 0 && out > 0) {
-            Gemm.sgemm(false, true, m, out, in, 1f, xv, 0, in, wv, 0, in, bv == null ? 0f : 1f, y, 0, out);
+            Gemm.sgemm(false, true, m, out, in, 1f, xv, 0, in, wv, wOff, in, bv == null ? 0f : 1f, y, 0, out);
         }
         int[] yShape = xShape.clone();
         yShape[yShape.length - 1] = out;
@@ -87,7 +91,7 @@ final class LinearOp {
             if (x.requiresGrad()) {
                 float[] d = new float[rows * in];
                 if (rows > 0 && in > 0 && out > 0) {
-                    Gemm.sgemm(false, false, rows, in, out, 1f, gv, 0, out, wv, 0, in, 0f, d, 0, in);
+                    Gemm.sgemm(false, false, rows, in, out, 1f, gv, 0, out, wv, wOff, in, 0f, d, 0, in);
                 }
                 dx = Tensor.wrap(d, xShape);
             }

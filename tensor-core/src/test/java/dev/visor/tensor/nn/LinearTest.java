@@ -104,6 +104,35 @@ class LinearTest {
     }
 
     @Test
+    void aRowBlockOfALargerWeightGivesTheBitsOfItsCopyForwardAndBackward() {
+        // attention's query projection is rows [0, E) of in_proj_weight: read in place, not copied per call
+        Rng rng = new Rng(44);
+        for (int m : new int[] {1, 7}) {                                   // the decode product and the GEMM
+            Tensor fused = Tensor.randn(rng, 3 * 24, 40).requiresGrad(true);
+            Tensor x = Tensor.randn(rng, m, 40).requiresGrad(true);
+            Tensor b = Tensor.randn(rng, 24);
+            for (int block = 0; block < 3; block++) {
+                Tensor view = fused.narrow(0, block * 24, 24);
+                Tensor copy = Tensor.wrap(view.toArray(), 24, 40).requiresGrad(true);
+                Tensor xc = Tensor.wrap(x.toArray(), m, 40).requiresGrad(true);
+                Tensor g = Tensor.randn(rng, m, 24);
+                Tensor yView = Functional.linear(x, view, b);
+                Tensor yCopy = Functional.linear(xc, copy, b);
+                assertArrayEquals(yCopy.toArray(), yView.toArray(), "m=" + m + " block " + block);
+                x.zeroGrad();
+                fused.zeroGrad();
+                yView.backward(g);
+                yCopy.backward(g);
+                assertArrayEquals(xc.grad().toArray(), x.grad().toArray(), "dx, m=" + m + " block " + block);
+                float[] dw = fused.grad().toArray();
+                float[] expect = new float[dw.length];
+                System.arraycopy(copy.grad().toArray(), 0, expect, block * 24 * 40, 24 * 40);
+                assertArrayEquals(expect, dw, "dW lands in the block's rows only, m=" + m + " block " + block);
+            }
+        }
+    }
+
+    @Test
     void onlyRequestedGradientsAreComputed() {
         Tensor x = Tensor.ones(2, 2);
         Tensor w = Tensor.ones(3, 2).requiresGrad(true);

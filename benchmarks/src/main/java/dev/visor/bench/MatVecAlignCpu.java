@@ -1,0 +1,112 @@
+package dev.visor.bench;
+
+import dev.visor.tensor.kernel.MatVec;
+import dev.visor.tensor.kernel.Parallel;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * How much the decode products' speed depends on where the rows of W sit in memory: a token's
+ * matrix–vector products of the decoder-only base model (per layer 1536×512, 512×512, 2048×512 and
+ * 512×2048, six layers, then the 8000×512 generator: 92 MB, from DRAM) laid back to back in one
+ * array, run from each of the 16 start offsets of a 64-byte cache line ({@code W} at float index
+ * {@code off}, every row then at the same offset within its lines), one thread, per-thread CPU
+ * time, rounds alternating over the offsets. Prints each offset's median GB/s and the best against
+ * the worst. Nothing about the kernel changes between offsets: only the addresses.
+ *
+ * <p>On HotSpot a float array's data begins 16 bytes after the object's start and an array of a
+ * megabyte or more starts at a G1 region boundary, so offset 12 (48 bytes) is where rows start on a
+ * cache line; at any other offset every 64-byte vector load of the 512-bit kernel straddles two
+ * lines. See benchmarks/README.md, "Decoding's rest of the token and the rows' alignment".
+ *
+ * <pre>
+ * java --add-modules jdk.incubator.vector -XX:+UseTransparentHugePages -cp benchmarks/target/benchmarks.jar dev.visor.bench.MatVecAlignCpu [ROUNDS]
+ * </pre>
+ */
+public final class MatVecAlignCpu {
+    /** Start offsets tried, in floats: one 64-byte cache line. */
+    static final int OFFSETS = 16;
+
+    private MatVecAlignCpu() {}
+
+    /** Runs the rounds (default 7) and prints one line per offset and a summary line. */
+    public static void main(String[] args) {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
+        String loadBefore = ReportSupport.loadAverage();
+        Parallel.setThreads(1);
+        int[][] shapes = tokenShapes(6, 512, 2048, DecodeBench.VOCAB);
+        long floats = 0;
+        for (int[] s : shapes) {
+            floats += (long) s[0] * s[1];
+        }
+        float[] w = new float[Math.toIntExact(floats + OFFSETS)];
+        Random rng = new Random(7);
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) rng.nextGaussian();
+        }
+        float[] x = new float[2048];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rng.nextGaussian();
+        }
+        float[] y = new float[DecodeBench.VOCAB];
+        Runnable[] ops = new Runnable[OFFSETS];
+        for (int o = 0; o < OFFSETS; o++) {
+            int off = o;
+            ops[o] = () -> products(shapes, w, off, x, y);
+        }
+        long deadline = System.nanoTime() + 60_000_000_000L;   // the scalar twin until C2 has the vector kernel
+        while (!MatVec.warmedUp() && System.nanoTime() < deadline) {
+            ops[0].run();
+        }
+        int[] calls = new int[OFFSETS];
+        java.util.Arrays.fill(calls, 2);
+        double[][] micros = DecodeCpu.measure(ops, calls, rounds);
+        double[] med = new double[OFFSETS];
+        for (int o = 0; o < OFFSETS; o++) {
+            med[o] = DecodeCpu.median(micros[o]);
+        }
+        System.out.print(table(med, floats * Float.BYTES));
+        System.out.println("load " + loadBefore + " → " + ReportSupport.loadAverage());
+    }
+
+    /**
+     * The (rows, columns) of a token's weight matrices for a decoder-only model: per layer the fused
+     * Q/K/V projection, the output projection and the two feed-forward weights, then the generator.
+     */
+    static int[][] tokenShapes(int layers, int dModel, int dFF, int vocab) {
+        int[][] s = new int[4 * layers + 1][];
+        for (int l = 0; l < layers; l++) {
+            s[4 * l] = new int[] {3 * dModel, dModel};
+            s[4 * l + 1] = new int[] {dModel, dModel};
+            s[4 * l + 2] = new int[] {dFF, dModel};
+            s[4 * l + 3] = new int[] {dModel, dFF};
+        }
+        s[4 * layers] = new int[] {vocab, dModel};
+        return s;
+    }
+
+    /** {@code y = x Wᵀ} for each matrix of {@code shapes}, the first at {@code w[off]}, the rest back to back. */
+    static void products(int[][] shapes, float[] w, int off, float[] x, float[] y) {
+        int at = off;
+        for (int[] s : shapes) {
+            MatVec.multiply(1, s[0], s[1], 1f, x, 0, s[1], w, at, s[1], 0f, y, 0, s[0]);
+            at += s[0] * s[1];
+        }
+    }
+
+    /** One line per offset (µs per pass and GB/s), then the fastest and slowest offsets and their ratio. */
+    static String table(double[] micros, long bytes) {
+        StringBuilder out = new StringBuilder();
+        int best = 0;
+        int worst = 0;
+        for (int o = 0; o < micros.length; o++) {
+            out.append(String.format(Locale.ROOT, "offset %2d floats (%2d bytes): %7.0f us %5.1f GB/s%n", o, 4 * o, micros[o],
+                    bytes / micros[o] / 1e3));
+            best = micros[o] < micros[best] ? o : best;
+            worst = micros[o] > micros[worst] ? o : worst;
+        }
+        out.append(String.format(Locale.ROOT, "fastest offset %d (%.1f GB/s), slowest %d (%.1f GB/s): %.2f×%n", best,
+                bytes / micros[best] / 1e3, worst, bytes / micros[worst] / 1e3, micros[worst] / micros[best]));
+        return out.toString();
+    }
+}
