@@ -6,7 +6,6 @@ import dev.visor.mask.MaskContext;
 import dev.visor.tensor.Rng;
 import dev.visor.tensor.Shape;
 import dev.visor.tensor.Tensor;
-import dev.visor.tensor.nn.Functional;
 import dev.visor.tensor.nn.Init;
 import dev.visor.tensor.nn.Linear;
 import dev.visor.tensor.nn.Module;
@@ -60,11 +59,7 @@ public final class MultiHeadAttention extends Module {
     private final int keyDim;
     private final int valueDim;
     private final float dropout;
-    private final Tensor inProjWeight;   // (E + 2·kvHeads·headDim, E), or null when kdim/vdim differ
-    private final Tensor qProjWeight;    // (E, E), or null
-    private final Tensor kProjWeight;    // (kvHeads·headDim, kdim), or null
-    private final Tensor vProjWeight;    // (kvHeads·headDim, vdim), or null
-    private final Tensor inProjBias;     // (E + 2·kvHeads·headDim), or null
+    private final HeadProjections in;    // q, k, v projections over the registered in_proj / q,k,v_proj parameters
     private final Linear outProj;
     private final Rng dropoutSeeds;
     private MaskCompiler masks;          // resolves spec strings of the convenience calls; loaded on first use if not given
@@ -107,18 +102,17 @@ public final class MultiHeadAttention extends Module {
         this.masks = b.masks;
         int kvDim = kvHeads * headDim;
         if (keyDim == embedDim && valueDim == embedDim) {
-            inProjWeight = registerParameter("in_proj_weight",
+            Tensor inProjWeight = registerParameter("in_proj_weight",
                     Init.xavierUniform(Tensor.zeros(embedDim + 2 * kvDim, embedDim), 1.0, rng));
-            qProjWeight = null;
-            kProjWeight = null;
-            vProjWeight = null;
+            Tensor inProjBias = b.bias ? registerParameter("in_proj_bias", Tensor.zeros(embedDim + 2 * kvDim)) : null;
+            in = HeadProjections.stacked(heads, kvHeads, headDim, inProjWeight, inProjBias);
         } else {
-            inProjWeight = null;
-            qProjWeight = registerParameter("q_proj_weight", Init.xavierUniform(Tensor.zeros(embedDim, embedDim), 1.0, rng));
-            kProjWeight = registerParameter("k_proj_weight", Init.xavierUniform(Tensor.zeros(kvDim, keyDim), 1.0, rng));
-            vProjWeight = registerParameter("v_proj_weight", Init.xavierUniform(Tensor.zeros(kvDim, valueDim), 1.0, rng));
+            Tensor qProjWeight = registerParameter("q_proj_weight", Init.xavierUniform(Tensor.zeros(embedDim, embedDim), 1.0, rng));
+            Tensor kProjWeight = registerParameter("k_proj_weight", Init.xavierUniform(Tensor.zeros(kvDim, keyDim), 1.0, rng));
+            Tensor vProjWeight = registerParameter("v_proj_weight", Init.xavierUniform(Tensor.zeros(kvDim, valueDim), 1.0, rng));
+            Tensor inProjBias = b.bias ? registerParameter("in_proj_bias", Tensor.zeros(embedDim + 2 * kvDim)) : null;
+            in = HeadProjections.separate(heads, kvHeads, headDim, qProjWeight, kProjWeight, vProjWeight, inProjBias);
         }
-        inProjBias = b.bias ? registerParameter("in_proj_bias", Tensor.zeros(embedDim + 2 * kvDim)) : null;
         outProj = registerModule("out_proj", new Linear(embedDim, embedDim, b.bias, rng));
         if (b.bias) {
             Init.zeros(outProj.bias());
@@ -173,7 +167,7 @@ public final class MultiHeadAttention extends Module {
      */
     public Tensor forward(Tensor query, Tensor key, Tensor value, String maskSpec, MaskInputs inputs) {
         checkInputs(query, key, value);
-        Tensor[] qkv = project(query, key, value);
+        Tensor[] qkv = in.project(query, key, value);
         BlockSparsity mask = compile(maskSpec, inputs, query.size(0), query.size(1), key.size(1), 0);
         return attend(rotate(qkv, 0, 0), mask, 0);
     }
@@ -208,7 +202,7 @@ public final class MultiHeadAttention extends Module {
     public Tensor forward(Tensor query, Tensor key, Tensor value, CompiledMask mask) {
         checkInputs(query, key, value);
         checkShape(Objects.requireNonNull(mask, "mask"), query.size(0), query.size(1), key.size(1));
-        Tensor[] qkv = project(query, key, value);
+        Tensor[] qkv = in.project(query, key, value);
         int offset = mask.shape().queryOffset();
         return attend(rotate(qkv, offset, 0), BlockSparsity.of(mask), offset);
     }
@@ -229,7 +223,7 @@ public final class MultiHeadAttention extends Module {
         checkInputs(x, x, x);
         checkCache(x, cache);
         int offset = cache.length();
-        Tensor[] qkv = rotate(project(x, x, x), offset, offset);   // the cache keeps keys rotated at their positions
+        Tensor[] qkv = rotate(in.project(x, x, x), offset, offset);   // the cache keeps keys rotated at their positions
         cache.append(qkv[1].detach(), qkv[2].detach());
         return attendCached(qkv[0], cache, compile(maskSpec, inputs, x.size(0), x.size(1), cache.length(), offset), offset);
     }
@@ -254,7 +248,7 @@ public final class MultiHeadAttention extends Module {
                     + cache.length() + " positions");
         }
         int offset = cache.length();
-        Tensor[] qkv = rotate(project(x, x, x), offset, offset);
+        Tensor[] qkv = rotate(in.project(x, x, x), offset, offset);
         cache.append(qkv[1].detach(), qkv[2].detach());
         return attendCached(qkv[0], cache, BlockSparsity.of(mask), offset);
     }
@@ -282,7 +276,7 @@ public final class MultiHeadAttention extends Module {
                     + " for cross-attention have none (score spec " + scored.scores().spec() + ")");
         }
         checkInputs(Tensor.zeros(key.dim() == 3 ? key.size(0) : 1, 1, embedDim), key, value);
-        Tensor[] kv = projectKeyValue(key, value);
+        Tensor[] kv = in.projectKeyValue(key, value);
         return new KeysValues(kv[0], kv[1]);
     }
 
@@ -298,7 +292,7 @@ public final class MultiHeadAttention extends Module {
      */
     public Tensor forward(Tensor query, KeysValues memory, String maskSpec, MaskInputs inputs) {
         int lk = checkProjected(query, memory);
-        return attend(new Tensor[] {projectQuery(query), memory.keys(), memory.values()},
+        return attend(new Tensor[] {in.projectQuery(query), memory.keys(), memory.values()},
                 compile(maskSpec, inputs, query.size(0), query.size(1), lk, 0), 0);
     }
 
@@ -316,7 +310,7 @@ public final class MultiHeadAttention extends Module {
     public Tensor forward(Tensor query, KeysValues memory, CompiledMask mask) {
         int lk = checkProjected(query, memory);
         checkShape(Objects.requireNonNull(mask, "mask"), query.size(0), query.size(1), lk);
-        return attend(new Tensor[] {projectQuery(query), memory.keys(), memory.values()}, BlockSparsity.of(mask),
+        return attend(new Tensor[] {in.projectQuery(query), memory.keys(), memory.values()}, BlockSparsity.of(mask),
                 mask.shape().queryOffset());
     }
 
@@ -351,7 +345,7 @@ public final class MultiHeadAttention extends Module {
      */
     public Weighted forwardWithWeights(Tensor query, Tensor key, Tensor value, String maskSpec, MaskInputs inputs) {
         checkInputs(query, key, value);
-        Tensor[] qkv = project(query, key, value);
+        Tensor[] qkv = in.project(query, key, value);
         int b = query.size(0);
         MaskContext ctx = Objects.requireNonNull(inputs, "inputs").context(b, heads, query.size(1), key.size(1), 0);
         Mask mask = masks().registry().create(maskSpec == null ? "full" : maskSpec, ctx);
@@ -371,7 +365,7 @@ public final class MultiHeadAttention extends Module {
     public Weighted forwardWithWeights(Tensor query, Tensor key, Tensor value, CompiledMask mask) {
         checkInputs(query, key, value);
         checkShape(Objects.requireNonNull(mask, "mask"), query.size(0), query.size(1), key.size(1));
-        Tensor[] qkv = project(query, key, value);
+        Tensor[] qkv = in.project(query, key, value);
         return weighted(qkv, mask.mask(), BlockSparsity.of(mask), mask.shape().queryOffset(), query.size(0), query.size(1));
     }
 
@@ -433,54 +427,6 @@ public final class MultiHeadAttention extends Module {
         return masks;
     }
 
-    /** q {@code (B, H, Lq, hd)}, k and v {@code (B, Hkv, Lk, hd)}: strided views of the projections. */
-    private Tensor[] project(Tensor query, Tensor key, Tensor value) {
-        if (inProjWeight != null && query == key && key == value) {
-            int kvDim = kvHeads * headDim;
-            Tensor qkv = Functional.linear(query, inProjWeight, inProjBias);          // (B, L, E + 2·kvDim)
-            return new Tensor[] {
-                splitHeads(qkv.narrow(2, 0, embedDim), heads),
-                splitHeads(qkv.narrow(2, embedDim, kvDim), kvHeads),
-                splitHeads(qkv.narrow(2, embedDim + kvDim, kvDim), kvHeads)};
-        }
-        Tensor[] kv = projectKeyValue(key, value);
-        return new Tensor[] {projectQuery(query), kv[0], kv[1]};
-    }
-
-    /** {@code (B, Lq, E)} ↦ {@code (B, H, Lq, hd)}. */
-    private Tensor projectQuery(Tensor query) {
-        Tensor wq = inProjWeight != null ? inProjWeight.narrow(0, 0, embedDim) : qProjWeight;
-        return splitHeads(Functional.linear(query, wq, biasPart(0, embedDim)), heads);
-    }
-
-    /** Keys {@code (B, Lk, kdim)} and values {@code (B, Lk, vdim)} ↦ two {@code (B, Hkv, Lk, hd)}. */
-    private Tensor[] projectKeyValue(Tensor key, Tensor value) {
-        int kvDim = kvHeads * headDim;
-        Tensor k;
-        Tensor v;
-        if (inProjWeight != null && key == value) {
-            Tensor kv = Functional.linear(key, inProjWeight.narrow(0, embedDim, 2 * kvDim),
-                    biasPart(embedDim, 2 * kvDim));                                   // (B, Lk, 2·kvDim)
-            k = kv.narrow(2, 0, kvDim);
-            v = kv.narrow(2, kvDim, kvDim);
-        } else {
-            Tensor wk = inProjWeight != null ? inProjWeight.narrow(0, embedDim, kvDim) : kProjWeight;
-            Tensor wv = inProjWeight != null ? inProjWeight.narrow(0, embedDim + kvDim, kvDim) : vProjWeight;
-            k = Functional.linear(key, wk, biasPart(embedDim, kvDim));
-            v = Functional.linear(value, wv, biasPart(embedDim + kvDim, kvDim));
-        }
-        return new Tensor[] {splitHeads(k, kvHeads), splitHeads(v, kvHeads)};
-    }
-
-    private Tensor biasPart(int from, int length) {
-        return inProjBias == null ? null : inProjBias.narrow(0, from, length);
-    }
-
-    /** {@code (B, L, n·hd)} ↦ {@code (B, n, L, hd)} without copying. */
-    private Tensor splitHeads(Tensor x, int n) {
-        return x.reshape(x.size(0), x.size(1), n, headDim).transpose(1, 2);
-    }
-
     private void checkCache(Tensor x, KvCache cache) {
         AttentionInputs.checkCache(x, Objects.requireNonNull(cache, "cache"), kvHeads, headDim);
     }
@@ -525,7 +471,7 @@ public final class MultiHeadAttention extends Module {
     protected String extraRepr() {
         return "embed_dim=" + embedDim + ", heads=" + heads + (kvHeads != heads ? ", kv_heads=" + kvHeads : "")
                 + (keyDim != embedDim ? ", kdim=" + keyDim : "") + (valueDim != embedDim ? ", vdim=" + valueDim : "")
-                + ", bias=" + (inProjBias != null) + (dropout > 0 ? ", dropout=" + dropout : "")
+                + ", bias=" + in.hasBias() + (dropout > 0 ? ", dropout=" + dropout : "")
                 + (scored != null ? ", scores=" + scored.scores().spec() : "");
     }
 }
