@@ -152,4 +152,14 @@ class GradientsTest {
         float c = (float) (5.0 / (Math.sqrt(2) * 50 + 1e-6));
         assertArrayEquals(new float[] {30 * c, 40 * c}, p.grad().toArray());
     }
+
+    @Test
+    void theNormIsFiniteExactlyWhenEveryGradientIs() {
+        // the trainer relies on it to skip its scan for non-finite gradients on good steps
+        Tensor huge = withGrad(Float.MAX_VALUE, -Float.MAX_VALUE, Float.MAX_VALUE);
+        assertTrue(Double.isFinite(Gradients.totalNorm(List.of(huge, huge))), "squares of floats summed in double do not overflow");
+        assertTrue(Gradients.allFinite(List.of(huge)));
+        assertFalse(Double.isFinite(Gradients.totalNorm(List.of(huge, withGrad(1, Float.NaN)))));
+        assertFalse(Double.isFinite(Gradients.totalNorm(List.of(withGrad(Float.NEGATIVE_INFINITY)))));
+    }
 }
