@@ -3,6 +3,7 @@ package dev.visor.bench;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -51,7 +52,11 @@ final class JitSettle {
      * @return the steps run, their time, and whether the JIT settled
      */
     static Result run(Supplier<DoubleSupplier> fresh, int round) {
-        long limitNanos = Long.getLong("visor.bench.settleSeconds", 120) * 1_000_000_000L;
+        return run(fresh, round, JitSettle::compileMillis, Long.getLong("visor.bench.settleSeconds", 120) * 1_000_000_000L);
+    }
+
+    /** {@link #run(Supplier, int)} with the compile-time source and the time limit given (for tests). */
+    static Result run(Supplier<DoubleSupplier> fresh, int round, LongSupplier compileMillis, long limitNanos) {
         boolean verbose = Boolean.getBoolean("visor.bench.settleVerbose");
         long start = System.nanoTime();
         long steps = 0;
@@ -60,14 +65,14 @@ final class JitSettle {
         boolean settled = false;
         while (!settled && System.nanoTime() - start < limitNanos) {
             DoubleSupplier step = fresh.get();
-            long jit0 = compileMillis();
+            long jit0 = compileMillis.getAsLong();
             long t0 = System.nanoTime();
             for (int i = 0; i < round; i++) {
                 sink += step.getAsDouble();
             }
             steps += round;
             double wallMillis = (System.nanoTime() - t0) / 1e6;
-            long jit = compileMillis() - jit0;
+            long jit = compileMillis.getAsLong() - jit0;
             if (jit0 < 0) {
                 break;   // no compile-time figure: nothing to wait for
             }

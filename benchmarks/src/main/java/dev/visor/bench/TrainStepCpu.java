@@ -66,8 +66,8 @@ public final class TrainStepCpu {
                     TrainStepBench.Tokens counted = new TrainStepBench.Tokens();
                     return () -> bench.trainStep(w, counted);
                 }, Math.max(1, warmup + steps));
-                System.err.printf("JIT settled after %d throwaway steps (%.1f s)%s%n", r.steps(), r.seconds(),
-                        r.settled() ? "" : ", not settled: stopped at the limit");
+                System.err.printf("JIT %s after %d throwaway steps (%.1f s)%n",
+                        r.settled() ? "settled" : "not settled, stopped at the time limit,", r.steps(), r.seconds());
             }
             TrainStepBench.Step s = demoState(threads, mode);
             step = () -> bench.trainStep(s, t);
