@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The training bars of issue 12 in one table: Visor (TrainStepCpu) and PyTorch 1.13 (train_step_torch.py)
 # training the demo's model (d_model 64, 4 heads, 2 + 2 layers, d_ff 256, dropout 0.1, batches of 64
-# reversal examples; 150 warm-up + 300 timed steps for Visor, 30 + 300 for PyTorch) and the base-size
+# reversal examples; 150 warm-up + 300 timed steps for Visor, 30 + 300 for PyTorch; Visor's demo runs
+# first train throwaway models until the JIT has settled, TrainStepCpu's javadoc) and the base-size
 # model (d_model 512, 8 heads, 6 + 6, FFN 2048, vocabulary 8000, 8 x 128 tokens; 2 warm-up + 5 timed
 # steps by default), each on 1 and 2 threads, back to back, with the load before and after.
 #
-#   benchmarks/python/compare_train_step.sh            # both sizes (about 5 minutes on a quiet 2-core machine)
-#   SIZES=demo benchmarks/python/compare_train_step.sh # the small model only (about 2 minutes)
+#   benchmarks/python/compare_train_step.sh            # both sizes (about 6-7 minutes on a quiet 2-core machine)
+#   SIZES=demo benchmarks/python/compare_train_step.sh # the small model only (about 3-4 minutes)
 #   BASE_STEPS=10 benchmarks/python/compare_train_step.sh
 #
 # Wall-clock ratios are the bars; on a loaded machine they measure the other work too, so the table

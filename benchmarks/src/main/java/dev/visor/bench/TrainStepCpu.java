@@ -17,6 +17,14 @@ import java.util.Map;
  * CPU time over {@code threads − 1} (the pool's chunks go to whichever kernel thread is free), a lower bound of the wall time a quiet machine gives (reached when the caller's serial
  * work, optimizer and gradient sums, overlaps nothing: optimistic by that serial share).
  *
+ * <p>Before the counted run, the demo step first trains throwaway copies of the model (as many steps each as the counted run) until the JIT
+ * has settled ({@link JitSettle}): 150 warm-up steps leave C2 compiling for seconds more, and on two
+ * threads the compiler threads then take CPU time from the step's own threads (on one thread they have
+ * the idle core), while the step's code is still partly C1's. The counted run (its warm-up steps and the
+ * timed ones, on a fresh model) is then the same as without settling, so the {@code sink} does not
+ * depend on it. {@code -Dvisor.bench.settle=false} skips it; the line reports the JIT's compile time per
+ * timed step ({@code jit-ms/step}), near 0 in a steady state.
+ *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar dev.visor.bench.TrainStepCpu [demo|base] [warm-up steps] [steps] [threads] [auto|data|intra-op]
  * </pre>
@@ -52,11 +60,16 @@ public final class TrainStepCpu {
             gradients = s.gradients;
             rows = s.batch.input().batch();
         } else {
-            TrainStepBench.Step s = new TrainStepBench.Step();
-            s.threads = threads;
-            s.dropout = 0.1;
-            s.parallelism = mode;
-            s.setUp();
+            if (Boolean.parseBoolean(System.getProperty("visor.bench.settle", "true"))) {
+                JitSettle.Result r = JitSettle.run(() -> {
+                    TrainStepBench.Step w = demoState(threads, mode);
+                    TrainStepBench.Tokens counted = new TrainStepBench.Tokens();
+                    return () -> bench.trainStep(w, counted);
+                }, Math.max(1, warmup + steps));
+                System.err.printf("JIT %s after %d throwaway steps (%.1f s)%n",
+                        r.settled() ? "settled" : "not settled, stopped at the time limit,", r.steps(), r.seconds());
+            }
+            TrainStepBench.Step s = demoState(threads, mode);
             step = () -> bench.trainStep(s, t);
             gradients = s.gradients;
             rows = TrainStepBench.BATCH;
@@ -67,6 +80,7 @@ public final class TrainStepCpu {
         }
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         t.tokens = 0;
+        long jit0 = JitSettle.compileMillis();
         Map<Long, Long> workers0 = kernelThreadCpu(mx);
         long allocated0 = allocatedBytes(mx);
         long cpu0 = mx.getCurrentThreadCpuTime();
@@ -77,6 +91,7 @@ public final class TrainStepCpu {
         double cpu = (mx.getCurrentThreadCpuTime() - cpu0) * 1e-9;
         double wall = (System.nanoTime() - wall0) * 1e-9;
         double allocatedPerStep = (allocatedBytes(mx) - allocated0) / (double) steps;
+        double jitPerStep = (JitSettle.compileMillis() - jit0) / (double) steps;
         long pool = 0;
         for (Map.Entry<Long, Long> e : kernelThreadCpu(mx).entrySet()) {
             pool += e.getValue() - workers0.getOrDefault(e.getKey(), 0L);
@@ -92,9 +107,19 @@ public final class TrainStepCpu {
                 : String.format("tokens/critical-cpu-s=%.0f (max of caller %.2f ms, kernel threads / (threads - 1) %.2f ms per step) ",
                         t.tokens / critical, cpu * 1e3 / steps, poolShare * 1e3 / steps);
         System.out.printf("visor size=%s threads=%d parallelism=%s shards=%d steps=%d %stokens/wall-s=%.0f allocated-MB/step=%.1f"
-                        + " (wall %.2f s, sink %.3f)%n",
+                        + " jit-ms/step=%.2f (wall %.2f s, sink %.3f)%n",
                 base ? "base" : "demo", threads, mode, gradients.shards(rows), steps, perCpu, t.tokens / wall, allocatedPerStep / 1e6,
-                wall, sink);
+                jitPerStep, wall, sink);
+    }
+
+    /** A fresh demo model in training mode with its optimizer and batches (the bar's settings: dropout 0.1). */
+    private static TrainStepBench.Step demoState(int threads, String mode) {
+        TrainStepBench.Step s = new TrainStepBench.Step();
+        s.threads = threads;
+        s.dropout = 0.1;
+        s.parallelism = mode;
+        s.setUp();
+        return s;
     }
 
     /** CPU nanoseconds so far of each live kernel thread ({@code visor-kernel-*}), by thread id. */

@@ -119,4 +119,58 @@ class GradientCaptureTest {
         c.close(); // twice is harmless
         GradientCapture.begin().close(); // and a new one may begin
     }
+
+    /** Leaves of 20 000, 5 and 20 000 elements (heavy enough to split), the middle one with a gradient already. */
+    private static Tensor[] drainLeaves() {
+        Tensor[] leaves = {Tensor.zeros(20_000).requiresGrad(true), Tensor.zeros(5).requiresGrad(true), Tensor.zeros(20_000).requiresGrad(true)};
+        leaves[1].setGrad(Tensor.randn(new Rng(40), 5));
+        return leaves;
+    }
+
+    /** Two closed captures whose gradient of each leaf is random data (the loss is Σ leaf·x). */
+    private static List<GradientCapture> captures(Tensor[] leaves) {
+        List<GradientCapture> out = new java.util.ArrayList<>();
+        for (int k = 0; k < 2; k++) {
+            GradientCapture c = GradientCapture.begin();
+            for (int j = 0; j < leaves.length; j++) {
+                leaves[j].mul(Tensor.randn(new Rng(50 + 10 * k + j), leaves[j].numel())).sum().backward();
+            }
+            c.close();
+            out.add(c);
+        }
+        return out;
+    }
+
+    @Test
+    void drainAllOnTwoThreadsGivesTheBitsOfDrainingEachCaptureInTurn() {
+        Tensor[] one = drainLeaves();
+        for (GradientCapture c : captures(one)) {
+            c.drainInto(List.of(one));
+        }
+        int before = dev.visor.tensor.kernel.Parallel.threads();
+        dev.visor.tensor.kernel.Parallel.setThreads(2);
+        try {
+            Tensor[] all = drainLeaves();
+            List<GradientCapture> cs = captures(all);
+            GradientCapture.drainAll(cs, List.of(all[0], all[1], all[2], all[0]));   // a leaf listed twice gets its gradients once
+            for (int j = 0; j < one.length; j++) {
+                assertArrayEquals(one[j].grad().toArray(), all[j].grad().toArray(), "leaf " + j);
+            }
+            assertNull(cs.get(1).gradient(all[2]), "drained");
+        } finally {
+            dev.visor.tensor.kernel.Parallel.setThreads(before);
+        }
+    }
+
+    @Test
+    void drainAllRejectsAnOpenCaptureNamingItsThread() {
+        Tensor w = Tensor.zeros(3).requiresGrad(true);
+        GradientCapture c = GradientCapture.begin();
+        try {
+            var e = assertThrows(IllegalStateException.class, () -> GradientCapture.drainAll(List.of(c), List.of(w)));
+            assertEquals("drainInto before close(): the capture of thread " + Thread.currentThread().getName() + " is still open", e.getMessage());
+        } finally {
+            c.close();
+        }
+    }
 }

@@ -3,6 +3,7 @@ package dev.visor.tensor.optim;
 import dev.visor.tensor.Shape;
 import dev.visor.tensor.Tensor;
 import dev.visor.tensor.kernel.Parallel;
+import dev.visor.tensor.kernel.WeightedSplit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
@@ -138,10 +139,13 @@ public abstract class Optimizer {
         if (chunks <= 1) {
             update(active, 0, count, stepLr);
         } else {
-            int[] cut = balancedCuts(active, count, chunks);
-            int n = count;
+            long[] sizes = new long[count];
+            for (int a = 0; a < count; a++) {
+                sizes[a] = params.get(active[a]).numel();
+            }
+            int[] cut = WeightedSplit.cuts(sizes, chunks);
             // each chunk updates whole parameters of its own; updates nested inside run on its thread
-            Parallel.forRange(chunks, 1, (from, to) -> update(active, cut[from], to == chunks ? n : cut[to], stepLr));
+            Parallel.forRange(chunks, 1, (from, to) -> update(active, cut[from], cut[to], stepLr));
         }
         lr = stepLr;
         steps = next;
@@ -177,30 +181,6 @@ public abstract class Optimizer {
             Tensor p = params.get(i);
             update(i, p.storage(), dense(p.grad()), paramSteps[i], stepLr);
         }
-    }
-
-    /**
-     * Starts of {@code chunks} runs of {@code active[0, count)} holding about equal numbers of elements:
-     * run {@code c} begins at the first parameter whose elements start at or past {@code c/chunks} of the total.
-     */
-    private int[] balancedCuts(int[] active, int count, int chunks) {
-        long total = 0;
-        for (int a = 0; a < count; a++) {
-            total += params.get(active[a]).numel();
-        }
-        int[] cut = new int[chunks];
-        long before = 0;
-        int c = 1;
-        for (int a = 0; a < count && c < chunks; a++) {
-            while (c < chunks && before >= total * c / chunks) {
-                cut[c++] = a;
-            }
-            before += params.get(active[a]).numel();
-        }
-        while (c < chunks) {
-            cut[c++] = count;
-        }
-        return cut;
     }
 
     /**

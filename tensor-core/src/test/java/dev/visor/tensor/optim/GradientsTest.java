@@ -83,4 +83,83 @@ class GradientsTest {
         var e = assertThrows(IllegalArgumentException.class, () -> Gradients.clipGradNorm(List.of(), 0));
         assertEquals("maxNorm must be > 0 but got 0.0", e.getMessage());
     }
+
+    /** Parameters of 30 000, 7, 40 001 and 3 elements with random gradients (the first scaled up), one without. */
+    private static List<Tensor> bigParams() {
+        int[] sizes = {30_000, 7, 40_001, 3, 11};
+        List<Tensor> out = new java.util.ArrayList<>();
+        for (int k = 0; k < sizes.length; k++) {
+            Tensor p = Tensor.zeros(sizes[k]).requiresGrad(true);
+            if (k != 4) {
+                p.setGrad(Tensor.randn(new dev.visor.tensor.Rng(60 + k), sizes[k]).mul(k == 0 ? 30f : 1f));
+            }
+            out.add(p);
+        }
+        return out;
+    }
+
+    private static <T> T onThreads(int n, java.util.function.Supplier<T> body) {
+        int before = dev.visor.tensor.kernel.Parallel.threads();
+        dev.visor.tensor.kernel.Parallel.setThreads(n);
+        try {
+            return body.get();
+        } finally {
+            dev.visor.tensor.kernel.Parallel.setThreads(before);
+        }
+    }
+
+    @Test
+    void sumOfSquaresIsThePlainDoubleSumUpToRounding() {
+        float[] v = Tensor.randn(new dev.visor.tensor.Rng(70), 1003).toArray();
+        double plain = 0;
+        for (float x : v) {
+            plain += (double) x * x;
+        }
+        assertEquals(plain, Gradients.sumOfSquares(v), 1e-12 * plain);
+        assertEquals(25.0, Gradients.sumOfSquares(new float[] {3, 4}), 0.0, "a tail shorter than four lanes");
+        assertEquals(0.0, Gradients.sumOfSquares(new float[0]), 0.0);
+    }
+
+    @Test
+    void normAndClippingGiveTheSameBitsOnOneAndTwoThreads() {
+        double plain = 0;
+        for (Tensor p : bigParams()) {
+            if (p.grad() != null) {
+                for (float x : p.grad().toArray()) {
+                    plain += (double) x * x;
+                }
+            }
+        }
+        double one = onThreads(1, () -> Gradients.totalNorm(bigParams()));
+        double two = onThreads(2, () -> Gradients.totalNorm(bigParams()));
+        assertEquals(one, two, 0.0);
+        assertEquals(Math.sqrt(plain), one, 1e-12 * one);
+        List<Tensor> clippedOne = bigParams();
+        List<Tensor> clippedTwo = bigParams();
+        assertEquals(one, onThreads(1, () -> Gradients.clipGradNorm(clippedOne, 1.0)), 0.0);
+        assertEquals(one, onThreads(2, () -> Gradients.clipGradNorm(clippedTwo, 1.0)), 0.0);
+        for (int k = 0; k < 4; k++) {
+            assertArrayEquals(clippedOne.get(k).grad().toArray(), clippedTwo.get(k).grad().toArray(), "parameter " + k);
+        }
+        assertEquals(1.0, onThreads(2, () -> Gradients.totalNorm(clippedTwo)), 1e-6);
+        assertEquals(null, clippedTwo.get(4).grad(), "a parameter without a gradient keeps none");
+    }
+
+    @Test
+    void aParameterListedTwiceIsScaledOnce() {
+        Tensor p = withGrad(30, 40);
+        assertEquals(Math.sqrt(2) * 50, onThreads(2, () -> Gradients.clipGradNorm(List.of(p, p), 5.0)), 1e-9);
+        float c = (float) (5.0 / (Math.sqrt(2) * 50 + 1e-6));
+        assertArrayEquals(new float[] {30 * c, 40 * c}, p.grad().toArray());
+    }
+
+    @Test
+    void theNormIsFiniteExactlyWhenEveryGradientIs() {
+        // the trainer relies on it to skip its scan for non-finite gradients on good steps
+        Tensor huge = withGrad(Float.MAX_VALUE, -Float.MAX_VALUE, Float.MAX_VALUE);
+        assertTrue(Double.isFinite(Gradients.totalNorm(List.of(huge, huge))), "squares of floats summed in double do not overflow");
+        assertTrue(Gradients.allFinite(List.of(huge)));
+        assertFalse(Double.isFinite(Gradients.totalNorm(List.of(huge, withGrad(1, Float.NaN)))));
+        assertFalse(Double.isFinite(Gradients.totalNorm(List.of(withGrad(Float.NEGATIVE_INFINITY)))));
+    }
 }

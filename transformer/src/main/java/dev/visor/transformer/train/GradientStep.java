@@ -141,12 +141,11 @@ public final class GradientStep {
                     throw e;
                 }
             }
-            var params = model.parameters();
             for (int s = 0; s < k; s++) {
                 loss += results[s][0];
                 correct += (long) results[s][1];
-                captures[s].drainInto(params);
             }
+            GradientCapture.drainAll(List.of(captures), model.parameters());   // shard by shard per element, split by parameter
         }
         return new Result(loss, correct);
     }

@@ -164,8 +164,14 @@ public final class Trainer {
                 double[] lossAndCorrect = backward(micro, total);
                 double loss = lossAndCorrect[0];
                 long correct = (long) lossAndCorrect[1];
-                List<String> badGrads = Gradients.nonFinite(model.namedParameters());
-                if (total == 0 || !Double.isFinite(loss) || !badGrads.isEmpty()) {
+                boolean lossOk = total != 0 && Double.isFinite(loss);
+                // the norm is finite exactly when every gradient element is (squares of floats summed in double
+                // cannot overflow), so the per-parameter scan for names runs only on a bad step; clipping leaves
+                // gradients with a non-finite norm untouched
+                double norm = !lossOk ? Double.NaN : config.clipNorm() > 0 ? Gradients.clipGradNorm(model.parameters(), config.clipNorm())
+                        : Gradients.totalNorm(model.parameters());
+                if (!lossOk || !Double.isFinite(norm)) {
+                    List<String> badGrads = Gradients.nonFinite(model.namedParameters());
                     TrainingEvent.Skipped s = new TrainingEvent.Skipped(step, total == 0 ? Double.NaN : loss, badGrads, run.size() + 1);
                     optimizer.zeroGrad();
                     run.add(s);
@@ -180,8 +186,6 @@ public final class Trainer {
                     continue;
                 }
                 run.clear();
-                double norm = config.clipNorm() > 0 ? Gradients.clipGradNorm(model.parameters(), config.clipNorm())
-                        : Gradients.totalNorm(model.parameters());
                 optimizer.step();
                 lastLoss = loss;
                 current.on(new TrainingEvent.Step(step, loss, (double) correct / total, total, optimizer.lr(), norm,
