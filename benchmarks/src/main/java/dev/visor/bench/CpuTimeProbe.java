@@ -70,26 +70,16 @@ public final class CpuTimeProbe {
         }
         String flash = opts.getOrDefault("flash", "full,causal");
         Map<String, Double> msPerCall = new java.util.LinkedHashMap<>();
-        String[] masks = flash.isEmpty() ? new String[0] : flash.split(",");
-        double[] flop = new double[masks.length];
-        Runnable[] calls = new Runnable[masks.length];
-        for (int i = 0; i < masks.length; i++) {
+        for (String mask : flash.isEmpty() ? new String[0] : flash.split(",")) {
             AttentionBench.Inputs in = new AttentionBench.Inputs();
             in.n = FLASH_N;
-            in.mask = masks[i];
+            in.mask = mask;
             in.setUp();
             AttentionBench bench = new AttentionBench();
-            flop[i] = AttentionBench.usefulFlop(masks[i], FLASH_N);
-            calls[i] = () -> bench.forward(in);
-        }
-        // the masks' rounds take turns, so load that comes and goes hits them alike: causal's
-        // speed-up over full is a ratio of two readings, and read one after the other (seven
-        // seconds apart) it read 1.71x and 1.93x in two JVMs of one sitting
-        double[] rates = bestTakingTurns(seconds, flop, calls);
-        for (int i = 0; i < masks.length; i++) {
-            System.out.printf(Locale.ROOT, "| flash forward %s, N %d, %d × %d | %.1f | %.0f %% |%n", masks[i], FLASH_N,
-                    AttentionBench.HEADS, AttentionBench.HEAD_DIM, rates[i], 100 * rates[i] / peakRate);
-            msPerCall.put(masks[i], flop[i] / rates[i] / 1e6);
+            double rate = best(seconds, AttentionBench.usefulFlop(mask, FLASH_N), () -> bench.forward(in));
+            System.out.printf(Locale.ROOT, "| flash forward %s, N %d, %d × %d | %.1f | %.0f %% |%n", mask, FLASH_N,
+                    AttentionBench.HEADS, AttentionBench.HEAD_DIM, rate, 100 * rate / peakRate);
+            msPerCall.put(mask, AttentionBench.usefulFlop(mask, FLASH_N) / rate / 1e6);
         }
         String backward = opts.getOrDefault("flash-backward", "");
         for (String mask : backward.isEmpty() ? new String[0] : backward.split(",")) {
@@ -111,37 +101,20 @@ public final class CpuTimeProbe {
 
     /** Best of five rounds (after two of warm-up) of FLOP per CPU-nanosecond = GFLOP per CPU-second. */
     private static double best(double seconds, double flopPerCall, Runnable call) {
-        return bestTakingTurns(seconds, new double[] {flopPerCall}, new Runnable[] {call})[0];
-    }
-
-    /**
-     * {@link #best} of several calls whose rounds take turns: round 1 of each, then round 2 of each,
-     * and so on.
-     */
-    static double[] bestTakingTurns(double seconds, double[] flopPerCall, Runnable[] calls) {
-        double[] best = new double[calls.length];
+        double best = 0;
         for (int round = 0; round < 7; round++) {
-            for (int i = 0; i < calls.length; i++) {
-                if (round >= 2) {
-                    best[i] = Math.max(best[i], round(seconds, flopPerCall[i], calls[i]));
-                } else {
-                    round(seconds, flopPerCall[i], calls[i]);
-                }
+            long calls = 0;
+            long t0 = THREADS.getCurrentThreadCpuTime();
+            long t;
+            do {
+                call.run();
+                calls++;
+                t = THREADS.getCurrentThreadCpuTime();
+            } while (t - t0 < seconds * 1e9);
+            if (round >= 2) {
+                best = Math.max(best, calls * flopPerCall / (t - t0));
             }
         }
         return best;
-    }
-
-    /** FLOP per CPU-nanosecond of {@code call} repeated for {@code seconds} of this thread's CPU time. */
-    private static double round(double seconds, double flopPerCall, Runnable call) {
-        long calls = 0;
-        long t0 = THREADS.getCurrentThreadCpuTime();
-        long t;
-        do {
-            call.run();
-            calls++;
-            t = THREADS.getCurrentThreadCpuTime();
-        } while (t - t0 < seconds * 1e9);
-        return calls * flopPerCall / (t - t0);
     }
 }

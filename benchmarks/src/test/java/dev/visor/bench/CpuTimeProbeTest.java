@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -36,20 +34,5 @@ class CpuTimeProbeTest {
         String[] cells = m.group(0).split("\\|");
         assertEquals(m.group(2) + " %", cells[3].trim(), "kernel-widths reads the share of the peak from field 4");
         assertTrue(!out.contains("flash forward"), "no forward row was asked for: " + out);
-    }
-
-    @Test
-    void theMasksRoundsTakeTurns() {
-        List<String> order = new ArrayList<>();
-        // a round lasts at least one call; at a nanosecond of CPU time per round, exactly one
-        double[] rates = CpuTimeProbe.bestTakingTurns(1e-9, new double[] {1e6, 2e6},
-                new Runnable[] {() -> order.add("full"), () -> order.add("causal")});
-        List<String> expected = new ArrayList<>();
-        for (int round = 0; round < 7; round++) {
-            expected.add("full");
-            expected.add("causal");
-        }
-        assertEquals(expected, order);
-        assertTrue(rates[0] > 0 && rates[1] > 0, rates[0] + ", " + rates[1]);
     }
 }
