@@ -1,6 +1,7 @@
 package dev.visor.attention;
 
 import dev.visor.tensor.kernel.MachineShape;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -29,6 +30,14 @@ final class VectorTileGemm {
     static void tiles(int rows, int cols, int depth, float[] a, int aOff, int ars, int ats,
                               float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate,
                               float[] rowScale) {
+        // never null in the kernels: a null test there is a branch C2 compiles by its profile, and
+        // the forward pass only ever accumulates with a scale, so the backward's first unscaled
+        // accumulation hit an unstable_if trap in the compiled kernel, which was thrown away in the
+        // middle of a call and recompiled through C1 and an on-stack-replacement compile with some of
+        // its vectors boxed (docs/DESIGN.md, "One vector shape per program")
+        if (rowScale == null) {
+            rowScale = ones(rows);
+        }
         // four rows at a time: a six-row kernel (24 accumulators + 5 vectors, nearly all 32 registers
         // at 512 bits) was ~10 % faster when C2 compiled it well, but in about one JVM run in five
         // (after an on-stack-replacement compile) it ran 5-25x slower for the rest of the run.
@@ -85,10 +94,18 @@ final class VectorTileGemm {
         }
     }
 
-    /** Row r's factor of {@link #tiles}: 1 without a scale. */
-    private static float scaleOf(float[] rowScale, int r) {
-        return rowScale == null ? 1f : rowScale[r];
+    /** At least {@code rows} ones, shared: the row factors of a product without a scale. */
+    private static float[] ones(int rows) {
+        float[] o = ones;
+        if (o.length < rows) {
+            o = new float[Math.max(rows, 2 * o.length)];
+            Arrays.fill(o, 1f);
+            ones = o;   // filled before it is published; a racing thread at worst builds its own
+        }
+        return o;
     }
+
+    private static volatile float[] ones = new float[0];
 
     /**
      * An accumulator's start: C's vector at {@code i} times the row's factor (x · 1 = x bit for bit,
@@ -105,8 +122,8 @@ final class VectorTileGemm {
         int c3 = c2 + ldc;
         FloatVector x00, x01, x02, x03, x10, x11, x12, x13, x20, x21, x22, x23, x30, x31, x32, x33;
         if (accumulate) {
-            float f0 = scaleOf(rowScale, r0), f1 = scaleOf(rowScale, r0 + 1);
-            float f2 = scaleOf(rowScale, r0 + 2), f3 = scaleOf(rowScale, r0 + 3);
+            float f0 = rowScale[r0], f1 = rowScale[r0 + 1];
+            float f2 = rowScale[r0 + 2], f3 = rowScale[r0 + 3];
             x00 = load(c, c0, f0); x01 = load(c, c0 + L, f0); x02 = load(c, c0 + 2 * L, f0); x03 = load(c, c0 + 3 * L, f0);
             x10 = load(c, c1, f1); x11 = load(c, c1 + L, f1); x12 = load(c, c1 + 2 * L, f1); x13 = load(c, c1 + 3 * L, f1);
             x20 = load(c, c2, f2); x21 = load(c, c2 + L, f2); x22 = load(c, c2 + 2 * L, f2); x23 = load(c, c2 + 3 * L, f2);
@@ -172,8 +189,8 @@ final class VectorTileGemm {
         int c3 = c2 + ldc;
         FloatVector x00, x01, x10, x11, x20, x21, x30, x31;
         if (accumulate) {
-            float f0 = scaleOf(rowScale, r0), f1 = scaleOf(rowScale, r0 + 1);
-            float f2 = scaleOf(rowScale, r0 + 2), f3 = scaleOf(rowScale, r0 + 3);
+            float f0 = rowScale[r0], f1 = rowScale[r0 + 1];
+            float f2 = rowScale[r0 + 2], f3 = rowScale[r0 + 3];
             x00 = load(c, c0, f0); x01 = load(c, c0 + L, f0);
             x10 = load(c, c1, f1); x11 = load(c, c1 + L, f1);
             x20 = load(c, c2, f2); x21 = load(c, c2 + L, f2);
@@ -219,8 +236,8 @@ final class VectorTileGemm {
         int c3 = c2 + ldc;
         FloatVector x0, x1, x2, x3;
         if (accumulate) {
-            float f0 = scaleOf(rowScale, r0), f1 = scaleOf(rowScale, r0 + 1);
-            float f2 = scaleOf(rowScale, r0 + 2), f3 = scaleOf(rowScale, r0 + 3);
+            float f0 = rowScale[r0], f1 = rowScale[r0 + 1];
+            float f2 = rowScale[r0 + 2], f3 = rowScale[r0 + 3];
             x0 = load(c, c0, f0);
             x1 = load(c, c1, f1);
             x2 = load(c, c2, f2);
@@ -251,14 +268,14 @@ final class VectorTileGemm {
                                   float[] c, int c0, int ldc, boolean accumulate, float[] rowScale, int r0) {
         FloatVector x0, x1, x2, x3, x4, x5, x6, x7;
         if (accumulate) {
-            x0 = load(c, c0, scaleOf(rowScale, r0));
-            x1 = load(c, c0 + ldc, scaleOf(rowScale, r0 + 1));
-            x2 = load(c, c0 + 2 * ldc, scaleOf(rowScale, r0 + 2));
-            x3 = load(c, c0 + 3 * ldc, scaleOf(rowScale, r0 + 3));
-            x4 = load(c, c0 + 4 * ldc, scaleOf(rowScale, r0 + 4));
-            x5 = load(c, c0 + 5 * ldc, scaleOf(rowScale, r0 + 5));
-            x6 = load(c, c0 + 6 * ldc, scaleOf(rowScale, r0 + 6));
-            x7 = load(c, c0 + 7 * ldc, scaleOf(rowScale, r0 + 7));
+            x0 = load(c, c0, rowScale[r0]);
+            x1 = load(c, c0 + ldc, rowScale[r0 + 1]);
+            x2 = load(c, c0 + 2 * ldc, rowScale[r0 + 2]);
+            x3 = load(c, c0 + 3 * ldc, rowScale[r0 + 3]);
+            x4 = load(c, c0 + 4 * ldc, rowScale[r0 + 4]);
+            x5 = load(c, c0 + 5 * ldc, rowScale[r0 + 5]);
+            x6 = load(c, c0 + 6 * ldc, rowScale[r0 + 6]);
+            x7 = load(c, c0 + 7 * ldc, rowScale[r0 + 7]);
         } else {
             x0 = FloatVector.zero(S);
             x1 = x0; x2 = x0; x3 = x0; x4 = x0; x5 = x0; x6 = x0; x7 = x0;
@@ -288,9 +305,9 @@ final class VectorTileGemm {
                                   float[] c, int c0, int ldc, boolean accumulate, float[] rowScale, int r0) {
         FloatVector x0, x1, x2;
         if (accumulate) {
-            x0 = load(c, c0, scaleOf(rowScale, r0));
-            x1 = load(c, c0 + ldc, scaleOf(rowScale, r0 + 1));
-            x2 = load(c, c0 + 2 * ldc, scaleOf(rowScale, r0 + 2));
+            x0 = load(c, c0, rowScale[r0]);
+            x1 = load(c, c0 + ldc, rowScale[r0 + 1]);
+            x2 = load(c, c0 + 2 * ldc, rowScale[r0 + 2]);
         } else {
             x0 = FloatVector.zero(S);
             x1 = x0;
@@ -311,8 +328,8 @@ final class VectorTileGemm {
                                   float[] c, int c0, int ldc, boolean accumulate, float[] rowScale, int r0) {
         FloatVector x0, x1;
         if (accumulate) {
-            x0 = load(c, c0, scaleOf(rowScale, r0));
-            x1 = load(c, c0 + ldc, scaleOf(rowScale, r0 + 1));
+            x0 = load(c, c0, rowScale[r0]);
+            x1 = load(c, c0 + ldc, rowScale[r0 + 1]);
         } else {
             x0 = FloatVector.zero(S);
             x1 = x0;
@@ -330,7 +347,7 @@ final class VectorTileGemm {
                                   float[] c, int c0, boolean accumulate, float[] rowScale, int r0) {
         FloatVector x0, x1, x2, x3;
         if (accumulate) {
-            float f0 = scaleOf(rowScale, r0);
+            float f0 = rowScale[r0];
             x0 = load(c, c0, f0);
             x1 = load(c, c0 + L, f0);
             x2 = load(c, c0 + 2 * L, f0);
@@ -356,7 +373,7 @@ final class VectorTileGemm {
 
     private static void kernel1x1(int depth, float[] a, int a0, int ats, float[] b, int b0, int ldb,
                                   float[] c, int c0, boolean accumulate, float[] rowScale, int r0) {
-        FloatVector x = accumulate ? load(c, c0, scaleOf(rowScale, r0)) : FloatVector.zero(S);
+        FloatVector x = accumulate ? load(c, c0, rowScale[r0]) : FloatVector.zero(S);
         for (int t = 0, at = a0, bt = b0; t < depth; t++, at += ats, bt += ldb) {
             x = FloatVector.broadcast(S, a[at]).fma(FloatVector.fromArray(S, b, bt), x);
         }

@@ -24,6 +24,8 @@ import java.util.Map;
  * </pre>
  * Options: {@code --shapes=a,b} (default sq512, sq1024, sq2048 and the layer's products; empty for none),
  * {@code --flash=full,causal} (flash attention forward at N = 2048, 8 heads × 64; empty for none),
+ * {@code --flash-backward=causal} (the flash backward pass alone at the same size, rated at
+ * {@link #BACKWARD_FLOP_FACTOR} times the forward's useful FLOP; default none),
  * {@code --seconds=S} CPU seconds per measured round (default 0.5; five rounds, the best is quoted,
  * after two rounds of warm-up).
  */
@@ -35,12 +37,18 @@ public final class CpuTimeProbe {
     /** Sequence length of the flash attention probes (8 heads × 64, useful FLOP as AttentionBench counts them). */
     private static final int FLASH_N = 2048;
 
+    /**
+     * The backward pass's useful FLOP over the forward's: five tile products (S, dP, dV, dQ, dK) of
+     * {@code 2·d} FLOP per attended pair against two, as {@link AttentionReport} counts them.
+     */
+    static final double BACKWARD_FLOP_FACTOR = 2.5;
+
     private CpuTimeProbe() {}
 
     /** Prints the machine shape, the peak and each shape's rate per CPU-second. */
     public static void main(String[] args) {
-        Map<String, String> opts = ReportSupport.options(args, List.of("shapes", "flash", "seconds"),
-                "--shapes=a,b --flash=full,causal --seconds=S");
+        Map<String, String> opts = ReportSupport.options(args, List.of("shapes", "flash", "flash-backward", "seconds"),
+                "--shapes=a,b --flash=full,causal --flash-backward=causal --seconds=S");
         double seconds = Double.parseDouble(opts.getOrDefault("seconds", "0.5"));
         System.out.println("Machine: " + ReportSupport.cpuModel() + "; JDK " + ReportSupport.jdk());
         System.out.println("ISA: " + ReportSupport.isa());
@@ -72,6 +80,17 @@ public final class CpuTimeProbe {
             System.out.printf(Locale.ROOT, "| flash forward %s, N %d, %d × %d | %.1f | %.0f %% |%n", mask, FLASH_N,
                     AttentionBench.HEADS, AttentionBench.HEAD_DIM, rate, 100 * rate / peakRate);
             msPerCall.put(mask, AttentionBench.usefulFlop(mask, FLASH_N) / rate / 1e6);
+        }
+        String backward = opts.getOrDefault("flash-backward", "");
+        for (String mask : backward.isEmpty() ? new String[0] : backward.split(",")) {
+            AttentionBench.Inputs in = new AttentionBench.Inputs();
+            in.n = FLASH_N;
+            in.mask = mask;
+            in.setUp(); // also runs the forward pass for the log-sum-exp
+            AttentionBench bench = new AttentionBench();
+            double rate = best(seconds, BACKWARD_FLOP_FACTOR * AttentionBench.usefulFlop(mask, FLASH_N), () -> bench.backward(in));
+            System.out.printf(Locale.ROOT, "| flash backward %s, N %d, %d × %d | %.1f | %.0f %% |%n", mask, FLASH_N,
+                    AttentionBench.HEADS, AttentionBench.HEAD_DIM, rate, 100 * rate / peakRate);
         }
         if (msPerCall.containsKey("full") && msPerCall.containsKey("causal")) {
             System.out.printf(Locale.ROOT, "%nflash forward, CPU ms per call: full %.1f, causal %.1f: causal %.2f× faster%n",
