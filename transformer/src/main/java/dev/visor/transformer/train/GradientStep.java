@@ -132,7 +132,7 @@ public final class GradientStep {
                         captures[s] = capture;
                         results[s] = lossAndBackward(shard, total, labelSmoothing);
                     } catch (RuntimeException e) {
-                        failures[s] = e; // rethrown as is below: the fork-join pool would wrap it
+                        failures[s] = e; // rethrown below in shard order, so a failing batch reports the same shard whichever thread ran it
                     }
                 }
             });
