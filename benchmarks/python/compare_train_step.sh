@@ -3,12 +3,14 @@
 # training the demo's model (d_model 64, 4 heads, 2 + 2 layers, d_ff 256, dropout 0.1, batches of 64
 # reversal examples; 150 warm-up + 300 timed steps for Visor, 30 + 300 for PyTorch; Visor's demo runs
 # first train throwaway models until the JIT has settled, TrainStepCpu's javadoc) and the base-size
-# model (d_model 512, 8 heads, 6 + 6, FFN 2048, vocabulary 8000, 8 x 128 tokens; 2 warm-up + 5 timed
-# steps by default), each on 1 and 2 threads, back to back, with the load before and after.
+# model (d_model 512, 8 heads, 6 + 6, FFN 2048, vocabulary 8000, 8 x 128 tokens; 8 warm-up + 5 timed
+# steps by default on both sides: after 2 warm-up steps Visor's base step still runs partly in C1 code,
+# and its figure swung from 246 to 377 tokens/s between runs of one build), each on 1 and 2 threads,
+# back to back, with the load before and after.
 #
-#   benchmarks/python/compare_train_step.sh            # both sizes (about 6-7 minutes on a quiet 2-core machine)
+#   benchmarks/python/compare_train_step.sh            # both sizes (about 9-10 minutes on a quiet 2-core machine)
 #   SIZES=demo benchmarks/python/compare_train_step.sh # the small model only (about 3-4 minutes)
-#   BASE_STEPS=10 benchmarks/python/compare_train_step.sh
+#   BASE_STEPS=10 BASE_WARMUP=8 benchmarks/python/compare_train_step.sh
 #
 # Wall-clock ratios are the bars; on a loaded machine they measure the other work too, so the table
 # adds one-thread ratios per CPU second and Visor's two-thread "critical CPU" figure (the larger of the
@@ -20,6 +22,7 @@ JAR=benchmarks/target/benchmarks.jar
 JAVA=${JAVA:-java}
 SIZES=${SIZES:-"demo base"}
 BASE_STEPS=${BASE_STEPS:-5}
+BASE_WARMUP=${BASE_WARMUP:-8}
 [[ -f $JAR ]] || { echo "missing $JAR: mvn -B -q package -DskipTests -pl benchmarks -am" >&2; exit 1; }
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
@@ -38,9 +41,9 @@ for size in $SIZES; do
         visor demo 150 300 2 auto
         torch
     else
-        visor base 2 "$BASE_STEPS" 1
-        visor base 2 "$BASE_STEPS" 2 auto
-        torch --size base --warmup 2 --steps "$BASE_STEPS"
+        visor base "$BASE_WARMUP" "$BASE_STEPS" 1
+        visor base "$BASE_WARMUP" "$BASE_STEPS" 2 auto
+        torch --size base --warmup "$BASE_WARMUP" --steps "$BASE_STEPS"
     fi
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
