@@ -1,14 +1,17 @@
 package dev.visor.bench;
 
+import dev.visor.tensor.Tensor;
 import dev.visor.tensor.kernel.MatVec;
 import dev.visor.tensor.kernel.Parallel;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 
 /**
  * How much the decode products' speed depends on where the rows of W sit in memory: a token's
- * matrix–vector products of the decoder-only base model (per layer 1536×512, 512×512, 2048×512 and
- * 512×2048, six layers, then the 8000×512 generator: 92 MB, from DRAM) laid back to back in one
+ * matrix–vector products of the decoder-only base model ({@link DecodeBench#tokenMatrices}: per layer
+ * 1536×512, 512×512, 2048×512 and 512×2048, six layers, then the 8000×512 generator: 92 MB, from
+ * DRAM), their shapes taken from the model and random values laid back to back in one
  * array, run from each of the 16 start offsets of a 64-byte cache line ({@code W} at float index
  * {@code off}, every row then at the same offset within its lines), one thread, per-thread CPU
  * time, rounds alternating over the offsets. Prints each offset's median GB/s and the best against
@@ -34,7 +37,7 @@ public final class MatVecAlignCpu {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
         String loadBefore = ReportSupport.loadAverage();
         Parallel.setThreads(1);
-        int[][] shapes = tokenShapes(6, 512, 2048, DecodeBench.VOCAB);
+        int[][] shapes = shapes(DecodeBench.tokenMatrices(DecodeBench.model()));   // what DecodeBench streams per token
         long floats = 0;
         for (int[] s : shapes) {
             floats += (long) s[0] * s[1];
@@ -69,19 +72,12 @@ public final class MatVecAlignCpu {
         System.out.println("load " + loadBefore + " → " + ReportSupport.loadAverage());
     }
 
-    /**
-     * The (rows, columns) of a token's weight matrices for a decoder-only model: per layer the fused
-     * Q/K/V projection, the output projection and the two feed-forward weights, then the generator.
-     */
-    static int[][] tokenShapes(int layers, int dModel, int dFF, int vocab) {
-        int[][] s = new int[4 * layers + 1][];
-        for (int l = 0; l < layers; l++) {
-            s[4 * l] = new int[] {3 * dModel, dModel};
-            s[4 * l + 1] = new int[] {dModel, dModel};
-            s[4 * l + 2] = new int[] {dFF, dModel};
-            s[4 * l + 3] = new int[] {dModel, dFF};
+    /** The (rows, columns) of each matrix, in order. */
+    static int[][] shapes(List<Tensor> matrices) {
+        int[][] s = new int[matrices.size()][];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = new int[] {matrices.get(i).size(0), matrices.get(i).size(1)};
         }
-        s[4 * layers] = new int[] {vocab, dModel};
         return s;
     }
 

@@ -4,21 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.visor.tensor.Tensor;
 import dev.visor.tensor.kernel.Gemm;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class MatVecAlignCpuTest {
 
     @Test
-    void aTokensShapesAreEachLayersFourProductsThenTheGenerator() {
-        int[][] s = MatVecAlignCpu.tokenShapes(2, 8, 16, 30);
-        assertArrayEquals(new int[][] {{24, 8}, {8, 8}, {16, 8}, {8, 16}, {24, 8}, {8, 8}, {16, 8}, {8, 16}, {30, 8}}, s);
+    void theShapesAreEachMatrixsRowsAndColumnsInOrder() {
+        int[][] s = MatVecAlignCpu.shapes(List.of(Tensor.zeros(24, 8), Tensor.zeros(8, 16), Tensor.zeros(30, 8)));
+        assertArrayEquals(new int[][] {{24, 8}, {8, 16}, {30, 8}}, s);
     }
 
     @Test
     void theProductsReadEachMatrixFromItsPlaceAfterTheOffset() {
-        int[][] shapes = MatVecAlignCpu.tokenShapes(1, 4, 8, 5);
+        int[][] shapes = {{12, 4}, {4, 4}, {8, 4}, {4, 8}, {5, 4}};   // one layer of d 4, FFN 8, then a generator of 5
         Random rng = new Random(3);
         int off = 3;
         int floats = 0;
