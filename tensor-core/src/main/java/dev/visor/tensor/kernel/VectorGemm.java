@@ -69,7 +69,6 @@ final class VectorGemm {
             }
             return all;
         }
-
     }
 
     /**

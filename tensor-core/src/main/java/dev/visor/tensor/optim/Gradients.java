@@ -115,16 +115,12 @@ public final class Gradients {
             Tensor[] grads = gradients(owners);
             WeightedSplit.forEach(sizes(grads), GRAIN, i -> {
                 Tensor g = grads[i];
-                if (dense(g)) {
-                    float[] v = g.storage();
-                    for (int k = 0; k < v.length; k++) {
-                        v[k] *= c;
-                    }
-                } else {
-                    float[] v = g.toArray();
-                    for (int k = 0; k < v.length; k++) {
-                        v[k] *= c;
-                    }
+                boolean inPlace = dense(g);
+                float[] v = inPlace ? g.storage() : g.toArray();
+                for (int k = 0; k < v.length; k++) {
+                    v[k] *= c;
+                }
+                if (!inPlace) {
                     owners.get(i).setGrad(Tensor.wrap(v, g.shape()));
                 }
             });
