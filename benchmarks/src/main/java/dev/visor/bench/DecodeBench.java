@@ -162,6 +162,18 @@ public class DecodeBench {
         return floats * Float.BYTES;
     }
 
+    /**
+     * Bytes of those of {@code matrices} stored after a lead ({@code offset() != 0}): for the model's
+     * weights, what {@code Tensor.alignedZeros} put on a cache line in this JVM.
+     */
+    static long leadBytes(List<Tensor> matrices) {
+        long floats = 0;
+        for (Tensor t : matrices) {
+            floats += t.offset() != 0 ? t.numel() : 0;
+        }
+        return floats * Float.BYTES;
+    }
+
     /** Greedy decoding of {@value #TOKENS} tokens on the cache; the score is per token. */
     @Benchmark
     @OperationsPerInvocation(TOKENS)
