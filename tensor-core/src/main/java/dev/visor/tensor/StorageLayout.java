@@ -62,8 +62,8 @@ final class StorageLayout {
         if (MODE.equals("all")) {
             return LEAD;
         }
-        long bytes = (numel + LEAD) * Float.BYTES + BASE;
-        return bytes >= SMALLEST_HUMONGOUS && bytes >= humongousBytes() ? LEAD : 0;
+        long bytes = (numel + LEAD) * Float.BYTES + BASE;   // G1: humongous when larger than half a region
+        return bytes > SMALLEST_HUMONGOUS && bytes > humongousBytes() ? LEAD : 0;
     }
 
     /** True when {@code offset} is one a tensor that owns its storage may have: 0 or the lead. */
