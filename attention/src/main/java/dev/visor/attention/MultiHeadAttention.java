@@ -103,13 +103,13 @@ public final class MultiHeadAttention extends Module {
         int kvDim = kvHeads * headDim;
         if (keyDim == embedDim && valueDim == embedDim) {
             Tensor inProjWeight = registerParameter("in_proj_weight",
-                    Init.xavierUniform(Tensor.zeros(embedDim + 2 * kvDim, embedDim), 1.0, rng));
+                    Init.xavierUniform(Tensor.alignedZeros(embedDim + 2 * kvDim, embedDim), 1.0, rng));
             Tensor inProjBias = b.bias ? registerParameter("in_proj_bias", Tensor.zeros(embedDim + 2 * kvDim)) : null;
             in = HeadProjections.stacked(heads, kvHeads, headDim, inProjWeight, inProjBias);
         } else {
-            Tensor qProjWeight = registerParameter("q_proj_weight", Init.xavierUniform(Tensor.zeros(embedDim, embedDim), 1.0, rng));
-            Tensor kProjWeight = registerParameter("k_proj_weight", Init.xavierUniform(Tensor.zeros(kvDim, keyDim), 1.0, rng));
-            Tensor vProjWeight = registerParameter("v_proj_weight", Init.xavierUniform(Tensor.zeros(kvDim, valueDim), 1.0, rng));
+            Tensor qProjWeight = registerParameter("q_proj_weight", Init.xavierUniform(Tensor.alignedZeros(embedDim, embedDim), 1.0, rng));
+            Tensor kProjWeight = registerParameter("k_proj_weight", Init.xavierUniform(Tensor.alignedZeros(kvDim, keyDim), 1.0, rng));
+            Tensor vProjWeight = registerParameter("v_proj_weight", Init.xavierUniform(Tensor.alignedZeros(kvDim, valueDim), 1.0, rng));
             Tensor inProjBias = b.bias ? registerParameter("in_proj_bias", Tensor.zeros(embedDim + 2 * kvDim)) : null;
             in = HeadProjections.separate(heads, kvHeads, headDim, qProjWeight, kProjWeight, vProjWeight, inProjBias);
         }

@@ -57,6 +57,7 @@ public final class DecodeReport {
         DecoderOnlyTransformer model = DecodeBench.model();
         long weightBytes = DecodeBench.weightBytes(model);
         long matrixBytes = DecodeBench.matrixBytes(DecodeBench.tokenMatrices(model));
+        long leadBytes = DecodeBench.leadBytes(DecodeBench.tokenMatrices(model));
 
         System.err.println("decode: triad, greedy decoding, its matrix-vector products, triad on " + String.join(",", threads)
                 + " thread(s)...");
@@ -74,6 +75,8 @@ public final class DecodeReport {
         out.append(String.format(Locale.ROOT, "Model: decoder-only base (d_model 512, 8 heads, 6 layers, FFN 2048, vocabulary %d),"
                 + " batch 1, greedy, %d tokens per run; weights read per token: %.1f MB%n",
                 DecodeBench.VOCAB, DecodeBench.TOKENS, weightBytes / 1e6));
+        out.append(String.format(Locale.ROOT, "Matrices starting on a cache line (a storage lead, Tensor.alignedZeros), in this"
+                + " JVM, whose heap the forks share unless --jvm-args changes it: %.1f of %.1f MB%n", leadBytes / 1e6, matrixBytes / 1e6));
         out.append("\n| threads | triad GB/s before / after (best) | bound: weights ÷ bandwidth, µs | µs per token, mean (best) | ratio, mean (best) | bar ≤ 1.25 |\n")
                 .append("|---:|---:|---:|---:|---:|---|\n");
         for (String t : threads) {

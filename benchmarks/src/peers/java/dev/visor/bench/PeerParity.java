@@ -109,7 +109,7 @@ final class PeerParity {
             layer.visor.namedParameters().forEach((name, p) -> {
                 if (name.startsWith("norm")) {
                     float[] w = p.storage();
-                    for (int i = 0; i < w.length; i++) {
+                    for (int i = p.offset(); i < w.length; i++) {
                         w[i] = (float) (name.endsWith("weight") ? 1 + 0.5 * rng.nextGaussian() : rng.nextGaussian());
                     }
                 }

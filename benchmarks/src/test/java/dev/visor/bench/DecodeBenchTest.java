@@ -34,6 +34,14 @@ class DecodeBenchTest {
     }
 
     @Test
+    void leadBytesCountOnlyTheMatricesStoredAfterALead() {
+        Tensor atZero = Tensor.zeros(4, 8);
+        Tensor afterLead = Tensor.zeros(3, 8).narrow(0, 1, 2);   // offset 8
+        assertEquals(0, DecodeBench.leadBytes(List.of(atZero)));
+        assertEquals(2 * 8 * Float.BYTES, DecodeBench.leadBytes(List.of(atZero, afterLead)));
+    }
+
+    @Test
     void aTiedGeneratorIsCountedOnce() {
         DecoderOnlyTransformer m = small(true);
         List<Tensor> mats = DecodeBench.tokenMatrices(m);

@@ -94,6 +94,25 @@ public final class Tensor extends ElementwiseFront {
     }
 
     /**
+     * Zeros for a weight that kernels stream: when the JVM's layout makes it knowable (a float array
+     * large enough that G1 places it at a heap region's start), the storage has a lead of a few
+     * floats and {@link #offset()} is that lead, so the first element, and every row of a multiple of
+     * 16 floats, starts a 64-byte cache line; otherwise offset 0, as {@link #zeros}. The tensor
+     * {@linkplain #ownsStorage() owns its storage} either way, so it may be a parameter; code that
+     * reads {@link #storage()} must add {@link #offset()}. {@code -Dvisor.storage.align=off} turns
+     * the lead off. Values and results never depend on it.
+     *
+     * @param shape the shape
+     * @return a tensor of zeros, at offset 0 or at the alignment lead
+     */
+    public static Tensor alignedZeros(int... shape) {
+        int n = Shape.numel(shape);
+        int lead = StorageLayout.leadFor(n);
+        int[] s = shape.clone();
+        return new Tensor(new float[lead + n], s, Shape.contiguousStrides(s), lead, null);
+    }
+
+    /**
      * A tensor of ones.
      *
      * @param shape the shape

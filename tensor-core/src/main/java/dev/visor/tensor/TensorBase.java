@@ -114,6 +114,18 @@ abstract class TensorBase {
     }
 
     /**
+     * True when this tensor's elements, in row-major order, are all of its storage after
+     * {@link #offset()}, and that offset is 0 or the lead {@link Tensor#alignedZeros} gives a weight:
+     * so element {@code i} is {@code storage()[offset() + i]} and writing there updates exactly this
+     * tensor (and views of it). Parameters must own their storage; a view into a larger storage does not.
+     *
+     * @return true when the tensor owns dense row-major storage (after a lead of 0 or the alignment lead)
+     */
+    public boolean ownsStorage() {
+        return StorageLayout.ownedOffset(offset) && data.length - offset == numel() && isContiguous();
+    }
+
+    /**
      * True when elements lie in row-major order without gaps (the offset may be non-zero).
      *
      * @return true when elements lie in row-major order without gaps (the offset may be non-zero)

@@ -47,13 +47,14 @@ public final class Embeddings extends Module {
         this.dModel = dModel;
         this.padId = padId;
         this.scale = (float) Math.sqrt(dModel);
-        this.weight = registerParameter("weight", Init.normal(Tensor.zeros(vocab, dModel), 0.0, 1.0, rng));
+        this.weight = registerParameter("weight", Init.normal(Tensor.alignedZeros(vocab, dModel), 0.0, 1.0, rng));
         zeroPadRow();
     }
 
     /** Sets the padding row to zero again (after re-initialising the weight). */
     public void zeroPadRow() {
-        Arrays.fill(weight.storage(), padId * dModel, (padId + 1) * dModel, 0f);
+        int row = weight.offset() + padId * dModel;   // the weight may start after an alignment lead
+        Arrays.fill(weight.storage(), row, row + dModel, 0f);
     }
 
     /**

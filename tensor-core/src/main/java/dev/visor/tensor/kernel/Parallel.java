@@ -20,7 +20,7 @@ import java.util.concurrent.locks.LockSupport;
  * shared with other work it gives its time slices away instead of burning them. A caller waiting for
  * the others' chunks spins the same way, as long, and then parks too. When a split shows that the
  * spinning kernel threads had no core (the caller ran 20 µs of its own chunk and found another chunk
- * still unclaimed), they park at once between splits for the next 100 ms: on a machine with more runnable
+ * still unclaimed), they park at once between splits for the next 100 ms ({@code -Dvisor.parkModeMillis}): on a machine with more runnable
  * threads than cores a spinning thread is descheduled when its work comes, while the scheduler serves
  * a thread woken by an unpark promptly. One split runs at a time: a caller that
  * arrives while another caller's split holds the kernel threads, or that is itself inside a chunk,
@@ -186,8 +186,13 @@ public final class Parallel {
 
     /** A caller's chunk this long with another chunk still unclaimed at its end means the kernel threads had no core. */
     private static final long LATE_NANOS = 20_000;
-    /** How long the kernel threads park at once between splits after a late one, before they try spinning again. */
-    private static final long PARK_MODE_NANOS = 100_000_000L;
+    /**
+     * How long the kernel threads park at once between splits after a late one, before they try spinning
+     * again, from {@code -Dvisor.parkModeMillis} (default 100; 0 never parks for lateness, only after
+     * {@link #SPIN_NANOS} idle): the A/B switch for 2-thread decoding, where each split woken from
+     * park pays a wake-up of tens of microseconds.
+     */
+    static final long PARK_MODE_NANOS = longProperty("visor.parkModeMillis", 100, 0) * 1_000_000L;
 
     /** Spin steps per yield. */
     private static final int YIELD_EVERY = (int) Math.min(Integer.MAX_VALUE, longProperty("visor.spinYieldEvery", 16, 1));

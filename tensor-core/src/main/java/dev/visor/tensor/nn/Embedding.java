@@ -54,9 +54,10 @@ public final class Embedding extends Module {
         this.numEmbeddings = numEmbeddings;
         this.dim = dim;
         this.paddingIdx = padded ? EmbeddingOp.normalizePadding(paddingIdx, numEmbeddings) : EmbeddingOp.NO_PADDING;
-        Tensor w = Init.normal(Tensor.zeros(numEmbeddings, dim), 0.0, 1.0, rng);
+        Tensor w = Init.normal(Tensor.alignedZeros(numEmbeddings, dim), 0.0, 1.0, rng);
         if (padded) {
-            java.util.Arrays.fill(w.storage(), this.paddingIdx * dim, (this.paddingIdx + 1) * dim, 0f);
+            int row = w.offset() + this.paddingIdx * dim;
+            java.util.Arrays.fill(w.storage(), row, row + dim, 0f);
         }
         this.weight = registerParameter("weight", w);
     }

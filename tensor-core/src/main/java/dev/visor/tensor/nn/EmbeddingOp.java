@@ -30,10 +30,13 @@ final class EmbeddingOp {
                         + " is out of range for a table of " + rows + " rows (expected 0.." + (rows - 1) + ")");
             }
         }
-        float[] w = Dense.of(weight);
+        // a contiguous table (a weight with an alignment lead, a view) is read in place, not copied first
+        boolean inPlace = weight.isContiguous();
+        float[] w = inPlace ? weight.storage() : Dense.of(weight);
+        int base = inPlace ? weight.offset() : 0;
         float[] out = new float[idx.length * dim];
         for (int i = 0; i < idx.length; i++) {
-            System.arraycopy(w, idx[i] * dim, out, i * dim, dim);
+            System.arraycopy(w, base + idx[i] * dim, out, i * dim, dim);
         }
         int[] outShape = Arrays.copyOf(indexShape, indexShape.length + 1);
         outShape[indexShape.length] = dim;

@@ -34,7 +34,7 @@ public final class Init {
             throw new IllegalArgumentException("uniform init needs finite low <= high but got low=" + low + ", high=" + high);
         }
         float[] d = dense(t);
-        for (int i = 0; i < d.length; i++) {
+        for (int i = t.offset(); i < d.length; i++) {
             d[i] = (float) (low + (high - low) * rng.nextDouble());
         }
         return t;
@@ -54,7 +54,7 @@ public final class Init {
             throw new IllegalArgumentException("normal init needs a finite mean and std >= 0 but got mean=" + mean + ", std=" + std);
         }
         float[] d = dense(t);
-        for (int i = 0; i < d.length; i++) {
+        for (int i = t.offset(); i < d.length; i++) {
             d[i] = (float) (mean + std * rng.nextGaussian());
         }
         return t;
@@ -68,7 +68,7 @@ public final class Init {
      * @return {@code t}
      */
     public static Tensor constant(Tensor t, float value) {
-        Arrays.fill(dense(t), value);
+        Arrays.fill(dense(t), t.offset(), t.storage().length, value);
         return t;
     }
 
@@ -139,9 +139,10 @@ public final class Init {
         return new int[] {fanIn, fanOut};
     }
 
+    /** The storage of a tensor that owns it: its elements are {@code [t.offset(), storage.length)}. */
     private static float[] dense(Tensor t) {
         Objects.requireNonNull(t, "tensor");
-        if (t.offset() != 0 || !t.isContiguous() || t.storage().length != t.numel()) {
+        if (!t.ownsStorage()) {
             throw new IllegalArgumentException("in-place init needs a tensor that owns dense storage but got shape "
                     + Shape.str(t.shape()) + " with strides " + Arrays.toString(t.strides()) + " at offset " + t.offset());
         }

@@ -50,7 +50,7 @@ public final class Linear extends Module implements Layer {
         this.inFeatures = inFeatures;
         this.outFeatures = outFeatures;
         double bound = 1.0 / Math.sqrt(inFeatures);
-        this.weight = registerParameter("weight", Init.uniform(Tensor.zeros(outFeatures, inFeatures), -bound, bound, rng));
+        this.weight = registerParameter("weight", Init.uniform(Tensor.alignedZeros(outFeatures, inFeatures), -bound, bound, rng));
         this.bias = bias ? registerParameter("bias", Init.uniform(Tensor.zeros(outFeatures), -bound, bound, rng)) : null;
     }
 

@@ -38,8 +38,9 @@ import java.util.function.BiConsumer;
  * }
  * }</pre>
  *
- * <p>Parameters are dense leaf tensors with {@code requiresGrad}: optimizers update their storage
- * in place. The same tensor may be registered under several names (tied weights): it then appears
+ * <p>Parameters are dense leaf tensors with {@code requiresGrad} that {@linkplain Tensor#ownsStorage()
+ * own their storage} (large weights from {@link Tensor#alignedZeros} after a lead): optimizers update
+ * it in place from {@link Tensor#offset()} on. The same tensor may be registered under several names (tied weights): it then appears
  * once in {@link #parameters()} and {@link #namedParameters()} (under its first name), and under
  * every name in {@link #stateDict()}, as in PyTorch. Buffers are tensors that are state but not
  * parameters (no gradient, not optimised); persistent ones are part of the state dict.
@@ -76,8 +77,9 @@ public abstract class Module {
         }
         if (!isDense(tensor)) {
             throw new IllegalArgumentException("parameter '" + name + "' of shape " + Shape.str(tensor.shape())
-                    + " must own dense row-major storage (offset 0, no gaps) so optimizers can update it in place;"
-                    + " pass a copy");
+                    + " must own dense row-major storage (offset 0 or Tensor.alignedZeros' lead, no gaps) so optimizers"
+                    + " can update it in place, but has offset " + tensor.offset() + " in a storage of "
+                    + tensor.storage().length + "; pass a copy");
         }
         tensor.requiresGrad(true);
         parameters.put(name, tensor);
@@ -178,7 +180,7 @@ public abstract class Module {
     }
 
     private static boolean isDense(Tensor t) {
-        return t.offset() == 0 && t.isContiguous() && t.storage().length == t.numel();
+        return t.ownsStorage();
     }
 
     // ------------------------------------------------------------------ enumeration
@@ -375,7 +377,8 @@ public abstract class Module {
             Tensor src = state.get(e.getKey());
             if (src != null) {
                 float[] values = src.toArray();
-                System.arraycopy(values, 0, e.getValue().storage(), 0, values.length);
+                Tensor dst = e.getValue();   // owns its storage from the offset on (a weight may have a lead)
+                System.arraycopy(values, 0, dst.storage(), dst.offset(), values.length);
             }
         }
         return new LoadResult(missing, unexpected);

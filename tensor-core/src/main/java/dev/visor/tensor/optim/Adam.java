@@ -191,7 +191,7 @@ public class Adam extends Optimizer {
     }
 
     @Override
-    protected final void update(int index, float[] p, float[] g, long step, double lr) {
+    protected final void update(int index, float[] p, int off, float[] g, long step, double lr) {
         float[] m = buffer(index, "exp_avg");
         float[] v = buffer(index, "exp_avg_sq");
         float[] vMax = options.amsgrad() ? buffer(index, "max_exp_avg_sq") : null;
@@ -208,9 +208,9 @@ public class Adam extends Optimizer {
         double biasCorrection1 = 1 - Math.pow(b1, step);
         float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(b2, step));
         float negStepSize = (float) -(lr / biasCorrection1);
-        Parallel.forRange(p.length, GRAIN, (from, to) -> {
+        Parallel.forRange(g.length, GRAIN, (from, to) -> {
             for (int i = from; i < to; i++) {
-                float pi = p[i];
+                float pi = p[off + i];
                 float gi = l2 == 0f ? g[i] : g[i] + l2 * pi;
                 if (decay != 1f) {
                     pi = pi * decay;
@@ -224,7 +224,7 @@ public class Adam extends Optimizer {
                     vMax[i] = vi;
                 }
                 float denom = (float) Math.sqrt(vi) / bc2Sqrt + eps;
-                p[i] = pi + negStepSize * (mi / denom);
+                p[off + i] = pi + negStepSize * (mi / denom);
             }
         });
     }

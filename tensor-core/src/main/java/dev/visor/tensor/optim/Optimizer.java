@@ -74,9 +74,10 @@ public abstract class Optimizer {
             if (name.isEmpty()) {
                 throw new IllegalArgumentException("parameter " + i + " has an empty name");
             }
-            if (p.offset() != 0 || !p.isContiguous() || p.storage().length != p.numel()) {
+            if (!p.ownsStorage()) {
                 throw new IllegalArgumentException("parameter '" + name + "' of shape " + Shape.str(p.shape())
-                        + " must own dense storage so it can be updated in place");
+                        + " must own dense storage so it can be updated in place, but has offset " + p.offset()
+                        + " in a storage of " + p.storage().length + " with strides " + Arrays.toString(p.strides()));
             }
             String previous = seen.put(p, name);
             if (previous != null) {
@@ -152,15 +153,18 @@ public abstract class Optimizer {
     }
 
     /**
-     * Updates parameter {@code index} in place.
+     * Updates parameter {@code index} in place: its element {@code i} ({@code 0 ≤ i < grad.length},
+     * row-major) is {@code param[offset + i]}, where the offset is 0 or the lead of a weight made by
+     * {@link Tensor#alignedZeros}; the per-parameter {@link #buffer buffers} are indexed by {@code i}.
      *
-     * @param param its storage (row-major, written in place)
-     * @param grad  its gradient (row-major, read only)
-     * @param step  how many updates this parameter has now received, counting this one (from 1)
-     * @param lr    the learning rate for this step
-     * @param index the index
+     * @param index  the index
+     * @param param  its storage (row-major from {@code offset}, written in place)
+     * @param offset where its first element is in {@code param}
+     * @param grad   its gradient (row-major, read only, exactly its elements)
+     * @param step   how many updates this parameter has now received, counting this one (from 1)
+     * @param lr     the learning rate for this step
      */
-    protected abstract void update(int index, float[] param, float[] grad, long step, double lr);
+    protected abstract void update(int index, float[] param, int offset, float[] grad, long step, double lr);
 
     /**
      * Whether {@link #update} touches only the state of the parameter it is given (its buffers, never
@@ -179,7 +183,7 @@ public abstract class Optimizer {
         for (int a = from; a < to; a++) {
             int i = active[a];
             Tensor p = params.get(i);
-            update(i, p.storage(), dense(p.grad()), paramSteps[i], stepLr);
+            update(i, p.storage(), p.offset(), dense(p.grad()), paramSteps[i], stepLr);
         }
     }
 

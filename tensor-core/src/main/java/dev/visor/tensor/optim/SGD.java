@@ -164,30 +164,30 @@ public final class SGD extends Optimizer {
     }
 
     @Override
-    protected void update(int index, float[] p, float[] g, long step, double lr) {
+    protected void update(int index, float[] p, int off, float[] g, long step, double lr) {
         float wd = (float) weightDecay(index, options.weightDecay());
         float mu = (float) options.momentum();
         float oneMinusDamp = (float) (1 - options.dampening());
         float negLr = (float) -lr;
         boolean nesterov = options.nesterov();
         if (mu == 0) {
-            Parallel.forRange(p.length, GRAIN, (from, to) -> {
+            Parallel.forRange(g.length, GRAIN, (from, to) -> {
                 for (int i = from; i < to; i++) {
-                    float d = wd == 0 ? g[i] : g[i] + wd * p[i];
-                    p[i] = p[i] + negLr * d;
+                    float d = wd == 0 ? g[i] : g[i] + wd * p[off + i];
+                    p[off + i] = p[off + i] + negLr * d;
                 }
             });
             return;
         }
         boolean first = existingBuffer(index, "momentum_buffer") == null;
         float[] buf = buffer(index, "momentum_buffer");
-        Parallel.forRange(p.length, GRAIN, (from, to) -> {
+        Parallel.forRange(g.length, GRAIN, (from, to) -> {
             for (int i = from; i < to; i++) {
-                float d = wd == 0 ? g[i] : g[i] + wd * p[i];
+                float d = wd == 0 ? g[i] : g[i] + wd * p[off + i];
                 float b = first ? d : buf[i] * mu + oneMinusDamp * d;
                 buf[i] = b;
                 d = nesterov ? d + mu * b : b;
-                p[i] = p[i] + negLr * d;
+                p[off + i] = p[off + i] + negLr * d;
             }
         });
     }

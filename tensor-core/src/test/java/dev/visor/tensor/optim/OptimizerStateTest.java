@@ -167,7 +167,8 @@ class OptimizerStateTest {
         assertTrue(e.getMessage().startsWith("the same tensor is given twice, as '0' and '1'"), e.getMessage());
         Tensor view = Tensor.viewOf(Tensor.zeros(4), "narrow", new int[] {2}, new int[] {1}, 1, g -> null);
         e = assertThrows(IllegalArgumentException.class, () -> new SGD(List.of(view), SGD.options(0.1)));
-        assertEquals("parameter '0' of shape [2] must own dense storage so it can be updated in place", e.getMessage());
+        assertEquals("parameter '0' of shape [2] must own dense storage so it can be updated in place, but has offset 1"
+                + " in a storage of 4 with strides [1]", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new SGD(List.of(), SGD.options(0.1)));
         assertEquals("SGD got an empty parameter list", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new SGD(List.of(p), SGD.options(0.1).withNesterov(true)));

@@ -81,7 +81,7 @@ class ParallelStepTest {
             List<Tensor> ps = params();
             Optimizer opt = new Optimizer(ps, 0.1) {
                 @Override
-                protected void update(int index, float[] param, float[] grad, long step, double lr) {
+                protected void update(int index, float[] param, int offset, float[] grad, long step, double lr) {
                     synchronized (seen) {
                         seen.add(Thread.currentThread());
                     }
