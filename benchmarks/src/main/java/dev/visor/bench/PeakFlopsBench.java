@@ -59,9 +59,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Measured by per-thread CPU time against the C loop run right before and after (Zen 5, 2 vCPUs,
  * OpenJDK 17.0.15, 2026-12-03, load 4.6–8.3 from other work, so a quiet rerun is to confirm), the
  * old and new classes in one JVM with rounds alternating: AVX2 95–101 % of C on 1 thread and
- * 95–104 % on 2 (the old form 84–95 % and 90–100 % in the same JVMs), 512-bit 94–99 % and
- * 97–99 %, 128-bit 100–102 % and 97–102 %; the new form read the old one's figure or more at every
- * width. Per-round figures and commands: {@code benchmarks/README.md}, section "peak6".
+ * 95–106 % on 2 (the old form 84–95 % and 90–100 % in the same JVMs), 512-bit 94–102 % and
+ * 97–100 % (old 92–99 %, 94–99 %), 128-bit 95–102 % and 97–102 % (old 85–99 %, 95–104 %).
+ * Per-JVM figures and commands: {@code benchmarks/README.md}, section "peak6".
  *
  * <p>{@code preferred} uses the CPU's widest native species (512-bit with AVX-512; narrower under
  * {@code -XX:UseAVX=2} or {@code -XX:MaxVectorSize}), {@code width256} the 256-bit one; the peak is
