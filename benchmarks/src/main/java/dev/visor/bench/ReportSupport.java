@@ -80,14 +80,17 @@ final class ReportSupport {
     /**
      * The vector ISA the kernels see, so a figure can be tied to its machine: the CPU's vector flags
      * from {@code /proc/cpuinfo}, the width-limiting JVM options in force (JMH's forks inherit them
-     * from the launching JVM) and {@link MachineShape#describe()}: width, registers, chosen tiles.
+     * from the launching JVM), {@link MachineShape#describe()} (width, registers, chosen tiles) and
+     * the FMA peak's chain count ({@link PeakFlopsBench#CHAINS}, also chosen by the register count).
      */
     static String isa() {
         List<String> limits = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(a -> a.startsWith("-XX:UseAVX") || a.startsWith("-XX:MaxVectorSize")
-                        || a.startsWith("-XX:UseSVE") || a.startsWith("-Dvisor.kernel."))
+                        || a.startsWith("-XX:UseSVE") || a.startsWith("-Dvisor.kernel.")
+                        || a.startsWith("-D" + PeakFlopsBench.CHAINS_PROPERTY))
                 .toList();
-        return MachineShape.current().describe() + "; CPU flags: " + vectorFlags()
+        return MachineShape.current().describe() + "; FMA peak " + PeakFlopsBench.CHAINS + " chains"
+                + "; CPU flags: " + vectorFlags()
                 + (limits.isEmpty() ? "" : "; JVM options: " + String.join(" ", limits));
     }
 

@@ -87,6 +87,7 @@ class ReportSupportTest {
         assertTrue(isa.startsWith(shape.describe()), isa);
         assertTrue(isa.contains(shape.registers() + " vector registers"), isa);
         assertTrue(isa.contains("GEMM tile " + shape.gemm().mr() + "×" + shape.gemm().nrVectors()), isa);
+        assertTrue(isa.contains("; FMA peak " + PeakFlopsBench.CHAINS + " chains; "), isa);
         assertTrue(isa.contains("CPU flags: "), isa);
     }
 }
