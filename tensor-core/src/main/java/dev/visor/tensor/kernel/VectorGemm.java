@@ -392,6 +392,17 @@ final class VectorGemm {
     }
 
     /**
+     * Full panels of a stored (not transposed) B that {@link #packB} fills together, row by row
+     * across them. One panel at a time reads each row's NR floats from a different 4 KiB-strided
+     * line; all panels of a block at once reads whole rows but writes as many streams, 64 KiB
+     * apart at KC 1024 (one L1 set). Packing 1024 × 1024 in blocks of 128–288 columns (CPU time,
+     * one JVM, old and new alternating, 10 rounds, load 9–11), pairs were faster than one panel at
+     * a time in 7–10 of 10 rounds at every width and block tested; four at a time lost 10 of 10 at
+     * AVX2 with 256-column blocks, all at once 8 of 10 there.
+     */
+    static final int PACK_B_PANELS = 2;
+
+    /**
      * Packs {@code op(B)[pc:pc+kc, jc:jc+nc]} into panels of NR columns: panel {@code q} holds, for
      * each p, the NR values of row p contiguously at {@code q * NR * kc + p * NR}; columns past
      * {@code nc} are zero.
@@ -400,15 +411,18 @@ final class VectorGemm {
                       int bpOff) {
         int start = 0;
         if (!transB) {
-            // Row by row across every full panel: each row of B is read as one contiguous run of
-            // whole panels (a stream the prefetcher follows) instead of one cache line or three per
-            // row in a strided walk down each panel in turn; the panels are written as before.
+            // The full panels two at a time, row by row across the pair: each row of B is read as
+            // one contiguous run of 2·NR floats instead of one cache line or three per row in a
+            // strided walk down each panel, and two streams are written (see PACK_B_PANELS).
             start = nc / NR * NR;
-            for (int p = 0; p < kc; p++) {
-                int src = bOff + (pc + p) * ldb + jc;
-                for (int jr = 0, dst = bpOff + p * NR; jr < start; jr += NR, dst += NR * kc) {
-                    for (int v = 0; v < NR; v += L) {
-                        FloatVector.fromArray(S, b, src + jr + v).intoArray(bp, dst + v);
+            for (int g = 0; g < start; g += PACK_B_PANELS * NR) {
+                int gEnd = Math.min(start, g + PACK_B_PANELS * NR);
+                for (int p = 0; p < kc; p++) {
+                    int src = bOff + (pc + p) * ldb + jc;
+                    for (int jr = g, dst = bpOff + g * kc + p * NR; jr < gEnd; jr += NR, dst += NR * kc) {
+                        for (int v = 0; v < NR; v += L) {
+                            FloatVector.fromArray(S, b, src + jr + v).intoArray(bp, dst + v);
+                        }
                     }
                 }
             }
