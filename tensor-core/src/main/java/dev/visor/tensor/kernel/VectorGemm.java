@@ -392,50 +392,30 @@ final class VectorGemm {
     }
 
     /**
-     * Full panels of a stored (not transposed) B that {@link #packB} fills together, row by row
-     * across them. One panel at a time reads each row's NR floats from a different 4 KiB-strided
-     * line; all panels of a block at once reads whole rows but writes as many streams, 64 KiB
-     * apart at KC 1024 (one L1 set). Packing 1024 × 1024 in blocks of 128–288 columns (CPU time,
-     * one JVM, old and new alternating, 10 rounds, load 9–11), pairs were faster than one panel at
-     * a time in 7–10 of 10 rounds at every width and block tested; four at a time lost 10 of 10 at
-     * AVX2 with 256-column blocks, all at once 8 of 10 there.
-     */
-    static final int PACK_B_PANELS = 2;
-
-    /**
      * Packs {@code op(B)[pc:pc+kc, jc:jc+nc]} into panels of NR columns: panel {@code q} holds, for
      * each p, the NR values of row p contiguously at {@code q * NR * kc + p * NR}; columns past
      * {@code nc} are zero.
      */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp,
                       int bpOff) {
-        int start = 0;
-        if (!transB) {
-            // The full panels two at a time, row by row across the pair: each row of B is read as
-            // one contiguous run of 2·NR floats instead of one cache line or three per row in a
-            // strided walk down each panel, and two streams are written (see PACK_B_PANELS).
-            start = nc / NR * NR;
-            for (int g = 0; g < start; g += PACK_B_PANELS * NR) {
-                int gEnd = Math.min(start, g + PACK_B_PANELS * NR);
-                for (int p = 0; p < kc; p++) {
-                    int src = bOff + (pc + p) * ldb + jc;
-                    for (int jr = g, dst = bpOff + g * kc + p * NR; jr < gEnd; jr += NR, dst += NR * kc) {
-                        for (int v = 0; v < NR; v += L) {
-                            FloatVector.fromArray(S, b, src + jr + v).intoArray(bp, dst + v);
-                        }
-                    }
-                }
-            }
-        }
-        for (int jr = start; jr < nc; jr += NR) {
+        for (int jr = 0; jr < nc; jr += NR) {
             int cols = Math.min(NR, nc - jr);
             int base = bpOff + jr * kc;
             if (!transB) {
-                // the last, partial panel (the full ones are packed above)
-                for (int p = 0, src = bOff + pc * ldb + jc + jr; p < kc; p++, src += ldb) {
-                    int dst = base + p * NR;
-                    System.arraycopy(b, src, bp, dst, cols);
-                    java.util.Arrays.fill(bp, dst + cols, dst + NR, 0f);
+                int src = bOff + pc * ldb + jc + jr;
+                if (cols == NR) {
+                    for (int p = 0; p < kc; p++, src += ldb) {
+                        int dst = base + p * NR;
+                        for (int v = 0; v < NR; v += L) {
+                            FloatVector.fromArray(S, b, src + v).intoArray(bp, dst + v);
+                        }
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++, src += ldb) {
+                        int dst = base + p * NR;
+                        System.arraycopy(b, src, bp, dst, cols);
+                        java.util.Arrays.fill(bp, dst + cols, dst + NR, 0f);
+                    }
                 }
             } else {
                 for (int j = 0; j < NR; j++) {

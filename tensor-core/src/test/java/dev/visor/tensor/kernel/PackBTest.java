@@ -12,9 +12,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@link VectorGemm#packB} against its documented layout, element by element, at whatever width
  * this JVM runs (Surefire runs it at 512 bits, AVX2 and 128 bits): panel {@code q} holds, for each
  * p, the NR values of row p of {@code op(B)[pc:pc+kc, jc:jc+nc]} at {@code q·NR·kc + p·NR}, columns
- * past nc zero, nothing outside the packed range written. Full panels of a stored B are packed row
- * by row across all panels, the partial one panel by panel, so widths below, at and past whole
- * panels are all covered.
+ * past nc zero, nothing outside the packed range written; widths below, at and past whole panels,
+ * an odd number of panels, and a transposed B.
  */
 class PackBTest {
 
