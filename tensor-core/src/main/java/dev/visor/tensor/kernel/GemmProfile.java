@@ -1,0 +1,158 @@
+package dev.visor.tensor.kernel;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Where a square one-thread product's time goes, at the width this JVM runs (issue 11's 1024³
+ * against OpenBLAS): the register-tile kernel alone, packing B, the whole product, and the same
+ * product with A's rows aliased so that its micro-panels stay in L1 (the cost of A's traffic).
+ * Every part is timed by this thread's CPU time, in rounds whose order alternates, so a machine
+ * shared with other work moves them together; the table gives each part's best and median round.
+ *
+ * <pre>
+ * java --add-modules jdk.incubator.vector -XX:UseAVX=2 -cp benchmarks/target/benchmarks.jar \
+ *     dev.visor.tensor.kernel.GemmProfile 1024 9
+ * </pre>
+ * Arguments: the size n (default 1024) and the rounds (default 9, after two of warm-up). Vector
+ * path only: the scalar fallback has no packed kernel to profile.
+ */
+public final class GemmProfile {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    /** Row distance of the aliased A: MR rows of it span a few cache lines, all in L1. */
+    static final int ALIASED_LDA = 16;
+    /** Smallest n: a whole NR-wide panel at every width, and the aliased A inside the n × n array. */
+    static final int MIN_N = 64;
+    /** The parts, in table order. */
+    static final String[] PARTS = {"kernel alone (B block in L2, A panels rotating)", "pack all of B",
+        "whole product", "whole product, A's rows aliased (A in L1)"};
+
+    private GemmProfile() {}
+
+    /**
+     * Prints the machine line and the table for an n³ product.
+     *
+     * @param args {@code [n] [rounds]}
+     */
+    public static void main(String[] args) {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 1024;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 9;
+        System.out.println(MachineShape.current().describe());
+        System.out.print(table(n, measure(n, rounds)));
+    }
+
+    /**
+     * Measures each part {@code rounds} times (after two rounds of warm-up).
+     *
+     * @param n      the product's size, at least {@link #MIN_N}
+     * @param rounds measured rounds, at least 1
+     * @return {@code [part][round]}: GFLOP per CPU-second, and for packing milliseconds of CPU time
+     * @throws IllegalStateException    on the scalar path
+     * @throws IllegalArgumentException naming n or rounds when too small
+     */
+    static double[][] measure(int n, int rounds) {
+        if (!VectorSupport.available()) {
+            throw new IllegalStateException("GemmProfile needs the Vector API (--add-modules jdk.incubator.vector)");
+        }
+        if (n < MIN_N || rounds < 1) {
+            throw new IllegalArgumentException("n is " + n + " and rounds " + rounds + " but n must be at least "
+                    + MIN_N + " and rounds at least 1");
+        }
+        var rng = new SplittableRandom(11);
+        float[] a = new float[n * n];
+        float[] b = new float[n * n];
+        float[] c = new float[n * n];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) (rng.nextDouble() * 2 - 1);
+            b[i] = (float) (rng.nextDouble() * 2 - 1);
+        }
+        int kc = Math.min(n, VectorGemm.ONE_SLAB_MAX);
+        // a block of packed B as wide as the product's (NC_MAX's bytes at depth kc, whole panels)
+        int nc = Math.min(n / VectorGemm.NR * VectorGemm.NR,
+                (Math.max(VectorGemm.NR, VectorGemm.NC_MAX * VectorGemm.KC / kc) + VectorGemm.NR - 1)
+                        / VectorGemm.NR * VectorGemm.NR);
+        float[] bp = new float[kc * nc];
+        float[] tile = new float[VectorGemm.MR * VectorGemm.NR];
+        int panels = Math.max(1, Math.min(64, n / VectorGemm.MR));
+        double flop = 2.0 * n * n * n;
+        double[][] out = new double[PARTS.length][rounds];
+        float sink = 0;
+        for (int r = -2; r < rounds; r++) {
+            long[] ns = new long[PARTS.length];
+            for (int q = 0; q < PARTS.length; q++) {
+                int part = (q + Math.max(0, r)) % PARTS.length; // the order rotates from round to round
+                long t0 = THREADS.getCurrentThreadCpuTime();
+                switch (part) {
+                    case 0 -> {
+                        VectorGemm.packB(false, b, 0, n, 0, kc, 0, nc, bp, 0);
+                        t0 = THREADS.getCurrentThreadCpuTime();
+                        long calls = 0;
+                        while (calls * 2L * VectorGemm.MR * VectorGemm.NR * kc < flop) {
+                            int ai = (int) (calls / (nc / VectorGemm.NR) % panels) * VectorGemm.MR * n;
+                            int bi = (int) (calls % (nc / VectorGemm.NR)) * VectorGemm.NR * kc;
+                            GemmKernels.run(VectorGemm.NV, kc, a, ai, n, 1, bp, bi, tile, 0, VectorGemm.NR, 1f);
+                            calls++;
+                        }
+                        sink += tile[0];
+                    }
+                    case 1 -> {
+                        for (int jc = 0; jc + nc <= n; jc += nc) {
+                            VectorGemm.packB(false, b, 0, n, 0, kc, jc, nc, bp, 0);
+                        }
+                        sink += bp[1];
+                    }
+                    case 2 -> VectorGemm.block(false, false, 0, n, 0, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n);
+                    default -> VectorGemm.block(false, false, 0, n, 0, n, n, 1f, a, 0, ALIASED_LDA, b, 0, n, 0f,
+                            c, 0, n);
+                }
+                ns[part] = Math.max(1, THREADS.getCurrentThreadCpuTime() - t0);
+            }
+            if (r >= 0) {
+                for (int part = 0; part < PARTS.length; part++) {
+                    // the packing passes cover n / nc whole blocks of kc rows: scaled to all of B
+                    double packScale = (double) n * n / ((double) (n / nc) * nc * kc);
+                    out[part][r] = part == 1 ? ns[part] / 1e6 * packScale : flop / ns[part];
+                }
+            }
+        }
+        if (sink == 12345.678f) {
+            System.out.print(""); // keeps the results live
+        }
+        return out;
+    }
+
+    /**
+     * The Markdown table of {@link #measure}'s rounds: best and median of each part, packing also as
+     * a share of the whole product's best round.
+     *
+     * @param n      the product's size
+     * @param rounds {@code [part][round]} as {@link #measure} returns
+     * @return the table, one line per part, ending in a newline
+     */
+    static String table(int n, double[][] rounds) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%n| part (%d³, 1 thread, per CPU-second) | best | median |%n|---|---:|---:|%n", n));
+        for (int part = 0; part < PARTS.length; part++) {
+            double[] v = rounds[part].clone();
+            java.util.Arrays.sort(v);
+            boolean ms = part == 1;
+            double best = ms ? v[0] : v[v.length - 1];
+            double median = v[v.length / 2];
+            String unit = ms ? " ms" : " GFLOP/s";
+            String share = ms ? String.format(Locale.ROOT, " (%.1f %% of the product's best round)",
+                    100 * best / (2.0 * n * n * n / max(rounds[2]) / 1e6)) : "";
+            sb.append(String.format(Locale.ROOT, "| %s | %.2f%s%s | %.2f%s |%n", PARTS[part], best, unit, share, median, unit));
+        }
+        return sb.toString();
+    }
+
+    private static double max(double[] v) {
+        double m = 0;
+        for (double x : v) {
+            m = Math.max(m, x);
+        }
+        return m;
+    }
+}
