@@ -167,7 +167,7 @@ public final class GradientStep {
     private int[][] lengthPlan(Batch b, int k) {
         int[] spans = b.inputSpans(pad);
         int[] sources = b.source() == null ? new int[spans.length] : b.source().validLengths();
-        return ShardPlan.assign(sources, spans, k);
+        return ShardPlan.assign(sources, spans, k, model.config().dModel());
     }
 
     /**

@@ -22,17 +22,15 @@ class ShardPlanTest {
         return out;
     }
 
-    /** The largest run cost of a plan, in the plan's own terms (rows × (longest source + longest input)). */
+    private static final int WIDTH = 64;
+
+    /** The largest shard's work in a plan, by the plan's own measure ({@link ShardPlan#cost}). */
     private static long worst(int[][] plan, int[] s, int[] t) {
         long worst = 0;
         for (int[] group : plan) {
-            int ms = 0;
-            int mt = 0;
-            for (int r : group) {
-                ms = Math.max(ms, s[r]);
-                mt = Math.max(mt, t[r]);
-            }
-            worst = Math.max(worst, (long) group.length * (ms + mt));
+            int[] gs = Arrays.stream(group).map(r -> s[r]).toArray();
+            int[] gt = Arrays.stream(group).map(r -> t[r]).toArray();
+            worst = Math.max(worst, ShardPlan.cost(gs, gt, 0, group.length, WIDTH));
         }
         return worst;
     }
@@ -50,11 +48,11 @@ class ShardPlanTest {
         long best = Long.MAX_VALUE;
         for (int a = 1; a < n; a++) {
             if (k == 2) {
-                best = Math.min(best, Math.max(ShardPlan.cost(ss, tt, 0, a), ShardPlan.cost(ss, tt, a, n)));
+                best = Math.min(best, Math.max(ShardPlan.cost(ss, tt, 0, a, WIDTH), ShardPlan.cost(ss, tt, a, n, WIDTH)));
                 continue;
             }
             for (int b = a + 1; b < n; b++) {
-                long m = Math.max(ShardPlan.cost(ss, tt, 0, a), Math.max(ShardPlan.cost(ss, tt, a, b), ShardPlan.cost(ss, tt, b, n)));
+                long m = Math.max(ShardPlan.cost(ss, tt, 0, a, WIDTH), Math.max(ShardPlan.cost(ss, tt, a, b, WIDTH), ShardPlan.cost(ss, tt, b, n, WIDTH)));
                 best = Math.min(best, m);
             }
         }
@@ -69,7 +67,7 @@ class ShardPlanTest {
             int k = 1 + rng.nextInt(4);
             int[] s = c % 3 == 0 ? new int[n] : lengths(rng, n, 1, 12);
             int[] t = lengths(rng, n, 1, 13);
-            int[][] plan = ShardPlan.assign(s, t, k);
+            int[][] plan = ShardPlan.assign(s, t, k, WIDTH);
             String where = "n=" + n + " k=" + k + " s=" + Arrays.toString(s) + " t=" + Arrays.toString(t);
             assertEquals(Math.min(n, k), plan.length, where);
             boolean[] seen = new boolean[n];
@@ -86,7 +84,7 @@ class ShardPlanTest {
             for (int r = 0; r < n; r++) {
                 assertTrue(seen[r], "row " + r + " in no group: " + where);
             }
-            assertArrayEquals(plan, ShardPlan.assign(s.clone(), t.clone(), k), "the same lengths give the same plan: " + where);
+            assertArrayEquals(plan, ShardPlan.assign(s.clone(), t.clone(), k, WIDTH), "the same lengths give the same plan: " + where);
         }
     }
 
@@ -101,7 +99,7 @@ class ShardPlanTest {
             }
             int[] s = lengths(rng, n, 1, 12);
             int[] t = lengths(rng, n, 1, 13);
-            assertEquals(bruteForce(s, t, k), worst(ShardPlan.assign(s, t, k), s, t),
+            assertEquals(bruteForce(s, t, k), worst(ShardPlan.assign(s, t, k, WIDTH), s, t),
                     "n=" + n + " k=" + k + " s=" + Arrays.toString(s) + " t=" + Arrays.toString(t));
         }
     }
@@ -114,25 +112,29 @@ class ShardPlanTest {
             int k = 1 + rng.nextInt(4);
             int[] s = lengths(rng, n, 3, 10);
             int[] t = lengths(rng, n, 4, 11);
-            long padded = Arrays.stream(s).max().getAsInt() + Arrays.stream(t).max().getAsInt();
-            long rowSplit = (long) ((n + Math.min(n, k) - 1) / Math.min(n, k)) * padded;
-            assertTrue(worst(ShardPlan.assign(s, t, k), s, t) <= rowSplit, "n=" + n + " k=" + k);
+            int rowsPerShard = (n + Math.min(n, k) - 1) / Math.min(n, k);
+            long rowSplit = ShardPlan.cost(s, t, 0, n, WIDTH) / n * rowsPerShard;   // every shard at the batch's lengths
+            assertTrue(worst(ShardPlan.assign(s, t, k, WIDTH), s, t) <= rowSplit, "n=" + n + " k=" + k);
         }
-        // the demo's batches: 64 rows of lengths 3-10 (input one longer); two shards each near half the work, well below 672
+        // the demo's batches: 64 rows of lengths 3-10 (input one longer); the larger of two shards well below half
+        // the batch at its padded lengths (an equal row split's shards, which almost surely each hold a row of 10)
         Rng demo = new Rng(14);
         int[] s = lengths(demo, 64, 3, 10);
         int[] t = Arrays.stream(s).map(v -> v + 1).toArray();
-        long worst = worst(ShardPlan.assign(s, t, 2), s, t);
-        assertTrue(worst < 620, "largest shard " + worst + " padded positions of at most 64 / 2 × 21 = 672");
+        long worst = worst(ShardPlan.assign(s, t, 2, WIDTH), s, t);
+        long half = ShardPlan.cost(s, t, 0, 64, WIDTH) / 2;
+        assertTrue(worst < 0.92 * half, "largest shard " + worst + " of half the padded batch " + half);
     }
 
     @Test
     void badArgumentsAreNamed() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ShardPlan.assign(new int[2], new int[3], 2));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ShardPlan.assign(new int[2], new int[3], 2, WIDTH));
         assertTrue(e.getMessage().contains("(2)") && e.getMessage().contains("(3)"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> ShardPlan.assign(new int[0], new int[0], 2));
-        e = assertThrows(IllegalArgumentException.class, () -> ShardPlan.assign(new int[1], new int[1], 0));
+        assertThrows(IllegalArgumentException.class, () -> ShardPlan.assign(new int[0], new int[0], 2, WIDTH));
+        e = assertThrows(IllegalArgumentException.class, () -> ShardPlan.assign(new int[1], new int[1], 0, WIDTH));
         assertTrue(e.getMessage().contains("got 0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ShardPlan.assign(new int[1], new int[1], 1, 0));
+        assertTrue(e.getMessage().contains("width of at least 1 (got 0)"), e.getMessage());
     }
 
     @Test
