@@ -11,7 +11,8 @@ import java.util.Arrays;
  * source {@code S} and input {@code T} (the score and value products of the encoder's, the decoder's and
  * the cross attention cost about {@code 2·L·d} per position against some {@code 12–16·d²} for the
  * projections and the feed-forward; on the demo, shards balanced by padded positions alone left the
- * long-row shard 4–5 % more CPU per position, and the two shards of a batch 5–6 % apart). A shard of short rows then carries less padding than one cut from the batch's row order, where
+ * long-row shard ≈ 3 % more CPU than the short-row one, and with the term the short-row shard takes ≈ 2 %
+ * more: a cut moves by whole rows). A shard of short rows then carries less padding than one cut from the batch's row order, where
  * each of two shards of 32 random rows of lengths 3–10 almost surely holds a row of length 10: on the
  * demo's batches the shards' padded positions fall from 2 × 672 to about 2 × 560.
  *
