@@ -121,6 +121,122 @@ public record Batch(TokenBatch source, TokenBatch input, int[] targets) {
                 Arrays.copyOfRange(targets, from * length, to * length));
     }
 
+    /**
+     * The rows {@code rows[0], rows[1], ...} of this batch, in that order, with the same padded lengths:
+     * a shard of a data-parallel step whose rows were grouped by length ({@link ShardPlan}).
+     *
+     * @param rows row indices in {@code [0, batch)}, at least one, none twice
+     * @return a batch of {@code rows.length} rows
+     * @throws IllegalArgumentException for no rows, a row outside the batch or one listed twice, naming it
+     */
+    public Batch pick(int[] rows) {
+        int n = input.batch();
+        if (rows.length == 0) {
+            throw new IllegalArgumentException("pick needs at least one row of a batch of " + n);
+        }
+        boolean[] seen = new boolean[n];
+        for (int r : rows) {
+            if (r < 0 || r >= n || seen[r]) {
+                throw new IllegalArgumentException("row " + r + " of a batch of " + n + (r < 0 || r >= n ? " is outside [0, " + n + ")"
+                        : " is listed twice in " + Arrays.toString(rows)));
+            }
+            seen[r] = true;
+        }
+        int length = input.length();
+        int[] t = new int[rows.length * length];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(targets, rows[i] * length, t, i * length, length);
+        }
+        return new Batch(source == null ? null : pick(source, rows, source.length()), pick(input, rows, length), t);
+    }
+
+    /**
+     * This batch cut to the shortest padded lengths that keep every real token and every target: the
+     * input to {@code max(valid length, last target that is not pad + 1)} over the rows, the source to its
+     * longest valid row. For a model whose attention masks the padded keys (the default mask plan),
+     * each real position's outputs and loss are the same as in the uncut batch up to rounding, with
+     * less work on padding.
+     *
+     * @param pad the padding id of the targets
+     * @return this batch when nothing can be cut, otherwise the cut copy
+     */
+    public Batch trimmed(int pad) {
+        int[] spans = inputSpans(pad);
+        int lt = 1;
+        for (int v : spans) {
+            lt = Math.max(lt, v);
+        }
+        int ls = source == null ? 0 : Math.max(1, max(source.validLengths()));
+        if (lt == input.length() && (source == null || ls == source.length())) {
+            return this;
+        }
+        int length = input.length();
+        int[] t = new int[input.batch() * lt];
+        for (int b = 0; b < input.batch(); b++) {
+            System.arraycopy(targets, b * length, t, b * lt, lt);
+        }
+        return new Batch(source == null ? null : cut(source, ls), cut(input, lt), t);
+    }
+
+    /**
+     * How much of each input row a step needs: {@code max(valid length, last non-pad target + 1)}.
+     *
+     * @param pad the padding id of the targets
+     * @return one span per row, each in {@code [0, L]}
+     */
+    int[] inputSpans(int pad) {
+        int length = input.length();
+        int[] spans = input.validLengths();
+        for (int b = 0; b < spans.length; b++) {
+            for (int i = length - 1; i >= spans[b]; i--) {
+                if (targets[b * length + i] != pad) {
+                    spans[b] = i + 1;
+                    break;
+                }
+            }
+        }
+        return spans;
+    }
+
+    private static int max(int[] values) {
+        int m = 0;
+        for (int v : values) {
+            m = Math.max(m, v);
+        }
+        return m;
+    }
+
+    private static TokenBatch pick(TokenBatch t, int[] rows, int length) {
+        int[] ids = t.ids();
+        int[] valid = t.validLengths();
+        int[][] segments = t.segmentIds();
+        int[] outIds = new int[rows.length * length];
+        int[] outValid = new int[rows.length];
+        int[][] outSegments = segments == null ? null : new int[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(ids, rows[i] * length, outIds, i * length, length);
+            outValid[i] = valid[rows[i]];
+            if (segments != null) {
+                outSegments[i] = segments[rows[i]];
+            }
+        }
+        return new TokenBatch(outIds, rows.length, length, outValid, outSegments);
+    }
+
+    private static TokenBatch cut(TokenBatch t, int length) {
+        int old = t.length();
+        int[] ids = t.ids();
+        int[][] segments = t.segmentIds();
+        int[] out = new int[t.batch() * length];
+        for (int b = 0; b < t.batch(); b++) {
+            System.arraycopy(ids, b * old, out, b * length, length);
+            if (segments != null) {
+                segments[b] = Arrays.copyOf(segments[b], length);
+            }
+        }
+        return new TokenBatch(out, t.batch(), length, t.validLengths(), segments);
+    }
+
     private static TokenBatch slice(TokenBatch t, int from, int to) {
         int length = t.length();
         int[][] segments = t.segmentIds();

@@ -4,6 +4,8 @@ import dev.visor.tensor.GradientCapture;
 import dev.visor.tensor.Rng;
 import dev.visor.tensor.Tensor;
 import dev.visor.tensor.kernel.Parallel;
+import dev.visor.transformer.MaskPlan;
+import dev.visor.transformer.ScorePlan;
 import dev.visor.transformer.TransformerConfig;
 import dev.visor.transformer.TransformerModel;
 import java.util.List;
@@ -17,18 +19,25 @@ import java.util.Objects;
  * thread ({@link StepParallelism#DATA_PARALLEL}).
  *
  * <p>In the data-parallel mode each shard runs on a kernel thread, whose ops then run on that thread
- * alone ({@link Parallel#forRange} runs nested loops inline); its backward pass adds to a
+ * alone ({@link Parallel#forRange} runs nested loops inline). For the built-in models with the default
+ * mask and score plans ({@link #lengthGrouped}) the shards hold rows of similar length, each shard cut
+ * to its own longest row ({@link ShardPlan}, {@link Batch#trimmed}): the shards' padded work is balanced
+ * and smaller than the whole batch's. Other models take contiguous runs of rows at the batch's padded
+ * length. Each shard's backward pass adds to a
  * {@link GradientCapture} of its own, and the captures are added to the parameters' gradients shard by
  * shard in order, so the result depends on the thread count but not on thread timing. Each shard's
  * loss is its sum divided by the step's total target count, so the shards add up to the full batch's
  * loss (the mean over all target tokens, not a mean of shard means). Dropout draws from streams
  * derived from the step, micro-batch and shard ({@link Rng#deriveStreams}): reproducible for a given
- * seed and thread count, but not the masks the intra-op mode draws.
+ * seed and thread count (the shards' rows depend only on the rows' lengths), but not the masks the
+ * intra-op mode draws.
  */
 public final class GradientStep {
     private final TransformerModel model;
     private final StepParallelism mode;
     private final long seed;
+    private final boolean byLength;
+    private final int pad;
 
     /**
      * The forward and backward passes of {@code model}'s steps under {@code mode}.
@@ -44,6 +53,8 @@ public final class GradientStep {
         this.model = Objects.requireNonNull(model, "model");
         this.mode = Objects.requireNonNull(mode, "mode").withOverride();
         this.seed = seed;
+        this.byLength = lengthGrouped(model);
+        this.pad = model.config().padId();
     }
 
     /**
@@ -124,9 +135,11 @@ public final class GradientStep {
             GradientCapture[] captures = new GradientCapture[k];
             RuntimeException[] failures = new RuntimeException[k];
             long microSeed = Rng.mixSeeds(seed, step, m);
+            int[][] plan = byLength ? lengthPlan(b, k) : null;
             Parallel.forRange(k, 1, (from, to) -> {
                 for (int s = from; s < to; s++) {
-                    Batch shard = b.rows((int) ((long) rows * s / k), (int) ((long) rows * (s + 1) / k));
+                    Batch shard = plan != null ? b.pick(plan[s]).trimmed(pad)
+                            : b.rows((int) ((long) rows * s / k), (int) ((long) rows * (s + 1) / k));
                     try (Rng.Scope streams = Rng.deriveStreams(Rng.mixSeeds(microSeed, s, 0));
                             GradientCapture capture = GradientCapture.begin()) {
                         captures[s] = capture;
@@ -148,6 +161,27 @@ public final class GradientStep {
             GradientCapture.drainAll(List.of(captures), model.parameters());   // shard by shard per element, split by parameter
         }
         return new Result(loss, correct);
+    }
+
+    /** The rows of each of {@code k} shards grouped by length ({@link ShardPlan}). */
+    private int[][] lengthPlan(Batch b, int k) {
+        int[] spans = b.inputSpans(pad);
+        int[] sources = b.source() == null ? new int[spans.length] : b.source().validLengths();
+        return ShardPlan.assign(sources, spans, k, model.config().dModel());
+    }
+
+    /**
+     * Whether shards of {@code model}'s batches may be cut to their own longest row: for the built-in
+     * model classes with the default mask and score plans, whose attention masks padded keys at every
+     * site, so that no real position sees how far a row was padded. A mask of one's own may read the
+     * padded length (and a model class of one's own may mix positions otherwise), so those keep the row split.
+     *
+     * @param model the model being trained
+     * @return true when shards are grouped by length and cut
+     */
+    static boolean lengthGrouped(TransformerModel model) {
+        TransformerConfig c = model.config();
+        return builtIn(model) && c.masks().equals(MaskPlan.defaults()) && c.scores().equals(ScorePlan.defaults());
     }
 
     private double[] lossAndBackward(Batch b, int total, double labelSmoothing) {

@@ -2,13 +2,16 @@ package dev.visor.transformer.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.visor.tensor.Rng;
 import dev.visor.tensor.kernel.Parallel;
+import dev.visor.transformer.AttentionSite;
 import dev.visor.transformer.EncoderDecoderTransformer;
+import dev.visor.transformer.MaskPlan;
 import dev.visor.transformer.TransformerConfig;
 import dev.visor.transformer.Transformers;
 import java.util.Arrays;
@@ -53,7 +56,8 @@ class GradientStepTest {
 
     @Test
     void dataParallelShardsGiveTheFullBatchGradientWithoutDropout() {
-        List<Batch> micro = List.of(batch(9, 5), batch(6, 6)); // odd rows: unequal shards
+        // odd rows: unequal shards; for this model the shards hold rows grouped by length, each cut to its longest row
+        List<Batch> micro = List.of(batch(9, 5), batch(6, 6));
         double[] l1 = new double[1];
         double[] l2 = new double[1];
         Map<String, float[]> whole = gradients(TINY, StepParallelism.INTRA_OP, micro, l1);
@@ -70,6 +74,32 @@ class GradientStepTest {
                 assertEquals(a[i], b[i], 1e-5 * max + 1e-8, k + "[" + i + "]");
             }
         }
+    }
+
+    @Test
+    void shardsOfAModelWhoseMaskSeesPaddingKeepTheRowSplitAndTheFullBatchGradient() {
+        // the encoder attends to padded source keys: cutting a shard's padding would change the real positions
+        TransformerConfig cfg = TINY.toBuilder().masks(MaskPlan.defaults().with(AttentionSite.ENCODER_SELF, "full")).build();
+        assertTrue(GradientStep.lengthGrouped(Transformers.encoderDecoder(TINY)));
+        assertFalse(GradientStep.lengthGrouped(Transformers.encoderDecoder(cfg)));
+        assertFalse(GradientStep.lengthGrouped(new TrainerApiTest.BagOfEmbeddings(TINY.decoderOnly())), "a model class of one's own");
+        List<Batch> micro = List.of(batch(9, 15));
+        double[] l1 = new double[1];
+        double[] l2 = new double[1];
+        Map<String, float[]> whole = gradients(cfg, StepParallelism.INTRA_OP, micro, l1);
+        Map<String, float[]> shards = gradients(cfg, StepParallelism.DATA_PARALLEL, micro, l2);
+        assertEquals(l1[0], l2[0], 1e-5 * Math.abs(l1[0]));
+        for (String k : whole.keySet()) {
+            assertArrayEquals(whole.get(k), shards.get(k), 1e-5f * (1 + max(whole.get(k))), k);
+        }
+    }
+
+    private static float max(float[] a) {
+        float m = 0;
+        for (float v : a) {
+            m = Math.max(m, Math.abs(v));
+        }
+        return m;
     }
 
     @Test
