@@ -96,12 +96,7 @@ public class DecodeBench {
         x = new float[widest];
         java.util.Arrays.fill(x, 0.5f);
         y = new float[longest];
-        // until C2 has compiled the vector kernel the products run its scalar twin, ~100× slower: a
-        // warm-up of a few seconds on a loaded machine can end before that, so wait for it here
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (!MatVec.warmedUp() && System.nanoTime() < deadline) {
-            matvec();
-        }
+        untilMatVecWarm(this::matvec);
         a = new float[TRIAD_N];
         b = new float[TRIAD_N];
         c = new float[TRIAD_N];
@@ -160,6 +155,20 @@ public class DecodeBench {
             floats += t.numel();
         }
         return floats * Float.BYTES;
+    }
+
+    /**
+     * Runs {@code products} until C2 has compiled {@link MatVec}'s vector kernel, for at most 60 s:
+     * until then the products run its scalar twin, ~100× slower, and a warm-up of a few seconds on a
+     * loaded machine can end before that. Every harness that times {@code MatVec} waits here first.
+     *
+     * @param products a call of {@code MatVec} products
+     */
+    static void untilMatVecWarm(Runnable products) {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!MatVec.warmedUp() && System.nanoTime() < deadline) {
+            products.run();
+        }
     }
 
     /**

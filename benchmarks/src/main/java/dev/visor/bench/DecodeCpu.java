@@ -80,7 +80,7 @@ public final class DecodeCpu {
         for (int r = 0; r < rounds; r++) {
             paired[r] = micros[5][r] / micros[1][r];
         }
-        System.out.println(line(label, med, DecodeBench.matrixBytes(DecodeBench.tokenMatrices(bench.decoding())),
+        System.out.println(line(label, med, DecodeBench.matrixBytes(mats),
                 DecodeBench.weightBytes(bench.decoding())) + String.format(Locale.ROOT, ", per round %.2f×", median(paired))
                 + " | load " + loadBefore + " → " + ReportSupport.loadAverage());
     }

@@ -1,5 +1,6 @@
 package dev.visor.bench;
 
+import dev.visor.tensor.Tensor;
 import dev.visor.transformer.DecoderOnlyTransformer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -56,8 +57,9 @@ public final class DecodeReport {
         String loadBefore = ReportSupport.loadAverage();
         DecoderOnlyTransformer model = DecodeBench.model();
         long weightBytes = DecodeBench.weightBytes(model);
-        long matrixBytes = DecodeBench.matrixBytes(DecodeBench.tokenMatrices(model));
-        long leadBytes = DecodeBench.leadBytes(DecodeBench.tokenMatrices(model));
+        List<Tensor> matrices = DecodeBench.tokenMatrices(model);
+        long matrixBytes = DecodeBench.matrixBytes(matrices);
+        long leadBytes = DecodeBench.leadBytes(matrices);
 
         System.err.println("decode: triad, greedy decoding, its matrix-vector products, triad on " + String.join(",", threads)
                 + " thread(s)...");

@@ -57,10 +57,7 @@ public final class MatVecAlignCpu {
             int off = o;
             ops[o] = () -> products(shapes, w, off, x, y);
         }
-        long deadline = System.nanoTime() + 60_000_000_000L;   // the scalar twin until C2 has the vector kernel
-        while (!MatVec.warmedUp() && System.nanoTime() < deadline) {
-            ops[0].run();
-        }
+        DecodeBench.untilMatVecWarm(ops[0]);
         int[] calls = new int[OFFSETS];
         java.util.Arrays.fill(calls, 2);
         double[][] micros = DecodeCpu.measure(ops, calls, rounds);

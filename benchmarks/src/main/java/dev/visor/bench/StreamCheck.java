@@ -45,10 +45,7 @@ public final class StreamCheck {
         float[] x = new float[READ_COLS];
         Arrays.fill(x, 0.5f);
         float[] y = new float[READ_ROWS];
-        long deadline = System.nanoTime() + 60_000_000_000L;   // the scalar twin until C2 has the vector kernel
-        while (!MatVec.warmedUp() && System.nanoTime() < deadline) {
-            MatVec.multiply(1, 2048, READ_COLS, 1f, x, 0, READ_COLS, w, 0, READ_COLS, 0f, y, 0, 2048);
-        }
+        DecodeBench.untilMatVecWarm(() -> MatVec.multiply(1, 2048, READ_COLS, 1f, x, 0, READ_COLS, w, 0, READ_COLS, 0f, y, 0, 2048));
         long readBytes = (long) Float.BYTES * READ_ROWS * READ_COLS;
         double[][] triad = new double[threads.length][rounds];
         double[][] read = new double[threads.length][rounds];
