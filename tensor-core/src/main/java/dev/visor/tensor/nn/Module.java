@@ -75,7 +75,7 @@ public abstract class Module {
             throw new IllegalArgumentException("parameter '" + name + "' must be a leaf tensor but was produced by "
                     + tensor.gradFnName() + "; detach() it or create it directly");
         }
-        if (!isDense(tensor)) {
+        if (!tensor.ownsStorage()) {
             throw new IllegalArgumentException("parameter '" + name + "' of shape " + Shape.str(tensor.shape())
                     + " must own dense row-major storage (offset 0 or Tensor.alignedZeros' lead, no gaps) so optimizers"
                     + " can update it in place, but has offset " + tensor.offset() + " in a storage of "
@@ -98,7 +98,7 @@ public abstract class Module {
     protected final Tensor registerBuffer(String name, Tensor tensor, boolean persistent) {
         checkName(name);
         Objects.requireNonNull(tensor, "tensor");
-        if (!isDense(tensor)) {
+        if (!tensor.ownsStorage()) {
             throw new IllegalArgumentException("buffer '" + name + "' of shape " + Shape.str(tensor.shape())
                     + " must own dense row-major storage; pass a copy");
         }
@@ -177,10 +177,6 @@ public abstract class Module {
         if (parameters.containsKey(name) || buffers.containsKey(name) || children.containsKey(name) || inlined.containsKey(name)) {
             throw new IllegalArgumentException("'" + name + "' is already registered in " + getClass().getSimpleName());
         }
-    }
-
-    private static boolean isDense(Tensor t) {
-        return t.ownsStorage();
     }
 
     // ------------------------------------------------------------------ enumeration
