@@ -53,18 +53,9 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
      *
      * @param source why these sizes (table, forced by a property)
      */
-    public record GemmTiles(int mr, int nrVectors, int kc, int ncMax, int mc, int packKc, int packMc, String source) {
+    public record GemmTiles(int mr, int nrVectors, int kc, int ncMax, int mc, String source) {
         /** The register tiles {@code VectorGemm} has kernels for. */
         static final String SUPPORTED = "8x3, 6x2";
-
-        /**
-         * Tiles that read A in place (no packed-A order).
-         *
-         * @param source why these sizes
-         */
-        public GemmTiles(int mr, int nrVectors, int kc, int ncMax, int mc, String source) {
-            this(mr, nrVectors, kc, ncMax, mc, 0, 0, source);
-        }
 
         /**
          * The register tile as {@code rows x vectors}.
@@ -73,44 +64,6 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
          */
         public String tile() {
             return mr + "x" + nrVectors;
-        }
-
-        /**
-         * These tiles with the packed-A order chosen ({@code packKc > 0}) or not: on by default for
-         * {@link #PACKED_A_DEFAULT}'s tiles, {@code forced} "on"/"off" decides otherwise. Its depth
-         * keeps one KC × NR panel of packed B in a third of L1d (a power of two, 128–512), its block
-         * of packed A ({@code packMc} rows, a multiple of MR) takes a quarter of L2.
-         *
-         * @param lanes    floats per vector
-         * @param l1dBytes L1 data cache of one core
-         * @param l2Bytes  L2 cache of one core
-         * @param forced   {@code -Dvisor.kernel.packA}: on, off or null
-         * @param forcedKc {@code -Dvisor.kernel.akc} or null
-         * @param forcedMc {@code -Dvisor.kernel.amc} or null (rounded down to a multiple of MR, at least MR)
-         * @return tiles with {@code packKc} and {@code packMc} set, or both 0 when the order is off
-         * @throws IllegalArgumentException naming the property and its value when one is malformed
-         */
-        GemmTiles withPackedA(int lanes, int l1dBytes, int l2Bytes, String forced, String forcedKc, String forcedMc) {
-            boolean on;
-            if (forced == null || forced.isBlank()) {
-                on = PACKED_A_DEFAULT.contains(tile());
-            } else {
-                on = switch (forced.trim().toLowerCase(Locale.ROOT)) {
-                    case "on", "true" -> true;
-                    case "off", "false" -> false;
-                    default -> throw new IllegalArgumentException("visor.kernel.packA is '" + forced
-                            + "' but must be on or off");
-                };
-            }
-            int nr = nrVectors * lanes;
-            int akc = forcedKc != null ? parsePositive("visor.kernel.akc", forcedKc)
-                    : Integer.highestOneBit(Math.max(128, Math.min(512, l1dBytes / 3 / (nr * 4))));
-            int amc = forcedMc != null ? parsePositive("visor.kernel.amc", forcedMc)
-                    : l2Bytes / 4 / (akc * 4);
-            amc = Math.max(mr, amc / mr * mr);
-            String why = source + (forced != null || forcedKc != null || forcedMc != null ? ", packed A forced" : "");
-            return on ? new GemmTiles(mr, nrVectors, kc, ncMax, mc, akc, amc, why) : new GemmTiles(mr, nrVectors, kc,
-                    ncMax, mc, 0, 0, why);
         }
     }
 
@@ -162,12 +115,10 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
     public String describe() {
         return String.format(Locale.ROOT,
                 "%s, %s, %d vector registers (%s), L1d %d KiB, L2 %d KiB; GEMM tile %d×%d vectors = %d×%d floats,"
-                        + " KC %d, NC %d, MC %d, %s (%s); flash tile 4×%d vectors",
+                        + " KC %d, NC %d, MC %d (%s); flash tile 4×%d vectors",
                 arch, vectorBits == 0 ? "scalar (no Vector API)" : vectorBits + "-bit vectors (" + lanes() + " floats)",
                 registers, registersSource, l1dBytes / 1024, l2Bytes / 1024, gemm.mr(), gemm.nrVectors(), gemm.mr(),
-                gemm.nrVectors() * lanes(), gemm.kc(), gemm.ncMax(), gemm.mc(),
-                gemm.packKc() > 0 ? "A packed " + gemm.packMc() + "×" + gemm.packKc() : "A in place", gemm.source(),
-                flashVectors());
+                gemm.nrVectors() * lanes(), gemm.kc(), gemm.ncMax(), gemm.mc(), gemm.source(), flashVectors());
     }
 
     static MachineShape detect() {
@@ -188,9 +139,7 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
         }
         return new MachineShape(arch, bits, regs, regsSource, l1, l2, chooseTiles(regs, Math.max(1, bits / 32), l1, l2,
                 System.getProperty("visor.kernel.tile"), System.getProperty("visor.kernel.kc"),
-                System.getProperty("visor.kernel.nc"), System.getProperty("visor.kernel.mc"))
-                .withPackedA(Math.max(1, bits / 32), l1, l2, System.getProperty("visor.kernel.packA"),
-                        System.getProperty("visor.kernel.akc"), System.getProperty("visor.kernel.amc")));
+                System.getProperty("visor.kernel.nc"), System.getProperty("visor.kernel.mc")));
     }
 
     /**
@@ -274,9 +223,6 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
      * to a half as many bytes of C per cycle, it lost 1-3 of 5 on the same shapes, so they keep 0.
      */
     static final int WIDE_TILE = 48;
-
-    /** The register tiles that run the packed-A order by default (see {@code VectorGemm.blockPackedA}). */
-    static final java.util.Set<String> PACKED_A_DEFAULT = java.util.Set.of();
 
     /** MC for wide tiles: 48 rows (a multiple of both tiles' MR); 120 and 240 measured no better. */
     static final int WIDE_TILE_MC = 48;

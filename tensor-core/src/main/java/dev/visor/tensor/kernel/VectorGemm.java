@@ -57,11 +57,9 @@ final class VectorGemm {
 
     /** Per-thread scratch: packed B, the edge rows of A and one MR×NR tile of C. */
     private static final class Workspace {
-        final float[] packedB = new float[KC * NC_MAX + DEEPEST * NR];
-        final float[] edgeA = new float[MR * DEEPEST];
+        final float[] packedB = new float[KC * NC_MAX + Math.max(KC, ONE_SLAB_MAX) * NR];
+        final float[] edgeA = new float[MR * Math.max(KC, ONE_SLAB_MAX)];
         final float[] tile = new float[MR * NR];
-        /** A block of packed A for {@link #blockPackedA} (empty when that order is off). */
-        final float[] packedA = new float[A_MC * A_KC];
         /** Packed B for all of k, grown on demand (at most {@link #PACK_ALL_MAX} floats). */
         private float[] all = new float[0];
 
@@ -85,11 +83,6 @@ final class VectorGemm {
         int cs = transA ? lda : 1; // distance between A(i, p) and A(i, p + 1)
         int kcMax = kcMax(transA, k);
         int ncStep = ncStep(kcMax, n1 - n0);
-        if (packsA(transA, k)) {
-            blockPackedA(ws, transB, m0, m1, n0, n1, k, kcMax, ncStep, alpha, a, aOff, rs, cs, b, bOff, ldb, beta,
-                    c, cOff, ldc);
-            return;
-        }
         boolean allSlabs = MC > 0 && k > kcMax && m1 - m0 > MC && (long) k * ncStep <= PACK_ALL_MAX;
         for (int jc = n0; jc < n1; jc += ncStep) {
             int nc = Math.min(ncStep, n1 - jc);
@@ -121,9 +114,6 @@ final class VectorGemm {
 
     /** Depth of the slabs of B: KC, at most {@link #KC_TRANSPOSED_A} for a transposed A, or all of a k up to {@link #ONE_SLAB_MAX}. */
     private static int kcMax(boolean transA, int k) {
-        if (packsA(transA, k)) {
-            return A_KC;
-        }
         int kcMax = transA ? Math.min(KC, KC_TRANSPOSED_A) : KC;
         if (!transA && k > kcMax && k <= ONE_SLAB_MAX) {
             kcMax = k; // one deeper slab: no second pass over C (see ONE_SLAB_MAX)
@@ -136,109 +126,6 @@ final class VectorGemm {
         int ncMax = Math.max(NR, NC_MAX * KC / kcMax); // the same bytes of packed B
         int blocks = (width + ncMax - 1) / ncMax;
         return ((width + blocks - 1) / blocks + NR - 1) / NR * NR;
-    }
-
-    /** Deepest slab of either order (sizes the workspace). */
-    private static final int DEEPEST = Math.max(TILES.packKc(), 2 * TILES.kc());
-
-    /** Depth of the slabs in the packed-A order ({@link #blockPackedA}); 0 when the order is off. */
-    static final int A_KC = TILES.packKc();
-    /** Rows of A packed at a time in the packed-A order (a multiple of MR); 0 when the order is off. */
-    static final int A_MC = TILES.packMc();
-    static final boolean A_NC_WIDE = Boolean.getBoolean("visor.kernel.anc");
-    static final boolean A_ALL_SLABS = Boolean.getBoolean("visor.kernel.aall");
-
-    /**
-     * Whether a product runs in the packed-A order ({@link #blockPackedA}): when the tiles choose it
-     * ({@code MachineShape.GemmTiles#packKc} &gt; 0) and k is at least one of its slabs deep. It
-     * depends on nothing but k (and the order being on), so every split of a product's rows or
-     * columns between threads, and {@link #shared}, cut k into the same slabs: each element sums
-     * the same slabs in the same order whichever loop order computes it.
-     */
-    static boolean packsA(boolean transA, int k) {
-        return A_KC > 0 && k >= A_KC;
-    }
-
-    /**
-     * The packed-A order, BLIS's loop nest for a kernel that broadcasts A: B's slab is packed as in
-     * {@link #block}; then A_MC rows of A at a time are packed into MR-row micro-panels (a block
-     * that lives in L2), and for each NR-wide panel of B (A_KC × NR floats, which stays in L1) the
-     * kernel runs down all the block's micro-panels, streaming packed A from L2:
-     * <pre>
-     * for jc in columns, step nc                   B block kc×nc packed, lives in L2/L3
-     *   for pc in 0..k, step A_KC
-     *     pack op(B)[pc:pc+kc, jc:jc+nc]
-     *     for ic in rows, step A_MC                 A block A_MC×kc packed, lives in L2
-     *       pack op(A)[ic:ic+A_MC, pc:pc+kc]
-     *       for jr in 0..nc, step NR                one B micro-panel, lives in L1
-     *         for ir in ic..ic+A_MC, step MR        the micro-kernel
-     * </pre>
-     * Against {@link #block}'s order, which reads A in place and streams B from L2, A's micro-panel
-     * no longer has to survive in L1 while a whole panel of B streams past it.
-     */
-    private static void blockPackedA(Workspace ws, boolean transB, int m0, int m1, int n0, int n1, int k, int kcMax,
-                                     int ncStep, float alpha, float[] a, int aOff, int rs, int cs, float[] b, int bOff,
-                                     int ldb, float beta, float[] c, int cOff, int ldc) {
-        float[] ap = ws.packedA;
-        if (A_NC_WIDE) {
-            ncStep = (int) Math.min(n1 - n0, Math.max(NR, PACK_ALL_MAX / kcMax)) / NR * NR;
-            ncStep = Math.max(NR, ncStep);
-        }
-        if (A_ALL_SLABS) {
-            int slabs = (k + kcMax - 1) / kcMax;
-            if (A_NC_WIDE) {
-                ncStep = (int) Math.min(n1 - n0, Math.max(NR, PACK_ALL_MAX / ((long) slabs * kcMax))) / NR * NR;
-                ncStep = Math.max(NR, ncStep);
-            }
-            int slab = kcMax * (ncStep + NR);
-            float[] bp = ws.packedAll(slabs * slab);
-            for (int jc = n0; jc < n1; jc += ncStep) {
-                int nc = Math.min(ncStep, n1 - jc);
-                for (int pc = 0, s = 0; pc < k; pc += kcMax, s += slab) {
-                    packB(transB, b, bOff, ldb, pc, Math.min(kcMax, k - pc), jc, nc, bp, s);
-                }
-                for (int ic = m0; ic < m1; ic += A_MC) {
-                    int ic1 = Math.min(m1, ic + A_MC);
-                    for (int pc = 0, s = 0; pc < k; pc += kcMax, s += slab) {
-                        int kc = Math.min(kcMax, k - pc);
-                        float betaNow = pc == 0 ? beta : 1f;
-                        for (int ir = ic, q = 0; ir < ic1; ir += MR, q += MR * kc) {
-                            packA(a, aOff + ir * rs + pc * cs, rs, cs, Math.min(MR, ic1 - ir), kc, ap, q);
-                        }
-                        for (int jr = 0; jr < nc; jr += NR) {
-                            int cols = Math.min(NR, nc - jr);
-                            for (int ir = ic, q = 0; ir < ic1; ir += MR, q += MR * kc) {
-                                tile(ws, Math.min(MR, ic1 - ir), cols, kc, ap, q, 1, MR, bp, s + jr * kc, alpha,
-                                        betaNow, c, cOff + ir * ldc + jc + jr, ldc);
-                            }
-                        }
-                    }
-                }
-            }
-            return;
-        }
-        float[] bp = A_NC_WIDE ? ws.packedAll(kcMax * (ncStep + NR)) : ws.packedB;
-        for (int jc = n0; jc < n1; jc += ncStep) {
-            int nc = Math.min(ncStep, n1 - jc);
-            for (int pc = 0; pc < k; pc += kcMax) {
-                int kc = Math.min(kcMax, k - pc);
-                float betaNow = pc == 0 ? beta : 1f;
-                packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp, 0);
-                for (int ic = m0; ic < m1; ic += A_MC) {
-                    int ic1 = Math.min(m1, ic + A_MC);
-                    for (int ir = ic, q = 0; ir < ic1; ir += MR, q += MR * kc) {
-                        packA(a, aOff + ir * rs + pc * cs, rs, cs, Math.min(MR, ic1 - ir), kc, ap, q);
-                    }
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int cols = Math.min(NR, nc - jr);
-                        for (int ir = ic, q = 0; ir < ic1; ir += MR, q += MR * kc) {
-                            tile(ws, Math.min(MR, ic1 - ir), cols, kc, ap, q, 1, MR, bp, jr * kc, alpha,
-                                    betaNow, c, cOff + ir * ldc + jc + jr, ldc);
-                        }
-                    }
-                }
-            }
-        }
     }
 
     /**
@@ -391,6 +278,7 @@ final class VectorGemm {
                                   int nc, int pc, int kc, float alpha, float[] a, int aOff, int rs, int cs,
                                   float betaNow, float[] c, int cOff, int ldc) {
         float[] edge = ws.edgeA;
+        float[] tile = ws.tile;
         for (int ir = r0; ir < r1; ir += MR) {
             int rows = Math.min(MR, r1 - ir);
             float[] as = a;
@@ -398,37 +286,28 @@ final class VectorGemm {
             int ars = rs;
             int acs = cs;
             if (rows < MR || (transA && PACK_TRANSPOSED_A)) {
-                packA(a, ai, rs, cs, rows, kc, edge, 0);
+                packA(a, ai, rs, cs, rows, kc, edge);
                 as = edge;
                 ai = 0;
                 ars = 1;
                 acs = MR;
             }
             for (int jr = 0; jr < nc; jr += NR) {
-                tile(ws, rows, Math.min(NR, nc - jr), kc, as, ai, ars, acs, bp, bpOff + jr * kc, alpha, betaNow,
-                        c, cOff + ir * ldc + jc + jr, ldc);
-            }
-        }
-    }
-
-    /**
-     * One micro-kernel call: {@code C[0:rows, 0:cols] = alpha · A · Bp + betaNow · C} at {@code c[ci]},
-     * A's micro-panel at {@code as[ai]} with strides {@code ars}/{@code acs}, the NR-wide packed panel
-     * of B at {@code bp[bi]}. A full tile with beta 0 goes straight to C; any other through the
-     * scratch tile and a merge (a narrow last panel only computes the vectors it needs).
-     */
-    private static void tile(Workspace ws, int rows, int cols, int kc, float[] as, int ai, int ars, int acs,
-                             float[] bp, int bi, float alpha, float betaNow, float[] c, int ci, int ldc) {
-        boolean full = rows == MR && cols == NR;
-        if (full && betaNow == 0f) {
-            GemmKernels.run(NV, kc, as, ai, ars, acs, bp, bi, c, ci, ldc, alpha);
-        } else {
-            float[] tile = ws.tile;
-            GemmKernels.run(Math.min(NV, (cols + L - 1) / L), kc, as, ai, ars, acs, bp, bi, tile, 0, NR, 1f);
-            if (full) {
-                mergeFull(tile, alpha, betaNow, c, ci, ldc);
-            } else {
-                mergeTile(tile, rows, cols, alpha, betaNow, c, ci, ldc);
+                int cols = Math.min(NR, nc - jr);
+                int ci = cOff + ir * ldc + jc + jr;
+                boolean full = rows == MR && cols == NR;
+                if (full && betaNow == 0f) {
+                    GemmKernels.run(NV, kc, as, ai, ars, acs, bp, bpOff + jr * kc, c, ci, ldc, alpha);
+                } else {
+                    // a narrow last panel only computes the vectors it needs
+                    GemmKernels.run(Math.min(NV, (cols + L - 1) / L), kc, as, ai, ars, acs, bp, bpOff + jr * kc,
+                            tile, 0, NR, 1f);
+                    if (full) {
+                        mergeFull(tile, alpha, betaNow, c, ci, ldc);
+                    } else {
+                        mergeTile(tile, rows, cols, alpha, betaNow, c, ci, ldc);
+                    }
+                }
             }
         }
     }
@@ -453,33 +332,24 @@ final class VectorGemm {
 
     /**
      * Copies the micro-panel {@code A(i, p) = a[ai + i·rs + p·cs]}, {@code i < rows, p < kc}, into
-     * {@code ap} as {@code ap[apOff + p·MR + i]}: the MR values of one step contiguous; rows past
+     * {@code ap} as {@code ap[p·MR + i]}: the MR values of one step contiguous; rows past
      * {@code rows} are zero.
      */
-    static void packA(float[] a, int ai, int rs, int cs, int rows, int kc, float[] ap, int apOff) {
+    static void packA(float[] a, int ai, int rs, int cs, int rows, int kc, float[] ap) {
         if (rs == 1 && rows == MR) {
             for (int p = 0; p < kc; p++) {
-                System.arraycopy(a, ai + p * cs, ap, apOff + p * MR, MR);
-            }
-            return;
-        }
-        if (cs == 1 && rows == MR) {
-            // rows stored contiguously: read the MR rows side by side, write each step's MR values
-            for (int p = 0, dst = apOff; p < kc; p++, dst += MR) {
-                for (int i = 0, src = ai + p; i < MR; i++, src += rs) {
-                    ap[dst + i] = a[src];
-                }
+                System.arraycopy(a, ai + p * cs, ap, p * MR, MR);
             }
             return;
         }
         for (int i = 0; i < MR; i++) {
             if (i < rows) {
                 for (int p = 0, src = ai + i * rs; p < kc; p++, src += cs) {
-                    ap[apOff + p * MR + i] = a[src];
+                    ap[p * MR + i] = a[src];
                 }
             } else {
                 for (int p = 0; p < kc; p++) {
-                    ap[apOff + p * MR + i] = 0f;
+                    ap[p * MR + i] = 0f;
                 }
             }
         }
