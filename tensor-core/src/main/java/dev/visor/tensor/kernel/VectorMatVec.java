@@ -137,17 +137,7 @@ final class VectorMatVec {
         for (int bound = S.loopBound(k); p < bound; p += L) {
             s0 = FloatVector.fromArray(S, w, wj + p).fma(FloatVector.fromArray(S, a, ai + p), s0);
         }
-        FloatVector v = s0.add(s1).add(s2.add(s3));
-        if (L >= 16) {
-            v = v.add(v.rearrange(P8));
-        }
-        if (L >= 8) {
-            v = v.add(v.rearrange(P4));
-        }
-        if (L >= 4) {
-            v = v.add(v.rearrange(P2));
-        }
-        float r = v.add(v.rearrange(P1)).lane(0);
+        float r = fold(s0, s1, s2, s3);
         for (; p < k; p++) {
             r = Math.fma(a[ai + p], w[wj + p], r);
         }
