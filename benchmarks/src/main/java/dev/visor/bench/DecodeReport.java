@@ -38,7 +38,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar dev.visor.bench.DecodeReport --threads=1,2 --quick
  * </pre>
  * Options: {@code --threads=1,2} (default: all cores), {@code --quick}, {@code --verbose}, {@code --out=FILE},
- * {@code --huge-pages=false}, {@code --jvm-args='-Dvisor.spinYieldEvery=1000000 ...'} (more arguments for the
+ * {@code --huge-pages=false}, {@code --pre-touch=false} (the forks' default heap instead of {@link #PRE_TOUCH}), {@code --jvm-args='-Dvisor.spinYieldEvery=1000000 ...'} (more arguments for the
  * benchmark JVMs, split at spaces: an A/B of a kernel-thread setting within one report command).
  */
 public final class DecodeReport {
@@ -46,12 +46,14 @@ public final class DecodeReport {
 
     /** Runs the benchmarks and prints the table. */
     public static void main(String[] args) throws RunnerException {
-        Map<String, String> opts = ReportSupport.options(args, List.of("threads", "quick", "verbose", "out", "huge-pages", "jvm-args"),
-                "--threads=1,2 --quick --verbose --out=FILE --huge-pages=false --jvm-args='-Dx=y ...'");
+        Map<String, String> opts = ReportSupport.options(args,
+                List.of("threads", "quick", "verbose", "out", "huge-pages", "pre-touch", "jvm-args"),
+                "--threads=1,2 --quick --verbose --out=FILE --huge-pages=false --pre-touch=false --jvm-args='-Dx=y ...'");
         int cores = Runtime.getRuntime().availableProcessors();
         String[] threads = opts.containsKey("threads") ? opts.get("threads").split(",") : new String[] {String.valueOf(cores)};
         boolean quick = opts.containsKey("quick");
-        List<String> jvmArgs = forkArguments(!"false".equals(opts.getOrDefault("huge-pages", "true")),
+        boolean preTouch = flag(opts, "pre-touch");
+        List<String> jvmArgs = forkArguments(!"false".equals(opts.getOrDefault("huge-pages", "true")), preTouch,
                 System.getProperty("os.name", ""), opts.getOrDefault("jvm-args", ""));
         VerboseMode verbosity = opts.containsKey("verbose") ? VerboseMode.NORMAL : VerboseMode.SILENT;
         String loadBefore = ReportSupport.loadAverage();
@@ -78,7 +80,8 @@ public final class DecodeReport {
                 + " batch 1, greedy, %d tokens per run; weights read per token: %.1f MB%n",
                 DecodeBench.VOCAB, DecodeBench.TOKENS, weightBytes / 1e6));
         out.append(String.format(Locale.ROOT, "Matrices starting on a cache line (a storage lead, Tensor.alignedZeros), in this"
-                + " JVM, whose heap the forks share unless --jvm-args changes it: %.1f of %.1f MB%n", leadBytes / 1e6, matrixBytes / 1e6));
+                + " JVM: %.1f of %.1f MB%s%n", leadBytes / 1e6, matrixBytes / 1e6,
+                preTouch ? " (in the forks, whose pre-touched 1 GB heap has 1 MB G1 regions, every matrix of 1 MB or more)" : ""));
         out.append("\n| threads | triad GB/s before / after (best) | bound: weights ÷ bandwidth, µs | µs per token, mean (best) | ratio, mean (best) | bar ≤ 1.25 |\n")
                 .append("|---:|---:|---:|---:|---:|---|\n");
         for (String t : threads) {
@@ -114,6 +117,19 @@ public final class DecodeReport {
         }
     }
 
+    /**
+     * An on/off option, on unless given: {@code --name=true} or {@code --name=false}.
+     *
+     * @throws IllegalArgumentException naming the option and its value when it is neither
+     */
+    static boolean flag(Map<String, String> opts, String name) {
+        String v = opts.getOrDefault(name, "true");
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new IllegalArgumentException("--" + name + " must be true or false but got '" + v + "'");
+        }
+        return v.equals("true");
+    }
+
     private static double loadOf(String loadAverage) {
         try {
             return Double.parseDouble(loadAverage.split(",")[0].trim());
@@ -146,9 +162,31 @@ public final class DecodeReport {
 
     /** As above, then the whitespace-separated arguments of {@code extra} (blank: none), in order. */
     static List<String> forkArguments(boolean hugePages, String osName, String extra) {
+        return forkArguments(hugePages, false, osName, extra);
+    }
+
+    /**
+     * The heap of the benchmark forks when it is pre-touched: fixed at 1 GB (the model, the triad's
+     * 192 MB and JMH fit with room) and every page of it touched at start-up. Without this a token's
+     * ~360 KB of garbage lands on heap pages the JVM touches for the first time while eden grows, and
+     * each such page fault (with huge pages, a 2 MB page the kernel may first have to compact memory
+     * for) is booked as system time on the decoding thread: 0.3–1.6 ms per token in some JVMs and not
+     * in others (docs/DESIGN.md, "Decoding's erratic rest of the token was page faults"). A 1 GB heap
+     * also has 1 MB G1 regions, so the 1 MB {@code out_proj} weights get the cache-line lead too.
+     */
+    static final List<String> PRE_TOUCH = List.of("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch");
+
+    /**
+     * As above, with {@link #PRE_TOUCH} after the huge-page flag when {@code preTouch}, before
+     * {@code extra} (whose own {@code -Xmx} and such then win, HotSpot taking the last of a flag).
+     */
+    static List<String> forkArguments(boolean hugePages, boolean preTouch, String osName, String extra) {
         List<String> args = new ArrayList<>(List.of("--add-modules=jdk.incubator.vector"));
         if (hugePages && osName.toLowerCase(Locale.ROOT).contains("linux")) {
             args.add(HUGE_PAGES);
+        }
+        if (preTouch) {
+            args.addAll(PRE_TOUCH);
         }
         for (String a : extra.trim().split("\\s+")) {
             if (!a.isEmpty()) {

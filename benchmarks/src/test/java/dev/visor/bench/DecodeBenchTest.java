@@ -2,13 +2,17 @@ package dev.visor.bench;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.visor.tensor.Tensor;
 import dev.visor.transformer.DecoderOnlyTransformer;
 import dev.visor.transformer.TransformerConfig;
 import dev.visor.transformer.Transformers;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class DecodeBenchTest {
@@ -61,6 +65,25 @@ class DecodeBenchTest {
         assertEquals(List.of("--add-modules=jdk.incubator.vector", DecodeReport.HUGE_PAGES, "-Dvisor.spinYieldEvery=1000000",
                 "-Xmx2g"), DecodeReport.forkArguments(true, "Linux", "  -Dvisor.spinYieldEvery=1000000 \t -Xmx2g "));
         assertEquals(List.of("--add-modules=jdk.incubator.vector"), DecodeReport.forkArguments(false, "Linux", "   "));
+    }
+
+    @Test
+    void aPreTouchedHeapComesAfterHugePagesAndBeforeTheExtraArguments() {
+        List<String> expected = new ArrayList<>(List.of("--add-modules=jdk.incubator.vector", DecodeReport.HUGE_PAGES));
+        expected.addAll(DecodeReport.PRE_TOUCH);
+        expected.add("-Xmx2g");
+        assertEquals(expected, DecodeReport.forkArguments(true, true, "Linux", "-Xmx2g"));
+        assertEquals(List.of("--add-modules=jdk.incubator.vector", "-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"),
+                DecodeReport.forkArguments(false, true, "Linux", ""));
+    }
+
+    @Test
+    void onOffOptionsAreOnByDefaultAndRejectOtherValuesByName() {
+        assertTrue(DecodeReport.flag(Map.of(), "pre-touch"));
+        assertFalse(DecodeReport.flag(Map.of("pre-touch", "false"), "pre-touch"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DecodeReport.flag(Map.of("pre-touch", "no"), "pre-touch"));
+        assertEquals("--pre-touch must be true or false but got 'no'", e.getMessage());
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.visor.attention.MaskInputs;
 import dev.visor.attention.MultiHeadAttention;
 import dev.visor.tensor.GradMode;
 import dev.visor.tensor.Tensor;
+import dev.visor.tensor.kernel.Parallel;
 import dev.visor.tensor.nn.Linear;
 import dev.visor.tensor.nn.Module;
 import dev.visor.transformer.decode.DecodingSession;
@@ -109,8 +110,11 @@ final class CachedSession implements DecodingSession {
         MaskInputs cross = memory == null ? null
                 : MaskInputs.none().withQueryValidLengths(valid).withKeyValidLengths(srcValid).withTokenIds(srcIds);
         float[][] out = new float[rows][];
-        // evaluating() rather than model.eval(): the model's mode is shared by every thread using it
-        try (GradMode.Scope noGrad = GradMode.disable(); GradMode.Scope evaluating = Module.evaluating()) {
+        // evaluating() rather than model.eval(): the model's mode is shared by every thread using it;
+        // hot(): the step's ~25 products are each a split, with little work between them, so the kernel
+        // threads spin through the step instead of paying a wake-up per product
+        try (GradMode.Scope noGrad = GradMode.disable(); GradMode.Scope evaluating = Module.evaluating();
+             Parallel.Hot hot = Parallel.hot()) {
             Tensor x;                                                                 // (rows, n, dModel)
             if (starts == null) {
                 x = embed.forward(ids, rows, n, offset);

@@ -25,7 +25,8 @@ import java.util.concurrent.locks.LockSupport;
  * a thread woken by an unpark promptly. One split runs at a time: a caller that
  * arrives while another caller's split holds the kernel threads, or that is itself inside a chunk,
  * runs its loop alone on its own thread. Chunks nobody has started when the caller finishes its own
- * are run by the caller, so a descheduled kernel thread never holds a split up.
+ * are run by the caller, so a descheduled kernel thread never holds a split up. A burst of splits
+ * (a decoding step) can keep the kernel threads spinning throughout with {@link #hot()}.
  *
  * <pre>{@code
  * Parallel.forRange(rows, 16, (from, to) -> { for (int r = from; r < to; r++) kernelRow(r); });
@@ -86,6 +87,62 @@ public final class Parallel {
     }
 
     /**
+     * Keeps the kernel threads spinning between splits until the returned scope is closed: for a
+     * burst of splits with a little serial work between them, such as decoding a token (about 25
+     * matrix–vector products, each a split, with norms and attention in between). While a scope is
+     * open the kernel threads neither park after {@code -Dvisor.spinMicros} idle (up to 20 ms since
+     * their last chunk, so a scope left open by mistake cannot keep them spinning) nor switch to
+     * parking for lateness ({@code -Dvisor.parkModeMillis}), so no split of the burst pays a wake-up
+     * of tens of microseconds; they still yield their core every few pauses. Scopes nest and may be
+     * opened on any thread. With one thread, or {@code -Dvisor.hotScopes=false}, nothing changes.
+     *
+     * <pre>{@code
+     * try (Parallel.Hot hot = Parallel.hot()) {
+     *     ... // the splits of one decoding step
+     * }
+     * }</pre>
+     *
+     * @return the scope; close it (try-with-resources) when the burst ends
+     */
+    public static Hot hot() {
+        if (!HOT_SCOPES || threads <= 1) {
+            return Hot.NONE;
+        }
+        HOT.incrementAndGet();
+        return new Hot();
+    }
+
+    /** A scope of {@link #hot()}; closing it a second time does nothing. */
+    public static final class Hot implements AutoCloseable {
+        /** The scope that changes nothing (one thread, or hot scopes switched off). */
+        static final Hot NONE = new Hot();
+        private boolean closed;
+
+        private Hot() {}
+
+        /** Ends this scope: once no scope is open, the kernel threads park between splits as usual. */
+        @Override
+        public void close() {
+            if (!closed && this != NONE) {
+                closed = true;
+                HOT.decrementAndGet();
+            }
+        }
+    }
+
+    /** Whether {@link #hot()} scopes have an effect, from {@code -Dvisor.hotScopes} (true or false; default true). */
+    static final boolean HOT_SCOPES = booleanProperty("visor.hotScopes", true);
+    /** Open {@link #hot()} scopes. */
+    private static final AtomicInteger HOT = new AtomicInteger();
+    /** The longest a kernel thread spins after its last chunk while a hot scope is open. */
+    private static final long HOT_SPIN_NANOS = 20_000_000L;
+
+    /** Open hot scopes; for tests. */
+    static int hotScopes() {
+        return HOT.get();
+    }
+
+    /**
      * Runs {@code body} over {@code [0, n)} in at most {@link #threads()} contiguous chunks of at
      * least {@code grain} items each; returns when all chunks are done. The calling thread runs the
      * first chunk itself (nested calls inside it run inline, as on the kernel threads), then any chunk
@@ -129,7 +186,8 @@ public final class Parallel {
         depth[0]++;
         try {
             long start = System.nanoTime();
-            boolean spinMode = start - w.parkUntil >= 0;
+            boolean hot = HOT.get() > 0;
+            boolean spinMode = hot || start - w.parkUntil >= 0;
             boolean spinning = w.post(job) && spinMode;   // every kernel thread was spinning, none had parked
             job.run(0);   // chunk 0 is the caller's: the job's counter starts at 1
             boolean late = false;
@@ -137,7 +195,7 @@ public final class Parallel {
                 late = true;
                 job.run(c);
             }
-            if (late && spinning && System.nanoTime() - start > LATE_NANOS) {
+            if (late && spinning && !hot && System.nanoTime() - start > LATE_NANOS) {
                 // a spinning kernel thread with a core claims a chunk within a microsecond or two: this
                 // one had none (more runnable threads than cores); one woken from park after an idle
                 // spell is not judged, its wake-up alone takes tens of microseconds. Park between splits for a while, so
@@ -218,6 +276,23 @@ public final class Parallel {
             throw new IllegalArgumentException("-D" + name + " must be at least " + min + ", got " + value);
         }
         return value;
+    }
+
+    /**
+     * The boolean system property {@code name}, or {@code fallback} when it is unset or blank.
+     *
+     * @throws IllegalArgumentException naming the property and its value when it is not true or false
+     */
+    static boolean booleanProperty(String name, boolean fallback) {
+        String raw = System.getProperty(name);
+        if (raw == null || raw.isBlank()) {
+            return fallback;
+        }
+        String v = raw.trim();
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new IllegalArgumentException("-D" + name + " must be true or false, got '" + raw + "'");
+        }
+        return v.equals("true");
     }
 
     /** Makes the kernel threads park at once between splits for {@code nanos}, as after a late split; for tests. */
@@ -403,7 +478,7 @@ public final class Parallel {
                 long since = System.nanoTime();
                 for (int spins = 0; posted == seen && !stopped; spins++) {
                     long now = System.nanoTime();
-                    if (now - since < SPIN_NANOS && now - parkUntil >= 0) {
+                    if ((now - since < SPIN_NANOS && now - parkUntil >= 0) || (HOT.get() > 0 && now - since < HOT_SPIN_NANOS)) {
                         spinOnce(spins);
                         continue;
                     }

@@ -25,6 +25,10 @@ class MatVecTest {
         "1, 3, 16, 1",        // one vector per row at 512 bits: only the lane sum in registers
         "2, 9, 80, 1",        // five 512-bit vectors: four-vector steps, one single step, no tail
         "1, 4, 7, 1",         // shorter than one vector at every width: the tail alone
+        "1, 2, 64, 1",        // one pair of rows: output 0 with output 1
+        "1, 3, 64, 1",        // odd n: outputs 0 and 2 paired, output 1 alone
+        "3, 1025, 512, 2",    // odd n on two threads: the last chunk ends on the unpaired output
+        "2, 67, 21, 2",       // odd n, pairs with single steps and a tail on both rows
     })
     void matchesTheReference(int m, int n, int k, int threads) {
         var rng = new SplittableRandom(m * 131L + n * 17L + k);

@@ -3,12 +3,6 @@ package dev.visor.tensor.kernel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,17 +24,7 @@ class ParkModePropertyTest {
         assertTrue(bad.contains("-Dvisor.parkModeMillis must be at least 0, got -1"), bad);
     }
 
-    private static String child(String property) throws IOException, InterruptedException {
-        String path = System.getProperty("java.class.path");
-        String modules = System.getProperty("jdk.module.path");
-        if (modules != null && !modules.isEmpty()) {
-            path = path + File.pathSeparator + modules;   // the main classes may be on the module path
-        }
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), property,
-                "-cp", path, ParkModePropertyTest.class.getName());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
-        return out;
+    private static String child(String property) throws Exception {
+        return ChildJvm.run(ParkModePropertyTest.class, property);
     }
 }
