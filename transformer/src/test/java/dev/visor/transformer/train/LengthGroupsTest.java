@@ -71,19 +71,12 @@ class LengthGroupsTest {
         return Batch.seq2seq(src, tgt, 1, 2, 0);
     }
 
-    /** The share of the whole batch's work (ShardPlan's units) that running {@code plan} cut saves. */
+    /** The share of the whole batch's work (ShardPlan's units) that running {@code plan}'s groups, each cut ({@link Batch#trimmed}), saves. */
     private static double saving(Batch b, int[][] plan) {
-        int[] spans = b.inputSpans(0);
-        int[] sources = b.source().validLengths();
         long grouped = 0;
         for (int[] group : plan) {
-            int ms = 0;
-            int mt = 0;
-            for (int r : group) {
-                ms = Math.max(ms, sources[r]);
-                mt = Math.max(mt, spans[r]);
-            }
-            grouped += ShardPlan.cost(group.length, ms, mt, TINY.dModel());
+            Batch g = b.pick(group).trimmed(0);
+            grouped += ShardPlan.cost(group.length, g.source().length(), g.input().length(), TINY.dModel());
         }
         return 1 - grouped / (double) ShardPlan.cost(b.input().batch(), b.source().length(), b.input().length(), TINY.dModel());
     }
