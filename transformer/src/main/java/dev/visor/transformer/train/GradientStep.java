@@ -31,12 +31,13 @@ import java.util.Objects;
  * derived from the step, micro-batch and shard ({@link Rng#deriveStreams}): reproducible for a given
  * seed and thread count (the shards' rows depend only on the rows' lengths).
  *
- * <p>A micro-batch that is not split across threads (one kernel thread, or the intra-op mode) runs
- * as the same length groups one after the other when that saves at least
+ * <p>A micro-batch of a small model ({@code d_model ≤} {@value #SMALL_WIDTH}) that is not split across
+ * threads (one kernel thread, or the intra-op mode) runs as the same length groups one after the
+ * other when that saves at least
  * {@value #MIN_SAVING_PERCENT} % of the padded work ({@link #microPlan}, {@value #GROUPS_PROPERTY}):
  * on the demo's batches 2 groups of about 568 + 556 padded positions instead of 1 344, so the 1-thread
  * and the 2-thread steps do the same work and draw the same dropout masks, and their ratio is the
- * threads' scaling alone. Otherwise (other models, batches of even lengths) the whole batch is one
+ * threads' scaling alone. Otherwise (other models, larger ones, batches of even lengths) the whole batch is one
  * graph, drawing dropout from the model's own generators.
  */
 public final class GradientStep {
@@ -55,6 +56,14 @@ public final class GradientStep {
 
     /** How many length groups a batch not split across threads runs as: the 2-thread step's shard count. */
     static final int MICRO_SHARDS = 2;
+
+    /**
+     * The widest {@code d_model} whose steps {@link StepParallelism#AUTO} splits across threads, and whose
+     * steps not split across threads run as length groups: at the base size (512) two groups of 4 rows
+     * saved 14 % of the positions but ran no faster per CPU second (−7 % and +3 % in two pairs), each
+     * group's gradients being a whole-model capture (+300 MB allocated per step).
+     */
+    static final int SMALL_WIDTH = 256;
 
     /** The least share of the whole batch's work, in percent, that {@code auto} length groups must save. */
     static final int MIN_SAVING_PERCENT = 10;
@@ -104,14 +113,14 @@ public final class GradientStep {
     /**
      * Whether {@link StepParallelism#AUTO} splits a batch of this model by rows: with more than one
      * kernel thread, at least two rows, and a model small enough that its per-op work is comparable to
-     * a thread hand-off ({@code d_model ≤ 256}).
+     * a thread hand-off ({@code d_model ≤} {@value #SMALL_WIDTH}).
      *
      * @param config the model's configuration
      * @param rows the micro-batch's row count
      * @return true for data parallelism
      */
     public static boolean prefersDataParallel(TransformerConfig config, int rows) {
-        return Parallel.threads() > 1 && rows > 1 && config.dModel() <= 256;
+        return Parallel.threads() > 1 && rows > 1 && config.dModel() <= SMALL_WIDTH;
     }
 
     /**
@@ -227,10 +236,11 @@ public final class GradientStep {
      * The length groups a micro-batch that is not split across threads runs as, one after the other, or
      * {@code null} for the whole batch at once: {@value #MICRO_SHARDS} groups of {@link ShardPlan} (the
      * plan the 2-thread data-parallel step runs on its two threads) when the model's shards may be cut
-     * ({@link #lengthGrouped}), the batch has at least two rows, and the groups' work after cutting
-     * ({@link ShardPlan#cost}) is at least {@value #MIN_SAVING_PERCENT} % below the whole batch's at its
-     * padded lengths; {@value #GROUPS_PROPERTY}{@code =on} takes the groups whatever they save,
-     * {@code =off} never.
+     * ({@link #lengthGrouped}), the batch has at least two rows, the model is small ({@code d_model ≤}
+     * {@value #SMALL_WIDTH}, the models whose 2-thread steps run the same groups as data-parallel shards)
+     * and the groups' work after cutting ({@link ShardPlan#cost}) is at least {@value #MIN_SAVING_PERCENT} %
+     * below the whole batch's at its padded lengths; {@value #GROUPS_PROPERTY}{@code =on} takes the groups
+     * of any eligible model whatever they save, {@code =off} never.
      *
      * @param b the micro-batch
      * @return the rows of each group, or null
@@ -246,6 +256,9 @@ public final class GradientStep {
         int[][] plan = ShardPlan.assign(sources, spans, MICRO_SHARDS, width);
         if (grouping.equals("on")) {
             return plan;
+        }
+        if (width > SMALL_WIDTH) {
+            return null;
         }
         long grouped = 0;
         for (int[] group : plan) {

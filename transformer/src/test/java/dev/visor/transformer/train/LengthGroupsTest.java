@@ -162,7 +162,10 @@ class LengthGroupsTest {
                 assertTrue(lengths[shortRow] <= lengths[longRow], "groups by length: " + java.util.Arrays.deepToString(plan));
             }
         }
+        EncoderDecoderTransformer wide = Transformers.encoderDecoder(TINY.toBuilder().dModel(GradientStep.SMALL_WIDTH + 32).build());
+        assertNull(new GradientStep(wide, StepParallelism.AUTO, 0).microPlan(mixed), "a model wider than " + GradientStep.SMALL_WIDTH);
         withGroups("on", () -> {
+            assertEquals(2, new GradientStep(wide, StepParallelism.AUTO, 0).microPlan(mixed).length, "forced");
             int[][] forced = new GradientStep(model, StepParallelism.AUTO, 0).microPlan(nearlyEven);
             assertEquals(2, forced.length);
             assertTrue(saving(nearlyEven, forced) < 0.10, "saves " + saving(nearlyEven, forced));
