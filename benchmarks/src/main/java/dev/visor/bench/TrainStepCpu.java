@@ -23,7 +23,9 @@ import java.util.Map;
  * the idle core), while the step's code is still partly C1's. The counted run (its warm-up steps and the
  * timed ones, on a fresh model) is then the same as without settling, so the {@code sink} does not
  * depend on it. {@code -Dvisor.bench.settle=false} skips it; the line reports the JIT's compile time per
- * timed step ({@code jit-ms/step}), near 0 in a steady state.
+ * timed step ({@code jit-ms/step}), near 0 in a steady state, the data-parallel shards of a batch
+ * ({@code shards}) and how many pieces the step runs the first batch as ({@code pieces}: the shards, or
+ * on one thread the length groups it runs one after the other, {@code GradientStep.pieces}).
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar dev.visor.bench.TrainStepCpu [demo|base] [warm-up steps] [steps] [threads] [auto|data|intra-op]
@@ -50,7 +52,7 @@ public final class TrainStepCpu {
         TrainStepBench.Tokens t = new TrainStepBench.Tokens();
         java.util.function.DoubleSupplier step;
         dev.visor.transformer.train.GradientStep gradients;
-        int rows;
+        dev.visor.transformer.train.Batch first;
         if (base) {
             TrainStepBench.Base s = new TrainStepBench.Base();
             s.threads = threads;
@@ -58,7 +60,7 @@ public final class TrainStepCpu {
             s.setUp();
             step = () -> bench.baseStep(s, t);
             gradients = s.gradients;
-            rows = s.batch.input().batch();
+            first = s.batch;
         } else {
             if (Boolean.parseBoolean(System.getProperty("visor.bench.settle", "true"))) {
                 JitSettle.Result r = JitSettle.run(() -> {
@@ -72,7 +74,7 @@ public final class TrainStepCpu {
             TrainStepBench.Step s = demoState(threads, mode);
             step = () -> bench.trainStep(s, t);
             gradients = s.gradients;
-            rows = TrainStepBench.BATCH;
+            first = s.batches[0];
         }
         double sink = 0;
         for (int i = 0; i < warmup; i++) {
@@ -106,9 +108,9 @@ public final class TrainStepCpu {
         String perCpu = threads == 1 ? String.format("tokens/cpu-s=%.0f ", t.tokens / cpu)
                 : String.format("tokens/critical-cpu-s=%.0f (max of caller %.2f ms, kernel threads / (threads - 1) %.2f ms per step) ",
                         t.tokens / critical, cpu * 1e3 / steps, poolShare * 1e3 / steps);
-        System.out.printf("visor size=%s threads=%d parallelism=%s shards=%d steps=%d %stokens/wall-s=%.0f allocated-MB/step=%.1f"
+        System.out.printf("visor size=%s threads=%d parallelism=%s shards=%d pieces=%d steps=%d %stokens/wall-s=%.0f allocated-MB/step=%.1f"
                         + " jit-ms/step=%.2f (wall %.2f s, sink %.3f)%n",
-                base ? "base" : "demo", threads, mode, gradients.shards(rows), steps, perCpu, t.tokens / wall, allocatedPerStep / 1e6,
+                base ? "base" : "demo", threads, mode, gradients.shards(first.input().batch()), gradients.pieces(first), steps, perCpu, t.tokens / wall, allocatedPerStep / 1e6,
                 jitPerStep, wall, sink);
     }
 

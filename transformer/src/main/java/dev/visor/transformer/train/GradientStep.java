@@ -29,8 +29,16 @@ import java.util.Objects;
  * loss is its sum divided by the step's total target count, so the shards add up to the full batch's
  * loss (the mean over all target tokens, not a mean of shard means). Dropout draws from streams
  * derived from the step, micro-batch and shard ({@link Rng#deriveStreams}): reproducible for a given
- * seed and thread count (the shards' rows depend only on the rows' lengths), but not the masks the
- * intra-op mode draws.
+ * seed and thread count (the shards' rows depend only on the rows' lengths).
+ *
+ * <p>A micro-batch of a small model ({@code d_model ≤} {@value #SMALL_WIDTH}) that is not split across
+ * threads (one kernel thread, or the intra-op mode) runs as the same length groups one after the
+ * other when that saves at least
+ * {@value #MIN_SAVING_PERCENT} % of the padded work ({@link #microPlan}, {@value #GROUPS_PROPERTY}):
+ * on the demo's batches 2 groups of about 568 + 556 padded positions instead of 1 344, so the 1-thread
+ * and the 2-thread steps do the same work and draw the same dropout masks, and their ratio is the
+ * threads' scaling alone. Otherwise (other models, larger ones, batches of even lengths) the whole batch is one
+ * graph, drawing dropout from the model's own generators.
  */
 public final class GradientStep {
     private final TransformerModel model;
@@ -38,6 +46,27 @@ public final class GradientStep {
     private final long seed;
     private final boolean byLength;
     private final int pad;
+    private final String grouping;
+
+    /**
+     * The system property that forces the length groups of a step that does not split the batch across
+     * threads ({@link #microPlan}): {@code auto} (the default), {@code on} or {@code off}, for A/B runs.
+     */
+    public static final String GROUPS_PROPERTY = "visor.train.lengthGroups";
+
+    /** How many length groups a batch not split across threads runs as: the 2-thread step's shard count. */
+    static final int MICRO_SHARDS = 2;
+
+    /**
+     * The widest {@code d_model} whose steps {@link StepParallelism#AUTO} splits across threads, and whose
+     * steps not split across threads run as length groups: at the base size (512) two groups of 4 rows
+     * saved 14 % of the positions but ran no faster per CPU second (−7 % and +3 % in two pairs), each
+     * group's gradients being a whole-model capture (+300 MB allocated per step).
+     */
+    static final int SMALL_WIDTH = 256;
+
+    /** The least share of the whole batch's work, in percent, that {@code auto} length groups must save. */
+    static final int MIN_SAVING_PERCENT = 10;
 
     /**
      * The forward and backward passes of {@code model}'s steps under {@code mode}.
@@ -55,6 +84,22 @@ public final class GradientStep {
         this.seed = seed;
         this.byLength = lengthGrouped(model);
         this.pad = model.config().padId();
+        this.grouping = grouping(System.getProperty(GROUPS_PROPERTY));
+    }
+
+    /**
+     * Reads {@value #GROUPS_PROPERTY}.
+     *
+     * @param value the property's value, or null for {@code auto}
+     * @return {@code auto}, {@code on} or {@code off}
+     * @throws IllegalArgumentException for any other value, naming it and the accepted ones
+     */
+    static String grouping(String value) {
+        String v = value == null || value.isBlank() ? "auto" : value.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!v.equals("auto") && !v.equals("on") && !v.equals("off")) {
+            throw new IllegalArgumentException(GROUPS_PROPERTY + "='" + value + "': expected auto, on or off");
+        }
+        return v;
     }
 
     /**
@@ -68,14 +113,14 @@ public final class GradientStep {
     /**
      * Whether {@link StepParallelism#AUTO} splits a batch of this model by rows: with more than one
      * kernel thread, at least two rows, and a model small enough that its per-op work is comparable to
-     * a thread hand-off ({@code d_model ≤ 256}).
+     * a thread hand-off ({@code d_model ≤} {@value #SMALL_WIDTH}).
      *
      * @param config the model's configuration
      * @param rows the micro-batch's row count
      * @return true for data parallelism
      */
     public static boolean prefersDataParallel(TransformerConfig config, int rows) {
-        return Parallel.threads() > 1 && rows > 1 && config.dModel() <= 256;
+        return Parallel.threads() > 1 && rows > 1 && config.dModel() <= SMALL_WIDTH;
     }
 
     /**
@@ -125,42 +170,124 @@ public final class GradientStep {
             Batch b = micro.get(m);
             int rows = b.input().batch();
             int k = shards(rows);
-            if (k == 1) {
-                double[] r = lossAndBackward(b, total, labelSmoothing);
-                loss += r[0];
-                correct += (long) r[1];
-                continue;
-            }
-            double[][] results = new double[k][];
-            GradientCapture[] captures = new GradientCapture[k];
-            RuntimeException[] failures = new RuntimeException[k];
             long microSeed = Rng.mixSeeds(seed, step, m);
-            int[][] plan = byLength ? lengthPlan(b, k) : null;
-            Parallel.forRange(k, 1, (from, to) -> {
-                for (int s = from; s < to; s++) {
-                    Batch shard = plan != null ? b.pick(plan[s]).trimmed(pad)
-                            : b.rows((int) ((long) rows * s / k), (int) ((long) rows * (s + 1) / k));
-                    try (Rng.Scope streams = Rng.deriveStreams(Rng.mixSeeds(microSeed, s, 0));
-                            GradientCapture capture = GradientCapture.begin()) {
-                        captures[s] = capture;
-                        results[s] = lossAndBackward(shard, total, labelSmoothing);
-                    } catch (RuntimeException e) {
-                        failures[s] = e; // rethrown below in shard order, so a failing batch reports the same shard whichever thread ran it
-                    }
-                }
-            });
-            for (RuntimeException e : failures) {
-                if (e != null) {
-                    throw e;
-                }
+            double[] r;
+            if (k > 1) {
+                r = shards(b, byLength ? lengthPlan(b, k) : null, k, microSeed, total, labelSmoothing, true);
+            } else {
+                int[][] groups = microPlan(b);
+                r = groups == null ? lossAndBackward(b, total, labelSmoothing)
+                        : shards(b, groups, groups.length, microSeed, total, labelSmoothing, false);
             }
-            for (int s = 0; s < k; s++) {
-                loss += results[s][0];
-                correct += (long) results[s][1];
-            }
-            GradientCapture.drainAll(List.of(captures), model.parameters());   // shard by shard per element, split by parameter
+            loss += r[0];
+            correct += (long) r[1];
         }
         return new Result(loss, correct);
+    }
+
+    /**
+     * The forward and backward passes of {@code b} in {@code k} shards: the rows of {@code plan}, each shard
+     * cut to its own longest row, or without a plan contiguous runs of rows at the batch's padded length;
+     * on the kernel threads at once ({@code parallel}, each shard's ops on its thread) or one after the
+     * other on the caller (each shard's ops split across the kernel threads as usual). Either way each
+     * shard draws dropout from its own stream and adds its gradients to a capture of its own, and the
+     * captures are added to the parameters shard by shard, so a plan gives the same sums both ways.
+     *
+     * @return the shards' summed loss and right predictions
+     */
+    private double[] shards(Batch b, int[][] plan, int k, long microSeed, int total, double labelSmoothing, boolean parallel) {
+        int rows = b.input().batch();
+        double[][] results = new double[k][];
+        GradientCapture[] captures = new GradientCapture[k];
+        RuntimeException[] failures = new RuntimeException[k];
+        Parallel.RangeBody body = (from, to) -> {
+            for (int s = from; s < to; s++) {
+                Batch shard = plan != null ? b.pick(plan[s]).trimmed(pad)
+                        : b.rows((int) ((long) rows * s / k), (int) ((long) rows * (s + 1) / k));
+                try (Rng.Scope streams = Rng.deriveStreams(Rng.mixSeeds(microSeed, s, 0));
+                        GradientCapture capture = GradientCapture.begin()) {
+                    captures[s] = capture;
+                    results[s] = lossAndBackward(shard, total, labelSmoothing);
+                } catch (RuntimeException e) {
+                    failures[s] = e; // rethrown below in shard order, so a failing batch reports the same shard whichever thread ran it
+                }
+            }
+        };
+        if (parallel) {
+            Parallel.forRange(k, 1, body);
+        } else {
+            body.run(0, k);
+        }
+        for (RuntimeException e : failures) {
+            if (e != null) {
+                throw e;
+            }
+        }
+        double[] sum = new double[2];
+        for (int s = 0; s < k; s++) {
+            sum[0] += results[s][0];
+            sum[1] += results[s][1];
+        }
+        GradientCapture.drainAll(List.of(captures), model.parameters());   // shard by shard per element, split by parameter
+        return sum;
+    }
+
+    /**
+     * The length groups a micro-batch that is not split across threads runs as, one after the other, or
+     * {@code null} for the whole batch at once: {@value #MICRO_SHARDS} groups of {@link ShardPlan} (the
+     * plan the 2-thread data-parallel step runs on its two threads) when the model's shards may be cut
+     * ({@link #lengthGrouped}), the batch has at least two rows, the model is small ({@code d_model ≤}
+     * {@value #SMALL_WIDTH}, the models whose 2-thread steps run the same groups as data-parallel shards)
+     * and the groups' work after cutting ({@link ShardPlan#cost}) is at least {@value #MIN_SAVING_PERCENT} %
+     * below the whole batch's at its padded lengths; {@value #GROUPS_PROPERTY}{@code =on} takes the groups
+     * of any eligible model whatever they save, {@code =off} never.
+     *
+     * @param b the micro-batch
+     * @return the rows of each group, or null
+     */
+    int[][] microPlan(Batch b) {
+        int rows = b.input().batch();
+        if (!byLength || grouping.equals("off") || rows < 2) {
+            return null;
+        }
+        int[] spans = b.inputSpans(pad);
+        int[] sources = b.source() == null ? new int[rows] : b.source().validLengths();
+        int width = model.config().dModel();
+        int[][] plan = ShardPlan.assign(sources, spans, MICRO_SHARDS, width);
+        if (grouping.equals("on")) {
+            return plan;
+        }
+        if (width > SMALL_WIDTH) {
+            return null;
+        }
+        long grouped = 0;
+        for (int[] group : plan) {
+            int ms = 0;
+            int mt = 0;
+            for (int r : group) {
+                ms = Math.max(ms, sources[r]);
+                mt = Math.max(mt, spans[r]);
+            }
+            grouped += ShardPlan.cost(group.length, ms, mt, width);
+        }
+        long whole = ShardPlan.cost(rows, b.source() == null ? 0 : b.source().length(), b.input().length(), width);
+        return grouped * 100 <= whole * (100L - MIN_SAVING_PERCENT) ? plan : null;
+    }
+
+    /**
+     * How many pieces this step runs {@code b} as: its {@link #shards} on the kernel threads, or its
+     * length groups one after the other ({@link #microPlan}), or 1 for the whole batch.
+     *
+     * @param b a micro-batch
+     * @return at least 1
+     */
+    public int pieces(Batch b) {
+        int k = shards(b.input().batch());
+        if (k > 1) {
+            return k;
+        }
+        int[][] groups = microPlan(b);
+        return groups == null ? 1 : groups.length;
     }
 
     /** The rows of each of {@code k} shards grouped by length ({@link ShardPlan}). */

@@ -88,7 +88,11 @@ final class ShardPlan {
         return cost(to - from, ms, mt, width);
     }
 
-    private static long cost(int rows, int ms, int mt, int width) {
+    /**
+     * The work of {@code rows} rows cut to longest source {@code ms} and input {@code mt}, in the units of
+     * {@link #cost(int[], int[], int, int, int)}.
+     */
+    static long cost(int rows, int ms, int mt, int width) {
         return rows * (2L * width * (ms + mt) + (long) ms * ms + (long) mt * mt + (long) ms * mt);
     }
 

@@ -35,11 +35,13 @@ import java.util.Objects;
  * <p><b>Threads.</b> With more than one kernel thread, a small model's step splits each batch by rows
  * across the threads (data parallelism, {@link GradientStep}); a large model's ops split their own
  * work instead. {@link #withParallelism} or the system property {@value StepParallelism#PROPERTY}
- * forces either.
+ * forces either. A batch that is not split across threads runs as the same length groups one after
+ * the other when that saves at least a tenth of the padded work ({@link GradientStep},
+ * {@value GradientStep#GROUPS_PROPERTY}).
  *
  * <p><b>Reproducibility.</b> Batches are drawn from {@code Rng(seed)}, the model's dropout from its own
- * seeded generators (in data-parallel steps, from streams derived from them, the seed, the step and the
- * shard): the same config, trainer config and data source give bit-identical weights on the same JDK and
+ * seeded generators (in data-parallel steps and length groups, from streams derived from them, the seed, the
+ * step and the shard): the same config, trainer config and data source give bit-identical weights on the same JDK and
  * thread count.
  *
  * <pre>{@code
