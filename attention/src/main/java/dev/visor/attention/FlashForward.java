@@ -13,6 +13,12 @@ import java.util.Arrays;
  * on (copied on first visit).
  */
 final class FlashForward {
+    /**
+     * Whether PARTIAL blocks are computed in strips ({@link FlashWorker#stripPlan}); tests turn it
+     * off to compare with the whole-tile path, which must give the same bits.
+     */
+    static volatile boolean strips = true;
+
     private FlashForward() {}
 
     /** Runs the forward pass, writing {@code out}; returns the log-sum-exp, {@code (B, H, Lq)}. */
@@ -39,6 +45,8 @@ final class FlashForward {
         final float[] l;       // (Bq, lanes): per-lane running sums (TileOps.softmaxStep)
         final boolean vInPlace; // the values' rows are whole vectors: P·V reads them where they are
         final float[] vp;      // (nKb·Bk, dvPad): values, row-major, zero-padded (when not read in place)
+        final int[] plan;      // a PARTIAL block's strips (FlashWorker.stripPlan), or null when strips are off
+        final int[] extents;   // (Bq, 2): row extents of a PARTIAL block evaluated on the fly
 
         Worker(HeadsView q, HeadsView k, HeadsView v, HeadsView out, float[] lse, BlockSparsity mask,
                PartialTiles tiles, AttentionConfig cfg, ScoreModification mods, TileOps ops, AttentionShapes s) {
@@ -55,6 +63,8 @@ final class FlashForward {
             this.rowScratch = new float[bq];
             this.vInPlace = v.dimStride() == 1 && dv == dvPad;
             this.vp = vInPlace ? null : new float[nKb * bk * dvPad];
+            this.plan = strips ? new int[4 * ((bq + STRIP_ROWS - 1) / STRIP_ROWS)] : null;
+            this.extents = strips && tiles == null ? new int[2 * bq] : null;
         }
 
         void run(int from, int to) {
@@ -85,6 +95,65 @@ final class FlashForward {
             }
         }
 
+        /**
+         * {@code O[r0, r1) = diag(alpha)·O + P[r0, r1)·V} over the probabilities' columns
+         * {@code [c0, c1)} (keys {@code k0 + c0 …} of the block): the rescaling rides on the
+         * product's loads of O.
+         */
+        private void valueProduct(int b, int h, int k0, int r0, int r1, int c0, int c1) {
+            int rows = r1 - r0;
+            if (vInPlace) {
+                ops.gemmRescaled(rows, dvPad, c1 - c0, sTile, r0 * bkPad + c0, bkPad, v.data(),
+                        v.index(b, h / s.group(), k0 + c0, 0), v.seqStride(), oAcc, r0 * dvPad, dvPad, alpha, r0);
+            } else {
+                ops.gemmRescaled(rows, dvPad, c1 - c0, sTile, r0 * bkPad + c0, bkPad, vp, (k0 + c0) * dvPad, dvPad,
+                        oAcc, r0 * dvPad, dvPad, alpha, r0);
+            }
+        }
+
+        /**
+         * PARTIAL block {@code blocks[e]} in strips ({@link FlashWorker#stripPlan}): each strip's
+         * scores, mask, softmax step and value product over its own rows and columns only, the same
+         * bits as the whole tile (what is left out is −∞ there, P = 0; rows with nothing allowed keep
+         * m, l and O, as a step over −∞ leaves them). Returns false, having done nothing, when the plan
+         * is the whole tile.
+         */
+        private boolean strips(int[] blocks, boolean[][] cached, int[][] spans, int e, int qOff, int b, int h,
+                               int q0, int rows, int k0) {
+            int kb = BlockSparsity.block(blocks[e]);
+            int valid = Math.min(bk, s.keyLength() - k0);
+            boolean[] allowed = allowedTile(cached == null ? null : cached[e], b, h, q0, rows, k0, valid);
+            int[] rowSpans = spans != null ? spans[e] : rowExtents(allowed, rows, bkPad, extents);
+            int n = stripPlan(rowSpans, rows, ops.lanes(), bkPad, plan);
+            if (n < 0) {
+                return false;
+            }
+            packBlock(kb);
+            float[] qa = q.data();
+            for (int i = 0; i < n; i++) {
+                int r0 = plan[4 * i], r1 = plan[4 * i + 1], c0 = plan[4 * i + 2], c1 = plan[4 * i + 3];
+                ops.gemm(r1 - r0, c1 - c0, keyDim, qa, qOff + r0 * q.seqStride(), q.seqStride(), q.dimStride(),
+                        kt, kb * keyDim * bkPad + c0, bkPad, sTile, r0 * bkPad + c0, bkPad, false);
+            }
+            if (mod != null) {
+                // over the whole tile, as the plain path: what lies outside the strips is never read
+                mod.forward(sTile, rows, bkPad, valid, b, h, q0, k0);
+            }
+            for (int i = 0; i < n; i++) {
+                int r0 = plan[4 * i], r1 = plan[4 * i + 1], c0 = plan[4 * i + 2], c1 = plan[4 * i + 3];
+                ops.applyMask(sTile, r0 * bkPad + c0, bkPad, r1 - r0, c1 - c0, allowed, r0 * bkPad + c0, bkPad);
+                ops.softmaxStep(sTile, r0 * bkPad + c0, bkPad, r1 - r0, c1 - c0, m, l, alpha, r0, rowScratch);
+            }
+            if (drop != null) {
+                dropout(sTile, sTile, rows, valid, b, h, q0, k0);
+            }
+            for (int i = 0; i < n; i++) {
+                // the columns past the last key are padding (P = 0), and there are no values to read
+                valueProduct(b, h, k0, plan[4 * i], plan[4 * i + 1], plan[4 * i + 2], Math.min(valid, plan[4 * i + 3]));
+            }
+            return true;
+        }
+
         private void queryBlock(int b, int h, int qb) {
             int q0 = qb * bq;
             int rows = Math.min(bq, s.queryLength() - q0);
@@ -96,20 +165,20 @@ final class FlashForward {
             Arrays.fill(oAcc, 0, rows * dvPad, 0f);
             // 2) stream over the visited key blocks
             boolean[][] cached = tiles == null ? null : tiles.of(b, h, qb);
+            int[][] spans = tiles == null || plan == null ? null : tiles.extentsOf(b, h, qb);
             for (int e = 0; e < blocks.length; e++) {
                 int k0 = BlockSparsity.block(blocks[e]) * bk;
+                if (plan != null && BlockSparsity.isPartial(blocks[e])
+                        && strips(blocks, cached, spans, e, qOff, b, h, q0, rows, k0)) {
+                    continue;
+                }
                 int valid = scores(blocks, cached, e, q.data(), qOff, q.seqStride(), q.dimStride(), sTile, b, h, q0, rows);
                 ops.softmaxStep(sTile, bkPad, rows, bkPad, m, l, alpha, rowScratch);
                 if (drop != null) {
                     dropout(sTile, sTile, rows, valid, b, h, q0, k0);
                 }
                 // O = diag(alpha)·O + P·V: the rescaling rides on the product's loads of O
-                if (vInPlace) {
-                    ops.gemmRescaled(rows, dvPad, valid, sTile, 0, bkPad, v.data(), v.index(b, h / s.group(), k0, 0),
-                            v.seqStride(), oAcc, 0, dvPad, alpha);
-                } else {
-                    ops.gemmRescaled(rows, dvPad, valid, sTile, 0, bkPad, vp, k0 * dvPad, dvPad, oAcc, 0, dvPad, alpha);
-                }
+                valueProduct(b, h, k0, 0, rows, 0, valid);
             }
             // 3) normalise and write output and log-sum-exp
             int lseBase = (b * s.heads() + h) * s.queryLength() + q0;

@@ -111,7 +111,7 @@ abstract class FlashWorker {
      * Copies key block {@code kb} of the current key/value head into the kernel's layouts, the first
      * time a query block of this head visits it (blocks no query visits are never copied).
      */
-    private void packBlock(int kb) {
+    final void packBlock(int kb) {
         if (blockStamp[kb] == packStamp) {
             return;
         }
@@ -167,22 +167,95 @@ abstract class FlashWorker {
     private void maskScores(float[] sTile, int rows, int valid, boolean partial, boolean[] cachedTile,
                             int b, int h, int q0, int k0) {
         if (partial) {
-            boolean[] allowed = cachedTile;
-            if (allowed == null) {
-                mask.fillTile(b, h, q0, rows, k0, valid, scratch, bkPad);
-                if (valid < bkPad) {
-                    for (int r = 0; r < rows; r++) {
-                        Arrays.fill(scratch, r * bkPad + valid, (r + 1) * bkPad, false);
-                    }
-                }
-                allowed = scratch;
-            }
-            ops.applyMask(sTile, bkPad, rows, bkPad, allowed, bkPad);
+            ops.applyMask(sTile, bkPad, rows, bkPad, allowedTile(cachedTile, b, h, q0, rows, k0, valid), bkPad);
         } else if (valid < bkPad) {
             for (int r = 0; r < rows; r++) {
                 Arrays.fill(sTile, r * bkPad + valid, (r + 1) * bkPad, Float.NEGATIVE_INFINITY);
             }
         }
+    }
+
+    /**
+     * The predicate tile ({@code rows × bkPad}, padding columns false) of the PARTIAL block at key
+     * {@code k0}: {@code cachedTile}, or when the call keeps no tiles, evaluated into {@link #scratch}.
+     */
+    final boolean[] allowedTile(boolean[] cachedTile, int b, int h, int q0, int rows, int k0, int valid) {
+        if (cachedTile != null) {
+            return cachedTile;
+        }
+        mask.fillTile(b, h, q0, rows, k0, valid, scratch, bkPad);
+        if (valid < bkPad) {
+            for (int r = 0; r < rows; r++) {
+                Arrays.fill(scratch, r * bkPad + valid, (r + 1) * bkPad, false);
+            }
+        }
+        return scratch;
+    }
+
+    /**
+     * Each row's allowed columns of a predicate tile ({@code rows × ld}): row r's first allowed
+     * column into {@code out[2r]} and one past its last into {@code out[2r + 1]} (both 0 for a row
+     * with none). Returns {@code out}.
+     */
+    static int[] rowExtents(boolean[] allowed, int rows, int ld, int[] out) {
+        for (int r = 0; r < rows; r++) {
+            int o = r * ld;
+            int lo = 0;
+            while (lo < ld && !allowed[o + lo]) {
+                lo++;
+            }
+            int hi = ld;
+            while (hi > lo && !allowed[o + hi - 1]) {
+                hi--;
+            }
+            out[2 * r] = lo == ld ? 0 : lo;
+            out[2 * r + 1] = lo == ld ? 0 : hi;
+        }
+        return out;
+    }
+
+    /** Rows per step of a strip plan: the tile kernels' row count. */
+    static final int STRIP_ROWS = 4;
+
+    /**
+     * The strips of a PARTIAL tile worth computing, from its row extents ({@link #rowExtents}): the
+     * rows in groups of {@link #STRIP_ROWS}, each group's columns the union of its rows' allowed
+     * columns widened to whole vectors ({@code ops.lanes()}), neighbouring groups with the same
+     * columns merged, groups with no allowed column left out, for a tile {@code width} columns wide (a
+     * multiple of {@code lanes}). Writes {@code (firstRow, endRow, firstCol, endCol)} per strip into
+     * {@code plan} and returns the strip count, or −1 when one strip would cover the whole tile (then
+     * the plain tile is as cheap). On the causal mask's diagonal a
+     * 64 × 64 tile becomes 4 strips of 16 rows, 16 to 64 columns wide at 512 bits (10/16 of the tile's
+     * products and exponentials), 8 of 8 rows at 256 bits (36/64) and 16 of 4 at 128 (136/256).
+     */
+    static int stripPlan(int[] extents, int rows, int lanes, int width, int[] plan) {
+        int n = 0;
+        for (int g = 0; g < rows; g += STRIP_ROWS) {
+            int end = Math.min(rows, g + STRIP_ROWS);
+            int lo = width;
+            int hi = 0;
+            for (int r = g; r < end; r++) {
+                if (extents[2 * r + 1] > extents[2 * r]) {
+                    lo = Math.min(lo, extents[2 * r]);
+                    hi = Math.max(hi, extents[2 * r + 1]);
+                }
+            }
+            if (hi == 0) {
+                continue;   // nothing allowed in these rows: the block leaves them as they are
+            }
+            lo = lo / lanes * lanes;
+            hi = Math.min(width, (hi + lanes - 1) / lanes * lanes);
+            if (n > 0 && plan[4 * n - 3] == g && plan[4 * n - 2] == lo && plan[4 * n - 1] == hi) {
+                plan[4 * n - 3] = end;
+            } else {
+                plan[4 * n] = g;
+                plan[4 * n + 1] = end;
+                plan[4 * n + 2] = lo;
+                plan[4 * n + 3] = hi;
+                n++;
+            }
+        }
+        return n == 1 && plan[0] == 0 && plan[1] == rows && plan[2] == 0 && plan[3] == width ? -1 : n;
     }
 
     /**

@@ -21,6 +21,7 @@ final class PartialTiles {
     private final boolean byHead;
     private final int nQb;
     private final boolean[][][] tiles;   // [(b'·H' + h')·nQb + qb][entry] → tile, null for FULL entries
+    private final int[][][] extents;     // the same index → each tile row's allowed columns (FlashWorker.rowExtents)
 
     private final long bytes;
 
@@ -32,8 +33,9 @@ final class PartialTiles {
         return build(mask, bkPad);
     }
 
-    private PartialTiles(BlockSparsity mask, boolean[][][] tiles, long bytes) {
+    private PartialTiles(BlockSparsity mask, boolean[][][] tiles, int[][][] extents, long bytes) {
         this.bytes = bytes;
+        this.extents = extents;
         this.mask = mask;
         this.byBatch = mask.dependsOnBatch();
         this.byHead = mask.dependsOnHead();
@@ -61,6 +63,7 @@ final class PartialTiles {
             return null;
         }
         boolean[][][] tiles = new boolean[bs * hs * nQb][][];
+        int[][][] extents = new int[tiles.length][][];
         int bk = mask.keyBlockSize();
         long flop = partial * bq * bk * 4L;
         Parallel.forRange(tiles.length, flop < WorkSplit.PARALLEL_THRESHOLD_FLOP ? tiles.length : 1, (from, to) -> {
@@ -71,6 +74,7 @@ final class PartialTiles {
                 int h = bh % hs;
                 int[] entries = mask.keyBlocks(b, h, qb);
                 boolean[][] row = new boolean[entries.length][];
+                int[][] spans = new int[entries.length][];
                 int q0 = qb * bq;
                 int rows = Math.min(bq, mask.queryLength() - q0);
                 for (int e = 0; e < entries.length; e++) {
@@ -79,12 +83,14 @@ final class PartialTiles {
                         boolean[] t = new boolean[bq * bkPad];
                         mask.fillTile(b, h, q0, rows, k0, Math.min(bk, mask.keyLength() - k0), t, bkPad);
                         row[e] = t;
+                        spans[e] = FlashWorker.rowExtents(t, rows, bkPad, new int[2 * rows]);
                     }
                 }
                 tiles[i] = row;
+                extents[i] = spans;
             }
         });
-        return new PartialTiles(mask, tiles, partial * bq * bkPad);
+        return new PartialTiles(mask, tiles, extents, partial * bq * (bkPad + 8L));
     }
 
     /** The memory the tiles take, in bytes. */
@@ -94,8 +100,20 @@ final class PartialTiles {
 
     /** The tiles of {@code (b, h, qb)}, parallel to {@code mask.keyBlocks(b, h, qb)}. */
     boolean[][] of(int b, int h, int qb) {
+        return tiles[index(b, h, qb)];
+    }
+
+    /**
+     * The row extents of the tiles of {@code (b, h, qb)} ({@link FlashWorker#rowExtents}: row r's
+     * allowed columns lie in {@code [e[2r], e[2r + 1])}), parallel to {@link #of}.
+     */
+    int[][] extentsOf(int b, int h, int qb) {
+        return extents[index(b, h, qb)];
+    }
+
+    private int index(int b, int h, int qb) {
         int bi = byBatch ? b : 0;
         int hi = byHead ? h : 0;
-        return tiles[(bi * (byHead ? mask.heads() : 1) + hi) * nQb + qb];
+        return (bi * (byHead ? mask.heads() : 1) + hi) * nQb + qb;
     }
 }

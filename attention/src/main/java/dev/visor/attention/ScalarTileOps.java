@@ -31,18 +31,19 @@ final class ScalarTileOps extends TileOps {
     }
 
     @Override
-    void softmaxStep(float[] s, int lds, int rows, int cols, float[] m, float[] l, float[] alpha, float[] scratch) {
-        newMaxima(s, lds, rows, cols, m, alpha, scratch);
+    void softmaxStep(float[] s, int sOff, int lds, int rows, int cols, float[] m, float[] l, float[] alpha,
+                     int r0, float[] scratch) {
+        newMaxima(s, sOff, lds, rows, cols, m, alpha, r0, scratch);
         float[] shift = scratch;
         for (int r = 0; r < rows; r++) {
             float x = shift[r];
             float sum = 0f;
-            for (int j = 0, o = r * lds; j < cols; j++, o++) {
+            for (int j = 0, o = sOff + r * lds; j < cols; j++, o++) {
                 float e = softmaxExp1(s[o] - x);
                 s[o] = e;
                 sum += e;
             }
-            l[r] = l[r] * alpha[r] + sum;
+            l[r0 + r] = l[r0 + r] * alpha[r0 + r] + sum;
         }
     }
 
@@ -81,11 +82,11 @@ final class ScalarTileOps extends TileOps {
     }
 
     @Override
-    void applyMask(float[] s, int lds, int rows, int cols, boolean[] allowed, int ldm) {
+    void applyMask(float[] s, int sOff, int lds, int rows, int cols, boolean[] allowed, int mOff, int ldm) {
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < cols; j++) {
-                if (!allowed[r * ldm + j]) {
-                    s[r * lds + j] = Float.NEGATIVE_INFINITY;
+                if (!allowed[mOff + r * ldm + j]) {
+                    s[sOff + r * lds + j] = Float.NEGATIVE_INFINITY;
                 }
             }
         }

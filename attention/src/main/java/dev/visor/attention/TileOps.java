@@ -39,10 +39,16 @@ abstract class TileOps {
      * scaling C's rows first and then an accumulating {@link #gemm}; the vector version scales C as
      * its kernel loads it, so the step makes no pass of its own over the accumulator.
      */
+    final void gemmRescaled(int rows, int cols, int depth, float[] a, int aOff, int ars,
+                            float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, float[] rowScale) {
+        gemmRescaled(rows, cols, depth, a, aOff, ars, b, bOff, ldb, c, cOff, ldc, rowScale, 0);
+    }
+
+    /** {@link #gemmRescaled}, with C's row r scaled by {@code rowScale[scaleOff + r]}. */
     void gemmRescaled(int rows, int cols, int depth, float[] a, int aOff, int ars,
-                      float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, float[] rowScale) {
+                      float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, float[] rowScale, int scaleOff) {
         for (int r = 0; r < rows; r++) {
-            float f = rowScale[r];
+            float f = rowScale[scaleOff + r];
             for (int j = 0, o = cOff + r * ldc; j < cols; j++) {
                 c[o + j] *= f;
             }
@@ -62,24 +68,37 @@ abstract class TileOps {
      * row; the exponentials, the store of P and the sums are one pass over the tile.
      * {@code scratch} holds at least {@code rows} floats.
      */
-    abstract void softmaxStep(float[] s, int lds, int rows, int cols, float[] m, float[] l, float[] alpha,
-                              float[] scratch);
+    final void softmaxStep(float[] s, int lds, int rows, int cols, float[] m, float[] l, float[] alpha,
+                           float[] scratch) {
+        softmaxStep(s, 0, lds, rows, cols, m, l, alpha, 0, scratch);
+    }
+
+    /**
+     * {@link #softmaxStep} over part of a tile: the step's row r is the scores at
+     * {@code s[sOff + r·lds …]} and row {@code r0 + r} of {@code m}, {@code l} and {@code alpha}. With
+     * {@code sOff} a multiple of {@link #lanes()} past a row start, each lane sums the same columns
+     * as in the whole row, so a step that leaves out columns whose scores are −∞ (P = 0) keeps the
+     * same bits.
+     */
+    abstract void softmaxStep(float[] s, int sOff, int lds, int rows, int cols, float[] m, float[] l, float[] alpha,
+                              int r0, float[] scratch);
 
     /**
      * Step 1 of {@link #softmaxStep}: the new running maxima into {@code m}, the rescaling factors
      * {@code e^(m − m')} into {@code alpha}, and into {@code shift} what each row's scores are shifted
      * by (m', or 0 for a row still at −∞, whose scores are all −∞ and get P = 0).
      */
-    final void newMaxima(float[] s, int lds, int rows, int cols, float[] m, float[] alpha, float[] shift) {
+    final void newMaxima(float[] s, int sOff, int lds, int rows, int cols, float[] m, float[] alpha, int r0,
+                         float[] shift) {
         for (int r = 0; r < rows; r++) {
-            float mOld = m[r];
-            float mNew = Math.max(mOld, rowMax(s, r * lds, cols));
+            float mOld = m[r0 + r];
+            float mNew = Math.max(mOld, rowMax(s, sOff + r * lds, cols));
             shift[r] = mNew == Float.NEGATIVE_INFINITY ? 0f : mOld - mNew;   // e^(−∞) = 0 when mOld = −∞
-            m[r] = mNew;
+            m[r0 + r] = mNew;
         }
-        VecMath.exp(shift, 0, alpha, 0, rows);
+        VecMath.exp(shift, 0, alpha, r0, rows);
         for (int r = 0; r < rows; r++) {
-            shift[r] = m[r] == Float.NEGATIVE_INFINITY ? 0f : m[r];
+            shift[r] = m[r0 + r] == Float.NEGATIVE_INFINITY ? 0f : m[r0 + r];
         }
     }
 
@@ -174,7 +193,12 @@ abstract class TileOps {
     }
 
     /** {@code s_rj := −∞} wherever {@code allowed[r·ldm + j]} is false: masked keys leave the softmax. */
-    abstract void applyMask(float[] s, int lds, int rows, int cols, boolean[] allowed, int ldm);
+    final void applyMask(float[] s, int lds, int rows, int cols, boolean[] allowed, int ldm) {
+        applyMask(s, 0, lds, rows, cols, allowed, 0, ldm);
+    }
+
+    /** {@link #applyMask} on {@code s[sOff + r·lds + j]} with {@code allowed[mOff + r·ldm + j]}. */
+    abstract void applyMask(float[] s, int sOff, int lds, int rows, int cols, boolean[] allowed, int mOff, int ldm);
 
 
     /**

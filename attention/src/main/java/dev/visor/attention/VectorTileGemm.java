@@ -25,18 +25,19 @@ final class VectorTileGemm {
     /**
      * {@link #gemm}, and with {@code rowScale} (else null) C's row r is multiplied by
      * {@code rowScale[r]} as the kernel loads it, before the products are added: the online
-     * softmax's rescaling of the output accumulator without a pass of its own over the tile.
+     * softmax's rescaling of the output accumulator without a pass of its own over the tile; row r's
+     * factor is {@code rowScale[scaleOff + r]}.
      */
     static void tiles(int rows, int cols, int depth, float[] a, int aOff, int ars, int ats,
                               float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate,
-                              float[] rowScale) {
+                              float[] rowScale, int scaleOff) {
         // never null in the kernels: a null test there is a branch C2 compiles by its profile, and
         // the forward pass only ever accumulates with a scale, so the backward's first unscaled
         // accumulation hit an unstable_if trap in the compiled kernel, which was thrown away in the
         // middle of a call and recompiled through C1 and an on-stack-replacement compile with some of
         // its vectors boxed (docs/DESIGN.md, "One vector shape per program")
         if (rowScale == null) {
-            rowScale = ones(rows);
+            rowScale = ones(scaleOff + rows);
         }
         // four rows at a time: a six-row kernel (24 accumulators + 5 vectors, nearly all 32 registers
         // at 512 bits) was ~10 % faster when C2 compiled it well, but in about one JVM run in five
@@ -49,7 +50,7 @@ final class VectorTileGemm {
             // one vector wide: a 4-row kernel is 4 FMA chains, half what the FMA units overlap, and
             // at a depth of 16 (a head width) the chains' latency is the whole cost
             for (; r + 8 <= rows; r += 8) {
-                kernel8x1(depth, a, aOff + r * ars, ars, ats, b, bOff, ldb, c, cOff + r * ldc, ldc, accumulate, rowScale, r);
+                kernel8x1(depth, a, aOff + r * ars, ars, ats, b, bOff, ldb, c, cOff + r * ldc, ldc, accumulate, rowScale, scaleOff + r);
             }
         }
         for (; r + 4 <= rows; r += 4) {
@@ -58,14 +59,14 @@ final class VectorTileGemm {
             int j = 0;
             if (VECTORS == 4) {
                 for (; j + 4 * L <= cols; j += 4 * L) {
-                    kernel4x4(depth, a, ar, ars, ats, b, bOff + j, ldb, c, cr + j, ldc, accumulate, rowScale, r);
+                    kernel4x4(depth, a, ar, ars, ats, b, bOff + j, ldb, c, cr + j, ldc, accumulate, rowScale, scaleOff + r);
                 }
             }
             for (; j + 2 * L <= cols; j += 2 * L) {
-                kernel4x2(depth, a, ar, ars, ats, b, bOff + j, ldb, c, cr + j, ldc, accumulate, rowScale, r);
+                kernel4x2(depth, a, ar, ars, ats, b, bOff + j, ldb, c, cr + j, ldc, accumulate, rowScale, scaleOff + r);
             }
             for (; j < cols; j += L) {
-                kernel4x1(depth, a, ar, ars, ats, b, bOff + j, ldb, c, cr + j, ldc, accumulate, rowScale, r);
+                kernel4x1(depth, a, ar, ars, ats, b, bOff + j, ldb, c, cr + j, ldc, accumulate, rowScale, scaleOff + r);
             }
         }
         if (cols < 4 * L && rows - r >= 2) {
@@ -74,9 +75,9 @@ final class VectorTileGemm {
             int cr = cOff + r * ldc;
             for (int j = 0; j < cols; j += L) {
                 if (rows - r == 3) {
-                    kernel3x1(depth, a, ar, ars, ats, b, bOff + j, ldb, c, cr + j, ldc, accumulate, rowScale, r);
+                    kernel3x1(depth, a, ar, ars, ats, b, bOff + j, ldb, c, cr + j, ldc, accumulate, rowScale, scaleOff + r);
                 } else {
-                    kernel2x1(depth, a, ar, ars, ats, b, bOff + j, ldb, c, cr + j, ldc, accumulate, rowScale, r);
+                    kernel2x1(depth, a, ar, ars, ats, b, bOff + j, ldb, c, cr + j, ldc, accumulate, rowScale, scaleOff + r);
                 }
             }
             r = rows;
@@ -86,10 +87,10 @@ final class VectorTileGemm {
             int cr = cOff + r * ldc;
             int j = 0;
             for (; j + 4 * L <= cols; j += 4 * L) {
-                kernel1x4(depth, a, ar, ats, b, bOff + j, ldb, c, cr + j, accumulate, rowScale, r);
+                kernel1x4(depth, a, ar, ats, b, bOff + j, ldb, c, cr + j, accumulate, rowScale, scaleOff + r);
             }
             for (; j < cols; j += L) {
-                kernel1x1(depth, a, ar, ats, b, bOff + j, ldb, c, cr + j, accumulate, rowScale, r);
+                kernel1x1(depth, a, ar, ats, b, bOff + j, ldb, c, cr + j, accumulate, rowScale, scaleOff + r);
             }
         }
     }

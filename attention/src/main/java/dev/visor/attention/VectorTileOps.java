@@ -51,36 +51,37 @@ final class VectorTileOps extends TileOps {
     @Override
     void gemm(int rows, int cols, int depth, float[] a, int aOff, int ars, int ats,
               float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
-        VectorTileGemm.tiles(rows, cols, depth, a, aOff, ars, ats, b, bOff, ldb, c, cOff, ldc, accumulate, null);
+        VectorTileGemm.tiles(rows, cols, depth, a, aOff, ars, ats, b, bOff, ldb, c, cOff, ldc, accumulate, null, 0);
     }
 
     @Override
     void gemmRescaled(int rows, int cols, int depth, float[] a, int aOff, int ars,
-                      float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, float[] rowScale) {
-        VectorTileGemm.tiles(rows, cols, depth, a, aOff, ars, 1, b, bOff, ldb, c, cOff, ldc, true, rowScale);
+                      float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, float[] rowScale, int scaleOff) {
+        VectorTileGemm.tiles(rows, cols, depth, a, aOff, ars, 1, b, bOff, ldb, c, cOff, ldc, true, rowScale, scaleOff);
     }
 
     // ------------------------------------------------------------------ element-wise
 
     @Override
-    void softmaxStep(float[] s, int lds, int rows, int cols, float[] m, float[] l, float[] alpha, float[] scratch) {
+    void softmaxStep(float[] s, int sOff, int lds, int rows, int cols, float[] m, float[] l, float[] alpha,
+                     int r0, float[] scratch) {
         // 1) the row maxima, by vector, and the rescaling factors. The running maximum is a compare
         // and a blend, not max(): C2 gives max() Java's NaN and −0.0 rules, a five-instruction sequence
         // on x86 that made this pass cost half as much as the exponentials (a NaN score is skipped
         // here, but its own P is NaN, so it still reaches the output)
         for (int row = 0; row < rows; row++) {
-            int o = row * lds;
+            int o = sOff + row * lds;
             FloatVector mx = FloatVector.fromArray(S, s, o);
             for (int j = L; j < cols; j += L) {
                 FloatVector x = FloatVector.fromArray(S, s, o + j);
                 mx = mx.blend(x, mx.lt(x));
             }
-            float mOld = m[row];
+            float mOld = m[r0 + row];
             float mNew = Math.max(mOld, mx.reduceLanes(VectorOperators.MAX));
             scratch[row] = mNew == Float.NEGATIVE_INFINITY ? 0f : mOld - mNew;   // e^(−∞) = 0 when mOld = −∞
-            m[row] = mNew;
+            m[r0 + row] = mNew;
         }
-        VecMath.exp(scratch, 0, alpha, 0, rows);
+        VecMath.exp(scratch, 0, alpha, r0, rows);
         // 2) P = e^(S − m') (a row still at m' = −∞ is all −∞: shifted by 0, P = 0), per-lane sums.
         // TileOps.softmaxExp1 lane for lane (the same bits: below the floor, where softmaxExp1 clamps
         // and its scale is +0, the lane is blended to +0 instead; the compare is off the dependency
@@ -96,10 +97,10 @@ final class VectorTileOps extends TileOps {
         FloatVector p1 = FloatVector.broadcast(S, P1);
         FloatVector p0 = FloatVector.broadcast(S, P0);
         for (int row = 0; row < rows; row++) {
-            float mRow = m[row];
+            float mRow = m[r0 + row];
             FloatVector shiftRow = FloatVector.broadcast(S, mRow == Float.NEGATIVE_INFINITY ? 0f : mRow);
-            FloatVector sum = FloatVector.fromArray(S, l, row * L).mul(alpha[row]);
-            for (int j = 0, o = row * lds; j < cols; j += L, o += L) {
+            FloatVector sum = FloatVector.fromArray(S, l, (r0 + row) * L).mul(alpha[r0 + row]);
+            for (int j = 0, o = sOff + row * lds; j < cols; j += L, o += L) {
                 FloatVector xc = FloatVector.fromArray(S, s, o).sub(shiftRow);
                 VectorMask<Float> under = xc.lt(EXP_FLOOR);
                 FloatVector t = xc.fma(LOG2E, ROUND);
@@ -113,7 +114,7 @@ final class VectorTileOps extends TileOps {
                 e.intoArray(s, o);
                 sum = sum.add(e);
             }
-            sum.intoArray(l, row * L);
+            sum.intoArray(l, (r0 + row) * L);
         }
     }
 
@@ -225,12 +226,13 @@ final class VectorTileOps extends TileOps {
     }
 
     @Override
-    void applyMask(float[] s, int lds, int rows, int cols, boolean[] allowed, int ldm) {
+    void applyMask(float[] s, int sOff, int lds, int rows, int cols, boolean[] allowed, int mOff, int ldm) {
         FloatVector minusInf = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < cols; j += L) {
-                VectorMask<Float> keep = VectorMask.fromArray(S, allowed, r * ldm + j);
-                minusInf.blend(FloatVector.fromArray(S, s, r * lds + j), keep).intoArray(s, r * lds + j);
+                VectorMask<Float> keep = VectorMask.fromArray(S, allowed, mOff + r * ldm + j);
+                int o = sOff + r * lds + j;
+                minusInf.blend(FloatVector.fromArray(S, s, o), keep).intoArray(s, o);
             }
         }
     }

@@ -193,6 +193,107 @@ class FlashAttentionTest {
         }
     }
 
+    /**
+     * PARTIAL blocks in strips ({@link FlashForward#strips}) give the whole tile's bits, for masks
+     * whose partial blocks leave out columns on the right (causal), on the left (anti-causal, the
+     * window's far edge), whole row groups (empty rows) or nothing (a scattered predicate), with tiles
+     * cached and evaluated on the fly, with dropout, at every tile implementation; and they match the
+     * reference.
+     */
+    @Test
+    void partialBlocksInStripsGiveTheWholeTileBits() {
+        ElementMask[] masks = {
+            (b, h, i, j) -> j <= i,
+            (b, h, i, j) -> j >= i,
+            (b, h, i, j) -> j <= i && j >= i - 21,
+            (b, h, i, j) -> i % 16 >= 9 ? j <= 3 : j <= i + h,
+            (b, h, i, j) -> (i * 7 + j * 3) % 5 != 0,
+        };
+        int[][] shapes = {{16, 16, 60, 60, 16}, {13, 20, 45, 57, 8}, {64, 64, 150, 150, 64}};
+        long saved = PartialTiles.maxElements;
+        try {
+            for (int cache = 0; cache < 2; cache++) {
+                PartialTiles.maxElements = cache == 0 ? saved : 0;
+                for (ElementMask em : masks) {
+                    for (int[] sh : shapes) {
+                        for (AttentionConfig cfg : new AttentionConfig[] {AttentionConfig.defaults(sh[4]),
+                                AttentionConfig.defaults(sh[4]).withDropout(0.25f, 7L)}) {
+                            stripsMatchWholeTiles(em, sh[0], sh[1], sh[2], sh[3], sh[4], cfg, "cache " + cache);
+                        }
+                    }
+                }
+            }
+        } finally {
+            PartialTiles.maxElements = saved;
+            FlashForward.strips = true;
+        }
+    }
+
+    private static void stripsMatchWholeTiles(ElementMask em, int bq, int bk, int lq, int lk, int d, AttentionConfig cfg,
+                                              String what) {
+        Rng rng = new Rng(lq * 31L + bq);
+        HeadsView q = Fixtures.randomView(rng, 1, 2, lq, d);
+        HeadsView k = Fixtures.randomView(rng, 1, 2, lk, d);
+        HeadsView v = Fixtures.randomView(rng, 1, 2, lk, d);
+        BlockSparsity mask = BlockSparsity.classify(em, 1, 2, lq, lk, bq, bk, false, true);
+        ReferenceAttention.Result ref = ReferenceAttention.forward(q, k, v, em, cfg);
+        for (TileOps ops : allOps()) {
+            String tag = what + ", " + ops.getClass().getSimpleName() + ", blocks " + bq + "x" + bk + ", dropout "
+                    + cfg.hasDropout();
+            HeadsView striped = HeadsView.zeros(1, 2, lq, d);
+            HeadsView whole = HeadsView.zeros(1, 2, lq, d);
+            FlashForward.strips = true;
+            float[] lseStriped = FlashAttention.forward(q, k, v, striped, mask, cfg, ops, 1);
+            FlashForward.strips = false;
+            float[] lseWhole = FlashAttention.forward(q, k, v, whole, mask, cfg, ops, 1);
+            FlashForward.strips = true;
+            assertArrayEquals(whole.toArray(), striped.toArray(), "output " + tag);
+            assertArrayEquals(lseWhole, lseStriped, "lse " + tag);
+            Fixtures.assertClose("output " + tag, ref.output(), striped.toArray(), 2e-5, 1e-4);
+        }
+    }
+
+    /** The causal diagonal's strips: max(4, lanes) rows each, as wide as their last row reaches. */
+    @Test
+    void stripPlanOfACausalDiagonalTile() {
+        for (int lanes : new int[] {1, 4, 8, 16}) {
+            int rows = 64;
+            boolean[] allowed = new boolean[rows * 64];
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c <= r; c++) {
+                    allowed[r * 64 + c] = true;
+                }
+            }
+            int[] ext = FlashWorker.rowExtents(allowed, rows, 64, new int[2 * rows]);
+            int[] plan = new int[64];
+            int n = FlashWorker.stripPlan(ext, rows, lanes, 64, plan);
+            int step = Math.max(FlashWorker.STRIP_ROWS, lanes);
+            assertEquals(64 / step, n, "strips at " + lanes + " lanes");
+            for (int i = 0; i < n; i++) {
+                int[] want = {i * step, (i + 1) * step, 0, (i + 1) * step};
+                assertArrayEquals(want, java.util.Arrays.copyOfRange(plan, 4 * i, 4 * i + 4), "strip " + i + " at " + lanes);
+            }
+        }
+    }
+
+    /** A tile every row group of which needs every column is not split; rows with nothing allowed are left out. */
+    @Test
+    void stripPlanKeepsWholeTilesAndSkipsEmptyRows() {
+        int[] plan = new int[64];
+        int[] wide = new int[2 * 10];
+        for (int r = 0; r < 10; r++) {
+            wide[2 * r] = r % 4 == 0 ? 0 : 9;
+            wide[2 * r + 1] = r % 4 == 1 ? 32 : 20;
+        }
+        assertEquals(-1, FlashWorker.stripPlan(wide, 10, 8, 32, plan));
+        int[] gaps = {0, 0, 0, 0, 0, 0, 0, 0, 17, 18, 0, 0, 0, 0, 0, 0, 3, 5};   // rows 0-3 and 5-7 empty
+        assertEquals(2, FlashWorker.stripPlan(gaps, 9, 8, 32, plan));
+        assertArrayEquals(new int[] {4, 8, 16, 24, 8, 9, 0, 8}, java.util.Arrays.copyOf(plan, 8));
+        boolean[] none = new boolean[3 * 8];
+        none[8 + 5] = true;
+        assertArrayEquals(new int[] {0, 0, 5, 6, 0, 0}, FlashWorker.rowExtents(none, 3, 8, new int[6]));
+    }
+
     @Test
     void rejectsMismatchedShapes() {
         Rng rng = new Rng(8);
