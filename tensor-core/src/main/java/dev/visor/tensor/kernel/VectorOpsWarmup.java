@@ -55,6 +55,7 @@ final class VectorOpsWarmup {
 
     private static int runs;
     private static long nanos;
+    static long firstNanos;
     private static volatile float sink;
 
     private VectorOpsWarmup() {}
@@ -81,6 +82,7 @@ final class VectorOpsWarmup {
         float acc = 0;
         for (int r = 0; r < ROUNDS; r++) {
             acc += round(a, b, keep, l, swap, r);
+            if (r == 0) firstNanos = System.nanoTime() - t0;
         }
         sink = acc;
         nanos = System.nanoTime() - t0;
