@@ -55,7 +55,7 @@ final class VectorOpsWarmup {
 
     private static int runs;
     private static long nanos;
-    static long firstNanos;
+    private static long firstNanos;
     private static volatile float sink;
 
     private VectorOpsWarmup() {}
@@ -82,7 +82,9 @@ final class VectorOpsWarmup {
         float acc = 0;
         for (int r = 0; r < ROUNDS; r++) {
             acc += round(a, b, keep, l, swap, r);
-            if (r == 0) firstNanos = System.nanoTime() - t0;
+            if (r == 0) {
+                firstNanos = System.nanoTime() - t0;
+            }
         }
         sink = acc;
         nanos = System.nanoTime() - t0;
@@ -114,6 +116,11 @@ final class VectorOpsWarmup {
     /** How many times the warm-up ran in this process (0 or 1). */
     static synchronized int runs() {
         return runs;
+    }
+
+    /** Nanoseconds the first round took, class loading and the JDK's lambda linkage included (0 if not run). */
+    static synchronized long firstRoundNanos() {
+        return firstNanos;
     }
 
     /** Nanoseconds the warm-up took (0 if it has not run). */

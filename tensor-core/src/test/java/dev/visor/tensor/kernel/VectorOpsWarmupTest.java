@@ -51,7 +51,8 @@ class VectorOpsWarmupTest {
         VectorOpsWarmup.run();
         VectorOpsWarmup.run();
         assertEquals(1, VectorOpsWarmup.runs(), "a second and third call must not run it again");
-        assertTrue(VectorOpsWarmup.nanos() > 0, "its cost is recorded");
+        assertTrue(VectorOpsWarmup.nanos() >= VectorOpsWarmup.firstRoundNanos() && VectorOpsWarmup.firstRoundNanos() > 0,
+                "its cost is recorded: " + VectorOpsWarmup.nanos() + " ns in all, " + VectorOpsWarmup.firstRoundNanos() + " ns the first round");
     }
 
     @Test
