@@ -8,11 +8,26 @@ package dev.visor.tensor.kernel;
  * scalar paths, slower and with the same results. {@code -Dvisor.vector=false} forces the scalar
  * paths even when the module is present (to compare the two).
  *
+ * <p>When the module is usable, the first call runs a one-time warm-up of every operator kind the
+ * kernels use (a few milliseconds, interpreted), so that the JDK's per-operator dispatch is profiled
+ * with all of them before C2 compiles it (docs/DESIGN.md, "Every operator kind before the first
+ * kernel"). {@code -Dvisor.vector.warmup=false} skips it (to compare); values other than
+ * {@code true} and {@code false} are refused.
+ *
  * <p>Classes that reference {@code jdk.incubator.vector} types must only be loaded after
  * {@link #available()} returned true, or the JVM throws {@link NoClassDefFoundError}.
  */
 public final class VectorSupport {
+    /** The system property that switches the operator warm-up off ({@code false}) or on ({@code true}, the default). */
+    public static final String WARMUP_PROPERTY = "visor.vector.warmup";
+
     private static final boolean AVAILABLE = detect();
+
+    static {
+        if (AVAILABLE && warmupEnabled(System.getProperty(WARMUP_PROPERTY))) {
+            VectorOpsWarmup.run();
+        }
+    }
 
     private VectorSupport() {}
 
@@ -23,6 +38,23 @@ public final class VectorSupport {
      */
     public static boolean available() {
         return AVAILABLE;
+    }
+
+    /**
+     * Parses {@value #WARMUP_PROPERTY}.
+     *
+     * @param value the property's value, null when unset
+     * @return whether the operator warm-up runs
+     * @throws IllegalArgumentException for anything but {@code true}, {@code false} or unset
+     */
+    static boolean warmupEnabled(String value) {
+        if (value == null || value.equals("true")) {
+            return true;
+        }
+        if (value.equals("false")) {
+            return false;
+        }
+        throw new IllegalArgumentException("-D" + WARMUP_PROPERTY + "=" + value + ": expected true or false");
     }
 
     private static boolean detect() {

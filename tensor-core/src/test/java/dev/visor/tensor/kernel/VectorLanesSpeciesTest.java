@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 class VectorLanesSpeciesTest {
     /** Sums one vector of the preferred species; run by the test in a child JVM. */
     public static void main(String[] args) {
+        VectorSupport.available();   // runs the operator warm-up (VectorOpsWarmup), which must keep to one shape too
         FloatVector v = FloatVector.broadcast(FloatVector.SPECIES_PREFERRED, 1f);
         System.out.println("lanes=" + v.length() + " sum=" + VectorLanes.sumFixedOrder(v));
     }
