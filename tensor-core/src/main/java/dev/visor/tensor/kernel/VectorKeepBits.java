@@ -39,16 +39,17 @@ final class VectorKeepBits {
      * The keep bits of draws {@code 0 … n−1}, whole words by vector; the last word's bits past {@code n}
      * are computed and masked off, the words past it cleared.
      *
-     * <p>One compile unit on purpose: the SplitMix64 finaliser ({@link KeepBits#mix64}) is written out
-     * in the loop, and the partial last word handled here, so that this method's bytecode is over C2's
-     * {@code FreqInlineSize} (325 bytes) and C2 never inlines it into a caller, hot or cold, whatever
-     * was compiled first. Inlined, it could end up deep inside a large caller (a dropout lambda of
-     * {@code Residual}: lambda → {@code Rng.keepBits} → {@code KeepBits.fill} → here → the lane
-     * operators), where C2 ran out of inlining room at {@code Long512Vector.lanewise}
-     * ({@code NodeCountInliningCutoff}); the lane operators were then not intrinsified and every vector
-     * was boxed, about twice the training step's allocation, in one JVM of three or four. Compiled on
-     * its own the method is small for C2 and all of its vector ops are intrinsified;
-     * {@code KeepBitsCompileTest} checks that in a child JVM.
+     * <p>One compile unit on purpose. The SplitMix64 finaliser ({@link KeepBits#mix64}) is written out
+     * in the loop, the loop's scalars are broadcast once before it and the partial last word is handled
+     * here, which puts this method's bytecode (368 bytes) over C2's {@code FreqInlineSize} (325): C2
+     * then never inlines it into a caller, hot or cold, whatever was compiled first. Inlined, it could
+     * end up deep inside a large caller ({@code Residual}'s dropout lambda → {@code Rng.keepBits} →
+     * {@code KeepBits.fill} → here → the lane operators) where C2 ran out of inlining room at
+     * {@code Long512Vector.lanewise} ({@code NodeCountInliningCutoff}); the lane operators were then not
+     * intrinsified and every vector was boxed, about twice the training step's allocation, in about one
+     * JVM in three (train4's diagnosis, docs/DESIGN.md). Compiled on its own the method is small for C2
+     * and all of its vector ops are intrinsified. Keep it over 325 bytes and keep the finaliser out of
+     * helper methods: {@code KeepBitsCompileTest} checks both in a child JVM.
      */
     static void fill(long seed, long gamma, long threshold, long[] keep, int n) {
         if (64 % LL != 0) {
@@ -58,26 +59,26 @@ final class VectorKeepBits {
         int words = (n + 63) >>> 6;
         LongVector lane = LongVector.fromArray(LS, LANE, 0);
         LongVector z = lane.add(1).mul(gamma).add(seed); // draw j of the first step: seed + (j+1)·gamma
-        long stride = gamma * LL;
+        // the loop's scalars broadcast once, before it
+        LongVector stride = LongVector.broadcast(LS, gamma * LL);
+        LongVector lanes = LongVector.broadcast(LS, LL);
+        LongVector mul1 = LongVector.broadcast(LS, 0xBF58476D1CE4E5B9L);
+        LongVector mul2 = LongVector.broadcast(LS, 0x94D049BB133111EBL);
+        LongVector limit = LongVector.broadcast(LS, threshold);
+        LongVector one = LongVector.broadcast(LS, 1L);
         for (int w = 0; w < words; w++) {
             LongVector acc = LongVector.zero(LS);
             LongVector shift = lane;
-            for (int k = 0; k < 64; k += 2 * LL) { // two vectors a step (64 / LL is even: LL is 1, 2, 4 or 8)
-                // KeepBits.mix64 lane-wise on draws a = z and b = z + stride, interleaved, then their top 53 bits
-                LongVector a = z;
-                LongVector b = z.add(stride);
-                a = a.lanewise(VectorOperators.XOR, a.lanewise(VectorOperators.LSHR, 30)).mul(0xBF58476D1CE4E5B9L);
-                b = b.lanewise(VectorOperators.XOR, b.lanewise(VectorOperators.LSHR, 30)).mul(0xBF58476D1CE4E5B9L);
-                a = a.lanewise(VectorOperators.XOR, a.lanewise(VectorOperators.LSHR, 27)).mul(0x94D049BB133111EBL);
-                b = b.lanewise(VectorOperators.XOR, b.lanewise(VectorOperators.LSHR, 27)).mul(0x94D049BB133111EBL);
-                a = a.lanewise(VectorOperators.XOR, a.lanewise(VectorOperators.LSHR, 31)).lanewise(VectorOperators.LSHR, 11);
-                b = b.lanewise(VectorOperators.XOR, b.lanewise(VectorOperators.LSHR, 31)).lanewise(VectorOperators.LSHR, 11);
-                // 1 where a draw's bits are ≥ threshold: the sign of the difference (both below 2⁵³ + 1), flipped
-                a = a.sub(threshold).lanewise(VectorOperators.LSHR, 63).lanewise(VectorOperators.XOR, 1L);
-                b = b.sub(threshold).lanewise(VectorOperators.LSHR, 63).lanewise(VectorOperators.XOR, 1L);
-                acc = acc.or(a.lanewise(VectorOperators.LSHL, shift)).or(b.lanewise(VectorOperators.LSHL, shift.add(LL)));
-                shift = shift.add(2 * LL);
-                z = z.add(2 * stride);
+            for (int k = 0; k < 64; k += LL) {
+                // KeepBits.mix64 lane-wise, then the draw's top 53 bits
+                LongVector m = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(mul1);
+                m = m.lanewise(VectorOperators.XOR, m.lanewise(VectorOperators.LSHR, 27)).mul(mul2);
+                m = m.lanewise(VectorOperators.XOR, m.lanewise(VectorOperators.LSHR, 31)).lanewise(VectorOperators.LSHR, 11);
+                // 1 where m ≥ threshold: the sign of m − threshold (both below 2⁵³ + 1), flipped
+                LongVector kept = m.sub(limit).lanewise(VectorOperators.LSHR, 63).lanewise(VectorOperators.XOR, one);
+                acc = acc.or(kept.lanewise(VectorOperators.LSHL, shift));
+                shift = shift.add(lanes);
+                z = z.add(stride);
             }
             keep[w] = acc.reduceLanes(VectorOperators.OR);
         }
