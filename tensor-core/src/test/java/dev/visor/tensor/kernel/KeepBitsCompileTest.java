@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -80,22 +79,7 @@ class KeepBitsCompileTest {
         if (!VectorSupport.available()) return;   // the scalar-fallback run has no vector generator
         Path log = Files.createTempFile("keepbits-compile", ".log");
         try {
-            List<String> cmd = new ArrayList<>();
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-                if (arg.startsWith("-XX:UseAVX") || arg.startsWith("-XX:MaxVectorSize")) {
-                    cmd.add(arg);   // this run's width
-                }
-            }
-            String path = System.getProperty("java.class.path");
-            String modules = System.getProperty("jdk.module.path");
-            if (modules != null && !modules.isEmpty()) path = path + java.io.File.pathSeparator + modules;
-            cmd.addAll(List.of("--add-modules", "jdk.incubator.vector", "-XX:+UnlockDiagnosticVMOptions",
-                    "-XX:+LogCompilation", "-XX:LogFile=" + log, "-cp", path, KeepBitsCompileTest.class.getName()));
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(120, TimeUnit.SECONDS), out);
-            assertEquals(0, p.exitValue(), out);
+            String out = CompileLogChild.run(KeepBitsCompileTest.class, log);
             Matcher result = Pattern.compile("rounds=(\\d+) bytes=(-?\\d+)").matcher(out);
             assertTrue(result.find(), out);
             List<String> problems = problems(Files.readString(log, StandardCharsets.ISO_8859_1), freqInlineSize());
