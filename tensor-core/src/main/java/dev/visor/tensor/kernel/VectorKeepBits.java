@@ -46,8 +46,8 @@ final class VectorKeepBits {
      * end up deep inside a large caller ({@code Residual}'s dropout lambda → {@code Rng.keepBits} →
      * {@code KeepBits.fill} → here → the lane operators) where C2 ran out of inlining room at
      * {@code Long512Vector.lanewise} ({@code NodeCountInliningCutoff}); the lane operators were then not
-     * intrinsified and every vector was boxed, about twice the training step's allocation, in about one
-     * JVM in three (train4's diagnosis, docs/DESIGN.md). Compiled on its own the method is small for C2
+     * intrinsified and every vector was boxed, about twice the training step's allocation, in 3 of 14
+     * demo-training JVMs before this change (train4's diagnosis, docs/DESIGN.md). Compiled on its own the method is small for C2
      * and all of its vector ops are intrinsified. Keep it over 325 bytes and keep the finaliser out of
      * helper methods: {@code KeepBitsCompileTest} checks both in a child JVM.
      */

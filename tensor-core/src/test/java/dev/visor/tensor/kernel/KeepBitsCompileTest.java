@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Dropout's vector mask generator ({@code VectorKeepBits.fill}) must be a C2 compile unit of its own
  * whose vector ops are all intrinsified, whatever C2 compiles first. Inlined into a large caller it
- * once ran out of inlining room at {@code Long512Vector.lanewise} and boxed every vector (about one
- * training JVM in three allocated twice as much per step; docs/DESIGN.md). A child JVM makes
+ * once ran out of inlining room at {@code Long512Vector.lanewise} and boxed every vector (3 of 14
+ * demo-training JVMs allocated twice as much per step; docs/DESIGN.md). A child JVM makes
  * training-like calls (a dropout-residual caller drawing {@code Rng.keepBits} and applying them, and a
  * loop calling {@code KeepBits.fill} directly, both hot enough for C2 to compile them with the
  * generator inlined if it could) with {@code -XX:+LogCompilation}, then measures what a call of
