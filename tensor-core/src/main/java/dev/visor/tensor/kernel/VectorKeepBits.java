@@ -1,5 +1,6 @@
 package dev.visor.tensor.kernel;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
@@ -10,8 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
  * The Vector API paths of {@link KeepBits}; loaded only when {@link VectorSupport#available()}.
  * {@code fill} runs the SplitMix64 finaliser on a vector of consecutive draws (lane {@code j} of step
  * {@code k} is draw {@code 64w + kL + j}) and ors each lane's bit into place with a variable shift, one
- * lane reduction per 64 draws; {@code apply} turns {@code L} keep bits into an all-ones or all-zeros
- * lane mask with integer ops only ({@code −(bits & 2^j) >> 31}). Tails run the scalar loops.
+ * lane reduction per 64 draws, the last partial word included; {@code apply} turns {@code L} keep bits
+ * into an all-ones or all-zeros lane mask with integer ops only ({@code −(bits & 2^j) >> 31}), its tail
+ * in the scalar loop.
  */
 final class VectorKeepBits {
     private static final VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
@@ -33,34 +35,57 @@ final class VectorKeepBits {
 
     private VectorKeepBits() {}
 
+    /**
+     * The keep bits of draws {@code 0 … n−1}, whole words by vector; the last word's bits past {@code n}
+     * are computed and masked off, the words past it cleared.
+     *
+     * <p>One compile unit on purpose. The SplitMix64 finaliser ({@link KeepBits#mix64}) is written out
+     * in the loop, the loop's scalars are broadcast once before it and the partial last word is handled
+     * here, which puts this method's bytecode (368 bytes) over C2's {@code FreqInlineSize} (325): C2
+     * then never inlines it into a caller, hot or cold, whatever was compiled first. Inlined, it could
+     * end up deep inside a large caller ({@code Residual}'s dropout lambda → {@code Rng.keepBits} →
+     * {@code KeepBits.fill} → here → the lane operators) where C2 ran out of inlining room at
+     * {@code Long512Vector.lanewise} ({@code NodeCountInliningCutoff}); the lane operators were then not
+     * intrinsified and every vector was boxed, about twice the training step's allocation, in 3 of 14
+     * demo-training JVMs before this change (train4's diagnosis, docs/DESIGN.md). Compiled on its own the method is small for C2
+     * and all of its vector ops are intrinsified. Keep it over 325 bytes and keep the finaliser out of
+     * helper methods: {@code KeepBitsCompileTest} checks both in a child JVM.
+     */
     static void fill(long seed, long gamma, long threshold, long[] keep, int n) {
-        int words = n >>> 6;
-        if (64 % LL != 0 || IS.length() != FL) {
-            words = 0; // an odd vector shape: the scalar loop does everything
+        if (64 % LL != 0) {
+            KeepBits.fillScalar(seed, gamma, threshold, keep, 0, n); // an odd vector shape: the scalar loop
+            return;
         }
+        int words = (n + 63) >>> 6;
         LongVector lane = LongVector.fromArray(LS, LANE, 0);
         LongVector z = lane.add(1).mul(gamma).add(seed); // draw j of the first step: seed + (j+1)·gamma
-        long stride = gamma * LL;
+        // the loop's scalars broadcast once, before it
+        LongVector stride = LongVector.broadcast(LS, gamma * LL);
+        LongVector lanes = LongVector.broadcast(LS, LL);
+        LongVector mul1 = LongVector.broadcast(LS, 0xBF58476D1CE4E5B9L);
+        LongVector mul2 = LongVector.broadcast(LS, 0x94D049BB133111EBL);
+        LongVector limit = LongVector.broadcast(LS, threshold);
+        LongVector one = LongVector.broadcast(LS, 1L);
         for (int w = 0; w < words; w++) {
             LongVector acc = LongVector.zero(LS);
             LongVector shift = lane;
             for (int k = 0; k < 64; k += LL) {
-                LongVector m = mix64(z).lanewise(VectorOperators.LSHR, 11);
+                // KeepBits.mix64 lane-wise, then the draw's top 53 bits
+                LongVector m = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(mul1);
+                m = m.lanewise(VectorOperators.XOR, m.lanewise(VectorOperators.LSHR, 27)).mul(mul2);
+                m = m.lanewise(VectorOperators.XOR, m.lanewise(VectorOperators.LSHR, 31)).lanewise(VectorOperators.LSHR, 11);
                 // 1 where m ≥ threshold: the sign of m − threshold (both below 2⁵³ + 1), flipped
-                LongVector kept = m.sub(threshold).lanewise(VectorOperators.LSHR, 63).lanewise(VectorOperators.XOR, 1L);
+                LongVector kept = m.sub(limit).lanewise(VectorOperators.LSHR, 63).lanewise(VectorOperators.XOR, one);
                 acc = acc.or(kept.lanewise(VectorOperators.LSHL, shift));
-                shift = shift.add(LL);
+                shift = shift.add(lanes);
                 z = z.add(stride);
             }
             keep[w] = acc.reduceLanes(VectorOperators.OR);
         }
-        KeepBits.fillScalar(seed, gamma, threshold, keep, words << 6, n);
-    }
-
-    private static LongVector mix64(LongVector z) {
-        z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(0xBF58476D1CE4E5B9L);
-        z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(0x94D049BB133111EBL);
-        return z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
+        if ((n & 63) != 0) {
+            keep[words - 1] &= (1L << n) - 1; // the draws past n are the next ones of the stream: not ours
+        }
+        Arrays.fill(keep, words, keep.length, 0L);
     }
 
     static void apply(float[] in, long[] keep, float scale, float[] out, int n) {

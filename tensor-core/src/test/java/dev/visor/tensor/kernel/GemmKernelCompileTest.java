@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -76,22 +74,7 @@ class GemmKernelCompileTest {
         if (!VectorSupport.available()) return;   // the scalar-fallback run has no vector kernels
         Path log = Files.createTempFile("gemm-compile", ".log");
         try {
-            List<String> cmd = new ArrayList<>();
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-                if (arg.startsWith("-XX:UseAVX") || arg.startsWith("-XX:MaxVectorSize") || arg.startsWith("-Dvisor.kernel.")) {
-                    cmd.add(arg);   // this run's width and tiles
-                }
-            }
-            String path = System.getProperty("java.class.path");
-            String modules = System.getProperty("jdk.module.path");
-            if (modules != null && !modules.isEmpty()) path = path + java.io.File.pathSeparator + modules;
-            cmd.addAll(List.of("--add-modules", "jdk.incubator.vector", "-XX:+UnlockDiagnosticVMOptions",
-                    "-XX:+LogCompilation", "-XX:LogFile=" + log, "-cp", path, GemmKernelCompileTest.class.getName()));
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(120, TimeUnit.SECONDS), out);
-            assertEquals(0, p.exitValue(), out);
+            String out = CompileLogChild.run(GemmKernelCompileTest.class, log);
             assertTrue(out.contains("tile=" + VectorGemm.MR + "x" + VectorGemm.NV), out);
             String text = Files.readString(log, StandardCharsets.ISO_8859_1);
             List<String> problems = problems(text);
