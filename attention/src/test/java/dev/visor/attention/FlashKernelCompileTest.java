@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * vectors and vector masks of the same shape, the JDK's stand-alone compiles of
  * {@code VectorPayload.getPayload} and {@code VectorOperators.opCode} trap on {@code class_check}
  * in every JVM, and in a few JVMs in thirty C2 then compiles {@code kernel4x4} with its vectors
- * boxed (benchmarks/README.md, "flash5"): until that is fixed, such checks would fail at random.
+ * boxed (benchmarks/JOURNAL.md, "flash5"): until that is fixed, such checks would fail at random.
  */
 class FlashKernelCompileTest {
     static final int N = 256;

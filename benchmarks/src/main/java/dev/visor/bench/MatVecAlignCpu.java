@@ -20,7 +20,7 @@ import java.util.Random;
  * <p>On HotSpot a float array's data begins 16 bytes after the object's start and an array of a
  * megabyte or more starts at a G1 region boundary, so offset 12 (48 bytes) is where rows start on a
  * cache line; at any other offset every 64-byte vector load of the 512-bit kernel straddles two
- * lines. See benchmarks/README.md, "Decoding's rest of the token and the rows' alignment".
+ * lines. See benchmarks/JOURNAL.md, "Decoding's rest of the token and the rows' alignment".
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -XX:+UseTransparentHugePages -cp benchmarks/target/benchmarks.jar dev.visor.bench.MatVecAlignCpu [ROUNDS]

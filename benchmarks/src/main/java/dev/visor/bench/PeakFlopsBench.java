@@ -61,7 +61,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * old and new classes in one JVM with rounds alternating: AVX2 95–101 % of C on 1 thread and
  * 95–106 % on 2 (the old form 84–95 % and 90–100 % in the same JVMs), 512-bit 94–102 % and
  * 97–100 % (old 92–99 %, 94–99 %), 128-bit 95–102 % and 97–102 % (old 85–99 %, 95–104 %).
- * Per-JVM figures and commands: {@code benchmarks/README.md}, section "peak6". At 128 bits the
+ * Per-JVM figures and commands: {@code benchmarks/JOURNAL.md}, section "peak6". At 128 bits the
  * 16 chains use xmm0–15 and, EVEX-encoded, xmm16–17; C2 groups the unrolled copies of a chain (up to
  * four dependent FMAs in a row), which the out-of-order window absorbs: 12 chains read the same, and
  * alternating with the C loop by CPU time the loop ran at 98–99 % of it (branch flash7, section
