@@ -9,9 +9,10 @@ package dev.visor.tensor.kernel;
  * paths even when the module is present (to compare the two).
  *
  * <p>When the module is usable, the first call runs a one-time warm-up of every operator kind the
- * kernels use (interpreted; about 0.1 s once per process, 95–165 ms measured on Zen 5, of which the first round is class loading a first kernel would pay anyway), so that the JDK's per-operator dispatch is profiled
- * with all of them before C2 compiles it (docs/DESIGN.md, "Every operator kind before the first
- * kernel"). {@code -Dvisor.vector.warmup=false} skips it (to compare); values other than
+ * kernels use (interpreted; about 0.1 s once per process, 95–165 ms measured on Zen 5, of which the
+ * first round is class loading that a first kernel would pay anyway), so that the JDK's
+ * per-operator dispatch is profiled with all of them before C2 compiles it (docs/DESIGN.md, "Every
+ * operator kind before the first kernel"). {@code -Dvisor.vector.warmup=false} skips it (to compare); values other than
  * {@code true} and {@code false} are refused.
  *
  * <p>Classes that reference {@code jdk.incubator.vector} types must only be loaded after
