@@ -251,7 +251,7 @@ public final class GradientStep {
             return null;
         }
         int[] spans = b.inputSpans(pad);
-        int[] sources = b.source() == null ? new int[rows] : b.source().validLengths();
+        int[] sources = sourceLengths(b);
         int width = model.config().dModel();
         int[][] plan = ShardPlan.assign(sources, spans, MICRO_SHARDS, width);
         if (grouping.equals("on")) {
@@ -262,13 +262,7 @@ public final class GradientStep {
         }
         long grouped = 0;
         for (int[] group : plan) {
-            int ms = 0;
-            int mt = 0;
-            for (int r : group) {
-                ms = Math.max(ms, sources[r]);
-                mt = Math.max(mt, spans[r]);
-            }
-            grouped += ShardPlan.cost(group.length, ms, mt, width);
+            grouped += ShardPlan.cost(sources, spans, group, width);
         }
         long whole = ShardPlan.cost(rows, b.source() == null ? 0 : b.source().length(), b.input().length(), width);
         return grouped * 100 <= whole * (100L - MIN_SAVING_PERCENT) ? plan : null;
@@ -292,9 +286,12 @@ public final class GradientStep {
 
     /** The rows of each of {@code k} shards grouped by length ({@link ShardPlan}). */
     private int[][] lengthPlan(Batch b, int k) {
-        int[] spans = b.inputSpans(pad);
-        int[] sources = b.source() == null ? new int[spans.length] : b.source().validLengths();
-        return ShardPlan.assign(sources, spans, k, model.config().dModel());
+        return ShardPlan.assign(sourceLengths(b), b.inputSpans(pad), k, model.config().dModel());
+    }
+
+    /** Each row's source length, all 0 for a model without a source. */
+    private static int[] sourceLengths(Batch b) {
+        return b.source() == null ? new int[b.input().batch()] : b.source().validLengths();
     }
 
     /**

@@ -89,6 +89,20 @@ final class ShardPlan {
     }
 
     /**
+     * The work of the rows {@code rows} (indices into the two length arrays) cut to their own longest
+     * source and input, in the units of {@link #cost(int[], int[], int, int, int)}.
+     */
+    static long cost(int[] sourceLengths, int[] inputLengths, int[] rows, int width) {
+        int ms = 0;
+        int mt = 0;
+        for (int r : rows) {
+            ms = Math.max(ms, sourceLengths[r]);
+            mt = Math.max(mt, inputLengths[r]);
+        }
+        return cost(rows.length, ms, mt, width);
+    }
+
+    /**
      * The work of {@code rows} rows cut to longest source {@code ms} and input {@code mt}, in the units of
      * {@link #cost(int[], int[], int, int, int)}.
      */

@@ -105,6 +105,22 @@ class ShardPlanTest {
     }
 
     @Test
+    void aGroupsCostByRowIndicesIsTheCostOfItsRowsGathered() {
+        Rng rng = new Rng(13);
+        for (int c = 0; c < CASES; c++) {
+            int n = 2 + rng.nextInt(30);
+            int[] s = c % 3 == 0 ? new int[n] : lengths(rng, n, 1, 12);
+            int[] t = lengths(rng, n, 1, 13);
+            for (int[] group : ShardPlan.assign(s, t, 1 + c % 3, WIDTH)) {
+                int[] gs = Arrays.stream(group).map(r -> s[r]).toArray();
+                int[] gt = Arrays.stream(group).map(r -> t[r]).toArray();
+                assertEquals(ShardPlan.cost(gs, gt, 0, group.length, WIDTH), ShardPlan.cost(s, t, group, WIDTH),
+                        "group " + Arrays.toString(group) + " of s=" + Arrays.toString(s) + " t=" + Arrays.toString(t));
+            }
+        }
+    }
+
+    @Test
     void noShardCarriesMoreWorkThanAnEqualRowSplitAtTheBatchsPaddedLength() {
         Rng rng = new Rng(13);
         for (int c = 0; c < CASES; c++) {
