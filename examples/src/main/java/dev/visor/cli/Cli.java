@@ -77,6 +77,13 @@ public final class Cli {
                 if (session.verbose()) e.printStackTrace(err);
                 err.flush();
                 return CliException.USAGE;
+            } catch (ExceptionInInitializerError e) {
+                // a JVM-wide setting read once, such as -Dvisor.threads=two: one line naming it, exit 2
+                if (!(e.getCause() instanceof IllegalArgumentException setting)) throw e;
+                err.println("visor: " + setting.getMessage() + " (a JVM option: check VISOR_JAVA_OPTS or the java command line)");
+                if (session.verbose()) e.printStackTrace(err);
+                err.flush();
+                return CliException.USAGE;
             }
         }
     }

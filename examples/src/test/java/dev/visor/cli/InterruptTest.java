@@ -3,6 +3,7 @@ package dev.visor.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.visor.transformer.ConfigMapper;
 import dev.visor.transformer.checkpoint.Checkpoint;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -22,12 +24,19 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Ctrl-C for real: a child JVM runs {@code visor train lm}, gets SIGINT once it is training, and must
- * finish its step, save a resumable checkpoint, say where and exit with 130; {@code --resume} then
- * continues in the same folder to the step the uninterrupted run would have reached.
+ * finish its step, save a resumable checkpoint that keeps the planned last step, say where and exit
+ * with 130; {@code --resume --steps} then continues in the same folder. (Resuming to the planned step
+ * without {@code --steps} is {@code TrainingRunTest}'s.)
+ *
+ * <p>The run plans far more steps than it can finish in a test, so the signal always lands while it
+ * trains: with 80 steps, a loaded machine let the child finish before SIGINT arrived.
  */
 @EnabledOnOs({OS.LINUX, OS.MAC})
 class InterruptTest {
-    static final int STEPS = 80;
+    /** The planned steps: out of reach, so the child is always still training when SIGINT comes. */
+    static final int STEPS = 1_000_000;
+    /** The steps the resumed run adds. */
+    static final int MORE = 6;
 
     @Test
     void sigintSavesAResumableCheckpointThatResumeFinishes(@TempDir Path tmp) throws Exception {
@@ -58,11 +67,14 @@ class InterruptTest {
         assertTrue(err.contains("visor train lm: interrupted at step " + saved + " of " + STEPS + "; saved a resumable checkpoint to "
                 + dir + "; continue with: visor train lm --resume " + dir), err);
         assertTrue(Checkpoint.read(dir).optimizer() != null, "resumable: the optimizer state is saved");
+        @SuppressWarnings("unchecked") Map<String, Object> planned =
+                (Map<String, Object>) ConfigMapper.readObject(dir.resolve("visor.json")).get("training");
+        assertEquals((long) STEPS, ((Number) planned.get("last_step")).longValue(), "the planned last step is kept for --resume alone");
 
-        CliRunner.Result resumed = CliRunner.run("train", "lm", "--resume", dir.toString());
+        CliRunner.Result resumed = CliRunner.run("train", "lm", "--resume", dir.toString(), "--steps", Integer.toString(MORE));
         assertEquals(0, resumed.exitCode(), resumed::toString);
-        assertTrue(resumed.out().contains("from step " + saved + " to step " + STEPS + "; checkpoint → " + dir), resumed::toString);
-        assertEquals(STEPS, Checkpoint.read(dir).step(), "the same final step as an uninterrupted run, in the same folder");
+        assertTrue(resumed.out().contains("from step " + saved + " to step " + (saved + MORE) + "; checkpoint → " + dir), resumed::toString);
+        assertEquals(saved + MORE, Checkpoint.read(dir).step(), "resumed in the same folder");
         try (var files = Files.list(tmp)) {
             assertEquals(List.of("run", "text.txt"), files.map(f -> f.getFileName().toString()).sorted().toList());
         }

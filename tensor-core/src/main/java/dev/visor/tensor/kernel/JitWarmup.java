@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>{@code -Dvisor.warmup=false} opens every gate at once (the vector kernel from the first call).
  */
 final class JitWarmup {
-    private static final boolean ENABLED = Boolean.parseBoolean(System.getProperty("visor.warmup", "true"));
+    private static final boolean ENABLED = KernelProperties.bool("visor.warmup", true);
     /** The warm-up thread gives up after this long and opens the gate anyway. */
     private static final long MAX_NANOS = 20_000_000_000L;
 

@@ -33,9 +33,10 @@ import java.util.concurrent.locks.LockSupport;
  * }</pre>
  */
 public final class Parallel {
-    private static volatile int threads = Integer.getInteger("visor.threads", Runtime.getRuntime().availableProcessors());
+    private static volatile int threads =
+            (int) Math.min(Integer.MAX_VALUE, KernelProperties.whole("visor.threads", Runtime.getRuntime().availableProcessors(), 1));
     /** How long a kernel thread (and a caller waiting for one) spins before it parks, from {@code -Dvisor.spinMicros}. */
-    static final long SPIN_NANOS = longProperty("visor.spinMicros", 200, 0) * 1000;
+    static final long SPIN_NANOS = KernelProperties.whole("visor.spinMicros", 200, 0) * 1000;
     private static volatile Workers workers;
     private static final AtomicInteger THREAD_IDS = new AtomicInteger();
 
@@ -131,7 +132,7 @@ public final class Parallel {
     }
 
     /** Whether {@link #hot()} scopes have an effect, from {@code -Dvisor.hotScopes} (true or false; default true). */
-    static final boolean HOT_SCOPES = booleanProperty("visor.hotScopes", true);
+    static final boolean HOT_SCOPES = KernelProperties.bool("visor.hotScopes", true);
     /** Open {@link #hot()} scopes. */
     private static final AtomicInteger HOT = new AtomicInteger();
     /** The longest a kernel thread spins after its last chunk while a hot scope is open. */
@@ -250,50 +251,10 @@ public final class Parallel {
      * {@link #SPIN_NANOS} idle): the A/B switch for 2-thread decoding, where each split woken from
      * park pays a wake-up of tens of microseconds.
      */
-    static final long PARK_MODE_NANOS = longProperty("visor.parkModeMillis", 100, 0) * 1_000_000L;
+    static final long PARK_MODE_NANOS = KernelProperties.whole("visor.parkModeMillis", 100, 0) * 1_000_000L;
 
     /** Spin steps per yield. */
-    private static final int YIELD_EVERY = (int) Math.min(Integer.MAX_VALUE, longProperty("visor.spinYieldEvery", 16, 1));
-
-    /**
-     * The whole-number system property {@code name}, or {@code fallback} when it is unset or blank.
-     *
-     * @throws IllegalArgumentException naming the property and its value when it is not a whole number
-     *                                  of at least {@code min}
-     */
-    static long longProperty(String name, long fallback, long min) {
-        String raw = System.getProperty(name);
-        if (raw == null || raw.isBlank()) {
-            return fallback;
-        }
-        long value;
-        try {
-            value = Long.parseLong(raw.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("-D" + name + " must be a whole number of at least " + min + ", got '" + raw + "'", e);
-        }
-        if (value < min) {
-            throw new IllegalArgumentException("-D" + name + " must be at least " + min + ", got " + value);
-        }
-        return value;
-    }
-
-    /**
-     * The boolean system property {@code name}, or {@code fallback} when it is unset or blank.
-     *
-     * @throws IllegalArgumentException naming the property and its value when it is not true or false
-     */
-    static boolean booleanProperty(String name, boolean fallback) {
-        String raw = System.getProperty(name);
-        if (raw == null || raw.isBlank()) {
-            return fallback;
-        }
-        String v = raw.trim();
-        if (!v.equals("true") && !v.equals("false")) {
-            throw new IllegalArgumentException("-D" + name + " must be true or false, got '" + raw + "'");
-        }
-        return v.equals("true");
-    }
+    private static final int YIELD_EVERY = (int) Math.min(Integer.MAX_VALUE, KernelProperties.whole("visor.spinYieldEvery", 16, 1));
 
     /** Makes the kernel threads park at once between splits for {@code nanos}, as after a late split; for tests. */
     static void parkBetweenSplitsFor(long nanos) {

@@ -133,18 +133,7 @@ final class VectorGemm {
      * with row blocking ({@link #MC} &gt; 0, the 512-bit tile), {@code -Dvisor.kernel.sharedB=true|false}
      * to force. See {@link #shared} for why.
      */
-    static final boolean SHARED_B = sharedB(System.getProperty("visor.kernel.sharedB"), TILES.mc() > 0);
-
-    static boolean sharedB(String forced, boolean fallback) {
-        if (forced == null || forced.isBlank()) {
-            return fallback;
-        }
-        return switch (forced.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException("visor.kernel.sharedB is '" + forced + "' but must be true or false");
-        };
-    }
+    static final boolean SHARED_B = KernelProperties.bool("visor.kernel.sharedB", TILES.mc() > 0);
 
     /**
      * The whole product on up to {@link Parallel#threads()} cores sharing one packed B, BLIS's way:

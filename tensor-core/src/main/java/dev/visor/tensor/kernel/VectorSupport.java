@@ -12,8 +12,8 @@ package dev.visor.tensor.kernel;
  * kernels use (interpreted; about 0.1 s once per process, 95–165 ms measured on Zen 5, of which the
  * first round is class loading that a first kernel would pay anyway), so that the JDK's
  * per-operator dispatch is profiled with all of them before C2 compiles it (docs/DESIGN.md, "Every
- * operator kind before the first kernel"). {@code -Dvisor.vector.warmup=false} skips it (to compare); values other than
- * {@code true} and {@code false} are refused.
+ * operator kind before the first kernel"). {@code -Dvisor.vector.warmup=false} skips it (to compare). Both settings are parsed by {@link KernelProperties}: values other than
+ * {@code true} and {@code false} (in any case) are refused, naming the property.
  *
  * <p>Classes that reference {@code jdk.incubator.vector} types must only be loaded after
  * {@link #available()} returned true, or the JVM throws {@link NoClassDefFoundError}.
@@ -25,7 +25,7 @@ public final class VectorSupport {
     private static final boolean AVAILABLE = detect();
 
     static {
-        if (AVAILABLE && warmupEnabled(System.getProperty(WARMUP_PROPERTY))) {
+        if (AVAILABLE && KernelProperties.bool(WARMUP_PROPERTY, true)) {
             VectorOpsWarmup.run();
         }
     }
@@ -41,25 +41,8 @@ public final class VectorSupport {
         return AVAILABLE;
     }
 
-    /**
-     * Parses {@value #WARMUP_PROPERTY}.
-     *
-     * @param value the property's value, null when unset
-     * @return whether the operator warm-up runs
-     * @throws IllegalArgumentException for anything but {@code true}, {@code false} or unset
-     */
-    static boolean warmupEnabled(String value) {
-        if (value == null || value.equals("true")) {
-            return true;
-        }
-        if (value.equals("false")) {
-            return false;
-        }
-        throw new IllegalArgumentException("-D" + WARMUP_PROPERTY + "=" + value + ": expected true or false");
-    }
-
     private static boolean detect() {
-        if (!Boolean.parseBoolean(System.getProperty("visor.vector", "true"))) {
+        if (!KernelProperties.bool("visor.vector", true)) {
             return false;
         }
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();

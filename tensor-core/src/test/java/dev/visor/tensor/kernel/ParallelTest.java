@@ -284,26 +284,6 @@ class ParallelTest {
         assertEquals("thread count must be at least 1 but got 0", e.getMessage());
     }
 
-    /** Two chunks of one split run at the same time (inline, this would time out), one on a kernel thread. */
-    @Test
-    void spinPropertiesAreWholeNumbersWithAFloorAndNamedWhenWrong() {
-        String name = "visor.test.parallelProperty";
-        try {
-            System.clearProperty(name);
-            assertEquals(16, Parallel.longProperty(name, 16, 1));
-            System.setProperty(name, " 3 ");
-            assertEquals(3, Parallel.longProperty(name, 16, 1));
-            System.setProperty(name, "0");
-            IllegalArgumentException low = assertThrows(IllegalArgumentException.class, () -> Parallel.longProperty(name, 16, 1));
-            assertEquals("-D" + name + " must be at least 1, got 0", low.getMessage());
-            System.setProperty(name, "fast");
-            IllegalArgumentException word = assertThrows(IllegalArgumentException.class, () -> Parallel.longProperty(name, 16, 1));
-            assertTrue(word.getMessage().contains("'fast'") && word.getMessage().contains(name), word.getMessage());
-        } finally {
-            System.clearProperty(name);
-        }
-    }
-
     private static void assertTwoThreadsRunConcurrently() {
         Set<String> names = ConcurrentHashMap.newKeySet();
         CountDownLatch both = new CountDownLatch(2);

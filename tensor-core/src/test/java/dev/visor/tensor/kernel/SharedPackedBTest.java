@@ -1,10 +1,6 @@
 package dev.visor.tensor.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.SplittableRandom;
@@ -85,16 +81,5 @@ class SharedPackedBTest {
         Gemm.reference(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, expected, 0, n);
         GemmCheck.assertClose("shared", false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, new float[m * n], expected,
                 c, 0, n);
-    }
-
-    @Test
-    void theSwitchParsesTrueAndFalseAndNamesABadValue() {
-        assumeTrue(VectorSupport.available(), "VectorGemm loads only with the Vector API");
-        assertTrue(VectorGemm.sharedB(null, true));
-        assertFalse(VectorGemm.sharedB(" ", false));
-        assertTrue(VectorGemm.sharedB("TRUE", false));
-        assertFalse(VectorGemm.sharedB("false", true));
-        var e = assertThrows(IllegalArgumentException.class, () -> VectorGemm.sharedB("yes", true));
-        assertEquals("visor.kernel.sharedB is 'yes' but must be true or false", e.getMessage());
     }
 }

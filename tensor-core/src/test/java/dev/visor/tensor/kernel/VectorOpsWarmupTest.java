@@ -1,8 +1,6 @@
 package dev.visor.tensor.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -46,23 +44,13 @@ class VectorOpsWarmupTest {
         if (!VectorSupport.available()) {
             return;   // VectorOpsWarmup references the Vector API: it must not even be loaded here
         }
-        boolean on = VectorSupport.warmupEnabled(System.getProperty(VectorSupport.WARMUP_PROPERTY));
+        boolean on = KernelProperties.bool(VectorSupport.WARMUP_PROPERTY, true);
         assertEquals(on ? 1 : 0, VectorOpsWarmup.runs(), "runs after VectorSupport's initialiser");
         VectorOpsWarmup.run();
         VectorOpsWarmup.run();
         assertEquals(1, VectorOpsWarmup.runs(), "a second and third call must not run it again");
         assertTrue(VectorOpsWarmup.nanos() >= VectorOpsWarmup.firstRoundNanos() && VectorOpsWarmup.firstRoundNanos() > 0,
                 "its cost is recorded: " + VectorOpsWarmup.nanos() + " ns in all, " + VectorOpsWarmup.firstRoundNanos() + " ns the first round");
-    }
-
-    @Test
-    void thePropertyTakesTrueOrFalseAndNamesABadValue() {
-        assertTrue(VectorSupport.warmupEnabled(null));
-        assertTrue(VectorSupport.warmupEnabled("true"));
-        assertFalse(VectorSupport.warmupEnabled("false"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VectorSupport.warmupEnabled("off"));
-        assertTrue(e.getMessage().contains("visor.vector.warmup=off") && e.getMessage().contains("true or false"),
-                e.getMessage());
     }
 
     @Test
