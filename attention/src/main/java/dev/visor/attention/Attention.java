@@ -1,6 +1,7 @@
 package dev.visor.attention;
 
 import dev.visor.tensor.Tensor;
+import java.util.function.Function;
 
 /**
  * Scaled-dot-product attention on tensors, differentiable: {@code softmax(Q Kᵀ · scale)} restricted
@@ -81,6 +82,55 @@ public final class Attention {
         HeadsView qv = HeadsView.of(q);
         HeadsView kv = HeadsView.of(k);
         HeadsView vv = HeadsView.of(v);
+        return flash(qv, kv, vv, mask, cfg, mergeHeads, s -> new HeadsView[] {
+            HeadsView.zeros(s.batch(), s.heads(), s.queryLength(), s.keyDim()),
+            HeadsView.zeros(s.batch(), s.kvHeads(), s.keyLength(), s.keyDim()),
+            HeadsView.zeros(s.batch(), s.kvHeads(), s.keyLength(), s.valueDim())},
+                d -> new Tensor[] {
+                    Tensor.wrap(d[0].data(), q.shape()), Tensor.wrap(d[1].data(), k.shape()), Tensor.wrap(d[2].data(), v.shape())},
+                q, k, v);
+    }
+
+    /**
+     * Self-attention over one packed projection {@code qkv (batch, L, (heads + 2·kvHeads)·headDim)} whose
+     * column blocks are the queries, keys and values (the stacked {@code in_proj_weight}'s product), the
+     * output {@code (batch, L, heads·headDim)} with the heads merged. The kernel reads the three blocks in
+     * place, and the backward writes dQ, dK and dV straight into one gradient of {@code qkv}'s layout: no
+     * per-block gradient embedded into a zero tensor of the whole width, no sum of the three, no copy of
+     * a transposed gradient into row-major order. The same kernel calls on the same views as
+     * {@link #flash} over {@code qkv}'s head-split narrowed views, so the same values.
+     */
+    static Tensor flashPacked(Tensor qkv, int heads, int kvHeads, int headDim, BlockSparsity mask, AttentionConfig cfg) {
+        int width = (heads + 2 * kvHeads) * headDim;
+        if (qkv.dim() != 3 || qkv.size(2) != width || !qkv.isContiguous()) {
+            throw new IllegalArgumentException("a packed projection must be a contiguous (batch, L, " + width + ") tensor for "
+                    + heads + " heads, " + kvHeads + " key/value heads of " + headDim + " but got shape "
+                    + java.util.Arrays.toString(qkv.shape()) + (qkv.isContiguous() ? "" : ", not contiguous"));
+        }
+        int bb = qkv.size(0);
+        int l = qkv.size(1);
+        int off = qkv.offset();
+        float[] x = qkv.storage();
+        int kAt = heads * headDim;
+        int vAt = kAt + kvHeads * headDim;
+        return flash(packed(x, off, bb, heads, l, headDim, width), packed(x, off + kAt, bb, kvHeads, l, headDim, width),
+                packed(x, off + vAt, bb, kvHeads, l, headDim, width), mask, cfg, true, s -> {
+                    float[] d = new float[Math.multiplyExact(bb * l, width)];
+                    return new HeadsView[] {
+                        packed(d, 0, bb, heads, l, headDim, width), packed(d, kAt, bb, kvHeads, l, headDim, width),
+                        packed(d, vAt, bb, kvHeads, l, headDim, width)};
+                }, d -> new Tensor[] {Tensor.wrap(d[0].data(), qkv.shape())}, qkv).output();
+    }
+
+    /** Heads {@code n} of {@code dim} at column {@code offset} of rows of {@code width}: {@code (batch, L, n, dim)} seen as {@code (batch, n, L, dim)}. */
+    private static HeadsView packed(float[] data, int offset, int batch, int n, int l, int dim, int width) {
+        return new HeadsView(data, offset, batch, n, l, dim, l * width, dim, width, 1);
+    }
+
+    /** The flash op over views: the backward writes into {@code gradientViews}' zeroed dQ, dK, dV, handed on as {@code inputGradients}. */
+    private static FlashResult flash(HeadsView qv, HeadsView kv, HeadsView vv, BlockSparsity mask, AttentionConfig cfg,
+                                     boolean mergeHeads, Function<AttentionShapes, HeadsView[]> gradientViews,
+                                     Function<HeadsView[], Tensor[]> inputGradients, Tensor... inputs) {
         AttentionShapes s = AttentionShapes.of(qv, kv, vv);
         int bb = s.batch();
         int hh = s.heads();
@@ -93,17 +143,14 @@ public final class Attention {
                 : HeadsView.contiguous(values, bb, hh, lq, dv);
         float[] lse = PermutedAttention.forward(qv, kv, vv, out, mask, cfg);
         Tensor output = Tensor.fromOp("flash_attention", values, outShape, g -> {
-            HeadsView dq = HeadsView.zeros(bb, hh, lq, s.keyDim());
-            HeadsView dk = HeadsView.zeros(bb, s.kvHeads(), s.keyLength(), s.keyDim());
-            HeadsView dvv = HeadsView.zeros(bb, s.kvHeads(), s.keyLength(), dv);
+            HeadsView[] d = gradientViews.apply(s);   // zeroed dQ, dK, dV
             HeadsView go = mergeHeads
                     ? new HeadsView(g.storage(), g.offset(), bb, hh, lq, dv, g.stride(0), dv * g.stride(2), g.stride(1),
                             g.stride(2))
                     : HeadsView.of(g);
-            PermutedAttention.backward(qv, kv, vv, out, lse, go, dq, dk, dvv, mask, cfg);
-            return new Tensor[] {
-                Tensor.wrap(dq.data(), q.shape()), Tensor.wrap(dk.data(), k.shape()), Tensor.wrap(dvv.data(), v.shape())};
-        }, q, k, v);
+            PermutedAttention.backward(qv, kv, vv, out, lse, go, d[0], d[1], d[2], mask, cfg);
+            return inputGradients.apply(d);
+        }, inputs);
         return new FlashResult(output, Tensor.wrap(lse, bb, hh, lq));
     }
 

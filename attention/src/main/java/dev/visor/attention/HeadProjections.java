@@ -55,7 +55,7 @@ final class HeadProjections {
     Tensor[] project(Tensor query, Tensor key, Tensor value) {
         if (inProjWeight != null && query == key && key == value) {
             int kvDim = kvHeads * headDim;
-            Tensor qkv = Functional.linear(query, inProjWeight, inProjBias);          // (B, L, E + 2·kvDim)
+            Tensor qkv = projectPacked(query);                                         // (B, L, E + 2·kvDim)
             return new Tensor[] {
                 splitHeads(qkv.narrow(2, 0, embedDim), heads),
                 splitHeads(qkv.narrow(2, embedDim, kvDim), kvHeads),
@@ -63,6 +63,22 @@ final class HeadProjections {
         }
         Tensor[] kv = projectKeyValue(key, value);
         return new Tensor[] {projectQuery(query), kv[0], kv[1]};
+    }
+
+    /** Whether self-attention can run as one product over the row-stacked weight ({@link #projectPacked}). */
+    boolean packs() {
+        return inProjWeight != null;
+    }
+
+    /**
+     * Self-attention's one product over the row-stacked weight: {@code x (B, L, E)} ↦
+     * {@code (B, L, E + 2·kvDim)}, whose column blocks are q, k and v (before the head split).
+     */
+    Tensor projectPacked(Tensor x) {
+        if (inProjWeight == null) {
+            throw new IllegalStateException("separate q, k, v weights have no packed projection");
+        }
+        return Functional.linear(x, inProjWeight, inProjBias);
     }
 
     /** {@code (B, Lq, E)} ↦ {@code (B, H, Lq, hd)}. */

@@ -167,6 +167,9 @@ public final class MultiHeadAttention extends Module {
      */
     public Tensor forward(Tensor query, Tensor key, Tensor value, String maskSpec, MaskInputs inputs) {
         checkInputs(query, key, value);
+        if (packedSelfAttention(query, key, value)) {
+            return attendPacked(query, compile(maskSpec, inputs, query.size(0), query.size(1), key.size(1), 0));
+        }
         Tensor[] qkv = in.project(query, key, value);
         BlockSparsity mask = compile(maskSpec, inputs, query.size(0), query.size(1), key.size(1), 0);
         return attend(rotate(qkv, 0, 0), mask, 0);
@@ -202,6 +205,9 @@ public final class MultiHeadAttention extends Module {
     public Tensor forward(Tensor query, Tensor key, Tensor value, CompiledMask mask) {
         checkInputs(query, key, value);
         checkShape(Objects.requireNonNull(mask, "mask"), query.size(0), query.size(1), key.size(1));
+        if (packedSelfAttention(query, key, value)) {
+            return attendPacked(query, BlockSparsity.of(mask));
+        }
         Tensor[] qkv = in.project(query, key, value);
         int offset = mask.shape().queryOffset();
         return attend(rotate(qkv, offset, 0), BlockSparsity.of(mask), offset);
@@ -392,6 +398,23 @@ public final class MultiHeadAttention extends Module {
                 ? Attention.flash(qkv[0], qkv[1], qkv[2], mask, config(), true).output()   // (batch, Lq, E)
                 : scored.attend(qkv, mask, config(), offset);
         return outProj.forward(merged);
+    }
+
+    /**
+     * Plain self-attention over the row-stacked weight: the flash kernel reads q, k and v in place in
+     * the one product and writes their gradients into one array of its layout
+     * ({@link Attention#flashPacked}), instead of three head-split views whose gradients are each
+     * copied out of a transpose and embedded into a zero tensor of the product's width, then summed.
+     * Rope and score modifiers rotate or modify per head, so they keep the views.
+     */
+    private boolean packedSelfAttention(Tensor query, Tensor key, Tensor value) {
+        return scored == null && query == key && key == value && in.packs();
+    }
+
+    /** {@link #packedSelfAttention}'s path: queries at 0 (no rope, so the offset only places the mask). */
+    private Tensor attendPacked(Tensor x, BlockSparsity mask) {
+        Tensor qkv = in.projectPacked(x);
+        return outProj.forward(Attention.flashPacked(qkv, heads, kvHeads, headDim, mask, config()));
     }
 
     private Tensor[] rotate(Tensor[] qkv, int queryStart, int keyStart) {
