@@ -87,7 +87,8 @@ public final class Attention {
             HeadsView.zeros(s.batch(), s.kvHeads(), s.keyLength(), s.keyDim()),
             HeadsView.zeros(s.batch(), s.kvHeads(), s.keyLength(), s.valueDim())},
                 d -> new Tensor[] {
-                    Tensor.wrap(d[0].data(), q.shape()), Tensor.wrap(d[1].data(), k.shape()), Tensor.wrap(d[2].data(), v.shape())},
+                    Tensor.handedOver(d[0].data(), q.shape()), Tensor.handedOver(d[1].data(), k.shape()),
+                    Tensor.handedOver(d[2].data(), v.shape())},
                 q, k, v);
     }
 
@@ -119,7 +120,7 @@ public final class Attention {
                     return new HeadsView[] {
                         packed(d, 0, bb, heads, l, headDim, width), packed(d, kAt, bb, kvHeads, l, headDim, width),
                         packed(d, vAt, bb, kvHeads, l, headDim, width)};
-                }, d -> new Tensor[] {Tensor.wrap(d[0].data(), qkv.shape())}, qkv).output();
+                }, d -> new Tensor[] {Tensor.handedOver(d[0].data(), qkv.shape())}, qkv).output();
     }
 
     /** Heads {@code n} of {@code dim} at column {@code offset} of rows of {@code width}: {@code (batch, L, n, dim)} seen as {@code (batch, n, L, dim)}. */

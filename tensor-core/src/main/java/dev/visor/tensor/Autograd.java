@@ -29,12 +29,12 @@ final class Autograd {
                 if (g == null) {
                     continue;
                 }
-                owned.remove(g);
+                boolean exclusive = owned.remove(g);
                 if (t.gradFn == null) {
                     if (capture != null) {
-                        capture.add(t, g);
+                        capture.add(t, g, exclusive);
                     } else {
-                        t.accumulateGrad(g);
+                        t.accumulateGrad(g, exclusive);
                     }
                     continue;
                 }
@@ -47,6 +47,7 @@ final class Autograd {
                 for (int j = 0; j < inputs.length; j++) {
                     Tensor in = inputs[j];
                     Tensor gi = grads[j];
+                    boolean handedOver = gi != null && takeHandedOver(gi, g, grads, j);
                     if (in == null || gi == null || !in.requiresGrad()) {
                         continue;
                     }
@@ -54,11 +55,35 @@ final class Autograd {
                         throw new IllegalStateException("backward of " + t.gradFn.name + " gave a gradient of shape "
                                 + Shape.str(gi.shape) + " for input " + j + " of shape " + Shape.str(in.shape));
                     }
+                    if (handedOver) {
+                        owned.add(gi);   // a new array the backward gave up: later gradients may go into it
+                    }
                     Tensor prev = pending.get(in);
                     pending.put(in, prev == null ? gi : addSameShape(prev, gi, owned));
                 }
             }
         }
+    }
+
+    /**
+     * Whether {@code grads[j]} is a gradient its backward {@linkplain Tensor#handedOver handed over}
+     * (clearing the mark, so it counts once): not the incoming gradient {@code g}, not returned for
+     * another input as well, and not over {@code g}'s storage.
+     */
+    private static boolean takeHandedOver(Tensor gi, Tensor g, Tensor[] grads, int j) {
+        if (!gi.handedOver) {
+            return false;
+        }
+        gi.handedOver = false;
+        if (gi == g || gi.data == g.data) {
+            return false;
+        }
+        for (int k = 0; k < grads.length; k++) {
+            if (k != j && grads[k] != null && grads[k].data == gi.data) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Nodes reachable from root that require grad, ordered so every node precedes its consumers. */
@@ -103,6 +128,10 @@ final class Autograd {
         }
         float[] av = a.isContiguous() ? a.data : a.toArray();
         int aOff = a.isContiguous() ? a.offset : 0;
+        if (owned.contains(b)) {   // a handed-over b takes the sum: a + b, the same additions as into a new array
+            VecMath.add(av, aOff, b.data, 0, b.data, 0, n);
+            return b;
+        }
         float[] x = new float[n];
         VecMath.add(av, aOff, bv, bOff, x, 0, n);
         Tensor sum = new Tensor(x, a.shape.clone());

@@ -20,6 +20,8 @@ abstract class TensorBase {
     boolean requiresGrad;
     Tensor grad;
     final GradFn gradFn;
+    // set by Tensor.handedOver, cleared when a backward pass takes the gradient (Autograd)
+    boolean handedOver;
 
     TensorBase(float[] data, int[] shape, int[] strides, int offset, GradFn gradFn) {
         this.data = data;
@@ -327,9 +329,9 @@ abstract class TensorBase {
         Autograd.backward(self(), gradient);
     }
 
-    /** Adds {@code g} to this leaf's accumulated gradient. */
-    void accumulateGrad(Tensor g) {
-        grad = accumulated(grad, g);
+    /** Adds {@code g} to this leaf's accumulated gradient; the first one is adopted when the caller owns it alone. */
+    void accumulateGrad(Tensor g, boolean exclusive) {
+        grad = exclusive && grad == null ? g : accumulated(grad, g);
     }
 
     /**

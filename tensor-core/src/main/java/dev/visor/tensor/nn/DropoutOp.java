@@ -30,7 +30,7 @@ final class DropoutOp {
         return Tensor.fromOp("dropout", out, x.shape(), g -> {
             float[] dx = new float[n];
             apply(Dense.of(g), keep, scale, dx);
-            return new Tensor[] {Tensor.wrap(dx, x.shape())};
+            return new Tensor[] {Tensor.handedOver(dx, x.shape())};
         }, x);
     }
 
@@ -74,7 +74,7 @@ final class DropoutOp {
             float[] dx = new float[n];
             apply(Dense.of(g), keep, scale, dx);
             Activations.reluBackward(dx, in, dx, 0, n);
-            return new Tensor[] {Tensor.wrap(dx, x.shape())};
+            return new Tensor[] {Tensor.handedOver(dx, x.shape())};
         }, x);
     }
 
@@ -102,7 +102,7 @@ final class DropoutOp {
             if (x.requiresGrad()) {
                 float[] d = new float[n];
                 apply(Dense.of(g), keep, scale, d);
-                dx = Tensor.wrap(d, x.shape());
+                dx = Tensor.handedOver(d, x.shape());
             }
             return new Tensor[] {residual.requiresGrad() ? g : null, dx};
         }, residual, x);

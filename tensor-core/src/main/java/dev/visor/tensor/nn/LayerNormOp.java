@@ -208,9 +208,9 @@ final class LayerNormOp {
     /** The gradients each input asks for, wrapped in its shape. */
     private static Tensor[] grads(Tensor x, Tensor weight, Tensor bias, float[] dx, float[] dw, float[] db) {
         return new Tensor[] {
-                x.requiresGrad() ? Tensor.wrap(dx, x.shape()) : null,
-                weight != null && weight.requiresGrad() ? Tensor.wrap(dw, weight.shape()) : null,
-                bias != null && bias.requiresGrad() ? Tensor.wrap(db, bias.shape()) : null};
+                x.requiresGrad() ? Tensor.handedOver(dx, x.shape()) : null,
+                weight != null && weight.requiresGrad() ? Tensor.handedOver(dw, weight.shape()) : null,
+                bias != null && bias.requiresGrad() ? Tensor.handedOver(db, bias.shape()) : null};
     }
 
     /** The backward pass on {@link NormRows}: float partial sums per block of rows, added in double. */
