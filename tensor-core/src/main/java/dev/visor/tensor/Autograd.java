@@ -39,6 +39,7 @@ final class Autograd {
                     continue;
                 }
                 Tensor[] inputs = t.gradFn.inputs;
+                g.handedOver = exclusive;   // the backward may write its result into g and return that
                 Tensor[] grads = t.gradFn.backward.apply(g);
                 if (grads.length != inputs.length) {
                     throw new IllegalStateException("backward of " + t.gradFn.name + " returned " + grads.length
@@ -47,7 +48,7 @@ final class Autograd {
                 for (int j = 0; j < inputs.length; j++) {
                     Tensor in = inputs[j];
                     Tensor gi = grads[j];
-                    boolean handedOver = gi != null && takeHandedOver(gi, g, grads, j);
+                    boolean handedOver = gi != null && takeHandedOver(gi, g, exclusive, grads, j);
                     if (in == null || gi == null || !in.requiresGrad()) {
                         continue;
                     }
@@ -61,21 +62,22 @@ final class Autograd {
                     Tensor prev = pending.get(in);
                     pending.put(in, prev == null ? gi : addSameShape(prev, gi, owned));
                 }
+                g.handedOver = false;
             }
         }
     }
 
     /**
-     * Whether {@code grads[j]} is a gradient its backward {@linkplain Tensor#handedOver handed over}
-     * (clearing the mark, so it counts once): not the incoming gradient {@code g}, not returned for
-     * another input as well, and not over {@code g}'s storage.
+     * Whether {@code grads[j]} is the engine's alone from now on (clearing its mark, so it counts once):
+     * a new array its backward {@linkplain Tensor#handedOver handed over}, or the incoming gradient
+     * {@code g} itself (or a dense view of all of it) when {@code g} was the engine's alone
+     * ({@code exclusive}) — and in either case not returned for another input as well.
      */
-    private static boolean takeHandedOver(Tensor gi, Tensor g, Tensor[] grads, int j) {
-        if (!gi.handedOver) {
-            return false;
-        }
+    private static boolean takeHandedOver(Tensor gi, Tensor g, boolean exclusive, Tensor[] grads, int j) {
+        boolean marked = gi.handedOver;
         gi.handedOver = false;
-        if (gi == g || gi.data == g.data) {
+        boolean ofG = gi.data == g.data;
+        if (ofG ? !(exclusive && gi.offset == 0 && gi.isContiguous() && gi.numel() == gi.data.length) : !marked) {
             return false;
         }
         for (int k = 0; k < grads.length; k++) {

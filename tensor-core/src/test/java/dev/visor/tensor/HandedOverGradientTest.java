@@ -1,8 +1,10 @@
 package dev.visor.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -99,5 +101,49 @@ class HandedOverGradientTest {
         v.mul(10f).sum().backward();
         assertArrayEquals(new float[] {11, 11}, v.grad().toArray());
         assertArrayEquals(new float[] {1, 1}, w.grad().toArray());
+    }
+
+    /** {@code y = −x}, its backward negating in place when the incoming gradient is handed over (and saying whether it was). */
+    private static Tensor negated(Tensor x, boolean[] inPlace) {
+        float[] v = x.toArray();
+        for (int i = 0; i < v.length; i++) {
+            v[i] = -v[i];
+        }
+        return Tensor.fromOp("negated", v, x.shape(), g -> {
+            inPlace[0] = g.isHandedOver();
+            float[] d = inPlace[0] ? g.storage() : g.toArray();
+            for (int i = 0; i < d.length; i++) {
+                d[i] = -d[i];
+            }
+            return new Tensor[] {inPlace[0] ? g : Tensor.handedOver(d, x.shape())};
+        }, x);
+    }
+
+    @Test
+    void aBackwardMayWriteIntoAnIncomingGradientHandedOverToIt() {
+        Tensor x = Tensor.of(new float[] {1, -2, 3}, 3).requiresGrad(true);
+        float[][] made = new float[1][];
+        boolean[] inPlace = new boolean[1];
+        doubled(negated(x, inPlace), made).sum().backward();
+        assertTrue(inPlace[0], "doubled's gradient is handed over to negated's backward");
+        assertSame(made[0], x.grad().storage());
+        assertArrayEquals(new float[] {-2, -2, -2}, x.grad().toArray());
+    }
+
+    @Test
+    void anIncomingGradientOthersHoldIsNotHandedOver() {
+        // add's backward gives its gradient to both inputs: neither backward may write into it
+        Tensor x = Tensor.of(new float[] {1, -2, 3}, 3).requiresGrad(true);
+        boolean[] first = new boolean[1];
+        boolean[] second = new boolean[1];
+        float[][] made = new float[1][];
+        Tensor y = doubled(negated(x, first).add(negated(x, second)), made);
+        y.sum().backward();
+        assertFalse(first[0] || second[0], "a gradient returned for two inputs was handed over");
+        assertArrayEquals(new float[] {-4, -4, -4}, x.grad().toArray());
+        // and a root's seed, which the caller holds, is not handed over either
+        boolean[] root = new boolean[1];
+        negated(x, root).backward(Tensor.ones(3));
+        assertFalse(root[0]);
     }
 }
