@@ -102,25 +102,50 @@ public final class Attention {
      * {@link #flash} over {@code qkv}'s head-split narrowed views, so the same values.
      */
     static Tensor flashPacked(Tensor qkv, int heads, int kvHeads, int headDim, BlockSparsity mask, AttentionConfig cfg) {
-        int width = (heads + 2 * kvHeads) * headDim;
-        if (qkv.dim() != 3 || qkv.size(2) != width || !qkv.isContiguous()) {
-            throw new IllegalArgumentException("a packed projection must be a contiguous (batch, L, " + width + ") tensor for "
-                    + heads + " heads, " + kvHeads + " key/value heads of " + headDim + " but got shape "
-                    + java.util.Arrays.toString(qkv.shape()) + (qkv.isContiguous() ? "" : ", not contiguous"));
+        return flashProjected(qkv, qkv, heads, kvHeads, headDim, mask, cfg);
+    }
+
+    /**
+     * As {@link #flashPacked}, for queries and key/values from two products: {@code q (batch, Lq,
+     * heads·headDim)} and {@code kv (batch, Lk, 2·kvHeads·headDim)} whose column blocks are the keys and
+     * the values (cross-attention over the stacked weight's query rows and key/value rows); or, with
+     * {@code q == kv}, the one packed product. Each product's gradient is one array of its layout.
+     */
+    static Tensor flashProjected(Tensor q, Tensor kv, int heads, int kvHeads, int headDim, BlockSparsity mask,
+                                 AttentionConfig cfg) {
+        boolean one = q == kv;
+        int kvWidth = (one ? heads + 2 * kvHeads : 2 * kvHeads) * headDim;
+        int qWidth = one ? kvWidth : heads * headDim;
+        checkProduct(one ? "a packed projection" : "a query projection", q, qWidth, heads, kvHeads, headDim);
+        if (!one) {
+            checkProduct("a key/value projection", kv, kvWidth, heads, kvHeads, headDim);
         }
-        int bb = qkv.size(0);
-        int l = qkv.size(1);
-        int off = qkv.offset();
-        float[] x = qkv.storage();
-        int kAt = heads * headDim;
-        int vAt = kAt + kvHeads * headDim;
-        return flash(packed(x, off, bb, heads, l, headDim, width), packed(x, off + kAt, bb, kvHeads, l, headDim, width),
-                packed(x, off + vAt, bb, kvHeads, l, headDim, width), mask, cfg, true, s -> {
-                    float[] d = new float[Math.multiplyExact(bb * l, width)];
+        int bb = q.size(0);
+        int lq = q.size(1);
+        int lk = kv.size(1);
+        int kAt = kvWidth - 2 * kvHeads * headDim;   // the keys, then the values, end each row of kv
+        int vAt = kvWidth - kvHeads * headDim;
+        float[] x = q.storage();
+        float[] y = kv.storage();
+        return flash(packed(x, q.offset(), bb, heads, lq, headDim, qWidth),
+                packed(y, kv.offset() + kAt, bb, kvHeads, lk, headDim, kvWidth),
+                packed(y, kv.offset() + vAt, bb, kvHeads, lk, headDim, kvWidth), mask, cfg, true, s -> {
+                    float[] dq = new float[Math.multiplyExact(bb * lq, qWidth)];
+                    float[] dkv = one ? dq : new float[Math.multiplyExact(bb * lk, kvWidth)];
                     return new HeadsView[] {
-                        packed(d, 0, bb, heads, l, headDim, width), packed(d, kAt, bb, kvHeads, l, headDim, width),
-                        packed(d, vAt, bb, kvHeads, l, headDim, width)};
-                }, d -> new Tensor[] {Tensor.handedOver(d[0].data(), qkv.shape())}, qkv).output();
+                        packed(dq, 0, bb, heads, lq, headDim, qWidth), packed(dkv, kAt, bb, kvHeads, lk, headDim, kvWidth),
+                        packed(dkv, vAt, bb, kvHeads, lk, headDim, kvWidth)};
+                }, d -> one ? new Tensor[] {Tensor.handedOver(d[0].data(), q.shape())}
+                        : new Tensor[] {Tensor.handedOver(d[0].data(), q.shape()), Tensor.handedOver(d[1].data(), kv.shape())},
+                one ? new Tensor[] {q} : new Tensor[] {q, kv}).output();
+    }
+
+    private static void checkProduct(String what, Tensor t, int width, int heads, int kvHeads, int headDim) {
+        if (t.dim() != 3 || t.size(2) != width || !t.isContiguous()) {
+            throw new IllegalArgumentException(what + " must be a contiguous (batch, L, " + width + ") tensor for "
+                    + heads + " heads, " + kvHeads + " key/value heads of " + headDim + " but got shape "
+                    + java.util.Arrays.toString(t.shape()) + (t.isContiguous() ? "" : ", not contiguous"));
+        }
     }
 
     /** Heads {@code n} of {@code dim} at column {@code offset} of rows of {@code width}: {@code (batch, L, n, dim)} seen as {@code (batch, n, L, dim)}. */

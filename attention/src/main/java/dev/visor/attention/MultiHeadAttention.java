@@ -167,8 +167,8 @@ public final class MultiHeadAttention extends Module {
      */
     public Tensor forward(Tensor query, Tensor key, Tensor value, String maskSpec, MaskInputs inputs) {
         checkInputs(query, key, value);
-        if (packedSelfAttention(query, key, value)) {
-            return attendPacked(query, compile(maskSpec, inputs, query.size(0), query.size(1), key.size(1), 0));
+        if (packedAttention(query, key, value)) {
+            return attendPacked(query, key, compile(maskSpec, inputs, query.size(0), query.size(1), key.size(1), 0));
         }
         Tensor[] qkv = in.project(query, key, value);
         BlockSparsity mask = compile(maskSpec, inputs, query.size(0), query.size(1), key.size(1), 0);
@@ -205,8 +205,8 @@ public final class MultiHeadAttention extends Module {
     public Tensor forward(Tensor query, Tensor key, Tensor value, CompiledMask mask) {
         checkInputs(query, key, value);
         checkShape(Objects.requireNonNull(mask, "mask"), query.size(0), query.size(1), key.size(1));
-        if (packedSelfAttention(query, key, value)) {
-            return attendPacked(query, BlockSparsity.of(mask));
+        if (packedAttention(query, key, value)) {
+            return attendPacked(query, key, BlockSparsity.of(mask));
         }
         Tensor[] qkv = in.project(query, key, value);
         int offset = mask.shape().queryOffset();
@@ -401,20 +401,25 @@ public final class MultiHeadAttention extends Module {
     }
 
     /**
-     * Plain self-attention over the row-stacked weight: the flash kernel reads q, k and v in place in
-     * the one product and writes their gradients into one array of its layout
-     * ({@link Attention#flashPacked}), instead of three head-split views whose gradients are each
-     * copied out of a transpose and embedded into a zero tensor of the product's width, then summed.
-     * Rope and score modifiers rotate or modify per head, so they keep the views.
+     * Plain attention over the row-stacked weight with keys and values from one tensor: the flash
+     * kernel reads q, k and v in place in the products and writes their gradients into one array of
+     * each product's layout ({@link Attention#flashProjected}), instead of head-split views whose
+     * gradients are each copied out of a transpose and embedded into a zero tensor of the product's
+     * width, then summed. Rope and score modifiers rotate or modify per head, so they keep the views.
      */
-    private boolean packedSelfAttention(Tensor query, Tensor key, Tensor value) {
-        return scored == null && query == key && key == value && in.packs();
+    private boolean packedAttention(Tensor query, Tensor key, Tensor value) {
+        return scored == null && key == value && in.packs();
     }
 
-    /** {@link #packedSelfAttention}'s path: queries at 0 (no rope, so the offset only places the mask). */
-    private Tensor attendPacked(Tensor x, BlockSparsity mask) {
-        Tensor qkv = in.projectPacked(x);
-        return outProj.forward(Attention.flashPacked(qkv, heads, kvHeads, headDim, mask, config()));
+    /**
+     * {@link #packedAttention}'s path, for self-attention ({@code query == key}: one product) and
+     * cross-attention over one memory (two products: the queries', the keys' and values'); no rope, so
+     * the mask's query offset only places the mask.
+     */
+    private Tensor attendPacked(Tensor query, Tensor memory, BlockSparsity mask) {
+        Tensor q = query == memory ? in.projectPacked(query) : in.projectQueryPacked(query);
+        Tensor kv = query == memory ? q : in.projectKeyValuePacked(memory);
+        return outProj.forward(Attention.flashProjected(q, kv, heads, kvHeads, headDim, mask, config()));
     }
 
     private Tensor[] rotate(Tensor[] qkv, int queryStart, int keyStart) {

@@ -47,6 +47,48 @@ class PackedAttentionTest {
     }
 
     @Test
+    void crossAttentionOverTwoProductsEqualsTheViewCompositionBitForBit() {
+        Rng rng = new Rng(44);
+        int heads = 4;
+        int kvHeads = 2;
+        int headDim = 8;
+        int lk = 7;
+        int e = heads * headDim;
+        Tensor q = Tensor.randn(rng, BATCH, LENGTH, e).requiresGrad(true);
+        Tensor kv = Tensor.randn(rng, BATCH, lk, 2 * kvHeads * headDim).requiresGrad(true);
+        Tensor q2 = q.detach().requiresGrad(true);
+        Tensor kv2 = kv.detach().requiresGrad(true);
+        Tensor upstream = Tensor.randn(rng, BATCH, LENGTH, e);
+        MaskContext ctx = MaskContext.builder(BATCH, heads, LENGTH, lk).validLengths(7, 5, 1).build();
+        BlockSparsity mask = BlockSparsity.of(CompiledMask.compile(MaskRegistry.load().create("padding", ctx), ctx.shape(), 4, 4));
+        AttentionConfig cfg = AttentionConfig.defaults(headDim).withDropout(0.25f, 5);
+        Tensor packed = Attention.flashProjected(q, kv, heads, kvHeads, headDim, mask, cfg);
+        packed.mul(upstream).sum().backward();
+        int kvDim = kvHeads * headDim;
+        Tensor views = Attention.flash(split(q2, heads, headDim), split(kv2.narrow(2, 0, kvDim), kvHeads, headDim),
+                split(kv2.narrow(2, kvDim, kvDim), kvHeads, headDim), mask, cfg, true).output();
+        views.mul(upstream).sum().backward();
+        assertArrayEquals(views.toArray(), packed.toArray());
+        assertArrayEquals(q2.grad().toArray(), q.grad().toArray());
+        assertArrayEquals(kv2.grad().toArray(), kv.grad().toArray());
+        GradCheck.check(xs -> Attention.flashProjected(xs[0], xs[1], heads, kvHeads, headDim, mask,
+                AttentionConfig.defaults(headDim)), q.detach().requiresGrad(true), kv.detach().requiresGrad(true))
+                .assertWithin(2e-2, 2e-3);
+    }
+
+    @Test
+    void multiHeadCrossAttentionGradientsThroughThePackedPath() {
+        Rng rng = new Rng(54);
+        MultiHeadAttention mha = MultiHeadAttention.builder(8, 2).kvHeads(1).build(rng);
+        Tensor x = Tensor.randn(rng, 2, 6, 8).requiresGrad(true);
+        Tensor memory = Tensor.randn(rng, 2, 5, 8).requiresGrad(true);
+        GradCheck.check(xs -> mha.forward(xs[0], xs[1], xs[1], "padding", MaskInputs.none().withValidLengths(5, 3)),
+                x, memory).assertWithin(2e-2, 2e-3);
+        Tensor w = mha.stateDict().get("in_proj_weight");
+        GradCheck.check(xs -> mha.forward(x, memory, memory, "full", MaskInputs.none()), w).assertWithin(2e-2, 2e-3);
+    }
+
+    @Test
     void packedGradientsMatchFiniteDifferences() {
         Rng rng = new Rng(51);
         int heads = 4;
