@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.visor.tensor.nn.Functional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -145,5 +146,29 @@ class HandedOverGradientTest {
         boolean[] root = new boolean[1];
         negated(x, root).backward(Tensor.ones(3));
         assertFalse(root[0]);
+    }
+
+    @Test
+    void opsWritingIntoAHandedOverGradientGiveTheSameBits() {
+        Rng rng = new Rng(8);
+        Tensor x = Tensor.randn(rng, 6, 20).requiresGrad(true);
+        Tensor w = Tensor.randn(rng, 20).requiresGrad(true);
+        Tensor b = Tensor.randn(rng, 20).requiresGrad(true);
+        Tensor up = Tensor.randn(rng, 6, 20);
+        java.util.List<java.util.function.Function<Tensor, Tensor>> ops = java.util.List.of(
+                t -> Functional.layerNorm(t, new int[] {20}, w, b, 1e-5),
+                t -> Functional.dropout(t, 0.3, true, new Rng(5)),
+                t -> Functional.reluDropout(t, 0.3, true, new Rng(5)));
+        for (int i = 0; i < ops.size(); i++) {
+            // the seed (the caller's, not handed over) against doubled's handed-over 2·up: the same values in
+            ops.get(i).apply(x).backward(up.mul(2f));
+            float[] expected = x.grad().toArray();
+            x.zeroGrad();
+            float[][] made = new float[1][];
+            doubled(ops.get(i).apply(x), made).backward(up);
+            assertArrayEquals(expected, x.grad().toArray(), "op " + i);
+            assertSame(made[0], x.grad().storage(), "op " + i + " wrote into the handed-over gradient");
+            x.zeroGrad();
+        }
     }
 }
