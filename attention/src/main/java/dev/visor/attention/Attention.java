@@ -1,6 +1,7 @@
 package dev.visor.attention;
 
 import dev.visor.tensor.Tensor;
+import java.util.function.Function;
 
 /**
  * Scaled-dot-product attention on tensors, differentiable: {@code softmax(Q Kᵀ · scale)} restricted
@@ -81,6 +82,81 @@ public final class Attention {
         HeadsView qv = HeadsView.of(q);
         HeadsView kv = HeadsView.of(k);
         HeadsView vv = HeadsView.of(v);
+        return flash(qv, kv, vv, mask, cfg, mergeHeads, s -> new HeadsView[] {
+            HeadsView.zeros(s.batch(), s.heads(), s.queryLength(), s.keyDim()),
+            HeadsView.zeros(s.batch(), s.kvHeads(), s.keyLength(), s.keyDim()),
+            HeadsView.zeros(s.batch(), s.kvHeads(), s.keyLength(), s.valueDim())},
+                d -> new Tensor[] {
+                    Tensor.handedOver(d[0].data(), q.shape()), Tensor.handedOver(d[1].data(), k.shape()),
+                    Tensor.handedOver(d[2].data(), v.shape())},
+                q, k, v);
+    }
+
+    /**
+     * Self-attention over one packed projection {@code qkv (batch, L, (heads + 2·kvHeads)·headDim)} whose
+     * column blocks are the queries, keys and values (the stacked {@code in_proj_weight}'s product), the
+     * output {@code (batch, L, heads·headDim)} with the heads merged. The kernel reads the three blocks in
+     * place, and the backward writes dQ, dK and dV straight into one gradient of {@code qkv}'s layout: no
+     * per-block gradient embedded into a zero tensor of the whole width, no sum of the three, no copy of
+     * a transposed gradient into row-major order. The same kernel calls on the same views as
+     * {@link #flash} over {@code qkv}'s head-split narrowed views, so the same values.
+     */
+    static Tensor flashPacked(Tensor qkv, int heads, int kvHeads, int headDim, BlockSparsity mask, AttentionConfig cfg) {
+        return flashProjected(qkv, qkv, heads, kvHeads, headDim, mask, cfg);
+    }
+
+    /**
+     * As {@link #flashPacked}, for queries and key/values from two products: {@code q (batch, Lq,
+     * heads·headDim)} and {@code kv (batch, Lk, 2·kvHeads·headDim)} whose column blocks are the keys and
+     * the values (cross-attention over the stacked weight's query rows and key/value rows); or, with
+     * {@code q == kv}, the one packed product. Each product's gradient is one array of its layout.
+     */
+    static Tensor flashProjected(Tensor q, Tensor kv, int heads, int kvHeads, int headDim, BlockSparsity mask,
+                                 AttentionConfig cfg) {
+        boolean one = q == kv;
+        int kvWidth = (one ? heads + 2 * kvHeads : 2 * kvHeads) * headDim;
+        int qWidth = one ? kvWidth : heads * headDim;
+        checkProduct(one ? "a packed projection" : "a query projection", q, qWidth, heads, kvHeads, headDim);
+        if (!one) {
+            checkProduct("a key/value projection", kv, kvWidth, heads, kvHeads, headDim);
+        }
+        int bb = q.size(0);
+        int lq = q.size(1);
+        int lk = kv.size(1);
+        int kAt = kvWidth - 2 * kvHeads * headDim;   // the keys, then the values, end each row of kv
+        int vAt = kvWidth - kvHeads * headDim;
+        float[] x = q.storage();
+        float[] y = kv.storage();
+        return flash(packed(x, q.offset(), bb, heads, lq, headDim, qWidth),
+                packed(y, kv.offset() + kAt, bb, kvHeads, lk, headDim, kvWidth),
+                packed(y, kv.offset() + vAt, bb, kvHeads, lk, headDim, kvWidth), mask, cfg, true, s -> {
+                    float[] dq = new float[Math.multiplyExact(bb * lq, qWidth)];
+                    float[] dkv = one ? dq : new float[Math.multiplyExact(bb * lk, kvWidth)];
+                    return new HeadsView[] {
+                        packed(dq, 0, bb, heads, lq, headDim, qWidth), packed(dkv, kAt, bb, kvHeads, lk, headDim, kvWidth),
+                        packed(dkv, vAt, bb, kvHeads, lk, headDim, kvWidth)};
+                }, d -> one ? new Tensor[] {Tensor.handedOver(d[0].data(), q.shape())}
+                        : new Tensor[] {Tensor.handedOver(d[0].data(), q.shape()), Tensor.handedOver(d[1].data(), kv.shape())},
+                one ? new Tensor[] {q} : new Tensor[] {q, kv}).output();
+    }
+
+    private static void checkProduct(String what, Tensor t, int width, int heads, int kvHeads, int headDim) {
+        if (t.dim() != 3 || t.size(2) != width || !t.isContiguous()) {
+            throw new IllegalArgumentException(what + " must be a contiguous (batch, L, " + width + ") tensor for "
+                    + heads + " heads, " + kvHeads + " key/value heads of " + headDim + " but got shape "
+                    + java.util.Arrays.toString(t.shape()) + (t.isContiguous() ? "" : ", not contiguous"));
+        }
+    }
+
+    /** Heads {@code n} of {@code dim} at column {@code offset} of rows of {@code width}: {@code (batch, L, n, dim)} seen as {@code (batch, n, L, dim)}. */
+    private static HeadsView packed(float[] data, int offset, int batch, int n, int l, int dim, int width) {
+        return new HeadsView(data, offset, batch, n, l, dim, l * width, dim, width, 1);
+    }
+
+    /** The flash op over views: the backward writes into {@code gradientViews}' zeroed dQ, dK, dV, handed on as {@code inputGradients}. */
+    private static FlashResult flash(HeadsView qv, HeadsView kv, HeadsView vv, BlockSparsity mask, AttentionConfig cfg,
+                                     boolean mergeHeads, Function<AttentionShapes, HeadsView[]> gradientViews,
+                                     Function<HeadsView[], Tensor[]> inputGradients, Tensor... inputs) {
         AttentionShapes s = AttentionShapes.of(qv, kv, vv);
         int bb = s.batch();
         int hh = s.heads();
@@ -93,17 +169,14 @@ public final class Attention {
                 : HeadsView.contiguous(values, bb, hh, lq, dv);
         float[] lse = PermutedAttention.forward(qv, kv, vv, out, mask, cfg);
         Tensor output = Tensor.fromOp("flash_attention", values, outShape, g -> {
-            HeadsView dq = HeadsView.zeros(bb, hh, lq, s.keyDim());
-            HeadsView dk = HeadsView.zeros(bb, s.kvHeads(), s.keyLength(), s.keyDim());
-            HeadsView dvv = HeadsView.zeros(bb, s.kvHeads(), s.keyLength(), dv);
+            HeadsView[] d = gradientViews.apply(s);   // zeroed dQ, dK, dV
             HeadsView go = mergeHeads
                     ? new HeadsView(g.storage(), g.offset(), bb, hh, lq, dv, g.stride(0), dv * g.stride(2), g.stride(1),
                             g.stride(2))
                     : HeadsView.of(g);
-            PermutedAttention.backward(qv, kv, vv, out, lse, go, dq, dk, dvv, mask, cfg);
-            return new Tensor[] {
-                Tensor.wrap(dq.data(), q.shape()), Tensor.wrap(dk.data(), k.shape()), Tensor.wrap(dvv.data(), v.shape())};
-        }, q, k, v);
+            PermutedAttention.backward(qv, kv, vv, out, lse, go, d[0], d[1], d[2], mask, cfg);
+            return inputGradients.apply(d);
+        }, inputs);
         return new FlashResult(output, Tensor.wrap(lse, bb, hh, lq));
     }
 

@@ -55,7 +55,7 @@ final class HeadProjections {
     Tensor[] project(Tensor query, Tensor key, Tensor value) {
         if (inProjWeight != null && query == key && key == value) {
             int kvDim = kvHeads * headDim;
-            Tensor qkv = Functional.linear(query, inProjWeight, inProjBias);          // (B, L, E + 2·kvDim)
+            Tensor qkv = projectPacked(query);                                         // (B, L, E + 2·kvDim)
             return new Tensor[] {
                 splitHeads(qkv.narrow(2, 0, embedDim), heads),
                 splitHeads(qkv.narrow(2, embedDim, kvDim), kvHeads),
@@ -65,10 +65,43 @@ final class HeadProjections {
         return new Tensor[] {projectQuery(query), kv[0], kv[1]};
     }
 
+    /** Whether self-attention can run as one product over the row-stacked weight ({@link #projectPacked}). */
+    boolean packs() {
+        return inProjWeight != null;
+    }
+
+    /**
+     * Self-attention's one product over the row-stacked weight: {@code x (B, L, E)} ↦
+     * {@code (B, L, E + 2·kvDim)}, whose column blocks are q, k and v (before the head split).
+     */
+    Tensor projectPacked(Tensor x) {
+        if (inProjWeight == null) {
+            throw new IllegalStateException("separate q, k, v weights have no packed projection");
+        }
+        return Functional.linear(x, inProjWeight, inProjBias);
+    }
+
     /** {@code (B, Lq, E)} ↦ {@code (B, H, Lq, hd)}. */
     Tensor projectQuery(Tensor query) {
+        return splitHeads(projectQueryPacked(query), heads);
+    }
+
+    /** {@code (B, Lq, E)} ↦ {@code (B, Lq, E)}: the query product before the head split. */
+    Tensor projectQueryPacked(Tensor query) {
         Tensor wq = inProjWeight != null ? inProjWeight.narrow(0, 0, embedDim) : qProjWeight;
-        return splitHeads(Functional.linear(query, wq, biasPart(0, embedDim)), heads);
+        return Functional.linear(query, wq, biasPart(0, embedDim));
+    }
+
+    /**
+     * Keys and values from one tensor over the stacked weight's key/value rows: {@code (B, Lk, E)} ↦
+     * {@code (B, Lk, 2·kvDim)}, the keys' columns then the values', before the head split.
+     */
+    Tensor projectKeyValuePacked(Tensor memory) {
+        if (inProjWeight == null) {
+            throw new IllegalStateException("separate q, k, v weights have no packed key/value projection");
+        }
+        int kvDim = kvHeads * headDim;
+        return Functional.linear(memory, inProjWeight.narrow(0, embedDim, 2 * kvDim), biasPart(embedDim, 2 * kvDim));
     }
 
     /** Keys {@code (B, Lk, kdim)} and values {@code (B, Lk, vdim)} ↦ two {@code (B, Hkv, Lk, hd)}. */
@@ -77,8 +110,7 @@ final class HeadProjections {
         Tensor k;
         Tensor v;
         if (inProjWeight != null && key == value) {
-            Tensor kv = Functional.linear(key, inProjWeight.narrow(0, embedDim, 2 * kvDim),
-                    biasPart(embedDim, 2 * kvDim));                                   // (B, Lk, 2·kvDim)
+            Tensor kv = projectKeyValuePacked(key);                                    // (B, Lk, 2·kvDim)
             k = kv.narrow(2, 0, kvDim);
             v = kv.narrow(2, kvDim, kvDim);
         } else {

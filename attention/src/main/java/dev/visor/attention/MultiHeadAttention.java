@@ -167,6 +167,9 @@ public final class MultiHeadAttention extends Module {
      */
     public Tensor forward(Tensor query, Tensor key, Tensor value, String maskSpec, MaskInputs inputs) {
         checkInputs(query, key, value);
+        if (packedAttention(query, key, value)) {
+            return attendPacked(query, key, compile(maskSpec, inputs, query.size(0), query.size(1), key.size(1), 0));
+        }
         Tensor[] qkv = in.project(query, key, value);
         BlockSparsity mask = compile(maskSpec, inputs, query.size(0), query.size(1), key.size(1), 0);
         return attend(rotate(qkv, 0, 0), mask, 0);
@@ -202,6 +205,9 @@ public final class MultiHeadAttention extends Module {
     public Tensor forward(Tensor query, Tensor key, Tensor value, CompiledMask mask) {
         checkInputs(query, key, value);
         checkShape(Objects.requireNonNull(mask, "mask"), query.size(0), query.size(1), key.size(1));
+        if (packedAttention(query, key, value)) {
+            return attendPacked(query, key, BlockSparsity.of(mask));
+        }
         Tensor[] qkv = in.project(query, key, value);
         int offset = mask.shape().queryOffset();
         return attend(rotate(qkv, offset, 0), BlockSparsity.of(mask), offset);
@@ -392,6 +398,28 @@ public final class MultiHeadAttention extends Module {
                 ? Attention.flash(qkv[0], qkv[1], qkv[2], mask, config(), true).output()   // (batch, Lq, E)
                 : scored.attend(qkv, mask, config(), offset);
         return outProj.forward(merged);
+    }
+
+    /**
+     * Plain attention over the row-stacked weight with keys and values from one tensor: the flash
+     * kernel reads q, k and v in place in the products and writes their gradients into one array of
+     * each product's layout ({@link Attention#flashProjected}), instead of head-split views whose
+     * gradients are each copied out of a transpose and embedded into a zero tensor of the product's
+     * width, then summed. Rope and score modifiers rotate or modify per head, so they keep the views.
+     */
+    private boolean packedAttention(Tensor query, Tensor key, Tensor value) {
+        return scored == null && key == value && in.packs();
+    }
+
+    /**
+     * {@link #packedAttention}'s path, for self-attention ({@code query == key}: one product) and
+     * cross-attention over one memory (two products: the queries', the keys' and values'); no rope, so
+     * the mask's query offset only places the mask.
+     */
+    private Tensor attendPacked(Tensor query, Tensor memory, BlockSparsity mask) {
+        Tensor q = query == memory ? in.projectPacked(query) : in.projectQueryPacked(query);
+        Tensor kv = query == memory ? q : in.projectKeyValuePacked(memory);
+        return outProj.forward(Attention.flashProjected(q, kv, heads, kvHeads, headDim, mask, config()));
     }
 
     private Tensor[] rotate(Tensor[] qkv, int queryStart, int keyStart) {

@@ -29,16 +29,17 @@ final class Autograd {
                 if (g == null) {
                     continue;
                 }
-                owned.remove(g);
+                boolean exclusive = owned.remove(g);
                 if (t.gradFn == null) {
                     if (capture != null) {
-                        capture.add(t, g);
+                        capture.add(t, g, exclusive);
                     } else {
-                        t.accumulateGrad(g);
+                        t.accumulateGrad(g, exclusive);
                     }
                     continue;
                 }
                 Tensor[] inputs = t.gradFn.inputs;
+                g.handedOver = exclusive;   // the backward may write its result into g and return that
                 Tensor[] grads = t.gradFn.backward.apply(g);
                 if (grads.length != inputs.length) {
                     throw new IllegalStateException("backward of " + t.gradFn.name + " returned " + grads.length
@@ -47,6 +48,7 @@ final class Autograd {
                 for (int j = 0; j < inputs.length; j++) {
                     Tensor in = inputs[j];
                     Tensor gi = grads[j];
+                    boolean handedOver = gi != null && takeHandedOver(gi, g, exclusive, grads, j);
                     if (in == null || gi == null || !in.requiresGrad()) {
                         continue;
                     }
@@ -54,11 +56,36 @@ final class Autograd {
                         throw new IllegalStateException("backward of " + t.gradFn.name + " gave a gradient of shape "
                                 + Shape.str(gi.shape) + " for input " + j + " of shape " + Shape.str(in.shape));
                     }
+                    if (handedOver) {
+                        owned.add(gi);   // a new array the backward gave up: later gradients may go into it
+                    }
                     Tensor prev = pending.get(in);
                     pending.put(in, prev == null ? gi : addSameShape(prev, gi, owned));
                 }
+                g.handedOver = false;
             }
         }
+    }
+
+    /**
+     * Whether {@code grads[j]} is the engine's alone from now on (clearing its mark, so it counts once):
+     * a new array its backward {@linkplain Tensor#handedOver handed over}, or the incoming gradient
+     * {@code g} itself (or a dense view of all of it) when {@code g} was the engine's alone
+     * ({@code exclusive}) — and in either case not returned for another input as well.
+     */
+    private static boolean takeHandedOver(Tensor gi, Tensor g, boolean exclusive, Tensor[] grads, int j) {
+        boolean marked = gi.handedOver;
+        gi.handedOver = false;
+        boolean ofG = gi.data == g.data;
+        if (ofG ? !(exclusive && gi.offset == 0 && gi.isContiguous() && gi.numel() == gi.data.length) : !marked) {
+            return false;
+        }
+        for (int k = 0; k < grads.length; k++) {
+            if (k != j && grads[k] != null && grads[k].data == gi.data) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Nodes reachable from root that require grad, ordered so every node precedes its consumers. */
@@ -103,6 +130,10 @@ final class Autograd {
         }
         float[] av = a.isContiguous() ? a.data : a.toArray();
         int aOff = a.isContiguous() ? a.offset : 0;
+        if (owned.contains(b)) {   // a handed-over b takes the sum: a + b, the same additions as into a new array
+            VecMath.add(av, aOff, b.data, 0, b.data, 0, n);
+            return b;
+        }
         float[] x = new float[n];
         VecMath.add(av, aOff, bv, bOff, x, 0, n);
         Tensor sum = new Tensor(x, a.shape.clone());

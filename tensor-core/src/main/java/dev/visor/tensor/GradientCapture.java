@@ -53,8 +53,10 @@ public final class GradientCapture implements AutoCloseable {
         return ACTIVE.get();
     }
 
-    void add(Tensor leaf, Tensor g) {
-        grads.put(leaf, TensorBase.accumulated(grads.get(leaf), g));
+    /** Adds {@code g} to {@code leaf}'s captured gradient; the first one is adopted when {@code exclusive} (nothing else holds it). */
+    void add(Tensor leaf, Tensor g, boolean exclusive) {
+        Tensor sum = grads.get(leaf);
+        grads.put(leaf, exclusive && sum == null ? g : TensorBase.accumulated(sum, g));
     }
 
     /**

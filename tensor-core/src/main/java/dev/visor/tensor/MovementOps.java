@@ -252,11 +252,14 @@ final class MovementOps {
         });
     }
 
-    /** Zeros of {@code shape} with {@code g} written into the region {@code (g.shape, strides, offset)}. */
+    /**
+     * Zeros of {@code shape} with {@code g} written into the region {@code (g.shape, strides, offset)}: a
+     * new array handed over to autograd, so the slices' gradients of one tensor are summed into it.
+     */
     private static Tensor embed(int[] shape, Tensor g, int offset, int[] strides) {
         float[] out = new float[Shape.numel(shape)];
         scatter(g, out, offset, strides);
-        return new Tensor(out, shape.clone());
+        return Tensor.handedOver(out, shape.clone());
     }
 
     /** Writes {@code src}'s elements, in row-major order, to {@code dst} at {@code (src.shape, strides, offset)}. */

@@ -57,6 +57,24 @@ public final class Tensor extends ElementwiseFront {
     }
 
     /**
+     * A gradient over {@code values} that a backward function ({@link #fromOp}) has just allocated and
+     * hands over: it keeps no other reference to the array and returns the tensor for one input only.
+     * Autograd may then add the input's other gradients into it in place and keep it as a leaf's
+     * {@link #grad()} (or a {@link GradientCapture}'s gradient) instead of copying it into an array of
+     * its own; the float additions are the same, so the results are too. Otherwise as {@link #wrap}.
+     *
+     * @param values the gradient's values in row-major order, referenced by nothing else
+     * @param shape the shape
+     * @return a tensor over {@code values}, marked as handed over until autograd takes it
+     * @since 0.2
+     */
+    public static Tensor handedOver(float[] values, int... shape) {
+        Tensor t = wrap(values, shape);
+        t.handedOver = true;
+        return t;
+    }
+
+    /**
      * A tensor over {@code data} without copying it (row-major). The caller must not modify the array
      * while the tensor is in use.
      *

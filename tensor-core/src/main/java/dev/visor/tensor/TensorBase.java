@@ -20,6 +20,8 @@ abstract class TensorBase {
     boolean requiresGrad;
     Tensor grad;
     final GradFn gradFn;
+    // set by Tensor.handedOver, cleared when a backward pass takes the gradient (Autograd)
+    boolean handedOver;
 
     TensorBase(float[] data, int[] shape, int[] strides, int offset, GradFn gradFn) {
         this.data = data;
@@ -262,6 +264,20 @@ abstract class TensorBase {
     }
 
     /**
+     * True for a gradient that autograd has {@linkplain Tensor#handedOver handed over} to the backward
+     * function it is passing it to, or a backward function has handed over to autograd: nothing else
+     * holds its storage, which is dense row-major from offset 0. A backward function of one's own
+     * ({@link Tensor#fromOp}) that receives such an incoming gradient may write its result into the
+     * gradient's storage and return it (for one input) instead of allocating.
+     *
+     * @return whether this tensor's storage is its holder's alone
+     * @since 0.2
+     */
+    public boolean isHandedOver() {
+        return handedOver;
+    }
+
+    /**
      * The accumulated gradient of a leaf after {@link #backward()}, or {@code null}.
      *
      * @return the accumulated gradient of a leaf after {@link #backward()}, or {@code null}
@@ -327,9 +343,9 @@ abstract class TensorBase {
         Autograd.backward(self(), gradient);
     }
 
-    /** Adds {@code g} to this leaf's accumulated gradient. */
-    void accumulateGrad(Tensor g) {
-        grad = accumulated(grad, g);
+    /** Adds {@code g} to this leaf's accumulated gradient; the first one is adopted when the caller owns it alone. */
+    void accumulateGrad(Tensor g, boolean exclusive) {
+        grad = exclusive && grad == null ? g : accumulated(grad, g);
     }
 
     /**

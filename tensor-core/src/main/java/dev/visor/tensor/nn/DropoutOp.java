@@ -28,10 +28,18 @@ final class DropoutOp {
         float[] out = new float[n];
         apply(in, keep, scale, out);
         return Tensor.fromOp("dropout", out, x.shape(), g -> {
-            float[] dx = new float[n];
+            float[] dx = target(g, n);
             apply(Dense.of(g), keep, scale, dx);
-            return new Tensor[] {Tensor.wrap(dx, x.shape())};
+            return new Tensor[] {Tensor.handedOver(dx, x.shape())};
         }, x);
+    }
+
+    /**
+     * Where a backward pass writes its gradient: into the incoming gradient's own array when autograd
+     * hands it over ({@link Tensor#isHandedOver}; the loops run in place element by element), else a new one.
+     */
+    private static float[] target(Tensor g, int n) {
+        return g.isHandedOver() ? g.storage() : new float[n];
     }
 
     /** The factor of a kept element, {@code 1/(1−p)}; 0 for {@code p = 1}, where nothing is kept. */
@@ -71,10 +79,10 @@ final class DropoutOp {
         float scale = keepScale(p);
         apply(out, keep, scale, out);
         return Tensor.fromOp("reluDropout", out, x.shape(), g -> {
-            float[] dx = new float[n];
+            float[] dx = target(g, n);
             apply(Dense.of(g), keep, scale, dx);
             Activations.reluBackward(dx, in, dx, 0, n);
-            return new Tensor[] {Tensor.wrap(dx, x.shape())};
+            return new Tensor[] {Tensor.handedOver(dx, x.shape())};
         }, x);
     }
 
@@ -102,7 +110,7 @@ final class DropoutOp {
             if (x.requiresGrad()) {
                 float[] d = new float[n];
                 apply(Dense.of(g), keep, scale, d);
-                dx = Tensor.wrap(d, x.shape());
+                dx = Tensor.handedOver(d, x.shape());
             }
             return new Tensor[] {residual.requiresGrad() ? g : null, dx};
         }, residual, x);

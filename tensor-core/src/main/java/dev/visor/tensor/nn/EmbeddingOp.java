@@ -53,7 +53,7 @@ final class EmbeddingOp {
                     dw[dst + j] += gv[src + j];
                 }
             }
-            return new Tensor[] {Tensor.wrap(dw, rows, dim)};
+            return new Tensor[] {Tensor.handedOver(dw, rows, dim)};
         }, weight);
     }
 

@@ -39,7 +39,7 @@ final class LayerNormOp {
                 }
             });
             return Tensor.fromOp("layerNorm", out, shape,
-                    g -> backwardLanes(Dense.of(g), in, wv, stats, rows, n, x, weight, bias), x, weight, bias);
+                    g -> backwardLanes(Dense.of(g), g.isHandedOver(), in, wv, stats, rows, n, x, weight, bias), x, weight, bias);
         }
         double[] mean = new double[rows];
         double[] rstd = new double[rows];
@@ -63,7 +63,7 @@ final class LayerNormOp {
             }
         });
         return Tensor.fromOp("layerNorm", out, shape,
-                g -> backward(Dense.of(g), in, w, mean, rstd, rows, n, x, weight, bias), x, weight, bias);
+                g -> backward(Dense.of(g), g.isHandedOver(), in, w, mean, rstd, rows, n, x, weight, bias), x, weight, bias);
     }
 
     /** {@code Σ (x[base + j] − mu)²} in double, in {@link VecMath#sumInDouble}'s order. */
@@ -167,12 +167,12 @@ final class LayerNormOp {
      * With {@code ĝ = g·w}: {@code dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂))},
      * {@code dw = Σ_rows g·x̂}, {@code db = Σ_rows g}.
      */
-    private static Tensor[] backward(float[] g, float[] in, float[] w, double[] mean, double[] rstd, int rows, int n,
-                                     Tensor x, Tensor weight, Tensor bias) {
+    private static Tensor[] backward(float[] g, boolean inPlace, float[] in, float[] w, double[] mean, double[] rstd,
+                                     int rows, int n, Tensor x, Tensor weight, Tensor bias) {
         boolean needX = x.requiresGrad();
         boolean needW = weight != null && weight.requiresGrad();
         boolean needB = bias != null && bias.requiresGrad();
-        float[] dx = needX ? new float[in.length] : null;
+        float[] dx = needX ? dxArray(g, inPlace) : null;
         int blocks = (rows + BLOCK_ROWS - 1) / BLOCK_ROWS;
         double[][] dwPart = needW ? new double[blocks][] : null;
         double[][] dbPart = needB ? new double[blocks][] : null;
@@ -205,18 +205,27 @@ final class LayerNormOp {
         return grads(x, weight, bias, dx, needW ? sumBlocks(dwPart, n) : null, needB ? sumBlocks(dbPart, n) : null);
     }
 
+    /**
+     * Where dx goes: into the incoming gradient's own array when autograd hands it over
+     * ({@link Tensor#isHandedOver}; a row's g is read whole for its sums before its dx is written, and
+     * element {@code j}'s dx only from element {@code j}'s g), else a new array.
+     */
+    private static float[] dxArray(float[] g, boolean inPlace) {
+        return inPlace ? g : new float[g.length];
+    }
+
     /** The gradients each input asks for, wrapped in its shape. */
     private static Tensor[] grads(Tensor x, Tensor weight, Tensor bias, float[] dx, float[] dw, float[] db) {
         return new Tensor[] {
-                x.requiresGrad() ? Tensor.wrap(dx, x.shape()) : null,
-                weight != null && weight.requiresGrad() ? Tensor.wrap(dw, weight.shape()) : null,
-                bias != null && bias.requiresGrad() ? Tensor.wrap(db, bias.shape()) : null};
+                x.requiresGrad() ? Tensor.handedOver(dx, x.shape()) : null,
+                weight != null && weight.requiresGrad() ? Tensor.handedOver(dw, weight.shape()) : null,
+                bias != null && bias.requiresGrad() ? Tensor.handedOver(db, bias.shape()) : null};
     }
 
     /** The backward pass on {@link NormRows}: float partial sums per block of rows, added in double. */
-    private static Tensor[] backwardLanes(float[] g, float[] in, float[] w, float[] stats, int rows, int n,
+    private static Tensor[] backwardLanes(float[] g, boolean inPlace, float[] in, float[] w, float[] stats, int rows, int n,
                                           Tensor x, Tensor weight, Tensor bias) {
-        float[] dx = x.requiresGrad() ? new float[in.length] : null;
+        float[] dx = x.requiresGrad() ? dxArray(g, inPlace) : null;
         float[][] dwPart = new float[(rows + BLOCK_ROWS - 1) / BLOCK_ROWS][];
         float[][] dbPart = new float[dwPart.length][];
         Parallel.forRange(dwPart.length, Math.max(1, GRAIN / (n * BLOCK_ROWS)), (from, to) -> {

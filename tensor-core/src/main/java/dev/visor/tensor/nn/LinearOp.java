@@ -93,17 +93,17 @@ final class LinearOp {
                 if (rows > 0 && in > 0 && out > 0) {
                     Gemm.sgemm(false, false, rows, in, out, 1f, gv, 0, out, wv, wOff, in, 0f, d, 0, in);
                 }
-                dx = Tensor.wrap(d, xShape);
+                dx = Tensor.handedOver(d, xShape);
             }
             if (weight.requiresGrad()) {
                 float[] d = new float[out * in];
                 if (rows > 0 && in > 0 && out > 0) {
                     Gemm.sgemm(true, false, out, in, rows, 1f, gv, 0, out, xv, 0, in, 0f, d, 0, in);
                 }
-                dw = Tensor.wrap(d, out, in);
+                dw = Tensor.handedOver(d, out, in);
             }
             if (bias != null && bias.requiresGrad()) {
-                db = Tensor.wrap(columnSums(gv, rows, out), out);
+                db = Tensor.handedOver(columnSums(gv, rows, out), out);
             }
             return new Tensor[] {dx, dw, db};
         }, x, weight, bias);

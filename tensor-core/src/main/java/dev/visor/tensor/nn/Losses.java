@@ -114,7 +114,7 @@ final class Losses {
                     dz[base + tgt[r]] -= (float) (w * confidence);
                 }
             });
-            return new Tensor[] {Tensor.wrap(dz, shape)};
+            return new Tensor[] {Tensor.handedOver(dz, shape)};
         }, logits);
     }
 

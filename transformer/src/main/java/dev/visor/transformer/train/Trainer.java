@@ -318,15 +318,18 @@ public final class Trainer {
         return model;
     }
 
-    /** The argmax over the last dimension of every row. */
+    /** The argmax over the last dimension of every row (dense logits read in place, not copied). */
     static int[] argmax(Tensor logits) {
-        float[] z = logits.toArray();
+        boolean dense = logits.isContiguous();
+        float[] z = dense ? logits.storage() : logits.toArray();
+        int at = dense ? logits.offset() : 0;
         int classes = logits.size(-1);
-        int[] out = new int[z.length / classes];
+        int[] out = new int[logits.numel() / classes];
         for (int r = 0; r < out.length; r++) {
+            int row = at + r * classes;
             int best = 0;
             for (int c = 1; c < classes; c++) {
-                if (z[r * classes + c] > z[r * classes + best]) {
+                if (z[row + c] > z[row + best]) {
                     best = c;
                 }
             }

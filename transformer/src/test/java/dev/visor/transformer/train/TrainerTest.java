@@ -280,4 +280,13 @@ class TrainerTest {
         assertEquals(1e-3, s.lr(50), 1e-12);
         assertEquals(2e-3 * Math.sqrt(100.0 / 400), s.lr(400), 1e-12);
     }
+
+    @Test
+    void argmaxReadsDenseLogitsInPlaceAndViewsByElement() {
+        Tensor logits = Tensor.of(new float[] {9, 0, 1, 2, 3, 5, -4, -1, -2, 7, 7, 1}, 4, 3);
+        assertArrayEquals(new int[] {0, 2, 1, 0}, Trainer.argmax(logits));   // a tie keeps the first
+        // a row block at a non-zero offset (dense) and a transposed view (strided) give their own rows' maxima
+        assertArrayEquals(new int[] {2, 1, 0}, Trainer.argmax(logits.narrow(0, 1, 3)));
+        assertArrayEquals(new int[] {0, 3, 1}, Trainer.argmax(logits.transpose(0, 1)));
+    }
 }
