@@ -1,5 +1,6 @@
 package dev.visor.tensor;
 
+import dev.visor.tensor.kernel.Parallel;
 import java.util.Arrays;
 
 /**
@@ -10,7 +11,8 @@ import java.util.Arrays;
  * {@code add}/{@code mul}, {@code embedding}, decode attention — take their result array from
  * {@link #floats}: the {@code i}-th request of a scope gets the array the {@code i}-th request of the
  * previous scope got when its length is the same, else a new one kept for the next scope. Outside
- * a scope (or with autograd on) {@link #floats} is {@code new float[n]}.
+ * a scope (or with autograd on, or with {@code -Dvisor.stepBuffers=false}) {@link #floats} is
+ * {@code new float[n]}.
  *
  * <p>Why: a decoding step of the base model made ~350 KB of such arrays per token; on a JVM heap
  * whose pages were never touched (the default heap, growing) each fresh page of that garbage is a
@@ -32,6 +34,11 @@ import java.util.Arrays;
  * }</pre>
  */
 public final class StepBuffers {
+    /**
+     * Whether scopes reuse arrays, from {@code -Dvisor.stepBuffers} (true or false; default true):
+     * the A/B switch; with false every request is a new array, as before the reuse.
+     */
+    static final boolean ENABLED = Parallel.booleanProperty("visor.stepBuffers", true);
     private static final ThreadLocal<StepBuffers[]> CURRENT = ThreadLocal.withInitial(() -> new StepBuffers[1]);
 
     private float[][] slots = new float[32][];
@@ -56,7 +63,7 @@ public final class StepBuffers {
         StepBuffers previous = current[0];
         open = true;
         next = 0;
-        current[0] = this;
+        current[0] = ENABLED ? this : null;
         return new Scope(this, current, previous);
     }
 
@@ -88,8 +95,27 @@ public final class StepBuffers {
         return a;
     }
 
-    /** Buffers these hold now (for tests). */
-    int size() {
+    /**
+     * Fills every buffer kept for the next scope with {@code value}: a test's poison, under which a
+     * result that reads a reused array's old contents (an op that does not write all of its result)
+     * shows.
+     *
+     * @param value the value, e.g. {@code Float.NaN}
+     */
+    public void fill(float value) {
+        for (float[] a : slots) {
+            if (a != null) {
+                Arrays.fill(a, value);
+            }
+        }
+    }
+
+    /**
+     * Buffers kept now (the distinct result arrays of the last scope).
+     *
+     * @return the number of kept buffers
+     */
+    public int size() {
         int k = 0;
         for (float[] s : slots) {
             k += s == null ? 0 : 1;

@@ -58,6 +58,11 @@ final class CachedSession implements DecodingSession {
         this.starts = starts.clone();
     }
 
+    /** The steps' reused activation arrays (for tests). */
+    StepBuffers buffers() {
+        return buffers;
+    }
+
     @Override
     public int rows() {
         return tokens.length;

@@ -281,9 +281,12 @@ public final class Parallel {
     /**
      * The boolean system property {@code name}, or {@code fallback} when it is unset or blank.
      *
+     * @param name the property's name, e.g. {@code visor.hotScopes}
+     * @param fallback the value when it is unset or blank
+     * @return its value
      * @throws IllegalArgumentException naming the property and its value when it is not true or false
      */
-    static boolean booleanProperty(String name, boolean fallback) {
+    public static boolean booleanProperty(String name, boolean fallback) {
         String raw = System.getProperty(name);
         if (raw == null || raw.isBlank()) {
             return fallback;
