@@ -1,6 +1,7 @@
 package dev.visor.attention;
 
 import dev.visor.tensor.GradMode;
+import dev.visor.tensor.StepBuffers;
 import dev.visor.tensor.Tensor;
 import dev.visor.tensor.kernel.Parallel;
 import dev.visor.tensor.kernel.VecMath;
@@ -55,7 +56,7 @@ final class DecodeAttention {
             throw new IllegalArgumentException("the mask is for (batch " + mask.batch() + ", Lq " + mask.queryLength() + ", Lk "
                     + mask.keyLength() + ") but the call is (batch " + batch + ", Lq " + n + ", Lk " + lk + ")");
         }
-        float[] out = new float[batch * n * heads * hd];
+        float[] out = StepBuffers.zeros(batch * n * heads * hd);   // accumulated into; a row that attends nothing stays 0
         int tasks = batch * heads;
         long work = 2L * n * lk * hd;
         Parallel.forRange(tasks, (int) Math.max(1, GRAIN_WORK / Math.max(1, work)), (from, to) -> {

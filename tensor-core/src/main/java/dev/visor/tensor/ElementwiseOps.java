@@ -38,7 +38,7 @@ final class ElementwiseOps {
     /** The values of {@code op(a, b)} broadcast to {@code shape}, row-major. */
     static float[] binaryValues(Binary op, Tensor a, Tensor b, int[] shape) {
         int n = Shape.numel(shape);
-        float[] out = new float[n];
+        float[] out = StepBuffers.floats(n);   // both paths write every element
         if (n == 0) {
             return out;
         }
@@ -64,7 +64,7 @@ final class ElementwiseOps {
     static float[] unaryValues(Unary op, Tensor x, float s) {
         int n = x.numel();
         boolean direct = x.offset == 0 && x.isContiguous();
-        float[] out = direct ? new float[n] : x.toArray();
+        float[] out = direct ? StepBuffers.floats(n) : x.toArray();
         float[] src = direct ? x.data : out;
         Parallel.forRange(n, GRAIN, (from, to) -> op.run(src, s, out, from, to));
         return out;

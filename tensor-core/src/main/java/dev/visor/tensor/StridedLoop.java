@@ -179,7 +179,10 @@ final class StridedLoop {
             throw new IllegalStateException("too many segments: " + units);
         }
         Parallel.forRange((int) units, Math.max(1, GRAIN / segment), (from, to) -> {
-            float[][] scratch = new float[buffers][segment];
+            float[][] scratch = new float[buffers][];
+            for (int i = 0; i < buffers; i++) {
+                scratch[i] = StepBuffers.floats(segment);   // a decoding step's (one row: on the caller) are kept
+            }
             int[] rowStart = new int[count];
             int[] p = new int[count];
             int row = -1;

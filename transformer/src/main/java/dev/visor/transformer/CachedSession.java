@@ -4,6 +4,7 @@ import dev.visor.attention.KvCache;
 import dev.visor.attention.MaskInputs;
 import dev.visor.attention.MultiHeadAttention;
 import dev.visor.tensor.GradMode;
+import dev.visor.tensor.StepBuffers;
 import dev.visor.tensor.Tensor;
 import dev.visor.tensor.kernel.Parallel;
 import dev.visor.tensor.nn.Linear;
@@ -32,6 +33,7 @@ final class CachedSession implements DecodingSession {
     private KvCache[] caches;
     private int[][] tokens;           // (rows, length)
     private int[] starts;             // (rows) left padding of each row (decoder-only prompts), or null
+    private final StepBuffers buffers = new StepBuffers();   // the steps' activation arrays, reused step to step
 
     CachedSession(TransformerModel model, Decoder decoder, InputEmbedding embed, Linear generator, int rows, Tensor memory,
                   TokenBatch src) {
@@ -54,6 +56,11 @@ final class CachedSession implements DecodingSession {
     CachedSession(TransformerModel model, Decoder decoder, InputEmbedding embed, Linear generator, int[] starts) {
         this(model, decoder, embed, generator, starts.length, null, null);
         this.starts = starts.clone();
+    }
+
+    /** The steps' reused activation arrays (for tests). */
+    StepBuffers buffers() {
+        return buffers;
     }
 
     @Override
@@ -115,18 +122,24 @@ final class CachedSession implements DecodingSession {
         // threads spin through the step instead of paying a wake-up per product
         try (GradMode.Scope noGrad = GradMode.disable(); GradMode.Scope evaluating = Module.evaluating();
              Parallel.Hot hot = Parallel.hot()) {
-            Tensor x;                                                                 // (rows, n, dModel)
-            if (starts == null) {
-                x = embed.forward(ids, rows, n, offset);
-            } else {
-                int[] positions = new int[rows];
-                for (int r = 0; r < rows; r++) positions[r] = offset - starts[r];
-                x = embed.forward(ids, rows, n, positions);
-            }
             if (memory != null && projected == null) {
                 projected = decoder.projectMemory(memory);                            // once per source, not per step
             }
-            Tensor h = decoder.step(x, caches, memory, projected, self, cross, offset);   // (rows, n, dModel)
+            Tensor h;                                                                 // (rows, n, dModel)
+            // the step's activations reuse the previous step's arrays (StepBuffers): nothing made in
+            // this scope outlives the next step (the caches copy the new keys and values), and the
+            // projected memory (above) and the logits (below), which do, are made outside it
+            try (StepBuffers.Scope reuse = buffers.open()) {
+                Tensor x;                                                             // (rows, n, dModel)
+                if (starts == null) {
+                    x = embed.forward(ids, rows, n, offset);
+                } else {
+                    int[] positions = new int[rows];
+                    for (int r = 0; r < rows; r++) positions[r] = offset - starts[r];
+                    x = embed.forward(ids, rows, n, positions);
+                }
+                h = decoder.step(x, caches, memory, projected, self, cross, offset);
+            }
             Tensor logits = generator.forward(h.narrow(1, n - 1, 1));                 // (rows, 1, vocab)
             int v = vocabSize();
             if (rows == 1 && logits.offset() == 0 && logits.isContiguous() && logits.storage().length == v) {

@@ -3,12 +3,12 @@ package dev.visor.tensor.kernel;
 import java.util.Locale;
 
 /**
- * The kernels' system properties ({@code -Dvisor.threads}, {@code -Dvisor.hotScopes}, ...), parsed one
- * way: unset or blank means the default; anything else must be a valid value, or the error names the
- * property, what it got and what it takes. A typo such as {@code -Dvisor.vector=flase} must not
+ * Tensor-core's system properties ({@code -Dvisor.threads}, {@code -Dvisor.hotScopes},
+ * {@code -Dvisor.stepBuffers}, ...), parsed one way: unset or blank means the default; anything else
+ * must be a valid value, or the error names the property, what it got and what it takes. A typo such as {@code -Dvisor.vector=flase} must not
  * quietly pick a setting the user did not ask for.
  */
-final class KernelProperties {
+public final class KernelProperties {
     private KernelProperties() {}
 
     /**
@@ -19,7 +19,7 @@ final class KernelProperties {
      * @return its value
      * @throws IllegalArgumentException when it is neither true nor false (in any case, spaces around allowed)
      */
-    static boolean bool(String name, boolean fallback) {
+    public static boolean bool(String name, boolean fallback) {
         return bool(name, System.getProperty(name), fallback);
     }
 
@@ -52,7 +52,7 @@ final class KernelProperties {
      * @return its value
      * @throws IllegalArgumentException naming the property and its value when it is not a whole number of at least {@code min}
      */
-    static long whole(String name, long fallback, long min) {
+    public static long whole(String name, long fallback, long min) {
         return whole(name, System.getProperty(name), fallback, min);
     }
 

@@ -1,5 +1,6 @@
 package dev.visor.tensor.nn;
 
+import dev.visor.tensor.StepBuffers;
 import dev.visor.tensor.Tensor;
 import dev.visor.tensor.kernel.Parallel;
 import dev.visor.tensor.kernel.VecMath;
@@ -16,7 +17,7 @@ final class Activations {
 
     static Tensor forward(Tensor x, Kind kind) {
         float[] in = Dense.of(x);
-        float[] out = new float[in.length];
+        float[] out = StepBuffers.floats(in.length);
         Parallel.forRange(in.length, GRAIN, (from, to) -> {
             switch (kind) {
                 case RELU -> VecMath.relu(in, from, out, from, to - from); // NaN passes through, as in PyTorch

@@ -1,6 +1,7 @@
 package dev.visor.tensor.nn;
 
 import dev.visor.tensor.Shape;
+import dev.visor.tensor.StepBuffers;
 import dev.visor.tensor.Tensor;
 import java.util.Arrays;
 
@@ -34,7 +35,7 @@ final class EmbeddingOp {
         boolean inPlace = weight.isContiguous();
         float[] w = inPlace ? weight.storage() : Dense.of(weight);
         int base = inPlace ? weight.offset() : 0;
-        float[] out = new float[idx.length * dim];
+        float[] out = StepBuffers.floats(idx.length * dim);   // every row copied
         for (int i = 0; i < idx.length; i++) {
             System.arraycopy(w, base + idx[i] * dim, out, i * dim, dim);
         }

@@ -1,6 +1,7 @@
 package dev.visor.tensor.nn;
 
 import dev.visor.tensor.Shape;
+import dev.visor.tensor.StepBuffers;
 import dev.visor.tensor.Tensor;
 import dev.visor.tensor.kernel.NormRows;
 import dev.visor.tensor.kernel.Parallel;
@@ -27,12 +28,12 @@ final class LayerNormOp {
         float[] in = Dense.of(x);
         float[] w = weight == null ? null : Dense.of(weight);
         float[] b = bias == null ? null : Dense.of(bias);
-        float[] out = new float[in.length];
+        float[] out = StepBuffers.floats(in.length);   // every row written
         if (NormRows.available()) {
             float[] wv = w != null ? w : ones(n);
             float[] bv = b != null ? b : new float[n];
             float fe = (float) eps;
-            float[] stats = new float[3 * rows]; // per row μ, lo, r (NormRows)
+            float[] stats = StepBuffers.floats(3 * rows); // per row μ, lo, r (NormRows)
             Parallel.forRange(rows, Math.max(1, GRAIN / n), (from, to) -> {
                 for (int r = from; r < to; r++) {
                     NormRows.forward(in, r * n, n, wv, bv, fe, out, stats, 3 * r);

@@ -1,6 +1,7 @@
 package dev.visor.tensor.nn;
 
 import dev.visor.tensor.Shape;
+import dev.visor.tensor.StepBuffers;
 import dev.visor.tensor.Tensor;
 import dev.visor.tensor.kernel.Gemm;
 import dev.visor.tensor.kernel.Parallel;
@@ -68,7 +69,7 @@ final class LinearOp {
         float[] wv = inPlace ? weight.storage() : Dense.of(weight);
         int wOff = inPlace ? weight.offset() : 0;
         float[] bv = bias == null ? null : Dense.of(bias);
-        float[] y = new float[m * out];
+        float[] y = StepBuffers.floats(m * out);   // every element written: the bias rows, or beta 0
         if (bv != null) {
             // the bias rows are a write of the whole output: split them like the product
             Parallel.forRange(m, Math.max(1, BIAS_GRAIN / Math.max(1, out)), (from, to) -> {
