@@ -136,6 +136,21 @@ final class VectorGemm {
     static final boolean SHARED_B = KernelProperties.bool("visor.kernel.sharedB", TILES.mc() > 0);
 
     /**
+     * Whether products deeper than one slab split across threads share one packed B: as
+     * {@link #SHARED_B}, and also by default with the 16-register tile (6 × 2, AVX2), for the deep
+     * products only. Measured at AVX2 (GemmAB --threads=2, CPU time, alternating rounds, load 4-8,
+     * branch mc8): shared won sq2048, ffnDown 1024×512×2048 and gradW 2048×512×1024 TN in 46 of 66
+     * rounds over two runs (medians +0.4 to +3 %), while the narrow one-slab products it would also
+     * take under {@link #SHARED_B}'s rule (sq512, proj 1024×512×512) read 3 of 7 each. In the column
+     * split each core packs a transposed A for every row of the product (gradW) and its own B for
+     * all of k; shared, each packs only its own rows of A and B is packed once. The sums are bit for
+     * bit the one-thread ones either way, so no result changes. {@code -Dvisor.kernel.sharedB}
+     * forces both switches.
+     */
+    static final boolean SHARED_DEEP_B = KernelProperties.bool("visor.kernel.sharedB",
+            TILES.mc() > 0 || (TILES.mr() == 6 && TILES.nrVectors() == 2));
+
+    /**
      * The whole product on up to {@link Parallel#threads()} cores sharing one packed B, BLIS's way:
      * one split packs B for as many blocks of columns as {@link #PACK_ALL_MAX} holds (all of k for
      * each, or one slab at a time when a block's slabs do not fit), the cores sharing its panels and
@@ -213,8 +228,9 @@ final class VectorGemm {
 
     /**
      * Whether a product split across {@code threads} cores runs {@link #shared} rather than as column
-     * shares, each with its own packed B: when {@link #SHARED_B} is on and either k is deeper than one
-     * slab (each share would pack B for all of k and hold 1-2 MiB of it, past L2) or a column share
+     * shares, each with its own packed B: when k is deeper than one slab and {@link #SHARED_DEEP_B}
+     * is on (each share would pack B for all of k and hold 1-2 MiB of it, past L2), or when
+     * {@link #SHARED_B} is on and a column share
      * would be at most one block of packed B (packed twice for a block of work; each share ends on a
      * narrow panel). Measured at 512 bits (GemmAB --threads=2, CPU time, alternating rounds, load
      * 4.5-7): shared won sq2048, ffnDown 1024×512×2048, gradW 2048×512×1024 TN, proj 1024×512×512 and
@@ -222,8 +238,14 @@ final class VectorGemm {
      * 1024×2048×512 (0-2 of 7), even on sq1024 and mm 1024×2048×512, which keep the column split.
      */
     static boolean prefersShared(boolean transA, int n, int k, int threads) {
+        return prefersShared(transA, n, k, threads, SHARED_B, SHARED_DEEP_B);
+    }
+
+    /** {@link #prefersShared(boolean, int, int, int)} with the two switches given (tests). */
+    static boolean prefersShared(boolean transA, int n, int k, int threads, boolean sharedB, boolean sharedDeepB) {
         int kcMax = kcMax(transA, k);
-        return SHARED_B && (k > kcMax || n <= (long) threads * Math.max(NR, NC_MAX * KC / kcMax));
+        return (sharedDeepB && k > kcMax)
+                || (sharedB && n <= (long) threads * Math.max(NR, NC_MAX * KC / kcMax));
     }
 
     /** Units a pack split is cut into at least (slabs × panels × parts of the depth), so the cores share it evenly. */

@@ -1,6 +1,9 @@
 package dev.visor.tensor.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.SplittableRandom;
@@ -81,5 +84,30 @@ class SharedPackedBTest {
         Gemm.reference(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, expected, 0, n);
         GemmCheck.assertClose("shared", false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, new float[m * n], expected,
                 c, 0, n);
+    }
+
+    @Test
+    void deepProductsShareBWhereverTheDeepSwitchIsOnAndNarrowOnesOnlyUnderTheFullRule() {
+        assumeTrue(VectorSupport.available(), "VectorGemm loads only with the Vector API");
+        int deepK = 4 * VectorGemm.KC + 1;       // past one slab and past the one-slab limit
+        int shallowK = 8;
+        int wide = 64 * VectorGemm.NC_MAX;        // more than one block of packed B per column share
+        int narrow = VectorGemm.NR;               // at most one block per share
+        for (boolean transA : new boolean[] {false, true}) {
+            assertTrue(VectorGemm.prefersShared(transA, wide, deepK, 2, false, true), "deep, deep switch on");
+            assertFalse(VectorGemm.prefersShared(transA, wide, deepK, 2, false, false), "deep, both off");
+            assertFalse(VectorGemm.prefersShared(transA, narrow, shallowK, 2, false, true),
+                    "a narrow one-slab product does not follow the deep switch");
+            assertTrue(VectorGemm.prefersShared(transA, narrow, shallowK, 2, true, true), "narrow, full rule");
+            assertFalse(VectorGemm.prefersShared(transA, wide, shallowK, 2, true, true), "wide and one slab: columns");
+        }
+        boolean forced = System.getProperty("visor.kernel.sharedB") != null;
+        MachineShape.GemmTiles tiles = MachineShape.current().gemm();
+        if (!forced) {
+            // the defaults: everything under row blocking (512 bits), deep products at the 16-register tile
+            assertEquals(tiles.mc() > 0, VectorGemm.SHARED_B, tiles.tile() + ", MC " + tiles.mc());
+            assertEquals(tiles.mc() > 0 || tiles.tile().equals("6x2"), VectorGemm.SHARED_DEEP_B,
+                    tiles.tile() + ", MC " + tiles.mc());
+        }
     }
 }
