@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,7 +26,10 @@ import org.junit.jupiter.api.Test;
  * threads through {@code VectorGemm.shared}) with
  * {@code -XX:+LogCompilation}; the test then reads the log: every C2 compile of a
  * {@code GemmKernels} kernel intrinsified one vector store per accumulator and did not fail, the
- * full tile's kernel was compiled by C2, and no {@code class_check} uncommon trap was hit anywhere.
+ * full tile's kernel was compiled by C2, and no {@code class_check} uncommon trap was hit in compiled
+ * Visor code. Traps in the JDK's own stand-alone compiles (a {@code Float128Vector.vec()} compiled
+ * during the operator warm-up trapped in about one child JVM in fifteen under load) only make C2
+ * recompile that accessor; a kernel left boxed by one still shows in its store count.
  */
 class GemmKernelCompileTest {
     /** Products of every tile shape of this width, until C2 has compiled the kernels; run in a child JVM. */
@@ -90,7 +94,7 @@ class GemmKernelCompileTest {
     /**
      * What is wrong in a {@code -XX:+LogCompilation} log: C2 compiles of a {@code GemmKernels.kRxV}
      * that intrinsified fewer than {@code R·V} vector stores or failed, and {@code class_check}
-     * uncommon traps hit at run time.
+     * uncommon traps hit at run time in code compiled for a {@code dev.visor} method.
      */
     static List<String> problems(String log) {
         List<String> out = new ArrayList<>();
@@ -114,12 +118,24 @@ class GemmKernelCompileTest {
                         Math.min(body.length(), body.indexOf("<failure ") + 160)));
             }
         }
-        Matcher trap = Pattern.compile("<uncommon_trap thread='[^']*' reason='class_check'[^>]*>").matcher(log);
+        Map<String, String> methods = new HashMap<>();
+        Matcher queued = QUEUED.matcher(log);
+        while (queued.find()) {
+            methods.put(queued.group(1), queued.group(2));
+        }
+        Matcher trap = TRAP.matcher(log);
         while (trap.find()) {
-            out.add("class_check uncommon trap hit: " + trap.group());
+            String method = methods.getOrDefault(trap.group(1), "?");
+            if (!method.startsWith("dev.visor.")) {
+                continue;   // a JDK method's own compile, e.g. Float128Vector.vec(): it is recompiled, no kernel is left boxed
+            }
+            out.add("class_check uncommon trap hit in compiled " + method + ": " + trap.group());
         }
         return out;
     }
+
+    private static final Pattern QUEUED = Pattern.compile("<task_queued compile_id='(\\d+)' (?:compile_kind='osr' )?method='([^']*)'");
+    private static final Pattern TRAP = Pattern.compile("<uncommon_trap thread='[^']*' reason='class_check'[^>]*compile_id='(\\d+)'[^>]*>");
 
     /** C2 compiles of each kernel in the log, by name ({@code k8x3} → count). */
     static Map<String, Integer> compiledKernels(String log) {
@@ -151,10 +167,13 @@ class GemmKernelCompileTest {
         assertEquals(Map.of("k6x2", 1), compiledKernels(good));
         String boxed = "<task compile_id='9' compile_kind='osr' method='dev.visor.tensor.kernel.GemmKernels k8x2 (I[FIII[FI[FIIF)V'>"
                 + "<intrinsic id='_VectorStoreOp' nodes='9'/>".repeat(2) + "</task>"
-                + "<uncommon_trap thread='5' reason='class_check' action='maybe_recompile' compile_id='3'>";
+                + "<task_queued compile_id='3' method='dev.visor.tensor.kernel.VectorGemm block (ZZ)V' bytes='9'/>"
+                + "<task_queued compile_id='4' method='jdk.incubator.vector.Float128Vector vec ()[F' bytes='8'/>"
+                + "<uncommon_trap thread='5' reason='class_check' action='maybe_recompile' compile_id='3'>"
+                + "<uncommon_trap thread='5' reason='class_check' action='maybe_recompile' compile_id='4'>";
         List<String> found = problems(boxed);
         assertEquals(2, found.size(), found.toString());
         assertTrue(found.get(0).contains("k8x2 (OSR) intrinsified 2 of its 16"), found.get(0));
-        assertTrue(found.get(1).contains("class_check"), found.get(1));
+        assertTrue(found.get(1).contains("class_check") && found.get(1).contains("VectorGemm block"), found.get(1));
     }
 }
