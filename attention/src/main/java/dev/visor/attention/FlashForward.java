@@ -19,6 +19,19 @@ final class FlashForward {
      */
     static volatile boolean strips = true;
 
+    /**
+     * Whether two neighbouring query blocks of one {@code (b, h)} with the same visited key blocks,
+     * all FULL, run as one pass of {@code 2·Bq} rows ({@link Worker#pairs}); tests turn it off to
+     * compare, which must give the same bits.
+     */
+    static volatile boolean pairs = true;
+
+    /** Query blocks per pass when paired: each packed key and value block then serves 128 rows, not 64. */
+    static final int PAIR = 2;
+
+    /** Paired passes run so far (tests check that pairing happened). */
+    static final java.util.concurrent.atomic.AtomicLong pairedPasses = new java.util.concurrent.atomic.AtomicLong();
+
     private FlashForward() {}
 
     /** Runs the forward pass, writing {@code out}; returns the log-sum-exp, {@code (B, H, Lq)}. */
@@ -47,6 +60,7 @@ final class FlashForward {
         final float[] vp;      // (nKb·Bk, dvPad): values, row-major, zero-padded (when not read in place)
         final int[] plan;      // a PARTIAL block's strips (FlashWorker.stripPlan), or null when strips are off
         final int[] extents;   // (Bq, 2): row extents of a PARTIAL block evaluated on the fly
+        final boolean pairing;  // this pass pairs query blocks ({@link #pairs}): no dropout, no modifiers
 
         Worker(HeadsView q, HeadsView k, HeadsView v, HeadsView out, float[] lse, BlockSparsity mask,
                PartialTiles tiles, AttentionConfig cfg, ScoreModification mods, TileOps ops, AttentionShapes s) {
@@ -55,12 +69,14 @@ final class FlashForward {
             this.lse = lse;
             this.dv = s.valueDim();
             this.dvPad = ops.pad(dv);
-            this.sTile = new float[bq * bkPad];
-            this.oAcc = new float[bq * dvPad];
-            this.m = new float[bq];
-            this.l = new float[bq * ops.lanes()];
-            this.alpha = new float[bq];
-            this.rowScratch = new float[bq];
+            this.pairing = pairs && drop == null && mod == null && mask.queryBlocks() > 1;
+            int rowsMax = pairing ? PAIR * bq : bq;
+            this.sTile = new float[rowsMax * bkPad];
+            this.oAcc = new float[rowsMax * dvPad];
+            this.m = new float[rowsMax];
+            this.l = new float[rowsMax * ops.lanes()];
+            this.alpha = new float[rowsMax];
+            this.rowScratch = new float[rowsMax];
             this.vInPlace = v.dimStride() == 1 && dv == dvPad;
             this.vp = vInPlace ? null : new float[nKb * bk * dvPad];
             this.plan = strips ? new int[4 * ((bq + STRIP_ROWS - 1) / STRIP_ROWS)] : null;
@@ -76,8 +92,41 @@ final class FlashForward {
                 int h = bh % s.heads();
                 int kh = h / s.group();
                 enterGroup(b * s.kvHeads() + kh, b, kh);
-                queryBlock(b, h, qb);
+                if (item + 1 < to && pairs(b, h, qb)) {
+                    pairedPasses.incrementAndGet();
+                    queryBlock(b, h, qb, PAIR * bq);
+                    item++;
+                } else {
+                    queryBlock(b, h, qb, bq);
+                }
             }
+        }
+
+        /**
+         * Whether query blocks {@code qb} and {@code qb + 1} can run as one pass of {@code 2·Bq} rows:
+         * both whole, visiting the same key blocks, all FULL (no predicate tile, no strips). Every row
+         * is then computed exactly as in a pass of its own block (the tile kernels take rows in
+         * fours, and Bq is a multiple of four), so the bits are the same; each packed key block and
+         * value block serves twice the rows while it is in L1, and the per-tile costs (a product's
+         * set-up, the softmax step's per-call work) are paid once for both. At 512 bits the
+         * {@code full} forward was about 2 % faster per CPU-second in one JVM, blocks 128 × 64 against
+         * 64 × 64 (benchmarks/JOURNAL.md, flash8).
+         */
+        private boolean pairs(int b, int h, int qb) {
+            if (!pairing || qb + 1 >= mask.queryBlocks() || (qb + 2) * bq > s.queryLength() || bq % 4 != 0) {
+                return false;
+            }
+            int[] first = mask.keyBlocks(b, h, qb);
+            int[] second = mask.keyBlocks(b, h, qb + 1);
+            if (!Arrays.equals(first, second)) {
+                return false;
+            }
+            for (int entry : first) {
+                if (BlockSparsity.isPartial(entry)) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         @Override
@@ -154,9 +203,10 @@ final class FlashForward {
             return true;
         }
 
-        private void queryBlock(int b, int h, int qb) {
+        /** Query block {@code qb}, or with {@code span = 2·Bq} it and the next ({@link #pairs}). */
+        private void queryBlock(int b, int h, int qb, int span) {
             int q0 = qb * bq;
-            int rows = Math.min(bq, s.queryLength() - q0);
+            int rows = Math.min(span, s.queryLength() - q0);
             int[] blocks = mask.keyBlocks(b, h, qb);
             // 1) the queries are read in place (the keys carry the scale)
             int qOff = q.index(b, h, q0, 0);

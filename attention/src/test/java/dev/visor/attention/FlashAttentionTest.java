@@ -253,6 +253,61 @@ class FlashAttentionTest {
         }
     }
 
+    /**
+     * Neighbouring query blocks with the same FULL key blocks run as one pass of twice the rows
+     * ({@link FlashForward#pairs}) and give the bits of one pass per block: for {@code full}, block
+     * documents (some pairs alike, some not), a padding-like mask, and causal (never paired), with
+     * a short last query block, one chunk and several (a pair never crosses a chunk), at every tile
+     * implementation; and they match the reference.
+     */
+    @Test
+    void pairedQueryBlocksGiveTheBitsOfOneBlockAtATime() {
+        ElementMask[] masks = {
+            (b, h, i, j) -> true,
+            (b, h, i, j) -> i / 32 == j / 32,
+            (b, h, i, j) -> j < 40 + 3 * h,
+            (b, h, i, j) -> j <= i,
+        };
+        int[][] shapes = {{16, 16, 64, 64, 16}, {16, 16, 72, 50, 8}, {64, 64, 256, 200, 64}, {12, 20, 60, 45, 8}};
+        long before = FlashForward.pairedPasses.get();
+        try {
+            for (ElementMask em : masks) {
+                for (int[] sh : shapes) {
+                    for (int chunks : new int[] {1, 3}) {
+                        pairsMatchSingleBlocks(em, sh[0], sh[1], sh[2], sh[3], sh[4], chunks);
+                    }
+                }
+            }
+        } finally {
+            FlashForward.pairs = true;
+        }
+        assertTrue(FlashForward.pairedPasses.get() > before, "no query blocks were paired");
+    }
+
+    private static void pairsMatchSingleBlocks(ElementMask em, int bq, int bk, int lq, int lk, int d, int chunks) {
+        Rng rng = new Rng(lq * 17L + bq + chunks);
+        HeadsView q = Fixtures.randomView(rng, 1, 2, lq, d);
+        HeadsView k = Fixtures.randomView(rng, 1, 2, lk, d);
+        HeadsView v = Fixtures.randomView(rng, 1, 2, lk, d);
+        BlockSparsity mask = BlockSparsity.classify(em, 1, 2, lq, lk, bq, bk, false, true);
+        AttentionConfig cfg = AttentionConfig.defaults(d);
+        ReferenceAttention.Result ref = ReferenceAttention.forward(q, k, v, em, cfg);
+        for (TileOps ops : allOps()) {
+            String tag = ops.getClass().getSimpleName() + ", blocks " + bq + "x" + bk + ", " + lq + "x" + lk
+                    + ", chunks " + chunks;
+            HeadsView paired = HeadsView.zeros(1, 2, lq, d);
+            HeadsView single = HeadsView.zeros(1, 2, lq, d);
+            FlashForward.pairs = true;
+            float[] lsePaired = FlashAttention.forward(q, k, v, paired, mask, cfg, ops, chunks);
+            FlashForward.pairs = false;
+            float[] lseSingle = FlashAttention.forward(q, k, v, single, mask, cfg, ops, chunks);
+            FlashForward.pairs = true;
+            assertArrayEquals(single.toArray(), paired.toArray(), "output " + tag);
+            assertArrayEquals(lseSingle, lsePaired, "lse " + tag);
+            Fixtures.assertClose("output " + tag, ref.output(), paired.toArray(), 2e-5, 1e-4);
+        }
+    }
+
     /** The causal diagonal's strips: max(4, lanes) rows each, as wide as their last row reaches. */
     @Test
     void stripPlanOfACausalDiagonalTile() {
