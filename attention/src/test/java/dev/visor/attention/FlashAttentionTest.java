@@ -254,11 +254,13 @@ class FlashAttentionTest {
     }
 
     /**
-     * Neighbouring query blocks with the same FULL key blocks run as one pass of twice the rows
-     * ({@link FlashForward#pairs}) and give the bits of one pass per block: for {@code full}, block
-     * documents (some pairs alike, some not), a padding-like mask, and causal (never paired), with
-     * a short last query block, one chunk and several (a pair never crosses a chunk), at every tile
-     * implementation; and they match the reference.
+     * Neighbouring query blocks run the FULL key blocks they both visit first as one pass of twice
+     * the rows ({@link FlashForward#pairs}), then each the rest of its list, and give the bits of one
+     * pass per block: for {@code full}, block documents (some pairs alike, some not), a padding-like
+     * mask, causal (the blocks left of the diagonal shared, the diagonal's strips apart), a sliding
+     * window (nothing shared from the start) and a scattered predicate (no FULL block), with a short
+     * last query block, one chunk and several (a pair never crosses a chunk), cached and uncached
+     * predicate tiles, at every tile implementation; and they match the reference.
      */
     @Test
     void pairedQueryBlocksGiveTheBitsOfOneBlockAtATime() {
@@ -267,18 +269,25 @@ class FlashAttentionTest {
             (b, h, i, j) -> i / 32 == j / 32,
             (b, h, i, j) -> j < 40 + 3 * h,
             (b, h, i, j) -> j <= i,
+            (b, h, i, j) -> j <= i && j >= i - 21,
+            (b, h, i, j) -> (i * 7 + j * 3) % 5 != 0,
         };
         int[][] shapes = {{16, 16, 64, 64, 16}, {16, 16, 72, 50, 8}, {64, 64, 256, 200, 64}, {12, 20, 60, 45, 8}};
         long before = FlashForward.pairedPasses.get();
+        long saved = PartialTiles.maxElements;
         try {
-            for (ElementMask em : masks) {
-                for (int[] sh : shapes) {
-                    for (int chunks : new int[] {1, 3}) {
-                        pairsMatchSingleBlocks(em, sh[0], sh[1], sh[2], sh[3], sh[4], chunks);
+            for (int cache = 0; cache < 2; cache++) {
+                PartialTiles.maxElements = cache == 0 ? saved : 0;
+                for (ElementMask em : masks) {
+                    for (int[] sh : shapes) {
+                        for (int chunks : new int[] {1, 3}) {
+                            pairsMatchSingleBlocks(em, sh[0], sh[1], sh[2], sh[3], sh[4], chunks);
+                        }
                     }
                 }
             }
         } finally {
+            PartialTiles.maxElements = saved;
             FlashForward.pairs = true;
         }
         assertTrue(FlashForward.pairedPasses.get() > before, "no query blocks were paired");
