@@ -60,7 +60,7 @@ final class FlashForward {
         final float[] vp;      // (nKb·Bk, dvPad): values, row-major, zero-padded (when not read in place)
         final int[] plan;      // a PARTIAL block's strips (FlashWorker.stripPlan), or null when strips are off
         final int[] extents;   // (Bq, 2): row extents of a PARTIAL block evaluated on the fly
-        final boolean pairing;  // this pass pairs query blocks ({@link #sharedPrefix}): no dropout, no modifiers
+        final boolean pairing;  // this pass pairs query blocks ({@link #sharedPrefix}): not with dropout
         int base;              // the row of m, l, alpha and oAcc where the current tile's row 0 goes
 
         Worker(HeadsView q, HeadsView k, HeadsView v, HeadsView out, float[] lse, BlockSparsity mask,
@@ -70,7 +70,8 @@ final class FlashForward {
             this.lse = lse;
             this.dv = s.valueDim();
             this.dvPad = ops.pad(dv);
-            this.pairing = pairs && drop == null && mod == null && mask.queryBlocks() > 1;
+            // (the modifiers work row by row on any tile height; dropout's keep bits are sized for one block)
+            this.pairing = pairs && drop == null && mask.queryBlocks() > 1;
             int rowsMax = pairing ? PAIR * bq : bq;
             this.sTile = new float[rowsMax * bkPad];
             this.oAcc = new float[rowsMax * dvPad];

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.visor.mask.ScoreContext;
+import dev.visor.mask.ScoreModifier;
+import dev.visor.mask.builtin.Builtins;
 import dev.visor.tensor.Rng;
 import dev.visor.tensor.kernel.VectorSupport;
 import java.util.ArrayList;
@@ -301,19 +304,30 @@ class FlashAttentionTest {
         BlockSparsity mask = BlockSparsity.classify(em, 1, 2, lq, lk, bq, bk, false, true);
         AttentionConfig cfg = AttentionConfig.defaults(d);
         ReferenceAttention.Result ref = ReferenceAttention.forward(q, k, v, em, cfg);
-        for (TileOps ops : allOps()) {
-            String tag = ops.getClass().getSimpleName() + ", blocks " + bq + "x" + bk + ", " + lq + "x" + lk
-                    + ", chunks " + chunks;
-            HeadsView paired = HeadsView.zeros(1, 2, lq, d);
-            HeadsView single = HeadsView.zeros(1, 2, lq, d);
-            FlashForward.pairs = true;
-            float[] lsePaired = FlashAttention.forward(q, k, v, paired, mask, cfg, ops, chunks);
-            FlashForward.pairs = false;
-            float[] lseSingle = FlashAttention.forward(q, k, v, single, mask, cfg, ops, chunks);
-            FlashForward.pairs = true;
-            assertArrayEquals(single.toArray(), paired.toArray(), "output " + tag);
-            assertArrayEquals(lseSingle, lsePaired, "lse " + tag);
-            Fixtures.assertClose("output " + tag, ref.output(), paired.toArray(), 2e-5, 1e-4);
+        // and with score modifiers fused (row by row, so any tile height), checked for bits alone
+        ScoreModifier chain = Builtins.scoreRegistry().create(
+                "softcap(cap=5) >> alibi >> relative_bias(buckets=8, max_distance=4)", new ScoreContext(2));
+        float[] theta = new float[chain.parameterCount()];
+        for (int i = 0; i < theta.length; i++) {
+            theta[i] = (float) rng.nextGaussian() * 0.1f;
+        }
+        for (ScoreModification mods : new ScoreModification[] {null, new ScoreModification(chain, theta, 3)}) {
+            for (TileOps ops : allOps()) {
+                String tag = ops.getClass().getSimpleName() + ", blocks " + bq + "x" + bk + ", " + lq + "x" + lk
+                        + ", chunks " + chunks + ", modifiers " + (mods != null);
+                HeadsView paired = HeadsView.zeros(1, 2, lq, d);
+                HeadsView single = HeadsView.zeros(1, 2, lq, d);
+                FlashForward.pairs = true;
+                float[] lsePaired = FlashAttention.forward(q, k, v, paired, mask, cfg, mods, ops, chunks);
+                FlashForward.pairs = false;
+                float[] lseSingle = FlashAttention.forward(q, k, v, single, mask, cfg, mods, ops, chunks);
+                FlashForward.pairs = true;
+                assertArrayEquals(single.toArray(), paired.toArray(), "output " + tag);
+                assertArrayEquals(lseSingle, lsePaired, "lse " + tag);
+                if (mods == null) {
+                    Fixtures.assertClose("output " + tag, ref.output(), paired.toArray(), 2e-5, 1e-4);
+                }
+            }
         }
     }
 
