@@ -124,7 +124,8 @@ final class FlashForward {
             int[] first = mask.keyBlocks(b, h, qb);
             int[] second = mask.keyBlocks(b, h, qb + 1);
             int n = 0;
-            while (n < first.length && n < second.length && first[n] == second[n] && !BlockSparsity.isPartial(first[n])) {
+            while (n < first.length && n < second.length && first[n] == second[n]
+                    && !BlockSparsity.isPartial(first[n])) {
                 n++;
             }
             return n;
@@ -231,7 +232,10 @@ final class FlashForward {
             finish(b, h, q0, rows);
         }
 
-        /** Key blocks {@code from …} of query block {@code qb}'s list over its {@code rows} rows, at row {@link #base}. */
+        /**
+         * Key blocks {@code from …} of query block {@code qb}'s list over its {@code rows} rows, their
+         * state at row {@link #base}.
+         */
         private void rest(int b, int h, int qb, int from, int rows) {
             int[] blocks = mask.keyBlocks(b, h, qb);
             boolean[][] cached = tiles == null ? null : tiles.of(b, h, qb);

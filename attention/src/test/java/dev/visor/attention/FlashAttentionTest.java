@@ -213,22 +213,37 @@ class FlashAttentionTest {
             (b, h, i, j) -> (i * 7 + j * 3) % 5 != 0,
         };
         int[][] shapes = {{16, 16, 60, 60, 16}, {13, 20, 45, 57, 8}, {64, 64, 150, 150, 64}};
+        try {
+            overMasksCachedAndNot(masks, shapes, (em, sh, what) -> {
+                for (AttentionConfig cfg : new AttentionConfig[] {AttentionConfig.defaults(sh[4]),
+                        AttentionConfig.defaults(sh[4]).withDropout(0.25f, 7L)}) {
+                    stripsMatchWholeTiles(em, sh[0], sh[1], sh[2], sh[3], sh[4], cfg, what);
+                }
+            });
+        } finally {
+            FlashForward.strips = true;
+        }
+    }
+
+    /** One case of a mask and a shape {@code (bq, bk, lq, lk, d)}, {@code what} naming the tile cache. */
+    private interface MaskCase {
+        void check(ElementMask em, int[] shape, String what);
+    }
+
+    /** Runs {@code c} for every mask and shape, with PARTIAL predicate tiles cached, then evaluated on the fly. */
+    private static void overMasksCachedAndNot(ElementMask[] masks, int[][] shapes, MaskCase c) {
         long saved = PartialTiles.maxElements;
         try {
             for (int cache = 0; cache < 2; cache++) {
                 PartialTiles.maxElements = cache == 0 ? saved : 0;
                 for (ElementMask em : masks) {
                     for (int[] sh : shapes) {
-                        for (AttentionConfig cfg : new AttentionConfig[] {AttentionConfig.defaults(sh[4]),
-                                AttentionConfig.defaults(sh[4]).withDropout(0.25f, 7L)}) {
-                            stripsMatchWholeTiles(em, sh[0], sh[1], sh[2], sh[3], sh[4], cfg, "cache " + cache);
-                        }
+                        c.check(em, sh, "cache " + cache);
                     }
                 }
             }
         } finally {
             PartialTiles.maxElements = saved;
-            FlashForward.strips = true;
         }
     }
 
@@ -277,26 +292,20 @@ class FlashAttentionTest {
         };
         int[][] shapes = {{16, 16, 64, 64, 16}, {16, 16, 72, 50, 8}, {64, 64, 256, 200, 64}, {12, 20, 60, 45, 8}};
         long before = FlashForward.pairedPasses.get();
-        long saved = PartialTiles.maxElements;
         try {
-            for (int cache = 0; cache < 2; cache++) {
-                PartialTiles.maxElements = cache == 0 ? saved : 0;
-                for (ElementMask em : masks) {
-                    for (int[] sh : shapes) {
-                        for (int chunks : new int[] {1, 3}) {
-                            pairsMatchSingleBlocks(em, sh[0], sh[1], sh[2], sh[3], sh[4], chunks);
-                        }
-                    }
+            overMasksCachedAndNot(masks, shapes, (em, sh, what) -> {
+                for (int chunks : new int[] {1, 3}) {
+                    pairsMatchSingleBlocks(em, sh[0], sh[1], sh[2], sh[3], sh[4], chunks, what);
                 }
-            }
+            });
         } finally {
-            PartialTiles.maxElements = saved;
             FlashForward.pairs = true;
         }
         assertTrue(FlashForward.pairedPasses.get() > before, "no query blocks were paired");
     }
 
-    private static void pairsMatchSingleBlocks(ElementMask em, int bq, int bk, int lq, int lk, int d, int chunks) {
+    private static void pairsMatchSingleBlocks(ElementMask em, int bq, int bk, int lq, int lk, int d, int chunks,
+                                               String what) {
         Rng rng = new Rng(lq * 17L + bq + chunks);
         HeadsView q = Fixtures.randomView(rng, 1, 2, lq, d);
         HeadsView k = Fixtures.randomView(rng, 1, 2, lk, d);
@@ -313,8 +322,8 @@ class FlashAttentionTest {
         }
         for (ScoreModification mods : new ScoreModification[] {null, new ScoreModification(chain, theta, 3)}) {
             for (TileOps ops : allOps()) {
-                String tag = ops.getClass().getSimpleName() + ", blocks " + bq + "x" + bk + ", " + lq + "x" + lk
-                        + ", chunks " + chunks + ", modifiers " + (mods != null);
+                String tag = what + ", " + ops.getClass().getSimpleName() + ", blocks " + bq + "x" + bk + ", "
+                        + lq + "x" + lk + ", chunks " + chunks + ", modifiers " + (mods != null);
                 HeadsView paired = HeadsView.zeros(1, 2, lq, d);
                 HeadsView single = HeadsView.zeros(1, 2, lq, d);
                 FlashForward.pairs = true;
