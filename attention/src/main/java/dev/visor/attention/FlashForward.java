@@ -19,6 +19,19 @@ final class FlashForward {
      */
     static volatile boolean strips = true;
 
+    /**
+     * Whether two neighbouring query blocks of one {@code (b, h)} run the FULL key blocks they both
+     * visit first as one pass of {@code 2·Bq} rows ({@link Worker#sharedPrefix}); tests turn it off
+     * to compare, which must give the same bits.
+     */
+    static volatile boolean pairs = true;
+
+    /** Query blocks per pass when paired: each packed key and value block then serves 128 rows, not 64. */
+    static final int PAIR = 2;
+
+    /** Paired passes run so far (tests check that pairing happened). */
+    static final java.util.concurrent.atomic.AtomicLong pairedPasses = new java.util.concurrent.atomic.AtomicLong();
+
     private FlashForward() {}
 
     /** Runs the forward pass, writing {@code out}; returns the log-sum-exp, {@code (B, H, Lq)}. */
@@ -47,6 +60,8 @@ final class FlashForward {
         final float[] vp;      // (nKb·Bk, dvPad): values, row-major, zero-padded (when not read in place)
         final int[] plan;      // a PARTIAL block's strips (FlashWorker.stripPlan), or null when strips are off
         final int[] extents;   // (Bq, 2): row extents of a PARTIAL block evaluated on the fly
+        final boolean pairing;  // this pass pairs query blocks ({@link #sharedPrefix}): not with dropout
+        int base;              // the row of m, l, alpha and oAcc where the current tile's row 0 goes
 
         Worker(HeadsView q, HeadsView k, HeadsView v, HeadsView out, float[] lse, BlockSparsity mask,
                PartialTiles tiles, AttentionConfig cfg, ScoreModification mods, TileOps ops, AttentionShapes s) {
@@ -55,12 +70,15 @@ final class FlashForward {
             this.lse = lse;
             this.dv = s.valueDim();
             this.dvPad = ops.pad(dv);
-            this.sTile = new float[bq * bkPad];
-            this.oAcc = new float[bq * dvPad];
-            this.m = new float[bq];
-            this.l = new float[bq * ops.lanes()];
-            this.alpha = new float[bq];
-            this.rowScratch = new float[bq];
+            // (the modifiers work row by row on any tile height; dropout's keep bits are sized for one block)
+            this.pairing = pairs && drop == null && mask.queryBlocks() > 1;
+            int rowsMax = pairing ? PAIR * bq : bq;
+            this.sTile = new float[rowsMax * bkPad];
+            this.oAcc = new float[rowsMax * dvPad];
+            this.m = new float[rowsMax];
+            this.l = new float[rowsMax * ops.lanes()];
+            this.alpha = new float[rowsMax];
+            this.rowScratch = new float[rowsMax];
             this.vInPlace = v.dimStride() == 1 && dv == dvPad;
             this.vp = vInPlace ? null : new float[nKb * bk * dvPad];
             this.plan = strips ? new int[4 * ((bq + STRIP_ROWS - 1) / STRIP_ROWS)] : null;
@@ -76,8 +94,41 @@ final class FlashForward {
                 int h = bh % s.heads();
                 int kh = h / s.group();
                 enterGroup(b * s.kvHeads() + kh, b, kh);
-                queryBlock(b, h, qb);
+                int shared = item + 1 < to ? sharedPrefix(b, h, qb) : 0;
+                if (shared > 0) {
+                    pairedPasses.incrementAndGet();
+                    queryBlocks(b, h, qb, shared);
+                    item++;
+                } else {
+                    queryBlocks(b, h, qb, 0);
+                }
             }
+        }
+
+        /**
+         * How many FULL key blocks query blocks {@code qb} and {@code qb + 1} both visit first (the
+         * same leading entries of their lists), 0 when they are not to be paired. Those blocks run as
+         * one pass of {@code 2·Bq} rows; the rest of each list then runs over its own rows. Every row
+         * still visits its key blocks in its list's order and every tile row is computed as in a pass
+         * of its own block (the tile kernels take rows in fours and Bq is a multiple of four), so the
+         * bits are the same. Each packed key block and value block then serves twice the rows while it
+         * is in L1, and the per-tile costs (a product's set-up, the softmax step's per-call work) are
+         * paid once for both: at 512 bits the {@code full} forward, blocks 128 × 64 against 64 × 64,
+         * was 2–3 % faster per CPU-second in one JVM (benchmarks/JOURNAL.md, flash8). For causal
+         * every block left of the diagonal is shared by the pair.
+         */
+        private int sharedPrefix(int b, int h, int qb) {
+            if (!pairing || qb + 1 >= mask.queryBlocks() || bq % 4 != 0) {
+                return 0;
+            }
+            int[] first = mask.keyBlocks(b, h, qb);
+            int[] second = mask.keyBlocks(b, h, qb + 1);
+            int n = 0;
+            while (n < first.length && n < second.length && first[n] == second[n]
+                    && !BlockSparsity.isPartial(first[n])) {
+                n++;
+            }
+            return n;
         }
 
         @Override
@@ -96,7 +147,7 @@ final class FlashForward {
         }
 
         /**
-         * {@code O[r0, r1) = diag(alpha)·O + P[r0, r1)·V} over the probabilities' columns
+         * {@code O[base + r0, base + r1) = diag(alpha)·O + P[r0, r1)·V} over the probabilities' columns
          * {@code [c0, c1)} (keys {@code k0 + c0 …} of the block): the rescaling rides on the
          * product's loads of O.
          */
@@ -104,10 +155,11 @@ final class FlashForward {
             int rows = r1 - r0;
             if (vInPlace) {
                 ops.gemmRescaled(rows, dvPad, c1 - c0, sTile, r0 * bkPad + c0, bkPad, v.data(),
-                        v.index(b, h / s.group(), k0 + c0, 0), v.seqStride(), oAcc, r0 * dvPad, dvPad, alpha, r0);
+                        v.index(b, h / s.group(), k0 + c0, 0), v.seqStride(), oAcc, (base + r0) * dvPad, dvPad, alpha,
+                        base + r0);
             } else {
                 ops.gemmRescaled(rows, dvPad, c1 - c0, sTile, r0 * bkPad + c0, bkPad, vp, (k0 + c0) * dvPad, dvPad,
-                        oAcc, r0 * dvPad, dvPad, alpha, r0);
+                        oAcc, (base + r0) * dvPad, dvPad, alpha, base + r0);
             }
         }
 
@@ -142,7 +194,7 @@ final class FlashForward {
             for (int i = 0; i < n; i++) {
                 int r0 = plan[4 * i], r1 = plan[4 * i + 1], c0 = plan[4 * i + 2], c1 = plan[4 * i + 3];
                 ops.applyMask(sTile, r0 * bkPad + c0, bkPad, r1 - r0, c1 - c0, allowed, r0 * bkPad + c0, bkPad);
-                ops.softmaxStep(sTile, r0 * bkPad + c0, bkPad, r1 - r0, c1 - c0, m, l, alpha, r0, rowScratch);
+                ops.softmaxStep(sTile, r0 * bkPad + c0, bkPad, r1 - r0, c1 - c0, m, l, alpha, base + r0, rowScratch);
             }
             if (drop != null) {
                 dropout(sTile, sTile, rows, valid, b, h, q0, k0);
@@ -154,32 +206,67 @@ final class FlashForward {
             return true;
         }
 
-        private void queryBlock(int b, int h, int qb) {
+        /**
+         * Query block {@code qb}, or when {@code shared > 0} it and the next: their first
+         * {@code shared} key blocks as one pass over both blocks' rows, then the rest of each list over
+         * its own rows ({@link #sharedPrefix}).
+         */
+        private void queryBlocks(int b, int h, int qb, int shared) {
             int q0 = qb * bq;
-            int rows = Math.min(bq, s.queryLength() - q0);
-            int[] blocks = mask.keyBlocks(b, h, qb);
-            // 1) the queries are read in place (the keys carry the scale)
-            int qOff = q.index(b, h, q0, 0);
+            int first = Math.min(bq, s.queryLength() - q0);
+            int rows = shared > 0 ? first + Math.min(bq, s.queryLength() - q0 - bq) : first;
             Arrays.fill(m, Float.NEGATIVE_INFINITY);
             Arrays.fill(l, 0f);
             Arrays.fill(oAcc, 0, rows * dvPad, 0f);
-            // 2) stream over the visited key blocks
+            base = 0;
+            int[] blocks = mask.keyBlocks(b, h, qb);
+            for (int e = 0; e < shared; e++) {
+                visit(blocks, null, null, e, b, h, q0, rows);
+            }
+            rest(b, h, qb, shared, first);
+            if (shared > 0) {
+                base = bq;
+                rest(b, h, qb + 1, shared, rows - first);
+                base = 0;
+            }
+            finish(b, h, q0, rows);
+        }
+
+        /**
+         * Key blocks {@code from …} of query block {@code qb}'s list over its {@code rows} rows, their
+         * state at row {@link #base}.
+         */
+        private void rest(int b, int h, int qb, int from, int rows) {
+            int[] blocks = mask.keyBlocks(b, h, qb);
             boolean[][] cached = tiles == null ? null : tiles.of(b, h, qb);
             int[][] spans = tiles == null || plan == null ? null : tiles.extentsOf(b, h, qb);
-            for (int e = 0; e < blocks.length; e++) {
-                int k0 = BlockSparsity.block(blocks[e]) * bk;
-                if (plan != null && BlockSparsity.isPartial(blocks[e])
-                        && strips(blocks, cached, spans, e, qOff, b, h, q0, rows, k0)) {
-                    continue;
-                }
-                int valid = scores(blocks, cached, e, q.data(), qOff, q.seqStride(), q.dimStride(), sTile, b, h, q0, rows);
-                ops.softmaxStep(sTile, bkPad, rows, bkPad, m, l, alpha, rowScratch);
-                if (drop != null) {
-                    dropout(sTile, sTile, rows, valid, b, h, q0, k0);
-                }
-                // O = diag(alpha)·O + P·V: the rescaling rides on the product's loads of O
-                valueProduct(b, h, k0, 0, rows, 0, valid);
+            for (int e = from; e < blocks.length; e++) {
+                visit(blocks, cached, spans, e, b, h, qb * bq, rows);
             }
+        }
+
+        /**
+         * One visited key block {@code blocks[e]} for {@code rows} queries from {@code q0} (the
+         * queries are read in place; the keys carry the scale), their state at row {@link #base}.
+         */
+        private void visit(int[] blocks, boolean[][] cached, int[][] spans, int e, int b, int h, int q0, int rows) {
+            int qOff = q.index(b, h, q0, 0);
+            int k0 = BlockSparsity.block(blocks[e]) * bk;
+            if (plan != null && BlockSparsity.isPartial(blocks[e])
+                    && strips(blocks, cached, spans, e, qOff, b, h, q0, rows, k0)) {
+                return;
+            }
+            int valid = scores(blocks, cached, e, q.data(), qOff, q.seqStride(), q.dimStride(), sTile, b, h, q0, rows);
+            ops.softmaxStep(sTile, 0, bkPad, rows, bkPad, m, l, alpha, base, rowScratch);
+            if (drop != null) {
+                dropout(sTile, sTile, rows, valid, b, h, q0, k0);
+            }
+            // O = diag(alpha)·O + P·V: the rescaling rides on the product's loads of O
+            valueProduct(b, h, k0, 0, rows, 0, valid);
+        }
+
+        /** Normalises {@code rows} rows from query {@code q0} and writes the output and log-sum-exp. */
+        private void finish(int b, int h, int q0, int rows) {
             // 3) normalise and write output and log-sum-exp
             int lseBase = (b * s.heads() + h) * s.queryLength() + q0;
             for (int r = 0; r < rows; r++) {

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.visor.mask.ScoreContext;
+import dev.visor.mask.ScoreModifier;
+import dev.visor.mask.builtin.Builtins;
 import dev.visor.tensor.Rng;
 import dev.visor.tensor.kernel.VectorSupport;
 import java.util.ArrayList;
@@ -210,22 +213,37 @@ class FlashAttentionTest {
             (b, h, i, j) -> (i * 7 + j * 3) % 5 != 0,
         };
         int[][] shapes = {{16, 16, 60, 60, 16}, {13, 20, 45, 57, 8}, {64, 64, 150, 150, 64}};
+        try {
+            overMasksCachedAndNot(masks, shapes, (em, sh, what) -> {
+                for (AttentionConfig cfg : new AttentionConfig[] {AttentionConfig.defaults(sh[4]),
+                        AttentionConfig.defaults(sh[4]).withDropout(0.25f, 7L)}) {
+                    stripsMatchWholeTiles(em, sh[0], sh[1], sh[2], sh[3], sh[4], cfg, what);
+                }
+            });
+        } finally {
+            FlashForward.strips = true;
+        }
+    }
+
+    /** One case of a mask and a shape {@code (bq, bk, lq, lk, d)}, {@code what} naming the tile cache. */
+    private interface MaskCase {
+        void check(ElementMask em, int[] shape, String what);
+    }
+
+    /** Runs {@code c} for every mask and shape, with PARTIAL predicate tiles cached, then evaluated on the fly. */
+    private static void overMasksCachedAndNot(ElementMask[] masks, int[][] shapes, MaskCase c) {
         long saved = PartialTiles.maxElements;
         try {
             for (int cache = 0; cache < 2; cache++) {
                 PartialTiles.maxElements = cache == 0 ? saved : 0;
                 for (ElementMask em : masks) {
                     for (int[] sh : shapes) {
-                        for (AttentionConfig cfg : new AttentionConfig[] {AttentionConfig.defaults(sh[4]),
-                                AttentionConfig.defaults(sh[4]).withDropout(0.25f, 7L)}) {
-                            stripsMatchWholeTiles(em, sh[0], sh[1], sh[2], sh[3], sh[4], cfg, "cache " + cache);
-                        }
+                        c.check(em, sh, "cache " + cache);
                     }
                 }
             }
         } finally {
             PartialTiles.maxElements = saved;
-            FlashForward.strips = true;
         }
     }
 
@@ -250,6 +268,75 @@ class FlashAttentionTest {
             assertArrayEquals(whole.toArray(), striped.toArray(), "output " + tag);
             assertArrayEquals(lseWhole, lseStriped, "lse " + tag);
             Fixtures.assertClose("output " + tag, ref.output(), striped.toArray(), 2e-5, 1e-4);
+        }
+    }
+
+    /**
+     * Neighbouring query blocks run the FULL key blocks they both visit first as one pass of twice
+     * the rows ({@link FlashForward#pairs}), then each the rest of its list, and give the bits of one
+     * pass per block: for {@code full}, block documents (some pairs alike, some not), a padding-like
+     * mask, causal (the blocks left of the diagonal shared, the diagonal's strips apart), a sliding
+     * window (nothing shared from the start) and a scattered predicate (no FULL block), with a short
+     * last query block, one chunk and several (a pair never crosses a chunk), cached and uncached
+     * predicate tiles, at every tile implementation; and they match the reference.
+     */
+    @Test
+    void pairedQueryBlocksGiveTheBitsOfOneBlockAtATime() {
+        ElementMask[] masks = {
+            (b, h, i, j) -> true,
+            (b, h, i, j) -> i / 32 == j / 32,
+            (b, h, i, j) -> j < 40 + 3 * h,
+            (b, h, i, j) -> j <= i,
+            (b, h, i, j) -> j <= i && j >= i - 21,
+            (b, h, i, j) -> (i * 7 + j * 3) % 5 != 0,
+        };
+        int[][] shapes = {{16, 16, 64, 64, 16}, {16, 16, 72, 50, 8}, {64, 64, 256, 200, 64}, {12, 20, 60, 45, 8}};
+        long before = FlashForward.pairedPasses.get();
+        try {
+            overMasksCachedAndNot(masks, shapes, (em, sh, what) -> {
+                for (int chunks : new int[] {1, 3}) {
+                    pairsMatchSingleBlocks(em, sh[0], sh[1], sh[2], sh[3], sh[4], chunks, what);
+                }
+            });
+        } finally {
+            FlashForward.pairs = true;
+        }
+        assertTrue(FlashForward.pairedPasses.get() > before, "no query blocks were paired");
+    }
+
+    private static void pairsMatchSingleBlocks(ElementMask em, int bq, int bk, int lq, int lk, int d, int chunks,
+                                               String what) {
+        Rng rng = new Rng(lq * 17L + bq + chunks);
+        HeadsView q = Fixtures.randomView(rng, 1, 2, lq, d);
+        HeadsView k = Fixtures.randomView(rng, 1, 2, lk, d);
+        HeadsView v = Fixtures.randomView(rng, 1, 2, lk, d);
+        BlockSparsity mask = BlockSparsity.classify(em, 1, 2, lq, lk, bq, bk, false, true);
+        AttentionConfig cfg = AttentionConfig.defaults(d);
+        ReferenceAttention.Result ref = ReferenceAttention.forward(q, k, v, em, cfg);
+        // and with score modifiers fused (row by row, so any tile height), checked for bits alone
+        ScoreModifier chain = Builtins.scoreRegistry().create(
+                "softcap(cap=5) >> alibi >> relative_bias(buckets=8, max_distance=4)", new ScoreContext(2));
+        float[] theta = new float[chain.parameterCount()];
+        for (int i = 0; i < theta.length; i++) {
+            theta[i] = (float) rng.nextGaussian() * 0.1f;
+        }
+        for (ScoreModification mods : new ScoreModification[] {null, new ScoreModification(chain, theta, 3)}) {
+            for (TileOps ops : allOps()) {
+                String tag = what + ", " + ops.getClass().getSimpleName() + ", blocks " + bq + "x" + bk + ", "
+                        + lq + "x" + lk + ", chunks " + chunks + ", modifiers " + (mods != null);
+                HeadsView paired = HeadsView.zeros(1, 2, lq, d);
+                HeadsView single = HeadsView.zeros(1, 2, lq, d);
+                FlashForward.pairs = true;
+                float[] lsePaired = FlashAttention.forward(q, k, v, paired, mask, cfg, mods, ops, chunks);
+                FlashForward.pairs = false;
+                float[] lseSingle = FlashAttention.forward(q, k, v, single, mask, cfg, mods, ops, chunks);
+                FlashForward.pairs = true;
+                assertArrayEquals(single.toArray(), paired.toArray(), "output " + tag);
+                assertArrayEquals(lseSingle, lsePaired, "lse " + tag);
+                if (mods == null) {
+                    Fixtures.assertClose("output " + tag, ref.output(), paired.toArray(), 2e-5, 1e-4);
+                }
+            }
         }
     }
 
