@@ -211,6 +211,18 @@ public class DecodeBench {
         return y;
     }
 
+    /** The number of weight matrices {@link #matvec} multiplies by. */
+    int products() {
+        return weights.length;
+    }
+
+    /** The {@code i}-th product of {@link #matvec} alone. */
+    void product(int i) {
+        int n = weightShapes[i][0];
+        int k = weightShapes[i][1];
+        MatVec.multiply(1, n, k, 1f, x, 0, k, weights[i], weightOffsets[i], k, 0f, y, 0, n);
+    }
+
     /** One STREAM triad pass {@code a = b + 3·c}, split across the kernel threads. */
     @Benchmark
     public float[] triad() {
