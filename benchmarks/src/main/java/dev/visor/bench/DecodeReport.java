@@ -141,11 +141,7 @@ public final class DecodeReport {
         StringBuilder lines = new StringBuilder();
         try {
             Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            for (String line : new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
-                if (line.contains("thread(s)") || line.contains("steal")) {
-                    lines.append("-").append(line.replaceFirst("^ \\|", "")).append('\n');
-                }
-            }
+            lines.append(pairedLines(new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)));
             int exit = p.waitFor();
             if (exit != 0) {
                 lines.append("- DecodeRest exited with status ").append(exit).append('\n');
@@ -155,6 +151,17 @@ public final class DecodeReport {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             lines.append("- DecodeRest was interrupted\n");
+        }
+        return lines.toString();
+    }
+
+    /** {@link DecodeRest}'s result lines from its output, as a Markdown list (its blank label's leading " |" dropped). */
+    static String pairedLines(String output) {
+        StringBuilder lines = new StringBuilder();
+        for (String line : output.split("\n")) {
+            if (line.contains("thread(s)") || line.contains("steal")) {
+                lines.append("-").append(line.replaceFirst("^ \\|", "")).append('\n');
+            }
         }
         return lines.toString();
     }
