@@ -208,9 +208,7 @@ public class DecodeBench {
     public float[] matvec() {
         try (Parallel.Hot hot = Parallel.hot()) {    // as a decoding step runs them (CachedSession)
             for (int i = 0; i < weights.length; i++) {
-                int n = weightShapes[i][0];
-                int k = weightShapes[i][1];
-                MatVec.multiply(1, n, k, 1f, x, 0, k, weights[i], weightOffsets[i], k, 0f, y, 0, n);
+                product(i);
             }
         }
         return y;
