@@ -199,16 +199,31 @@ public class DecodeBench {
      * A token's matrix–vector products alone: {@code y = x Wᵀ} for every matrix of
      * {@link #tokenMatrices}, in model order, read in place from the model's storage (so at the
      * same addresses, and the same cache-line alignment, as the token reads them), on the kernel
-     * threads; the score is per token.
+     * threads inside {@link Parallel#hot()} as a decoding step runs them; the score is per token.
+     * (Until decode8 they ran without the hot scope, so one late split made the kernel threads park
+     * between splits for 100 ms and every product then paid a wake-up, 6–8 µs on average in one
+     * JVM, against 0.3–0.6 µs inside a token: the products alone read slower than inside a token.)
      */
     @Benchmark
     public float[] matvec() {
-        for (int i = 0; i < weights.length; i++) {
-            int n = weightShapes[i][0];
-            int k = weightShapes[i][1];
-            MatVec.multiply(1, n, k, 1f, x, 0, k, weights[i], weightOffsets[i], k, 0f, y, 0, n);
+        try (Parallel.Hot hot = Parallel.hot()) {    // as a decoding step runs them (CachedSession)
+            for (int i = 0; i < weights.length; i++) {
+                product(i);
+            }
         }
         return y;
+    }
+
+    /** The number of weight matrices {@link #matvec} multiplies by. */
+    int products() {
+        return weights.length;
+    }
+
+    /** The {@code i}-th product of {@link #matvec} alone. */
+    void product(int i) {
+        int n = weightShapes[i][0];
+        int k = weightShapes[i][1];
+        MatVec.multiply(1, n, k, 1f, x, 0, k, weights[i], weightOffsets[i], k, 0f, y, 0, n);
     }
 
     /** One STREAM triad pass {@code a = b + 3·c}, split across the kernel threads. */

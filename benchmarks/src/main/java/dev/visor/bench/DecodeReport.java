@@ -39,7 +39,10 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * </pre>
  * Options: {@code --threads=1,2} (default: all cores), {@code --quick}, {@code --verbose}, {@code --out=FILE},
  * {@code --huge-pages=false}, {@code --pre-touch=false} (the forks' default heap instead of {@link #PRE_TOUCH}), {@code --jvm-args='-Dvisor.spinYieldEvery=1000000 ...'} (more arguments for the
- * benchmark JVMs, split at spaces: an A/B of a kernel-thread setting within one report command).
+ * benchmark JVMs, split at spaces: an A/B of a kernel-thread setting within one report command),
+ * {@code --paired=false} (skip the last part: {@link DecodeRest} in one more JVM, the token, its
+ * products and the triad in alternating rounds, whose rest of the token and ratio come from the same
+ * moments — the bandwidth two threads get on the reference VM changes phase between JMH forks).
  */
 public final class DecodeReport {
     private DecodeReport() {}
@@ -47,8 +50,8 @@ public final class DecodeReport {
     /** Runs the benchmarks and prints the table. */
     public static void main(String[] args) throws RunnerException {
         Map<String, String> opts = ReportSupport.options(args,
-                List.of("threads", "quick", "verbose", "out", "huge-pages", "pre-touch", "jvm-args"),
-                "--threads=1,2 --quick --verbose --out=FILE --huge-pages=false --pre-touch=false --jvm-args='-Dx=y ...'");
+                List.of("threads", "quick", "verbose", "out", "huge-pages", "pre-touch", "jvm-args", "paired"),
+                "--threads=1,2 --quick --verbose --out=FILE --huge-pages=false --pre-touch=false --jvm-args='-Dx=y ...' --paired=false");
         int cores = Runtime.getRuntime().availableProcessors();
         String[] threads = opts.containsKey("threads") ? opts.get("threads").split(",") : new String[] {String.valueOf(cores)};
         boolean quick = opts.containsKey("quick");
@@ -106,6 +109,12 @@ public final class DecodeReport {
                     mv.getStatistics().getMin(), matrixBytes / (mv.getStatistics().getMin() * 1e3), 100 * mv.getScore() / token,
                     token - mv.getScore()));
         }
+        if (flag(opts, "paired")) {
+            out.append("\nIn one JVM, rounds alternating (DecodeRest, ").append(quick ? 3 : 7).append(" rounds): each round's token,"
+                    + " products and triad side by side, so the rest and the ratio come from the same moments"
+                    + " (median, best round in brackets):\n\n");
+            out.append(paired(threads, quick ? 3 : 7, jvmArgs));
+        }
         double load = loadOf(loadBefore);
         if (load > cores) {
             out.append(String.format(Locale.ROOT, "%nThe 1-minute load (%.1f) exceeded the %d cores: the wall times above"
@@ -115,6 +124,46 @@ public final class DecodeReport {
         if (opts.containsKey("out")) {
             ReportSupport.writeAtomically(Path.of(opts.get("out")), out.toString());
         }
+    }
+
+    /**
+     * Runs {@link DecodeRest} in a JVM with the forks' arguments and returns its lines. The JMH
+     * forks above time the token, the products and the triad minutes apart, and on the reference VM
+     * the bandwidth two threads get changes phase in that time (decode8), so the rest column above
+     * can be the difference of two phases; these lines are not.
+     */
+    static String paired(String[] threads, int rounds, List<String> jvmArgs) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmArgs);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), DecodeRest.class.getName(),
+                "--threads=" + String.join(",", threads), "--rounds=" + rounds));
+        StringBuilder lines = new StringBuilder();
+        try {
+            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            lines.append(pairedLines(new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)));
+            int exit = p.waitFor();
+            if (exit != 0) {
+                lines.append("- DecodeRest exited with status ").append(exit).append('\n');
+            }
+        } catch (IOException e) {
+            lines.append("- DecodeRest could not run: ").append(e.getMessage()).append('\n');
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            lines.append("- DecodeRest was interrupted\n");
+        }
+        return lines.toString();
+    }
+
+    /** {@link DecodeRest}'s result lines from its output, as a Markdown list (its blank label's leading " |" dropped). */
+    static String pairedLines(String output) {
+        StringBuilder lines = new StringBuilder();
+        for (String line : output.split("\n")) {
+            if (line.contains("thread(s)") || line.contains("steal")) {
+                lines.append("-").append(line.replaceFirst("^ \\|", "")).append('\n');
+            }
+        }
+        return lines.toString();
     }
 
     /**

@@ -16,7 +16,10 @@ import java.util.Map;
  * 4/3 of the bytes it is credited with; if the read-only stream on 2 threads reaches about the
  * triad's 2-thread figure, that figure is bandwidth decoding can use, not an artefact of the triad.
  * Run two of these at once with {@code --threads=1} to see what two independent single-thread
- * streams get together.
+ * streams get together. On more than one thread it also prints the triad's slower half over its own
+ * time and how far apart the halves started and ended (a late kernel thread would show there), and
+ * the triad cut into 1 MB chunks the threads claim in turn, as the products are: if that read more,
+ * the triad's fixed halves would under-read the machine.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -XX:+UseTransparentHugePages -cp benchmarks/target/benchmarks.jar dev.visor.bench.StreamCheck [--threads=1,2] [--rounds=9]
@@ -48,26 +51,79 @@ public final class StreamCheck {
         DecodeBench.untilMatVecWarm(() -> MatVec.multiply(1, 2048, READ_COLS, 1f, x, 0, READ_COLS, w, 0, READ_COLS, 0f, y, 0, 2048));
         long readBytes = (long) Float.BYTES * READ_ROWS * READ_COLS;
         double[][] triad = new double[threads.length][rounds];
+        double[][] chunked = new double[threads.length][rounds];
         double[][] read = new double[threads.length][rounds];
+        double[][] halves = new double[threads.length][rounds];   // the slower half's GB/s over its own time
+        double[][] skew = new double[threads.length][rounds];     // µs between the halves' starts
+        double[][] apart = new double[threads.length][rounds];    // µs between the halves' ends
+        long[] starts = new long[2];
+        long[] ends = new long[2];
         for (int r = -2; r < rounds; r++) {
             for (int t = 0; t < threads.length; t++) {
                 Parallel.setThreads(threads[t]);
+                // the new kernel threads start outside the timing: the first split after a change of
+                // thread count read about the 1-thread figure (decode8)
+                timedTriad(a, b, c, 3f, starts, ends);
+                triadChunked(a, b, c, 3f);
                 long t0 = System.nanoTime();
-                DecodeBench.triad(a, b, c, 3f);
+                timedTriad(a, b, c, 3f, starts, ends);
                 long t1 = System.nanoTime();
                 MatVec.multiply(1, READ_ROWS, READ_COLS, 1f, x, 0, READ_COLS, w, 0, READ_COLS, 0f, y, 0, READ_ROWS);
                 long t2 = System.nanoTime();
+                triadChunked(a, b, c, 3f);
+                long t3 = System.nanoTime();
                 if (r >= 0) {
                     triad[t][r] = DecodeBench.TRIAD_BYTES / (double) (t1 - t0);
                     read[t][r] = readBytes / (double) (t2 - t1);
+                    chunked[t][r] = DecodeBench.TRIAD_BYTES / (double) (t3 - t2);
+                    if (threads[t] > 1) {
+                        halves[t][r] = DecodeBench.TRIAD_BYTES / 2.0 / Math.max(ends[0] - starts[0], ends[1] - starts[1]);
+                        skew[t][r] = Math.abs(starts[1] - starts[0]) / 1e3;
+                        apart[t][r] = Math.abs(ends[1] - ends[0]) / 1e3;
+                    }
                 }
             }
         }
         for (int t = 0; t < threads.length; t++) {
             System.out.println(line(threads[t], "triad", triad[t]));
+            if (threads[t] > 1) {
+                System.out.println(line(threads[t], "triad's slower half, own time", halves[t]));
+                System.out.println(String.format(Locale.ROOT, "%d thread(s) %-34s median %5.0f µs, ends %5.0f µs", threads[t],
+                        "triad's halves: starts apart", DecodeCpu.median(skew[t]), DecodeCpu.median(apart[t])));
+            }
+            System.out.println(line(threads[t], "triad in 1 MB chunks claimed in turn", chunked[t]));
             System.out.println(line(threads[t], "read-only (decode kernel, 256 MB)", read[t]));
         }
         System.out.println("load " + loadBefore + " → " + ReportSupport.loadAverage());
+    }
+
+    /** {@link DecodeBench#triad}'s split (one chunk per thread), noting the first two chunks' start and end. */
+    static void timedTriad(float[] a, float[] b, float[] c, float s, long[] starts, long[] ends) {
+        Parallel.forRange(a.length, 1 << 16, (from, to) -> {
+            int which = from == 0 ? 0 : 1;
+            starts[which] = System.nanoTime();
+            for (int i = from; i < to; i++) {
+                a[i] = b[i] + s * c[i];
+            }
+            ends[which] = System.nanoTime();
+        });
+    }
+
+    /** Floats of each array per chunk of {@link #triadChunked}: 1 MB. */
+    static final int CHUNK = 1 << 18;
+
+    /** The triad in 1 MB chunks that the threads claim in turn, as {@link MatVec} splits its work: neither waits for the other. */
+    static void triadChunked(float[] a, float[] b, float[] c, float s) {
+        int chunks = (a.length + CHUNK - 1) / CHUNK;
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        Parallel.forRange(Math.min(Parallel.threads(), chunks), 1, (from, to) -> {
+            for (int ch = next.getAndIncrement(); ch < chunks; ch = next.getAndIncrement()) {
+                int hi = Math.min(a.length, (ch + 1) * CHUNK);
+                for (int i = ch * CHUNK; i < hi; i++) {
+                    a[i] = b[i] + s * c[i];
+                }
+            }
+        });
     }
 
     /** {@code threads} thread(s), the stream's name, its median and best GB/s. */
