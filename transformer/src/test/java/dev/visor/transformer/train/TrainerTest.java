@@ -112,8 +112,9 @@ class TrainerTest {
 
     static EncoderDecoderTransformer withPoisonedToken() {
         EncoderDecoderTransformer model = Transformers.encoderDecoder(TINY);
-        float[] w = model.tgtEmbed().embeddings().weight().storage();
-        Arrays.fill(w, 11 * TINY.dModel(), 12 * TINY.dModel(), Float.NaN);
+        Tensor weight = model.tgtEmbed().embeddings().weight();
+        int row = weight.offset() + 11 * TINY.dModel();   // weights may start after a storage lead
+        Arrays.fill(weight.storage(), row, row + TINY.dModel(), Float.NaN);
         return model;
     }
 
