@@ -42,7 +42,7 @@ class InterruptTest {
     void sigintSavesAResumableCheckpointThatResumeFinishes(@TempDir Path tmp) throws Exception {
         Path text = Files.writeString(tmp.resolve("text.txt"), "the cat sat on the mat. ".repeat(40));
         Path dir = tmp.resolve("run");
-        Process p = visor("train", "lm", "--text", text.toString(), "--out", dir.toString(), "--steps", Integer.toString(STEPS),
+        Process p = ChildVisor.start(List.of(), "train", "lm", "--text", text.toString(), "--out", dir.toString(), "--steps", Integer.toString(STEPS),
                 "--eval-every", "10", "--d-model", "32", "--heads", "2", "--layers", "2", "--d-ff", "64", "--context", "32",
                 "--batch", "16", "--sample", "0");
         CountDownLatch training = new CountDownLatch(1);
@@ -91,14 +91,5 @@ class InterruptTest {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    /** Starts {@code visor ARGS} in a child JVM on this test's class path. */
-    static Process visor(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "-Djava.awt.headless=true", "-Xss4m", "-Dvisor.threads=1",
-                "-cp", System.getProperty("java.class.path"), VisorMain.class.getName()));
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).start();
     }
 }

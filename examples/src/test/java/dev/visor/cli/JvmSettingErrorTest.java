@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -17,10 +16,7 @@ import org.junit.jupiter.api.Test;
 class JvmSettingErrorTest {
     @Test
     void aMalformedKernelSettingIsOneLineAndExitTwo() throws Exception {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "-Dvisor.threads=two",
-                "-cp", System.getProperty("java.class.path"), VisorMain.class.getName(), "--version");
-        Process p = new ProcessBuilder(cmd).start();
+        Process p = ChildVisor.start(List.of("-Dvisor.threads=two"), "--version");
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), err);
