@@ -11,7 +11,8 @@ import jdk.incubator.vector.FloatVector;
  * The register-blocked micro-kernels of {@link VectorGemm}, one per register tile:
  * {@code C[0:MR, 0:V·L] = alpha · Σ_p A(i, p) · Bp[p, 0:V·L]} with {@code A(i, p) = a[ai + i·rs + p·cs]}
  * and {@code Bp} an NR-wide packed panel of B at {@code bi}. {@code k8x3} (24 accumulators) is the
- * tile for 32 vector registers (AVX-512, NEON), {@code k6x2} (12) the one for 16 (AVX2); the
+ * tile for 32 vector registers (AVX-512), {@code k6x4} (24) the one for 32 registers of 128 bits
+ * (NEON, x86 at {@code -XX:MaxVectorSize=16}), {@code k6x2} (12) the one for 16 (AVX2); the
  * narrower ones compute a last panel of one or two vectors' width. Every kernel sums an element in
  * the same order (p ascending, one FMA per step) and scales by alpha once at the end, so a value
  * does not depend on which kernel computed it.
