@@ -11,7 +11,8 @@ import jdk.incubator.vector.FloatVector;
  * The register-blocked micro-kernels of {@link VectorGemm}, one per register tile:
  * {@code C[0:MR, 0:V·L] = alpha · Σ_p A(i, p) · Bp[p, 0:V·L]} with {@code A(i, p) = a[ai + i·rs + p·cs]}
  * and {@code Bp} an NR-wide packed panel of B at {@code bi}. {@code k8x3} (24 accumulators) is the
- * tile for 32 vector registers (AVX-512, NEON), {@code k6x2} (12) the one for 16 (AVX2); the
+ * tile for 32 vector registers (AVX-512), {@code k6x4} (24) the one for 32 registers of 128 bits
+ * (NEON, x86 at {@code -XX:MaxVectorSize=16}), {@code k6x2} (12) the one for 16 (AVX2); the
  * narrower ones compute a last panel of one or two vectors' width. Every kernel sums an element in
  * the same order (p ascending, one FMA per step) and scales by alpha once at the end, so a value
  * does not depend on which kernel computed it.
@@ -38,6 +39,8 @@ final class GemmKernels {
             } else {
                 k8x1(kc, a, ai, rs, cs, bp, bi, c, ci, ldc, alpha);
             }
+        } else if (NR == 4 * L && vectors >= 3) {
+            k6x4(kc, a, ai, rs, cs, bp, bi, c, ci, ldc, alpha); // a 3-vector last panel too: its tile is NR wide
         } else if (vectors == 2) {
             k6x2(kc, a, ai, rs, cs, bp, bi, c, ci, ldc, alpha);
         } else {
@@ -198,6 +201,57 @@ final class GemmKernels {
         c60.mul(va).intoArray(c, ci);
         ci += ldc;
         c70.mul(va).intoArray(c, ci);
+    }
+
+    /**
+     * The 128-bit tile for 32 registers (24 accumulators, 4 vectors of B, 1 broadcast): 6 rows × 16
+     * floats, a whole 64-byte line of C per row. At 128 bits a vector is only 4 floats, so the 8 × 3
+     * tile does 3 FMAs per broadcast of A and 8 broadcasts (each a load and a shuffle, behind a range
+     * check) per 24 FMAs; this one does 4 per broadcast and 6 per 24, and its panels divide the
+     * power-of-two widths (512 / 16) with no narrow last panel. See {@link MachineShape#chooseTiles}.
+     */
+    static void k6x4(int kc, float[] a, int ai, int rs, int cs, float[] bp, int bi,
+                     float[] c, int ci, int ldc, float alpha) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        FloatVector c40 = c00, c41 = c00, c42 = c00, c43 = c00;
+        FloatVector c50 = c00, c51 = c00, c52 = c00, c53 = c00;
+        int r1 = 1 * rs, r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, bp, bi + 3 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01); c02 = a0.fma(b2, c02); c03 = a0.fma(b3, c03);
+            FloatVector a1 = FloatVector.broadcast(S, a[ai + r1]);
+            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11); c12 = a1.fma(b2, c12); c13 = a1.fma(b3, c13);
+            FloatVector a2 = FloatVector.broadcast(S, a[ai + r2]);
+            c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21); c22 = a2.fma(b2, c22); c23 = a2.fma(b3, c23);
+            FloatVector a3 = FloatVector.broadcast(S, a[ai + r3]);
+            c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31); c32 = a3.fma(b2, c32); c33 = a3.fma(b3, c33);
+            FloatVector a4 = FloatVector.broadcast(S, a[ai + r4]);
+            c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41); c42 = a4.fma(b2, c42); c43 = a4.fma(b3, c43);
+            FloatVector a5 = FloatVector.broadcast(S, a[ai + r5]);
+            c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51); c52 = a5.fma(b2, c52); c53 = a5.fma(b3, c53);
+            ai += cs;
+            bi += NR;
+        }
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        c00.mul(va).intoArray(c, ci); c01.mul(va).intoArray(c, ci + L); c02.mul(va).intoArray(c, ci + 2 * L); c03.mul(va).intoArray(c, ci + 3 * L);
+        ci += ldc;
+        c10.mul(va).intoArray(c, ci); c11.mul(va).intoArray(c, ci + L); c12.mul(va).intoArray(c, ci + 2 * L); c13.mul(va).intoArray(c, ci + 3 * L);
+        ci += ldc;
+        c20.mul(va).intoArray(c, ci); c21.mul(va).intoArray(c, ci + L); c22.mul(va).intoArray(c, ci + 2 * L); c23.mul(va).intoArray(c, ci + 3 * L);
+        ci += ldc;
+        c30.mul(va).intoArray(c, ci); c31.mul(va).intoArray(c, ci + L); c32.mul(va).intoArray(c, ci + 2 * L); c33.mul(va).intoArray(c, ci + 3 * L);
+        ci += ldc;
+        c40.mul(va).intoArray(c, ci); c41.mul(va).intoArray(c, ci + L); c42.mul(va).intoArray(c, ci + 2 * L); c43.mul(va).intoArray(c, ci + 3 * L);
+        ci += ldc;
+        c50.mul(va).intoArray(c, ci); c51.mul(va).intoArray(c, ci + L); c52.mul(va).intoArray(c, ci + 2 * L); c53.mul(va).intoArray(c, ci + 3 * L);
     }
 
     static void k6x2(int kc, float[] a, int ai, int rs, int cs, float[] bp, int bi,

@@ -18,6 +18,8 @@ import java.util.Locale;
  * <ul>
  *   <li>32 registers: 8 rows × 3 vectors (24 accumulators + 3 + 1), as BLIS's AVX-512 kernels use
  *       most of the 32 zmm registers;</li>
+ *   <li>32 registers of 4 lanes (128 bits: NEON, or x86 at {@code -XX:MaxVectorSize=16}): 6 rows × 4
+ *       vectors (24 + 4 + 1), see {@link #NARROW_LANES};</li>
  *   <li>16 registers: 6 rows × 2 vectors (12 + 2 + 1), the shape of BLIS's Haswell sgemm kernel
  *       (6 × 16 floats).</li>
  * </ul>
@@ -30,7 +32,8 @@ import java.util.Locale;
  * at a time at the width in force, and the build tests them at every width.
  *
  * <p>Overrides, for experiments and for machines this guesses wrong:
- * {@code -Dvisor.kernel.tile=8x3} or {@code 6x2} (rows × vectors of the GEMM register tile),
+ * {@code -Dvisor.kernel.tile=8x3}, {@code 6x4} or {@code 6x2} (rows × vectors of the GEMM register tile;
+ * {@code 8x3} is the 128-bit tile before 2026-12-04),
  * {@code -Dvisor.kernel.registers=16|32}, {@code -Dvisor.kernel.kc=256}, {@code -Dvisor.kernel.nc=512},
  * {@code -Dvisor.kernel.mc=48} (0 turns the row blocking off).
  *
@@ -55,7 +58,7 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
      */
     public record GemmTiles(int mr, int nrVectors, int kc, int ncMax, int mc, String source) {
         /** The register tiles {@code VectorGemm} has kernels for. */
-        static final String SUPPORTED = "8x3, 6x2";
+        static final String SUPPORTED = "8x3, 6x4, 6x2";
 
         /**
          * The register tile as {@code rows x vectors}.
@@ -182,11 +185,16 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
             String t = forcedTile.trim().toLowerCase(Locale.ROOT);
             switch (t) {
                 case "8x3" -> { mr = 8; nv = 3; }
+                case "6x4" -> { mr = 6; nv = 4; }
                 case "6x2" -> { mr = 6; nv = 2; }
                 default -> throw new IllegalArgumentException("visor.kernel.tile is '" + forcedTile
                         + "' but must be one of " + GemmTiles.SUPPORTED + " (rows x vectors)");
             }
             source = "forced by -Dvisor.kernel.tile";
+        } else if (registers >= 32 && lanes == NARROW_LANES) {
+            mr = 6;
+            nv = 4;
+            source = registers + " registers, " + lanes + " lanes";
         } else if (registers >= 32) {
             mr = 8;
             nv = 3;
@@ -214,6 +222,22 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
         }
         return new GemmTiles(mr, nv, kc, nc, mc, source);
     }
+
+    /**
+     * Lanes at which 32 registers take the 6 × 4 tile instead of 8 × 3: 4 (128-bit vectors). A
+     * 128-bit vector is only 4 floats, so 8 × 3 does 3 FMAs per broadcast of A, and C2 (JDK 17) makes
+     * each broadcast a scalar load, a shuffle and, since A is read in place with a row stride, an
+     * index add and a range check: 8 of them per 24 FMAs. On Zen 4 (two 128-bit FMA pipes, 58 GFLOP/s
+     * a core) that front end, not the FMAs, bounded the kernel; 6 × 4 has 6 per 24 FMAs, and its
+     * 16-float panels divide the power-of-two widths with no narrow last panel (8 × 3's 12 leave one of
+     * 8 floats per 512 columns). Measured on Zen 4 at {@code -XX:MaxVectorSize=16} (GemmAB, one JVM,
+     * CPU time, alternating rounds, load 3-4): 6 × 4 won 54 of 63 rounds over the nine GemmBars
+     * shapes, best rounds 77-95 % of the FMA peak against 64-91 % (benchmarks/JOURNAL.md, gemm9b).
+     * Zen 5 (where 8 × 3 read 94-98 % at 128 bits, its 128-bit peak a quarter of the 512-bit one) was
+     * not measured; the tile does the same FMAs with fewer other instructions.
+     * {@code -Dvisor.kernel.tile=8x3} keeps the old tile; every tile gives the same bits at the same KC.
+     */
+    static final int NARROW_LANES = 4;
 
     /**
      * Tiles at least this many floats wide (the 8 × 3 tile at 512 bits) take MC rows at a time

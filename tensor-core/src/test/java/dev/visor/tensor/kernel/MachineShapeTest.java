@@ -61,14 +61,19 @@ class MachineShapeTest {
                 MachineShape.chooseTiles(16, 8, 32 * 1024, 512 * 1024, null, null, null));
         // NEON: 32 registers of 4 lanes
         MachineShape.GemmTiles neon = MachineShape.chooseTiles(32, 4, 64 * 1024, 1024 * 1024, null, null, null);
-        assertEquals("8x3", neon.tile());
+        assertEquals("6x4", neon.tile());
+        assertEquals(new MachineShape.GemmTiles(6, 4, 256, 512, 0, "32 registers, 4 lanes"),
+                MachineShape.chooseTiles(32, 4, 32 * 1024, 1024 * 1024, null, null, null)); // Zen 4 at 128 bits
+        assertEquals("8x3", MachineShape.chooseTiles(32, 4, 32 * 1024, 1024 * 1024, "8x3", null, null).tile());
         // row blocking through all panels only for tiles 48 floats wide (8 x 3 at 512 bits)
         assertEquals(0, neon.mc());
         assertEquals(0, MachineShape.chooseTiles(32, 8, 48 * 1024, 1024 * 1024, null, null, null).mc());
         // every tile fits: accumulators + B vectors + one broadcast of A
         for (int regs : new int[] {16, 32}) {
-            MachineShape.GemmTiles t = MachineShape.chooseTiles(regs, 8, 32 * 1024, 512 * 1024, null, null, null);
-            assertTrue(t.mr() * t.nrVectors() + t.nrVectors() + 1 <= regs, t + " does not fit " + regs + " registers");
+            for (int lanes : new int[] {4, 8, 16}) {
+                MachineShape.GemmTiles t = MachineShape.chooseTiles(regs, lanes, 32 * 1024, 512 * 1024, null, null, null);
+                assertTrue(t.mr() * t.nrVectors() + t.nrVectors() + 1 <= regs, t + " does not fit " + regs + " registers");
+            }
         }
     }
 
@@ -83,6 +88,10 @@ class MachineShapeTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> MachineShape.chooseTiles(32, 16, 48 * 1024, 1024 * 1024, "5x5", null, null));
         assertTrue(e.getMessage().contains("'5x5'") && e.getMessage().contains("8x3"), e.getMessage());
+        assertTrue(e.getMessage().contains("6x4"), e.getMessage());
+        MachineShape.GemmTiles wide = MachineShape.chooseTiles(32, 16, 48 * 1024, 1024 * 1024, " 6X4 ", null, null);
+        assertEquals("6x4", wide.tile());
+        assertTrue(wide.source().contains("forced"), wide.source());
         assertEquals(0, MachineShape.chooseTiles(32, 16, 48 * 1024, 1024 * 1024, null, null, null, "0").mc());
         assertEquals(96, MachineShape.chooseTiles(32, 16, 48 * 1024, 1024 * 1024, null, null, null, "100").mc());
         assertEquals(12, MachineShape.chooseTiles(16, 8, 48 * 1024, 1024 * 1024, null, null, null, "12").mc());
