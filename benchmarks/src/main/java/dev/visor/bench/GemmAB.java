@@ -73,6 +73,12 @@ public final class GemmAB {
                 }
                 Class<?> shape = Class.forName("dev.visor.tensor.kernel.MachineShape", true, loader);
                 String describe = (String) shape.getMethod("describe").invoke(shape.getMethod("current").invoke(null));
+                try {
+                    // its switches (sharedB, packA) are read when it initialises: while this side's properties are set
+                    Class.forName("dev.visor.tensor.kernel.VectorGemm", true, loader);
+                } catch (ClassNotFoundException | LinkageError e) {
+                    // a build without it or a JVM without the Vector API: the scalar path has no switches
+                }
                 Class<?> parallel = Class.forName("dev.visor.tensor.kernel.Parallel", true, loader);
                 parallel.getMethod("setThreads", int.class).invoke(null, threads);
                 Method sgemm = Class.forName("dev.visor.tensor.kernel.Gemm", true, loader).getMethod("sgemm",

@@ -26,7 +26,7 @@ public final class GemmProfile {
     /** Smallest n: a whole NR-wide panel at every width, and the aliased A inside the n × n array. */
     static final int MIN_N = 64;
     /** The parts, in table order. */
-    static final String[] PARTS = {"kernel alone (B block in L2, A panels rotating)", "pack all of B",
+    static final String[] PARTS = {"kernel alone (B block in L2, A panels rotating, packed with PACK_A)", "pack all of B",
         "whole product", "whole product, A's rows aliased (A in L1)"};
 
     private GemmProfile() {}
@@ -76,6 +76,13 @@ public final class GemmProfile {
         float[] bp = new float[kc * nc];
         float[] tile = new float[VectorGemm.MR * VectorGemm.NR];
         int panels = Math.max(1, Math.min(64, n / VectorGemm.MR));
+        // with VectorGemm.PACK_A the kernel reads packed micro-panels of A, as in the product
+        float[] ap = new float[VectorGemm.PACK_A ? panels * VectorGemm.MR * kc : 0];
+        float[] one = new float[VectorGemm.MR * kc];
+        for (int p = 0; VectorGemm.PACK_A && p < panels; p++) {
+            VectorGemm.packA(a, p * VectorGemm.MR * n, n, 1, VectorGemm.MR, kc, one);
+            System.arraycopy(one, 0, ap, p * one.length, one.length);
+        }
         double flop = 2.0 * n * n * n;
         double[][] out = new double[PARTS.length][rounds];
         float sink = 0;
@@ -90,9 +97,15 @@ public final class GemmProfile {
                         t0 = THREADS.getCurrentThreadCpuTime();
                         long calls = 0;
                         while (calls * 2L * VectorGemm.MR * VectorGemm.NR * kc < flop) {
-                            int ai = (int) (calls / (nc / VectorGemm.NR) % panels) * VectorGemm.MR * n;
+                            int panel = (int) (calls / (nc / VectorGemm.NR) % panels);
                             int bi = (int) (calls % (nc / VectorGemm.NR)) * VectorGemm.NR * kc;
-                            GemmKernels.run(VectorGemm.NV, kc, a, ai, n, 1, bp, bi, tile, 0, VectorGemm.NR, 1f);
+                            if (VectorGemm.PACK_A) {
+                                GemmKernels.run(VectorGemm.NV, kc, ap, panel * VectorGemm.MR * kc, 1, VectorGemm.MR, bp, bi,
+                                        tile, 0, VectorGemm.NR, 1f);
+                            } else {
+                                GemmKernels.run(VectorGemm.NV, kc, a, panel * VectorGemm.MR * n, n, 1, bp, bi, tile, 0,
+                                        VectorGemm.NR, 1f);
+                            }
                             calls++;
                         }
                         sink += tile[0];

@@ -22,10 +22,11 @@ import jdk.incubator.vector.VectorSpecies;
  * for ir in ic..ic+MC; for jr}), so the block of C merged on the slabs after the first is still in
  * L2; each element sums the same slabs in the same order either way. A product only a little
  * deeper than KC ({@code k ≤ }{@link #ONE_SLAB_MAX}, A not transposed) runs as one slab of depth k.
- * A is not packed: the kernel broadcasts {@code A(i, p)} straight from the caller's array with a
- * row stride and a column stride, which covers both {@code op(A) = A} and {@code op(A) = Aᵀ}. Rows
- * past the end of a block (fewer than MR) are packed into a zero-padded edge buffer, and so is every
- * panel of a transposed A when MR does not divide a cache line ({@link #PACK_TRANSPOSED_A}); columns past
+ * With the 8-row tile A is not packed: the kernel broadcasts {@code A(i, p)} straight from the
+ * caller's array with a row stride and a column stride, which covers both {@code op(A) = A} and
+ * {@code op(A) = Aᵀ}. Rows past the end of a block (fewer than MR) are packed into a zero-padded
+ * edge buffer, and so is every panel of a transposed A when MR does not divide a cache line
+ * ({@link #PACK_TRANSPOSED_A}) and every panel of the 6-row tile ({@link #PACK_A}); columns past
  * the end are zero in the packed panel, and such partial tiles are computed into a scratch tile and
  * merged (a last panel of one or two vectors' width runs a narrower kernel). On a Zen 5 core
  * (48 KiB L1d, 1 MiB L2, 512-bit vectors) the sizes are those measured best there: 8 × 48 floats,
@@ -297,7 +298,7 @@ final class VectorGemm {
             int ai = aOff + ir * rs + pc * cs;
             int ars = rs;
             int acs = cs;
-            if (rows < MR || (transA && PACK_TRANSPOSED_A)) {
+            if (rows < MR || (transA && PACK_TRANSPOSED_A) || PACK_A) {
                 packA(a, ai, rs, cs, rows, kc, edge);
                 as = edge;
                 ai = 0;
@@ -343,11 +344,39 @@ final class VectorGemm {
     static final boolean PACK_TRANSPOSED_A = 16 % MR != 0;
 
     /**
+     * Whether every micro-panel of A is packed ({@link #packA}) before its row of kernel calls, not
+     * only the edges and a transposed A's: on by default for the 6-row (16-register, AVX2) tile,
+     * whose kernel then runs {@link GemmKernels#k6x2p}, about 31 instructions per step of 12 FMAs
+     * instead of 53 (see there). {@code -Dvisor.kernel.packA=false} reads an untransposed A in place
+     * again, as before. Measured on Zen 4 ({@code -XX:UseAVX=2}, where 256-bit FMAs run at the full
+     * peak and every scalar instruction of the loop shows; GemmAB, one JVM, CPU time, alternating
+     * rounds, load 7): every GemmBars shape won 7 of 7 rounds, +12 to +26 % (sq1024 78.8 → 95.8
+     * GFLOP/s, 68 → 83 % of the peak). The packed values are A's own, summed in the same order, so
+     * the bits do not change. On Zen 5, where the AVX2 FMAs run at half the 512-bit rate and the old
+     * kernel read 90-96 % of that peak, the loop has fewer instructions for the same FMAs; packing
+     * costs about 1 % of a product (6 · kc copies per row panel against 6 · kc · nc / 8 FMAs).
+     */
+    static final boolean PACK_A = KernelProperties.bool("visor.kernel.packA", MR == 6);
+
+    /**
      * Copies the micro-panel {@code A(i, p) = a[ai + i·rs + p·cs]}, {@code i < rows, p < kc}, into
      * {@code ap} as {@code ap[p·MR + i]}: the MR values of one step contiguous; rows past
-     * {@code rows} are zero.
+     * {@code rows} are zero. A full 6-row panel of an untransposed A ({@code cs == 1}) is copied a
+     * step at a time (six loads, six contiguous stores), the common case under {@link #PACK_A}.
      */
     static void packA(float[] a, int ai, int rs, int cs, int rows, int kc, float[] ap) {
+        if (cs == 1 && rows == 6 && MR == 6) {
+            int a1 = ai + rs, a2 = ai + 2 * rs, a3 = ai + 3 * rs, a4 = ai + 4 * rs, a5 = ai + 5 * rs;
+            for (int p = 0, d = 0; p < kc; p++, d += 6) {
+                ap[d] = a[ai + p];
+                ap[d + 1] = a[a1 + p];
+                ap[d + 2] = a[a2 + p];
+                ap[d + 3] = a[a3 + p];
+                ap[d + 4] = a[a4 + p];
+                ap[d + 5] = a[a5 + p];
+            }
+            return;
+        }
         if (rs == 1 && rows == MR) {
             for (int p = 0; p < kc; p++) {
                 System.arraycopy(a, ai + p * cs, ap, p * MR, MR);
