@@ -354,7 +354,10 @@ final class VectorGemm {
      * GFLOP/s, 68 → 83 % of the peak). The packed values are A's own, summed in the same order, so
      * the bits do not change. On Zen 5, where the AVX2 FMAs run at half the 512-bit rate and the old
      * kernel read 90-96 % of that peak, the loop has fewer instructions for the same FMAs; packing
-     * costs about 1 % of a product (6 · kc copies per row panel against 6 · kc · nc / 8 FMAs).
+     * costs about 1 % of a product (6 · kc copies per row panel against 6 · kc · nc / 8 FMAs). The
+     * 128-bit 6 × 4 tile has six rows too, so it packs as well: there {@link GemmKernels#k6x4} reads
+     * the packed panel through its row and column strides (1 and 6), and packing every panel was
+     * level with A in place (29 of 54 rounds, gemm9b in benchmarks/JOURNAL.md).
      */
     static final boolean PACK_A = KernelProperties.bool("visor.kernel.packA", MR == 6);
 
