@@ -7,8 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link VectorTileOps#gemm}'s register-blocked micro-kernels: 4 rows × 4 vectors of C held in 16
- * accumulator locals when the JIT has 32 vector registers, 4 rows × 2 vectors when it has 16 (AVX2,
- * see {@link MachineShape}), with single rows and single vectors for the remainder, fed by one
+ * accumulator locals when the JIT has 32 vector registers, 6 rows × 2 vectors when it has 16 (AVX2,
+ * {@link VectorTileGemmSix}, see {@link MachineShape#flashRows()}) and 4 × 2 for the rows left, with
+ * single rows and single vectors for the remainder, fed by one
  * broadcast of A per row and one load of B per vector per step of the depth; tiles one vector wide
  * (short sequences: 3–10 keys, head width 16, at 512 bits) go 8 rows at a time, and their last 2 or
  * 3 rows together. Every element of C is summed in the same order (over the depth, from C's start)

@@ -25,7 +25,8 @@ import java.util.Locale;
  * L1 (KC 512 on a 48 KiB L1d, 256 on a 32 KiB one), {@code NC} keeps the packed {@code KC × NC}
  * block of B in half of L2.
  *
- * <p>The flash attention tile product ({@link #flashVectors()}) follows the same rule. The
+ * <p>The flash attention tile product ({@link #flashRows()} × {@link #flashVectors()}) follows the
+ * same rule. The
  * element-wise kernels ({@link VecMath}: exp, softmax rows, sums) need no tile: they run one vector
  * at a time at the width in force, and the build tests them at every width.
  *
