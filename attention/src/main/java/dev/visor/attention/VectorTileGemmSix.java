@@ -13,6 +13,10 @@ import jdk.incubator.vector.VectorSpecies;
  * queries in place, the probabilities) a copy of the kernel reads A at {@code a0 + t}, a linear
  * index C2 checks once before the loop instead of at every read. Every element of C is summed over
  * the depth in order from C's start, as in every other kernel, so the bits are the same.
+ *
+ * <p>The three kernels are one loop written out three times on purpose: what differs is how A's
+ * index is formed, which is what C2 must see as a constant or a linear index in each method; a
+ * shared helper would hand vectors between methods, where C2 has boxed them (docs/DESIGN.md).
  */
 final class VectorTileGemmSix {
     private static final VectorSpecies<Float> S = VectorTileOps.S;
