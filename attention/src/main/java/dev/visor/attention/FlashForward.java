@@ -110,8 +110,8 @@ final class FlashForward {
          * same leading entries of their lists), 0 when they are not to be paired. Those blocks run as
          * one pass of {@code 2·Bq} rows; the rest of each list then runs over its own rows. Every row
          * still visits its key blocks in its list's order and every tile row is computed as in a pass
-         * of its own block (the tile kernels take rows in fours and Bq is a multiple of four), so the
-         * bits are the same. Each packed key block and value block then serves twice the rows while it
+         * of its own block (every tile kernel sums each element in the same order, whichever rows it
+         * is grouped with), so the bits are the same. Each packed key block and value block then serves twice the rows while it
          * is in L1, and the per-tile costs (a product's set-up, the softmax step's per-call work) are
          * paid once for both: at 512 bits the {@code full} forward, blocks 128 × 64 against 64 × 64,
          * was 2–3 % faster per CPU-second in one JVM (benchmarks/JOURNAL.md, flash8). For causal

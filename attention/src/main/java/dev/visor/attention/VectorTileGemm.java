@@ -7,8 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link VectorTileOps#gemm}'s register-blocked micro-kernels: 4 rows × 4 vectors of C held in 16
- * accumulator locals when the JIT has 32 vector registers, 4 rows × 2 vectors when it has 16 (AVX2,
- * see {@link MachineShape}), with single rows and single vectors for the remainder, fed by one
+ * accumulator locals when the JIT has 32 vector registers, 6 rows × 2 vectors when it has 16 (AVX2,
+ * {@link VectorTileGemmSix}, see {@link MachineShape#flashRows()}) and 4 × 2 for the rows left, with
+ * single rows and single vectors for the remainder, fed by one
  * broadcast of A per row and one load of B per vector per step of the depth; tiles one vector wide
  * (short sequences: 3–10 keys, head width 16, at 512 bits) go 8 rows at a time, and their last 2 or
  * 3 rows together. Every element of C is summed in the same order (over the depth, from C's start)
@@ -19,6 +20,8 @@ final class VectorTileGemm {
     private static final int L = S.length();
     /** Widest register tile in vectors: 4 with 32 vector registers, 2 with 16 ({@link MachineShape}). */
     private static final int VECTORS = MachineShape.current().flashVectors();
+    /** Rows of the widest kernel: 4, or 6 with 16 registers ({@link VectorTileGemmSix}, {@link MachineShape#flashRows()}). */
+    private static final int ROWS = MachineShape.current().flashRows();
 
     private VectorTileGemm() {}
 
@@ -31,6 +34,17 @@ final class VectorTileGemm {
     static void tiles(int rows, int cols, int depth, float[] a, int aOff, int ars, int ats,
                               float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate,
                               float[] rowScale, int scaleOff) {
+        tiles(ROWS, rows, cols, depth, a, aOff, ars, ats, b, bOff, ldb, c, cOff, ldc, accumulate, rowScale, scaleOff);
+    }
+
+    /**
+     * {@link #tiles} with the widest kernel's rows given, 4 or 6 (6: {@link VectorTileGemmSix} over
+     * the leading rows when C is a whole number of vector pairs wide): tests compare the two bit for
+     * bit at every width.
+     */
+    static void tiles(int kernelRows, int rows, int cols, int depth, float[] a, int aOff, int ars, int ats,
+                      float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate,
+                      float[] rowScale, int scaleOff) {
         // never null in the kernels: a null test there is a branch C2 compiles by its profile, and
         // the forward pass only ever accumulates with a scale, so the backward's first unscaled
         // accumulation hit an unstable_if trap in the compiled kernel, which was thrown away in the
@@ -46,6 +60,10 @@ final class VectorTileGemm {
         // there the widest kernel is two vectors (8 + 3). Every element is summed in the same order
         // whichever kernel computes it.
         int r = 0;
+        if (kernelRows == 6 && cols % (2 * L) == 0) {
+            r = VectorTileGemmSix.rows(rows, cols, depth, a, aOff, ars, ats, b, bOff, ldb, c, cOff, ldc, accumulate,
+                    rowScale, scaleOff);
+        }
         if (cols == L) {
             // one vector wide: a 4-row kernel is 4 FMA chains, half what the FMA units overlap, and
             // at a depth of 16 (a head width) the chains' latency is the whole cost

@@ -18,15 +18,17 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The flash tile kernels ({@link VectorTileGemm}) must stay compiled once C2 has compiled them, in a
- * fresh JVM at this run's width, when a run moves from the forward pass to the backward pass as
- * training does. The forward pass only ever accumulated with a row scale; the kernels tested the
+ * The flash tile kernels ({@link VectorTileGemm}, {@link VectorTileGemmSix}) must stay compiled once
+ * C2 has compiled them, in a fresh JVM at this run's width, when a run moves from the forward pass to
+ * the backward pass as training does. The forward pass only ever accumulated with a row scale; the kernels tested the
  * scale for null, so the backward's first unscaled accumulation hit an {@code unstable_if} trap in
  * every JVM: the compiled kernel was thrown away in the middle of a call and recompiled through C1
  * and an on-stack-replacement compile that left vectors boxed (docs/DESIGN.md, "One vector shape per
  * program"). A child JVM runs causal forward passes until the kernels are compiled, then backward
  * passes, with {@code -XX:+LogCompilation}; the test reads the log: no uncommon trap was hit in
- * compiled {@code VectorTileGemm} code, and the widest kernel was compiled by C2. Unlike the GEMM's
+ * compiled {@code VectorTileGemm} code (but in {@code VectorTileGemmSix.rows}, a driver without
+ * vectors whose choice of kernel by A's layout first meets a transposed A in the backward pass), and
+ * the widest kernel was compiled by C2. Unlike the GEMM's
  * {@code GemmKernelCompileTest} it checks neither that the kernels' vector stores were intrinsified
  * nor that no {@code class_check} trap was hit: the flash pass's exponential and masks also use int
  * vectors and vector masks of the same shape, the JDK's stand-alone compiles of
@@ -68,7 +70,7 @@ class FlashKernelCompileTest {
     }
 
     private static final Pattern TASK = Pattern.compile("<task (?<attrs>[^>]*)>(?<body>.*?)</task>", Pattern.DOTALL);
-    private static final Pattern KERNEL = Pattern.compile("method='dev\\.visor\\.attention\\.VectorTileGemm kernel(\\d)x(\\d) ");
+    private static final Pattern KERNEL = Pattern.compile("method='dev\\.visor\\.attention\\.VectorTileGemm(?:Six)? kernel(\\d)x(\\d)[a-z]? ");
     /** A trap hit at run time (not one planned in a compile), with the frames it hit in. */
     private static final Pattern TRAP = Pattern.compile(
             "<uncommon_trap thread='[^']*'(?<attrs>[^>]*)>(?<frames>.*?)</uncommon_trap>", Pattern.DOTALL);
@@ -98,7 +100,8 @@ class FlashKernelCompileTest {
             String text = Files.readString(log, StandardCharsets.ISO_8859_1);
             List<String> problems = problems(text);
             assertTrue(problems.isEmpty(), String.join("\n", problems));
-            String widest = "kernel4x" + MachineShape.current().flashVectors();
+            MachineShape shape = MachineShape.current();
+            String widest = shape.flashRows() == 6 ? "kernel6x2" : "kernel4x" + shape.flashVectors();
             assertTrue(compiled(text).contains(widest), "C2 never compiled " + widest + " in the child JVM; compiled: "
                     + compiled(text));
         } finally {
@@ -115,16 +118,22 @@ class FlashKernelCompileTest {
         Matcher trap = TRAP.matcher(log);
         while (trap.find()) {
             String frames = trap.group("frames");
-            if (frames.contains("method='dev.visor.attention.VectorTileGemm ")) {
+            if (frames.contains("method='dev.visor.attention.VectorTileGemm ")
+                    || frames.contains("method='dev.visor.attention.VectorTileGemmSix ")) {
                 Matcher at = Pattern.compile("<jvms bci='(\\d+)' method='([^ ']+ [^ ']+)").matcher(frames);
                 String where = at.find() ? at.group(2) + " at bci " + at.group(1) : "?";
+                if (where.startsWith("dev.visor.attention.VectorTileGemmSix rows ")) {
+                    // the six-row driver's choice of kernel by A's layout: no vector in it, the
+                    // kernels are calls (VectorTileGemmSix.rows says why it traps once)
+                    continue;
+                }
                 out.add("uncommon trap hit in compiled code:" + trap.group("attrs") + " in " + where);
             }
         }
         return out;
     }
 
-    /** The kernels C2 compiled, by name ({@code kernel4x4}). */
+    /** The kernels C2 compiled, by name ({@code kernel4x4}; {@code kernel6x2} for each of the six-row copies). */
     static List<String> compiled(String log) {
         List<String> out = new ArrayList<>();
         Matcher t = TASK.matcher(log);
@@ -151,5 +160,13 @@ class FlashKernelCompileTest {
         List<String> found = problems(bad);
         assertEquals(1, found.size(), found.toString());
         assertTrue(found.get(0).contains("VectorTileGemm scaleOf at bci 1"), found.get(0));
+        String driver = "<uncommon_trap thread='5' reason='profile_predicate' action='maybe_recompile' compile_id='1401'>"
+                + "<jvms bci='37' method='dev.visor.attention.VectorTileGemmSix rows (III)I'/></uncommon_trap>";
+        assertEquals(List.of(), problems(driver), "the six-row driver's choice of kernel may trap once");
+        String six = "<uncommon_trap thread='5' reason='unstable_if' action='reinterpret' compile_id='1402'>"
+                + "<jvms bci='12' method='dev.visor.attention.VectorTileGemmSix kernel6x2r (I[FI)V'/></uncommon_trap>";
+        assertEquals(1, problems(six).size(), "a trap in a six-row kernel is a problem");
+        String task = "<task compile_id='9' method='dev.visor.attention.VectorTileGemmSix kernel6x2r (I[FI)V' bytes='9'></task>";
+        assertEquals(List.of("kernel6x2"), compiled(task));
     }
 }

@@ -215,6 +215,9 @@ class KernelPartsTest {
         if (regs != null) {
             assertEquals(Integer.parseInt(regs), shape.registers(), shape.describe());
             assertEquals(Integer.parseInt(regs) >= 32 ? 4 : 2, shape.flashVectors(), shape.describe());
+            if (System.getProperty("visor.kernel.flashRows") == null) {
+                assertEquals(Integer.parseInt(regs) >= 32 ? 4 : 6, shape.flashRows(), shape.describe());
+            }
         }
     }
 

@@ -30,7 +30,8 @@ import java.util.Locale;
  * L1 (KC 512 on a 48 KiB L1d, 256 on a 32 KiB one), {@code NC} keeps the packed {@code KC × NC}
  * block of B in half of L2.
  *
- * <p>The flash attention tile product ({@link #flashVectors()}) follows the same rule. The
+ * <p>The flash attention tile product ({@link #flashRows()} × {@link #flashVectors()}) follows the
+ * same rule. The
  * element-wise kernels ({@link VecMath}: exp, softmax rows, sums) need no tile: they run one vector
  * at a time at the width in force, and the build tests them at every width.
  *
@@ -39,7 +40,8 @@ import java.util.Locale;
  * {@code 8x3} is the 128-bit tile before 2026-12-04),
  * {@code -Dvisor.kernel.registers=16|32}, {@code -Dvisor.kernel.kc=256}, {@code -Dvisor.kernel.nc=512},
  * {@code -Dvisor.kernel.mc=48} (0 turns the row blocking off); {@code -Dvisor.kernel.packA=false}
- * reads an untransposed A in place with the 6 × 2 tile, as before the packed A.
+ * reads an untransposed A in place with the 6-row tiles, as before the packed A;
+ * {@code -Dvisor.kernel.flashRows=4|6} (the flash tile product's rows, {@link #flashRows()}).
  *
  * @param arch            {@code os.arch}
  * @param vectorBits      bits of the vector species the kernels use (0 on the scalar path)
@@ -115,6 +117,31 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
     }
 
     /**
+     * Rows of the flash attention tile product's widest kernel: four (4 × {@link #flashVectors()})
+     * with 32 registers, six (6 × 2: 12 accumulators + 2 vectors of B + 1 broadcast) with 16, where
+     * each FMA of the 4 × 2 kernel carried too much addressing (measured on Zen 4 at
+     * {@code -XX:UseAVX=2}, docs/DESIGN.md). {@code -Dvisor.kernel.flashRows=4|6} overrides (6 then
+     * runs the 6 × 2 kernel at any register count).
+     *
+     * @return 4 or 6
+     * @throws IllegalArgumentException if {@code visor.kernel.flashRows} is set to anything but 4 or 6
+     */
+    public int flashRows() {
+        return flashRowsFor(registers, System.getProperty("visor.kernel.flashRows"));
+    }
+
+    /** {@link #flashRows()} for {@code registers} vector registers and the property's value (or null). */
+    static int flashRowsFor(int registers, String forced) {
+        if (forced == null || forced.isEmpty()) {
+            return registers >= 32 ? 4 : 6;
+        }
+        if (forced.equals("4") || forced.equals("6")) {
+            return Integer.parseInt(forced);
+        }
+        throw new IllegalArgumentException("visor.kernel.flashRows is '" + forced + "' but must be 4 or 6");
+    }
+
+    /**
      * One line for reports: width, registers and the chosen tiles.
      *
      * @return architecture, vector width, registers, L1d and L2 sizes, the GEMM tile and the flash tile, on one line for benchmark and report headers
@@ -122,10 +149,11 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
     public String describe() {
         return String.format(Locale.ROOT,
                 "%s, %s, %d vector registers (%s), L1d %d KiB, L2 %d KiB; GEMM tile %d×%d vectors = %d×%d floats,"
-                        + " KC %d, NC %d, MC %d (%s); flash tile 4×%d vectors",
+                        + " KC %d, NC %d, MC %d (%s); flash tile %d×%d vectors",
                 arch, vectorBits == 0 ? "scalar (no Vector API)" : vectorBits + "-bit vectors (" + lanes() + " floats)",
                 registers, registersSource, l1dBytes / 1024, l2Bytes / 1024, gemm.mr(), gemm.nrVectors(), gemm.mr(),
-                gemm.nrVectors() * lanes(), gemm.kc(), gemm.ncMax(), gemm.mc(), gemm.source(), flashVectors());
+                gemm.nrVectors() * lanes(), gemm.kc(), gemm.ncMax(), gemm.mc(), gemm.source(), flashRows(),
+                flashRows() == 6 ? 2 : flashVectors());
     }
 
     static MachineShape detect() {

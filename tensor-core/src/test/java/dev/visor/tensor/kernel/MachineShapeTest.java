@@ -119,4 +119,16 @@ class MachineShapeTest {
         assertEquals(4096, MachineShape.parseSize("4096", 1));
         assertEquals(7, MachineShape.parseSize("lots", 7));
     }
+
+    @Test
+    void flashTileRowsFollowTheRegisterFileUnlessForced() {
+        assertEquals(4, MachineShape.flashRowsFor(32, null));
+        assertEquals(6, MachineShape.flashRowsFor(16, null));   // 6 × 2: 12 accumulators + 2 + 1
+        assertEquals(6, MachineShape.flashRowsFor(16, ""));
+        assertEquals(4, MachineShape.flashRowsFor(16, "4"));    // the 4 × 2 kernel kept reachable
+        assertEquals(6, MachineShape.flashRowsFor(32, "6"));
+        assertThrows(IllegalArgumentException.class, () -> MachineShape.flashRowsFor(16, "8"));
+        MachineShape shape = MachineShape.current();
+        assertTrue(shape.describe().contains("flash tile " + shape.flashRows() + "×"), shape.describe());
+    }
 }
