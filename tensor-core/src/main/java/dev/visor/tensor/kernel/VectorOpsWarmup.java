@@ -41,7 +41,7 @@ final class VectorOpsWarmup {
     static final List<String> KINDS = List.of(
             "float.ADD/vector", "float.ADD/scalar", "float.SUB/vector", "float.SUB/scalar",
             "float.MUL/vector", "float.MUL/scalar", "float.DIV/vector", "float.MAX/vector", "float.MAX/scalar",
-            "float.MIN/vector", "float.FMA/vector", "float.LT/vector", "float.LT/scalar", "float.blend/vector",
+            "float.MIN/vector", "float.FMA/vector", "float.SQRT/unary", "float.LT/vector", "float.LT/scalar", "float.blend/vector",
             "float.blend/scalar", "float.MAX/reduce", "float.rearrange", "float.lane", "float.reinterpretAsInts",
             "mask.fromArray",
             "int.ADD/vector", "int.ADD/scalar", "int.SUB/vector", "int.SUB/scalar", "int.AND/vector", "int.NEG/unary",
@@ -97,6 +97,7 @@ final class VectorOpsWarmup {
         FloatVector y = FloatVector.fromArray(FS, b, 0);
         FloatVector f = x.add(y).add(1f).sub(x).sub(0.5f).mul(y).mul(0.5f).div(y).max(x).lanewise(VectorOperators.MAX, 0f)
                 .min(y).fma(y, x);
+        f = f.mul(f).sqrt();   // SQRT: Adam's update (VectorAdamRows)
         f = f.blend(x, x.lt(y)).blend(0f, f.lt(2f));
         f = f.blend(y, VectorMask.fromArray(FS, keep, 0)).add(f.rearrange(swap));
         float m = f.reduceLanes(VectorOperators.MAX) + f.lane(0);

@@ -58,12 +58,14 @@ final class Losses {
                     continue;
                 }
                 int base = r * classes;
-                float max = Float.NEGATIVE_INFINITY;
+                // in lanes (Math.max: NaN wins; a −0/+0 tie moves no bit of the loss or the gradient);
+                // Σz, a chain of dependent double adds, only when label smoothing reads it
+                float max = VecMath.max(z, base, classes);
                 double sumZ = 0;
-                for (int c = 0; c < classes; c++) {
-                    float v = z[base + c];
-                    max = v > max || v != v ? v : max;
-                    sumZ += v;
+                if (smooth != 0) {
+                    for (int c = 0; c < classes; c++) {
+                        sumZ += z[base + c];
+                    }
                 }
                 double s = VecMath.expShiftSum(z, base, max, exps, 0, classes);
                 double l = max + Math.log(s);

@@ -1,6 +1,7 @@
 package dev.visor.tensor.optim;
 
 import dev.visor.tensor.Tensor;
+import dev.visor.tensor.kernel.AdamRows;
 import dev.visor.tensor.kernel.Parallel;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,7 @@ import java.util.Set;
  * </pre>
  *
  * Element arithmetic is float32 in PyTorch's operation order, with the scalar factors computed in
- * double. {@link AdamW} decouples the weight decay instead.
+ * double; the element loop is {@link AdamRows} (float lanes, the same bits as the scalar loop). {@link AdamW} decouples the weight decay instead.
  *
  * <pre>{@code
  * Adam opt = new Adam(model.namedParameters(), Adam.options(1e-3).withBetas(0.9, 0.98).withEps(1e-9));
@@ -208,24 +209,8 @@ public class Adam extends Optimizer {
         double biasCorrection1 = 1 - Math.pow(b1, step);
         float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(b2, step));
         float negStepSize = (float) -(lr / biasCorrection1);
-        Parallel.forRange(g.length, GRAIN, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                float pi = p[off + i];
-                float gi = l2 == 0f ? g[i] : g[i] + l2 * pi;
-                if (decay != 1f) {
-                    pi = pi * decay;
-                }
-                float mi = m[i] * beta1 + oneMinusB1 * gi;
-                float vi = v[i] * beta2 + oneMinusB2 * gi * gi;
-                m[i] = mi;
-                v[i] = vi;
-                if (vMax != null) {
-                    vi = Math.max(vMax[i], vi);
-                    vMax[i] = vi;
-                }
-                float denom = (float) Math.sqrt(vi) / bc2Sqrt + eps;
-                p[off + i] = pi + negStepSize * (mi / denom);
-            }
-        });
+        AdamRows.Coefficients c = new AdamRows.Coefficients(beta1, beta2, oneMinusB1, oneMinusB2, eps, l2, decay,
+                bc2Sqrt, negStepSize);
+        Parallel.forRange(g.length, GRAIN, (from, to) -> AdamRows.update(c, p, off, g, m, v, vMax, from, to));
     }
 }

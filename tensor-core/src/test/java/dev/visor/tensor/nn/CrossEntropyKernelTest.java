@@ -1,9 +1,12 @@
 package dev.visor.tensor.nn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.visor.tensor.Rng;
 import dev.visor.tensor.Tensor;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -33,5 +36,34 @@ class CrossEntropyKernelTest {
         for (int i = 0; i < dz.length; i++) {
             assertEquals(ref[1][i], dz[i], 1e-6 + 2e-5 * Math.abs(ref[1][i]), "gradient " + i);
         }
+    }
+
+    /**
+     * The row maximum is taken in lanes with {@link Math#max} (+0 over −0): a row whose largest
+     * logit is a zero gives the same loss and gradient bits whichever sign that zero has, and a NaN
+     * logit makes its row's loss NaN.
+     */
+    @Test
+    void signOfAZeroMaximumMovesNoBitAndNaNPropagates() {
+        int classes = 37;
+        float[][] out = new float[2][];
+        float[][] grads = new float[2][];
+        for (int sign = 0; sign < 2; sign++) {
+            float[] z = new float[2 * classes];
+            for (int c = 0; c < classes; c++) {
+                z[c] = -1f - c * 0.25f;
+                z[classes + c] = -2f + c * 0.01f;
+            }
+            z[5] = sign == 0 ? -0f : 0f;   // row 0's maximum
+            z[classes + 30] = Float.NaN;
+            Tensor logits = Tensor.of(z, 2, classes).requiresGrad(true);
+            Tensor loss = Functional.crossEntropy(logits, new int[] {5, 3}, -1, 0.0, Reduction.NONE);
+            out[sign] = loss.toArray();
+            loss.sum().backward();
+            grads[sign] = java.util.Arrays.copyOf(logits.grad().toArray(), classes);
+        }
+        assertEquals(Float.floatToRawIntBits(out[0][0]), Float.floatToRawIntBits(out[1][0]));
+        assertArrayEquals(grads[0], grads[1]);
+        assertTrue(Float.isNaN(out[0][1]) && Float.isNaN(out[1][1]), "row 1 holds a NaN logit");
     }
 }
