@@ -128,9 +128,10 @@ final class VectorTileGemm {
 
     /**
      * An accumulator's start: C's vector at {@code i} times the row's factor (x · 1 = x bit for bit,
-     * so no branch: a phi of two vectors is where C2 has failed to keep vectors unboxed).
+     * so no branch: a phi of two vectors is where C2 has failed to keep vectors unboxed). The
+     * six-row kernels ({@link VectorTileGemmSix}) start their accumulators with it too.
      */
-    private static FloatVector load(float[] c, int i, float f) {
+    static FloatVector load(float[] c, int i, float f) {
         return FloatVector.fromArray(S, c, i).mul(f);
     }
 

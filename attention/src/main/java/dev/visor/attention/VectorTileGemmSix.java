@@ -1,5 +1,7 @@
 package dev.visor.attention;
 
+import static dev.visor.attention.VectorTileGemm.load;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -74,11 +76,6 @@ final class VectorTileGemmSix {
             }
         }
         return 6 * six;
-    }
-
-    /** An accumulator's start: C's vector at {@code i} times the row's factor (as {@code VectorTileGemm.load}). */
-    private static FloatVector load(float[] c, int i, float f) {
-        return FloatVector.fromArray(S, c, i).mul(f);
     }
 
     /**
