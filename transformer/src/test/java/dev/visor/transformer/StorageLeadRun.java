@@ -6,9 +6,12 @@ import dev.visor.tensor.optim.AdamW;
 import dev.visor.tensor.optim.Gradients;
 import dev.visor.tensor.optim.Optimizer;
 import dev.visor.transformer.checkpoint.Checkpoint;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The child of {@link StorageLeadBitsTest}: trains a small decoder-only model for three AdamW steps
@@ -38,11 +41,15 @@ public final class StorageLeadRun {
             opt.step();
             System.out.println("loss " + Integer.toHexString(Float.floatToRawIntBits(loss.item())));
         }
-        Path dir = Files.createTempDirectory("storage-lead");
-        Checkpoint.save(dir.resolve("ckpt"), lm, opt.stateDict(), 3);
         DecoderOnlyTransformer loaded = Transformers.decoderOnly(cfg.toBuilder().seed(99).build());
         loaded.eval();
-        Checkpoint.read(dir.resolve("ckpt")).loadInto(loaded);
+        Path dir = Files.createTempDirectory("storage-lead");
+        try {
+            Checkpoint.save(dir.resolve("ckpt"), lm, opt.stateDict(), 3);
+            Checkpoint.read(dir.resolve("ckpt")).loadInto(loaded);
+        } finally {
+            deleteTree(dir);
+        }
         for (Map.Entry<String, Tensor> e : loaded.stateDict().entrySet()) {
             System.out.println(e.getKey() + " " + bits(e.getValue().toArray()));
         }
@@ -56,6 +63,15 @@ public final class StorageLeadRun {
                 best = logits[v] > logits[best] ? v : best;
             }
             next = best;
+        }
+    }
+
+    /** Deletes {@code dir} and everything under it, deepest first. */
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
         }
     }
 
