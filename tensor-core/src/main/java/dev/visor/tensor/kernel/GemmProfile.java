@@ -80,7 +80,7 @@ public final class GemmProfile {
         float[] ap = new float[VectorGemm.PACK_A ? panels * VectorGemm.MR * kc : 0];
         float[] one = new float[VectorGemm.MR * kc];
         for (int p = 0; VectorGemm.PACK_A && p < panels; p++) {
-            VectorGemm.packA(a, p * VectorGemm.MR * n, n, 1, VectorGemm.MR, kc, one);
+            VectorGemm.packA(a, p * VectorGemm.MR * n, n, 1, VectorGemm.MR, kc, one, 0);
             System.arraycopy(one, 0, ap, p * one.length, one.length);
         }
         double flop = 2.0 * n * n * n;

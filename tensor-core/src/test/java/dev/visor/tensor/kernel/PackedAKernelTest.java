@@ -102,7 +102,7 @@ class PackedAKernelTest {
         float[] a = GemmCheck.random(new SplittableRandom(rows * 7L + kc), ai + Math.max(rows, mr) * lda + kc * lda);
         float[] ap = new float[mr * kc + 5];
         Arrays.fill(ap, Float.NaN);
-        VectorGemm.packA(a, ai, rs, cs, rows, kc, ap);
+        VectorGemm.packA(a, ai, rs, cs, rows, kc, ap, 0);
         for (int p = 0; p < kc; p++) {
             for (int i = 0; i < mr; i++) {
                 float expected = i < rows ? a[ai + i * rs + p * cs] : 0f;
