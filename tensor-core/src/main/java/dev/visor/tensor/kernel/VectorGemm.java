@@ -96,6 +96,8 @@ final class VectorGemm {
         int ncStep = ncStep(kcMax, n1 - n0);
         boolean allSlabs = MC > 0 && k > kcMax && m1 - m0 > MC && (long) k * ncStep <= PACK_ALL_MAX;
         int keep = keptAFloats(transA, m1 - m0, kcMax, 1, n1 - n0 > ncStep && !allSlabs);
+        int rowsPad = (m1 - m0 + MR - 1) / MR * MR;
+        int keepAll = keptAFloats(transA, m1 - m0, kcMax, (k + kcMax - 1) / kcMax, n1 - n0 > ncStep && allSlabs);
         if (keep > 0) {
             // slab by slab (the same slabs in the same order for every element), each slab's packed
             // A made on the first block of columns and read again by the others
@@ -125,15 +127,17 @@ final class VectorGemm {
             // Every slab of B packed once, then MC rows at a time through all slabs, so the MC x nc
             // block of C merged on the slabs after the first is still in L2.
             int slab = kcMax * ncStep;
+            float[] kept = keepAll > 0 ? ws.keptA(keepAll) : null;
             float[] bp = ws.packedAll(((k + kcMax - 1) / kcMax) * slab);
             for (int pc = 0, s = 0; pc < k; pc += kcMax, s += slab) {
                 packB(transB, b, bOff, ldb, pc, Math.min(kcMax, k - pc), jc, nc, bp, s);
             }
             for (int ic = m0; ic < m1; ic += MC) {
                 int ic1 = Math.min(m1, ic + MC);
-                for (int pc = 0, s = 0; pc < k; pc += kcMax, s += slab) {
-                    rowPanels(ws, bp, s, transA, ic, ic1, jc, nc, pc, Math.min(kcMax, k - pc), alpha, a, aOff,
-                            rs, cs, pc == 0 ? beta : 1f, c, cOff, ldc, null, 0, false);
+                for (int pc = 0, s = 0, q = 0; pc < k; pc += kcMax, s += slab, q++) {
+                    int kc = Math.min(kcMax, k - pc);
+                    rowPanels(ws, bp, s, transA, ic, ic1, jc, nc, pc, kc, alpha, a, aOff, rs, cs,
+                            pc == 0 ? beta : 1f, c, cOff, ldc, kept, q * rowsPad * kcMax + (ic - m0) * kc, jc == n0);
                 }
             }
         }
