@@ -106,7 +106,7 @@ final class VectorGemm {
                 int kc = Math.min(kcMax, k - pc);
                 for (int jc = n0; jc < n1; jc += ncStep) {
                     int nc = Math.min(ncStep, n1 - jc);
-                    packB(transB, b, bOff, ldb, pc, kc, jc, nc, ws.packedB, 0);
+                    GemmPack.packB(transB, b, bOff, ldb, pc, kc, jc, nc, ws.packedB, 0);
                     rowPanels(ws, ws.packedB, 0, transA, m0, m1, jc, nc, pc, kc, alpha, a, aOff, rs, cs,
                             pc == 0 ? beta : 1f, c, cOff, ldc, kept, 0, jc == n0);
                 }
@@ -118,7 +118,7 @@ final class VectorGemm {
             if (!allSlabs) {
                 for (int pc = 0; pc < k; pc += kcMax) {
                     int kc = Math.min(kcMax, k - pc);
-                    packB(transB, b, bOff, ldb, pc, kc, jc, nc, ws.packedB, 0);
+                    GemmPack.packB(transB, b, bOff, ldb, pc, kc, jc, nc, ws.packedB, 0);
                     rowPanels(ws, ws.packedB, 0, transA, m0, m1, jc, nc, pc, kc, alpha, a, aOff, rs, cs,
                             pc == 0 ? beta : 1f, c, cOff, ldc, null, 0, false);
                 }
@@ -130,7 +130,7 @@ final class VectorGemm {
             float[] kept = keepAll > 0 ? ws.keptA(keepAll) : null;
             float[] bp = ws.packedAll(((k + kcMax - 1) / kcMax) * slab);
             for (int pc = 0, s = 0; pc < k; pc += kcMax, s += slab) {
-                packB(transB, b, bOff, ldb, pc, Math.min(kcMax, k - pc), jc, nc, bp, s);
+                GemmPack.packB(transB, b, bOff, ldb, pc, Math.min(kcMax, k - pc), jc, nc, bp, s);
             }
             for (int ic = m0; ic < m1; ic += MC) {
                 int ic1 = Math.min(m1, ic + MC);
@@ -231,7 +231,7 @@ final class VectorGemm {
                         int p0 = (int) ((long) kc * part / parts);
                         int p1 = (int) ((long) kc * (part + 1) / parts);
                         if (cols > 0 && p1 > p0) {
-                            packB(transB, b, bOff, ldb, pc + p0, p1 - p0, jc + q * NR, cols, bp,
+                            GemmPack.packB(transB, b, bOff, ldb, pc + p0, p1 - p0, jc + q * NR, cols, bp,
                                     (blk * group + s) * slab + q * NR * kc + p0 * NR);
                         }
                     }
@@ -336,14 +336,14 @@ final class VectorGemm {
             if (kept != null) { // every panel packed once, by the first block of columns
                 int at = keptOff + (ir - r0) * kc;
                 if (fill) {
-                    packA(a, ai, rs, cs, rows, kc, kept, at);
+                    GemmPack.packA(a, ai, rs, cs, rows, kc, kept, at);
                 }
                 as = kept;
                 ai = at;
                 ars = 1;
                 acs = MR;
             } else if (rows < MR || (transA && PACK_TRANSPOSED_A) || PACK_A) {
-                packA(a, ai, rs, cs, rows, kc, edge, 0);
+                GemmPack.packA(a, ai, rs, cs, rows, kc, edge, 0);
                 as = edge;
                 ai = 0;
                 ars = 1;
@@ -388,7 +388,7 @@ final class VectorGemm {
     static final boolean PACK_TRANSPOSED_A = 16 % MR != 0;
 
     /**
-     * Whether every micro-panel of A is packed ({@link #packA}) before its row of kernel calls, not
+     * Whether every micro-panel of A is packed ({@link GemmPack#packA}) before its row of kernel calls, not
      * only the edges and a transposed A's: on by default for the 6-row (16-register, AVX2) tile,
      * whose kernel then runs {@link GemmKernels#k6x2p}, about 31 instructions per step of 12 FMAs
      * instead of 53 (see there). {@code -Dvisor.kernel.packA=false} reads an untransposed A in place
@@ -430,43 +430,6 @@ final class VectorGemm {
         return floats <= PACK_ALL_MAX ? (int) floats : 0;
     }
 
-    /**
-     * Copies the micro-panel {@code A(i, p) = a[ai + i·rs + p·cs]}, {@code i < rows, p < kc}, into
-     * {@code ap} as {@code ap[at + p·MR + i]}: the MR values of one step contiguous; rows past
-     * {@code rows} are zero. A full 6-row panel of an untransposed A ({@code cs == 1}) is copied a
-     * step at a time (six loads, six contiguous stores), the common case under {@link #PACK_A}.
-     */
-    static void packA(float[] a, int ai, int rs, int cs, int rows, int kc, float[] ap, int at) {
-        if (cs == 1 && rows == 6 && MR == 6) {
-            int a1 = ai + rs, a2 = ai + 2 * rs, a3 = ai + 3 * rs, a4 = ai + 4 * rs, a5 = ai + 5 * rs;
-            for (int p = 0, d = at; p < kc; p++, d += 6) {
-                ap[d] = a[ai + p];
-                ap[d + 1] = a[a1 + p];
-                ap[d + 2] = a[a2 + p];
-                ap[d + 3] = a[a3 + p];
-                ap[d + 4] = a[a4 + p];
-                ap[d + 5] = a[a5 + p];
-            }
-            return;
-        }
-        if (rs == 1 && rows == MR) {
-            for (int p = 0; p < kc; p++) {
-                System.arraycopy(a, ai + p * cs, ap, at + p * MR, MR);
-            }
-            return;
-        }
-        for (int i = 0; i < MR; i++) {
-            if (i < rows) {
-                for (int p = 0, src = ai + i * rs; p < kc; p++, src += cs) {
-                    ap[at + p * MR + i] = a[src];
-                }
-            } else {
-                for (int p = 0; p < kc; p++) {
-                    ap[at + p * MR + i] = 0f;
-                }
-            }
-        }
-    }
 
     /** {@code C[0:MR, 0:NR] = fma(tile, alpha, beta · C)}, beta ≠ 0, vectorised. */
     private static void mergeFull(float[] tile, float alpha, float beta, float[] c, int ci, int ldc) {
@@ -504,47 +467,4 @@ final class VectorGemm {
         }
     }
 
-    /**
-     * Packs {@code op(B)[pc:pc+kc, jc:jc+nc]} into panels of NR columns: panel {@code q} holds, for
-     * each p, the NR values of row p contiguously at {@code q * NR * kc + p * NR}; columns past
-     * {@code nc} are zero.
-     */
-    static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp,
-                      int bpOff) {
-        for (int jr = 0; jr < nc; jr += NR) {
-            int cols = Math.min(NR, nc - jr);
-            int base = bpOff + jr * kc;
-            if (!transB) {
-                int src = bOff + pc * ldb + jc + jr;
-                if (cols == NR) {
-                    for (int p = 0; p < kc; p++, src += ldb) {
-                        int dst = base + p * NR;
-                        for (int v = 0; v < NR; v += L) {
-                            FloatVector.fromArray(S, b, src + v).intoArray(bp, dst + v);
-                        }
-                    }
-                } else {
-                    for (int p = 0; p < kc; p++, src += ldb) {
-                        int dst = base + p * NR;
-                        System.arraycopy(b, src, bp, dst, cols);
-                        java.util.Arrays.fill(bp, dst + cols, dst + NR, 0f);
-                    }
-                }
-            } else {
-                for (int j = 0; j < NR; j++) {
-                    int dst = base + j;
-                    if (j < cols) {
-                        int src = bOff + (jc + jr + j) * ldb + pc;
-                        for (int p = 0; p < kc; p++, dst += NR) {
-                            bp[dst] = b[src + p];
-                        }
-                    } else {
-                        for (int p = 0; p < kc; p++, dst += NR) {
-                            bp[dst] = 0f;
-                        }
-                    }
-                }
-            }
-        }
-    }
 }
