@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -25,27 +24,7 @@ class KeptPackedATest {
     /** Products whose rows run under several blocks of packed B; prints whether A was kept and one digest of the bits. */
     public static void main(String[] args) {
         int[][] shapes = {{50, 300, 200}, {37, 197, 64}, {96, 260, 300}, {13, 400, 130}};
-        SplittableRandom rng = new SplittableRandom(5);
-        long digest = 17;
-        Gemm.setParallelMinWork(1);
-        for (int threads = 1; threads <= 2; threads++) {
-            Parallel.setThreads(threads);
-            for (int[] s : shapes) {
-                int m = s[0], n = s[1], k = s[2];
-                for (int layout = 0; layout < 4; layout++) {
-                    boolean transA = (layout & 1) != 0;
-                    boolean transB = (layout & 2) != 0;
-                    float[][] op = GemmCheck.operands(rng, m, n, k);
-                    float beta = layout == 2 ? 0.5f : 0f;
-                    Gemm.sgemm(transA, transB, m, n, k, 1.25f, op[0], 0, transA ? m : k, op[1], 0, transB ? k : n,
-                            beta, op[2], 0, n);
-                    for (float v : op[2]) {
-                        digest = digest * 31 + Float.floatToRawIntBits(v);
-                    }
-                }
-            }
-        }
-        Parallel.setThreads(1);
+        long digest = GemmCheck.productDigest(shapes, 5);
         System.out.println("keepA=" + VectorGemm.KEEP_A + " tile=" + VectorGemm.MR + "x" + VectorGemm.NV
                 + " digest=" + Long.toHexString(digest));
     }
