@@ -41,6 +41,7 @@ import java.util.Locale;
  * {@code -Dvisor.kernel.registers=16|32}, {@code -Dvisor.kernel.kc=256}, {@code -Dvisor.kernel.nc=512},
  * {@code -Dvisor.kernel.mc=48} (0 turns the row blocking off); {@code -Dvisor.kernel.packA=false}
  * reads an untransposed A in place with the 6-row tiles, as before the packed A;
+ * {@code -Dvisor.kernel.keepA=false} packs A again for every block of columns ({@link VectorGemm#KEEP_A});
  * {@code -Dvisor.kernel.flashRows=4|6} (the flash tile product's rows, {@link #flashRows()}).
  *
  * @param arch            {@code os.arch}
