@@ -3,6 +3,7 @@ package dev.visor.tensor.nn;
 import dev.visor.tensor.Rng;
 import dev.visor.tensor.Tensor;
 import dev.visor.tensor.kernel.KeepBits;
+import dev.visor.tensor.kernel.Parallel;
 import dev.visor.tensor.kernel.VecMath;
 
 /**
@@ -12,9 +13,17 @@ import dev.visor.tensor.kernel.VecMath;
  * are branch-free (a kept element is multiplied by {@code 1/(1−p)}, a dropped one masked to +0: a
  * random branch mispredicted on a tenth of the elements cost more than the rest of the loop) and
  * vectorised ({@link KeepBits}); the comparison is made on the 53 bits {@link Rng#nextDouble()} is built
- * from, so the mask is the one {@link #reference} draws from the same generator.
+ * from, so the mask is the one {@link #reference} draws from the same generator. The fused ops
+ * (dropout after ReLU, dropout into a residual sum) run their passes block by block ({@link #blocks}):
+ * the second pass reads what the first wrote while it is in cache, and large tensors split across the
+ * kernel threads, with the bits of one pass after the other on one thread.
  */
 final class DropoutOp {
+    /** Elements per block of {@link #blocks}: 32 KB of floats, a multiple of 64. */
+    static final int BLOCK = 8192;
+    /** The fewest blocks per chunk when {@link #blocks} splits across threads (64 K elements). */
+    private static final int BLOCKS_PER_CHUNK = 8;
+
     private DropoutOp() {}
 
     static Tensor forward(Tensor x, double p, boolean training, Rng rng) {
@@ -74,14 +83,19 @@ final class DropoutOp {
         float[] in = Dense.of(x);
         int n = in.length;
         float[] out = new float[n];
-        VecMath.relu(in, 0, out, 0, n);
         long[] keep = mask(n, p, rng.onThisThread());
         float scale = keepScale(p);
-        apply(out, keep, scale, out);
+        blocks(n, (from, to) -> {
+            VecMath.relu(in, from, out, from, to - from);
+            KeepBits.applyRange(out, keep, scale, out, from, to);
+        });
         return Tensor.fromOp("reluDropout", out, x.shape(), g -> {
             float[] dx = target(g, n);
-            apply(Dense.of(g), keep, scale, dx);
-            Activations.reluBackward(dx, in, dx, 0, n);
+            float[] gv = Dense.of(g);
+            blocks(n, (from, to) -> {
+                KeepBits.applyRange(gv, keep, scale, dx, from, to);
+                Activations.reluBackward(dx, in, dx, from, to);
+            });
             return new Tensor[] {Tensor.handedOver(dx, x.shape())};
         }, x);
     }
@@ -103,8 +117,10 @@ final class DropoutOp {
         long[] keep = mask(n, p, rng.onThisThread());
         float scale = keepScale(p);
         float[] out = new float[n];
-        apply(in, keep, scale, out);
-        VecMath.add(res, 0, out, 0, out, 0, n);
+        blocks(n, (from, to) -> {
+            KeepBits.applyRange(in, keep, scale, out, from, to);
+            VecMath.add(res, from, out, from, out, from, to - from);
+        });
         return Tensor.fromOp("addDropout", out, x.shape(), g -> {
             Tensor dx = null;
             if (x.requiresGrad()) {
@@ -114,6 +130,22 @@ final class DropoutOp {
             }
             return new Tensor[] {residual.requiresGrad() ? g : null, dx};
         }, residual, x);
+    }
+
+    /**
+     * Runs {@code body} over blocks {@code [from, to)} of {@code n} elements, each starting at a
+     * multiple of 64 (a word of keep bits) and {@value #BLOCK} long but the last: split across the
+     * kernel threads in chunks of whole blocks ({@link Parallel}), each chunk's blocks in order. An op's
+     * passes over one block follow each other while it is in cache, instead of each pass streaming the
+     * whole array; every element's operations are the same, so are the bits, on any number of threads.
+     */
+    static void blocks(int n, Parallel.RangeBody body) {
+        int count = (n + BLOCK - 1) / BLOCK;
+        Parallel.forRange(count, BLOCKS_PER_CHUNK, (b0, b1) -> {
+            for (int b = b0; b < b1; b++) {
+                body.run(b * BLOCK, Math.min(n, (b + 1) * BLOCK));
+            }
+        });
     }
 
     /**
