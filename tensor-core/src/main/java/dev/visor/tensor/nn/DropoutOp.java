@@ -14,15 +14,12 @@ import dev.visor.tensor.kernel.VecMath;
  * random branch mispredicted on a tenth of the elements cost more than the rest of the loop) and
  * vectorised ({@link KeepBits}); the comparison is made on the 53 bits {@link Rng#nextDouble()} is built
  * from, so the mask is the one {@link #reference} draws from the same generator. The fused ops
- * (dropout after ReLU, dropout into a residual sum) run their passes block by block ({@link #blocks}):
- * the second pass reads what the first wrote while it is in cache, and large tensors split across the
- * kernel threads, with the bits of one pass after the other on one thread.
+ * (dropout after ReLU, dropout into a residual sum) split large tensors across the kernel threads
+ * ({@link #split}), with the bits of one pass after the other on one thread.
  */
 final class DropoutOp {
-    /** Elements per block of {@link #blocks}: 32 KB of floats, a multiple of 64. */
-    static final int BLOCK = 8192;
-    /** The fewest blocks per chunk when {@link #blocks} splits across threads (64 K elements). */
-    private static final int BLOCKS_PER_CHUNK = 8;
+    /** The fewest words of keep bits per chunk when {@link #split} splits across threads (64 K elements). */
+    static final int CHUNK_WORDS = 1024;
 
     private DropoutOp() {}
 
@@ -85,14 +82,14 @@ final class DropoutOp {
         float[] out = new float[n];
         long[] keep = mask(n, p, rng.onThisThread());
         float scale = keepScale(p);
-        blocks(n, (from, to) -> {
+        split(n, (from, to) -> {
             VecMath.relu(in, from, out, from, to - from);
             KeepBits.applyRange(out, keep, scale, out, from, to);
         });
         return Tensor.fromOp("reluDropout", out, x.shape(), g -> {
             float[] dx = target(g, n);
             float[] gv = Dense.of(g);
-            blocks(n, (from, to) -> {
+            split(n, (from, to) -> {
                 KeepBits.applyRange(gv, keep, scale, dx, from, to);
                 Activations.reluBackward(dx, in, dx, from, to);
             });
@@ -117,7 +114,7 @@ final class DropoutOp {
         long[] keep = mask(n, p, rng.onThisThread());
         float scale = keepScale(p);
         float[] out = new float[n];
-        blocks(n, (from, to) -> {
+        split(n, (from, to) -> {
             KeepBits.applyRange(in, keep, scale, out, from, to);
             VecMath.add(res, from, out, from, out, from, to - from);
         });
@@ -133,19 +130,14 @@ final class DropoutOp {
     }
 
     /**
-     * Runs {@code body} over blocks {@code [from, to)} of {@code n} elements, each starting at a
-     * multiple of 64 (a word of keep bits) and {@value #BLOCK} long but the last: split across the
-     * kernel threads in chunks of whole blocks ({@link Parallel}), each chunk's blocks in order. An op's
-     * passes over one block follow each other while it is in cache, instead of each pass streaming the
-     * whole array; every element's operations are the same, so are the bits, on any number of threads.
+     * Runs {@code body} over {@code [0, n)} split across the kernel threads ({@link Parallel}) in
+     * chunks of whole words of keep bits (each chunk from a multiple of 64, at least
+     * {@value #CHUNK_WORDS} words): each chunk runs the op's passes one after the other. On one thread,
+     * or under two chunks' worth, one call over everything, the passes as before. Every element's
+     * operations are the same on any number of threads, so are the bits.
      */
-    static void blocks(int n, Parallel.RangeBody body) {
-        int count = (n + BLOCK - 1) / BLOCK;
-        Parallel.forRange(count, BLOCKS_PER_CHUNK, (b0, b1) -> {
-            for (int b = b0; b < b1; b++) {
-                body.run(b * BLOCK, Math.min(n, (b + 1) * BLOCK));
-            }
-        });
+    static void split(int n, Parallel.RangeBody body) {
+        Parallel.forRange((n + 63) >>> 6, CHUNK_WORDS, (w0, w1) -> body.run(w0 << 6, Math.min(n, w1 << 6)));
     }
 
     /**

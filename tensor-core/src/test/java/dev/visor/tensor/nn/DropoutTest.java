@@ -42,12 +42,13 @@ class DropoutTest {
     }
 
     @Test
-    void fusedDropoutsInBlocksAndSplitAcrossThreadsAreTheCompositionsBits() {
+    void fusedDropoutsSplitAcrossThreadsAreTheCompositionsBits() {
         int before = Parallel.threads();
         try {
             for (int threads : new int[] {1, 2}) {
                 Parallel.setThreads(threads);
-                for (int n : new int[] {DropoutOp.BLOCK - 1, 3 * DropoutOp.BLOCK + 65, 150_003}) {   // block edges; 2 chunks on 2 threads
+                int chunk = 64 * DropoutOp.CHUNK_WORDS;
+                for (int n : new int[] {2 * chunk - 1, 2 * chunk, 2 * chunk + 65, 300_003}) {   // 1, 2 and more chunks on 2 threads
                     Rng data = new Rng(n);
                     float[] r = Tensor.randn(data, n).toArray();
                     float[] v = Tensor.randn(data, n).toArray();
