@@ -46,7 +46,7 @@ final class VectorKeepBits {
      *
      * <p>One compile unit on purpose. The SplitMix64 finaliser ({@link KeepBits#mix64}) is written out
      * in the loop, the loop's scalars are broadcast once before it and the partial last word is handled
-     * here, which puts this method's bytecode (368 bytes) over C2's {@code FreqInlineSize} (325): C2
+     * here, which puts this method's bytecode (383 bytes) over C2's {@code FreqInlineSize} (325): C2
      * then never inlines it into a caller, hot or cold, whatever was compiled first. Inlined, it could
      * end up deep inside a large caller ({@code Residual}'s dropout lambda → {@code Rng.keepBits} →
      * {@code KeepBits.fill} → here → the lane operators) where C2 ran out of inlining room at
