@@ -86,11 +86,14 @@ public final class TrainStepCpu {
         Map<Long, Long> workers0 = kernelThreadCpu(mx);
         long allocated0 = allocatedBytes(mx);
         long cpu0 = mx.getCurrentThreadCpuTime();
+        long user0 = mx.getCurrentThreadUserTime();
         long wall0 = System.nanoTime();
         for (int i = 0; i < steps; i++) {
             sink += step.getAsDouble();
         }
         double cpu = (mx.getCurrentThreadCpuTime() - cpu0) * 1e-9;
+        // the caller's CPU time in the kernel (page faults of fresh heap pages, mostly): CPU minus user time
+        double sys = cpu - (mx.getCurrentThreadUserTime() - user0) * 1e-9;
         double wall = (System.nanoTime() - wall0) * 1e-9;
         double allocatedPerStep = (allocatedBytes(mx) - allocated0) / (double) steps;
         double jitPerStep = (JitSettle.compileMillis() - jit0) / (double) steps;
@@ -109,9 +112,9 @@ public final class TrainStepCpu {
                 : String.format("tokens/critical-cpu-s=%.0f (max of caller %.2f ms, kernel threads / (threads - 1) %.2f ms per step) ",
                         t.tokens / critical, cpu * 1e3 / steps, poolShare * 1e3 / steps);
         System.out.printf("visor size=%s threads=%d parallelism=%s shards=%d pieces=%d steps=%d %stokens/wall-s=%.0f allocated-MB/step=%.1f"
-                        + " jit-ms/step=%.2f (wall %.2f s, sink %.3f)%n",
+                        + " sys-ms/step=%.1f jit-ms/step=%.2f (wall %.2f s, sink %.3f)%n",
                 base ? "base" : "demo", threads, mode, gradients.shards(first.input().batch()), gradients.pieces(first), steps, perCpu, t.tokens / wall, allocatedPerStep / 1e6,
-                jitPerStep, wall, sink);
+                sys * 1e3 / steps, jitPerStep, wall, sink);
     }
 
     /** A fresh demo model in training mode with its optimizer and batches (the bar's settings: dropout 0.1). */

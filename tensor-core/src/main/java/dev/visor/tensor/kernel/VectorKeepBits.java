@@ -35,13 +35,18 @@ final class VectorKeepBits {
 
     private VectorKeepBits() {}
 
+    /** Whether {@link #fill} runs in lanes (a vector of longs divides a word), and so can fill any range of words. */
+    static final boolean SPLITS = 64 % LL == 0;
+
     /**
-     * The keep bits of draws {@code 0 … n−1}, whole words by vector; the last word's bits past {@code n}
-     * are computed and masked off, the words past it cleared.
+     * The keep bits of words {@code w0 … w1−1} of the draws {@code 0 … n−1} (draws {@code 64·w0} on),
+     * whole words by vector; the range holding the last word masks off its bits past {@code n} and
+     * clears the words past it. Ranges of one call ({@link KeepBits#fill} splits the words across
+     * threads) write disjoint words. Without {@link #SPLITS}, all words, from the scalar loop.
      *
      * <p>One compile unit on purpose. The SplitMix64 finaliser ({@link KeepBits#mix64}) is written out
      * in the loop, the loop's scalars are broadcast once before it and the partial last word is handled
-     * here, which puts this method's bytecode (368 bytes) over C2's {@code FreqInlineSize} (325): C2
+     * here, which puts this method's bytecode (383 bytes) over C2's {@code FreqInlineSize} (325): C2
      * then never inlines it into a caller, hot or cold, whatever was compiled first. Inlined, it could
      * end up deep inside a large caller ({@code Residual}'s dropout lambda → {@code Rng.keepBits} →
      * {@code KeepBits.fill} → here → the lane operators) where C2 ran out of inlining room at
@@ -51,14 +56,15 @@ final class VectorKeepBits {
      * and all of its vector ops are intrinsified. Keep it over 325 bytes and keep the finaliser out of
      * helper methods: {@code KeepBitsCompileTest} checks both in a child JVM.
      */
-    static void fill(long seed, long gamma, long threshold, long[] keep, int n) {
+    static void fill(long seed, long gamma, long threshold, long[] keep, int w0, int w1, int n) {
+        int words = (n + 63) >>> 6;
         if (64 % LL != 0) {
-            KeepBits.fillScalar(seed, gamma, threshold, keep, 0, n); // an odd vector shape: the scalar loop
+            KeepBits.fillScalar(seed, gamma, threshold, keep, 0, n); // an odd vector shape: the scalar loop, never split
             return;
         }
-        int words = (n + 63) >>> 6;
         LongVector lane = LongVector.fromArray(LS, LANE, 0);
-        LongVector z = lane.add(1).mul(gamma).add(seed); // draw j of the first step: seed + (j+1)·gamma
+        // draw j of the first step: seed + (64·w0 + j + 1)·gamma, the same sum mod 2⁶⁴ as stepping from draw 0
+        LongVector z = lane.add(1 + 64L * w0).mul(gamma).add(seed);
         // the loop's scalars broadcast once, before it
         LongVector stride = LongVector.broadcast(LS, gamma * LL);
         LongVector lanes = LongVector.broadcast(LS, LL);
@@ -66,7 +72,7 @@ final class VectorKeepBits {
         LongVector mul2 = LongVector.broadcast(LS, 0x94D049BB133111EBL);
         LongVector limit = LongVector.broadcast(LS, threshold);
         LongVector one = LongVector.broadcast(LS, 1L);
-        for (int w = 0; w < words; w++) {
+        for (int w = w0; w < w1; w++) {
             LongVector acc = LongVector.zero(LS);
             LongVector shift = lane;
             for (int k = 0; k < 64; k += LL) {
@@ -82,17 +88,19 @@ final class VectorKeepBits {
             }
             keep[w] = acc.reduceLanes(VectorOperators.OR);
         }
-        if ((n & 63) != 0) {
-            keep[words - 1] &= (1L << n) - 1; // the draws past n are the next ones of the stream: not ours
+        if (w1 == words) {
+            if ((n & 63) != 0) {
+                keep[words - 1] &= (1L << n) - 1; // the draws past n are the next ones of the stream: not ours
+            }
+            Arrays.fill(keep, words, keep.length, 0L);
         }
-        Arrays.fill(keep, words, keep.length, 0L);
     }
 
-    static void apply(float[] in, long[] keep, float scale, float[] out, int n) {
-        int i = 0;
+    static void apply(float[] in, long[] keep, float scale, float[] out, int from, int n) {
+        int i = from;   // a multiple of 64, so of FL: every vector's bits lie in one word
         if (64 % FL == 0 && IS.length() == FL) {
             IntVector laneBit = IntVector.fromArray(IS, LANE_BIT, 0);
-            for (int bound = FS.loopBound(n); i < bound; i += FL) {
+            for (int bound = from + FS.loopBound(n - from); i < bound; i += FL) {
                 int bits = (int) (keep[i >>> 6] >>> (i & 63)); // the low FL bits are this vector's
                 IntVector all = IntVector.broadcast(IS, bits).and(laneBit).neg().lanewise(VectorOperators.ASHR, 31);
                 FloatVector v = FloatVector.fromArray(FS, in, i).mul(scale);

@@ -21,24 +21,40 @@ final class LinearOp {
     /** Rows per float partial sum of the bias gradient; the partial sums are added in double. */
     static final int SUM_BLOCK = 32;
 
+    /** The fewest elements of {@code g} per chunk when the bias gradient's columns split across threads. */
+    private static final int SUM_GRAIN = 1 << 17;
+
     /**
      * {@code Σ_rows g} of a {@code (rows, out)} matrix: each block of {@value #SUM_BLOCK} rows is
-     * summed in float lanes ({@link VecMath#add}), the blocks in double, always in the same order.
+     * summed in float lanes ({@link VecMath#add}), the blocks in double, always in the same order. The
+     * columns are split across threads ({@link Parallel}) when there is enough of them: each column's
+     * additions are the same on any number of threads, so the sums are the same bits.
      */
     static float[] columnSums(float[] g, int rows, int out) {
-        double[] acc = new double[out];
-        float[] block = new float[out];
+        float[] sums = new float[out];
+        Parallel.forRange(out, Math.max(16, SUM_GRAIN / Math.max(1, rows)),
+                (from, to) -> columnSums(g, rows, out, from, to, sums));
+        return sums;
+    }
+
+    /** {@link #columnSums} of columns {@code from … to−1} into {@code sums}. */
+    private static void columnSums(float[] g, int rows, int out, int from, int to, float[] sums) {
+        int width = to - from;
+        double[] acc = new double[width];
+        float[] block = new float[width];
         for (int r0 = 0; r0 < rows; r0 += SUM_BLOCK) {
             int r1 = Math.min(rows, r0 + SUM_BLOCK);
-            System.arraycopy(g, r0 * out, block, 0, out);
+            System.arraycopy(g, r0 * out + from, block, 0, width);
             for (int r = r0 + 1; r < r1; r++) {
-                VecMath.add(block, 0, g, r * out, block, 0, out);
+                VecMath.add(block, 0, g, r * out + from, block, 0, width);
             }
-            for (int j = 0; j < out; j++) {
+            for (int j = 0; j < width; j++) {
                 acc[j] += block[j];
             }
         }
-        return Dense.rounded(acc);
+        for (int j = 0; j < width; j++) {
+            sums[from + j] = (float) acc[j];
+        }
     }
 
     static Tensor forward(Tensor x, Tensor weight, Tensor bias) {

@@ -60,6 +60,33 @@ class KeepBitsTest {
     }
 
     @Test
+    void masksSplitAcrossThreadsGiveTheBitsOfOneThread() {
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(2);
+            for (int n : new int[] {65_536 * 2 + 1, 200_003, 262_144}) {   // at and over two chunks of the fill's and apply's grain
+                long threshold = (long) Math.ceil(0.1 * 0x1p53);
+                long[] keep = new long[(n + 63) >>> 6];
+                KeepBits.fill(77 + n, GOLDEN, threshold, keep, n);
+                assertArrayEquals(KeepBits.Reference.fill(77 + n, GOLDEN, threshold, n), keep, "n=" + n);
+                float[] in = new float[n];
+                SplittableRandom r = new SplittableRandom(n);
+                for (int i = 0; i < n; i++) {
+                    in[i] = (float) r.nextGaussian();
+                }
+                float[] out = new float[n];
+                KeepBits.apply(in, keep, 1f / 0.9f, out, n);
+                float[] expected = KeepBits.Reference.apply(in, keep, 1f / 0.9f, n);
+                for (int i = 0; i < n; i++) {
+                    assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(out[i]), "n=" + n + ", element " + i);
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
     void tooFewKeepWordsAreRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KeepBits.fill(0, GOLDEN, 0, new long[1], 65));
         assertEquals(true, e.getMessage().contains("65 draws need 2 words"), e.getMessage());

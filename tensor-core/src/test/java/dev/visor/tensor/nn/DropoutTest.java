@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.visor.tensor.Rng;
 import dev.visor.tensor.Tensor;
+import dev.visor.tensor.kernel.Parallel;
 import org.junit.jupiter.api.Test;
 
 class DropoutTest {
@@ -37,6 +38,44 @@ class DropoutTest {
                     assertArrayEquals(bits(xa.grad().toArray()), bits(xb.grad().toArray()), "backward " + at);
                 }
             }
+        }
+    }
+
+    @Test
+    void fusedDropoutsSplitAcrossThreadsAreTheCompositionsBits() {
+        int before = Parallel.threads();
+        try {
+            for (int threads : new int[] {1, 2}) {
+                Parallel.setThreads(threads);
+                int chunk = 64 * DropoutOp.CHUNK_WORDS;
+                for (int n : new int[] {2 * chunk - 1, 2 * chunk, 2 * chunk + 65, 300_003}) {   // 1, 2 and more chunks on 2 threads
+                    Rng data = new Rng(n);
+                    float[] r = Tensor.randn(data, n).toArray();
+                    float[] v = Tensor.randn(data, n).toArray();
+                    Tensor g = Tensor.randn(data, n);
+                    String at = "threads=" + threads + " n=" + n;
+                    Tensor xa = Tensor.of(v, n).requiresGrad(true);
+                    Tensor ya = Functional.dropout(Functional.relu(xa), 0.1, true, new Rng(7));
+                    ya.backward(g);
+                    Tensor xb = Tensor.of(v.clone(), n).requiresGrad(true);
+                    Tensor yb = Functional.reluDropout(xb, 0.1, true, new Rng(7));
+                    yb.backward(g);
+                    assertArrayEquals(bits(ya.toArray()), bits(yb.toArray()), "relu forward " + at);
+                    assertArrayEquals(bits(xa.grad().toArray()), bits(xb.grad().toArray()), "relu backward " + at);
+                    Tensor rc = Tensor.of(r, n).requiresGrad(true);
+                    Tensor xc = Tensor.of(v.clone(), n).requiresGrad(true);
+                    Tensor yc = rc.add(Functional.dropout(xc, 0.1, true, new Rng(8)));
+                    yc.backward(g);
+                    Tensor rd = Tensor.of(r.clone(), n).requiresGrad(true);
+                    Tensor xd = Tensor.of(v.clone(), n).requiresGrad(true);
+                    Tensor yd = Functional.addDropout(rd, xd, 0.1, true, new Rng(8));
+                    yd.backward(g);
+                    assertArrayEquals(bits(yc.toArray()), bits(yd.toArray()), "residual forward " + at);
+                    assertArrayEquals(bits(xc.grad().toArray()), bits(xd.grad().toArray()), "residual dx " + at);
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
         }
     }
 

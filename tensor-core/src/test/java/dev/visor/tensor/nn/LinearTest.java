@@ -34,6 +34,26 @@ class LinearTest {
     }
 
     @Test
+    void biasGradientColumnsSplitAcrossThreadsGiveTheBitsOfOneThread() {
+        Rng rng = new Rng(43);
+        int before = Parallel.threads();
+        try {
+            for (int[] shape : new int[][] {{1024, 512}, {1000, 2051}, {64, 8000}}) {
+                float[] g = Tensor.randn(rng, shape[0] * shape[1]).toArray();
+                Parallel.setThreads(1);
+                float[] one = LinearOp.columnSums(g, shape[0], shape[1]);
+                Parallel.setThreads(2);
+                float[] two = LinearOp.columnSums(g, shape[0], shape[1]);
+                for (int j = 0; j < one.length; j++) {
+                    assertEquals(Float.floatToRawIntBits(one[j]), Float.floatToRawIntBits(two[j]), "column " + j);
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
     void computesXTimesWTransposedPlusBiasOverLeadingDims() {
         Rng rng = new Rng(4);
         Tensor x = Tensor.randn(rng, 2, 3, 5);
