@@ -35,7 +35,9 @@ class MergeInKernelTest {
         int aOff = 3;
         float[] a = GemmCheck.random(rng, aOff + 8 * lda);          // A(i, p) = a[aOff + i·lda + p]
         int bi = 2;
-        float[] bp = GemmCheck.random(rng, bi + kc * nr + 1);      // Bp[p, j] = bp[bi + p·NR + j]
+        // Bp[p, j] = bp[bi + p·NR + j]: the kernel steps by NR, which is narrower than its three
+        // vectors when this JVM's tile is another (6 × 2 at AVX2), so the rows then overlap
+        float[] bp = GemmCheck.random(rng, bi + (kc - 1) * nr + cols + 1);
         int ldc = cols + 4;
         float[] c0 = GemmCheck.random(rng, 1 + 8 * ldc);
         if (beta == 0f) {
