@@ -364,7 +364,7 @@ final class GemmKernels {
 
     /**
      * The 6 × 2 tile on a packed micro-panel of A ({@code A(i, p) = a[ai + 6p + i]}, {@link
-     * VectorGemm#packA}'s layout): the same sums as {@link #k6x2}, with fewer instructions per step.
+     * GemmPack#packA}'s layout): the same sums as {@link #k6x2}, with fewer instructions per step.
      * The loop counts through A, so the six offsets of a step are constants from one index that C2
      * proves in bounds once for the loop (no per-load range check, no per-row offset arithmetic);
      * B's index advances on its own, and its two range checks stay. Those checks matter: they keep

@@ -80,7 +80,7 @@ public final class GemmProfile {
         float[] ap = new float[VectorGemm.PACK_A ? panels * VectorGemm.MR * kc : 0];
         float[] one = new float[VectorGemm.MR * kc];
         for (int p = 0; VectorGemm.PACK_A && p < panels; p++) {
-            VectorGemm.packA(a, p * VectorGemm.MR * n, n, 1, VectorGemm.MR, kc, one);
+            GemmPack.packA(a, p * VectorGemm.MR * n, n, 1, VectorGemm.MR, kc, one, 0);
             System.arraycopy(one, 0, ap, p * one.length, one.length);
         }
         double flop = 2.0 * n * n * n;
@@ -93,7 +93,7 @@ public final class GemmProfile {
                 long t0 = THREADS.getCurrentThreadCpuTime();
                 switch (part) {
                     case 0 -> {
-                        VectorGemm.packB(false, b, 0, n, 0, kc, 0, nc, bp, 0);
+                        GemmPack.packB(false, b, 0, n, 0, kc, 0, nc, bp, 0);
                         t0 = THREADS.getCurrentThreadCpuTime();
                         long calls = 0;
                         while (calls * 2L * VectorGemm.MR * VectorGemm.NR * kc < flop) {
@@ -112,7 +112,7 @@ public final class GemmProfile {
                     }
                     case 1 -> {
                         for (int jc = 0; jc + nc <= n; jc += nc) {
-                            VectorGemm.packB(false, b, 0, n, 0, kc, jc, nc, bp, 0);
+                            GemmPack.packB(false, b, 0, n, 0, kc, jc, nc, bp, 0);
                         }
                         sink += bp[1];
                     }

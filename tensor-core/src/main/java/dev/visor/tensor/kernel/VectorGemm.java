@@ -64,6 +64,15 @@ final class VectorGemm {
         final float[] tile = new float[MR * NR];
         /** Packed B for all of k, grown on demand (at most {@link #PACK_ALL_MAX} floats). */
         private float[] all = new float[0];
+        /** Packed A kept across blocks of columns ({@link #KEEP_A}), grown on demand (at most PACK_ALL_MAX floats). */
+        private float[] keptA = new float[0];
+
+        float[] keptA(int floats) {
+            if (keptA.length < floats) {
+                keptA = new float[floats];
+            }
+            return keptA;
+        }
 
         float[] packedAll(int floats) {
             if (all.length < floats) {
@@ -86,29 +95,49 @@ final class VectorGemm {
         int kcMax = kcMax(transA, k);
         int ncStep = ncStep(kcMax, n1 - n0);
         boolean allSlabs = MC > 0 && k > kcMax && m1 - m0 > MC && (long) k * ncStep <= PACK_ALL_MAX;
+        int keep = keptAFloats(transA, m1 - m0, kcMax, 1, n1 - n0 > ncStep && !allSlabs);
+        int rowsPad = (m1 - m0 + MR - 1) / MR * MR;
+        int keepAll = keptAFloats(transA, m1 - m0, kcMax, (k + kcMax - 1) / kcMax, n1 - n0 > ncStep && allSlabs);
+        if (keep > 0) {
+            // slab by slab (the same slabs in the same order for every element), each slab's packed
+            // A made on the first block of columns and read again by the others
+            float[] kept = ws.keptA(keep);
+            for (int pc = 0; pc < k; pc += kcMax) {
+                int kc = Math.min(kcMax, k - pc);
+                for (int jc = n0; jc < n1; jc += ncStep) {
+                    int nc = Math.min(ncStep, n1 - jc);
+                    GemmPack.packB(transB, b, bOff, ldb, pc, kc, jc, nc, ws.packedB, 0);
+                    rowPanels(ws, ws.packedB, 0, transA, m0, m1, jc, nc, pc, kc, alpha, a, aOff, rs, cs,
+                            pc == 0 ? beta : 1f, c, cOff, ldc, kept, 0, jc == n0);
+                }
+            }
+            return;
+        }
         for (int jc = n0; jc < n1; jc += ncStep) {
             int nc = Math.min(ncStep, n1 - jc);
             if (!allSlabs) {
                 for (int pc = 0; pc < k; pc += kcMax) {
                     int kc = Math.min(kcMax, k - pc);
-                    packB(transB, b, bOff, ldb, pc, kc, jc, nc, ws.packedB, 0);
+                    GemmPack.packB(transB, b, bOff, ldb, pc, kc, jc, nc, ws.packedB, 0);
                     rowPanels(ws, ws.packedB, 0, transA, m0, m1, jc, nc, pc, kc, alpha, a, aOff, rs, cs,
-                            pc == 0 ? beta : 1f, c, cOff, ldc);
+                            pc == 0 ? beta : 1f, c, cOff, ldc, null, 0, false);
                 }
                 continue;
             }
             // Every slab of B packed once, then MC rows at a time through all slabs, so the MC x nc
             // block of C merged on the slabs after the first is still in L2.
             int slab = kcMax * ncStep;
+            float[] kept = keepAll > 0 ? ws.keptA(keepAll) : null;
             float[] bp = ws.packedAll(((k + kcMax - 1) / kcMax) * slab);
             for (int pc = 0, s = 0; pc < k; pc += kcMax, s += slab) {
-                packB(transB, b, bOff, ldb, pc, Math.min(kcMax, k - pc), jc, nc, bp, s);
+                GemmPack.packB(transB, b, bOff, ldb, pc, Math.min(kcMax, k - pc), jc, nc, bp, s);
             }
             for (int ic = m0; ic < m1; ic += MC) {
                 int ic1 = Math.min(m1, ic + MC);
-                for (int pc = 0, s = 0; pc < k; pc += kcMax, s += slab) {
-                    rowPanels(ws, bp, s, transA, ic, ic1, jc, nc, pc, Math.min(kcMax, k - pc), alpha, a, aOff,
-                            rs, cs, pc == 0 ? beta : 1f, c, cOff, ldc);
+                for (int pc = 0, s = 0, q = 0; pc < k; pc += kcMax, s += slab, q++) {
+                    int kc = Math.min(kcMax, k - pc);
+                    rowPanels(ws, bp, s, transA, ic, ic1, jc, nc, pc, kc, alpha, a, aOff, rs, cs,
+                            pc == 0 ? beta : 1f, c, cOff, ldc, kept, q * rowsPad * kcMax + (ic - m0) * kc, jc == n0);
                 }
             }
         }
@@ -202,24 +231,29 @@ final class VectorGemm {
                         int p0 = (int) ((long) kc * part / parts);
                         int p1 = (int) ((long) kc * (part + 1) / parts);
                         if (cols > 0 && p1 > p0) {
-                            packB(transB, b, bOff, ldb, pc + p0, p1 - p0, jc + q * NR, cols, bp,
+                            GemmPack.packB(transB, b, bOff, ldb, pc + p0, p1 - p0, jc + q * NR, cols, bp,
                                     (blk * group + s) * slab + q * NR * kc + p0 * NR);
                         }
                     }
                 });
                 Parallel.forRange(rowPanels, 1, (from, to) -> {
                     Workspace ws = WORKSPACE.get();
+                    int r0 = from * MR;
                     int r1 = Math.min(m, to * MR);
+                    int rowsPad = (to - from) * MR;
+                    int keep = keptAFloats(transA, r1 - r0, kcMax, count, nBlocks > 1);
+                    float[] kept = keep > 0 ? ws.keptA(keep) : null;
                     for (int blk = 0; blk < nBlocks; blk++) {
                         int jc = jc0 + blk * ncStep;
                         int nc = Math.min(ncStep, jcEnd - jc);
-                        for (int ic = from * MR; ic < r1; ic += rowStep) {
+                        for (int ic = r0; ic < r1; ic += rowStep) {
                             int ic1 = Math.min(r1, ic + rowStep);
                             for (int s = 0; s < count; s++) {
                                 int pc = (first + s) * kcMax;
+                                int kc = Math.min(kcMax, k - pc);
                                 rowPanels(ws, bp, (blk * group + s) * slab, transA, ic, ic1, jc, nc, pc,
-                                        Math.min(kcMax, k - pc), alpha, a, aOff, rs, cs, pc == 0 ? beta : 1f,
-                                        c, cOff, ldc);
+                                        kc, alpha, a, aOff, rs, cs, pc == 0 ? beta : 1f,
+                                        c, cOff, ldc, kept, s * rowsPad * kcMax + (ic - r0) * kc, blk == 0);
                             }
                         }
                     }
@@ -289,7 +323,8 @@ final class VectorGemm {
      */
     private static void rowPanels(Workspace ws, float[] bp, int bpOff, boolean transA, int r0, int r1, int jc,
                                   int nc, int pc, int kc, float alpha, float[] a, int aOff, int rs, int cs,
-                                  float betaNow, float[] c, int cOff, int ldc) {
+                                  float betaNow, float[] c, int cOff, int ldc,
+                                  float[] kept, int keptOff, boolean fill) {
         float[] edge = ws.edgeA;
         float[] tile = ws.tile;
         for (int ir = r0; ir < r1; ir += MR) {
@@ -298,8 +333,17 @@ final class VectorGemm {
             int ai = aOff + ir * rs + pc * cs;
             int ars = rs;
             int acs = cs;
-            if (rows < MR || (transA && PACK_TRANSPOSED_A) || PACK_A) {
-                packA(a, ai, rs, cs, rows, kc, edge);
+            if (kept != null) { // every panel packed once, by the first block of columns
+                int at = keptOff + (ir - r0) * kc;
+                if (fill) {
+                    GemmPack.packA(a, ai, rs, cs, rows, kc, kept, at);
+                }
+                as = kept;
+                ai = at;
+                ars = 1;
+                acs = MR;
+            } else if (rows < MR || (transA && PACK_TRANSPOSED_A) || PACK_A) {
+                GemmPack.packA(a, ai, rs, cs, rows, kc, edge, 0);
                 as = edge;
                 ai = 0;
                 ars = 1;
@@ -346,7 +390,7 @@ final class VectorGemm {
     static final boolean PACK_TRANSPOSED_A = 16 % MR != 0;
 
     /**
-     * Whether every micro-panel of A is packed ({@link #packA}) before its row of kernel calls, not
+     * Whether every micro-panel of A is packed ({@link GemmPack#packA}) before its row of kernel calls, not
      * only the edges and a transposed A's: on by default for the 6-row (16-register, AVX2) tile,
      * whose kernel then runs {@link GemmKernels#k6x2p}, about 31 instructions per step of 12 FMAs
      * instead of 53 (see there). {@code -Dvisor.kernel.packA=false} reads an untransposed A in place
@@ -364,41 +408,28 @@ final class VectorGemm {
     static final boolean PACK_A = KernelProperties.bool("visor.kernel.packA", MR == 6);
 
     /**
-     * Copies the micro-panel {@code A(i, p) = a[ai + i·rs + p·cs]}, {@code i < rows, p < kc}, into
-     * {@code ap} as {@code ap[p·MR + i]}: the MR values of one step contiguous; rows past
-     * {@code rows} are zero. A full 6-row panel of an untransposed A ({@code cs == 1}) is copied a
-     * step at a time (six loads, six contiguous stores), the common case under {@link #PACK_A}.
+     * Whether a product whose row panels run under more than one block of packed B packs each panel
+     * of A once and reads it again for the other blocks (the loop then goes slab by slab, each slab
+     * over every block of columns), instead of packing it again for every block: on by default where
+     * every panel is packed anyway ({@link #PACK_A}, or a transposed A under {@link
+     * #PACK_TRANSPOSED_A}), {@code -Dvisor.kernel.keepA=false} to pack per block as before. A product
+     * n columns wide packs A {@code n / nc} times otherwise (8 times for 1024×2048×512, whose packing
+     * took 8.5 % of its CPU samples on Zen 4 at {@code -XX:UseAVX=2}: six rows read from L3 a step at
+     * a time). Every element sums the same slabs in the same order, so the bits do not change.
      */
-    static void packA(float[] a, int ai, int rs, int cs, int rows, int kc, float[] ap) {
-        if (cs == 1 && rows == 6 && MR == 6) {
-            int a1 = ai + rs, a2 = ai + 2 * rs, a3 = ai + 3 * rs, a4 = ai + 4 * rs, a5 = ai + 5 * rs;
-            for (int p = 0, d = 0; p < kc; p++, d += 6) {
-                ap[d] = a[ai + p];
-                ap[d + 1] = a[a1 + p];
-                ap[d + 2] = a[a2 + p];
-                ap[d + 3] = a[a3 + p];
-                ap[d + 4] = a[a4 + p];
-                ap[d + 5] = a[a5 + p];
-            }
-            return;
+    static final boolean KEEP_A = KernelProperties.bool("visor.kernel.keepA", PACK_A || PACK_TRANSPOSED_A);
+
+    /**
+     * Floats of kept packed A for {@code rows} rows and {@code slabs} slabs of depth kcMax when
+     * {@code reused} (more than one block of columns) and {@link #KEEP_A} applies, else 0; also 0 past
+     * {@link #PACK_ALL_MAX}.
+     */
+    private static int keptAFloats(boolean transA, int rows, int kcMax, int slabs, boolean reused) {
+        if (!reused || !KEEP_A || !(PACK_A || (transA && PACK_TRANSPOSED_A))) {
+            return 0;
         }
-        if (rs == 1 && rows == MR) {
-            for (int p = 0; p < kc; p++) {
-                System.arraycopy(a, ai + p * cs, ap, p * MR, MR);
-            }
-            return;
-        }
-        for (int i = 0; i < MR; i++) {
-            if (i < rows) {
-                for (int p = 0, src = ai + i * rs; p < kc; p++, src += cs) {
-                    ap[p * MR + i] = a[src];
-                }
-            } else {
-                for (int p = 0; p < kc; p++) {
-                    ap[p * MR + i] = 0f;
-                }
-            }
-        }
+        long floats = (long) (rows + MR - 1) / MR * MR * kcMax * slabs;
+        return floats <= PACK_ALL_MAX ? (int) floats : 0;
     }
 
     /**
@@ -443,88 +474,6 @@ final class VectorGemm {
             for (int j = whole; j < cols; j++) {
                 float acc = tile[ti + j];
                 c[ci + j] = beta == 0f ? acc * alpha : Math.fma(acc, alpha, c[ci + j] * beta);
-            }
-        }
-    }
-
-    /**
-     * Packs {@code op(B)[pc:pc+kc, jc:jc+nc]} into panels of NR columns: panel {@code q} holds, for
-     * each p, the NR values of row p contiguously at {@code q * NR * kc + p * NR}; columns past
-     * {@code nc} are zero.
-     */
-    static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp,
-                      int bpOff) {
-        if (!transB && PACK_B_BY_ROWS) {
-            packRows(b, bOff, ldb, pc, kc, jc, nc, bp, bpOff);
-            return;
-        }
-        for (int jr = 0; jr < nc; jr += NR) {
-            int cols = Math.min(NR, nc - jr);
-            int base = bpOff + jr * kc;
-            if (!transB) {
-                int src = bOff + pc * ldb + jc + jr;
-                if (cols == NR) {
-                    for (int p = 0; p < kc; p++, src += ldb) {
-                        int dst = base + p * NR;
-                        for (int v = 0; v < NR; v += L) {
-                            FloatVector.fromArray(S, b, src + v).intoArray(bp, dst + v);
-                        }
-                    }
-                } else {
-                    for (int p = 0; p < kc; p++, src += ldb) {
-                        int dst = base + p * NR;
-                        System.arraycopy(b, src, bp, dst, cols);
-                        java.util.Arrays.fill(bp, dst + cols, dst + NR, 0f);
-                    }
-                }
-            } else {
-                for (int j = 0; j < NR; j++) {
-                    int dst = base + j;
-                    if (j < cols) {
-                        int src = bOff + (jc + jr + j) * ldb + pc;
-                        for (int p = 0; p < kc; p++, dst += NR) {
-                            bp[dst] = b[src + p];
-                        }
-                    } else {
-                        for (int p = 0; p < kc; p++, dst += NR) {
-                            bp[dst] = 0f;
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /**
-     * Whether {@link #packB} copies an untransposed B a row of the block at a time
-     * ({@link #packRows}) rather than a panel at a time; {@code -Dvisor.kernel.packBRows=false}
-     * packs panel by panel, as before. The copies are the same, so the bits are too.
-     */
-    static final boolean PACK_B_BY_ROWS = KernelProperties.bool("visor.kernel.packBRows", true);
-
-    /**
-     * {@link #packB} for an untransposed B, row p of the block outer: each step reads the block's
-     * {@code nc} contiguous floats of row {@code pc + p} and writes NR of them into each panel. A
-     * panel at a time walks down B's column of NR floats instead, one row (at a large ldb, one
-     * page) per step, which the hardware prefetchers do not follow across pages: measured on Zen 4
-     * (JFR, 512 × 2048 × 1024 TN, B 8 MiB), the panel-order copy took 6 % of the product,
-     * stalled on its loads.
-     */
-    private static void packRows(float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp,
-                                 int bpOff) {
-        int whole = nc / NR * NR;
-        int panelStride = NR * kc;
-        for (int p = 0; p < kc; p++) {
-            int src = bOff + (pc + p) * ldb + jc;
-            int dst = bpOff + p * NR;
-            for (int jr = 0; jr < whole; jr += NR, dst += panelStride) {
-                for (int v = 0; v < NR; v += L) {
-                    FloatVector.fromArray(S, b, src + jr + v).intoArray(bp, dst + v);
-                }
-            }
-            if (whole < nc) {
-                System.arraycopy(b, src + whole, bp, dst, nc - whole);
-                java.util.Arrays.fill(bp, dst + nc - whole, dst + NR, 0f);
             }
         }
     }

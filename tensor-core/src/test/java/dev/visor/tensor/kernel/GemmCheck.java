@@ -23,6 +23,38 @@ final class GemmCheck {
     }
 
     /**
+     * Computes every {@code {m, n, k}} of {@code shapes} in all four layouts (alpha 0.75 for a
+     * transposed A alone, beta 1.5 with a transposed B), on one thread and then split across two
+     * ({@code Gemm.setParallelMinWork(1)}), and returns a digest of every bit of the results: what
+     * child JVMs running one setting each print, to be compared with one another.
+     */
+    static long productDigest(int[][] shapes, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        long digest = 17;
+        Gemm.setParallelMinWork(1);
+        for (int threads = 1; threads <= 2; threads++) {
+            Parallel.setThreads(threads);
+            for (int[] s : shapes) {
+                int m = s[0], n = s[1], k = s[2];
+                for (int layout = 0; layout < 4; layout++) {
+                    boolean transA = (layout & 1) != 0;
+                    boolean transB = (layout & 2) != 0;
+                    float[][] op = operands(rng, m, n, k);
+                    float alpha = layout == 1 ? 0.75f : 1f;
+                    float beta = layout >= 2 ? 1.5f : 0f;
+                    Gemm.sgemm(transA, transB, m, n, k, alpha, op[0], 0, transA ? m : k, op[1], 0, transB ? k : n,
+                            beta, op[2], 0, n);
+                    for (float v : op[2]) {
+                        digest = digest * 31 + Float.floatToRawIntBits(v);
+                    }
+                }
+            }
+        }
+        Parallel.setThreads(1);
+        return digest;
+    }
+
+    /**
      * Asserts that {@code actual} is within float rounding of the exact product. For each element
      * the bound is the classical one for a k-term float dot product plus the alpha/beta update,
      * {@code γ · (|alpha| Σ_p |A(i,p) B(p,j)| + |beta C(i,j)|)} with {@code γ = (k + 3) · 2⁻²³}

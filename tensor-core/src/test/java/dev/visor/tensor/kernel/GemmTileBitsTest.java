@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -23,30 +22,8 @@ class GemmTileBitsTest {
     public static void main(String[] args) {
         int[][] shapes = {{7, 13, 5}, {13, 50, 70}, {25, 33, 130}, {48, 96, 64}, {50, 100, 200}, {17, 130, 65},
                 {96, 200, 300}};
-        SplittableRandom rng = new SplittableRandom(11);
-        long digest = 17;
-        int products = 0;
-        Gemm.setParallelMinWork(1);
-        for (int threads = 1; threads <= 2; threads++) {
-            Parallel.setThreads(threads);
-            for (int[] s : shapes) {
-                int m = s[0], n = s[1], k = s[2];
-                for (int layout = 0; layout < 4; layout++) {
-                    boolean transA = (layout & 1) != 0;
-                    boolean transB = (layout & 2) != 0;
-                    float[][] op = GemmCheck.operands(rng, m, n, k);
-                    float alpha = layout == 1 ? 0.75f : 1f;
-                    float beta = layout >= 2 ? 1.5f : 0f;
-                    Gemm.sgemm(transA, transB, m, n, k, alpha, op[0], 0, transA ? m : k, op[1], 0, transB ? k : n,
-                            beta, op[2], 0, n);
-                    for (float v : op[2]) {
-                        digest = digest * 31 + Float.floatToRawIntBits(v);
-                    }
-                    products++;
-                }
-            }
-        }
-        Parallel.setThreads(1);
+        long digest = GemmCheck.productDigest(shapes, 11);
+        int products = shapes.length * 8;
         System.out.println("tile=" + VectorGemm.MR + "x" + VectorGemm.NV + " kc=" + VectorGemm.KC + " products="
                 + products + " digest=" + Long.toHexString(digest));
     }

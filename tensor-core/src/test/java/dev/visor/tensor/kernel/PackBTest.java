@@ -9,7 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * {@link VectorGemm#packB} against its documented layout, element by element, at whatever width
+ * {@link GemmPack#packB} against its documented layout, element by element, at whatever width
  * this JVM runs (Surefire runs it at 512 bits, AVX2 and 128 bits): panel {@code q} holds, for each
  * p, the NR values of row p of {@code op(B)[pc:pc+kc, jc:jc+nc]} at {@code q·NR·kc + p·NR}, columns
  * past nc zero, nothing outside the packed range written; widths below, at and past whole panels,
@@ -43,7 +43,7 @@ class PackBTest {
         int packed = (nc + nr - 1) / nr * nr * kc;
         float[] bp = new float[bpOff + packed + 9];
         Arrays.fill(bp, Float.NaN);
-        VectorGemm.packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp, bpOff);
+        GemmPack.packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp, bpOff);
         for (int i = 0; i < bp.length; i++) {
             int rel = i - bpOff;
             if (rel < 0 || rel >= packed) {

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The 6 × 2 kernel on a packed A ({@link GemmKernels#k6x2p}) and the packing that feeds it
- * ({@link VectorGemm#packA}, {@link VectorGemm#PACK_A}), at whatever width this JVM runs (Surefire
+ * ({@link GemmPack#packA}, {@link VectorGemm#PACK_A}), at whatever width this JVM runs (Surefire
  * runs it at 512 bits, AVX2 and 128 bits; the kernel computes two vectors of an NR-wide panel at
  * any width): the packed kernel gives bit for bit the in-place kernel's result, for A stored both
  * ways, and each element is the plain FMA chain over p ascending, scaled once by alpha; packA's
@@ -83,15 +83,27 @@ class PackedAKernelTest {
         }
     }
 
-    @ParameterizedTest(name = "rows={0} kc={1} transposed={2}")
+    /**
+     * The layout at an offset {@code at} into the destination, nothing written before it or past the
+     * panel; {@code tight}: A's array ends right after the panel's last element, so a transposed
+     * panel's last steps cannot be read a whole vector at a time (the copy falls back to exact ones).
+     */
+    @ParameterizedTest(name = "rows={0} kc={1} transposed={2} at={3} tight={4}")
     @CsvSource({
-        "6, 1, false",
-        "6, 37, false",
-        "6, 37, true",
-        "5, 37, false",
-        "1, 9, true",
+        "6, 1, false, 0, false",
+        "6, 37, false, 0, false",
+        "6, 37, true, 0, false",
+        "5, 37, false, 0, false",
+        "1, 9, true, 0, false",
+        "6, 37, false, 13, false",
+        "6, 37, true, 13, false",
+        "6, 2, true, 7, false",
+        "6, 37, true, 0, true",
+        "6, 1, true, 3, true",
+        "8, 37, true, 5, false",
+        "8, 37, true, 0, true",
     })
-    void packAWritesTheDocumentedLayout(int rows, int kc, boolean transposed) {
+    void packAWritesTheDocumentedLayout(int rows, int kc, boolean transposed, int at, boolean tight) {
         assumeTrue(VectorSupport.available(), "packA is part of the vector path");
         int mr = VectorGemm.MR;
         assumeTrue(rows <= mr);
@@ -99,17 +111,21 @@ class PackedAKernelTest {
         int ai = 4;
         int rs = transposed ? 1 : lda;
         int cs = transposed ? lda : 1;
-        float[] a = GemmCheck.random(new SplittableRandom(rows * 7L + kc), ai + Math.max(rows, mr) * lda + kc * lda);
-        float[] ap = new float[mr * kc + 5];
+        int size = tight ? ai + (rows - 1) * rs + (kc - 1) * cs + 1 : ai + Math.max(rows, mr) * lda + kc * lda;
+        float[] a = GemmCheck.random(new SplittableRandom(rows * 7L + kc), size);
+        float[] ap = new float[at + mr * kc + 5];
         Arrays.fill(ap, Float.NaN);
-        VectorGemm.packA(a, ai, rs, cs, rows, kc, ap);
+        GemmPack.packA(a, ai, rs, cs, rows, kc, ap, at);
+        for (int x = 0; x < at; x++) {
+            assertEquals(Float.NaN, ap[x], "element " + x + " before the panel was written");
+        }
         for (int p = 0; p < kc; p++) {
             for (int i = 0; i < mr; i++) {
                 float expected = i < rows ? a[ai + i * rs + p * cs] : 0f;
-                assertEquals(expected, ap[p * mr + i], "A(" + i + ", " + p + ")");
+                assertEquals(expected, ap[at + p * mr + i], "A(" + i + ", " + p + ")");
             }
         }
-        for (int x = mr * kc; x < ap.length; x++) {
+        for (int x = at + mr * kc; x < ap.length; x++) {
             assertEquals(Float.NaN, ap[x], "element " + x + " past the panel was written");
         }
     }

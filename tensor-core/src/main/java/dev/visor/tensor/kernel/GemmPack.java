@@ -1,0 +1,149 @@
+package dev.visor.tensor.kernel;
+
+import static dev.visor.tensor.kernel.VectorGemm.L;
+import static dev.visor.tensor.kernel.VectorGemm.MR;
+import static dev.visor.tensor.kernel.VectorGemm.NR;
+import static dev.visor.tensor.kernel.VectorGemm.S;
+
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * The packing of {@link VectorGemm}: micro-panels of A into MR-row steps and panels of B into
+ * NR-wide rows, the layouts {@link GemmKernels} reads. Copies only: a packed value is the caller's
+ * own, so packing never changes a result's bits.
+ */
+final class GemmPack {
+    private GemmPack() {}
+
+    /**
+     * Copies the micro-panel {@code A(i, p) = a[ai + i·rs + p·cs]}, {@code i < rows, p < kc}, into
+     * {@code ap} as {@code ap[at + p·MR + i]}: the MR values of one step contiguous; rows past
+     * {@code rows} are zero. A full 6-row panel of an untransposed A ({@code cs == 1}) is copied a
+     * step at a time (six loads, six contiguous stores), the common case under {@link VectorGemm#PACK_A}. A
+     * full panel of a transposed A ({@code rs == 1}, the MR values of a step contiguous) is copied
+     * one vector a step when MR ≤ L (AVX2's 6 rows in 8 lanes), else by {@code System.arraycopy}:
+     * measured on Zen 4 at {@code -XX:UseAVX=2}, packing 2048 × 1024 transposed took 0.66-0.71 ns
+     * per element by vector against 0.85-0.97 by the 6-float copy calls.
+     */
+    static void packA(float[] a, int ai, int rs, int cs, int rows, int kc, float[] ap, int at) {
+        if (cs == 1 && rows == 6 && MR == 6) {
+            int a1 = ai + rs, a2 = ai + 2 * rs, a3 = ai + 3 * rs, a4 = ai + 4 * rs, a5 = ai + 5 * rs;
+            for (int p = 0, d = at; p < kc; p++, d += 6) {
+                ap[d] = a[ai + p];
+                ap[d + 1] = a[a1 + p];
+                ap[d + 2] = a[a2 + p];
+                ap[d + 3] = a[a3 + p];
+                ap[d + 4] = a[a4 + p];
+                ap[d + 5] = a[a5 + p];
+            }
+            return;
+        }
+        if (rs == 1 && rows == MR) {
+            int p = 0;
+            if (MR <= L) {
+                // one vector per step: its L - MR floats past the step land where the next steps
+                // write next, so every step whose vector ends inside the panel (and reads inside a)
+                for (int src = ai; p * MR + L <= kc * MR && src <= a.length - L; p++, src += cs) {
+                    FloatVector.fromArray(S, a, src).intoArray(ap, at + p * MR);
+                }
+            }
+            for (; p < kc; p++) {
+                System.arraycopy(a, ai + p * cs, ap, at + p * MR, MR);
+            }
+            return;
+        }
+        for (int i = 0; i < MR; i++) {
+            if (i < rows) {
+                for (int p = 0, src = ai + i * rs; p < kc; p++, src += cs) {
+                    ap[at + p * MR + i] = a[src];
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    ap[at + p * MR + i] = 0f;
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs {@code op(B)[pc:pc+kc, jc:jc+nc]} into panels of NR columns: panel {@code q} holds, for
+     * each p, the NR values of row p contiguously at {@code q * NR * kc + p * NR}; columns past
+     * {@code nc} are zero.
+     */
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp,
+                      int bpOff) {
+        if (!transB && PACK_B_BY_ROWS) {
+            packRows(b, bOff, ldb, pc, kc, jc, nc, bp, bpOff);
+            return;
+        }
+        for (int jr = 0; jr < nc; jr += NR) {
+            int cols = Math.min(NR, nc - jr);
+            int base = bpOff + jr * kc;
+            if (!transB) {
+                int src = bOff + pc * ldb + jc + jr;
+                if (cols == NR) {
+                    for (int p = 0; p < kc; p++, src += ldb) {
+                        int dst = base + p * NR;
+                        for (int v = 0; v < NR; v += L) {
+                            FloatVector.fromArray(S, b, src + v).intoArray(bp, dst + v);
+                        }
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++, src += ldb) {
+                        int dst = base + p * NR;
+                        System.arraycopy(b, src, bp, dst, cols);
+                        java.util.Arrays.fill(bp, dst + cols, dst + NR, 0f);
+                    }
+                }
+            } else {
+                for (int j = 0; j < NR; j++) {
+                    int dst = base + j;
+                    if (j < cols) {
+                        int src = bOff + (jc + jr + j) * ldb + pc;
+                        for (int p = 0; p < kc; p++, dst += NR) {
+                            bp[dst] = b[src + p];
+                        }
+                    } else {
+                        for (int p = 0; p < kc; p++, dst += NR) {
+                            bp[dst] = 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether {@link #packB} copies an untransposed B a row of the block at a time
+     * ({@link #packRows}) rather than a panel at a time; {@code -Dvisor.kernel.packBRows=false}
+     * packs panel by panel, as before. The copies are the same, so the bits are too.
+     */
+    static final boolean PACK_B_BY_ROWS = KernelProperties.bool("visor.kernel.packBRows", true);
+
+    /**
+     * {@link #packB} for an untransposed B, row p of the block outer: each step reads the block's
+     * {@code nc} contiguous floats of row {@code pc + p} and writes NR of them into each panel. A
+     * panel at a time walks down B's column of NR floats instead, one row (at a large ldb, one
+     * page) per step, which the hardware prefetchers do not follow across pages: measured on Zen 4
+     * (JFR, 512 × 2048 × 1024 TN, B 8 MiB), the panel-order copy took 6 % of the product,
+     * stalled on its loads.
+     */
+    private static void packRows(float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp,
+                                 int bpOff) {
+        int whole = nc / NR * NR;
+        int panelStride = NR * kc;
+        for (int p = 0; p < kc; p++) {
+            int src = bOff + (pc + p) * ldb + jc;
+            int dst = bpOff + p * NR;
+            for (int jr = 0; jr < whole; jr += NR, dst += panelStride) {
+                for (int v = 0; v < NR; v += L) {
+                    FloatVector.fromArray(S, b, src + jr + v).intoArray(bp, dst + v);
+                }
+            }
+            if (whole < nc) {
+                System.arraycopy(b, src + whole, bp, dst, nc - whole);
+                java.util.Arrays.fill(bp, dst + nc - whole, dst + NR, 0f);
+            }
+        }
+    }
+}
