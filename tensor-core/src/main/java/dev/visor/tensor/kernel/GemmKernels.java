@@ -105,6 +105,68 @@ final class GemmKernels {
         c70.mul(va).intoArray(c, ci); c71.mul(va).intoArray(c, ci + L); c72.mul(va).intoArray(c, ci + 2 * L);
     }
 
+    /**
+     * {@link #k8x3} merged into C ({@code beta ≠ 0}): {@code C[i, j] = fma(Σ_p A(i, p) · Bp[p, j],
+     * alpha, beta · C[i, j])}, the rounding of {@code VectorGemm}'s merge of a scratch tile (whose
+     * sum {@link #k8x3} stores times 1, exactly), without the scratch tile's 24 stores and 24 loads.
+     * A kernel of its own: with both endings in one method, C1 ran out of registers compiling it
+     * at tier 3 and C2 compiled it late; the merge is written out, not in a helper, since
+     * accumulators passed to a method were boxed (the products ran at a tenth of the speed).
+     */
+    static void k8x3m(int kc, float[] a, int ai, int rs, int cs, float[] bp, int bi,
+                      float[] c, int ci, int ldc, float alpha, float beta) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = c00, c02 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00;
+        FloatVector c40 = c00, c41 = c00, c42 = c00;
+        FloatVector c50 = c00, c51 = c00, c52 = c00;
+        FloatVector c60 = c00, c61 = c00, c62 = c00;
+        FloatVector c70 = c00, c71 = c00, c72 = c00;
+        int r1 = 1 * rs, r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs, r6 = 6 * rs, r7 = 7 * rs;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01); c02 = a0.fma(b2, c02);
+            FloatVector a1 = FloatVector.broadcast(S, a[ai + r1]);
+            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11); c12 = a1.fma(b2, c12);
+            FloatVector a2 = FloatVector.broadcast(S, a[ai + r2]);
+            c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21); c22 = a2.fma(b2, c22);
+            FloatVector a3 = FloatVector.broadcast(S, a[ai + r3]);
+            c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31); c32 = a3.fma(b2, c32);
+            FloatVector a4 = FloatVector.broadcast(S, a[ai + r4]);
+            c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41); c42 = a4.fma(b2, c42);
+            FloatVector a5 = FloatVector.broadcast(S, a[ai + r5]);
+            c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51); c52 = a5.fma(b2, c52);
+            FloatVector a6 = FloatVector.broadcast(S, a[ai + r6]);
+            c60 = a6.fma(b0, c60); c61 = a6.fma(b1, c61); c62 = a6.fma(b2, c62);
+            FloatVector a7 = FloatVector.broadcast(S, a[ai + r7]);
+            c70 = a7.fma(b0, c70); c71 = a7.fma(b1, c71); c72 = a7.fma(b2, c72);
+            ai += cs;
+            bi += NR;
+        }
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        FloatVector vb = FloatVector.broadcast(S, beta);
+        c00.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci); c01.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L); c02.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
+        ci += ldc;
+        c10.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci); c11.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L); c12.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
+        ci += ldc;
+        c20.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci); c21.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L); c22.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
+        ci += ldc;
+        c30.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci); c31.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L); c32.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
+        ci += ldc;
+        c40.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci); c41.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L); c42.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
+        ci += ldc;
+        c50.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci); c51.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L); c52.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
+        ci += ldc;
+        c60.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci); c61.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L); c62.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
+        ci += ldc;
+        c70.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci); c71.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L); c72.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
+    }
+
     static void k8x2(int kc, float[] a, int ai, int rs, int cs, float[] bp, int bi,
                      float[] c, int ci, int ldc, float alpha) {
         FloatVector c00 = FloatVector.zero(S);

@@ -42,6 +42,9 @@ import java.util.Locale;
  * {@code -Dvisor.kernel.mc=48} (0 turns the row blocking off); {@code -Dvisor.kernel.packA=false}
  * reads an untransposed A in place with the 6-row tiles, as before the packed A;
  * {@code -Dvisor.kernel.keepA=false} packs A again for every block of columns ({@link VectorGemm#KEEP_A});
+ * {@code -Dvisor.kernel.packBRows=false} packs an untransposed B a panel at a time and
+ * {@code -Dvisor.kernel.mergeInKernel=false} merges the 8 × 3 tile through a scratch tile, as
+ * before 2026-12-04's gemm10b (see {@code GemmPack}, {@code VectorGemm});
  * {@code -Dvisor.kernel.flashRows=4|6} (the flash tile product's rows, {@link #flashRows()}).
  *
  * @param arch            {@code os.arch}

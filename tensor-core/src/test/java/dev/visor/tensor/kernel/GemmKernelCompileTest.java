@@ -71,7 +71,7 @@ class GemmKernelCompileTest {
     static final int ITERATIONS = 12_000;
 
     private static final Pattern TASK = Pattern.compile("<task (?<attrs>[^>]*)>(?<body>.*?)</task>", Pattern.DOTALL);
-    private static final Pattern KERNEL = Pattern.compile("method='dev\\.visor\\.tensor\\.kernel\\.GemmKernels k(\\d+)x(\\d+)(p?) ");
+    private static final Pattern KERNEL = Pattern.compile("method='dev\\.visor\\.tensor\\.kernel\\.GemmKernels k(\\d+)x(\\d+)([pm]?) ");
 
     @Test
     void everyKernelCompilesWithItsVectorsInRegisters() throws IOException, InterruptedException {
@@ -167,6 +167,12 @@ class GemmKernelCompileTest {
                 + "<intrinsic id='_VectorStoreOp' nodes='9'/>".repeat(12) + "</task>";
         assertEquals(List.of(), problems(good));
         assertEquals(Map.of("k6x2", 1, "k6x2p", 1), compiledKernels(good));
+        String merging = "<task compile_id='11' method='dev.visor.tensor.kernel.GemmKernels k8x3m (I[FIII[FI[FIIFF)V' bytes='9'>"
+                + "<intrinsic id='_VectorStoreOp' nodes='9'/>".repeat(24) + "</task>";
+        assertEquals(List.of(), problems(merging));
+        assertEquals(Map.of("k8x3m", 1), compiledKernels(merging));
+        assertEquals(1, problems(merging.replace("</task>", "<intrinsic id='_VectorStoreOp' nodes='9'/>".repeat(24) + "</task>")).size(),
+                "the merging kernel has as many stores as the tile's accumulators");
         String boxed = "<task compile_id='9' compile_kind='osr' method='dev.visor.tensor.kernel.GemmKernels k8x2 (I[FIII[FI[FIIF)V'>"
                 + "<intrinsic id='_VectorStoreOp' nodes='9'/>".repeat(2) + "</task>"
                 + "<task_queued compile_id='3' method='dev.visor.tensor.kernel.VectorGemm block (ZZ)V' bytes='9'/>"
