@@ -21,8 +21,11 @@ public final class KeepBits {
      * ≈ 35 µs on one Zen 4 core: well above a split's hand-off); smaller masks are drawn on the caller.
      */
     private static final int FILL_GRAIN = 512;
-    /** The fewest elements per chunk when {@link #apply} splits across threads (a multiple of 64). */
-    private static final int APPLY_GRAIN = 1 << 16;
+    /**
+     * The fewest words of keep bits per chunk of {@link #forWordRanges} (64 K elements), which
+     * {@link #apply} and the fused dropouts split by.
+     */
+    public static final int SPLIT_WORDS = 1024;
 
     private KeepBits() {}
 
@@ -65,15 +68,28 @@ public final class KeepBits {
             throw new IllegalArgumentException("dropout of " + n + " elements with inputs of " + in.length + ", outputs of "
                     + out.length + " and " + keep.length + " keep words");
         }
-        if (VECTOR && n >= 2 * APPLY_GRAIN && Parallel.threads() > 1) {
+        if (VECTOR && n >= 2 * 64 * SPLIT_WORDS && Parallel.threads() > 1) {
             // chunks of whole words: each vector's bits lie in one word, as in one call
-            Parallel.forRange((n + 63) >>> 6, APPLY_GRAIN >>> 6,
-                    (w0, w1) -> VectorKeepBits.apply(in, keep, scale, out, w0 << 6, Math.min(n, w1 << 6)));
+            forWordRanges(n, (from, to) -> VectorKeepBits.apply(in, keep, scale, out, from, to));
         } else if (VECTOR) {
             VectorKeepBits.apply(in, keep, scale, out, 0, n);
         } else {
             applyScalar(in, keep, scale, out, 0, n);
         }
+    }
+
+    /**
+     * Runs {@code body} over elements {@code [0, n)} split across the kernel threads ({@link
+     * Parallel#forRange}) in chunks of whole words of keep bits: each chunk starts at a multiple of
+     * 64 and has at least {@value #SPLIT_WORDS} words, so it can call {@link #applyRange} and run
+     * several passes over its elements while they are in cache. On one thread, or under two chunks'
+     * worth, one call over everything.
+     *
+     * @param n the number of elements, at least 0
+     * @param body called once per chunk with its half-open range of elements
+     */
+    public static void forWordRanges(int n, Parallel.RangeBody body) {
+        Parallel.forRange((n + 63) >>> 6, SPLIT_WORDS, (w0, w1) -> body.run(w0 << 6, Math.min(n, w1 << 6)));
     }
 
     /**

@@ -3,7 +3,6 @@ package dev.visor.tensor.nn;
 import dev.visor.tensor.Rng;
 import dev.visor.tensor.Tensor;
 import dev.visor.tensor.kernel.KeepBits;
-import dev.visor.tensor.kernel.Parallel;
 import dev.visor.tensor.kernel.VecMath;
 
 /**
@@ -15,12 +14,10 @@ import dev.visor.tensor.kernel.VecMath;
  * vectorised ({@link KeepBits}); the comparison is made on the 53 bits {@link Rng#nextDouble()} is built
  * from, so the mask is the one {@link #reference} draws from the same generator. The fused ops
  * (dropout after ReLU, dropout into a residual sum) split large tensors across the kernel threads
- * ({@link #split}), with the bits of one pass after the other on one thread.
+ * ({@link KeepBits#forWordRanges}), each chunk running the op's passes one after the other: every
+ * element's operations are the same on any number of threads, so are the bits.
  */
 final class DropoutOp {
-    /** The fewest words of keep bits per chunk when {@link #split} splits across threads (64 K elements). */
-    static final int CHUNK_WORDS = 1024;
-
     private DropoutOp() {}
 
     static Tensor forward(Tensor x, double p, boolean training, Rng rng) {
@@ -82,14 +79,14 @@ final class DropoutOp {
         float[] out = new float[n];
         long[] keep = mask(n, p, rng.onThisThread());
         float scale = keepScale(p);
-        split(n, (from, to) -> {
+        KeepBits.forWordRanges(n, (from, to) -> {
             VecMath.relu(in, from, out, from, to - from);
             KeepBits.applyRange(out, keep, scale, out, from, to);
         });
         return Tensor.fromOp("reluDropout", out, x.shape(), g -> {
             float[] dx = target(g, n);
             float[] gv = Dense.of(g);
-            split(n, (from, to) -> {
+            KeepBits.forWordRanges(n, (from, to) -> {
                 KeepBits.applyRange(gv, keep, scale, dx, from, to);
                 Activations.reluBackward(dx, in, dx, from, to);
             });
@@ -114,7 +111,7 @@ final class DropoutOp {
         long[] keep = mask(n, p, rng.onThisThread());
         float scale = keepScale(p);
         float[] out = new float[n];
-        split(n, (from, to) -> {
+        KeepBits.forWordRanges(n, (from, to) -> {
             KeepBits.applyRange(in, keep, scale, out, from, to);
             VecMath.add(res, from, out, from, out, from, to - from);
         });
@@ -127,17 +124,6 @@ final class DropoutOp {
             }
             return new Tensor[] {residual.requiresGrad() ? g : null, dx};
         }, residual, x);
-    }
-
-    /**
-     * Runs {@code body} over {@code [0, n)} split across the kernel threads ({@link Parallel}) in
-     * chunks of whole words of keep bits (each chunk from a multiple of 64, at least
-     * {@value #CHUNK_WORDS} words): each chunk runs the op's passes one after the other. On one thread,
-     * or under two chunks' worth, one call over everything, the passes as before. Every element's
-     * operations are the same on any number of threads, so are the bits.
-     */
-    static void split(int n, Parallel.RangeBody body) {
-        Parallel.forRange((n + 63) >>> 6, CHUNK_WORDS, (w0, w1) -> body.run(w0 << 6, Math.min(n, w1 << 6)));
     }
 
     /**

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.visor.tensor.Rng;
 import dev.visor.tensor.Tensor;
+import dev.visor.tensor.kernel.KeepBits;
 import dev.visor.tensor.kernel.Parallel;
 import org.junit.jupiter.api.Test;
 
@@ -47,7 +48,7 @@ class DropoutTest {
         try {
             for (int threads : new int[] {1, 2}) {
                 Parallel.setThreads(threads);
-                int chunk = 64 * DropoutOp.CHUNK_WORDS;
+                int chunk = 64 * KeepBits.SPLIT_WORDS;
                 for (int n : new int[] {2 * chunk - 1, 2 * chunk, 2 * chunk + 65, 300_003}) {   // 1, 2 and more chunks on 2 threads
                     Rng data = new Rng(n);
                     float[] r = Tensor.randn(data, n).toArray();
