@@ -44,7 +44,8 @@ import java.util.Locale;
  * {@code -Dvisor.kernel.keepA=false} packs A again for every block of columns ({@link VectorGemm#KEEP_A});
  * {@code -Dvisor.kernel.packBRows=false} packs an untransposed B a panel at a time and
  * {@code -Dvisor.kernel.mergeInKernel=false} merges the 8 × 3 tile through a scratch tile, as
- * before 2026-12-04's gemm10b (see {@code GemmPack}, {@code VectorGemm});
+ * before 2026-12-04's gemm10b, and the AVX2 6 × 2 tile as before gemm11 (see {@code GemmPack},
+ * {@code VectorGemm});
  * {@code -Dvisor.kernel.flashRows=4|6} (the flash tile product's rows, {@link #flashRows()}).
  *
  * @param arch            {@code os.arch}

@@ -356,7 +356,11 @@ final class VectorGemm {
                 if (full && betaNow == 0f) {
                     GemmKernels.run(NV, kc, as, ai, ars, acs, bp, bpOff + jr * kc, c, ci, ldc, alpha);
                 } else if (full && MERGE_IN_KERNEL) {
-                    GemmKernels.k8x3m(kc, as, ai, ars, acs, bp, bpOff + jr * kc, c, ci, ldc, alpha, betaNow);
+                    if (MR == 8) {
+                        GemmKernels.k8x3m(kc, as, ai, ars, acs, bp, bpOff + jr * kc, c, ci, ldc, alpha, betaNow);
+                    } else { // the 6 × 2 tile on a packed panel (PACK_A): ars 1, acs 6
+                        GemmKernels.k6x2pm(kc, as, ai, bp, bpOff + jr * kc, c, ci, ldc, alpha, betaNow);
+                    }
                 } else {
                     // a narrow last panel only computes the vectors it needs
                     GemmKernels.run(Math.min(NV, (cols + L - 1) / L), kc, as, ai, ars, acs, bp, bpOff + jr * kc,
@@ -434,12 +438,13 @@ final class VectorGemm {
 
     /**
      * Whether a full tile merged into C (beta ≠ 0: the slabs after a deep product's first, or a
-     * caller's beta) is merged by the 8 × 3 kernel itself ({@link GemmKernels#k8x3m}) rather
-     * than through the scratch tile
-     * and {@link #mergeFull}: the same rounding, 24 stores and 24 loads fewer per tile. On for the
-     * 8 × 3 tile; {@code -Dvisor.kernel.mergeInKernel=false} goes through the scratch tile as before.
+     * caller's beta) is merged by the kernel itself ({@link GemmKernels#k8x3m} for the 8 × 3 tile,
+     * {@link GemmKernels#k6x2pm} for the 6 × 2 tile on a packed A) rather than through the scratch
+     * tile and {@link #mergeFull}: the same rounding, 24 (12) stores and as many loads fewer per tile.
+     * On for those two tiles; {@code -Dvisor.kernel.mergeInKernel=false} goes through the scratch
+     * tile as before (the 128-bit 6 × 4 tile always does).
      */
-    static final boolean MERGE_IN_KERNEL = MR == 8 && NV == 3
+    static final boolean MERGE_IN_KERNEL = ((MR == 8 && NV == 3) || (MR == 6 && NV == 2 && PACK_A))
             && KernelProperties.bool("visor.kernel.mergeInKernel", true);
 
     /** {@code C[0:MR, 0:NR] = fma(tile, alpha, beta · C)}, beta ≠ 0, vectorised. */
