@@ -203,12 +203,13 @@ final class VectorGemm {
         int slabs = (k + kcMax - 1) / kcMax;
         int slab = kcMax * ncStep;
         // all slabs of a block packed at once when they fit, else one slab per pack split
-        boolean allSlabs = MC > 0 && slabs > 1 && (long) k * ncStep <= PACK_ALL_MAX;
+        int mc = sharedMc(transA);
+        boolean allSlabs = mc > 0 && slabs > 1 && (long) k * ncStep <= PACK_ALL_MAX;
         int group = allSlabs || slabs == 1 ? slabs : 1;
         int blocks = group == slabs ? (int) Math.max(1, PACK_ALL_MAX / ((long) group * slab)) : 1;
         float[] bp = WORKSPACE.get().packedAll(blocks * group * slab);
         int rowPanels = (m + MR - 1) / MR;
-        int rowStep = allSlabs ? MC : Math.max(MR, m);
+        int rowStep = allSlabs ? mc : Math.max(MR, m);
         for (int j0 = 0; j0 < n; j0 += blocks * ncStep) {
             int jc0 = j0;
             int jcEnd = (int) Math.min(n, (long) j0 + (long) blocks * ncStep);
@@ -283,6 +284,30 @@ final class VectorGemm {
         return (sharedDeepB && k > kcMax)
                 || (sharedB && n <= (long) threads * Math.max(NR, NC_MAX * KC / kcMax));
     }
+
+    /**
+     * Rows at a time through all slabs in {@link #shared}: {@link #MC}, or where that is 0 (the AVX2
+     * 6 × 2 tile), {@link #SHARED_MC} for an untransposed A.
+     */
+    static int sharedMc(boolean transA) {
+        return MC > 0 ? MC : transA ? 0 : SHARED_MC;
+    }
+
+    /**
+     * MC of the shared packed B ({@link #shared}, the deep products on 2 or more threads) where
+     * {@link #MC} is 0: 48 rows with the AVX2 6 × 2 tile, else 0; {@code -Dvisor.kernel.mcShared=0}
+     * goes back to one slab per pack split, another value sets it (rounded down to whole row panels).
+     * With it, every slab of a block of B is packed in one split and each core takes its rows MC at
+     * a time through all slabs (two splits per block instead of two per slab, and the merged block
+     * of C stays in L2). Measured on Zen 4 at {@code -XX:UseAVX=2}, 2 threads (GemmAB, CPU time,
+     * alternating rounds, load 4.5, branch gemm11): sq1024 6 of 7 rounds, sq2048 6/7, ffnDown
+     * 1024×512×2048 7/7 (75 → 80 % of the peak), and the transposed-A gradW 2048×512×1024 0/7 (80 → 76 %),
+     * hence untransposed A only. On one thread ({@link #block}) MC 48 lost sq2048 (0 of 9) once
+     * the merge ran in the kernel, so it stays 0 there. Each element sums the same slabs in the same
+     * order, so no bit changes.
+     */
+    static final int SHARED_MC = (int) KernelProperties.whole("visor.kernel.mcShared",
+            MR == 6 && NV == 2 ? 48 : 0, 0) / MR * MR;
 
     /** Units a pack split is cut into at least (slabs × panels × parts of the depth), so the cores share it evenly. */
     private static final int PACK_UNITS = 16;
