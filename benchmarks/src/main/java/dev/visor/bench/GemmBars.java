@@ -109,6 +109,9 @@ public final class GemmBars {
         long warm0 = System.nanoTime();
         warmUp(shapes, threads, warmup, WARMUP_PASSES);
         double warmed = (System.nanoTime() - warm0) / 1e9;
+        // on stderr with the JVM's uptime, so a -XX:+PrintCompilation log shows what compiled after it
+        System.err.printf(Locale.ROOT, "GemmBars: warm-up done at %d ms of JVM uptime (%.1f s)%n",
+                ManagementFactory.getRuntimeMXBean().getUptime(), warmed);
         Map<String, Rate> gemm = new LinkedHashMap<>();
         Map<String, Double> steal = new LinkedHashMap<>();
         for (int t : threads) {
