@@ -420,7 +420,8 @@ final class GemmKernels {
      * {@link #k6x2p} merged into C ({@code beta ≠ 0}): {@code C[i, j] = fma(Σ_p A(i, p) · Bp[p, j], alpha,
      * beta · C[i, j])}, the rounding of the scratch tile's merge, without its 12 stores and 12 loads;
      * {@link #k8x3m}'s ending on the AVX2 tile, a method of its own for the same reasons (C1's
-     * registers at tier 3, C2's compile of the plain kernel).
+     * registers at tier 3, C2's compile of the plain kernel); its loop is {@link #k6x2p}'s, written
+     * out again on purpose (a shared loop would take the accumulators through a call, and box them).
      */
     static void k6x2pm(int kc, float[] a, int ai, float[] bp, int bi,
                        float[] c, int ci, int ldc, float alpha, float beta) {

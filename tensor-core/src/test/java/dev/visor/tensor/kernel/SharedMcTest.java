@@ -1,11 +1,9 @@
 package dev.visor.tensor.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
@@ -59,12 +57,7 @@ class SharedMcTest {
     }
 
     private static String[] run(String mc) throws IOException, InterruptedException {
-        String out = mc.isEmpty()
-                ? ChildJvm.runAtThisWidth(SharedMcTest.class, "-Dvisor.kernel.tile=6x2", "-Dvisor.kernel.kc=64")
-                : ChildJvm.runAtThisWidth(SharedMcTest.class, "-Dvisor.kernel.tile=6x2", "-Dvisor.kernel.kc=64",
-                        "-Dvisor.kernel.mcShared=" + mc);
-        Matcher line = LINE.matcher(out);
-        assertTrue(line.find(), out);
-        return new String[] {line.group(1), line.group(2), line.group(3)};
+        String[] props = {"-Dvisor.kernel.tile=6x2", "-Dvisor.kernel.kc=64", "-Dvisor.kernel.mcShared=" + mc};
+        return ChildJvm.lineAtThisWidth(SharedMcTest.class, LINE, mc.isEmpty() ? java.util.Arrays.copyOf(props, 2) : props);
     }
 }
