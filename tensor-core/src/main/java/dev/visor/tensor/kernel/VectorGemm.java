@@ -294,17 +294,11 @@ final class VectorGemm {
     }
 
     /**
-     * MC of the shared packed B ({@link #shared}, the deep products on 2 or more threads) where
-     * {@link #MC} is 0: 48 rows with the AVX2 6 × 2 tile, else 0; {@code -Dvisor.kernel.mcShared=0}
-     * goes back to one slab per pack split, another value sets it (rounded down to whole row panels).
-     * With it, every slab of a block of B is packed in one split and each core takes its rows MC at
-     * a time through all slabs (two splits per block instead of two per slab, and the merged block
-     * of C stays in L2). Measured on Zen 4 at {@code -XX:UseAVX=2}, 2 threads (GemmAB, CPU time,
-     * alternating rounds, load 4.5, branch gemm11): sq1024 6 of 7 rounds, sq2048 6/7, ffnDown
-     * 1024×512×2048 7/7 (75 → 80 % of the peak), and the transposed-A gradW 2048×512×1024 0/7 (80 → 76 %),
-     * hence untransposed A only. On one thread ({@link #block}) MC 48 lost sq2048 (0 of 9) once
-     * the merge ran in the kernel, so it stays 0 there. Each element sums the same slabs in the same
-     * order, so no bit changes.
+     * MC of the shared packed B ({@link #shared}) where {@link #MC} is 0: 48 rows with the AVX2 6 × 2
+     * tile, else 0; {@code -Dvisor.kernel.mcShared=0} packs one slab per split again. A block's slabs
+     * are then packed in one split and each core runs its rows MC at a time through all of them. On
+     * Zen 4 at AVX2, 2 threads, it won sq1024, sq2048 and ffnDown 1024×512×2048 (47 of 69 GemmAB rounds)
+     * and lost the transposed-A gradW, hence untransposed A only (docs/DESIGN.md). Same bits.
      */
     static final int SHARED_MC = (int) KernelProperties.whole("visor.kernel.mcShared",
             MR == 6 && NV == 2 ? 48 : 0, 0) / MR * MR;
