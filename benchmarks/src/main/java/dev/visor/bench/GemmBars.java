@@ -21,7 +21,12 @@ import java.util.function.Supplier;
  * the bars and whether each is met. {@code bin/gemm-bars} runs it at every width next to the C FMA
  * loop and OpenBLAS and passes their figures in.
  *
- * <p>Each figure is the best of several timed rounds (after two of warm-up), as JMH's best
+ * <p>Before anything is timed, a warm-up runs every product on every thread count, twice round
+ * ({@link #warmUp}), as JMH's warm-up iterations do: the drivers ({@code VectorGemm.rowPanels}, the
+ * packing) are deoptimised and recompiled each time a product first takes a branch the earlier ones
+ * never took (benchmarks/JOURNAL.md, gemm10a), so without it the first products of a fresh JVM were
+ * timed on code still compiling and each JVM read a different one or two products low. Then each
+ * figure is the best of several timed rounds (after two more of warm-up), as JMH's best
  * iteration; every round records the wall clock and the CPU time of the threads that did the
  * work (the caller and {@link Parallel}'s {@code visor-kernel-*} threads), so each figure has two
  * readings: GFLOP/s by the wall clock (the bar) and GFLOP per CPU-second (what a core did while it
@@ -34,7 +39,8 @@ import java.util.function.Supplier;
  * </pre>
  * Options: {@code --shapes=a,b} (default: the square sizes 512–2048 and the layer's products),
  * {@code --threads=1,2}, {@code --seconds=S} per round (default 1), {@code --rounds=R} measured
- * rounds (default 5), {@code --openblas=T:GFLOPS[/CPU],...} (OpenBLAS's 1024³ on T threads, same width,
+ * rounds (default 5), {@code --warmup=S} seconds per product, thread count and pass of the warm-up
+ * before all timing (default 0.25; 0 skips it), {@code --openblas=T:GFLOPS[/CPU],...} (OpenBLAS's 1024³ on T threads, same width,
  * by the wall clock and per CPU-second, for the ratio bar), {@code --cpeak=T:GFLOPS[/CPU],...} (the C
  * loop's peak, for the peak bar),
  * {@code --out=FILE}.
@@ -83,8 +89,8 @@ public final class GemmBars {
     /** Measures and prints the table. */
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = ReportSupport.options(args,
-                List.of("shapes", "threads", "seconds", "rounds", "openblas", "cpeak", "out"),
-                "--shapes=a,b --threads=1,2 --seconds=S --rounds=R --openblas=1:G/C,2:G/C --cpeak=1:G/C,2:G/C --out=FILE");
+                List.of("shapes", "threads", "seconds", "rounds", "warmup", "openblas", "cpeak", "out"),
+                "--shapes=a,b --threads=1,2 --seconds=S --rounds=R --warmup=S --openblas=1:G/C,2:G/C --cpeak=1:G/C,2:G/C --out=FILE");
         String[] shapes = opts.getOrDefault("shapes", SHAPES).split(",");
         int[] threads = java.util.Arrays.stream(opts.getOrDefault("threads", "1,2").split(","))
                 .mapToInt(Integer::parseInt).toArray();
@@ -99,6 +105,13 @@ public final class GemmBars {
         for (int t : threads) {
             peak.put(t, peak(t, seconds, rounds));
         }
+        double warmup = Double.parseDouble(opts.getOrDefault("warmup", "0.25"));
+        long warm0 = System.nanoTime();
+        warmUp(shapes, threads, warmup, WARMUP_PASSES);
+        double warmed = (System.nanoTime() - warm0) / 1e9;
+        // on stderr with the JVM's uptime, so a -XX:+PrintCompilation log shows what compiled after it
+        System.err.printf(Locale.ROOT, "GemmBars: warm-up done at %d ms of JVM uptime (%.1f s)%n",
+                ManagementFactory.getRuntimeMXBean().getUptime(), warmed);
         Map<String, Rate> gemm = new LinkedHashMap<>();
         Map<String, Double> steal = new LinkedHashMap<>();
         for (int t : threads) {
@@ -134,8 +147,9 @@ public final class GemmBars {
         out.append("Machine: ").append(ReportSupport.cpuModel()).append("; JDK ").append(ReportSupport.jdk()).append('\n');
         out.append("ISA: ").append(ReportSupport.isa()).append('\n');
         out.append("Load average before: ").append(loadBefore).append(", after: ").append(ReportSupport.loadAverage())
-                .append(String.format(Locale.ROOT, "; %d rounds × %.2f s after 2 of warm-up, best round; %.0f s%n",
-                        rounds, seconds, (System.nanoTime() - start) / 1e9));
+                .append(String.format(Locale.ROOT, "; every product on every thread count warmed up first (%d passes × %.2f s, %.0f s);"
+                        + " %d rounds × %.2f s after 2 of warm-up, best round; %.0f s%n",
+                        WARMUP_PASSES, warmup, warmed, rounds, seconds, (System.nanoTime() - start) / 1e9));
         double load = Double.parseDouble(loadBefore.split(",")[0].trim().replace("unknown", "0"));
         if (load > Runtime.getRuntime().availableProcessors()) {
             out.append("**Load ").append(loadBefore.split(",")[0]).append(" on ")
@@ -312,6 +326,38 @@ public final class GemmBars {
             }
         }
         return cpu;
+    }
+
+    /** Passes of the warm-up over every product and thread count. */
+    static final int WARMUP_PASSES = 2;
+
+    /**
+     * The warm-up before any product is timed: {@code passes} times over every thread count and
+     * product, each run for at least {@code seconds} (none with 0), so every branch of the drivers
+     * has been taken and C2 has compiled (and, after a deoptimisation, recompiled) them before the
+     * first timed round. The second pass runs on the code the first one's branches left.
+     *
+     * @return the products run, by {@code shape@threads}
+     */
+    static Map<String, Integer> warmUp(String[] shapes, int[] threads, double seconds, int passes) {
+        Map<String, Integer> calls = new LinkedHashMap<>();
+        for (int pass = 0; pass < passes && seconds > 0; pass++) {
+            for (int t : threads) {
+                for (String shape : shapes) {
+                    MatmulBench bench = new MatmulBench();
+                    bench.shape = shape;
+                    bench.threads = t;
+                    bench.setUp();
+                    MatmulBench.Flop counter = new MatmulBench.Flop();
+                    long t0 = System.nanoTime();
+                    do {
+                        bench.sgemm(counter);
+                        calls.merge(shape + "@" + t, 1, Integer::sum);
+                    } while (System.nanoTime() - t0 < seconds * 1e9);
+                }
+            }
+        }
+        return calls;
     }
 
     /**

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,7 +79,7 @@ class GemmBarsTest {
     void aSmallRunPrintsEveryFigureAndEveryBar(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("bars.md");
         GemmBars.main(new String[] {"--shapes=sq128,sq1024", "--threads=1,2", "--seconds=0.01", "--rounds=1",
-                "--openblas=1:1e6/1e6,2:1e-3", "--cpeak=1:1e-3/1e-3,2:1e-3", "--out=" + out});
+                "--warmup=0.01", "--openblas=1:1e6/1e6,2:1e-3", "--cpeak=1:1e-3/1e-3,2:1e-3", "--out=" + out});
         String table = Files.readString(out);
         assertTrue(table.contains("| sgemm sq128 | 1 |") && table.contains("| sgemm sq1024 | 2 |"), table);
         assertTrue(table.contains("| FMA peak (16 chains, higher of before/after) | 2 |"), table);
@@ -91,6 +93,15 @@ class GemmBarsTest {
         assertTrue(table.contains("**Implausible C FMA peak on 2 threads: 2 threads read 0.0 GFLOP/s"), table);
         assertTrue(table.contains("| JVM peak ≥ 95 % of the C loop's (0.0) | 2 | – | **not judged: C peak implausible** |"), table);
         assertTrue(table.contains("Host steal"), table);
+        assertTrue(table.contains("every product on every thread count warmed up first (2 passes × 0.01 s"), table);
+    }
+
+    @Test
+    void theWarmUpRunsEveryProductOnEveryThreadCountInEachPass() {
+        Map<String, Integer> calls = GemmBars.warmUp(new String[] {"sq64", "proj_32x16x8_NT"}, new int[] {1, 2}, 1e-6, 2);
+        assertEquals(List.of("sq64@1", "proj_32x16x8_NT@1", "sq64@2", "proj_32x16x8_NT@2"), List.copyOf(calls.keySet()));
+        calls.values().forEach(n -> assertTrue(n >= 2, calls::toString));   // at least one product per pass
+        assertTrue(GemmBars.warmUp(new String[] {"sq64"}, new int[] {1}, 0, 2).isEmpty(), "--warmup=0 skips it");
     }
 
     @Test

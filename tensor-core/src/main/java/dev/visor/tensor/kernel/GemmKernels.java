@@ -416,6 +416,54 @@ final class GemmKernels {
         c50.mul(va).intoArray(c, ci); c51.mul(va).intoArray(c, ci + L);
     }
 
+    /**
+     * {@link #k6x2p} merged into C ({@code beta ≠ 0}): {@code C[i, j] = fma(Σ_p A(i, p) · Bp[p, j], alpha,
+     * beta · C[i, j])}, the rounding of the scratch tile's merge, without its 12 stores and 12 loads;
+     * {@link #k8x3m}'s ending on the AVX2 tile, a method of its own for the same reasons (C1's
+     * registers at tier 3, C2's compile of the plain kernel); its loop is {@link #k6x2p}'s, written
+     * out again on purpose (a shared loop would take the accumulators through a call, and box them).
+     */
+    static void k6x2pm(int kc, float[] a, int ai, float[] bp, int bi,
+                       float[] c, int ci, int ldc, float alpha, float beta) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00;
+        FloatVector c40 = c00, c41 = c00;
+        FloatVector c50 = c00, c51 = c00;
+        for (int q = ai, end = ai + 6 * kc; q < end; q += 6) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[q]);
+            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[q + 1]);
+            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[q + 2]);
+            c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[q + 3]);
+            c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, a[q + 4]);
+            c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, a[q + 5]);
+            c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
+            bi += NR;
+        }
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        FloatVector vb = FloatVector.broadcast(S, beta);
+        c00.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci); c01.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+        ci += ldc;
+        c10.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci); c11.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+        ci += ldc;
+        c20.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci); c21.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+        ci += ldc;
+        c30.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci); c31.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+        ci += ldc;
+        c40.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci); c41.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+        ci += ldc;
+        c50.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci); c51.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L);
+    }
+
     static void k6x1(int kc, float[] a, int ai, int rs, int cs, float[] bp, int bi,
                      float[] c, int ci, int ldc, float alpha) {
         FloatVector c00 = FloatVector.zero(S);

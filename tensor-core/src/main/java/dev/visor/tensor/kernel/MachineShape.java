@@ -39,12 +39,14 @@ import java.util.Locale;
  * {@code -Dvisor.kernel.tile=8x3}, {@code 6x4} or {@code 6x2} (rows × vectors of the GEMM register tile;
  * {@code 8x3} is the 128-bit tile before 2026-12-04),
  * {@code -Dvisor.kernel.registers=16|32}, {@code -Dvisor.kernel.kc=256}, {@code -Dvisor.kernel.nc=512},
- * {@code -Dvisor.kernel.mc=48} (0 turns the row blocking off); {@code -Dvisor.kernel.packA=false}
+ * {@code -Dvisor.kernel.mc=48} (0 turns the row blocking off; {@code -Dvisor.kernel.mcShared=0}
+ * turns off the AVX2 tile's row blocking of the shared packed B, {@link VectorGemm#SHARED_MC}); {@code -Dvisor.kernel.packA=false}
  * reads an untransposed A in place with the 6-row tiles, as before the packed A;
  * {@code -Dvisor.kernel.keepA=false} packs A again for every block of columns ({@link VectorGemm#KEEP_A});
  * {@code -Dvisor.kernel.packBRows=false} packs an untransposed B a panel at a time and
  * {@code -Dvisor.kernel.mergeInKernel=false} merges the 8 × 3 tile through a scratch tile, as
- * before 2026-12-04's gemm10b (see {@code GemmPack}, {@code VectorGemm});
+ * before 2026-12-04's gemm10b, and the AVX2 6 × 2 tile as before gemm11 (see {@code GemmPack},
+ * {@code VectorGemm});
  * {@code -Dvisor.kernel.flashRows=4|6} (the flash tile product's rows, {@link #flashRows()}).
  *
  * @param arch            {@code os.arch}

@@ -203,12 +203,13 @@ final class VectorGemm {
         int slabs = (k + kcMax - 1) / kcMax;
         int slab = kcMax * ncStep;
         // all slabs of a block packed at once when they fit, else one slab per pack split
-        boolean allSlabs = MC > 0 && slabs > 1 && (long) k * ncStep <= PACK_ALL_MAX;
+        int mc = sharedMc(transA);
+        boolean allSlabs = mc > 0 && slabs > 1 && (long) k * ncStep <= PACK_ALL_MAX;
         int group = allSlabs || slabs == 1 ? slabs : 1;
         int blocks = group == slabs ? (int) Math.max(1, PACK_ALL_MAX / ((long) group * slab)) : 1;
         float[] bp = WORKSPACE.get().packedAll(blocks * group * slab);
         int rowPanels = (m + MR - 1) / MR;
-        int rowStep = allSlabs ? MC : Math.max(MR, m);
+        int rowStep = allSlabs ? mc : Math.max(MR, m);
         for (int j0 = 0; j0 < n; j0 += blocks * ncStep) {
             int jc0 = j0;
             int jcEnd = (int) Math.min(n, (long) j0 + (long) blocks * ncStep);
@@ -284,6 +285,24 @@ final class VectorGemm {
                 || (sharedB && n <= (long) threads * Math.max(NR, NC_MAX * KC / kcMax));
     }
 
+    /**
+     * Rows at a time through all slabs in {@link #shared}: {@link #MC}, or where that is 0 (the AVX2
+     * 6 × 2 tile), {@link #SHARED_MC} for an untransposed A.
+     */
+    static int sharedMc(boolean transA) {
+        return MC > 0 ? MC : transA ? 0 : SHARED_MC;
+    }
+
+    /**
+     * MC of the shared packed B ({@link #shared}) where {@link #MC} is 0: 48 rows with the AVX2 6 × 2
+     * tile, else 0; {@code -Dvisor.kernel.mcShared=0} packs one slab per split again. A block's slabs
+     * are then packed in one split and each core runs its rows MC at a time through all of them. On
+     * Zen 4 at AVX2, 2 threads, it won sq1024, sq2048 and ffnDown 1024×512×2048 (47 of 69 GemmAB rounds)
+     * and lost the transposed-A gradW, hence untransposed A only (docs/DESIGN.md). Same bits.
+     */
+    static final int SHARED_MC = (int) KernelProperties.whole("visor.kernel.mcShared",
+            MR == 6 && NV == 2 ? 48 : 0, 0) / MR * MR;
+
     /** Units a pack split is cut into at least (slabs × panels × parts of the depth), so the cores share it evenly. */
     private static final int PACK_UNITS = 16;
 
@@ -356,7 +375,11 @@ final class VectorGemm {
                 if (full && betaNow == 0f) {
                     GemmKernels.run(NV, kc, as, ai, ars, acs, bp, bpOff + jr * kc, c, ci, ldc, alpha);
                 } else if (full && MERGE_IN_KERNEL) {
-                    GemmKernels.k8x3m(kc, as, ai, ars, acs, bp, bpOff + jr * kc, c, ci, ldc, alpha, betaNow);
+                    if (MR == 8) {
+                        GemmKernels.k8x3m(kc, as, ai, ars, acs, bp, bpOff + jr * kc, c, ci, ldc, alpha, betaNow);
+                    } else { // the 6 × 2 tile on a packed panel (PACK_A): ars 1, acs 6
+                        GemmKernels.k6x2pm(kc, as, ai, bp, bpOff + jr * kc, c, ci, ldc, alpha, betaNow);
+                    }
                 } else {
                     // a narrow last panel only computes the vectors it needs
                     GemmKernels.run(Math.min(NV, (cols + L - 1) / L), kc, as, ai, ars, acs, bp, bpOff + jr * kc,
@@ -434,12 +457,13 @@ final class VectorGemm {
 
     /**
      * Whether a full tile merged into C (beta ≠ 0: the slabs after a deep product's first, or a
-     * caller's beta) is merged by the 8 × 3 kernel itself ({@link GemmKernels#k8x3m}) rather
-     * than through the scratch tile
-     * and {@link #mergeFull}: the same rounding, 24 stores and 24 loads fewer per tile. On for the
-     * 8 × 3 tile; {@code -Dvisor.kernel.mergeInKernel=false} goes through the scratch tile as before.
+     * caller's beta) is merged by the kernel itself ({@link GemmKernels#k8x3m} for the 8 × 3 tile,
+     * {@link GemmKernels#k6x2pm} for the 6 × 2 tile on a packed A) rather than through the scratch
+     * tile and {@link #mergeFull}: the same rounding, 24 (12) stores and as many loads fewer per tile.
+     * On for those two tiles; {@code -Dvisor.kernel.mergeInKernel=false} goes through the scratch
+     * tile as before (the 128-bit 6 × 4 tile always does).
      */
-    static final boolean MERGE_IN_KERNEL = MR == 8 && NV == 3
+    static final boolean MERGE_IN_KERNEL = ((MR == 8 && NV == 3) || (MR == 6 && NV == 2 && PACK_A))
             && KernelProperties.bool("visor.kernel.mergeInKernel", true);
 
     /** {@code C[0:MR, 0:NR] = fma(tile, alpha, beta · C)}, beta ≠ 0, vectorised. */

@@ -46,6 +46,24 @@ final class ChildJvm {
         return output(cmd, 120, true);
     }
 
+    /**
+     * {@link #runAtThisWidth}, then the groups of the first match of {@code line} in the child's
+     * output (a test's {@code main} prints its settings and a digest of the bits on one line).
+     *
+     * @return groups 1 to n of the match
+     */
+    static String[] lineAtThisWidth(Class<?> main, java.util.regex.Pattern line, String... properties)
+            throws IOException, InterruptedException {
+        String out = runAtThisWidth(main, properties);
+        java.util.regex.Matcher m = line.matcher(out);
+        assertTrue(m.find(), out);
+        String[] groups = new String[m.groupCount()];
+        for (int g = 1; g <= groups.length; g++) {
+            groups[g - 1] = m.group(g);
+        }
+        return groups;
+    }
+
     /** This JVM's class path, with the module path after it: the main classes may be on the module path. */
     private static String classPath() {
         String path = System.getProperty("java.class.path");

@@ -71,7 +71,7 @@ class GemmKernelCompileTest {
     static final int ITERATIONS = 12_000;
 
     private static final Pattern TASK = Pattern.compile("<task (?<attrs>[^>]*)>(?<body>.*?)</task>", Pattern.DOTALL);
-    private static final Pattern KERNEL = Pattern.compile("method='dev\\.visor\\.tensor\\.kernel\\.GemmKernels k(\\d+)x(\\d+)([pm]?) ");
+    private static final Pattern KERNEL = Pattern.compile("method='dev\\.visor\\.tensor\\.kernel\\.GemmKernels k(\\d+)x(\\d+)([pm]{0,2}) ");
 
     @Test
     void everyKernelCompilesWithItsVectorsInRegisters() throws IOException, InterruptedException {
