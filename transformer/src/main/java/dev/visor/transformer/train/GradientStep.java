@@ -1,6 +1,7 @@
 package dev.visor.transformer.train;
 
 import dev.visor.tensor.GradientCapture;
+import dev.visor.tensor.LeafGradients;
 import dev.visor.tensor.Rng;
 import dev.visor.tensor.Tensor;
 import dev.visor.tensor.kernel.Parallel;
@@ -341,7 +342,8 @@ public final class GradientStep {
     private double[] inSequence(Batch b, int[][] groups, long microSeed, int total, double labelSmoothing) {
         double[] sum = new double[2];
         for (int g = 0; g < groups.length; g++) {
-            try (Rng.Scope streams = Rng.deriveStreams(Rng.mixSeeds(microSeed, g, 0))) {
+            try (Rng.Scope streams = Rng.deriveStreams(Rng.mixSeeds(microSeed, g, 0));
+                    LeafGradients.Scope inPlace = LeafGradients.addInPlace()) {
                 double[] r = lossAndBackward(b.pick(groups[g]).trimmed(pad), total, labelSmoothing);
                 sum[0] += r[0];
                 sum[1] += r[1];

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.visor.tensor.LeafGradients;
 import dev.visor.tensor.Rng;
 import dev.visor.tensor.Tensor;
 import dev.visor.tensor.kernel.Parallel;
@@ -99,7 +100,8 @@ class WideLengthGroupsTest {
     @Test
     void eachGroupsBackwardAddsStraightIntoTheParameters() {
         // the oracle: each group's loss over the batch's target count, differentiated in turn into the
-        // parameters' gradients under the group's dropout stream; same bits, so no capture sums them otherwise
+        // parameters' gradients (linear weights by grad += gᵀ·x, LeafGradients) under the group's dropout
+        // stream; the same bits, so no capture sums them otherwise
         TransformerConfig cfg = WIDE.toBuilder().dropout(0.1).build();
         Batch b = rowsOfLengths(2, 9, 3, 8, 2, 9, 4, 7);
         double[] loss = new double[1];
@@ -111,7 +113,8 @@ class WideLengthGroupsTest {
         long microSeed = Rng.mixSeeds(3, 1, 0);   // GradientStep's seed 3, step 1, micro-batch 0
         double sum = 0;
         for (int g = 0; g < plan.length; g++) {
-            try (Rng.Scope streams = Rng.deriveStreams(Rng.mixSeeds(microSeed, g, 0))) {
+            try (Rng.Scope streams = Rng.deriveStreams(Rng.mixSeeds(microSeed, g, 0));
+                    LeafGradients.Scope inPlace = LeafGradients.addInPlace()) {
                 Batch group = b.pick(plan[g]).trimmed(0);
                 Tensor l = model.loss(group.source(), group.input(), group.targets(), 0.1).sum().div(total);
                 sum += l.item();
