@@ -32,14 +32,18 @@ import java.util.Objects;
  * derived from the step, micro-batch and shard ({@link Rng#deriveStreams}): reproducible for a given
  * seed and thread count (the shards' rows depend only on the rows' lengths).
  *
- * <p>A micro-batch of a small model ({@code d_model ≤} {@value #SMALL_WIDTH}) that is not split across
- * threads (one kernel thread, or the intra-op mode) runs as the same length groups one after the
- * other when that saves at least
- * {@value #MIN_SAVING_PERCENT} % of the padded work ({@link #microPlan}, {@value #GROUPS_PROPERTY}):
- * on the demo's batches 2 groups of about 568 + 556 padded positions instead of 1 344, so the 1-thread
- * and the 2-thread steps do the same work and draw the same dropout masks, and their ratio is the
- * threads' scaling alone. Otherwise (other models, larger ones, batches of even lengths) the whole batch is one
- * graph, drawing dropout from the model's own generators.
+ * <p>A micro-batch that is not split across threads (one kernel thread, or the intra-op mode) runs as
+ * length groups one after the other, each cut to its own longest row, when that saves at least
+ * {@value #MIN_SAVING_PERCENT} % of the padded work ({@link #microPlan}, {@value #GROUPS_PROPERTY}).
+ * A small model's ({@code d_model ≤} {@value #SMALL_WIDTH}) groups are its 2-thread shards: on the
+ * demo's batches 2 groups of about 568 + 556 padded positions instead of 1 344, so the 1-thread and the
+ * 2-thread steps do the same work, draw the same dropout masks and give the same bits, and their ratio
+ * is the threads' scaling alone. A wider model (whose steps never run data-parallel shards) takes the
+ * groups of the least summed work, up to {@value #MAX_GROUPS}, their backward passes adding straight
+ * into the parameters' gradients, linear weights inside the product ({@link LeafGradients}): the
+ * base-size bench's rows (128, 120, …, 72) run as 3 groups of 72–88, 96–112 and 120–128 tokens, 18 % less
+ * work than the whole batch (docs/DESIGN.md, "Length groups at every width"). Otherwise (other models,
+ * batches of even lengths) the whole batch is one graph, drawing dropout from the model's own generators.
  */
 public final class GradientStep {
     private final TransformerModel model;
@@ -61,9 +65,10 @@ public final class GradientStep {
 
     /**
      * The widest {@code d_model} whose steps {@link StepParallelism#AUTO} splits across threads, and whose
-     * steps not split across threads run as length groups: at the base size (512) two groups of 4 rows
-     * saved 14 % of the positions but ran no faster per CPU second (−7 % and +3 % in two pairs), each
-     * group's gradients being a whole-model capture (+300 MB allocated per step).
+     * length groups must therefore be the 2-thread shards, bit for bit ({@link #twinsShards}). (Wider
+     * models used to keep the whole batch: on Zen 5 before the Zen 4 GEMM work, two groups at the base
+     * size saved 14 % of the positions but ran no faster per CPU second; on Zen 4 they run 10–17 % faster,
+     * benchmarks/JOURNAL.md, section "train11".)
      */
     static final int SMALL_WIDTH = 256;
 
@@ -335,7 +340,9 @@ public final class GradientStep {
      * The forward and backward passes of {@code b}'s length groups one after the other on the caller
      * (each op split across the kernel threads), each group cut to its own longest row and drawing
      * dropout from its own stream, its backward pass adding straight into the parameters' gradients: no
-     * capture per group to hold a whole model's gradients and to drain afterwards.
+     * capture per group to hold a whole model's gradients and to drain afterwards, and in a
+     * {@link LeafGradients#addInPlace} scope, so that a linear weight's gradient after the first group is
+     * {@code grad += gᵀ·x} in the product itself rather than a new weight-sized array added afterwards.
      *
      * @return the groups' summed loss and right predictions
      */
