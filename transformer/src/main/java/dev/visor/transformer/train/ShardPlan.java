@@ -37,18 +37,10 @@ final class ShardPlan {
      */
     static int[][] assign(int[] sourceLengths, int[] inputLengths, int shards, int width) {
         int n = inputLengths.length;
-        if (sourceLengths.length != n || n == 0 || shards < 1 || width < 1) {
-            throw new IllegalArgumentException("a shard plan needs as many source lengths (" + sourceLengths.length
-                    + ") as input lengths (" + n + "), at least one row, at least 1 shard (got " + shards
-                    + ") and a width of at least 1 (got " + width + ")");
-        }
+        check(sourceLengths, inputLengths, shards, width);
         int[] order = order(sourceLengths, inputLengths);
-        int[] s = new int[n];
-        int[] t = new int[n];
-        for (int i = 0; i < n; i++) {
-            s[i] = sourceLengths[order[i]];
-            t[i] = inputLengths[order[i]];
-        }
+        int[] s = permuted(sourceLengths, order);
+        int[] t = permuted(inputLengths, order);
         int k = Math.min(shards, n);
         int[] cut = cuts(s, t, k, width);
         int[][] out = new int[k][];
@@ -73,16 +65,10 @@ final class ShardPlan {
      */
     static int[][] sequential(int[] sourceLengths, int[] inputLengths, int groups, int width) {
         int n = inputLengths.length;
-        if (sourceLengths.length != n || n == 0 || groups < 1 || width < 1) {
-            return assign(sourceLengths, inputLengths, groups, width); // throws, with its message
-        }
+        check(sourceLengths, inputLengths, groups, width);
         int[] order = order(sourceLengths, inputLengths);
-        int[] s = new int[n];
-        int[] t = new int[n];
-        for (int i = 0; i < n; i++) {
-            s[i] = sourceLengths[order[i]];
-            t[i] = inputLengths[order[i]];
-        }
+        int[] s = permuted(sourceLengths, order);
+        int[] t = permuted(inputLengths, order);
         int k = Math.min(groups, n);
         long[][] run = new long[n][n + 1];   // run[from][to]: the cost of rows from .. to-1
         for (int from = 0; from < n; from++) {
@@ -136,6 +122,24 @@ final class ShardPlan {
             sum += cost(sourceLengths, inputLengths, group, width);
         }
         return sum;
+    }
+
+    private static void check(int[] sourceLengths, int[] inputLengths, int shards, int width) {
+        int n = inputLengths.length;
+        if (sourceLengths.length != n || n == 0 || shards < 1 || width < 1) {
+            throw new IllegalArgumentException("a shard plan needs as many source lengths (" + sourceLengths.length
+                    + ") as input lengths (" + n + "), at least one row, at least 1 shard (got " + shards
+                    + ") and a width of at least 1 (got " + width + ")");
+        }
+    }
+
+    /** {@code values[order[i]]} for each i. */
+    private static int[] permuted(int[] values, int[] order) {
+        int[] out = new int[order.length];
+        for (int i = 0; i < order.length; i++) {
+            out[i] = values[order[i]];
+        }
+        return out;
     }
 
     /** Row indices sorted by source plus input length, ties by index. */

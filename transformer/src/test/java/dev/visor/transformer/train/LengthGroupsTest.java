@@ -20,25 +20,10 @@ import dev.visor.transformer.TransformerConfig;
 import dev.visor.transformer.Transformers;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The length groups a step runs one after the other when it does not split a batch across threads. */
-class LengthGroupsTest {
-    private int threadsBefore;
-
-    @BeforeEach
-    void oneThread() {
-        threadsBefore = Parallel.threads();
-        Parallel.setThreads(1);
-    }
-
-    @AfterEach
-    void restoreThreads() {
-        Parallel.setThreads(threadsBefore);
-    }
-
+class LengthGroupsTest extends OneThreadFixture {
     /** Runs {@code body} with {@value GradientStep#GROUPS_PROPERTY} set to {@code value}, then restores it. */
     static void withGroups(String value, Runnable body) {
         String before = System.getProperty(GradientStep.GROUPS_PROPERTY);

@@ -14,15 +14,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.visor.tensor.LeafGradients;
 import dev.visor.tensor.Rng;
 import dev.visor.tensor.Tensor;
-import dev.visor.tensor.kernel.Parallel;
 import dev.visor.transformer.EncoderDecoderTransformer;
 import dev.visor.transformer.TransformerConfig;
 import dev.visor.transformer.Transformers;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,22 +27,9 @@ import org.junit.jupiter.api.Test;
  * data-parallel shards: groups of the least summed work, their gradients added straight into the
  * parameters'.
  */
-class WideLengthGroupsTest {
+class WideLengthGroupsTest extends OneThreadFixture {
     /** TINY at a width past SMALL_WIDTH (4 heads of 72). */
     static final TransformerConfig WIDE = TINY.toBuilder().dModel(GradientStep.SMALL_WIDTH + 32).build();
-
-    private int threadsBefore;
-
-    @BeforeEach
-    void oneThread() {
-        threadsBefore = Parallel.threads();
-        Parallel.setThreads(1);
-    }
-
-    @AfterEach
-    void restoreThreads() {
-        Parallel.setThreads(threadsBefore);
-    }
 
     /** TrainStepBench.Base's rows: valid lengths 128, 120, ..., 72 on both sides. */
     private static final int[] BASE_LENGTHS = {128, 120, 112, 104, 96, 88, 80, 72};
