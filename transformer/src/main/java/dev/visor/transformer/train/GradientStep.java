@@ -41,8 +41,8 @@ import java.util.Objects;
  * is the threads' scaling alone. A wider model (whose steps never run data-parallel shards) takes the
  * groups of the least summed work, up to {@value #MAX_GROUPS}, their backward passes adding straight
  * into the parameters' gradients, linear weights inside the product ({@link LeafGradients}): the
- * base-size bench's rows (128, 120, …, 72) run as 3 groups of 72–88, 96–112 and 120–128 tokens, 18 % less
- * work than the whole batch (docs/DESIGN.md, "Length groups at every width"). Otherwise (other models,
+ * base-size bench's rows (128, 120, …, 72) run as 4 groups of two rows each, 21 % less work than the
+ * whole batch (docs/DESIGN.md, "Length groups at every width"). Otherwise (other models,
  * batches of even lengths) the whole batch is one graph, drawing dropout from the model's own generators.
  */
 public final class GradientStep {
@@ -79,7 +79,7 @@ public final class GradientStep {
     static final int MAX_GROUPS = 4;
 
     /** The least further share of the whole batch's work, in percent, one more group of a wider model must save. */
-    static final int MORE_GROUP_PERCENT = 3;
+    static final int MORE_GROUP_PERCENT = 2;
 
     /**
      * The forward and backward passes of {@code model}'s steps under {@code mode}.
