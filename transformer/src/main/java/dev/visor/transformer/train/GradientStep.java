@@ -67,7 +67,7 @@ public final class GradientStep {
      * The widest {@code d_model} whose steps {@link StepParallelism#AUTO} splits across threads, and whose
      * length groups must therefore be the 2-thread shards, bit for bit ({@link #twinsShards}). (Wider
      * models used to keep the whole batch: on Zen 5 before the Zen 4 GEMM work, two groups at the base
-     * size saved 14 % of the positions but ran no faster per CPU second; on Zen 4 they run 10–17 % faster,
+     * size saved 14 % of the positions but ran no faster per CPU second; on Zen 4 four groups run 10–16 % faster,
      * benchmarks/JOURNAL.md, section "train11".)
      */
     static final int SMALL_WIDTH = 256;
