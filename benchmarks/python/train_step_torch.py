@@ -44,14 +44,15 @@ def batch(rng, size, lo=3, hi=10):
     return src, inp, out
 
 
-def base_batch(rng, vocab=8000, size=8, length=128):
-    """TrainStepBench.baseStep's batch: rows of random ids with valid lengths 128, 120, ..., 72; the
-    target at each position is the next input token (none at the last valid position)."""
+def base_batch(rng, vocab=8000, size=8, length=128, full=False):
+    """TrainStepBench.baseStep's batch: rows of random ids with valid lengths 128, 120, ..., 72 (with
+    full, every row 128 long: TrainStepCpu base-full); the target at each position is the next input
+    token (none at the last valid position)."""
     src = torch.full((size, length), PAD, dtype=torch.long)
     inp = torch.full((size, length), PAD, dtype=torch.long)
     out = torch.full((size, length), PAD, dtype=torch.long)
     for b in range(size):
-        n = length - 8 * b
+        n = length if full else length - 8 * b
         src[b, :n] = torch.tensor([FIRST + rng.randrange(vocab - FIRST) for _ in range(n)])
         row = [BOS] + [FIRST + rng.randrange(vocab - FIRST) for _ in range(n - 1)]
         inp[b, :n] = torch.tensor(row)
@@ -87,11 +88,13 @@ class Seq2Seq(nn.Module):
 
 
 def run(threads, steps, warmup, seed=7, pool=32, size="demo"):
+    """Trains size's model (demo, base, or base-full: the base batch without padding); returns target
+    tokens per wall second, the timed seconds, tokens per CPU second and the last loss."""
     torch.set_num_threads(threads)
     torch.manual_seed(seed)
     rng = random.Random(seed)
-    if size == "base":
-        batches = [base_batch(rng)]
+    if size in ("base", "base-full"):
+        batches = [base_batch(rng, full=size == "base-full")]
         model = Seq2Seq(512, 8, 6, 2048, 0.1, 1024, vocab=8000)
         lr = 1e-4
     else:
@@ -126,9 +129,10 @@ def main():
     p.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     p.add_argument("--steps", type=int, default=300, help="timed steps (default 300)")
     p.add_argument("--warmup", type=int, default=30, help="untimed steps first (default 30)")
-    p.add_argument("--size", choices=["demo", "base"], default="demo",
+    p.add_argument("--size", choices=["demo", "base", "base-full"], default="demo",
                    help="demo: the demo's model on reversal batches; base: d_model 512, 8 heads, 6 + 6 layers, "
-                        "FFN 2048, vocabulary 8000, one batch of 8 x 128 tokens (TrainStepBench.baseStep)")
+                        "FFN 2048, vocabulary 8000, one batch of 8 x 128 tokens (TrainStepBench.baseStep); base-full: "
+                        "that batch with every row 128 long (TrainStepCpu base-full)")
     a = p.parse_args()
     torch.set_num_interop_threads(1)
     print(f"torch {torch.__version__}, OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', '')}, "

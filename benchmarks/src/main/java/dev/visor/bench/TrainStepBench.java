@@ -154,6 +154,13 @@ public class TrainStepBench {
         @Param("auto")
         public String parallelism;
 
+        /**
+         * The rows' valid lengths: {@code spread} (the bar's batch: 128, 120, ..., 72) or {@code full} (every
+         * row 128 long, no padding: what a step gains by skipping padded work shows as the difference).
+         */
+        @Param("spread")
+        public String lengths = "spread";
+
         EncoderDecoderTransformer model;
         AdamW optimizer;
         GradientStep gradients;
@@ -170,8 +177,13 @@ public class TrainStepBench {
             optimizer = new AdamW(model.namedParameters(), AdamW.options(1e-4).withWeightDecay(0.0));
             gradients = new GradientStep(model, StepParallelism.parse(parallelism), 7);
             Rng rng = new Rng(2);
-            TokenBatch src = TransformerBench.batch(rng, BASE_VOCAB, false);
-            TokenBatch tgt = TransformerBench.batch(rng, BASE_VOCAB, true);
+            boolean full = switch (lengths) {
+                case "spread" -> false;
+                case "full" -> true;
+                default -> throw new IllegalArgumentException("lengths '" + lengths + "': expected spread or full");
+            };
+            TokenBatch src = full ? unpadded(rng, false) : TransformerBench.batch(rng, BASE_VOCAB, false);
+            TokenBatch tgt = full ? unpadded(rng, true) : TransformerBench.batch(rng, BASE_VOCAB, true);
             int length = tgt.length();
             int[] targets = new int[tgt.batch() * length];
             for (int b = 0; b < tgt.batch(); b++) {
@@ -185,6 +197,20 @@ public class TrainStepBench {
     }
 
     static final int BASE_VOCAB = 8000;
+
+    /** {@link TransformerBench#batch}'s ids, every row {@link TransformerBench#LENGTH} long. */
+    static TokenBatch unpadded(Rng rng, boolean startWithBos) {
+        int[][] rows = new int[TransformerBench.BATCH][TransformerBench.LENGTH];
+        for (int[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                row[i] = 3 + rng.nextInt(BASE_VOCAB - 3);
+            }
+            if (startWithBos) {
+                row[0] = 1;
+            }
+        }
+        return TokenBatch.of(rows, 0);
+    }
 
     /** One optimizer step of the base model on its batch (the target tokens are the valid ones but the last of each row). */
     @Benchmark

@@ -7,7 +7,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * {@link TrainStepBench}'s demo-model step (or with {@code base} first, its base-size step), timed by the wall clock and, on one thread, by the
+ * {@link TrainStepBench}'s demo-model step (or with {@code base} first, its base-size step; {@code base-full}: the
+ * base step on rows all 128 long, no padding), timed by the wall clock and, on one thread, by the
  * calling thread's CPU time as well: on a machine shared with other work the wall clock measures the
  * other work too, while the CPU time of a single-threaded step stays close to what a quiet machine
  * gives (caches and the memory bus are still shared). For A/B comparisons under load and for the bar
@@ -28,7 +29,7 @@ import java.util.Map;
  * on one thread the length groups it runs one after the other, {@code GradientStep.pieces}).
  *
  * <pre>
- * java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar dev.visor.bench.TrainStepCpu [demo|base] [warm-up steps] [steps] [threads] [auto|data|intra-op]
+ * java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar dev.visor.bench.TrainStepCpu [demo|base|base-full] [warm-up steps] [steps] [threads] [auto|data|intra-op]
  * </pre>
  */
 public final class TrainStepCpu {
@@ -37,10 +38,11 @@ public final class TrainStepCpu {
     /**
      * Runs the steps and prints target tokens per CPU second (one thread) and per wall second.
      *
-     * @param args optionally {@code demo} (the default) or {@code base}, then warm-up steps (default 150), timed steps (default 300), threads (default 1), step parallelism (default auto)
+     * @param args optionally {@code demo} (the default), {@code base} or {@code base-full}, then warm-up steps (default 150), timed steps (default 300), threads (default 1), step parallelism (default auto)
      */
     public static void main(String[] args) {
-        boolean base = args.length > 0 && args[0].equals("base");
+        boolean full = args.length > 0 && args[0].equals("base-full");
+        boolean base = args.length > 0 && (args[0].equals("base") || full);
         if (args.length > 0 && (base || args[0].equals("demo"))) {
             args = java.util.Arrays.copyOfRange(args, 1, args.length);
         }
@@ -57,6 +59,7 @@ public final class TrainStepCpu {
             TrainStepBench.Base s = new TrainStepBench.Base();
             s.threads = threads;
             s.parallelism = mode;
+            s.lengths = full ? "full" : "spread";
             s.setUp();
             step = () -> bench.baseStep(s, t);
             gradients = s.gradients;
@@ -113,7 +116,7 @@ public final class TrainStepCpu {
                         t.tokens / critical, cpu * 1e3 / steps, poolShare * 1e3 / steps);
         System.out.printf("visor size=%s threads=%d parallelism=%s shards=%d pieces=%d steps=%d %stokens/wall-s=%.0f allocated-MB/step=%.1f"
                         + " sys-ms/step=%.1f jit-ms/step=%.2f (wall %.2f s, sink %.3f)%n",
-                base ? "base" : "demo", threads, mode, gradients.shards(first.input().batch()), gradients.pieces(first), steps, perCpu, t.tokens / wall, allocatedPerStep / 1e6,
+                full ? "base-full" : base ? "base" : "demo", threads, mode, gradients.shards(first.input().batch()), gradients.pieces(first), steps, perCpu, t.tokens / wall, allocatedPerStep / 1e6,
                 sys * 1e3 / steps, jitPerStep, wall, sink);
     }
 

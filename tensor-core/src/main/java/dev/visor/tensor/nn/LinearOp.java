@@ -1,5 +1,6 @@
 package dev.visor.tensor.nn;
 
+import dev.visor.tensor.LeafGradients;
 import dev.visor.tensor.Shape;
 import dev.visor.tensor.StepBuffers;
 import dev.visor.tensor.Tensor;
@@ -11,7 +12,9 @@ import java.util.Arrays;
 /**
  * {@code y = x·Wᵀ + b} for {@code x (..., in)}, {@code W (out, in)}, {@code b (out)} on
  * {@link Gemm#sgemm} with a transposed B operand (W is never copied). Backward:
- * {@code dx = g·W}, {@code dW = gᵀ·x}, {@code db = Σ_rows g} ({@link #columnSums}), each only when needed.
+ * {@code dx = g·W}, {@code dW = gᵀ·x}, {@code db = Σ_rows g} ({@link #columnSums}), each only when needed;
+ * in a {@link LeafGradients#addInPlace} scope a weight that already has a gradient receives
+ * {@code grad += gᵀ·x} from the product itself (beta 1) instead of a new {@code dW}.
  */
 final class LinearOp {
     private LinearOp() {}
@@ -112,7 +115,13 @@ final class LinearOp {
                 }
                 dx = Tensor.handedOver(d, xShape);
             }
-            if (weight.requiresGrad()) {
+            float[] sum = weight.requiresGrad() ? LeafGradients.into(weight, out * in) : null;
+            if (sum != null) {
+                // grad += gᵀ·x in the product itself: no weight-sized array, no pass to add it (LeafGradients)
+                if (rows > 0 && in > 0 && out > 0) {
+                    Gemm.sgemm(true, false, out, in, rows, 1f, gv, 0, out, xv, 0, in, 1f, sum, 0, in);
+                }
+            } else if (weight.requiresGrad()) {
                 float[] d = new float[out * in];
                 if (rows > 0 && in > 0 && out > 0) {
                     Gemm.sgemm(true, false, out, in, rows, 1f, gv, 0, out, xv, 0, in, 0f, d, 0, in);

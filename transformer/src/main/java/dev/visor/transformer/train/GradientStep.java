@@ -1,6 +1,7 @@
 package dev.visor.transformer.train;
 
 import dev.visor.tensor.GradientCapture;
+import dev.visor.tensor.LeafGradients;
 import dev.visor.tensor.Rng;
 import dev.visor.tensor.Tensor;
 import dev.visor.tensor.kernel.Parallel;
@@ -31,14 +32,18 @@ import java.util.Objects;
  * derived from the step, micro-batch and shard ({@link Rng#deriveStreams}): reproducible for a given
  * seed and thread count (the shards' rows depend only on the rows' lengths).
  *
- * <p>A micro-batch of a small model ({@code d_model ≤} {@value #SMALL_WIDTH}) that is not split across
- * threads (one kernel thread, or the intra-op mode) runs as the same length groups one after the
- * other when that saves at least
- * {@value #MIN_SAVING_PERCENT} % of the padded work ({@link #microPlan}, {@value #GROUPS_PROPERTY}):
- * on the demo's batches 2 groups of about 568 + 556 padded positions instead of 1 344, so the 1-thread
- * and the 2-thread steps do the same work and draw the same dropout masks, and their ratio is the
- * threads' scaling alone. Otherwise (other models, larger ones, batches of even lengths) the whole batch is one
- * graph, drawing dropout from the model's own generators.
+ * <p>A micro-batch that is not split across threads (one kernel thread, or the intra-op mode) runs as
+ * length groups one after the other, each cut to its own longest row, when that saves at least
+ * {@value #MIN_SAVING_PERCENT} % of the padded work ({@link #microPlan}, {@value #GROUPS_PROPERTY}).
+ * A small model's ({@code d_model ≤} {@value #SMALL_WIDTH}) groups are its 2-thread shards: on the
+ * demo's batches 2 groups of about 568 + 556 padded positions instead of 1 344, so the 1-thread and the
+ * 2-thread steps do the same work, draw the same dropout masks and give the same bits, and their ratio
+ * is the threads' scaling alone. A wider model (whose steps never run data-parallel shards) takes the
+ * groups of the least summed work, up to {@value #MAX_GROUPS}, their backward passes adding straight
+ * into the parameters' gradients, linear weights inside the product ({@link LeafGradients}): the
+ * base-size bench's rows (128, 120, …, 72) run as 4 groups of two rows each, 21 % less work than the
+ * whole batch (docs/DESIGN.md, "Length groups at every width"). Otherwise (other models,
+ * batches of even lengths) the whole batch is one graph, drawing dropout from the model's own generators.
  */
 public final class GradientStep {
     private final TransformerModel model;
@@ -46,11 +51,12 @@ public final class GradientStep {
     private final long seed;
     private final boolean byLength;
     private final int pad;
-    private final String grouping;
+    private final int grouping;
 
     /**
      * The system property that forces the length groups of a step that does not split the batch across
-     * threads ({@link #microPlan}): {@code auto} (the default), {@code on} or {@code off}, for A/B runs.
+     * threads ({@link #microPlan}): {@code auto} (the default), {@code on}, {@code off}, or a group count
+     * of at least 1 ({@code 1} is {@code off}), for A/B runs.
      */
     public static final String GROUPS_PROPERTY = "visor.train.lengthGroups";
 
@@ -59,14 +65,21 @@ public final class GradientStep {
 
     /**
      * The widest {@code d_model} whose steps {@link StepParallelism#AUTO} splits across threads, and whose
-     * steps not split across threads run as length groups: at the base size (512) two groups of 4 rows
-     * saved 14 % of the positions but ran no faster per CPU second (−7 % and +3 % in two pairs), each
-     * group's gradients being a whole-model capture (+300 MB allocated per step).
+     * length groups must therefore be the 2-thread shards, bit for bit ({@link #twinsShards}). (Wider
+     * models used to keep the whole batch: on Zen 5 before the Zen 4 GEMM work, two groups at the base
+     * size saved 14 % of the positions but ran no faster per CPU second; on Zen 4 four groups run 10–16 % faster,
+     * benchmarks/JOURNAL.md, section "train11".)
      */
     static final int SMALL_WIDTH = 256;
 
     /** The least share of the whole batch's work, in percent, that {@code auto} length groups must save. */
     static final int MIN_SAVING_PERCENT = 10;
+
+    /** The most length groups {@code auto} runs a wider model's batch as ({@link #microPlan}). */
+    static final int MAX_GROUPS = 4;
+
+    /** The least further share of the whole batch's work, in percent, one more group of a wider model must save. */
+    static final int MORE_GROUP_PERCENT = 2;
 
     /**
      * The forward and backward passes of {@code model}'s steps under {@code mode}.
@@ -87,19 +100,34 @@ public final class GradientStep {
         this.grouping = grouping(System.getProperty(GROUPS_PROPERTY));
     }
 
+    /** {@link #grouping}'s value for {@code auto}. */
+    static final int AUTO_GROUPS = 0;
+
+    /** {@link #grouping}'s value for {@code on}: groups whatever they save, as many as {@code auto} would take. */
+    static final int ON_GROUPS = -1;
+
     /**
      * Reads {@value #GROUPS_PROPERTY}.
      *
      * @param value the property's value, or null for {@code auto}
-     * @return {@code auto}, {@code on} or {@code off}
+     * @return {@link #AUTO_GROUPS}, {@link #ON_GROUPS}, or a forced group count ({@code off} is 1)
      * @throws IllegalArgumentException for any other value, naming it and the accepted ones
      */
-    static String grouping(String value) {
+    static int grouping(String value) {
         String v = value == null || value.isBlank() ? "auto" : value.trim().toLowerCase(java.util.Locale.ROOT);
-        if (!v.equals("auto") && !v.equals("on") && !v.equals("off")) {
-            throw new IllegalArgumentException(GROUPS_PROPERTY + "='" + value + "': expected auto, on or off");
+        switch (v) {
+            case "auto":
+                return AUTO_GROUPS;
+            case "on":
+                return ON_GROUPS;
+            case "off":
+                return 1;
+            default:
+                if (v.matches("[0-9]{1,3}") && Integer.parseInt(v) >= 1) {
+                    return Integer.parseInt(v);
+                }
+                throw new IllegalArgumentException(GROUPS_PROPERTY + "='" + value + "': expected auto, on, off or a group count of at least 1");
         }
-        return v;
     }
 
     /**
@@ -177,7 +205,8 @@ public final class GradientStep {
             } else {
                 int[][] groups = microPlan(b);
                 r = groups == null ? lossAndBackward(b, total, labelSmoothing)
-                        : shards(b, groups, groups.length, microSeed, total, labelSmoothing, false);
+                        : twinsShards(model.config()) ? shards(b, groups, groups.length, microSeed, total, labelSmoothing, false)
+                        : inSequence(b, groups, microSeed, total, labelSmoothing);
             }
             loss += r[0];
             correct += (long) r[1];
@@ -234,38 +263,100 @@ public final class GradientStep {
 
     /**
      * The length groups a micro-batch that is not split across threads runs as, one after the other, or
-     * {@code null} for the whole batch at once: {@value #MICRO_SHARDS} groups of {@link ShardPlan} (the
-     * plan the 2-thread data-parallel step runs on its two threads) when the model's shards may be cut
-     * ({@link #lengthGrouped}), the batch has at least two rows, the model is small ({@code d_model ≤}
-     * {@value #SMALL_WIDTH}, the models whose 2-thread steps run the same groups as data-parallel shards)
-     * and the groups' work after cutting ({@link ShardPlan#cost}) is at least {@value #MIN_SAVING_PERCENT} %
-     * below the whole batch's at its padded lengths; {@value #GROUPS_PROPERTY}{@code =on} takes the groups
-     * of any eligible model whatever they save, {@code =off} never.
+     * {@code null} for the whole batch at once; only for a model whose batches may be cut
+     * ({@link #lengthGrouped}) and a batch of at least two rows.
+     *
+     * <ul>
+     *   <li>A small model ({@code d_model ≤} {@value #SMALL_WIDTH}, whose 2-thread step runs data-parallel
+     *       shards, {@link #twinsShards}) takes {@value #MICRO_SHARDS} groups of {@link ShardPlan#assign}
+     *       (the plan of the 2-thread shards, so both steps give the same bits) when they save at least
+     *       {@value #MIN_SAVING_PERCENT} % of the whole batch's work at its padded lengths
+     *       ({@link ShardPlan#cost}).
+     *   <li>A wider model takes the groups of {@link ShardPlan#sequential} (the least summed work): 2 groups,
+     *       then one more as long as it saves at least {@value #MORE_GROUP_PERCENT} % of the whole batch's work
+     *       over one group fewer, up to {@value #MAX_GROUPS}; taken when they save at least
+     *       {@value #MIN_SAVING_PERCENT} % in all.
+     * </ul>
+     *
+     * {@value #GROUPS_PROPERTY}{@code =on} takes the groups of any eligible model whatever they save,
+     * {@code =off} never, and a count {@code n} takes {@code n} groups of the plan above ({@code 1}: none).
      *
      * @param b the micro-batch
      * @return the rows of each group, or null
      */
     int[][] microPlan(Batch b) {
         int rows = b.input().batch();
-        if (!byLength || grouping.equals("off") || rows < 2) {
+        if (!byLength || grouping == 1 || rows < 2) {
             return null;
         }
-        int[] spans = b.inputSpans(pad);
-        int[] sources = sourceLengths(b);
-        int width = model.config().dModel();
-        int[][] plan = ShardPlan.assign(sources, spans, MICRO_SHARDS, width);
-        if (grouping.equals("on")) {
-            return plan;
+        return plan(model.config().dModel(), grouping, sourceLengths(b), b.inputSpans(pad),
+                b.source() == null ? 0 : b.source().length(), b.input().length());
+    }
+
+    /**
+     * {@link #microPlan}'s choice for a batch of an eligible model, from the rows' lengths alone.
+     *
+     * @param width the model's d_model
+     * @param grouping {@link #grouping}'s reading of {@value #GROUPS_PROPERTY}, not 1 ({@code off})
+     * @param sources each row's source length (all 0 without a source)
+     * @param spans each row's input span
+     * @param sourceLength the batch's padded source length (0 without a source)
+     * @param inputLength the batch's padded input length
+     * @return the rows of each group, or null for the whole batch
+     */
+    static int[][] plan(int width, int grouping, int[] sources, int[] spans, int sourceLength, int inputLength) {
+        int rows = spans.length;
+        boolean twins = width <= SMALL_WIDTH;
+        if (grouping > 1) {
+            return twins ? ShardPlan.assign(sources, spans, grouping, width) : ShardPlan.sequential(sources, spans, grouping, width);
         }
-        if (width > SMALL_WIDTH) {
-            return null;
+        long whole = ShardPlan.cost(rows, sourceLength, inputLength, width);
+        int[][] plan = twins ? ShardPlan.assign(sources, spans, MICRO_SHARDS, width) : ShardPlan.sequential(sources, spans, 2, width);
+        long cost = ShardPlan.total(sources, spans, plan, width);
+        for (int k = 3; !twins && k <= Math.min(MAX_GROUPS, rows); k++) {
+            int[][] more = ShardPlan.sequential(sources, spans, k, width);
+            long c = ShardPlan.total(sources, spans, more, width);
+            if ((cost - c) * 100 < whole * MORE_GROUP_PERCENT) {
+                break;
+            }
+            plan = more;
+            cost = c;
         }
-        long grouped = 0;
-        for (int[] group : plan) {
-            grouped += ShardPlan.cost(sources, spans, group, width);
+        return grouping == ON_GROUPS || cost * 100 <= whole * (100L - MIN_SAVING_PERCENT) ? plan : null;
+    }
+
+    /**
+     * Whether this model's length groups must give the bits of its 2-thread data-parallel shards: a model
+     * that {@link StepParallelism#AUTO} splits across two threads ({@code d_model ≤} {@value #SMALL_WIDTH}).
+     * Its groups then take the shards' plan ({@link ShardPlan#assign}) and add their gradients through
+     * captures summed group by group, as the shards do; a wider model's groups add theirs straight into
+     * the parameters' gradients ({@link #inSequence}).
+     */
+    static boolean twinsShards(TransformerConfig config) {
+        return config.dModel() <= SMALL_WIDTH; // plan()'s test as well
+    }
+
+    /**
+     * The forward and backward passes of {@code b}'s length groups one after the other on the caller
+     * (each op split across the kernel threads), each group cut to its own longest row and drawing
+     * dropout from its own stream, its backward pass adding straight into the parameters' gradients: no
+     * capture per group to hold a whole model's gradients and to drain afterwards, and in a
+     * {@link LeafGradients#addInPlace} scope, so that a linear weight's gradient after the first group is
+     * {@code grad += gᵀ·x} in the product itself rather than a new weight-sized array added afterwards.
+     *
+     * @return the groups' summed loss and right predictions
+     */
+    private double[] inSequence(Batch b, int[][] groups, long microSeed, int total, double labelSmoothing) {
+        double[] sum = new double[2];
+        for (int g = 0; g < groups.length; g++) {
+            try (Rng.Scope streams = Rng.deriveStreams(Rng.mixSeeds(microSeed, g, 0));
+                    LeafGradients.Scope inPlace = LeafGradients.addInPlace()) {
+                double[] r = lossAndBackward(b.pick(groups[g]).trimmed(pad), total, labelSmoothing);
+                sum[0] += r[0];
+                sum[1] += r[1];
+            }
         }
-        long whole = ShardPlan.cost(rows, b.source() == null ? 0 : b.source().length(), b.input().length(), width);
-        return grouped * 100 <= whole * (100L - MIN_SAVING_PERCENT) ? plan : null;
+        return sum;
     }
 
     /**

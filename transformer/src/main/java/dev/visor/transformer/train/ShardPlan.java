@@ -37,23 +37,107 @@ final class ShardPlan {
      */
     static int[][] assign(int[] sourceLengths, int[] inputLengths, int shards, int width) {
         int n = inputLengths.length;
-        if (sourceLengths.length != n || n == 0 || shards < 1 || width < 1) {
-            throw new IllegalArgumentException("a shard plan needs as many source lengths (" + sourceLengths.length
-                    + ") as input lengths (" + n + "), at least one row, at least 1 shard (got " + shards
-                    + ") and a width of at least 1 (got " + width + ")");
-        }
+        check(sourceLengths, inputLengths, shards, width);
         int[] order = order(sourceLengths, inputLengths);
-        int[] s = new int[n];
-        int[] t = new int[n];
-        for (int i = 0; i < n; i++) {
-            s[i] = sourceLengths[order[i]];
-            t[i] = inputLengths[order[i]];
-        }
+        int[] s = permuted(sourceLengths, order);
+        int[] t = permuted(inputLengths, order);
         int k = Math.min(shards, n);
         int[] cut = cuts(s, t, k, width);
         int[][] out = new int[k][];
         for (int c = 0; c < k; c++) {
             out[c] = Arrays.copyOfRange(order, cut[c], cut[c + 1]);
+        }
+        return out;
+    }
+
+    /**
+     * Splits rows into {@code groups} groups run one after the other: the rows sorted by length as in
+     * {@link #assign}, cut into contiguous runs whose summed {@link #cost} (each run cut to its own longest
+     * row) is the least of all such cuts, where {@link #assign} balances the largest run for threads that
+     * run the groups at once. Found by dynamic programming over the cuts ({@code O(groups · n²)}).
+     *
+     * @param sourceLengths each row's source length (all 0 for a model without a source)
+     * @param inputLengths each row's input span
+     * @param groups the number of groups wanted, at least 1; fewer when there are fewer rows
+     * @param width the model's d_model, at least 1
+     * @return {@code min(groups, rows)} non-empty arrays of row indices, in ascending length
+     * @throws IllegalArgumentException on the conditions of {@link #assign}
+     */
+    static int[][] sequential(int[] sourceLengths, int[] inputLengths, int groups, int width) {
+        int n = inputLengths.length;
+        check(sourceLengths, inputLengths, groups, width);
+        int[] order = order(sourceLengths, inputLengths);
+        int[] s = permuted(sourceLengths, order);
+        int[] t = permuted(inputLengths, order);
+        int k = Math.min(groups, n);
+        long[][] run = new long[n][n + 1];   // run[from][to]: the cost of rows from .. to-1
+        for (int from = 0; from < n; from++) {
+            int ms = 0;
+            int mt = 0;
+            for (int to = from + 1; to <= n; to++) {
+                ms = Math.max(ms, s[to - 1]);
+                mt = Math.max(mt, t[to - 1]);
+                run[from][to] = cost(to - from, ms, mt, width);
+            }
+        }
+        // best[g][to]: the least summed cost of rows 0 .. to-1 in g runs; from[g][to]: where its last run starts
+        long[][] best = new long[k + 1][n + 1];
+        int[][] start = new int[k + 1][n + 1];
+        for (long[] row : best) {
+            Arrays.fill(row, Long.MAX_VALUE);
+        }
+        best[0][0] = 0;
+        for (int g = 1; g <= k; g++) {
+            for (int to = g; to <= n; to++) {
+                for (int from = g - 1; from < to; from++) {
+                    if (best[g - 1][from] != Long.MAX_VALUE && best[g - 1][from] + run[from][to] < best[g][to]) {
+                        best[g][to] = best[g - 1][from] + run[from][to];
+                        start[g][to] = from;
+                    }
+                }
+            }
+        }
+        int[][] out = new int[k][];
+        int to = n;
+        for (int g = k; g >= 1; g--) {
+            int from = start[g][to];
+            out[g - 1] = Arrays.copyOfRange(order, from, to);
+            to = from;
+        }
+        return out;
+    }
+
+    /**
+     * The summed work of {@code plan}'s groups, each cut to its own longest row, in {@link #cost}'s units.
+     *
+     * @param sourceLengths each row's source length
+     * @param inputLengths each row's input span
+     * @param plan groups of row indices
+     * @param width the model's d_model
+     * @return the sum of the groups' costs
+     */
+    static long total(int[] sourceLengths, int[] inputLengths, int[][] plan, int width) {
+        long sum = 0;
+        for (int[] group : plan) {
+            sum += cost(sourceLengths, inputLengths, group, width);
+        }
+        return sum;
+    }
+
+    private static void check(int[] sourceLengths, int[] inputLengths, int shards, int width) {
+        int n = inputLengths.length;
+        if (sourceLengths.length != n || n == 0 || shards < 1 || width < 1) {
+            throw new IllegalArgumentException("a shard plan needs as many source lengths (" + sourceLengths.length
+                    + ") as input lengths (" + n + "), at least one row, at least 1 shard (got " + shards
+                    + ") and a width of at least 1 (got " + width + ")");
+        }
+    }
+
+    /** {@code values[order[i]]} for each i. */
+    private static int[] permuted(int[] values, int[] order) {
+        int[] out = new int[order.length];
+        for (int i = 0; i < order.length; i++) {
+            out[i] = values[order[i]];
         }
         return out;
     }

@@ -35,8 +35,9 @@ import java.util.Objects;
  * <p><b>Threads.</b> With more than one kernel thread, a small model's step splits each batch by rows
  * across the threads (data parallelism, {@link GradientStep}); a large model's ops split their own
  * work instead. {@link #withParallelism} or the system property {@value StepParallelism#PROPERTY}
- * forces either. A batch that is not split across threads runs as the same length groups one after
- * the other when that saves at least a tenth of the padded work ({@link GradientStep},
+ * forces either. A batch that is not split across threads runs as length groups one after the other
+ * when that saves at least a tenth of the padded work: a small model's the same groups its 2-thread
+ * step runs as shards, a larger model's up to four groups of the least summed work ({@link GradientStep},
  * {@value GradientStep#GROUPS_PROPERTY}).
  *
  * <p><b>Reproducibility.</b> Batches are drawn from {@code Rng(seed)}, the model's dropout from its own

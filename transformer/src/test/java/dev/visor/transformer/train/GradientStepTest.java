@@ -71,7 +71,7 @@ class GradientStepTest {
         return grads(model);
     }
 
-    private static Map<String, float[]> grads(EncoderDecoderTransformer model) {
+    static Map<String, float[]> grads(EncoderDecoderTransformer model) {
         Map<String, float[]> out = new TreeMap<>();
         model.namedParameters().forEach((k, v) -> out.put(k, v.grad() == null ? null : v.grad().toArray()));
         return out;

@@ -20,25 +20,10 @@ import dev.visor.transformer.TransformerConfig;
 import dev.visor.transformer.Transformers;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The length groups a step runs one after the other when it does not split a batch across threads. */
-class LengthGroupsTest {
-    private int threadsBefore;
-
-    @BeforeEach
-    void oneThread() {
-        threadsBefore = Parallel.threads();
-        Parallel.setThreads(1);
-    }
-
-    @AfterEach
-    void restoreThreads() {
-        Parallel.setThreads(threadsBefore);
-    }
-
+class LengthGroupsTest extends OneThreadFixture {
     /** Runs {@code body} with {@value GradientStep#GROUPS_PROPERTY} set to {@code value}, then restores it. */
     static void withGroups(String value, Runnable body) {
         String before = System.getProperty(GradientStep.GROUPS_PROPERTY);
@@ -55,7 +40,7 @@ class LengthGroupsTest {
     }
 
     /** Rows of the given source lengths whose targets reverse them (tokens 3..11 of TINY's vocabulary). */
-    private static Batch rowsOfLengths(int... lengths) {
+    static Batch rowsOfLengths(int... lengths) {
         int[][] src = new int[lengths.length][];
         int[][] tgt = new int[lengths.length][];
         for (int r = 0; r < lengths.length; r++) {
@@ -163,9 +148,9 @@ class LengthGroupsTest {
             }
         }
         EncoderDecoderTransformer wide = Transformers.encoderDecoder(TINY.toBuilder().dModel(GradientStep.SMALL_WIDTH + 32).build());
-        assertNull(new GradientStep(wide, StepParallelism.AUTO, 0).microPlan(mixed), "a model wider than " + GradientStep.SMALL_WIDTH);
+        assertNull(new GradientStep(wide, StepParallelism.AUTO, 0).microPlan(nearlyEven), "a model wider than " + GradientStep.SMALL_WIDTH);
         withGroups("on", () -> {
-            assertEquals(2, new GradientStep(wide, StepParallelism.AUTO, 0).microPlan(mixed).length, "forced");
+            assertEquals(2, new GradientStep(wide, StepParallelism.AUTO, 0).microPlan(nearlyEven).length, "forced");
             int[][] forced = new GradientStep(model, StepParallelism.AUTO, 0).microPlan(nearlyEven);
             assertEquals(2, forced.length);
             assertTrue(saving(nearlyEven, forced) < 0.10, "saves " + saving(nearlyEven, forced));
@@ -174,7 +159,7 @@ class LengthGroupsTest {
         withGroups("OFF", () -> assertNull(new GradientStep(model, StepParallelism.AUTO, 0).microPlan(mixed)));
         withGroups("sideways", () -> {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new GradientStep(model, StepParallelism.AUTO, 0));
-            assertTrue(e.getMessage().contains("'sideways'") && e.getMessage().contains("auto, on or off"), e.getMessage());
+            assertTrue(e.getMessage().contains("'sideways'") && e.getMessage().contains("auto, on, off or a group count"), e.getMessage());
         });
     }
 

@@ -194,4 +194,53 @@ class ShardPlanTest {
         assertArrayEquals(new int[][] {{1, 1, 2}, {3, 3, 4}}, cut.input().segmentIds());
         assertArrayEquals(new int[] {4, 5, 0, 6, 0, 0}, cut.input().ids());
     }
+
+    /** Every way of cutting the sorted rows into k non-empty runs: the least summed cost. */
+    private static long leastTotal(int[] s, int[] t, int[] order, int from, int k, int width) {
+        int n = order.length;
+        if (k == 1) {
+            return runCost(s, t, order, from, n, width);
+        }
+        long best = Long.MAX_VALUE;
+        for (int to = from + 1; to <= n - (k - 1); to++) {
+            best = Math.min(best, runCost(s, t, order, from, to, width) + leastTotal(s, t, order, to, k - 1, width));
+        }
+        return best;
+    }
+
+    private static long runCost(int[] s, int[] t, int[] order, int from, int to, int width) {
+        return ShardPlan.cost(s, t, Arrays.copyOfRange(order, from, to), width);
+    }
+
+    @Test
+    void sequentialGroupsHaveTheLeastSummedWorkOfAnyCutOfTheSortedRows() {
+        Rng rng = new Rng(11);
+        for (int c = 0; c < CASES / 3; c++) {
+            int n = 1 + rng.nextInt(9);
+            int[] s = c % 4 == 0 ? new int[n] : lengths(rng, n, 1, 40);
+            int[] t = lengths(rng, n, 1, 40);
+            int k = 1 + rng.nextInt(4);
+            int width = c % 2 == 0 ? WIDTH : 512;
+            int[][] plan = ShardPlan.sequential(s, t, k, width);
+            assertEquals(Math.min(k, n), plan.length);
+            int[] seen = new int[n];
+            int last = -1;
+            for (int[] group : plan) {
+                assertTrue(group.length > 0, "no group empty");
+                for (int r : group) {
+                    seen[r]++;
+                    assertTrue(s[r] + t[r] >= last, "groups in ascending length");
+                    last = s[r] + t[r];
+                }
+            }
+            for (int v : seen) {
+                assertEquals(1, v, "every row in exactly one group");
+            }
+            assertEquals(leastTotal(s, t, ShardPlan.order(s, t), 0, Math.min(k, n), width), ShardPlan.total(s, t, plan, width),
+                    Arrays.toString(s) + " " + Arrays.toString(t) + " k " + k);
+        }
+        assertThrows(IllegalArgumentException.class, () -> ShardPlan.sequential(new int[2], new int[3], 2, 64));
+        assertThrows(IllegalArgumentException.class, () -> ShardPlan.sequential(new int[0], new int[0], 2, 64));
+        assertThrows(IllegalArgumentException.class, () -> ShardPlan.sequential(new int[1], new int[1], 0, 64));
+    }
 }
