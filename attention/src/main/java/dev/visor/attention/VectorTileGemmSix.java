@@ -16,6 +16,15 @@ import jdk.incubator.vector.VectorSpecies;
  * index C2 checks once before the loop instead of at every read. Every element of C is summed over
  * the depth in order from C's start, as in every other kernel, so the bits are the same.
  *
+ * <p>B's row (and A's column, when its depth stride is a variable) is computed from the step,
+ * {@code b0 + t·ldb}, not carried from step to step as {@code bt += ldb}: the step counter is then the
+ * loop's only value carried from one step to the next. With a carried {@code bt}, C2 (JDK 17) gave
+ * {@link #kernel6x2r} one of several register allocations depending on the JVM's profile at compile
+ * time, and in some it kept a carried value in a stack slot or an XMM register (a store and a reload,
+ * or two {@code vmovd}, every step): those JVMs ran the forward pass 7–14 % slower for their whole
+ * life at {@code -XX:UseAVX=2} (benchmarks/JOURNAL.md, flash11). A spilled loop invariant costs a
+ * load, not a longer chain. The product is the same int as the running sum, so the bits are too.
+ *
  * <p>The three kernels are one loop written out three times on purpose: what differs is how A's
  * index is formed, which is what C2 must see as a constant or a linear index in each method; a
  * shared helper would hand vectors between methods, where C2 has boxed them (docs/DESIGN.md).
@@ -53,10 +62,10 @@ final class VectorTileGemmSix {
         // reaches the first backward pass, and C2 then recompiles this method (it holds no vector,
         // and the kernels, each well over C2's inlining size, are calls: nothing can be boxed by it;
         // FlashKernelCompileTest allows that trap here and nowhere else in the kernels' classes)
-        if (ats == 1 && ars == ROW) {
+        if (ats == 1 && ars == ROW && depth == ROW) {
             for (int r = 0; r < 6 * six; r += 6) {
                 for (int j = 0; j < cols; j += 2 * L) {
-                    kernel6x2r(depth, a, aOff + r * ROW, b, bOff + j, ldb, c, cOff + r * ldc + j, ldc, accumulate,
+                    kernel6x2r(a, aOff + r * ROW, b, bOff + j, ldb, c, cOff + r * ldc + j, ldc, accumulate,
                             rowScale, scaleOff + r);
                 }
             }
@@ -79,11 +88,14 @@ final class VectorTileGemmSix {
     }
 
     /**
-     * Six rows × two vectors, A's element (r, t) at {@code a[a0 + r·}{@link #ROW}{@code  + t]}: as
-     * {@link #kernel6x2u}, and the rows' reads are one index plus constant offsets, with no
-     * arithmetic per row and step.
+     * Six rows × two vectors over a depth of {@link #ROW}, A's element (r, t) at
+     * {@code a[a0 + r·}{@link #ROW}{@code  + t]}: as {@link #kernel6x2u}, and the rows' reads are one
+     * index plus constant offsets, with no arithmetic per row and step. The depth is a constant too
+     * (every full tile of the forward pass: 64-wide heads, 64-key blocks): C2 then compiles one plain
+     * counted loop of 34 instructions, with no strip-mined outer loop whose bound takes a register
+     * (the loop had 38 or 42 with a variable depth and a carried B index, benchmarks/JOURNAL.md, flash11).
      */
-    private static void kernel6x2r(int depth, float[] a, int a0, float[] b, int b0, int ldb,
+    private static void kernel6x2r(float[] a, int a0, float[] b, int b0, int ldb,
                                    float[] c, int c0, int ldc, boolean accumulate, float[] rowScale, int r0) {
         FloatVector x00, x01, x10, x11, x20, x21, x30, x31, x40, x41, x50, x51;
         if (accumulate) {
@@ -106,7 +118,8 @@ final class VectorTileGemmSix {
         int a3 = a2 + ROW;
         int a4 = a3 + ROW;
         int a5 = a4 + ROW;
-        for (int t = 0, bt = b0; t < depth; t++, bt += ldb) {
+        for (int t = 0; t < ROW; t++) {
+            int bt = b0 + t * ldb;
             FloatVector v0 = FloatVector.fromArray(S, b, bt);
             FloatVector v1 = FloatVector.fromArray(S, b, bt + L);
             FloatVector s = FloatVector.broadcast(S, a[a0 + t]);
@@ -169,7 +182,8 @@ final class VectorTileGemmSix {
         int a3 = a2 + ars;
         int a4 = a3 + ars;
         int a5 = a4 + ars;
-        for (int t = 0, bt = b0; t < depth; t++, bt += ldb) {
+        for (int t = 0; t < depth; t++) {
+            int bt = b0 + t * ldb;
             FloatVector v0 = FloatVector.fromArray(S, b, bt);
             FloatVector v1 = FloatVector.fromArray(S, b, bt + L);
             FloatVector s = FloatVector.broadcast(S, a[a0 + t]);
@@ -232,7 +246,9 @@ final class VectorTileGemmSix {
         int a3 = a2 + ars;
         int a4 = a3 + ars;
         int a5 = a4 + ars;
-        for (int t = 0, at = 0, bt = b0; t < depth; t++, at += ats, bt += ldb) {
+        for (int t = 0; t < depth; t++) {
+            int at = t * ats;
+            int bt = b0 + t * ldb;
             FloatVector v0 = FloatVector.fromArray(S, b, bt);
             FloatVector v1 = FloatVector.fromArray(S, b, bt + L);
             FloatVector s = FloatVector.broadcast(S, a[a0 + at]);

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
  * the bits of the four-row kernels and of the scalar order (every element of C summed over the
  * depth with one FMA per step, from C times its row factor or from zero), for each of their three
  * ways of reading A: rows at the built-in stride {@link VectorTileGemmSix#ROW} with unit depth
- * stride (the probabilities, the queries in place), another row stride, and A stored transposed
+ * stride (the probabilities, the queries in place; at depth {@code ROW} the kernel with the depth
+ * built in too, at depths 1 and 7 the unit-stride kernel), another row stride, and A stored transposed
  * (the backward pass's products). The build runs this at every width (attention/pom.xml).
  */
 class SixRowTilesTest {
