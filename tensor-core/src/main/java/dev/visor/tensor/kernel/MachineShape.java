@@ -39,8 +39,8 @@ import java.util.Locale;
  * {@code -Dvisor.kernel.tile=8x3}, {@code 6x4} or {@code 6x2} (rows × vectors of the GEMM register tile;
  * {@code 8x3} is the 128-bit tile before 2026-12-04),
  * {@code -Dvisor.kernel.registers=16|32}, {@code -Dvisor.kernel.kc=256}, {@code -Dvisor.kernel.nc=512},
- * {@code -Dvisor.kernel.mc=48} (0 turns the row blocking off; {@code -Dvisor.kernel.mcShared=0}
- * turns off the AVX2 tile's row blocking of the shared packed B, {@link VectorGemm#SHARED_MC}); {@code -Dvisor.kernel.packA=false}
+ * {@code -Dvisor.kernel.mc=48} (0 turns the row blocking off; {@code -Dvisor.kernel.mcShared=48}
+ * turns on the AVX2 tile's row blocking of the shared packed B, {@link VectorGemm#SHARED_MC}); {@code -Dvisor.kernel.packA=false}
  * reads an untransposed A in place with the 6-row tiles, as before the packed A;
  * {@code -Dvisor.kernel.keepA=false} packs A again for every block of columns ({@link VectorGemm#KEEP_A});
  * {@code -Dvisor.kernel.packBRows=false} packs an untransposed B a panel at a time and

@@ -294,14 +294,15 @@ final class VectorGemm {
     }
 
     /**
-     * MC of the shared packed B ({@link #shared}) where {@link #MC} is 0: 48 rows with the AVX2 6 × 2
-     * tile, else 0; {@code -Dvisor.kernel.mcShared=0} packs one slab per split again. A block's slabs
-     * are then packed in one split and each core runs its rows MC at a time through all of them. On
-     * Zen 4 at AVX2, 2 threads, it won sq1024, sq2048 and ffnDown 1024×512×2048 (47 of 69 GemmAB rounds)
-     * and lost the transposed-A gradW, hence untransposed A only (docs/DESIGN.md). Same bits.
+     * MC of the shared packed B ({@link #shared}) where {@link #MC} is 0 (the AVX2 6 × 2 tile): 0 by
+     * default, one slab per pack split; {@code -Dvisor.kernel.mcShared=48} packs a block's slabs in one
+     * split and runs each core's rows 48 at a time through all of them, as the 512-bit tile does. On
+     * Zen 4 at AVX2, 2 threads, 48 won sq1024, sq2048 and ffnDown 1024×512×2048 in 47 of 69 GemmAB
+     * rounds under load, then lost 8 of 9 whole-JVM pairs in a quiet window (benchmarks/JOURNAL.md,
+     * "The quiet window after gemm11, train11 and flash11"), so it is not the default. A transposed A
+     * never takes it (it lost gradW 0 of 7). Same bits either way.
      */
-    static final int SHARED_MC = (int) KernelProperties.whole("visor.kernel.mcShared",
-            MR == 6 && NV == 2 ? 48 : 0, 0) / MR * MR;
+    static final int SHARED_MC = (int) KernelProperties.whole("visor.kernel.mcShared", 0, 0) / MR * MR;
 
     /** Units a pack split is cut into at least (slabs × panels × parts of the depth), so the cores share it evenly. */
     private static final int PACK_UNITS = 16;
