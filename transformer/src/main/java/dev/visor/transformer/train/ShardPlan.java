@@ -54,7 +54,8 @@ final class ShardPlan {
      * Splits rows into {@code groups} groups run one after the other: the rows sorted by length as in
      * {@link #assign}, cut into contiguous runs whose summed {@link #cost} (each run cut to its own longest
      * row) is the least of all such cuts, where {@link #assign} balances the largest run for threads that
-     * run the groups at once. Found by dynamic programming over the cuts ({@code O(groups · n²)}).
+     * run the groups at once. Found by dynamic programming over the cuts ({@code O(groups · n²)} time,
+     * {@code O(groups · n)} memory).
      *
      * @param sourceLengths each row's source length (all 0 for a model without a source)
      * @param inputLengths each row's input span
@@ -70,17 +71,9 @@ final class ShardPlan {
         int[] s = permuted(sourceLengths, order);
         int[] t = permuted(inputLengths, order);
         int k = Math.min(groups, n);
-        long[][] run = new long[n][n + 1];   // run[from][to]: the cost of rows from .. to-1
-        for (int from = 0; from < n; from++) {
-            int ms = 0;
-            int mt = 0;
-            for (int to = from + 1; to <= n; to++) {
-                ms = Math.max(ms, s[to - 1]);
-                mt = Math.max(mt, t[to - 1]);
-                run[from][to] = cost(to - from, ms, mt, width);
-            }
-        }
-        // best[g][to]: the least summed cost of rows 0 .. to-1 in g runs; from[g][to]: where its last run starts
+        // best[g][to]: the least summed cost of rows 0 .. to-1 in g runs; start[g][to]: where its last run
+        // starts (the earliest start among equal costs). A run's cost comes from its longest rows, kept as
+        // running maxima while its start moves back: O(groups · n) memory, not a table of every run.
         long[][] best = new long[k + 1][n + 1];
         int[][] start = new int[k + 1][n + 1];
         for (long[] row : best) {
@@ -89,10 +82,17 @@ final class ShardPlan {
         best[0][0] = 0;
         for (int g = 1; g <= k; g++) {
             for (int to = g; to <= n; to++) {
-                for (int from = g - 1; from < to; from++) {
-                    if (best[g - 1][from] != Long.MAX_VALUE && best[g - 1][from] + run[from][to] < best[g][to]) {
-                        best[g][to] = best[g - 1][from] + run[from][to];
-                        start[g][to] = from;
+                int ms = 0;
+                int mt = 0;
+                for (int from = to - 1; from >= g - 1; from--) {
+                    ms = Math.max(ms, s[from]);
+                    mt = Math.max(mt, t[from]);
+                    if (best[g - 1][from] != Long.MAX_VALUE) {
+                        long c = best[g - 1][from] + cost(to - from, ms, mt, width);
+                        if (c <= best[g][to]) {
+                            best[g][to] = c;
+                            start[g][to] = from;
+                        }
                     }
                 }
             }

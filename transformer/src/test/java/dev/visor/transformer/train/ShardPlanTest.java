@@ -243,4 +243,25 @@ class ShardPlanTest {
         assertThrows(IllegalArgumentException.class, () -> ShardPlan.sequential(new int[0], new int[0], 2, 64));
         assertThrows(IllegalArgumentException.class, () -> ShardPlan.sequential(new int[1], new int[1], 0, 64));
     }
+
+    @Test
+    void sequentialPlansALargeBatchWithoutATableOfEveryRun() {
+        // a micro-batch of 4 096 rows plans in well under a second (running maxima, O(groups · n) memory)
+        int n = 4096;
+        int[] s = new int[n];
+        int[] t = new int[n];
+        for (int i = 0; i < n; i++) {
+            s[i] = 1 + (i * 37) % 128;
+            t[i] = 1 + (i * 61) % 128;
+        }
+        int[][] plan = ShardPlan.sequential(s, t, 4, 512);
+        assertEquals(4, plan.length);
+        int rows = 0;
+        for (int[] group : plan) {
+            assertTrue(group.length > 0, "no group empty");
+            rows += group.length;
+        }
+        assertEquals(n, rows, "every row in a group");
+        assertTrue(ShardPlan.total(s, t, plan, 512) < ShardPlan.cost(n, 128, 128, 512), "the groups cut padded work");
+    }
 }
