@@ -116,10 +116,7 @@ public final class GemmBars {
         Map<String, Double> steal = new LinkedHashMap<>();
         for (int t : threads) {
             for (String shape : shapes) {
-                MatmulBench bench = new MatmulBench();
-                bench.shape = shape;
-                bench.threads = t;
-                bench.setUp(); // also sets the kernels' thread count
+                MatmulBench bench = bench(shape, t);
                 MatmulBench.Flop counter = new MatmulBench.Flop();
                 Supplier<Map<Long, Long>> cpu = t == 1 ? GemmBars::ownCpuTime : GemmBars::kernelCpuTimes;
                 long steal0 = ReportSupport.stealTicks();
@@ -328,6 +325,15 @@ public final class GemmBars {
         return cpu;
     }
 
+    /** {@link MatmulBench} set up for {@code shape} on {@code threads} (its setup also sets the kernels' thread count). */
+    private static MatmulBench bench(String shape, int threads) {
+        MatmulBench bench = new MatmulBench();
+        bench.shape = shape;
+        bench.threads = threads;
+        bench.setUp();
+        return bench;
+    }
+
     /** Passes of the warm-up over every product and thread count. */
     static final int WARMUP_PASSES = 2;
 
@@ -344,10 +350,7 @@ public final class GemmBars {
         for (int pass = 0; pass < passes && seconds > 0; pass++) {
             for (int t : threads) {
                 for (String shape : shapes) {
-                    MatmulBench bench = new MatmulBench();
-                    bench.shape = shape;
-                    bench.threads = t;
-                    bench.setUp();
+                    MatmulBench bench = bench(shape, t);
                     MatmulBench.Flop counter = new MatmulBench.Flop();
                     long t0 = System.nanoTime();
                     do {

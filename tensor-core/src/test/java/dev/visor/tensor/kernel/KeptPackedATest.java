@@ -1,13 +1,11 @@
 package dev.visor.tensor.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
@@ -61,9 +59,6 @@ class KeptPackedATest {
     private static String[] run(String[] setting, String keep) throws IOException, InterruptedException {
         List<String> props = new ArrayList<>(List.of(setting));
         props.addAll(List.of("-Dvisor.kernel.kc=64", "-Dvisor.kernel.nc=96", "-Dvisor.kernel.keepA=" + keep));
-        String out = ChildJvm.runAtThisWidth(KeptPackedATest.class, props.toArray(String[]::new));
-        Matcher line = LINE.matcher(out);
-        assertTrue(line.find(), out);
-        return new String[] {line.group(1), line.group(2), line.group(3)};
+        return ChildJvm.lineAtThisWidth(KeptPackedATest.class, LINE, props.toArray(String[]::new));
     }
 }
