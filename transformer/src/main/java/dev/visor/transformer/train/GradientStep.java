@@ -205,7 +205,7 @@ public final class GradientStep {
             } else {
                 int[][] groups = microPlan(b);
                 r = groups == null ? lossAndBackward(b, total, labelSmoothing)
-                        : twinsShards(model.config()) ? shards(b, groups, groups.length, microSeed, total, labelSmoothing, false)
+                        : twinsShards(model.config().dModel()) ? shards(b, groups, groups.length, microSeed, total, labelSmoothing, false)
                         : inSequence(b, groups, microSeed, total, labelSmoothing);
             }
             loss += r[0];
@@ -306,7 +306,7 @@ public final class GradientStep {
      */
     static int[][] plan(int width, int grouping, int[] sources, int[] spans, int sourceLength, int inputLength) {
         int rows = spans.length;
-        boolean twins = width <= SMALL_WIDTH;
+        boolean twins = twinsShards(width);
         if (grouping > 1) {
             return twins ? ShardPlan.assign(sources, spans, grouping, width) : ShardPlan.sequential(sources, spans, grouping, width);
         }
@@ -330,10 +330,12 @@ public final class GradientStep {
      * that {@link StepParallelism#AUTO} splits across two threads ({@code d_model ≤} {@value #SMALL_WIDTH}).
      * Its groups then take the shards' plan ({@link ShardPlan#assign}) and add their gradients through
      * captures summed group by group, as the shards do; a wider model's groups add theirs straight into
-     * the parameters' gradients ({@link #inSequence}).
+     * the parameters' gradients ({@link #inSequence}). {@link #plan} asks the same of a width.
+     *
+     * @param width the model's d_model
      */
-    static boolean twinsShards(TransformerConfig config) {
-        return config.dModel() <= SMALL_WIDTH; // plan()'s test as well
+    static boolean twinsShards(int width) {
+        return width <= SMALL_WIDTH;
     }
 
     /**
