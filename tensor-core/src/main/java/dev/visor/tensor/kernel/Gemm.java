@@ -210,27 +210,51 @@ public final class Gemm {
             block(vector, transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
-        // Split the dimension whose busiest share is smallest; a row split makes every thread pack
-        // all of B, which the model charges as PACK_COST multiply-adds per element of B. Columns
-        // are split in whole vectors, not whole NR-wide panels: each thread packs its own B and
-        // ends on one narrower panel, instead of one thread getting a whole panel more (512³ at
-        // NR = 48 split 288 / 224 columns).
         int colUnit = vector ? VectorGemm.L : nr;
-        int rowPanels = (m + mr - 1) / mr;
-        int colUnits = (n + colUnit - 1) / colUnit;
-        long byRows = (long) Math.min(m, ceilDiv(rowPanels, threads) * mr) * n * k + PACK_COST * (long) n * k;
-        long byCols = (long) Math.min(n, ceilDiv(colUnits, threads) * colUnit) * m * k;
-        if (vector && byRows - PACK_COST * (long) n * k <= byCols && VectorGemm.prefersShared(transA, n, k, threads)) {
-            // rows split as evenly as columns, over one B packed once for all cores
-            VectorGemm.shared(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-        } else if (byRows < byCols) {
-            Parallel.forRange(rowPanels, 1, (from, to) -> block(vector, transA, transB,
+        switch (split(vector, transA, m, n, k, threads)) {
+            case SHARED -> VectorGemm.shared(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            case ROWS -> Parallel.forRange((m + mr - 1) / mr, 1, (from, to) -> block(vector, transA, transB,
                     from * mr, Math.min(m, to * mr), 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc));
-        } else {
-            Parallel.forRange(colUnits, 1, (from, to) -> block(vector, transA, transB,
+            default -> Parallel.forRange((n + colUnit - 1) / colUnit, 1, (from, to) -> block(vector, transA, transB,
                     0, m, from * colUnit, Math.min(n, to * colUnit), k, alpha, a, aOff, lda, b, bOff, ldb,
                     beta, c, cOff, ldc));
         }
+    }
+
+    /** How a product is split across cores: see {@link #split}. */
+    enum Split {
+        /** Rows, over one B packed once for all cores ({@code VectorGemm.shared}). */
+        SHARED,
+        /** Rows, each core packing all of B for its own rows. */
+        ROWS,
+        /** Columns, each core packing its own columns of B (and all of A). */
+        COLUMNS
+    }
+
+    /**
+     * The split of a product of at least the splitting threshold across {@code threads} cores. The
+     * dimension whose busiest share is smallest; a row split makes every thread pack all of B, which
+     * the model charges as PACK_COST multiply-adds per element of B. Columns are split in whole
+     * vectors, not whole NR-wide panels: each thread packs its own B and ends on one narrower panel,
+     * instead of one thread getting a whole panel more (512³ at NR = 48 split 288 / 224 columns).
+     * Where {@code VectorGemm.prefersShared}, the rows go over one shared packed B when they split as
+     * evenly as the columns, or, whatever their split, when a column share would be narrower than one
+     * block of packed B ({@code VectorGemm.narrowColumnShares}); whole MR-row panels never leave the
+     * busiest core more than one panel over an even share. Before, with the 6-row AVX2 tile, 1 024 or
+     * 2 048 rows never halved into whole panels, so the deep products 1024×512×2048 and 2048×512×1024
+     * TN took the column split, each core packing all of A for half-width blocks.
+     */
+    static Split split(boolean vector, boolean transA, int m, int n, int k, int threads) {
+        int mr = vector ? VectorGemm.MR : ScalarGemm.MR;
+        int colUnit = vector ? VectorGemm.L : ScalarGemm.NR;
+        long busiestRows = (long) Math.min(m, ceilDiv(ceilDiv(m, mr), threads) * mr) * n * k;
+        long byRows = busiestRows + PACK_COST * (long) n * k;
+        long byCols = (long) Math.min(n, ceilDiv(ceilDiv(n, colUnit), threads) * colUnit) * m * k;
+        if (vector && VectorGemm.prefersShared(transA, n, k, threads)
+                && (busiestRows <= byCols || VectorGemm.narrowColumnShares(transA, n, k, threads))) {
+            return Split.SHARED;
+        }
+        return byRows < byCols ? Split.ROWS : Split.COLUMNS;
     }
 
     /** Products with fewer rows than this (decoding one token) skip packing: see {@link #fewRows}. */

@@ -169,10 +169,11 @@ final class VectorGemm {
     /**
      * Whether products deeper than one slab split across threads share one packed B: as
      * {@link #SHARED_B}, and also by default with the 16-register tile (6 × 2, AVX2), for the deep
-     * products only. Measured at AVX2 (GemmAB --threads=2, CPU time, alternating rounds, load 4-8,
-     * branch mc8): shared won sq2048, ffnDown 1024×512×2048 and gradW 2048×512×1024 TN in 46 of 66
-     * rounds over two runs (medians +0.4 to +3 %), while the narrow one-slab products it would also
-     * take under {@link #SHARED_B}'s rule (sq512, proj 1024×512×512) read 3 of 7 each. In the column
+     * products only. Until branch spread12 the 6-row tile's rows never split evenly enough for
+     * Gemm to take it on those shapes (mc8's A/B, 46 of 66 rounds on sq2048, ffnDown 1024×512×2048
+     * and gradW 2048×512×1024 TN, compared the same column split on both sides); since then a column
+     * share narrower than one block takes it ({@link #narrowColumnShares}): ffnDown and gradW won 9 of
+     * 9 rounds each by CPU time (GemmAB --threads=2, Zen 4, load 6-7: 70 → 81 % and 78 → 82 %). In the column
      * split each core packs a transposed A for every row of the product (gradW) and its own B for
      * all of k; shared, each packs only its own rows of A and B is packed once. The sums are bit for
      * bit the one-thread ones either way, so no result changes. {@code -Dvisor.kernel.sharedB}
@@ -286,6 +287,20 @@ final class VectorGemm {
     }
 
     /**
+     * Whether splitting {@code n} columns between {@code threads} cores would leave each a share
+     * narrower than one block of packed B: then each core packs all of A (every row of it, as one
+     * thread does) and runs each packed micro-panel of A through fewer kernel calls than one thread
+     * does (16 instead of 32 for 512 columns on two cores at AVX2), while {@link #shared} packs each
+     * row of A once and runs whole blocks. Gemm then takes {@link #shared} (where {@link
+     * #prefersShared}) even when its row split is one MR-row panel less even than the column split:
+     * with the 6-row tile 1 024 or 2 048 rows never halve into whole panels (86 and 85 of 171), and
+     * before this such products always fell back to the column split.
+     */
+    static boolean narrowColumnShares(boolean transA, int n, int k, int threads) {
+        return n < (long) threads * Math.max(NR, NC_MAX * KC / kcMax(transA, k));
+    }
+
+    /**
      * Rows at a time through all slabs in {@link #shared}: {@link #MC}, or where that is 0 (the AVX2
      * 6 × 2 tile), {@link #SHARED_MC} for an untransposed A.
      */
@@ -296,11 +311,12 @@ final class VectorGemm {
     /**
      * MC of the shared packed B ({@link #shared}) where {@link #MC} is 0 (the AVX2 6 × 2 tile): 0 by
      * default, one slab per pack split; {@code -Dvisor.kernel.mcShared=48} packs a block's slabs in one
-     * split and runs each core's rows 48 at a time through all of them, as the 512-bit tile does. On
-     * Zen 4 at AVX2, 2 threads, 48 won sq1024, sq2048 and ffnDown 1024×512×2048 in 47 of 69 GemmAB
-     * rounds under load, then lost 8 of 9 whole-JVM pairs in a quiet window (benchmarks/JOURNAL.md,
-     * "The quiet window after gemm11, train11 and flash11"), so it is not the default. A transposed A
-     * never takes it (it lost gradW 0 of 7). Same bits either way.
+     * split and runs each core's rows 48 at a time through all of them, as the 512-bit tile does.
+     * gemm11's A/Bs of it on sq1024, sq2048 and ffnDown (47 of 69 GemmAB rounds under load, then 1 of
+     * 9 whole-JVM pairs in a quiet window) never reached this path: those products took the column
+     * split (see {@link #narrowColumnShares}). Once ffnDown 1024×512×2048 did (branch spread12), 48
+     * won 1 of 9 GemmAB rounds against 0 on 2 threads (Zen 4, load 6), so it stays off. A transposed A
+     * never takes it. Same bits either way.
      */
     static final int SHARED_MC = (int) KernelProperties.whole("visor.kernel.mcShared", 0, 0) / MR * MR;
 
