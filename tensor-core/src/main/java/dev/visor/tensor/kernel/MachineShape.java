@@ -283,10 +283,10 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
      * 1024 is one slab ({@code VectorGemm.ONE_SLAB_MAX}, sq1024 with no merge into C at all). On
      * Zen 4 at {@code -XX:UseAVX=2}, whose 256-bit FMAs run at the full per-core peak, those were the
      * product's cost beside the kernel (gemm11's {@code GemmProfile}: kernel alone 95 % of the peak,
-     * sq1024 87 %); measured there (benchmarks/JOURNAL.md, gemm12), per CPU-second in whole-JVM
-     * pairs, sq1024 on 1 thread read 87-89 % of the peak against 83-84 %, and sq2048 and ffnDown
-     * 1024×512×2048 gained most in one-JVM A/Bs; a product with k ≤ 512 runs as before (one slab,
-     * the same NC). NC keeps its rule (half of L2), so the blocking is Zen 5's at AVX2 (48 KiB L1d:
+     * sq1024 87 %); measured there under load (benchmarks/JOURNAL.md, gemm12), whole-JVM pairs on 1
+     * thread read sq1024 87-90 % of the peak against 82-85 %, and sq1024, sq2048 and ffnDown
+     * 1024×512×2048 higher by the wall clock in 8 of 9 pairs (one tie); a product with k ≤ 512 runs
+     * as before (one slab, the same NC). NC keeps its rule (half of L2), so the blocking is Zen 5's at AVX2 (48 KiB L1d:
      * KC 512 already), and so are the sums: this changes the bits of AVX2 products deeper than 256
      * on such a machine, to Zen 5's. Zen 3 (512 KiB L2) was not measured and keeps 256.
      * {@code -Dvisor.kernel.kc=256 -Dvisor.kernel.nc=512} gives the old blocking.
