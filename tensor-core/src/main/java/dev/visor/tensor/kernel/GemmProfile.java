@@ -8,7 +8,8 @@ import java.util.SplittableRandom;
 /**
  * Where a square one-thread product's time goes, at the width this JVM runs (issue 11's 1024³
  * against OpenBLAS): the register-tile kernel alone, packing B, the whole product, and the same
- * product with A's rows aliased so that its micro-panels stay in L1 (the cost of A's traffic).
+ * product with A's rows aliased so that its micro-panels stay in L1 (the cost of A's traffic), with
+ * C's rows aliased so that its tiles stay in L1 or L2 (the cost of C's), and with both.
  * Every part is timed by this thread's CPU time, in rounds whose order alternates, so a machine
  * shared with other work moves them together; the table gives each part's best and median round.
  *
@@ -21,13 +22,18 @@ import java.util.SplittableRandom;
  */
 public final class GemmProfile {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    /** Row distance of the aliased A: MR rows of it span a few cache lines, all in L1. */
+    /**
+     * Row distance of the aliased A and C: MR rows of A span a few cache lines, all in L1; a row
+     * panel's tiles of C (MR rows of n columns) overlap into one stretch of about n floats, so C's
+     * lines come from L1 or L2 instead of L3 (the cost of C's traffic; the values are garbage).
+     */
     static final int ALIASED_LDA = 16;
     /** Smallest n: a whole NR-wide panel at every width, and the aliased A inside the n × n array. */
     static final int MIN_N = 64;
     /** The parts, in table order. */
     static final String[] PARTS = {"kernel alone (B block in L2, A panels rotating, packed with PACK_A)", "pack all of B",
-        "whole product", "whole product, A's rows aliased (A in L1)"};
+        "whole product", "whole product, A's rows aliased (A in L1)",
+        "whole product, C's rows aliased (C in L1/L2)", "whole product, A's and C's rows aliased"};
 
     private GemmProfile() {}
 
@@ -117,8 +123,12 @@ public final class GemmProfile {
                         sink += bp[1];
                     }
                     case 2 -> VectorGemm.block(false, false, 0, n, 0, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n);
-                    default -> VectorGemm.block(false, false, 0, n, 0, n, n, 1f, a, 0, ALIASED_LDA, b, 0, n, 0f,
+                    case 3 -> VectorGemm.block(false, false, 0, n, 0, n, n, 1f, a, 0, ALIASED_LDA, b, 0, n, 0f,
                             c, 0, n);
+                    case 4 -> VectorGemm.block(false, false, 0, n, 0, n, n, 1f, a, 0, n, b, 0, n, 0f,
+                            c, 0, ALIASED_LDA);
+                    default -> VectorGemm.block(false, false, 0, n, 0, n, n, 1f, a, 0, ALIASED_LDA, b, 0, n, 0f,
+                            c, 0, ALIASED_LDA);
                 }
                 ns[part] = Math.max(1, THREADS.getCurrentThreadCpuTime() - t0);
             }

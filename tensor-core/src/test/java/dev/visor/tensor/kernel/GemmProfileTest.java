@@ -38,13 +38,14 @@ class GemmProfileTest {
 
     @Test
     void tableGivesBestAndMedianOfEachPart() {
-        double[][] rounds = {{10, 30, 20}, {2, 1, 3}, {8, 4, 6}, {5, 7, 9}};
+        double[][] rounds = {{10, 30, 20}, {2, 1, 3}, {8, 4, 6}, {5, 7, 9}, {3, 4, 5}, {11, 12, 13}};
         String table = GemmProfile.table(100, rounds);
         assertTrue(table.contains("| " + GemmProfile.PARTS[0] + " | 30.00 GFLOP/s | 20.00 GFLOP/s |"), table);
         // packing: the fewest milliseconds is best; 2·100³ FLOP at 8 GFLOP/s is 0.25 ms, so 1 ms is 400 %
         assertTrue(table.contains("| " + GemmProfile.PARTS[1] + " | 1.00 ms (400.0 % of the product's best round) | 2.00 ms |"),
                 table);
         assertTrue(table.contains("| " + GemmProfile.PARTS[3] + " | 9.00 GFLOP/s | 7.00 GFLOP/s |"), table);
+        assertTrue(table.contains("| " + GemmProfile.PARTS[5] + " | 13.00 GFLOP/s | 12.00 GFLOP/s |"), table);
     }
 
     @Test
