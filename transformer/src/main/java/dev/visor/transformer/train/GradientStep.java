@@ -3,6 +3,7 @@ package dev.visor.transformer.train;
 import dev.visor.tensor.GradientCapture;
 import dev.visor.tensor.LeafGradients;
 import dev.visor.tensor.Rng;
+import dev.visor.tensor.StepArena;
 import dev.visor.tensor.Tensor;
 import dev.visor.tensor.kernel.Parallel;
 import dev.visor.transformer.MaskPlan;
@@ -52,6 +53,11 @@ public final class GradientStep {
     private final boolean byLength;
     private final int pad;
     private final int grouping;
+    // the arrays of the steps' forward and backward passes, reused step to step: [0] for the caller's
+    // pieces, [s] for data-parallel shard s (on whichever thread runs it); see StepArena
+    private StepArena[] arenas = new StepArena[0];
+    private boolean pooled = StepArena.ENABLED;
+    private boolean poisoned;
 
     /**
      * The system property that forces the length groups of a step that does not split the batch across
@@ -192,6 +198,9 @@ public final class GradientStep {
         if (total == 0) {
             return new Result(Double.NaN, 0);
         }
+        for (StepArena a : arenas) {
+            a.recycleKept(model.parameters());   // the last step's adopted gradients, unless a parameter still holds one
+        }
         double loss = 0;
         long correct = 0;
         for (int m = 0; m < micro.size(); m++) {
@@ -204,7 +213,7 @@ public final class GradientStep {
                 r = shards(b, byLength ? lengthPlan(b, k) : null, k, microSeed, total, labelSmoothing, true);
             } else {
                 int[][] groups = microPlan(b);
-                r = groups == null ? lossAndBackward(b, total, labelSmoothing)
+                r = groups == null ? lossAndBackward(arena(0), b, total, labelSmoothing)
                         : twinsShards(model.config().dModel()) ? shards(b, groups, groups.length, microSeed, total, labelSmoothing, false)
                         : inSequence(b, groups, microSeed, total, labelSmoothing);
             }
@@ -229,6 +238,7 @@ public final class GradientStep {
         double[][] results = new double[k][];
         GradientCapture[] captures = new GradientCapture[k];
         RuntimeException[] failures = new RuntimeException[k];
+        arena(parallel ? k - 1 : 0);   // made on the caller, before the shards run
         Parallel.RangeBody body = (from, to) -> {
             for (int s = from; s < to; s++) {
                 Batch shard = plan != null ? b.pick(plan[s]).trimmed(pad)
@@ -236,7 +246,7 @@ public final class GradientStep {
                 try (Rng.Scope streams = Rng.deriveStreams(Rng.mixSeeds(microSeed, s, 0));
                         GradientCapture capture = GradientCapture.begin()) {
                     captures[s] = capture;
-                    results[s] = lossAndBackward(shard, total, labelSmoothing);
+                    results[s] = lossAndBackward(parallel ? arenas[s] : arenas[0], shard, total, labelSmoothing);
                 } catch (RuntimeException e) {
                     failures[s] = e; // rethrown below in shard order, so a failing batch reports the same shard whichever thread ran it
                 }
@@ -353,7 +363,7 @@ public final class GradientStep {
         for (int g = 0; g < groups.length; g++) {
             try (Rng.Scope streams = Rng.deriveStreams(Rng.mixSeeds(microSeed, g, 0));
                     LeafGradients.Scope inPlace = LeafGradients.addInPlace()) {
-                double[] r = lossAndBackward(b.pick(groups[g]).trimmed(pad), total, labelSmoothing);
+                double[] r = lossAndBackward(arena(0), b.pick(groups[g]).trimmed(pad), total, labelSmoothing);
                 sum[0] += r[0];
                 sum[1] += r[1];
             }
@@ -401,7 +411,21 @@ public final class GradientStep {
         return builtIn(model) && c.masks().equals(MaskPlan.defaults()) && c.scores().equals(ScorePlan.defaults());
     }
 
-    private double[] lossAndBackward(Batch b, int total, double labelSmoothing) {
+    /**
+     * The forward and backward passes of {@code b} in a scope of {@code arena}: everything they make
+     * returns to the arena at its end except the gradients the parameters (or the open capture) adopt,
+     * which return at the next {@link #run}; the loss and the count are read inside.
+     */
+    private double[] lossAndBackward(StepArena arena, Batch b, int total, double labelSmoothing) {
+        if (!pooled) {
+            return passes(b, total, labelSmoothing);
+        }
+        try (StepArena.Scope scope = arena.open()) {
+            return passes(b, total, labelSmoothing);
+        }
+    }
+
+    private double[] passes(Batch b, int total, double labelSmoothing) {
         int[] targets = b.targets();
         TransformerModel.Loss out = model.loss(b.source(), b.input(), targets, labelSmoothing);
         Tensor l = out.sum().div(total);
@@ -409,6 +433,38 @@ public final class GradientStep {
         long right = correct(out.logits(), targets, model.config().padId());
         l.backward();
         return new double[] {value, right};
+    }
+
+    /**
+     * For tests: whether the passes take their arrays from the arenas (default {@code -Dvisor.trainArena}),
+     * and whether the arenas fill every array returned to them with NaN (so that a result that reads an
+     * array after its scope, or a reused array's old contents, shows). Call before the first {@link #run}.
+     */
+    GradientStep arenas(boolean pool, boolean poison) {
+        this.pooled = pool;
+        this.poisoned = poison;
+        return this;
+    }
+
+    /** Arena {@code i}, and every one before it, made if missing (on the caller only). */
+    private StepArena arena(int i) {
+        if (i >= arenas.length) {
+            int old = arenas.length;
+            arenas = java.util.Arrays.copyOf(arenas, i + 1);
+            for (int j = old; j <= i; j++) {
+                arenas[j] = poisoned ? new StepArena().poisonReturns(Float.NaN) : new StepArena();
+            }
+        }
+        return arenas[i];
+    }
+
+    /**
+     * The arenas this step's passes take their arrays from (for tests: their misses and sizes).
+     *
+     * @return a copy of the list, [0] the caller's
+     */
+    List<StepArena> arenas() {
+        return List.of(arenas);
     }
 
     private static long correct(Tensor logits, int[] targets, int pad) {
