@@ -46,10 +46,17 @@ public final class StepArena {
     /** Whether arenas pool arrays, from {@code -Dvisor.trainArena} (default true): the A/B switch. */
     public static final boolean ENABLED = KernelProperties.bool("visor.trainArena", true);
 
-    /** The default bound of an arena's free arrays, in MB. */
+    /** The default bound of an arena's free arrays, in MB (and at most a quarter of the heap's maximum). */
     static final long DEFAULT_MAX_MB = 2048;
 
-    private static final long MAX_FREE_FLOATS = KernelProperties.whole("visor.trainArena.maxMB", DEFAULT_MAX_MB, 0) << 18;
+    /**
+     * Scopes after which a length no request asked for gives up its free arrays (a batch shape that did
+     * not come back): {@value} scopes, 16 steps of 4 length groups.
+     */
+    static final int STALE_SCOPES = 64;
+
+    private static final long MAX_FREE_FLOATS = KernelProperties.whole("visor.trainArena.maxMB",
+            Math.min(DEFAULT_MAX_MB, Runtime.getRuntime().maxMemory() / 4 >> 20), 0) << 18;
     private static final ThreadLocal<StepArena[]> CURRENT = ThreadLocal.withInitial(() -> new StepArena[1]);
 
     private final IdentityHashMap<float[], Boolean> outstanding = new IdentityHashMap<>();
@@ -60,6 +67,7 @@ public final class StepArena {
     private long misses;
     private long requests;
     private long requestedFloats;
+    private int scopes;
     private boolean open;
     private float poison = Float.NaN;
     private boolean poisoning;
@@ -124,7 +132,7 @@ public final class StepArena {
     float[] take(int n) {
         requests++;
         requestedFloats += n;
-        float[] a = free.pop(n);
+        float[] a = free.pop(n, scopes);
         if (a == null) {
             a = new float[n];
             misses++;
@@ -196,6 +204,9 @@ public final class StepArena {
         }
         outstanding.clear();
         open = false;
+        if (++scopes % 16 == 0) {
+            free.dropStale(scopes - STALE_SCOPES);
+        }
     }
 
     private void giveBack(float[] a) {
@@ -205,7 +216,7 @@ public final class StepArena {
         if (poisoning) {
             Arrays.fill(a, poison);
         }
-        free.push(a);
+        free.push(a, scopes);
     }
 
     /**
@@ -287,12 +298,18 @@ public final class StepArena {
         private int[] lengths = new int[64];
         private float[][][] stacks = new float[64][][];
         private int[] sizes = new int[64];
+        private int[] lastUse = new int[64];
         private int used;
         long floats;
 
-        float[] pop(int n) {
+        /** A free array of length {@code n}, or null; {@code scope} stamps the length as asked for. */
+        float[] pop(int n, int scope) {
             int i = slot(n);
-            if (stacks[i] == null || sizes[i] == 0) {
+            if (stacks[i] == null) {
+                return null;
+            }
+            lastUse[i] = scope;
+            if (sizes[i] == 0) {
                 return null;
             }
             float[] a = stacks[i][--sizes[i]];
@@ -301,7 +318,7 @@ public final class StepArena {
             return a;
         }
 
-        void push(float[] a) {
+        void push(float[] a, int scope) {
             int n = a.length;
             int i = slot(n);
             if (stacks[i] == null) {
@@ -311,12 +328,24 @@ public final class StepArena {
                 }
                 lengths[i] = n;
                 stacks[i] = new float[4][];
+                lastUse[i] = scope;   // the scope that asked for it (and missed)
                 used++;
             } else if (sizes[i] == stacks[i].length) {
                 stacks[i] = Arrays.copyOf(stacks[i], 2 * sizes[i]);
             }
             stacks[i][sizes[i]++] = a;
             floats += n;
+        }
+
+        /** Drops the free arrays of every length last asked for before scope {@code before}. */
+        void dropStale(int before) {
+            for (int i = 0; i < stacks.length; i++) {
+                if (stacks[i] != null && sizes[i] > 0 && lastUse[i] < before) {
+                    floats -= (long) lengths[i] * sizes[i];
+                    java.util.Arrays.fill(stacks[i], 0, sizes[i], null);
+                    sizes[i] = 0;
+                }
+            }
         }
 
         /** The slot of length {@code n}: where it is, or the empty slot where it would go. */
@@ -333,15 +362,18 @@ public final class StepArena {
             int[] oldLengths = lengths;
             float[][][] oldStacks = stacks;
             int[] oldSizes = sizes;
+            int[] oldLastUse = lastUse;
             lengths = new int[2 * oldLengths.length];
             stacks = new float[lengths.length][][];
             sizes = new int[lengths.length];
+            lastUse = new int[lengths.length];
             for (int j = 0; j < oldLengths.length; j++) {
                 if (oldStacks[j] != null) {
                     int i = slot(oldLengths[j]);
                     lengths[i] = oldLengths[j];
                     stacks[i] = oldStacks[j];
                     sizes[i] = oldSizes[j];
+                    lastUse[i] = oldLastUse[j];
                 }
             }
         }

@@ -149,6 +149,23 @@ class StepArenaTest {
     }
 
     @Test
+    void aLengthNotAskedForInManyScopesGivesUpItsArrays() {
+        StepArena arena = new StepArena();
+        try (StepArena.Scope s = arena.open()) {
+            StepBuffers.floats(7);
+        }
+        for (int i = 0; i < StepArena.STALE_SCOPES + 16; i++) {
+            try (StepArena.Scope s = arena.open()) {
+                StepBuffers.floats(3);
+            }
+            if (i == StepArena.STALE_SCOPES / 2) {
+                assertEquals(10, arena.freeFloats(), "not stale yet");
+            }
+        }
+        assertEquals(3, arena.freeFloats(), "the 7 floats of a shape that never came back are the collector's");
+    }
+
+    @Test
     void oneScopeAtATimeAndNestedArenasRestoreTheOuter() {
         StepArena outer = new StepArena();
         StepArena inner = new StepArena();

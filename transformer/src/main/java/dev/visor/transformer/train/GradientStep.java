@@ -459,6 +459,20 @@ public final class GradientStep {
     }
 
     /**
+     * What this step's arenas keep between steps: the bytes of their free arrays, for reports (0 with
+     * {@code -Dvisor.trainArena=false} or before the first step). Read it between steps.
+     *
+     * @return bytes held for reuse
+     */
+    public long arenaBytes() {
+        long floats = 0;
+        for (StepArena a : arenas) {
+            floats += a.freeFloats();
+        }
+        return 4 * floats;
+    }
+
+    /**
      * The arenas this step's passes take their arrays from (for tests: their misses and sizes).
      *
      * @return a copy of the list, [0] the caller's
