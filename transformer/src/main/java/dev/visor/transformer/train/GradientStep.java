@@ -56,7 +56,7 @@ public final class GradientStep {
     // the arrays of the steps' forward and backward passes, reused step to step: [0] for the caller's
     // pieces, [s] for data-parallel shard s (on whichever thread runs it); see StepArena
     private StepArena[] arenas = new StepArena[0];
-    private boolean pooled = StepArena.ENABLED;
+    private boolean pooled;
     private boolean poisoned;
 
     /**
@@ -104,7 +104,14 @@ public final class GradientStep {
         this.byLength = lengthGrouped(model);
         this.pad = model.config().padId();
         this.grouping = grouping(System.getProperty(GROUPS_PROPERTY));
+        this.pooled = Boolean.parseBoolean(System.getProperty(ARENA_PROPERTY, "true").trim());
     }
+
+    /**
+     * The system property that turns the steps' arenas off ({@code false}: every array new, as before the
+     * arena; {@link StepArena}), read when a step is made, so that one JVM can run both for an A/B.
+     */
+    public static final String ARENA_PROPERTY = "visor.trainArena";
 
     /** {@link #grouping}'s value for {@code auto}. */
     static final int AUTO_GROUPS = 0;
