@@ -269,27 +269,18 @@ public final class StepArena {
         return free.floats;
     }
 
-    /** An open scope of a {@link StepArena}; closing it a second time does nothing. */
-    public static final class Scope implements AutoCloseable {
+    /** An open scope of a {@link StepArena}: closing it returns every array handed out in it that did not escape. */
+    public static final class Scope extends CurrentScope<StepArena> {
         private final StepArena arena;
-        private final StepArena[] current;
-        private final StepArena previous;
-        private boolean closed;
 
         private Scope(StepArena arena, StepArena[] current, StepArena previous) {
+            super(current, previous);
             this.arena = arena;
-            this.current = current;
-            this.previous = previous;
         }
 
-        /** Ends the scope: every array handed out in it that did not escape returns to the pool. */
         @Override
-        public void close() {
-            if (!closed) {
-                closed = true;
-                current[0] = previous;
-                arena.closeScope();
-            }
+        void ended() {
+            arena.closeScope();
         }
     }
 

@@ -147,27 +147,18 @@ public final class StepBuffers {
         return a;
     }
 
-    /** An open scope of {@link StepBuffers}; closing it a second time does nothing. */
-    public static final class Scope implements AutoCloseable {
+    /** An open scope of {@link StepBuffers}: closing it makes the thread's previous scope (or none) current again. */
+    public static final class Scope extends CurrentScope<StepBuffers> {
         private final StepBuffers buffers;
-        private final StepBuffers[] current;
-        private final StepBuffers previous;
-        private boolean closed;
 
         private Scope(StepBuffers buffers, StepBuffers[] current, StepBuffers previous) {
+            super(current, previous);
             this.buffers = buffers;
-            this.current = current;
-            this.previous = previous;
         }
 
-        /** Ends the scope: the thread's previous scope (or none) is current again. */
         @Override
-        public void close() {
-            if (!closed) {
-                closed = true;
-                buffers.open = false;
-                current[0] = previous;
-            }
+        void ended() {
+            buffers.open = false;
         }
     }
 }

@@ -75,22 +75,26 @@ class TrainArenaTest {
         expected.params().forEach((name, values) -> assertArrayEquals(values, actual.params().get(name), name));
     }
 
+    /** Trains {@code steps} steps with poisoned arenas and without any, asserts the same bits, and returns the pooled run. */
+    private static Trained pooledMatchesPlain(TransformerConfig cfg, StepParallelism mode, int steps) {
+        Trained plain = train(cfg, mode, false, false, steps);
+        Trained pooled = train(cfg, mode, true, true, steps);
+        assertSameBits(plain, pooled);
+        assertEquals(0, plain.step().arenas().stream().mapToLong(StepArena::requests).sum(), "no arena asked without the pool");
+        return pooled;
+    }
+
     @Test
     void poisonedArenasGiveTheBitsOfNoArenaOnOneThread() {
         Parallel.setThreads(1);
-        Trained plain = train(DROPOUT, StepParallelism.AUTO, false, false, 6);
-        Trained pooled = train(DROPOUT, StepParallelism.AUTO, true, true, 6);
-        assertSameBits(plain, pooled);
+        Trained pooled = pooledMatchesPlain(DROPOUT, StepParallelism.AUTO, 6);
         assertTrue(pooled.step().arenas().get(0).requests() > 0, "the passes took their arrays from the arena");
-        assertEquals(0, plain.step().arenas().stream().mapToLong(StepArena::requests).sum(), "no arena asked without the pool");
     }
 
     @Test
     void poisonedArenasGiveTheBitsOfNoArenaOnTwoThreadShards() {
         Parallel.setThreads(2);
-        Trained plain = train(DROPOUT, StepParallelism.DATA_PARALLEL, false, false, 6);
-        Trained pooled = train(DROPOUT, StepParallelism.DATA_PARALLEL, true, true, 6);
-        assertSameBits(plain, pooled);
+        Trained pooled = pooledMatchesPlain(DROPOUT, StepParallelism.DATA_PARALLEL, 6);
         assertEquals(2, pooled.step().arenas().size(), "one arena per shard");
         for (StepArena a : pooled.step().arenas()) {
             assertTrue(a.requests() > 0, "each shard took its arrays from its own arena");
@@ -100,10 +104,8 @@ class TrainArenaTest {
     @Test
     void poisonedArenasGiveTheBitsOfNoArenaOnAWideModelsGroupsAndTheWholeBatch() {
         Parallel.setThreads(1);
-        TransformerConfig wide = WideLengthGroupsTest.WIDE.toBuilder().dropout(0.1).build();
-        assertSameBits(train(wide, StepParallelism.AUTO, false, false, 3), train(wide, StepParallelism.AUTO, true, true, 3));
-        LengthGroupsTest.withGroups("off", () -> assertSameBits(train(DROPOUT, StepParallelism.INTRA_OP, false, false, 3),
-                train(DROPOUT, StepParallelism.INTRA_OP, true, true, 3)));
+        pooledMatchesPlain(WideLengthGroupsTest.WIDE.toBuilder().dropout(0.1).build(), StepParallelism.AUTO, 3);
+        LengthGroupsTest.withGroups("off", () -> pooledMatchesPlain(DROPOUT, StepParallelism.INTRA_OP, 3));
     }
 
     @Test
