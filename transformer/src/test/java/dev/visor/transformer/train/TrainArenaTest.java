@@ -6,6 +6,7 @@ import static dev.visor.transformer.train.LengthGroupsTest.rowsOfLengths;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.visor.tensor.AllocationMeter;
 import dev.visor.tensor.StepArena;
@@ -37,6 +38,7 @@ class TrainArenaTest {
 
     @BeforeEach
     void saveThreads() {
+        assumeTrue(StepArena.ENABLED, "-Dvisor.trainArena=false: arena scopes do nothing");
         threadsBefore = Parallel.threads();
     }
 
