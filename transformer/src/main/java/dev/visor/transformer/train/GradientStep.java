@@ -45,6 +45,11 @@ import java.util.Objects;
  * base-size bench's rows (128, 120, …, 72) run as 4 groups of two rows each, 21 % less work than the
  * whole batch (docs/DESIGN.md, "Length groups at every width"). Otherwise (other models,
  * batches of even lengths) the whole batch is one graph, drawing dropout from the model's own generators.
+ *
+ * <p>Each piece's passes take their arrays from an arena of this step ({@link StepArena}: the caller's, or
+ * a shard's own), so a step reuses the last step's arrays; keep one {@code GradientStep} per training loop
+ * for that, and zero the gradients before each {@link #run} as usual. {@value #ARENA_PROPERTY}{@code =false}
+ * allocates them anew.
  */
 public final class GradientStep {
     private final TransformerModel model;
