@@ -1,5 +1,6 @@
 package dev.visor.attention;
 
+import dev.visor.tensor.StepBuffers;
 import dev.visor.tensor.Tensor;
 import java.util.function.Function;
 
@@ -130,8 +131,8 @@ public final class Attention {
         return flash(packed(x, q.offset(), bb, heads, lq, headDim, qWidth),
                 packed(y, kv.offset() + kAt, bb, kvHeads, lk, headDim, kvWidth),
                 packed(y, kv.offset() + vAt, bb, kvHeads, lk, headDim, kvWidth), mask, cfg, true, s -> {
-                    float[] dq = new float[Math.multiplyExact(bb * lq, qWidth)];
-                    float[] dkv = one ? dq : new float[Math.multiplyExact(bb * lk, kvWidth)];
+                    float[] dq = StepBuffers.zeros(Math.multiplyExact(bb * lq, qWidth));
+                    float[] dkv = one ? dq : StepBuffers.zeros(Math.multiplyExact(bb * lk, kvWidth));
                     return new HeadsView[] {
                         packed(dq, 0, bb, heads, lq, headDim, qWidth), packed(dkv, kAt, bb, kvHeads, lk, headDim, kvWidth),
                         packed(dkv, vAt, bb, kvHeads, lk, headDim, kvWidth)};
@@ -162,7 +163,7 @@ public final class Attention {
         int hh = s.heads();
         int lq = s.queryLength();
         int dv = s.valueDim();
-        float[] values = new float[bb * hh * lq * dv];
+        float[] values = StepBuffers.zeros(bb * hh * lq * dv);   // zeros, as a row that attends nothing may be left
         int[] outShape = mergeHeads ? new int[] {bb, lq, hh * dv} : new int[] {bb, hh, lq, dv};
         HeadsView out = mergeHeads
                 ? new HeadsView(values, 0, bb, hh, lq, dv, lq * hh * dv, dv, hh * dv, 1)   // (batch, Lq, heads, dv)

@@ -26,7 +26,9 @@ import java.util.Map;
  * depend on it. {@code -Dvisor.bench.settle=false} skips it; the line reports the JIT's compile time per
  * timed step ({@code jit-ms/step}), near 0 in a steady state, the data-parallel shards of a batch
  * ({@code shards}) and how many pieces the step runs the first batch as ({@code pieces}: the shards, or
- * on one thread the length groups it runs one after the other, {@code GradientStep.pieces}).
+ * on one thread the length groups it runs one after the other, {@code GradientStep.pieces}) and the bytes the
+ * step's arenas keep for reuse after the run ({@code arena-MB}, {@code GradientStep.arenaBytes}; 0 with
+ * {@code -Dvisor.trainArena=false}).
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar dev.visor.bench.TrainStepCpu [demo|base|base-full] [warm-up steps] [steps] [threads] [auto|data|intra-op]
@@ -115,9 +117,9 @@ public final class TrainStepCpu {
                 : String.format("tokens/critical-cpu-s=%.0f (max of caller %.2f ms, kernel threads / (threads - 1) %.2f ms per step) ",
                         t.tokens / critical, cpu * 1e3 / steps, poolShare * 1e3 / steps);
         System.out.printf("visor size=%s threads=%d parallelism=%s shards=%d pieces=%d steps=%d %stokens/wall-s=%.0f allocated-MB/step=%.1f"
-                        + " sys-ms/step=%.1f jit-ms/step=%.2f (wall %.2f s, sink %.3f)%n",
+                        + " sys-ms/step=%.1f jit-ms/step=%.2f arena-MB=%.0f (wall %.2f s, sink %.3f)%n",
                 full ? "base-full" : base ? "base" : "demo", threads, mode, gradients.shards(first.input().batch()), gradients.pieces(first), steps, perCpu, t.tokens / wall, allocatedPerStep / 1e6,
-                sys * 1e3 / steps, jitPerStep, wall, sink);
+                sys * 1e3 / steps, jitPerStep, gradients.arenaBytes() / 1e6, wall, sink);
     }
 
     /** A fresh demo model in training mode with its optimizer and batches (the bar's settings: dropout 0.1). */

@@ -63,6 +63,9 @@ final class Autograd {
                     pending.put(in, prev == null ? gi : addSameShape(prev, gi, owned));
                 }
                 g.handedOver = false;
+                if (exclusive && !returned(g, grads)) {
+                    StepArena.release(g.data);   // read by its backward for the last time: the arena may hand it out again
+                }
             }
         }
     }
@@ -86,6 +89,16 @@ final class Autograd {
             }
         }
         return true;
+    }
+
+    /** Whether a backward function returned {@code g}'s storage (or a view of it) for an input. */
+    private static boolean returned(Tensor g, Tensor[] grads) {
+        for (Tensor gi : grads) {
+            if (gi != null && gi.data == g.data) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Nodes reachable from root that require grad, ordered so every node precedes its consumers. */
@@ -134,7 +147,7 @@ final class Autograd {
             VecMath.add(av, aOff, b.data, 0, b.data, 0, n);
             return b;
         }
-        float[] x = new float[n];
+        float[] x = StepBuffers.floats(n);   // every element written
         VecMath.add(av, aOff, bv, bOff, x, 0, n);
         Tensor sum = new Tensor(x, a.shape.clone());
         owned.add(sum);

@@ -56,7 +56,7 @@ public final class GradientCapture implements AutoCloseable {
     /** Adds {@code g} to {@code leaf}'s captured gradient; the first one is adopted when {@code exclusive} (nothing else holds it). */
     void add(Tensor leaf, Tensor g, boolean exclusive) {
         Tensor sum = grads.get(leaf);
-        grads.put(leaf, exclusive && sum == null ? g : TensorBase.accumulated(sum, g));
+        grads.put(leaf, exclusive && sum == null ? TensorBase.adopted(g) : TensorBase.accumulated(sum, g));
     }
 
     /**

@@ -49,7 +49,7 @@ final class JoinOps {
         }
         int[] shape = first.shape.clone();
         shape[d] = total;
-        float[] out = new float[Shape.numel(shape)];
+        float[] out = StepBuffers.floats(Shape.numel(shape));   // the parts cover every element
         int[] cs = Shape.contiguousStrides(shape);
         int[] starts = new int[tensors.size()];
         int at = 0;

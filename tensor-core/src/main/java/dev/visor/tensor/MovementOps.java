@@ -257,7 +257,7 @@ final class MovementOps {
      * new array handed over to autograd, so the slices' gradients of one tensor are summed into it.
      */
     private static Tensor embed(int[] shape, Tensor g, int offset, int[] strides) {
-        float[] out = new float[Shape.numel(shape)];
+        float[] out = StepBuffers.zeros(Shape.numel(shape));   // the region outside g stays 0
         scatter(g, out, offset, strides);
         return Tensor.handedOver(out, shape.clone());
     }

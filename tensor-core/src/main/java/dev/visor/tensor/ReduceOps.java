@@ -183,7 +183,7 @@ final class ReduceOps {
         int inner = p.inner;
         float[] data = p.data;
         int off = p.off;
-        float[] out = new float[outer * inner];
+        float[] out = StepBuffers.floats(outer * inner);   // every element written
         if (inner == 1) {
             Parallel.forRange(outer, Math.max(1, GRAIN / Math.max(1, reduced)), (from, to) -> {
                 for (int a = from; a < to; a++) {
@@ -231,7 +231,7 @@ final class ReduceOps {
         int[] shape = x.shape;
         return Tensor.fromOp(name, values, p.outShape, g -> {
             float[] gv = g.toArray();
-            float[] dx = new float[Shape.numel(shape)];
+            float[] dx = StepBuffers.zeros(Shape.numel(shape));   // only the extremes' places written
             int inner = p.inner;
             for (int a = 0; a < p.outer; a++) {
                 for (int c = 0; c < inner; c++) {

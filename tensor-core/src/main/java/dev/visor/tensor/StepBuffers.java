@@ -12,7 +12,8 @@ import java.util.Arrays;
  * {@link #floats}: the {@code i}-th request of a scope gets the array the {@code i}-th request of the
  * previous scope got when its length is the same, else a new one kept for the next scope. Outside
  * a scope (or with autograd on, or with {@code -Dvisor.stepBuffers=false}) {@link #floats} is
- * {@code new float[n]}.
+ * {@code new float[n]}, or the array of a training step's {@link StepArena} when one is open on the
+ * thread (autograd on or off: its arrays live until the arena's scope ends).
  *
  * <p>Why: a decoding step of the base model made ~350 KB of such arrays per token; on a JVM heap
  * whose pages were never touched (the default heap, growing) each fresh page of that garbage is a
@@ -76,7 +77,11 @@ public final class StepBuffers {
      */
     public static float[] floats(int n) {
         StepBuffers b = CURRENT.get()[0];
-        return b == null || GradMode.isEnabled() ? new float[n] : b.take(n);
+        if (b != null && !GradMode.isEnabled()) {
+            return b.take(n);
+        }
+        StepArena arena = StepArena.current();
+        return arena == null ? new float[n] : arena.take(n);
     }
 
     /**
@@ -87,10 +92,16 @@ public final class StepBuffers {
      */
     public static float[] zeros(int n) {
         StepBuffers b = CURRENT.get()[0];
-        if (b == null || GradMode.isEnabled()) {
-            return new float[n];
+        float[] a;
+        if (b != null && !GradMode.isEnabled()) {
+            a = b.take(n);
+        } else {
+            StepArena arena = StepArena.current();
+            if (arena == null) {
+                return new float[n];
+            }
+            a = arena.take(n);
         }
-        float[] a = b.take(n);
         Arrays.fill(a, 0f);
         return a;
     }
@@ -136,27 +147,18 @@ public final class StepBuffers {
         return a;
     }
 
-    /** An open scope of {@link StepBuffers}; closing it a second time does nothing. */
-    public static final class Scope implements AutoCloseable {
+    /** An open scope of {@link StepBuffers}: closing it makes the thread's previous scope (or none) current again. */
+    public static final class Scope extends CurrentScope<StepBuffers> {
         private final StepBuffers buffers;
-        private final StepBuffers[] current;
-        private final StepBuffers previous;
-        private boolean closed;
 
         private Scope(StepBuffers buffers, StepBuffers[] current, StepBuffers previous) {
+            super(current, previous);
             this.buffers = buffers;
-            this.current = current;
-            this.previous = previous;
         }
 
-        /** Ends the scope: the thread's previous scope (or none) is current again. */
         @Override
-        public void close() {
-            if (!closed) {
-                closed = true;
-                buffers.open = false;
-                current[0] = previous;
-            }
+        void ended() {
+            buffers.open = false;
         }
     }
 }

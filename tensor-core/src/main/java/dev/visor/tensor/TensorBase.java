@@ -345,7 +345,13 @@ abstract class TensorBase {
 
     /** Adds {@code g} to this leaf's accumulated gradient; the first one is adopted when the caller owns it alone. */
     void accumulateGrad(Tensor g, boolean exclusive) {
-        grad = exclusive && grad == null ? g : accumulated(grad, g);
+        grad = exclusive && grad == null ? adopted(g) : accumulated(grad, g);
+    }
+
+    /** {@code g}, adopted as a gradient that outlives the step: a step arena's array escapes its scope ({@link StepArena#escape}). */
+    static Tensor adopted(Tensor g) {
+        StepArena.escape(g.data);
+        return g;
     }
 
     /**

@@ -63,7 +63,7 @@ final class Activations {
      * {@code g·(½(1+t) + ½x(1−t²)·√(2/π)(1 + 3·0.044715x²))} with {@code t = tanh(√(2/π)(x + 0.044715x³))}.
      */
     private static Tensor backward(float[] g, float[] in, int[] shape, Kind kind) {
-        float[] dx = new float[in.length];
+        float[] dx = StepBuffers.floats(in.length);   // every element written
         Parallel.forRange(in.length, GRAIN, (from, to) -> {
             switch (kind) {
                 case RELU -> reluBackward(g, in, dx, from, to);

@@ -1,6 +1,7 @@
 package dev.visor.tensor.nn;
 
 import dev.visor.tensor.Rng;
+import dev.visor.tensor.StepBuffers;
 import dev.visor.tensor.Tensor;
 import dev.visor.tensor.kernel.KeepBits;
 import dev.visor.tensor.kernel.VecMath;
@@ -28,7 +29,7 @@ final class DropoutOp {
         int n = in.length;
         long[] keep = mask(n, p, rng.onThisThread()); // a data-parallel shard's own stream (Rng.deriveStreams)
         float scale = keepScale(p);
-        float[] out = new float[n];
+        float[] out = StepBuffers.floats(n);   // every element written (also below)
         apply(in, keep, scale, out);
         return Tensor.fromOp("dropout", out, x.shape(), g -> {
             float[] dx = target(g, n);
@@ -42,7 +43,7 @@ final class DropoutOp {
      * hands it over ({@link Tensor#isHandedOver}; the loops run in place element by element), else a new one.
      */
     private static float[] target(Tensor g, int n) {
-        return g.isHandedOver() ? g.storage() : new float[n];
+        return g.isHandedOver() ? g.storage() : StepBuffers.floats(n);
     }
 
     /** The factor of a kept element, {@code 1/(1−p)}; 0 for {@code p = 1}, where nothing is kept. */
@@ -76,7 +77,7 @@ final class DropoutOp {
         }
         float[] in = Dense.of(x);
         int n = in.length;
-        float[] out = new float[n];
+        float[] out = StepBuffers.floats(n);
         long[] keep = mask(n, p, rng.onThisThread());
         float scale = keepScale(p);
         KeepBits.forWordRanges(n, (from, to) -> {
@@ -110,7 +111,7 @@ final class DropoutOp {
         int n = in.length;
         long[] keep = mask(n, p, rng.onThisThread());
         float scale = keepScale(p);
-        float[] out = new float[n];
+        float[] out = StepBuffers.floats(n);
         KeepBits.forWordRanges(n, (from, to) -> {
             KeepBits.applyRange(in, keep, scale, out, from, to);
             VecMath.add(res, from, out, from, out, from, to - from);
@@ -118,7 +119,7 @@ final class DropoutOp {
         return Tensor.fromOp("addDropout", out, x.shape(), g -> {
             Tensor dx = null;
             if (x.requiresGrad()) {
-                float[] d = new float[n];
+                float[] d = StepBuffers.floats(n);
                 apply(Dense.of(g), keep, scale, d);
                 dx = Tensor.handedOver(d, x.shape());
             }

@@ -43,7 +43,7 @@ final class EmbeddingOp {
         outShape[indexShape.length] = dim;
         return Tensor.fromOp("embedding", out, outShape, g -> {
             float[] gv = Dense.of(g);
-            float[] dw = new float[rows * dim];
+            float[] dw = StepBuffers.zeros(rows * dim);   // accumulated into
             for (int i = 0; i < idx.length; i++) {
                 if (idx[i] == pad) {
                     continue;

@@ -212,7 +212,7 @@ final class LayerNormOp {
      * element {@code j}'s dx only from element {@code j}'s g), else a new array.
      */
     private static float[] dxArray(float[] g, boolean inPlace) {
-        return inPlace ? g : new float[g.length];
+        return inPlace ? g : StepBuffers.floats(g.length);   // every element written
     }
 
     /** The gradients each input asks for, wrapped in its shape. */

@@ -34,7 +34,7 @@ final class LinearOp {
      * additions are the same on any number of threads, so the sums are the same bits.
      */
     static float[] columnSums(float[] g, int rows, int out) {
-        float[] sums = new float[out];
+        float[] sums = StepBuffers.floats(out);   // every column written
         Parallel.forRange(out, Math.max(16, SUM_GRAIN / Math.max(1, rows)),
                 (from, to) -> columnSums(g, rows, out, from, to, sums));
         return sums;
@@ -109,7 +109,7 @@ final class LinearOp {
             Tensor dw = null;
             Tensor db = null;
             if (x.requiresGrad()) {
-                float[] d = new float[rows * in];
+                float[] d = StepBuffers.floats(rows * in);   // beta 0: every element written
                 if (rows > 0 && in > 0 && out > 0) {
                     Gemm.sgemm(false, false, rows, in, out, 1f, gv, 0, out, wv, wOff, in, 0f, d, 0, in);
                 }
@@ -122,7 +122,7 @@ final class LinearOp {
                     Gemm.sgemm(true, false, out, in, rows, 1f, gv, 0, out, xv, 0, in, 1f, sum, 0, in);
                 }
             } else if (weight.requiresGrad()) {
-                float[] d = new float[out * in];
+                float[] d = StepBuffers.floats(out * in);
                 if (rows > 0 && in > 0 && out > 0) {
                     Gemm.sgemm(true, false, out, in, rows, 1f, gv, 0, out, xv, 0, in, 0f, d, 0, in);
                 }

@@ -1,6 +1,7 @@
 package dev.visor.tensor.nn;
 
 import dev.visor.tensor.Shape;
+import dev.visor.tensor.StepBuffers;
 import dev.visor.tensor.Tensor;
 import dev.visor.tensor.kernel.Parallel;
 import dev.visor.tensor.kernel.VecMath;
@@ -93,7 +94,7 @@ final class Losses {
         int count = counted;
         return Tensor.fromOp("crossEntropy", out, outShape, g -> {
             float[] gv = Dense.of(g);
-            float[] dz = new float[z.length];
+            float[] dz = StepBuffers.zeros(z.length);   // ignored rows stay 0
             Parallel.forRange(rows, Math.max(1, GRAIN / classes), (from, to) -> {
                 for (int r = from; r < to; r++) {
                     if (tgt[r] == ignoreIndex) {

@@ -3,6 +3,7 @@ package dev.visor.transformer.train;
 import dev.visor.tensor.GradientCapture;
 import dev.visor.tensor.LeafGradients;
 import dev.visor.tensor.Rng;
+import dev.visor.tensor.StepArena;
 import dev.visor.tensor.Tensor;
 import dev.visor.tensor.kernel.Parallel;
 import dev.visor.transformer.MaskPlan;
@@ -44,6 +45,11 @@ import java.util.Objects;
  * base-size bench's rows (128, 120, …, 72) run as 4 groups of two rows each, 21 % less work than the
  * whole batch (docs/DESIGN.md, "Length groups at every width"). Otherwise (other models,
  * batches of even lengths) the whole batch is one graph, drawing dropout from the model's own generators.
+ *
+ * <p>Each piece's passes take their arrays from an arena of this step ({@link StepArena}: the caller's, or
+ * a shard's own), so a step reuses the last step's arrays; keep one {@code GradientStep} per training loop
+ * for that, and zero the gradients before each {@link #run} as usual. {@value #ARENA_PROPERTY}{@code =false}
+ * allocates them anew.
  */
 public final class GradientStep {
     private final TransformerModel model;
@@ -52,6 +58,11 @@ public final class GradientStep {
     private final boolean byLength;
     private final int pad;
     private final int grouping;
+    // the arrays of the steps' forward and backward passes, reused step to step: [0] for the caller's
+    // pieces, [s] for data-parallel shard s (on whichever thread runs it); see StepArena
+    private StepArena[] arenas = new StepArena[0];
+    private boolean pooled;
+    private boolean poisoned;
 
     /**
      * The system property that forces the length groups of a step that does not split the batch across
@@ -98,7 +109,14 @@ public final class GradientStep {
         this.byLength = lengthGrouped(model);
         this.pad = model.config().padId();
         this.grouping = grouping(System.getProperty(GROUPS_PROPERTY));
+        this.pooled = Boolean.parseBoolean(System.getProperty(ARENA_PROPERTY, "true").trim());
     }
+
+    /**
+     * The system property that turns the steps' arenas off ({@code false}: every array new, as before the
+     * arena; {@link StepArena}), read when a step is made, so that one JVM can run both for an A/B.
+     */
+    public static final String ARENA_PROPERTY = "visor.trainArena";
 
     /** {@link #grouping}'s value for {@code auto}. */
     static final int AUTO_GROUPS = 0;
@@ -192,6 +210,9 @@ public final class GradientStep {
         if (total == 0) {
             return new Result(Double.NaN, 0);
         }
+        for (StepArena a : arenas) {
+            a.recycleKept(model.parameters());   // the last step's adopted gradients, unless a parameter still holds one
+        }
         double loss = 0;
         long correct = 0;
         for (int m = 0; m < micro.size(); m++) {
@@ -204,7 +225,7 @@ public final class GradientStep {
                 r = shards(b, byLength ? lengthPlan(b, k) : null, k, microSeed, total, labelSmoothing, true);
             } else {
                 int[][] groups = microPlan(b);
-                r = groups == null ? lossAndBackward(b, total, labelSmoothing)
+                r = groups == null ? lossAndBackward(arena(0), b, total, labelSmoothing)
                         : twinsShards(model.config().dModel()) ? shards(b, groups, groups.length, microSeed, total, labelSmoothing, false)
                         : inSequence(b, groups, microSeed, total, labelSmoothing);
             }
@@ -229,6 +250,7 @@ public final class GradientStep {
         double[][] results = new double[k][];
         GradientCapture[] captures = new GradientCapture[k];
         RuntimeException[] failures = new RuntimeException[k];
+        arena(parallel ? k - 1 : 0);   // made on the caller, before the shards run
         Parallel.RangeBody body = (from, to) -> {
             for (int s = from; s < to; s++) {
                 Batch shard = plan != null ? b.pick(plan[s]).trimmed(pad)
@@ -236,7 +258,7 @@ public final class GradientStep {
                 try (Rng.Scope streams = Rng.deriveStreams(Rng.mixSeeds(microSeed, s, 0));
                         GradientCapture capture = GradientCapture.begin()) {
                     captures[s] = capture;
-                    results[s] = lossAndBackward(shard, total, labelSmoothing);
+                    results[s] = lossAndBackward(parallel ? arenas[s] : arenas[0], shard, total, labelSmoothing);
                 } catch (RuntimeException e) {
                     failures[s] = e; // rethrown below in shard order, so a failing batch reports the same shard whichever thread ran it
                 }
@@ -353,7 +375,7 @@ public final class GradientStep {
         for (int g = 0; g < groups.length; g++) {
             try (Rng.Scope streams = Rng.deriveStreams(Rng.mixSeeds(microSeed, g, 0));
                     LeafGradients.Scope inPlace = LeafGradients.addInPlace()) {
-                double[] r = lossAndBackward(b.pick(groups[g]).trimmed(pad), total, labelSmoothing);
+                double[] r = lossAndBackward(arena(0), b.pick(groups[g]).trimmed(pad), total, labelSmoothing);
                 sum[0] += r[0];
                 sum[1] += r[1];
             }
@@ -401,7 +423,21 @@ public final class GradientStep {
         return builtIn(model) && c.masks().equals(MaskPlan.defaults()) && c.scores().equals(ScorePlan.defaults());
     }
 
-    private double[] lossAndBackward(Batch b, int total, double labelSmoothing) {
+    /**
+     * The forward and backward passes of {@code b} in a scope of {@code arena}: everything they make
+     * returns to the arena at its end except the gradients the parameters (or the open capture) adopt,
+     * which return at the next {@link #run}; the loss and the count are read inside.
+     */
+    private double[] lossAndBackward(StepArena arena, Batch b, int total, double labelSmoothing) {
+        if (!pooled) {
+            return passes(b, total, labelSmoothing);
+        }
+        try (StepArena.Scope scope = arena.open()) {
+            return passes(b, total, labelSmoothing);
+        }
+    }
+
+    private double[] passes(Batch b, int total, double labelSmoothing) {
         int[] targets = b.targets();
         TransformerModel.Loss out = model.loss(b.source(), b.input(), targets, labelSmoothing);
         Tensor l = out.sum().div(total);
@@ -409,6 +445,52 @@ public final class GradientStep {
         long right = correct(out.logits(), targets, model.config().padId());
         l.backward();
         return new double[] {value, right};
+    }
+
+    /**
+     * For tests: whether the passes take their arrays from the arenas (default {@code -Dvisor.trainArena}),
+     * and whether the arenas fill every array returned to them with NaN (so that a result that reads an
+     * array after its scope, or a reused array's old contents, shows). Call before the first {@link #run}.
+     */
+    GradientStep arenas(boolean pool, boolean poison) {
+        this.pooled = pool;
+        this.poisoned = poison;
+        return this;
+    }
+
+    /** Arena {@code i}, and every one before it, made if missing (on the caller only). */
+    private StepArena arena(int i) {
+        if (i >= arenas.length) {
+            int old = arenas.length;
+            arenas = java.util.Arrays.copyOf(arenas, i + 1);
+            for (int j = old; j <= i; j++) {
+                arenas[j] = poisoned ? new StepArena().poisonReturns(Float.NaN) : new StepArena();
+            }
+        }
+        return arenas[i];
+    }
+
+    /**
+     * What this step's arenas keep between steps: the bytes of their free arrays, for reports (0 with
+     * {@code -Dvisor.trainArena=false} or before the first step). Read it between steps.
+     *
+     * @return bytes held for reuse
+     */
+    public long arenaBytes() {
+        long floats = 0;
+        for (StepArena a : arenas) {
+            floats += a.freeFloats();
+        }
+        return 4 * floats;
+    }
+
+    /**
+     * The arenas this step's passes take their arrays from (for tests: their misses and sizes).
+     *
+     * @return a copy of the list, [0] the caller's
+     */
+    List<StepArena> arenas() {
+        return List.of(arenas);
     }
 
     private static long correct(Tensor logits, int[] targets, int pad) {

@@ -61,6 +61,8 @@ public final class Trainer {
     private volatile boolean stopRequested;
     private TrainingListener current = TrainingListener.NONE;
     private StepParallelism parallelism = StepParallelism.AUTO;
+    private GradientStep gradients;
+    private StepParallelism gradientsMode;
 
     /**
      * A trainer for {@code model} starting at step 0 with a fresh AdamW.
@@ -232,7 +234,11 @@ public final class Trainer {
      * returns {@code {loss, correct predictions}}.
      */
     double[] backward(List<Batch> micro, int total) {
-        GradientStep.Result r = new GradientStep(model, parallelism, config.seed()).run(micro, total, config.labelSmoothing(), step);
+        if (gradients == null || gradientsMode != parallelism) {
+            gradients = new GradientStep(model, parallelism, config.seed());   // kept: its arenas are reused step to step
+            gradientsMode = parallelism;
+        }
+        GradientStep.Result r = gradients.run(micro, total, config.labelSmoothing(), step);
         return new double[] {r.loss(), r.correct()};
     }
 
