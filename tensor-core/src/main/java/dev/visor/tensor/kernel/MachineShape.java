@@ -28,8 +28,7 @@ import java.util.Locale;
  * </ul>
  * The packed panels follow the caches: {@code KC} keeps an MR-row micro-panel of A in a third of
  * L1 (KC 512 on a 48 KiB L1d, 256 on a 32 KiB one), {@code NC} keeps the packed {@code KC × NC}
- * block of B in half of L2; the AVX2 tile on a 32 KiB L1d and a 1 MiB L2 (Zen 4) takes KC 512
- * instead ({@link #deepAvx2Panels}).
+ * block of B in half of L2.
  *
  * <p>The flash attention tile product ({@link #flashRows()} × {@link #flashVectors()}) follows the
  * same rule. The
@@ -39,8 +38,7 @@ import java.util.Locale;
  * <p>Overrides, for experiments and for machines this guesses wrong:
  * {@code -Dvisor.kernel.tile=8x3}, {@code 6x4} or {@code 6x2} (rows × vectors of the GEMM register tile;
  * {@code 8x3} is the 128-bit tile before 2026-12-04),
- * {@code -Dvisor.kernel.registers=16|32}, {@code -Dvisor.kernel.kc=256}, {@code -Dvisor.kernel.nc=512} (both together:
- * the AVX2 tile's blocking on Zen 4 before 2026-12-05's gemm12),
+ * {@code -Dvisor.kernel.registers=16|32}, {@code -Dvisor.kernel.kc=256}, {@code -Dvisor.kernel.nc=512},
  * {@code -Dvisor.kernel.mc=48} (0 turns the row blocking off; {@code -Dvisor.kernel.mcShared=48}
  * turns on the AVX2 tile's row blocking of the shared packed B, {@link VectorGemm#SHARED_MC}); {@code -Dvisor.kernel.packA=false}
  * reads an untransposed A in place with the 6-row tiles, as before the packed A;
@@ -206,8 +204,7 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
      * and 512: 256 on a 32 KiB L1d, as BLIS's Haswell configuration; 512 on Zen 5's 48 KiB, where
      * it measured better than 256 on the square and NN/NT layer shapes at all three widths, since
      * each element of C is then loaded and stored half as often), NC so that the packed KC × NC
-     * block of B takes half of L2; except that the AVX2 tile on a 32 KiB L1d with 1 MiB of L2 or
-     * more (Zen 4) takes KC 512 ({@link #deepAvx2Panels}). A transposed A runs with at most {@code VectorGemm.KC_TRANSPOSED_A}.
+     * block of B takes half of L2. A transposed A runs with at most {@code VectorGemm.KC_TRANSPOSED_A}.
      * MC 48 (row blocking through all panels, see {@link #WIDE_TILE}) when the tile is at
      * least 48 floats wide, else 0.
      */
@@ -245,15 +242,11 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
             nv = 2;
             source = registers + " registers";
         }
-        int thirdOfL1 = Integer.highestOneBit(Math.max(128, Math.min(512, l1dBytes / 3 / (mr * 4))));
-        boolean deep = deepAvx2Panels(forcedTile, mr, nv, lanes, thirdOfL1, l1dBytes, l2Bytes);
-        int kc = forcedKc != null ? parsePositive("visor.kernel.kc", forcedKc) : deep ? DEEP_AVX2_KC : thirdOfL1;
+        int kc = forcedKc != null ? parsePositive("visor.kernel.kc", forcedKc)
+                : Integer.highestOneBit(Math.max(128, Math.min(512, l1dBytes / 3 / (mr * 4))));
         int nr = nv * lanes;
         int nc = forcedNc != null ? parsePositive("visor.kernel.nc", forcedNc)
                 : Math.max(nr, l2Bytes / 2 / (kc * 4));
-        if (deep && forcedKc == null) {
-            source += ", KC " + DEEP_AVX2_KC + " on a " + l1dBytes / 1024 + " KiB L1d";
-        }
         int mc = nr >= WIDE_TILE ? WIDE_TILE_MC : 0;
         if (forcedMc != null) {
             mc = "0".equals(forcedMc.trim()) ? 0 : parsePositive("visor.kernel.mc", forcedMc) / mr * mr;
@@ -266,35 +259,6 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
             source += ", KC/NC/MC forced";
         }
         return new GemmTiles(mr, nv, kc, nc, mc, source);
-    }
-
-    /**
-     * KC of the AVX2 6 × 2 tile where a third of L1d would give less ({@link #deepAvx2Panels}): 512,
-     * Zen 5's KC at every width.
-     */
-    static final int DEEP_AVX2_KC = 512;
-
-    /**
-     * Whether the AVX2 tile (6 × 2 vectors of 8 lanes, chosen from 16 registers, not forced) takes
-     * {@link #DEEP_AVX2_KC} instead of the third-of-L1d KC (256 on a 32 KiB L1d): on a 32 KiB L1d
-     * with at least 1 MiB of L2 (Zen 4). Its A micro-panel is then 12 KiB, 3/8 of L1d; a product
-     * deeper than 1024 runs in half as many slabs, so each element of C is loaded and stored half
-     * as often and the kernel's prologue and epilogue come half as often per FMA, and one as deep as
-     * 1024 is one slab ({@code VectorGemm.ONE_SLAB_MAX}, sq1024 with no merge into C at all). On
-     * Zen 4 at {@code -XX:UseAVX=2}, whose 256-bit FMAs run at the full per-core peak, those were the
-     * product's cost beside the kernel (gemm11's {@code GemmProfile}: kernel alone 95 % of the peak,
-     * sq1024 87 %); measured there under load (benchmarks/JOURNAL.md, gemm12), whole-JVM pairs on 1
-     * thread read sq1024 87-90 % of the peak against 82-85 %, and sq1024, sq2048 and ffnDown
-     * 1024×512×2048 higher by the wall clock in 8 of 9 pairs (one tie); a product with k ≤ 512 runs
-     * as before (one slab, the same NC). NC keeps its rule (half of L2), so the blocking is Zen 5's at AVX2 (48 KiB L1d:
-     * KC 512 already), and so are the sums: this changes the bits of AVX2 products deeper than 256
-     * on such a machine, to Zen 5's. Zen 3 (512 KiB L2) was not measured and keeps 256.
-     * {@code -Dvisor.kernel.kc=256 -Dvisor.kernel.nc=512} gives the old blocking.
-     */
-    static boolean deepAvx2Panels(String forcedTile, int mr, int nv, int lanes, int thirdOfL1, int l1dBytes,
-                                  int l2Bytes) {
-        return forcedTile == null && mr == 6 && nv == 2 && lanes == 8 && thirdOfL1 < DEEP_AVX2_KC
-                && l1dBytes >= 32 * 1024 && l2Bytes >= 1024 * 1024;
     }
 
     /**

@@ -59,19 +59,6 @@ class MachineShapeTest {
         // Zen 3 / AVX2: 16 registers, 8 lanes, 32 KiB L1d, 512 KiB L2: 12 accumulators + 2 + 1 fit in 16
         assertEquals(new MachineShape.GemmTiles(6, 2, 256, 256, 0, "16 registers"),
                 MachineShape.chooseTiles(16, 8, 32 * 1024, 512 * 1024, null, null, null));
-        // Zen 4 / AVX2: 16 registers, 8 lanes, 32 KiB L1d, 1 MiB L2: KC 512 (A's micro-panel 3/8 of L1d),
-        // not a third of L1d's 256; the block of packed B half of L2, as on Zen 5
-        assertEquals(new MachineShape.GemmTiles(6, 2, 512, 256, 0, "16 registers, KC 512 on a 32 KiB L1d"),
-                MachineShape.chooseTiles(16, 8, 32 * 1024, 1024 * 1024, null, null, null));
-        // ... the old blocking by property; Zen 5 at AVX2 (48 KiB L1d): the same KC and NC
-        MachineShape.GemmTiles old = MachineShape.chooseTiles(16, 8, 32 * 1024, 1024 * 1024, null, "256", "512");
-        assertEquals(256, old.kc());
-        assertEquals(512, old.ncMax());
-        assertEquals(new MachineShape.GemmTiles(6, 2, 512, 256, 0, "16 registers"),
-                MachineShape.chooseTiles(16, 8, 48 * 1024, 1024 * 1024, null, null, null));
-        // only the AVX2 tile chosen from 16 registers: forced, or at other widths, the third of L1d
-        assertEquals(256, MachineShape.chooseTiles(16, 8, 32 * 1024, 1024 * 1024, "6x2", null, null).kc());
-        assertEquals(256, MachineShape.chooseTiles(16, 4, 32 * 1024, 1024 * 1024, null, null, null).kc());
         // NEON: 32 registers of 4 lanes
         MachineShape.GemmTiles neon = MachineShape.chooseTiles(32, 4, 64 * 1024, 1024 * 1024, null, null, null);
         assertEquals("6x4", neon.tile());
