@@ -285,7 +285,11 @@ public final class GemmBars {
         return m;
     }
 
-    private static String row(String what, int t, Rate r, Rate peak) {
+    static String row(String what, int t, Rate r, Rate peak) {
+        if (r.cpu() == 0) {   // no CPU reading in any round (see measure)
+            return String.format(Locale.ROOT, "| %s | %d | %.1f | %.0f %% | n/a | n/a | n/a | n/a |%n",
+                    what, t, r.wall(), 100 * r.wall() / peak.wall());
+        }
         return String.format(Locale.ROOT, "| %s | %d | %.1f | %.0f %% | %.1f | %.0f %% | %.1f | %.0f %% |%n",
                 what, t, r.wall(), 100 * r.wall() / peak.wall(), r.cpu(), 100 * r.cpu() / peak.cpu(),
                 r.busiest(), 100 * r.busiest() / peak.busiest());
@@ -387,7 +391,10 @@ public final class GemmBars {
             long[] used = c1.entrySet().stream().mapToLong(e -> e.getValue() - c0.getOrDefault(e.getKey(), 0L))
                     .filter(d -> d > idle).toArray();
             if (round >= 2) {
-                best = best.max(Rate.of(calls * flopPerCall, t - t0, used.length == 0 ? new long[] {1} : used, threads));
+                // no thread's CPU time moved (a coarse or stalled counter): the round has a wall figure only,
+                // 0 per CPU-second, which max() passes over (before, 1 ns of CPU gave 10^8-fold readings)
+                best = best.max(used.length == 0 ? new Rate(calls * flopPerCall / (t - t0), 0, 0)
+                        : Rate.of(calls * flopPerCall, t - t0, used, threads));
             }
         }
         return best;

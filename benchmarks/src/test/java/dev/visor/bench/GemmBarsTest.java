@@ -53,6 +53,20 @@ class GemmBarsTest {
     }
 
     @Test
+    void aRoundWithNoCpuReadingHasAWallFigureOnly() {
+        // a CPU counter that never moves: before, 1 ns of CPU stood in and the row read ~10^8 GFLOP per CPU-second
+        GemmBars.Rate r = GemmBars.measure(0.005, 2, 1e6, () -> { }, 1, () -> java.util.Map.of(1L, 7L));
+        assertEquals(0.0, r.cpu());
+        assertEquals(0.0, r.busiest());
+        assertTrue(r.wall() > 0, "wall reading " + r.wall());
+        GemmBars.Rate peak = new GemmBars.Rate(100, 100, 100);
+        assertEquals("| proj | 1 | 50.0 | 50 % | n/a | n/a | n/a | n/a |\n",
+                GemmBars.row("proj", 1, new GemmBars.Rate(50, 0, 0), peak));
+        assertEquals("| proj | 1 | 50.0 | 50 % | 40.0 | 40 % | 40.0 | 40 % |\n",
+                GemmBars.row("proj", 1, new GemmBars.Rate(50, 40, 40), peak));
+    }
+
+    @Test
     void theBusiestThreadBoundsTheSplitRun() {
         // 4 GFLOP on two threads that worked 3 s and 1 s: 2 GFLOP per CPU-second in all, but as fast
         // as the busiest thread allows, 4 / 3 / 2 per core; an idle third thread does not count
