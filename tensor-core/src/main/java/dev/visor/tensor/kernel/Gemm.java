@@ -238,8 +238,8 @@ public final class Gemm {
      * vectors, not whole NR-wide panels: each thread packs its own B and ends on one narrower panel,
      * instead of one thread getting a whole panel more (512³ at NR = 48 split 288 / 224 columns).
      * Where {@code VectorGemm.prefersShared}, the rows go over one shared packed B when they split as
-     * evenly as the columns, or, whatever their split, when a column share would be narrower than one
-     * block of packed B ({@code VectorGemm.narrowColumnShares}); whole MR-row panels never leave the
+     * evenly as the columns, or, whatever their split, when a column share would be at most one
+     * block of packed B ({@code VectorGemm.columnSharesInOneBlock}); whole MR-row panels never leave the
      * busiest core more than one panel over an even share. Before, with the 6-row AVX2 tile, 1 024 or
      * 2 048 rows never halved into whole panels, so the deep products 1024×512×2048 and 2048×512×1024
      * TN took the column split, each core packing all of A for half-width blocks.
@@ -251,11 +251,19 @@ public final class Gemm {
         long byRows = busiestRows + PACK_COST * (long) n * k;
         long byCols = (long) Math.min(n, ceilDiv(ceilDiv(n, colUnit), threads) * colUnit) * m * k;
         if (vector && VectorGemm.prefersShared(transA, n, k, threads)
-                && (busiestRows <= byCols || VectorGemm.narrowColumnShares(transA, n, k, threads))) {
+                && (SHARED_ALWAYS || busiestRows <= byCols || VectorGemm.columnSharesInOneBlock(transA, n, k, threads))) {
             return Split.SHARED;
         }
         return byRows < byCols ? Split.ROWS : Split.COLUMNS;
     }
+
+    /**
+     * {@code -Dvisor.kernel.sharedAlways=true}: every product that {@code VectorGemm.prefersShared}
+     * takes the shared packed B whatever its rows' split (default false: {@link #split}'s rule).
+     * An A/B switch: with the 6-row AVX2 tile sq1024 keeps the column split by default, and the shared
+     * B on it had only been measured under load. Same bits either way.
+     */
+    static final boolean SHARED_ALWAYS = KernelProperties.bool("visor.kernel.sharedAlways", false);
 
     /** Products with fewer rows than this (decoding one token) skip packing: see {@link #fewRows}. */
     private static final int SMALL_M = 4;

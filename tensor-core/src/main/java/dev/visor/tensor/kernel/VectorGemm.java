@@ -172,7 +172,7 @@ final class VectorGemm {
      * products only. Until branch spread12 the 6-row tile's rows never split evenly enough for
      * Gemm to take it on those shapes (mc8's A/B, 46 of 66 rounds on sq2048, ffnDown 1024×512×2048
      * and gradW 2048×512×1024 TN, compared the same column split on both sides); since then a column
-     * share narrower than one block takes it ({@link #narrowColumnShares}): ffnDown and gradW won 9 of
+     * share of at most one block takes it ({@link #columnSharesInOneBlock}): ffnDown and gradW won 9 of
      * 9 rounds each by CPU time (GemmAB --threads=2, Zen 4, load 6-7: 70 → 81 % and 78 → 82 %). In the column
      * split each core packs a transposed A for every row of the product (gradW) and its own B for
      * all of k; shared, each packs only its own rows of A and B is packed once. The sums are bit for
@@ -287,17 +287,23 @@ final class VectorGemm {
     }
 
     /**
-     * Whether splitting {@code n} columns between {@code threads} cores would leave each a share
-     * narrower than one block of packed B: then each core packs all of A (every row of it, as one
-     * thread does) and runs each packed micro-panel of A through fewer kernel calls than one thread
-     * does (16 instead of 32 for 512 columns on two cores at AVX2), while {@link #shared} packs each
+     * Whether splitting {@code n} columns between {@code threads} cores would leave each a share of
+     * at most one block of packed B: then each core packs all of A (every row of it, as one thread
+     * does) and runs each packed micro-panel of A through at most as many kernel calls as one block
+     * holds (16 instead of 32 for 512 columns on two cores at AVX2), while {@link #shared} packs each
      * row of A once and runs whole blocks. Gemm then takes {@link #shared} (where {@link
      * #prefersShared}) even when its row split is one MR-row panel less even than the column split:
      * with the 6-row tile 1 024 or 2 048 rows never halve into whole panels (86 and 85 of 171), and
-     * before this such products always fell back to the column split.
+     * before branch spread12 such products always fell back to the column split. Shares narrower
+     * than a block (ffnDown 1024×512×2048, gradW 2048×512×1024 TN) came first; a share of exactly one
+     * block (sq1024 at AVX2: 512 columns each, NC 512) followed after 14 quiet whole-JVM pairs on Zen 4
+     * (benchmarks/JOURNAL.md, "The quiet window after spread12, gemm12 and arena12"): on 2 threads the
+     * shared B read 72-85 % of the peak (one JVM of 14 under 75 %), the column split 67-86 % (four
+     * under 75 %), higher in 9 of 14 pairs. Two blocks per share (sq2048) keep the columns: the shared
+     * B lost 5 of 6 pairs there.
      */
-    static boolean narrowColumnShares(boolean transA, int n, int k, int threads) {
-        return n < (long) threads * Math.max(NR, NC_MAX * KC / kcMax(transA, k));
+    static boolean columnSharesInOneBlock(boolean transA, int n, int k, int threads) {
+        return n <= (long) threads * Math.max(NR, NC_MAX * KC / kcMax(transA, k));
     }
 
     /**
@@ -314,7 +320,7 @@ final class VectorGemm {
      * split and runs each core's rows 48 at a time through all of them, as the 512-bit tile does.
      * gemm11's A/Bs of it on sq1024, sq2048 and ffnDown (47 of 69 GemmAB rounds under load, then 1 of
      * 9 whole-JVM pairs in a quiet window) never reached this path: those products took the column
-     * split (see {@link #narrowColumnShares}). Once ffnDown 1024×512×2048 did (branch spread12), 48
+     * split (see {@link #columnSharesInOneBlock}). Once ffnDown 1024×512×2048 did (branch spread12), 48
      * won 1 of 9 GemmAB rounds against 0 on 2 threads (Zen 4, load 6), so it stays off. A transposed A
      * never takes it. Same bits either way.
      */

@@ -14,22 +14,24 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * {@link Gemm#split}, how a product is shared between cores, at whatever width this JVM runs
  * (Surefire runs it at 512 bits, AVX2 and 128 bits): the deep products whose column shares would be
- * narrower than one block of packed B take the shared packed B even when their rows split one
+ * at most one block of packed B wide take the shared packed B even when their rows split one
  * MR-row panel unevenly (with the 6-row AVX2 tile 1 024 rows are 171 panels), and every split gives
  * the one-thread bits.
  */
 class GemmSplitTest {
 
     @Test
-    void narrowColumnSharesAreThoseUnderOneBlockOfPackedB() {
+    void columnSharesInOneBlockAreThoseOfAtMostOneBlockOfPackedB() {
         assumeTrue(VectorSupport.available(), "VectorGemm loads only with the Vector API");
         int deepK = 4 * VectorGemm.KC + 1;
         for (boolean transA : new boolean[] {false, true}) {
             int block = Math.max(VectorGemm.NR, VectorGemm.NC_MAX * VectorGemm.KC
                     / (transA ? Math.min(VectorGemm.KC, VectorGemm.KC_TRANSPOSED_A) : VectorGemm.KC));
-            assertTrue(VectorGemm.narrowColumnShares(transA, 2 * block - 1, deepK, 2), "just under two blocks, 2 shares");
-            assertFalse(VectorGemm.narrowColumnShares(transA, 2 * block, deepK, 2), "one whole block per share");
-            assertTrue(VectorGemm.narrowColumnShares(transA, 2 * block, deepK, 3), "two blocks over 3 shares");
+            assertTrue(VectorGemm.columnSharesInOneBlock(transA, 2 * block - 1, deepK, 2), "just under two blocks, 2 shares");
+            assertTrue(VectorGemm.columnSharesInOneBlock(transA, 2 * block, deepK, 2), "one whole block per share");
+            assertFalse(VectorGemm.columnSharesInOneBlock(transA, 2 * block + 1, deepK, 2), "a share past one block");
+            assertTrue(VectorGemm.columnSharesInOneBlock(transA, 3 * block, deepK, 3), "three blocks over 3 shares");
+            assertFalse(VectorGemm.columnSharesInOneBlock(transA, 4 * block, deepK, 2), "two blocks per share");
         }
     }
 
@@ -42,8 +44,8 @@ class GemmSplitTest {
         // ffnDown 1024×512×2048 and gradW 2048×512×1024 TN: 171 and 342 row panels, column shares of 256
         assertEquals(Gemm.Split.SHARED, Gemm.split(true, false, 1024, 512, 2048, 2), "ffnDown");
         assertEquals(Gemm.Split.SHARED, Gemm.split(true, true, 2048, 512, 1024, 2), "gradW");
-        // a whole block of packed B per column share: the columns stay (sq1024, sq2048)
-        assertEquals(Gemm.Split.COLUMNS, Gemm.split(true, false, 1024, 1024, 1024, 2), "sq1024");
+        // one whole block of packed B per column share (NC 512): shared too (sq1024); two blocks: the columns stay (sq2048)
+        assertEquals(Gemm.Split.SHARED, Gemm.split(true, false, 1024, 1024, 1024, 2), "sq1024");
         assertEquals(Gemm.Split.COLUMNS, Gemm.split(true, false, 2048, 2048, 2048, 2), "sq2048");
         // one slab: the deep rule does not apply
         assertEquals(Gemm.Split.COLUMNS, Gemm.split(true, false, 1024, 512, 512, 2), "proj");
