@@ -260,8 +260,8 @@ public final class Gemm {
     /**
      * {@code -Dvisor.kernel.sharedAlways=true}: every product that {@code VectorGemm.prefersShared}
      * takes the shared packed B whatever its rows' split (default false: {@link #split}'s rule).
-     * An A/B switch: with the 6-row AVX2 tile sq1024 keeps the column split by default, and the shared
-     * B on it had only been measured under load. Same bits either way.
+     * An A/B switch for the rule (how sq1024's shared B was measured against its column split at AVX2,
+     * see {@code VectorGemm.columnSharesInOneBlock}). Same bits either way.
      */
     static final boolean SHARED_ALWAYS = KernelProperties.bool("visor.kernel.sharedAlways", false);
 
