@@ -61,6 +61,27 @@ class StepArenaTest {
     }
 
     @Test
+    void anEmptyLinearProductsGradientsAreZerosFromAPoisonedArena() {
+        // with no outputs (dx) or no rows (dW) the products do not run: their gradients must be zeros, not
+        // whatever a reused array of that length held
+        StepArena arena = new StepArena().poisonReturns(Float.NaN);
+        try (StepArena.Scope s = arena.open()) {
+            StepBuffers.floats(6);
+            StepBuffers.floats(6);
+        }
+        Tensor x = Tensor.ones(2, 3).requiresGrad(true);
+        Tensor noOutputs = Tensor.ones(0, 3).requiresGrad(true);
+        Tensor noRows = Tensor.ones(0, 3).requiresGrad(true);
+        Tensor w = Tensor.ones(2, 3).requiresGrad(true);
+        try (StepArena.Scope s = arena.open()) {
+            Functional.linear(x, noOutputs, null).sum().backward();
+            Functional.linear(noRows, w, null).sum().backward();
+        }
+        assertArrayEquals(new float[6], x.grad().toArray());
+        assertArrayEquals(new float[6], w.grad().toArray());
+    }
+
+    @Test
     void aReleasedArrayIsHandedOutAgainInTheSameScope() {
         StepArena arena = new StepArena();
         try (StepArena.Scope s = arena.open()) {

@@ -108,9 +108,12 @@ final class LinearOp {
             Tensor dx = null;
             Tensor dw = null;
             Tensor db = null;
+            // an empty product (no rows, inputs or outputs) writes nothing: its gradients are zeros, and a
+            // step arena's array may hold anything, so those ask for zeros; a product writes every element (beta 0)
+            boolean product = rows > 0 && in > 0 && out > 0;
             if (x.requiresGrad()) {
-                float[] d = StepBuffers.floats(rows * in);   // beta 0: every element written
-                if (rows > 0 && in > 0 && out > 0) {
+                float[] d = product ? StepBuffers.floats(rows * in) : StepBuffers.zeros(rows * in);
+                if (product) {
                     Gemm.sgemm(false, false, rows, in, out, 1f, gv, 0, out, wv, wOff, in, 0f, d, 0, in);
                 }
                 dx = Tensor.handedOver(d, xShape);
@@ -118,12 +121,12 @@ final class LinearOp {
             float[] sum = weight.requiresGrad() ? LeafGradients.into(weight, out * in) : null;
             if (sum != null) {
                 // grad += gᵀ·x in the product itself: no weight-sized array, no pass to add it (LeafGradients)
-                if (rows > 0 && in > 0 && out > 0) {
+                if (product) {
                     Gemm.sgemm(true, false, out, in, rows, 1f, gv, 0, out, xv, 0, in, 1f, sum, 0, in);
                 }
             } else if (weight.requiresGrad()) {
-                float[] d = StepBuffers.floats(out * in);
-                if (rows > 0 && in > 0 && out > 0) {
+                float[] d = product ? StepBuffers.floats(out * in) : StepBuffers.zeros(out * in);
+                if (product) {
                     Gemm.sgemm(true, false, out, in, rows, 1f, gv, 0, out, xv, 0, in, 0f, d, 0, in);
                 }
                 dw = Tensor.handedOver(d, out, in);
