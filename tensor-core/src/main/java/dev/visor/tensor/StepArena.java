@@ -43,8 +43,11 @@ import java.util.List;
  * {@value #DEFAULT_MAX_MB} MB; arrays past the bound are left to the collector).
  */
 public final class StepArena {
-    /** Whether arenas pool arrays, from {@code -Dvisor.trainArena} (default true): the A/B switch. */
-    public static final boolean ENABLED = KernelProperties.bool("visor.trainArena", true);
+    /** The system property that switches the pools off ({@code false}), read by {@link #ENABLED} and by each training step. */
+    public static final String PROPERTY = "visor.trainArena";
+
+    /** Whether arenas pool arrays, from {@value #PROPERTY} (default true): the A/B switch. */
+    public static final boolean ENABLED = KernelProperties.bool(PROPERTY, true);
 
     /** The default bound of an arena's free arrays, in MB (and at most a quarter of the heap's maximum). */
     static final long DEFAULT_MAX_MB = 2048;

@@ -5,6 +5,7 @@ import dev.visor.tensor.LeafGradients;
 import dev.visor.tensor.Rng;
 import dev.visor.tensor.StepArena;
 import dev.visor.tensor.Tensor;
+import dev.visor.tensor.kernel.KernelProperties;
 import dev.visor.tensor.kernel.Parallel;
 import dev.visor.transformer.MaskPlan;
 import dev.visor.transformer.ScorePlan;
@@ -109,14 +110,14 @@ public final class GradientStep {
         this.byLength = lengthGrouped(model);
         this.pad = model.config().padId();
         this.grouping = grouping(System.getProperty(GROUPS_PROPERTY));
-        this.pooled = Boolean.parseBoolean(System.getProperty(ARENA_PROPERTY, "true").trim());
+        this.pooled = KernelProperties.bool(ARENA_PROPERTY, true);
     }
 
     /**
      * The system property that turns the steps' arenas off ({@code false}: every array new, as before the
      * arena; {@link StepArena}), read when a step is made, so that one JVM can run both for an A/B.
      */
-    public static final String ARENA_PROPERTY = "visor.trainArena";
+    public static final String ARENA_PROPERTY = StepArena.PROPERTY;
 
     /** {@link #grouping}'s value for {@code auto}. */
     static final int AUTO_GROUPS = 0;
@@ -445,6 +446,11 @@ public final class GradientStep {
         long right = correct(out.logits(), targets, model.config().padId());
         l.backward();
         return new double[] {value, right};
+    }
+
+    /** The step parallelism this step was made for. */
+    StepParallelism mode() {
+        return mode;
     }
 
     /**

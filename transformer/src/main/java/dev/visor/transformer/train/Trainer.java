@@ -62,7 +62,6 @@ public final class Trainer {
     private TrainingListener current = TrainingListener.NONE;
     private StepParallelism parallelism = StepParallelism.AUTO;
     private GradientStep gradients;
-    private StepParallelism gradientsMode;
 
     /**
      * A trainer for {@code model} starting at step 0 with a fresh AdamW.
@@ -234,9 +233,8 @@ public final class Trainer {
      * returns {@code {loss, correct predictions}}.
      */
     double[] backward(List<Batch> micro, int total) {
-        if (gradients == null || gradientsMode != parallelism) {
+        if (gradients == null || gradients.mode() != parallelism) {
             gradients = new GradientStep(model, parallelism, config.seed());   // kept: its arenas are reused step to step
-            gradientsMode = parallelism;
         }
         GradientStep.Result r = gradients.run(micro, total, config.labelSmoothing(), step);
         return new double[] {r.loss(), r.correct()};
