@@ -281,9 +281,7 @@ final class VectorGemm {
 
     /** {@link #prefersShared(boolean, int, int, int)} with the two switches given (tests). */
     static boolean prefersShared(boolean transA, int n, int k, int threads, boolean sharedB, boolean sharedDeepB) {
-        int kcMax = kcMax(transA, k);
-        return (sharedDeepB && k > kcMax)
-                || (sharedB && n <= (long) threads * Math.max(NR, NC_MAX * KC / kcMax));
+        return (sharedDeepB && k > kcMax(transA, k)) || (sharedB && columnSharesInOneBlock(transA, n, k, threads));
     }
 
     /**
