@@ -152,6 +152,19 @@ final class VectorGemm {
         return kcMax;
     }
 
+    /**
+     * The slab depth the split between threads is judged by ({@link #prefersShared}, {@link
+     * #columnSharesInOneBlock}): {@link #kcMax} with one slab only up to 2·KC, as before branch slab13
+     * raised the AVX2 tile's {@link #ONE_SLAB_MAX} to 1024, so that sq1024 keeps the shared packed B
+     * there (run as one slab, the shared B won 22 of 22 {@code GemmAB --threads=2} rounds against the
+     * column split on Zen 4, 86-88 % against 81-86 % of the peak; benchmarks/JOURNAL.md "slab13").
+     * Equal to kcMax wherever ONE_SLAB_MAX is 2·KC (512 and 128 bits), so their routing is unchanged.
+     */
+    private static int routeKc(boolean transA, int k) {
+        int kc = transA ? Math.min(KC, KC_TRANSPOSED_A) : KC;
+        return !transA && k > kc && k <= Math.min(ONE_SLAB_MAX, 2 * KC) ? k : kc;
+    }
+
     /** Width of the blocks of packed B for {@code width} columns: NC_MAX's bytes at depth kcMax, evened out, whole panels. */
     private static int ncStep(int kcMax, int width) {
         int ncMax = Math.max(NR, NC_MAX * KC / kcMax); // the same bytes of packed B
@@ -281,7 +294,7 @@ final class VectorGemm {
 
     /** {@link #prefersShared(boolean, int, int, int)} with the two switches given (tests). */
     static boolean prefersShared(boolean transA, int n, int k, int threads, boolean sharedB, boolean sharedDeepB) {
-        return (sharedDeepB && k > kcMax(transA, k)) || (sharedB && columnSharesInOneBlock(transA, n, k, threads));
+        return (sharedDeepB && k > routeKc(transA, k)) || (sharedB && columnSharesInOneBlock(transA, n, k, threads));
     }
 
     /**
@@ -301,7 +314,7 @@ final class VectorGemm {
      * B lost 5 of 6 pairs there.
      */
     static boolean columnSharesInOneBlock(boolean transA, int n, int k, int threads) {
-        return n <= (long) threads * Math.max(NR, NC_MAX * KC / kcMax(transA, k));
+        return n <= (long) threads * Math.max(NR, NC_MAX * KC / routeKc(transA, k));
     }
 
     /**
@@ -339,8 +352,10 @@ final class VectorGemm {
     static final int MC = TILES.mc();
 
     /**
-     * Deepest product (with A not transposed) run as one slab instead of two: 2·KC (1024 on Zen 5,
-     * the A micro-panel then in two thirds of L1d). With two slabs, every tile of C is stored, then
+     * Deepest product (with A not transposed) run as one slab instead of several: {@code
+     * MachineShape.GemmTiles.oneSlab}, 2·KC (1024 on Zen 5, the A micro-panel then in two thirds of
+     * L1d), and 1024 for the AVX2 6 × 2 tile whatever KC ({@code MachineShape.AVX2_ONE_SLAB}, branch
+     * slab13: sq1024 on Zen 4 one slab instead of four). With two slabs, every tile of C is stored, then
      * read back and merged with the second slab's scratch tile (and at 512 bits the rows go MC at a
      * time through both); with one, each tile is stored once. Measured by CPU time on Zen 5 (GemmAB,
      * one JVM, alternating rounds, load 8-13): sq1024 won 25 of 32 rounds at 512 bits (best +2 to
@@ -348,7 +363,7 @@ final class VectorGemm {
      * gained nothing at k = 2048 (sq2048 4 of 11, ffnDown 5 of 11 at 512 bits), so only k in
      * (KC, 2·KC] takes it.
      */
-    static final int ONE_SLAB_MAX = 2 * KC;
+    static final int ONE_SLAB_MAX = TILES.oneSlab();
 
     /**
      * Most floats of packed B for all of k at once ({@code k × nc}, 8 MiB); past it the slabs are
