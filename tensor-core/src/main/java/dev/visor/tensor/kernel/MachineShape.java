@@ -40,7 +40,7 @@ import java.util.Locale;
  * {@code 8x3} is the 128-bit tile before 2026-12-04),
  * {@code -Dvisor.kernel.registers=16|32}, {@code -Dvisor.kernel.kc=256}, {@code -Dvisor.kernel.nc=512},
  * {@code -Dvisor.kernel.mc=48} (0 turns the row blocking off; {@code -Dvisor.kernel.mcShared=48}
- * turns on the AVX2 tile's row blocking of the shared packed B, {@link VectorGemm#SHARED_MC}); {@code -Dvisor.kernel.packA=false}
+ * turns on the AVX2 tile's row blocking of the shared packed B, {@link SharedGemm#SHARED_MC}); {@code -Dvisor.kernel.packA=false}
  * reads an untransposed A in place with the 6-row tiles, as before the packed A;
  * {@code -Dvisor.kernel.keepA=false} packs A again for every block of columns ({@link VectorGemm#KEEP_A});
  * {@code -Dvisor.kernel.packBRows=false} packs an untransposed B a panel at a time and
@@ -294,7 +294,7 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
      * 4 (32 KiB L1d, KC 256) sq1024 ran one slab instead of four. Measured at {@code -XX:UseAVX=2}
      * (GemmAB, one JVM, CPU time, alternating rounds, both orders, load 1–4.5, benchmarks/JOURNAL.md
      * "slab13"): sq1024 won 21 of 22 rounds on 1 thread (best 87–90 → 90–91 % of the peak) and 20 of
-     * 22 on 2 (79–84 → 85–86 %, still on the shared packed B: {@code VectorGemm.routeKc}). It is Zen
+     * 22 on 2 (79–84 → 85–86 %, still on the shared packed B: {@code SharedGemm.routeKc}). It is Zen
      * 5's AVX2 rule already (KC 512 there, 2·KC = 1024), so AVX2 products up to
      * 1024 deep now sum alike on both; on Zen 4 the sums of AVX2 products with k in (512, 1024]
      * change (one chain per element instead of four slabs merged). Deeper products keep KC's
