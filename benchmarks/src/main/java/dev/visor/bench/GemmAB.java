@@ -74,8 +74,9 @@ public final class GemmAB {
                 Class<?> shape = Class.forName("dev.visor.tensor.kernel.MachineShape", true, loader);
                 String describe = (String) shape.getMethod("describe").invoke(shape.getMethod("current").invoke(null));
                 try {
-                    // its switches (sharedB, packA) are read when it initialises: while this side's properties are set
+                    // their switches (packA; sharedB, mcShared) are read when they initialise: while this side's properties are set
                     Class.forName("dev.visor.tensor.kernel.VectorGemm", true, loader);
+                    Class.forName("dev.visor.tensor.kernel.SharedGemm", true, loader);
                 } catch (ClassNotFoundException | LinkageError e) {
                     // a build without it or a JVM without the Vector API: the scalar path has no switches
                 }

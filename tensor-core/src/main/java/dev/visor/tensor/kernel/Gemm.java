@@ -24,7 +24,7 @@ package dev.visor.tensor.kernel;
  * {@link VecMath} dot products or axpys straight over B, which is what bounds them. Products of at least {@value #PARALLEL_MIN_WORK} multiply-adds are split across
  * {@link Parallel#threads()} cores, by rows or by columns, whichever divides more evenly; at 512 bits a
  * product deeper than one slab of packed B, or too narrow for each core to get more than one block
- * of it, splits its rows over one packed B that the cores share ({@code VectorGemm.shared}). The two
+ * of it, splits its rows over one packed B that the cores share ({@code SharedGemm.shared}). The two
  * paths agree to float rounding, not bitwise (see {@code ScalarGemm}); the result does not depend
  * on the thread count, because each element of C is always summed in the same order.
  *
@@ -212,7 +212,7 @@ public final class Gemm {
         }
         int colUnit = vector ? VectorGemm.L : nr;
         switch (split(vector, transA, m, n, k, threads)) {
-            case SHARED -> VectorGemm.shared(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            case SHARED -> SharedGemm.shared(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             case ROWS -> Parallel.forRange((m + mr - 1) / mr, 1, (from, to) -> block(vector, transA, transB,
                     from * mr, Math.min(m, to * mr), 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc));
             default -> Parallel.forRange((n + colUnit - 1) / colUnit, 1, (from, to) -> block(vector, transA, transB,
@@ -223,7 +223,7 @@ public final class Gemm {
 
     /** How a product is split across cores: see {@link #split}. */
     enum Split {
-        /** Rows, over one B packed once for all cores ({@code VectorGemm.shared}). */
+        /** Rows, over one B packed once for all cores ({@code SharedGemm.shared}). */
         SHARED,
         /** Rows, each core packing all of B for its own rows. */
         ROWS,
@@ -237,9 +237,9 @@ public final class Gemm {
      * the model charges as PACK_COST multiply-adds per element of B. Columns are split in whole
      * vectors, not whole NR-wide panels: each thread packs its own B and ends on one narrower panel,
      * instead of one thread getting a whole panel more (512³ at NR = 48 split 288 / 224 columns).
-     * Where {@code VectorGemm.prefersShared}, the rows go over one shared packed B when they split as
+     * Where {@code SharedGemm.prefersShared}, the rows go over one shared packed B when they split as
      * evenly as the columns, or, whatever their split, when a column share would be at most one
-     * block of packed B ({@code VectorGemm.columnSharesInOneBlock}); whole MR-row panels never leave the
+     * block of packed B ({@code SharedGemm.columnSharesInOneBlock}); whole MR-row panels never leave the
      * busiest core more than one panel over an even share. Before, with the 6-row AVX2 tile, 1 024 or
      * 2 048 rows never halved into whole panels, so the deep products 1024×512×2048 and 2048×512×1024
      * TN took the column split, each core packing all of A for half-width blocks.
@@ -250,18 +250,18 @@ public final class Gemm {
         long busiestRows = (long) Math.min(m, ceilDiv(ceilDiv(m, mr), threads) * mr) * n * k;
         long byRows = busiestRows + PACK_COST * (long) n * k;
         long byCols = (long) Math.min(n, ceilDiv(ceilDiv(n, colUnit), threads) * colUnit) * m * k;
-        if (vector && VectorGemm.prefersShared(transA, n, k, threads)
-                && (SHARED_ALWAYS || busiestRows <= byCols || VectorGemm.columnSharesInOneBlock(transA, n, k, threads))) {
+        if (vector && SharedGemm.prefersShared(transA, n, k, threads)
+                && (SHARED_ALWAYS || busiestRows <= byCols || SharedGemm.columnSharesInOneBlock(transA, n, k, threads))) {
             return Split.SHARED;
         }
         return byRows < byCols ? Split.ROWS : Split.COLUMNS;
     }
 
     /**
-     * {@code -Dvisor.kernel.sharedAlways=true}: every product that {@code VectorGemm.prefersShared}
+     * {@code -Dvisor.kernel.sharedAlways=true}: every product that {@code SharedGemm.prefersShared}
      * takes the shared packed B whatever its rows' split (default false: {@link #split}'s rule).
      * An A/B switch for the rule (how sq1024's shared B was measured against its column split at AVX2,
-     * see {@code VectorGemm.columnSharesInOneBlock}). Same bits either way.
+     * see {@code SharedGemm.columnSharesInOneBlock}). Same bits either way.
      */
     static final boolean SHARED_ALWAYS = KernelProperties.bool("visor.kernel.sharedAlways", false);
 

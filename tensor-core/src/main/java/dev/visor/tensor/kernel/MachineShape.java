@@ -40,13 +40,15 @@ import java.util.Locale;
  * {@code 8x3} is the 128-bit tile before 2026-12-04),
  * {@code -Dvisor.kernel.registers=16|32}, {@code -Dvisor.kernel.kc=256}, {@code -Dvisor.kernel.nc=512},
  * {@code -Dvisor.kernel.mc=48} (0 turns the row blocking off; {@code -Dvisor.kernel.mcShared=48}
- * turns on the AVX2 tile's row blocking of the shared packed B, {@link VectorGemm#SHARED_MC}); {@code -Dvisor.kernel.packA=false}
+ * turns on the AVX2 tile's row blocking of the shared packed B, {@link SharedGemm#SHARED_MC}); {@code -Dvisor.kernel.packA=false}
  * reads an untransposed A in place with the 6-row tiles, as before the packed A;
  * {@code -Dvisor.kernel.keepA=false} packs A again for every block of columns ({@link VectorGemm#KEEP_A});
  * {@code -Dvisor.kernel.packBRows=false} packs an untransposed B a panel at a time and
  * {@code -Dvisor.kernel.mergeInKernel=false} merges the 8 × 3 tile through a scratch tile, as
  * before 2026-12-04's gemm10b, and the AVX2 6 × 2 tile as before gemm11 (see {@code GemmPack},
  * {@code VectorGemm});
+ * {@code -Dvisor.kernel.oneSlab=512} runs products only up to that depth as one slab
+ * ({@link GemmTiles#oneSlab()}; 512 is 2·KC, the rule before branch slab13 on Zen 4's AVX2 tile);
  * {@code -Dvisor.kernel.flashRows=4|6} (the flash tile product's rows, {@link #flashRows()}).
  *
  * @param arch            {@code os.arch}
@@ -66,9 +68,16 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
      * {@code mc > 0}, a product deeper than one panel packs B for all of k and takes {@code mc} rows
      * at a time through every panel (0: every row through one panel before the next).
      *
-     * @param source why these sizes (table, forced by a property)
+     * @param mr        rows of the register tile
+     * @param nrVectors vectors of columns of the register tile
+     * @param kc        depth of a packed panel
+     * @param ncMax     widest block of packed B at depth kc
+     * @param mc        rows at a time through all panels (0: none)
+     * @param oneSlab   deepest product with an untransposed A run as one slab of depth k (no merges
+     *                  into C): 2·kc, or {@link #AVX2_ONE_SLAB} for the 16-register tile
+     * @param source    why these sizes (table, forced by a property)
      */
-    public record GemmTiles(int mr, int nrVectors, int kc, int ncMax, int mc, String source) {
+    public record GemmTiles(int mr, int nrVectors, int kc, int ncMax, int mc, int oneSlab, String source) {
         /** The register tiles {@code VectorGemm} has kernels for. */
         static final String SUPPORTED = "8x3, 6x4, 6x2";
 
@@ -155,10 +164,10 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
     public String describe() {
         return String.format(Locale.ROOT,
                 "%s, %s, %d vector registers (%s), L1d %d KiB, L2 %d KiB; GEMM tile %d×%d vectors = %d×%d floats,"
-                        + " KC %d, NC %d, MC %d (%s); flash tile %d×%d vectors",
+                        + " KC %d, NC %d, MC %d, one slab to k %d (%s); flash tile %d×%d vectors",
                 arch, vectorBits == 0 ? "scalar (no Vector API)" : vectorBits + "-bit vectors (" + lanes() + " floats)",
                 registers, registersSource, l1dBytes / 1024, l2Bytes / 1024, gemm.mr(), gemm.nrVectors(), gemm.mr(),
-                gemm.nrVectors() * lanes(), gemm.kc(), gemm.ncMax(), gemm.mc(), gemm.source(), flashRows(),
+                gemm.nrVectors() * lanes(), gemm.kc(), gemm.ncMax(), gemm.mc(), gemm.oneSlab(), gemm.source(), flashRows(),
                 flashRows() == 6 ? 2 : flashVectors());
     }
 
@@ -180,7 +189,8 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
         }
         return new MachineShape(arch, bits, regs, regsSource, l1, l2, chooseTiles(regs, Math.max(1, bits / 32), l1, l2,
                 System.getProperty("visor.kernel.tile"), System.getProperty("visor.kernel.kc"),
-                System.getProperty("visor.kernel.nc"), System.getProperty("visor.kernel.mc")));
+                System.getProperty("visor.kernel.nc"), System.getProperty("visor.kernel.mc"),
+                System.getProperty("visor.kernel.oneSlab")));
     }
 
     /**
@@ -216,6 +226,15 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
     /** {@link #chooseTiles(int, int, int, int, String, String, String)} with MC forced too (0 is allowed). */
     static GemmTiles chooseTiles(int registers, int lanes, int l1dBytes, int l2Bytes, String forcedTile,
                                  String forcedKc, String forcedNc, String forcedMc) {
+        return chooseTiles(registers, lanes, l1dBytes, l2Bytes, forcedTile, forcedKc, forcedNc, forcedMc, null);
+    }
+
+    /**
+     * {@link #chooseTiles(int, int, int, int, String, String, String, String)} with the one-slab depth
+     * forced too ({@code -Dvisor.kernel.oneSlab}, null for the rule: {@link #AVX2_ONE_SLAB}).
+     */
+    static GemmTiles chooseTiles(int registers, int lanes, int l1dBytes, int l2Bytes, String forcedTile,
+                                 String forcedKc, String forcedNc, String forcedMc, String forcedOneSlab) {
         int mr;
         int nv;
         String source;
@@ -258,8 +277,30 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
         if (forcedKc != null || forcedNc != null || forcedMc != null) {
             source += ", KC/NC/MC forced";
         }
-        return new GemmTiles(mr, nv, kc, nc, mc, source);
+        boolean avx2Tile = forcedTile == null && registers < 32 && mr == 6 && nv == 2;
+        // a forced KC (the bit tests' KC 64) keeps 2·KC, so its slabs stay as many as it asks for
+        int oneSlab = avx2Tile && forcedKc == null ? Math.max(2 * kc, AVX2_ONE_SLAB) : 2 * kc;
+        if (forcedOneSlab != null) {
+            oneSlab = parsePositive("visor.kernel.oneSlab", forcedOneSlab);
+            source += ", one slab forced";
+        }
+        return new GemmTiles(mr, nv, kc, nc, mc, oneSlab, source);
     }
+
+    /**
+     * Deepest product the 16-register (AVX2) 6 × 2 tile runs as one slab, whatever KC: 1024 (the
+     * A micro-panel 24 KiB; B's 16-float micro-panel, 64 KiB, streams from L2 in the kernel's
+     * loads). Each tile of C is then stored once instead of merged into C k / KC − 1 times: on Zen
+     * 4 (32 KiB L1d, KC 256) sq1024 ran one slab instead of four. Measured at {@code -XX:UseAVX=2}
+     * (GemmAB, one JVM, CPU time, alternating rounds, both orders, load 1–4.5, benchmarks/JOURNAL.md
+     * "slab13"): sq1024 won 21 of 22 rounds on 1 thread (best 87–90 → 90–91 % of the peak) and 20 of
+     * 22 on 2 (79–84 → 85–86 %, still on the shared packed B: {@code SharedGemm.routeKc}). It is Zen
+     * 5's AVX2 rule already (KC 512 there, 2·KC = 1024), so AVX2 products up to
+     * 1024 deep now sum alike on both; on Zen 4 the sums of AVX2 products with k in (512, 1024]
+     * change (one chain per element instead of four slabs merged). Deeper products keep KC's
+     * slabs: KC 512 as a default lost on 2 threads (gemm12).
+     */
+    static final int AVX2_ONE_SLAB = 1024;
 
     /**
      * Lanes at which 32 registers take the 6 × 4 tile instead of 8 × 3: 4 (128-bit vectors). A

@@ -32,7 +32,7 @@ import jdk.incubator.vector.VectorSpecies;
  * (48 KiB L1d, 1 MiB L2, 512-bit vectors) the sizes are those measured best there: 8 × 48 floats,
  * KC = 512, NC_MAX = 256 (KC 256 and NC 512 for a transposed A: {@link #KC_TRANSPOSED_A}; see
  * {@code benchmarks/README.md}). The kernels are in {@link GemmKernels}. Split across threads, a block
- * is one core's share of columns, each core packing its own B; or ({@link #shared}) B is packed
+ * is one core's share of columns, each core packing its own B; or ({@link SharedGemm#shared}) B is packed
  * once by all cores and each runs a share of the rows through it.
  */
 final class VectorGemm {
@@ -41,7 +41,7 @@ final class VectorGemm {
     /** Lanes per vector. */
     static final int L = S.length();
     /** The blocking chosen for this machine. */
-    private static final MachineShape.GemmTiles TILES = MachineShape.current().gemm();
+    static final MachineShape.GemmTiles TILES = MachineShape.current().gemm();
     /** Rows of C per micro-kernel call. */
     static final int MR = TILES.mr();
     /** Vectors of columns per micro-kernel call. */
@@ -53,12 +53,12 @@ final class VectorGemm {
     /** Widest block of packed B ({@code KC * NC_MAX * 4} bytes, half of L2). */
     static final int NC_MAX = TILES.ncMax();
 
-    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+    static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
     private VectorGemm() {}
 
     /** Per-thread scratch: packed B, the edge rows of A and one MR×NR tile of C. */
-    private static final class Workspace {
+    static final class Workspace {
         final float[] packedB = new float[KC * NC_MAX + Math.max(KC, ONE_SLAB_MAX) * NR];
         final float[] edgeA = new float[MR * Math.max(KC, ONE_SLAB_MAX)];
         final float[] tile = new float[MR * NR];
@@ -144,7 +144,7 @@ final class VectorGemm {
     }
 
     /** Depth of the slabs of B: KC, at most {@link #KC_TRANSPOSED_A} for a transposed A, or all of a k up to {@link #ONE_SLAB_MAX}. */
-    private static int kcMax(boolean transA, int k) {
+    static int kcMax(boolean transA, int k) {
         int kcMax = transA ? Math.min(KC, KC_TRANSPOSED_A) : KC;
         if (!transA && k > kcMax && k <= ONE_SLAB_MAX) {
             kcMax = k; // one deeper slab: no second pass over C (see ONE_SLAB_MAX)
@@ -153,179 +153,11 @@ final class VectorGemm {
     }
 
     /** Width of the blocks of packed B for {@code width} columns: NC_MAX's bytes at depth kcMax, evened out, whole panels. */
-    private static int ncStep(int kcMax, int width) {
+    static int ncStep(int kcMax, int width) {
         int ncMax = Math.max(NR, NC_MAX * KC / kcMax); // the same bytes of packed B
         int blocks = (width + ncMax - 1) / ncMax;
         return ((width + blocks - 1) / blocks + NR - 1) / NR * NR;
     }
-
-    /**
-     * Whether products split across threads share one packed B ({@link #shared}): on for the tiles
-     * with row blocking ({@link #MC} &gt; 0, the 512-bit tile), {@code -Dvisor.kernel.sharedB=true|false}
-     * to force. See {@link #shared} for why.
-     */
-    static final boolean SHARED_B = KernelProperties.bool("visor.kernel.sharedB", TILES.mc() > 0);
-
-    /**
-     * Whether products deeper than one slab split across threads share one packed B: as
-     * {@link #SHARED_B}, and also by default with the 16-register tile (6 × 2, AVX2), for the deep
-     * products only. Until branch spread12 the 6-row tile's rows never split evenly enough for
-     * Gemm to take it on those shapes (mc8's A/B, 46 of 66 rounds on sq2048, ffnDown 1024×512×2048
-     * and gradW 2048×512×1024 TN, compared the same column split on both sides); since then a column
-     * share of at most one block takes it ({@link #columnSharesInOneBlock}): ffnDown and gradW won 9 of
-     * 9 rounds each by CPU time (GemmAB --threads=2, Zen 4, load 6-7: 70 → 81 % and 78 → 82 %). In the column
-     * split each core packs a transposed A for every row of the product (gradW) and its own B for
-     * all of k; shared, each packs only its own rows of A and B is packed once. The sums are bit for
-     * bit the one-thread ones either way, so no result changes. {@code -Dvisor.kernel.sharedB}
-     * forces both switches.
-     */
-    static final boolean SHARED_DEEP_B = KernelProperties.bool("visor.kernel.sharedB",
-            TILES.mc() > 0 || (TILES.mr() == 6 && TILES.nrVectors() == 2));
-
-    /**
-     * The whole product on up to {@link Parallel#threads()} cores sharing one packed B, BLIS's way:
-     * one split packs B for as many blocks of columns as {@link #PACK_ALL_MAX} holds (all of k for
-     * each, or one slab at a time when a block's slabs do not fit), the cores sharing its panels and
-     * depth; the next split runs the rows through it, each core a contiguous share of the MR-row
-     * panels, block by block (MC rows at a time through all slabs, as {@link #block}). Against each
-     * core packing its own columns of B (the column split), B is packed once instead of once per
-     * core, every core runs whole NR-wide panels (no narrow panel at each share's end) and the rows
-     * split evenly; most products take two splits in all. Each element sums the same slabs in the
-     * same order as on one thread, so the result is bit for bit the same. Arguments are validated;
-     * {@code k > 0}.
-     */
-    static void shared(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                       float beta, float[] c, int cOff, int ldc) {
-        int rs = transA ? 1 : lda;
-        int cs = transA ? lda : 1;
-        int kcMax = kcMax(transA, k);
-        int ncStep = ncStep(kcMax, n);
-        int slabs = (k + kcMax - 1) / kcMax;
-        int slab = kcMax * ncStep;
-        // all slabs of a block packed at once when they fit, else one slab per pack split
-        int mc = sharedMc(transA);
-        boolean allSlabs = mc > 0 && slabs > 1 && (long) k * ncStep <= PACK_ALL_MAX;
-        int group = allSlabs || slabs == 1 ? slabs : 1;
-        int blocks = group == slabs ? (int) Math.max(1, PACK_ALL_MAX / ((long) group * slab)) : 1;
-        float[] bp = WORKSPACE.get().packedAll(blocks * group * slab);
-        int rowPanels = (m + MR - 1) / MR;
-        int rowStep = allSlabs ? mc : Math.max(MR, m);
-        for (int j0 = 0; j0 < n; j0 += blocks * ncStep) {
-            int jc0 = j0;
-            int jcEnd = (int) Math.min(n, (long) j0 + (long) blocks * ncStep);
-            int nBlocks = (jcEnd - jc0 + ncStep - 1) / ncStep;
-            for (int s0 = 0; s0 < slabs; s0 += group) {
-                int first = s0;
-                int count = Math.min(group, slabs - s0);
-                int panels = (ncStep + NR - 1) / NR; // per block; a last block's missing panels are skipped
-                int parts = Math.max(1, (PACK_UNITS + nBlocks * count * panels - 1) / (nBlocks * count * panels));
-                Parallel.forRange(nBlocks * count * panels * parts, 1, (from, to) -> {
-                    for (int u = from; u < to; u++) {
-                        int part = u % parts;
-                        int q = u / parts % panels;
-                        int s = u / (parts * panels) % count;
-                        int blk = u / (parts * panels * count);
-                        int jc = jc0 + blk * ncStep;
-                        int cols = Math.min(NR, Math.min(ncStep, jcEnd - jc) - q * NR);
-                        int pc = (first + s) * kcMax;
-                        int kc = Math.min(kcMax, k - pc);
-                        int p0 = (int) ((long) kc * part / parts);
-                        int p1 = (int) ((long) kc * (part + 1) / parts);
-                        if (cols > 0 && p1 > p0) {
-                            GemmPack.packB(transB, b, bOff, ldb, pc + p0, p1 - p0, jc + q * NR, cols, bp,
-                                    (blk * group + s) * slab + q * NR * kc + p0 * NR);
-                        }
-                    }
-                });
-                Parallel.forRange(rowPanels, 1, (from, to) -> {
-                    Workspace ws = WORKSPACE.get();
-                    int r0 = from * MR;
-                    int r1 = Math.min(m, to * MR);
-                    int rowsPad = (to - from) * MR;
-                    int keep = keptAFloats(transA, r1 - r0, kcMax, count, nBlocks > 1);
-                    float[] kept = keep > 0 ? ws.keptA(keep) : null;
-                    for (int blk = 0; blk < nBlocks; blk++) {
-                        int jc = jc0 + blk * ncStep;
-                        int nc = Math.min(ncStep, jcEnd - jc);
-                        for (int ic = r0; ic < r1; ic += rowStep) {
-                            int ic1 = Math.min(r1, ic + rowStep);
-                            for (int s = 0; s < count; s++) {
-                                int pc = (first + s) * kcMax;
-                                int kc = Math.min(kcMax, k - pc);
-                                rowPanels(ws, bp, (blk * group + s) * slab, transA, ic, ic1, jc, nc, pc,
-                                        kc, alpha, a, aOff, rs, cs, pc == 0 ? beta : 1f,
-                                        c, cOff, ldc, kept, s * rowsPad * kcMax + (ic - r0) * kc, blk == 0);
-                            }
-                        }
-                    }
-                });
-            }
-        }
-    }
-
-    /**
-     * Whether a product split across {@code threads} cores runs {@link #shared} rather than as column
-     * shares, each with its own packed B: when k is deeper than one slab and {@link #SHARED_DEEP_B}
-     * is on (each share would pack B for all of k and hold 1-2 MiB of it, past L2), or when
-     * {@link #SHARED_B} is on and a column share
-     * would be at most one block of packed B (packed twice for a block of work; each share ends on a
-     * narrow panel). Measured at 512 bits (GemmAB --threads=2, CPU time, alternating rounds, load
-     * 4.5-7): shared won sq2048, ffnDown 1024×512×2048, gradW 2048×512×1024 TN, proj 1024×512×512 and
-     * sq512 in 6-7 of 7 rounds, and lost the wide one-slab products qkv 1024×1536×512 and ffnUp
-     * 1024×2048×512 (0-2 of 7), even on sq1024 and mm 1024×2048×512, which keep the column split.
-     */
-    static boolean prefersShared(boolean transA, int n, int k, int threads) {
-        return prefersShared(transA, n, k, threads, SHARED_B, SHARED_DEEP_B);
-    }
-
-    /** {@link #prefersShared(boolean, int, int, int)} with the two switches given (tests). */
-    static boolean prefersShared(boolean transA, int n, int k, int threads, boolean sharedB, boolean sharedDeepB) {
-        return (sharedDeepB && k > kcMax(transA, k)) || (sharedB && columnSharesInOneBlock(transA, n, k, threads));
-    }
-
-    /**
-     * Whether splitting {@code n} columns between {@code threads} cores would leave each a share of
-     * at most one block of packed B: then each core packs all of A (every row of it, as one thread
-     * does) and runs each packed micro-panel of A through at most as many kernel calls as one block
-     * holds (16 instead of 32 for 512 columns on two cores at AVX2), while {@link #shared} packs each
-     * row of A once and runs whole blocks. Gemm then takes {@link #shared} (where {@link
-     * #prefersShared}) even when its row split is one MR-row panel less even than the column split:
-     * with the 6-row tile 1 024 or 2 048 rows never halve into whole panels (86 and 85 of 171), and
-     * before branch spread12 such products always fell back to the column split. Shares narrower
-     * than a block (ffnDown 1024×512×2048, gradW 2048×512×1024 TN) came first; a share of exactly one
-     * block (sq1024 at AVX2: 512 columns each, NC 512) followed after 14 quiet whole-JVM pairs on Zen 4
-     * (benchmarks/JOURNAL.md, "The quiet window after spread12, gemm12 and arena12"): on 2 threads the
-     * shared B read 72-85 % of the peak (one JVM of 14 under 75 %), the column split 67-86 % (four
-     * under 75 %), higher in 9 of 14 pairs. Two blocks per share (sq2048) keep the columns: the shared
-     * B lost 5 of 6 pairs there.
-     */
-    static boolean columnSharesInOneBlock(boolean transA, int n, int k, int threads) {
-        return n <= (long) threads * Math.max(NR, NC_MAX * KC / kcMax(transA, k));
-    }
-
-    /**
-     * Rows at a time through all slabs in {@link #shared}: {@link #MC}, or where that is 0 (the AVX2
-     * 6 × 2 tile), {@link #SHARED_MC} for an untransposed A.
-     */
-    static int sharedMc(boolean transA) {
-        return MC > 0 ? MC : transA ? 0 : SHARED_MC;
-    }
-
-    /**
-     * MC of the shared packed B ({@link #shared}) where {@link #MC} is 0 (the AVX2 6 × 2 tile): 0 by
-     * default, one slab per pack split; {@code -Dvisor.kernel.mcShared=48} packs a block's slabs in one
-     * split and runs each core's rows 48 at a time through all of them, as the 512-bit tile does.
-     * gemm11's A/Bs of it on sq1024, sq2048 and ffnDown (47 of 69 GemmAB rounds under load, then 1 of
-     * 9 whole-JVM pairs in a quiet window) never reached this path: those products took the column
-     * split (see {@link #columnSharesInOneBlock}). Once ffnDown 1024×512×2048 did (branch spread12), 48
-     * won 1 of 9 GemmAB rounds against 0 on 2 threads (Zen 4, load 6), so it stays off. A transposed A
-     * never takes it. Same bits either way.
-     */
-    static final int SHARED_MC = (int) KernelProperties.whole("visor.kernel.mcShared", 0, 0) / MR * MR;
-
-    /** Units a pack split is cut into at least (slabs × panels × parts of the depth), so the cores share it evenly. */
-    private static final int PACK_UNITS = 16;
 
     /**
      * Rows of a block of C at a time when B is packed for all of k ({@code m1 - m0 > MC}, 0 = never;
@@ -339,8 +171,10 @@ final class VectorGemm {
     static final int MC = TILES.mc();
 
     /**
-     * Deepest product (with A not transposed) run as one slab instead of two: 2·KC (1024 on Zen 5,
-     * the A micro-panel then in two thirds of L1d). With two slabs, every tile of C is stored, then
+     * Deepest product (with A not transposed) run as one slab instead of several: {@code
+     * MachineShape.GemmTiles.oneSlab}, 2·KC (1024 on Zen 5, the A micro-panel then in two thirds of
+     * L1d), and 1024 for the AVX2 6 × 2 tile whatever KC ({@code MachineShape.AVX2_ONE_SLAB}, branch
+     * slab13: sq1024 on Zen 4 one slab instead of four). With two slabs, every tile of C is stored, then
      * read back and merged with the second slab's scratch tile (and at 512 bits the rows go MC at a
      * time through both); with one, each tile is stored once. Measured by CPU time on Zen 5 (GemmAB,
      * one JVM, alternating rounds, load 8-13): sq1024 won 25 of 32 rounds at 512 bits (best +2 to
@@ -348,7 +182,7 @@ final class VectorGemm {
      * gained nothing at k = 2048 (sq2048 4 of 11, ffnDown 5 of 11 at 512 bits), so only k in
      * (KC, 2·KC] takes it.
      */
-    static final int ONE_SLAB_MAX = 2 * KC;
+    static final int ONE_SLAB_MAX = TILES.oneSlab();
 
     /**
      * Most floats of packed B for all of k at once ({@code k × nc}, 8 MiB); past it the slabs are
@@ -361,7 +195,7 @@ final class VectorGemm {
      * packed slab of B at {@code bp[bpOff]}: the row panels of MR and, in each, the NR-wide
      * micro-kernel calls.
      */
-    private static void rowPanels(Workspace ws, float[] bp, int bpOff, boolean transA, int r0, int r1, int jc,
+    static void rowPanels(Workspace ws, float[] bp, int bpOff, boolean transA, int r0, int r1, int jc,
                                   int nc, int pc, int kc, float alpha, float[] a, int aOff, int rs, int cs,
                                   float betaNow, float[] c, int cOff, int ldc,
                                   float[] kept, int keptOff, boolean fill) {
@@ -468,7 +302,7 @@ final class VectorGemm {
      * {@code reused} (more than one block of columns) and {@link #KEEP_A} applies, else 0; also 0 past
      * {@link #PACK_ALL_MAX}.
      */
-    private static int keptAFloats(boolean transA, int rows, int kcMax, int slabs, boolean reused) {
+    static int keptAFloats(boolean transA, int rows, int kcMax, int slabs, boolean reused) {
         if (!reused || !KEEP_A || !(PACK_A || (transA && PACK_TRANSPOSED_A))) {
             return 0;
         }

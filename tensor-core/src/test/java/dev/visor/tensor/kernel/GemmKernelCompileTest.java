@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * vector stores and allocates on every step, 20–30× slower, and C1 code for the Vector API is slower
  * still. A child JVM runs products that reach every register tile of this width (full panels, the
  * narrower last panels, a short last row panel, both layouts of A and B, beta 0 and not; some on two
- * threads through {@code VectorGemm.shared}) with
+ * threads through {@code SharedGemm.shared}) with
  * {@code -XX:+LogCompilation}; the test then reads the log: every C2 compile of a
  * {@code GemmKernels} kernel intrinsified one vector store per accumulator and did not fail, the
  * full tile's kernel was compiled by C2, and no {@code class_check} uncommon trap was hit in compiled
@@ -59,7 +59,7 @@ class GemmKernelCompileTest {
                 Gemm.sgemm(transA, transB, m, n, k, 1f, a, 0, transA ? m : k, b, 0, transB ? k : n, beta, c, 0, n);
                 sum += c[c.length / 2];
                 if (it % 8 == 0) {   // the kernels also run on a kernel thread, through the shared packed B
-                    VectorGemm.shared(transA, transB, m, n, k, 1f, a, 0, transA ? m : k, b, 0, transB ? k : n, beta, c, 0, n);
+                    SharedGemm.shared(transA, transB, m, n, k, 1f, a, 0, transA ? m : k, b, 0, transB ? k : n, beta, c, 0, n);
                     sum += c[c.length / 2];
                 }
             }

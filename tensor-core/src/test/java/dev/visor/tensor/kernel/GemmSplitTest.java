@@ -27,11 +27,11 @@ class GemmSplitTest {
         for (boolean transA : new boolean[] {false, true}) {
             int block = Math.max(VectorGemm.NR, VectorGemm.NC_MAX * VectorGemm.KC
                     / (transA ? Math.min(VectorGemm.KC, VectorGemm.KC_TRANSPOSED_A) : VectorGemm.KC));
-            assertTrue(VectorGemm.columnSharesInOneBlock(transA, 2 * block - 1, deepK, 2), "just under two blocks, 2 shares");
-            assertTrue(VectorGemm.columnSharesInOneBlock(transA, 2 * block, deepK, 2), "one whole block per share");
-            assertFalse(VectorGemm.columnSharesInOneBlock(transA, 2 * block + 1, deepK, 2), "a share past one block");
-            assertTrue(VectorGemm.columnSharesInOneBlock(transA, 3 * block, deepK, 3), "three blocks over 3 shares");
-            assertFalse(VectorGemm.columnSharesInOneBlock(transA, 4 * block, deepK, 2), "two blocks per share");
+            assertTrue(SharedGemm.columnSharesInOneBlock(transA, 2 * block - 1, deepK, 2), "just under two blocks, 2 shares");
+            assertTrue(SharedGemm.columnSharesInOneBlock(transA, 2 * block, deepK, 2), "one whole block per share");
+            assertFalse(SharedGemm.columnSharesInOneBlock(transA, 2 * block + 1, deepK, 2), "a share past one block");
+            assertTrue(SharedGemm.columnSharesInOneBlock(transA, 3 * block, deepK, 3), "three blocks over 3 shares");
+            assertFalse(SharedGemm.columnSharesInOneBlock(transA, 4 * block, deepK, 2), "two blocks per share");
         }
     }
 
@@ -39,7 +39,7 @@ class GemmSplitTest {
     void theLayersDeepProductsShareBAtTheSixRowTileAndTheWideOnesSplitColumns() {
         assumeTrue(VectorSupport.available(), "VectorGemm loads only with the Vector API");
         MachineShape.GemmTiles tiles = MachineShape.current().gemm();
-        assumeTrue(tiles.tile().equals("6x2") && VectorGemm.SHARED_DEEP_B && System.getProperty("visor.kernel.sharedB") == null,
+        assumeTrue(tiles.tile().equals("6x2") && SharedGemm.SHARED_DEEP_B && System.getProperty("visor.kernel.sharedB") == null,
                 "the 16-register AVX2 tile with its default switches");
         // ffnDown 1024×512×2048 and gradW 2048×512×1024 TN: 171 and 342 row panels, column shares of 256
         assertEquals(Gemm.Split.SHARED, Gemm.split(true, false, 1024, 512, 2048, 2), "ffnDown");
@@ -58,7 +58,7 @@ class GemmSplitTest {
         assumeTrue(VectorSupport.available(), "VectorGemm loads only with the Vector API");
         int m = 2 * VectorGemm.MR * 50;
         int k = 4 * VectorGemm.KC + 1;
-        assertEquals(VectorGemm.prefersShared(false, 512, k, 2) ? Gemm.Split.SHARED : Gemm.Split.COLUMNS,
+        assertEquals(SharedGemm.prefersShared(false, 512, k, 2) ? Gemm.Split.SHARED : Gemm.Split.COLUMNS,
                 Gemm.split(true, false, m, 512, k, 2));
         assertEquals(Gemm.Split.COLUMNS, Gemm.split(false, false, m, 512, k, 2), "the scalar path has no shared B");
     }

@@ -36,7 +36,8 @@ class MachineShapeTest {
         MachineShape shape = MachineShape.current();
         MachineShape.GemmTiles expected = MachineShape.chooseTiles(shape.registers(), shape.lanes(), shape.l1dBytes(),
                 shape.l2Bytes(), System.getProperty("visor.kernel.tile"), System.getProperty("visor.kernel.kc"),
-                System.getProperty("visor.kernel.nc"), System.getProperty("visor.kernel.mc"));
+                System.getProperty("visor.kernel.nc"), System.getProperty("visor.kernel.mc"),
+                System.getProperty("visor.kernel.oneSlab"));
         assertEquals(expected, shape.gemm());
         if (VectorSupport.available()) {
             assertEquals(shape.gemm().mr(), VectorGemm.MR);
@@ -49,7 +50,7 @@ class MachineShapeTest {
     @Test
     void registerTileFollowsTheRegisterFile() {
         // Zen 5 / AVX-512: 32 registers, 16 lanes, 48 KiB L1d, 1 MiB L2 -> the sizes measured best there
-        assertEquals(new MachineShape.GemmTiles(8, 3, 512, 256, 48, "32 registers"),
+        assertEquals(new MachineShape.GemmTiles(8, 3, 512, 256, 48, 1024, "32 registers"),
                 MachineShape.chooseTiles(32, 16, 48 * 1024, 1024 * 1024, null, null, null));
         // KC: the A micro-panel in a third of L1d, a power of two in [128, 512]
         assertEquals(512, MachineShape.chooseTiles(16, 8, 48 * 1024, 1024 * 1024, null, null, null).kc());
@@ -57,12 +58,12 @@ class MachineShapeTest {
         assertEquals(128, MachineShape.chooseTiles(32, 16, 8 * 1024, 1024 * 1024, null, null, null).kc());
         assertEquals(512, MachineShape.chooseTiles(32, 4, 128 * 1024, 4096 * 1024, null, null, null).kc());
         // Zen 3 / AVX2: 16 registers, 8 lanes, 32 KiB L1d, 512 KiB L2: 12 accumulators + 2 + 1 fit in 16
-        assertEquals(new MachineShape.GemmTiles(6, 2, 256, 256, 0, "16 registers"),
+        assertEquals(new MachineShape.GemmTiles(6, 2, 256, 256, 0, 1024, "16 registers"),
                 MachineShape.chooseTiles(16, 8, 32 * 1024, 512 * 1024, null, null, null));
         // NEON: 32 registers of 4 lanes
         MachineShape.GemmTiles neon = MachineShape.chooseTiles(32, 4, 64 * 1024, 1024 * 1024, null, null, null);
         assertEquals("6x4", neon.tile());
-        assertEquals(new MachineShape.GemmTiles(6, 4, 256, 512, 0, "32 registers, 4 lanes"),
+        assertEquals(new MachineShape.GemmTiles(6, 4, 256, 512, 0, 512, "32 registers, 4 lanes"),
                 MachineShape.chooseTiles(32, 4, 32 * 1024, 1024 * 1024, null, null, null)); // Zen 4 at 128 bits
         assertEquals("8x3", MachineShape.chooseTiles(32, 4, 32 * 1024, 1024 * 1024, "8x3", null, null).tile());
         // row blocking through all panels only for tiles 48 floats wide (8 x 3 at 512 bits)
@@ -75,6 +76,30 @@ class MachineShapeTest {
                 assertTrue(t.mr() * t.nrVectors() + t.nrVectors() + 1 <= regs, t + " does not fit " + regs + " registers");
             }
         }
+    }
+
+    @Test
+    void theAvx2TileRunsProductsUpTo1024DeepAsOneSlab() {
+        // Zen 4 at -XX:UseAVX=2: KC 256 from the 32 KiB L1d, one slab up to k = 1024 (not 2·KC = 512)
+        MachineShape.GemmTiles zen4 = MachineShape.chooseTiles(16, 8, 32 * 1024, 1024 * 1024, null, null, null);
+        assertEquals(256, zen4.kc());
+        assertEquals(MachineShape.AVX2_ONE_SLAB, zen4.oneSlab());
+        // Zen 5 at AVX2: KC 512, so 2·KC is 1024 already: the same depth on both
+        assertEquals(1024, MachineShape.chooseTiles(16, 8, 48 * 1024, 1024 * 1024, null, null, null).oneSlab());
+        // the other tiles keep 2·KC: 512 and 128 bits on Zen 4, 512 bits on Zen 5
+        assertEquals(512, MachineShape.chooseTiles(32, 16, 32 * 1024, 1024 * 1024, null, null, null).oneSlab());
+        assertEquals(512, MachineShape.chooseTiles(32, 4, 32 * 1024, 1024 * 1024, null, null, null).oneSlab());
+        assertEquals(1024, MachineShape.chooseTiles(32, 16, 48 * 1024, 1024 * 1024, null, null, null).oneSlab());
+        // a forced tile or KC keeps 2·KC (the bit tests' small KC keeps its slabs)
+        assertEquals(128, MachineShape.chooseTiles(16, 8, 32 * 1024, 1024 * 1024, null, "64", null).oneSlab());
+        assertEquals(512, MachineShape.chooseTiles(32, 16, 32 * 1024, 1024 * 1024, "6x2", null, null).oneSlab());
+        // -Dvisor.kernel.oneSlab=512: the blocking before branch slab13
+        MachineShape.GemmTiles old = MachineShape.chooseTiles(16, 8, 32 * 1024, 1024 * 1024, null, null, null, null, "512");
+        assertEquals(512, old.oneSlab());
+        assertTrue(old.source().contains("one slab forced"), old.source());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> MachineShape.chooseTiles(16, 8, 32 * 1024, 1024 * 1024, null, null, null, null, "0"));
+        assertTrue(e.getMessage().contains("visor.kernel.oneSlab"), e.getMessage());
     }
 
     @Test

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The row blocking of the shared packed B where the tile has none of its own ({@link
- * VectorGemm#SHARED_MC}, the AVX2 6 × 2 tile's deep products on 2 threads): none by default, the
+ * SharedGemm#SHARED_MC}, the AVX2 6 × 2 tile's deep products on 2 threads): none by default, the
  * property's rows for an untransposed A, never any for a transposed one, the tile's own MC elsewhere;
  * and child JVMs at this run's width with the 6 × 2 tile forced give the same bits by default and with
  * {@code -Dvisor.kernel.mcShared=48} and 12 (products of several slabs at KC 64, every
@@ -20,7 +20,7 @@ class SharedMcTest {
     public static void main(String[] args) {
         int[][] shapes = {{150, 96, 300}, {61, 130, 200}, {100, 48, 129}};
         long digest = GemmCheck.productDigest(shapes, 23);
-        System.out.println("mcShared=" + VectorGemm.sharedMc(false) + " tile=" + VectorGemm.MR + "x" + VectorGemm.NV
+        System.out.println("mcShared=" + SharedGemm.sharedMc(false) + " tile=" + VectorGemm.MR + "x" + VectorGemm.NV
                 + " digest=" + Long.toHexString(digest));
     }
 
@@ -30,15 +30,15 @@ class SharedMcTest {
     void rowsAtATimeByTileAndLayout() {
         assumeTrue(VectorSupport.available(), "the shared packed B is part of the vector path");
         if (VectorGemm.MC > 0) {
-            assertEquals(VectorGemm.MC, VectorGemm.sharedMc(false));
-            assertEquals(VectorGemm.MC, VectorGemm.sharedMc(true));
+            assertEquals(VectorGemm.MC, SharedGemm.sharedMc(false));
+            assertEquals(VectorGemm.MC, SharedGemm.sharedMc(true));
         } else {
-            assertEquals(VectorGemm.SHARED_MC, VectorGemm.sharedMc(false));
-            assertEquals(0, VectorGemm.sharedMc(true), "a transposed A keeps one slab per split");
+            assertEquals(SharedGemm.SHARED_MC, SharedGemm.sharedMc(false));
+            assertEquals(0, SharedGemm.sharedMc(true), "a transposed A keeps one slab per split");
         }
         String forced = System.getProperty("visor.kernel.mcShared");
         if (forced == null || forced.isBlank()) {
-            assertEquals(0, VectorGemm.SHARED_MC, "one slab per split unless asked for (it lost 8 of 9 quiet pairs at AVX2)");
+            assertEquals(0, SharedGemm.SHARED_MC, "one slab per split unless asked for (it lost 8 of 9 quiet pairs at AVX2)");
         }
     }
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * {@link VectorGemm#shared}, the split over one packed B shared by the cores, at whatever width this
+ * {@link SharedGemm#shared}, the split over one packed B shared by the cores, at whatever width this
  * JVM runs (Surefire runs it at 512 bits, AVX2 and 128 bits): bit for bit the one-thread
  * {@link VectorGemm#block}, and close to the reference.
  */
@@ -51,7 +51,7 @@ class SharedPackedBTest {
         int before = Parallel.threads();
         Parallel.setThreads(threads);
         try {
-            VectorGemm.shared(transA, transB, m, n, k, -0.75f, a, 4, lda, b, 2, ldb, 1.25f, shared, 1, ldc);
+            SharedGemm.shared(transA, transB, m, n, k, -0.75f, a, 4, lda, b, 2, ldb, 1.25f, shared, 1, ldc);
         } finally {
             Parallel.setThreads(before);
         }
@@ -76,7 +76,7 @@ class SharedPackedBTest {
         int before = Parallel.threads();
         Parallel.setThreads(2);
         try {
-            VectorGemm.shared(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
+            SharedGemm.shared(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
         } finally {
             Parallel.setThreads(before);
         }
@@ -94,19 +94,19 @@ class SharedPackedBTest {
         int wide = 64 * VectorGemm.NC_MAX;        // more than one block of packed B per column share
         int narrow = VectorGemm.NR;               // at most one block per share
         for (boolean transA : new boolean[] {false, true}) {
-            assertTrue(VectorGemm.prefersShared(transA, wide, deepK, 2, false, true), "deep, deep switch on");
-            assertFalse(VectorGemm.prefersShared(transA, wide, deepK, 2, false, false), "deep, both off");
-            assertFalse(VectorGemm.prefersShared(transA, narrow, shallowK, 2, false, true),
+            assertTrue(SharedGemm.prefersShared(transA, wide, deepK, 2, false, true), "deep, deep switch on");
+            assertFalse(SharedGemm.prefersShared(transA, wide, deepK, 2, false, false), "deep, both off");
+            assertFalse(SharedGemm.prefersShared(transA, narrow, shallowK, 2, false, true),
                     "a narrow one-slab product does not follow the deep switch");
-            assertTrue(VectorGemm.prefersShared(transA, narrow, shallowK, 2, true, true), "narrow, full rule");
-            assertFalse(VectorGemm.prefersShared(transA, wide, shallowK, 2, true, true), "wide and one slab: columns");
+            assertTrue(SharedGemm.prefersShared(transA, narrow, shallowK, 2, true, true), "narrow, full rule");
+            assertFalse(SharedGemm.prefersShared(transA, wide, shallowK, 2, true, true), "wide and one slab: columns");
         }
         boolean forced = System.getProperty("visor.kernel.sharedB") != null;
         MachineShape.GemmTiles tiles = MachineShape.current().gemm();
         if (!forced) {
             // the defaults: everything under row blocking (512 bits), deep products at the 16-register tile
-            assertEquals(tiles.mc() > 0, VectorGemm.SHARED_B, tiles.tile() + ", MC " + tiles.mc());
-            assertEquals(tiles.mc() > 0 || tiles.tile().equals("6x2"), VectorGemm.SHARED_DEEP_B,
+            assertEquals(tiles.mc() > 0, SharedGemm.SHARED_B, tiles.tile() + ", MC " + tiles.mc());
+            assertEquals(tiles.mc() > 0 || tiles.tile().equals("6x2"), SharedGemm.SHARED_DEEP_B,
                     tiles.tile() + ", MC " + tiles.mc());
         }
     }
