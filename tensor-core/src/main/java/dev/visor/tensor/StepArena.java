@@ -62,11 +62,12 @@ public final class StepArena {
             Math.min(DEFAULT_MAX_MB, Runtime.getRuntime().maxMemory() / 4 >> 20), 0) << 18;
     private static final ThreadLocal<StepArena[]> CURRENT = ThreadLocal.withInitial(() -> new StepArena[1]);
 
-    private final IdentityHashMap<Object, Boolean> outstanding = new IdentityHashMap<>();   // float[] and long[]
+    private final IdentityHashMap<Object, Boolean> outstanding = new IdentityHashMap<>();   // float[], long[], double[]
     private final List<float[]> kept = new ArrayList<>();
     private final IdentityHashMap<float[], Boolean> held = new IdentityHashMap<>();
     private final LengthPool free = new LengthPool(1);
     private final LengthPool freeLongs = new LengthPool(2);   // dropout's keep bits
+    private final LengthPool freeDoubles = new LengthPool(2);   // kernels' partial sums
     private final long maxFreeFloats;
     private long misses;
     private long requests;
@@ -150,15 +151,30 @@ public final class StepArena {
      * counted as {@code 2n} floats in the requests and the bound.
      */
     long[] takeLongs(int n) {
-        requests++;
-        requestedFloats += 2L * n;
-        long[] a = (long[]) freeLongs.pop(n, scopes);
+        long[] a = (long[]) takeOther(freeLongs, n);
         if (a == null) {
             a = new long[n];
             misses++;
         }
         outstanding.put(a, Boolean.TRUE);
         return a;
+    }
+
+    /** As {@link #takeLongs}, of doubles (a kernel's partial sums). */
+    double[] takeDoubles(int n) {
+        double[] a = (double[]) takeOther(freeDoubles, n);
+        if (a == null) {
+            a = new double[n];
+            misses++;
+        }
+        outstanding.put(a, Boolean.TRUE);
+        return a;
+    }
+
+    private Object takeOther(LengthPool pool, int n) {
+        requests++;
+        requestedFloats += (long) pool.unit * n;
+        return pool.pop(n, scopes);
     }
 
     /**
@@ -227,18 +243,21 @@ public final class StepArena {
         if (++scopes % 16 == 0) {
             free.dropStale(scopes - STALE_SCOPES);
             freeLongs.dropStale(scopes - STALE_SCOPES);
+            freeDoubles.dropStale(scopes - STALE_SCOPES);
         }
     }
 
     private void giveBack(Object array) {
-        LengthPool pool = array instanceof long[] ? freeLongs : free;
-        int n = array instanceof long[] l ? l.length : ((float[]) array).length;
-        if (free.floats + freeLongs.floats + (long) pool.unit * n > maxFreeFloats) {
+        LengthPool pool = array instanceof long[] ? freeLongs : array instanceof double[] ? freeDoubles : free;
+        int n = java.lang.reflect.Array.getLength(array);
+        if (freeFloats() + (long) pool.unit * n > maxFreeFloats) {
             return;   // past the bound: the collector takes it
         }
         if (poisoning) {
             if (array instanceof long[] l) {
                 Arrays.fill(l, -1L);   // every draw kept
+            } else if (array instanceof double[] d) {
+                Arrays.fill(d, poison);
             } else {
                 Arrays.fill((float[]) array, poison);
             }
@@ -293,7 +312,7 @@ public final class StepArena {
      * @return the free floats
      */
     public long freeFloats() {
-        return free.floats + freeLongs.floats;
+        return free.floats + freeLongs.floats + freeDoubles.floats;
     }
 
     /** An open scope of a {@link StepArena}: closing it returns every array handed out in it that did not escape. */

@@ -214,18 +214,24 @@ class StepArenaTest {
         assertEquals(0, arena.requests());
     }
 
-    /** Dropout's output and gradient, and a layer norm's three gradients, of one fixed input (the rng seeded). */
+    /**
+     * A layer norm, dropout and a linear layer's output, and the gradients of the input, the norm's weight and
+     * bias and the linear bias (column sums), of one fixed input (the rng seeded).
+     */
     private static List<float[]> dropoutAndNorm() {
         Tensor x = Tensor.randn(new Rng(5), 70, 48).requiresGrad(true);   // 70 rows: three blocks of partial sums
         Tensor w = Tensor.randn(new Rng(6), 48).requiresGrad(true);
         Tensor b = Tensor.randn(new Rng(7), 48).requiresGrad(true);
-        Tensor y = Functional.dropout(Functional.layerNorm(x, new int[] {48}, w, b, 1e-5), 0.3, true, new Rng(8));
+        Tensor lw = Tensor.randn(new Rng(9), 20, 48);
+        Tensor lb = Tensor.randn(new Rng(10), 20).requiresGrad(true);
+        Tensor y = Functional.linear(
+                Functional.dropout(Functional.layerNorm(x, new int[] {48}, w, b, 1e-5), 0.3, true, new Rng(8)), lw, lb);
         y.mul(y).sum().backward();
-        return List.of(y.toArray(), x.grad().toArray(), w.grad().toArray(), b.grad().toArray());
+        return List.of(y.toArray(), x.grad().toArray(), w.grad().toArray(), b.grad().toArray(), lb.grad().toArray());
     }
 
     @Test
-    void keepBitsAndNormPartialSumsComeFromTheArenaAndAPoisonedReturnChangesNothing() {
+    void keepBitsAndPartialSumsComeFromTheArenaAndAPoisonedReturnChangesNothing() {
         List<float[]> fresh = dropoutAndNorm();   // no scope: new arrays
         StepArena arena = new StepArena().poisonReturns(Float.NaN);   // keep bits come back all ones
         for (int step = 0; step < 3; step++) {
@@ -239,7 +245,7 @@ class StepArenaTest {
                 }
             }
             if (step > 0) {
-                // the keep bits (a long[]) and the norm's per-block partial sums are the last step's
+                // the keep bits (a long[]), the norm's per-block partial sums and the column sums' are the last step's
                 assertEquals(misses, arena.misses(), "step " + step + " allocated");
             }
         }
@@ -250,6 +256,13 @@ class StepArenaTest {
         try (StepArena.Scope s = arena.open()) {
             assertArrayEquals(new long[] {-1L, -1L, -1L}, StepBuffers.longs(3), "a returned long[] is poisoned with ones");
         }
-        assertEquals(3, StepBuffers.longs(3).length);   // no scope: a new array
+        try (StepArena.Scope s = arena.open()) {
+            java.util.Arrays.fill(StepBuffers.doubles(3), 5.0);
+        }
+        try (StepArena.Scope s = arena.open()) {
+            assertTrue(Double.isNaN(StepBuffers.doubles(3)[2]), "a returned double[] is poisoned");
+        }
+        assertEquals(3, StepBuffers.longs(3).length);   // no scope: new arrays
+        assertArrayEquals(new double[3], StepBuffers.doubles(3));
     }
 }
