@@ -11,8 +11,10 @@ import java.util.List;
  * the gradients of intermediate tensors), pooled by length and used again by the next step, so that a
  * steady state allocates no such arrays. While a {@linkplain #open scope} is open on a thread, the
  * ops' result arrays ({@link StepBuffers#floats}, {@link StepBuffers#zeros}) come from the pool: any
- * free array of the requested length, else a new one. Closing the scope returns every array handed out
- * in it to the pool, except those that {@linkplain #escape escaped} it.
+ * free array of the requested length, else a new one; so do dropout's keep bits
+ * ({@link StepBuffers#longs}) and the partial sums a kernel takes on the caller before its threads run
+ * ({@link StepBuffers#doubles}), each element type in a pool of its own. Closing the scope returns every
+ * array handed out in it to the pool, except those that {@linkplain #escape escaped} it.
  *
  * <p>Unlike {@link StepBuffers} (decoding, autograd off, "the i-th request gets the previous step's i-th
  * array") the pool is keyed by length alone, so batches of different shapes from step to step (the
