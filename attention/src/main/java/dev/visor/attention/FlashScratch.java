@@ -74,14 +74,7 @@ final class FlashScratch {
      * Float array {@code slot} with at least {@code n} elements, contents unspecified.
      */
     float[] floats(int slot, int n) {
-        float[] a = floats[slot];
-        if (a == null || a.length < n) {
-            a = new float[n];
-            if (n <= MAX_FLOATS) {
-                floats[slot] = a;
-            }
-        }
-        return poisoned(a, n);
+        return poisoned(grown(floats, slot, n), n);
     }
 
     /** As {@link #floats}, its first {@code n} elements zero. */
@@ -91,48 +84,41 @@ final class FlashScratch {
         return a;
     }
 
+    /** Array {@code i} of {@code store} when it has at least {@code n} elements, else a new one (kept unless too long). */
+    private static float[] grown(float[][] store, int i, int n) {
+        float[] a = store[i] != null && store[i].length >= n ? store[i] : new float[n];
+        store[i] = n <= MAX_FLOATS ? a : store[i];
+        return a;
+    }
+
     /** Int array {@code slot} with at least {@code n} elements, its first {@code n} zero. */
     int[] zeroInts(int slot, int n) {
-        int[] a = ints[slot];
-        if (a == null || a.length < n) {
-            a = new int[n];
-            if (n <= MAX_FLOATS) {
-                ints[slot] = a;
-            }
-        } else {
-            Arrays.fill(a, 0, n, 0);
-        }
+        int[] a = ints[slot] != null && ints[slot].length >= n ? ints[slot] : new int[n];
+        ints[slot] = n <= MAX_FLOATS ? a : ints[slot];
+        Arrays.fill(a, 0, n, 0);
         return a;
     }
 
     /** A boolean array with at least {@code n} elements, contents unspecified (a predicate tile). */
     boolean[] bools(int n) {
-        if (bools.length < n) {
-            boolean[] a = new boolean[n];
-            if (n > MAX_FLOATS) {
-                return a;
-            }
-            bools = a;
-        }
+        boolean[] a = bools.length >= n ? bools : new boolean[n];
+        bools = n <= MAX_FLOATS ? a : bools;
         if (poison != null) {
-            Arrays.fill(bools, 0, n, true);
+            Arrays.fill(a, 0, n, true);
         }
-        return bools;
+        return a;
     }
 
     /** A long array with at least {@code n} elements, contents unspecified (dropout's keep bits). */
     long[] longs(int n) {
-        if (longs.length < n) {
-            long[] a = new long[n];
-            if (n > MAX_FLOATS) {
-                return a;
-            }
-            longs = a;
-        }
-        if (poison != null) {
-            Arrays.fill(longs, 0, n, -1L);
-        }
-        return longs;
+        long[] a = longs.length >= n ? longs : new long[n];
+        longs = n <= MAX_FLOATS ? a : longs;
+        return poison == null ? a : fill(a, n);
+    }
+
+    private static long[] fill(long[] a, int n) {
+        Arrays.fill(a, 0, n, -1L);
+        return a;
     }
 
     /**
@@ -143,14 +129,7 @@ final class FlashScratch {
         if (i >= partials.length) {
             partials = Arrays.copyOf(partials, Math.max(4, 2 * (i + 1)));
         }
-        float[] a = partials[i];
-        if (a == null || a.length < n) {
-            a = new float[n];
-            if (n <= MAX_FLOATS) {
-                partials[i] = a;
-            }
-            return a;
-        }
+        float[] a = grown(partials, i, n);
         Arrays.fill(a, 0, n, 0f);
         return a;
     }

@@ -137,15 +137,7 @@ public final class StepArena {
 
     /** An array of exactly {@code n} floats, contents unspecified: a free one of that length, or a new one. */
     float[] take(int n) {
-        requests++;
-        requestedFloats += n;
-        float[] a = (float[]) free.pop(n, scopes);
-        if (a == null) {
-            a = new float[n];
-            misses++;
-        }
-        outstanding.put(a, Boolean.TRUE);
-        return a;
+        return (float[]) take(free, n, float[]::new);
     }
 
     /**
@@ -153,30 +145,24 @@ public final class StepArena {
      * counted as {@code 2n} floats in the requests and the bound.
      */
     long[] takeLongs(int n) {
-        long[] a = (long[]) takeOther(freeLongs, n);
-        if (a == null) {
-            a = new long[n];
-            misses++;
-        }
-        outstanding.put(a, Boolean.TRUE);
-        return a;
+        return (long[]) take(freeLongs, n, long[]::new);
     }
 
     /** As {@link #takeLongs}, of doubles (a kernel's partial sums). */
     double[] takeDoubles(int n) {
-        double[] a = (double[]) takeOther(freeDoubles, n);
+        return (double[]) take(freeDoubles, n, double[]::new);
+    }
+
+    private Object take(LengthPool pool, int n, java.util.function.IntFunction<Object> make) {
+        requests++;
+        requestedFloats += (long) pool.unit * n;
+        Object a = pool.pop(n, scopes);
         if (a == null) {
-            a = new double[n];
+            a = make.apply(n);
             misses++;
         }
         outstanding.put(a, Boolean.TRUE);
         return a;
-    }
-
-    private Object takeOther(LengthPool pool, int n) {
-        requests++;
-        requestedFloats += (long) pool.unit * n;
-        return pool.pop(n, scopes);
     }
 
     /**
