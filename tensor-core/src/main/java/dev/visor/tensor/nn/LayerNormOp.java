@@ -247,18 +247,18 @@ final class LayerNormOp {
         return grads(x, weight, bias, dx, sumBlocks(dwPart, n), sumBlocks(dbPart, n));
     }
 
-    /**
-     * The float partial sums of the blocks added in double, in block order, rounded once (column by
-     * column: each element's sum in the same order as row by row into a double array).
-     */
+    /** The float partial sums of the blocks added in double, in block order, rounded once. */
     private static float[] sumBlocks(float[][] parts, int n) {
+        double[] acc = StepBuffers.doubles(n);   // (the step arena's, in training)
+        Arrays.fill(acc, 0.0);
+        for (float[] p : parts) {
+            for (int j = 0; j < n; j++) {
+                acc[j] += p[j];
+            }
+        }
         float[] out = StepBuffers.floats(n);   // every element written
         for (int j = 0; j < n; j++) {
-            double acc = 0;
-            for (float[] p : parts) {
-                acc += p[j];
-            }
-            out[j] = (float) acc;
+            out[j] = (float) acc[j];
         }
         return out;
     }
