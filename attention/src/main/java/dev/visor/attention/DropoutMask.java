@@ -31,17 +31,23 @@ final class DropoutMask {
     private final int threshold;
     private final float keepScale;
     private final long threshold53;
-    private long[] keep = new long[2];
+    private final FlashScratch scratch;   // where keep grows, or null
+    private long[] keep;
     private long filledFrom = -1;   // the element index of keep's bit 0, or −1
     private int filledCount;        // how many bits from there keep holds
 
     DropoutMask(AttentionConfig cfg, int heads, int queryLength, int keyLength) {
-        this(cfg, heads, queryLength, keyLength, TileOps.best());
+        this(cfg, heads, queryLength, keyLength, TileOps.best(), null);
     }
 
-    /** With the tile primitives {@link #apply} multiplies through. */
-    DropoutMask(AttentionConfig cfg, int heads, int queryLength, int keyLength, TileOps ops) {
+    /**
+     * With the tile primitives {@link #apply} multiplies through, its keep bits in a flash worker's
+     * {@code scratch} (or in arrays of its own when null).
+     */
+    DropoutMask(AttentionConfig cfg, int heads, int queryLength, int keyLength, TileOps ops, FlashScratch scratch) {
         this.ops = ops;
+        this.scratch = scratch;
+        this.keep = scratch != null ? scratch.longs(2) : new long[2];
         this.seed = cfg.seed();
         this.heads = heads;
         this.queryLength = queryLength;
@@ -101,7 +107,7 @@ final class DropoutMask {
     private void ensure(int draws) {
         int words = (draws + 63) >>> 6;
         if (keep.length < words) {
-            keep = new long[words];
+            keep = scratch != null ? scratch.longs(words) : new long[words];   // every word read is filled first
         }
     }
 }

@@ -51,11 +51,16 @@ final class FlashBackward {
         List<Partial>[] stash = new List[chunks];
         PartialTiles tiles = PartialTiles.forCall(mask, FlashWorker.tileWidth(mask, ops));
         double[][] thetaParts = new double[chunks][];
-        WorkSplit.run(bounds, () -> new Worker(q, k, v, out, lse, dOut, dq, dk, dv, mask, tiles, cfg, mods, ops, s),
-                (worker, chunk, from, to) -> {
-                    stash[chunk] = worker.run(from, to, itemsPerGroup);
-                    thetaParts[chunk] = worker.mod == null ? null : worker.mod.takeChunk();
-                });
+        // the workers' scratch, partial dK/dV included, stays this call's until the partials are written
+        try (FlashScratch.Lease lease = FlashScratch.lease()) {
+            WorkSplit.run(bounds, () -> new Worker(q, k, v, out, lse, dOut, dq, dk, dv, mask, tiles, cfg, mods, ops, s,
+                            lease.take()),
+                    (worker, chunk, from, to) -> {
+                        stash[chunk] = worker.run(from, to, itemsPerGroup);
+                        thetaParts[chunk] = worker.mod == null ? null : worker.mod.takeChunk();
+                    });
+            writeShared(stash, s, ops, cfg, dk, dv);
+        }
         // parameter gradients: the chunks' partial sums in chunk order, whichever thread ran them
         double[] theta = new double[dTheta.length];
         for (double[] part : thetaParts) {
@@ -68,8 +73,15 @@ final class FlashBackward {
         for (int p = 0; p < theta.length; p++) {
             dTheta[p] = (float) theta[p];
         }
-        // heads split between chunks: sum their partial dK/dV in chunk order, then write
+        return dTheta;
+    }
+
+    /** The heads split between chunks: their partial dK/dV summed in chunk order, then written. */
+    private static void writeShared(List<Partial>[] stash, AttentionShapes s, TileOps ops, AttentionConfig cfg,
+                                    HeadsView dk, HeadsView dv) {
         Map<Integer, Partial> merged = new TreeMap<>();
+        int dkPad = ops.pad(s.keyDim());
+        int dvPad = ops.pad(s.valueDim());
         for (List<Partial> list : stash) {
             if (list == null) {
                 continue;
@@ -79,24 +91,22 @@ final class FlashBackward {
                 if (acc == null) {
                     merged.put(p.group, p);
                 } else {
-                    add(acc.dk, p.dk);
-                    add(acc.dv, p.dv);
+                    add(acc.dk, p.dk, dkPad * s.keyLength());
+                    add(acc.dv, p.dv, dvPad * s.keyLength());
                 }
             }
         }
-        int dkPad = ops.pad(s.keyDim());
-        int dvPad = ops.pad(s.valueDim());
         for (Partial p : merged.values()) {
             int b = p.group / s.kvHeads();
             int kh = p.group % s.kvHeads();
             writeKeySide(p.dk, dkPad, cfg.scale(), dk, b, kh, s.keyLength());
             writeKeySide(p.dv, dvPad, 1f, dv, b, kh, s.keyLength());
         }
-        return dTheta;
     }
 
-    private static void add(float[] acc, float[] x) {
-        for (int i = 0; i < acc.length; i++) {
+    /** {@code acc[i] += x[i]} for {@code i < n}: the rows of real keys (the scratch arrays may be longer). */
+    private static void add(float[] acc, float[] x, int n) {
+        for (int i = 0; i < n; i++) {
             acc[i] += x[i];
         }
     }
@@ -152,11 +162,14 @@ final class FlashBackward {
         final float[] vt;      // per key block (dv, BkPad): values transposed
         float[] dkAcc;         // (nKb·Bk, dkPad)
         float[] dvAcc;         // (nKb·Bk, dvPad)
+        private final FlashScratch scratch;
+        private int partials;  // the scratch's partial accumulators this worker has taken
 
         Worker(HeadsView q, HeadsView k, HeadsView v, HeadsView out, float[] lse, HeadsView dOut,
                HeadsView dq, HeadsView dk, HeadsView dv, BlockSparsity mask, PartialTiles tiles, AttentionConfig cfg,
-               ScoreModification mods, TileOps ops, AttentionShapes s) {
-            super(q, k, v, mask, tiles, cfg, ops, s, mods, true);
+               ScoreModification mods, TileOps ops, AttentionShapes s, FlashScratch scratch) {
+            super(q, k, v, mask, tiles, cfg, ops, s, mods, true, scratch);
+            this.scratch = scratch;
             this.out = out;
             this.lse = lse;
             this.dOut = dOut;
@@ -169,23 +182,27 @@ final class FlashBackward {
             this.scale = cfg.scale();
             this.qInPlace = q.dimStride() == 1 && keyDim == dkPad;
             this.doInPlace = dOut.dimStride() == 1 && dvDim == dvPad;
-            this.qTile = qInPlace ? null : new float[bq * dkPad];
-            this.doTile = doInPlace ? null : new float[bq * dvPad];
-            this.pTile = new float[bq * bkPad];
-            this.pdTile = drop != null ? new float[bq * bkPad] : null;
-            this.dpTile = new float[bq * bkPad];
-            this.dqAcc = new float[bq * dkPad];
-            this.dRow = new float[bq];
-            this.lseRow = new float[bq];
+            // from the thread's scratch (a previous call's values): the tiles and rows are written before they
+            // are read; zeroed are the accumulators and what the products read past the copied values (the
+            // padding columns of the query and dO tiles and of the packed keys, the padding keys of the
+            // transposed values)
+            this.qTile = qInPlace ? null : scratch.zeroFloats(FlashScratch.ACC_B, bq * dkPad);
+            this.doTile = doInPlace ? null : scratch.zeroFloats(FlashScratch.ACC_C, bq * dvPad);
+            this.pTile = scratch.floats(FlashScratch.TILE_A, bq * bkPad);
+            this.pdTile = drop != null ? scratch.floats(FlashScratch.TILE_B, bq * bkPad) : null;
+            this.dpTile = scratch.floats(FlashScratch.TILE_C, bq * bkPad);
+            this.dqAcc = scratch.floats(FlashScratch.ACC_A, bq * dkPad);   // zeroed per query block
+            this.dRow = scratch.floats(FlashScratch.ROWS_A, bq);
+            this.lseRow = scratch.floats(FlashScratch.ROWS_B, bq);
             this.kInPlace = k.dimStride() == 1 && keyDim == dkPad;
-            this.kp = kInPlace ? null : new float[nKb * bk * dkPad];
-            this.vt = new float[nKb * dvDim * bkPad];
-            this.dkAcc = new float[nKb * bk * dkPad];
-            this.dvAcc = new float[nKb * bk * dvPad];
+            this.kp = kInPlace ? null : scratch.zeroFloats(FlashScratch.PACK_A, nKb * bk * dkPad);
+            this.vt = scratch.zeroFloats(FlashScratch.PACK_B, nKb * dvDim * bkPad);
+            this.dkAcc = scratch.zeroPartial(partials++, nKb * bk * dkPad);
+            this.dvAcc = scratch.zeroPartial(partials++, nKb * bk * dvPad);
         }
 
         List<Partial> run(int from, int to, int itemsPerGroup) {
-            List<Partial> partials = new ArrayList<>(2);
+            List<Partial> shared = new ArrayList<>(2);
             int nQb = mask.queryBlocks();
             int item = from;
             while (item < to) {
@@ -210,12 +227,12 @@ final class FlashBackward {
                     Arrays.fill(dkAcc, 0, s.keyLength() * dkPad, 0f);
                     Arrays.fill(dvAcc, 0, s.keyLength() * dvPad, 0f);
                 } else {
-                    partials.add(new Partial(group, dkAcc, dvAcc));
-                    dkAcc = new float[dkAcc.length];
-                    dvAcc = new float[dvAcc.length];
+                    shared.add(new Partial(group, dkAcc, dvAcc));
+                    dkAcc = scratch.zeroPartial(partials++, nKb * bk * dkPad);
+                    dvAcc = scratch.zeroPartial(partials++, nKb * bk * dvPad);
                 }
             }
-            return partials;
+            return shared;
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.visor.attention;
 
+import dev.visor.tensor.StepBuffers;
 import dev.visor.tensor.kernel.VecMath;
 import java.util.Arrays;
 
@@ -38,12 +39,14 @@ final class FlashForward {
     static float[] run(HeadsView q, HeadsView k, HeadsView v, HeadsView out, BlockSparsity mask,
                        AttentionConfig cfg, ScoreModification mods, TileOps ops, int chunks) {
         AttentionShapes s = AttentionShapes.of(q, k, v);
-        float[] lse = new float[s.batch() * s.heads() * s.queryLength()];
+        float[] lse = StepBuffers.floats(s.batch() * s.heads() * s.queryLength());   // every row's written (finish)
         long perBlock = (long) mask.queryBlockSize() * mask.keyBlockSize() * 2L * (s.keyDim() + s.valueDim());
         int[] bounds = FlashWorker.plan(mask, s, perBlock, chunks);
         PartialTiles tiles = PartialTiles.forCall(mask, FlashWorker.tileWidth(mask, ops));
-        WorkSplit.run(bounds, () -> new Worker(q, k, v, out, lse, mask, tiles, cfg, mods, ops, s),
-                (worker, chunk, from, to) -> worker.run(from, to));
+        try (FlashScratch.Lease lease = FlashScratch.lease()) {
+            WorkSplit.run(bounds, () -> new Worker(q, k, v, out, lse, mask, tiles, cfg, mods, ops, s, lease.take()),
+                    (worker, chunk, from, to) -> worker.run(from, to));
+        }
         return lse;
     }
 
@@ -61,28 +64,32 @@ final class FlashForward {
         final int[] plan;      // a PARTIAL block's strips (FlashWorker.stripPlan), or null when strips are off
         final int[] extents;   // (Bq, 2): row extents of a PARTIAL block evaluated on the fly
         final boolean pairing;  // this pass pairs query blocks ({@link #sharedPrefix}): not with dropout
+        final int rowsMax;     // the rows of a pass: 2·Bq when pairing, else Bq
         int base;              // the row of m, l, alpha and oAcc where the current tile's row 0 goes
 
         Worker(HeadsView q, HeadsView k, HeadsView v, HeadsView out, float[] lse, BlockSparsity mask,
-               PartialTiles tiles, AttentionConfig cfg, ScoreModification mods, TileOps ops, AttentionShapes s) {
-            super(q, k, v, mask, tiles, cfg, ops, s, mods, false);
+               PartialTiles tiles, AttentionConfig cfg, ScoreModification mods, TileOps ops, AttentionShapes s,
+               FlashScratch scratch) {
+            super(q, k, v, mask, tiles, cfg, ops, s, mods, false, scratch);
             this.out = out;
             this.lse = lse;
             this.dv = s.valueDim();
             this.dvPad = ops.pad(dv);
             // (the modifiers work row by row on any tile height; dropout's keep bits are sized for one block)
             this.pairing = pairs && drop == null && mask.queryBlocks() > 1;
-            int rowsMax = pairing ? PAIR * bq : bq;
-            this.sTile = new float[rowsMax * bkPad];
-            this.oAcc = new float[rowsMax * dvPad];
-            this.m = new float[rowsMax];
-            this.l = new float[rowsMax * ops.lanes()];
-            this.alpha = new float[rowsMax];
-            this.rowScratch = new float[rowsMax];
+            this.rowsMax = pairing ? PAIR * bq : bq;
+            // from the thread's scratch: every element read is written first (oAcc, m and l per query block),
+            // but the values' padding columns, which the value products read: zero
+            this.sTile = scratch.floats(FlashScratch.TILE_A, rowsMax * bkPad);
+            this.oAcc = scratch.floats(FlashScratch.ACC_A, rowsMax * dvPad);
+            this.m = scratch.floats(FlashScratch.ROWS_A, rowsMax);
+            this.l = scratch.floats(FlashScratch.ROWS_B, rowsMax * ops.lanes());
+            this.alpha = scratch.floats(FlashScratch.ROWS_C, rowsMax);
+            this.rowScratch = scratch.floats(FlashScratch.ROWS_D, rowsMax);
             this.vInPlace = v.dimStride() == 1 && dv == dvPad;
-            this.vp = vInPlace ? null : new float[nKb * bk * dvPad];
-            this.plan = strips ? new int[4 * ((bq + STRIP_ROWS - 1) / STRIP_ROWS)] : null;
-            this.extents = strips && tiles == null ? new int[2 * bq] : null;
+            this.vp = vInPlace ? null : scratch.zeroFloats(FlashScratch.PACK_A, nKb * bk * dvPad);
+            this.plan = strips ? scratch.zeroInts(FlashScratch.PLAN, 4 * ((bq + STRIP_ROWS - 1) / STRIP_ROWS)) : null;
+            this.extents = strips && tiles == null ? scratch.zeroInts(FlashScratch.EXTENTS, 2 * bq) : null;
         }
 
         void run(int from, int to) {
@@ -215,8 +222,8 @@ final class FlashForward {
             int q0 = qb * bq;
             int first = Math.min(bq, s.queryLength() - q0);
             int rows = shared > 0 ? first + Math.min(bq, s.queryLength() - q0 - bq) : first;
-            Arrays.fill(m, Float.NEGATIVE_INFINITY);
-            Arrays.fill(l, 0f);
+            Arrays.fill(m, 0, rowsMax, Float.NEGATIVE_INFINITY);   // (the scratch arrays may be longer)
+            Arrays.fill(l, 0, rowsMax * ops.lanes(), 0f);
             Arrays.fill(oAcc, 0, rows * dvPad, 0f);
             base = 0;
             int[] blocks = mask.keyBlocks(b, h, qb);

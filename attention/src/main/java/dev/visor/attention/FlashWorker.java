@@ -36,8 +36,12 @@ abstract class FlashWorker {
     int packB;
     int packKh;
 
+    /**
+     * A worker whose arrays come from {@code scratch} ({@link FlashScratch}: their contents are a previous
+     * call's, so everything read before it is written is zeroed here).
+     */
     FlashWorker(HeadsView q, HeadsView k, HeadsView v, BlockSparsity mask, PartialTiles tiles, AttentionConfig cfg,
-                TileOps ops, AttentionShapes s, ScoreModification mods, boolean keepRaw) {
+                TileOps ops, AttentionShapes s, ScoreModification mods, boolean keepRaw, FlashScratch scratch) {
         this.q = q;
         this.k = k;
         this.v = v;
@@ -45,18 +49,19 @@ abstract class FlashWorker {
         this.tiles = tiles;
         this.ops = ops;
         this.s = s;
-        this.drop = cfg.hasDropout() ? new DropoutMask(cfg, s.heads(), s.queryLength(), s.keyLength(), ops) : null;
+        this.drop = cfg.hasDropout() ? new DropoutMask(cfg, s.heads(), s.queryLength(), s.keyLength(), ops, scratch) : null;
         this.bq = mask.queryBlockSize();
         this.bk = mask.keyBlockSize();
         this.bkPad = tileWidth(mask, ops);
         this.keyDim = s.keyDim();
         this.nKb = mask.keyBlockCount();
         this.qScale = cfg.scale();
-        this.kt = new float[nKb * keyDim * bkPad];
-        this.scratch = tiles == null ? new boolean[bq * bkPad] : null;
-        this.blockStamp = new int[nKb];
+        // the padding columns of the last key block are read by the score products (then masked): zero
+        this.kt = scratch.zeroFloats(FlashScratch.KT, nKb * keyDim * bkPad);
+        this.scratch = tiles == null ? scratch.bools(bq * bkPad) : null;
+        this.blockStamp = scratch.zeroInts(FlashScratch.STAMPS, nKb);   // 0: no block packed (packStamp starts at 1)
         this.mod = TileModifier.of(mods, ops, bq * bkPad, keepRaw);
-        this.rawTile = keepRaw && mod != null && mod.needsRaw() ? new float[bq * bkPad] : null;
+        this.rawTile = keepRaw && mod != null && mod.needsRaw() ? scratch.floats(FlashScratch.RAW, bq * bkPad) : null;
     }
 
     /**

@@ -4,7 +4,7 @@ import dev.visor.tensor.kernel.Parallel;
 
 /**
  * The element predicate of every PARTIAL block of one call, evaluated once and kept as boolean
- * tiles of {@code Bq × BkPad} (padding columns false): a head-independent mask is evaluated once for
+ * tiles of {@code rows × BkPad} (a query block's real rows, at most {@code Bq}; padding columns false): a head-independent mask is evaluated once for
  * all heads instead of once per head, and the forward and backward kernels then apply a tile with a
  * vector blend. Built only when the tiles fit {@link ##maxElements}; otherwise the kernels evaluate
  * tiles on the fly.
@@ -80,7 +80,7 @@ final class PartialTiles {
                 for (int e = 0; e < entries.length; e++) {
                     if (BlockSparsity.isPartial(entries[e])) {
                         int k0 = BlockSparsity.block(entries[e]) * bk;
-                        boolean[] t = new boolean[bq * bkPad];
+                        boolean[] t = new boolean[rows * bkPad];   // the block's real rows: no kernel reads past them
                         mask.fillTile(b, h, q0, rows, k0, Math.min(bk, mask.keyLength() - k0), t, bkPad);
                         row[e] = t;
                         spans[e] = FlashWorker.rowExtents(t, rows, bkPad, new int[2 * rows]);

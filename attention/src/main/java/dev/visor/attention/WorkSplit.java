@@ -32,6 +32,9 @@ final class WorkSplit {
      * {@code [bounds[c], bounds[c+1])}. Chunks may be empty when items are few or very uneven.
      */
     static int[] split(int n, int parts, Cost cost) {
+        if (parts == 1) {
+            return new int[] {0, n};   // (one thread's calls: no cost prefix to build)
+        }
         long[] prefix = new long[n + 1];
         for (int i = 0; i < n; i++) {
             prefix[i + 1] = prefix[i] + Math.max(1, cost.of(i));

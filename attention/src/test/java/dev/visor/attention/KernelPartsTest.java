@@ -339,7 +339,7 @@ class KernelPartsTest {
             for (int[] shape : shapes) {
                 int lq = shape[0];
                 int lk = shape[1];
-                DropoutMask m = new DropoutMask(AttentionConfig.defaults(8).withDropout(p, 7L), 3, lq, lk, ops);
+                DropoutMask m = new DropoutMask(AttentionConfig.defaults(8).withDropout(p, 7L), 3, lq, lk, ops, null);
                 int ld = lk + 5;
                 java.util.Random rnd = new java.util.Random(lq * 1000L + lk);
                 for (int b = 0; b < 2; b++) {

@@ -198,10 +198,25 @@ public final class Rng {
      * @return {@code ⌈n/64⌉} words of keep bits (the bits past {@code n} are 0)
      */
     public long[] keepBits(int n, double p) {
-        if (n < 0 || !(p >= 0 && p <= 1)) {
+        if (n < 0) {
             throw new IllegalArgumentException("keepBits needs n >= 0 and p in [0, 1] but got n=" + n + ", p=" + p);
         }
-        long[] keep = new long[(n + 63) >>> 6];
+        return keepBits(n, p, new long[(n + 63) >>> 6]);
+    }
+
+    /**
+     * As {@link #keepBits(int, double)}, into {@code keep} (for a reused array: every word is written).
+     *
+     * @param n the number of draws, at least 0
+     * @param p the threshold, in [0, 1]
+     * @param keep exactly {@code ⌈n/64⌉} words, any contents
+     * @return {@code keep}
+     */
+    public long[] keepBits(int n, double p, long[] keep) {
+        if (n < 0 || !(p >= 0 && p <= 1) || keep.length != (n + 63) >>> 6) {
+            throw new IllegalArgumentException("keepBits needs n >= 0, p in [0, 1] and ceil(n/64) words but got n=" + n
+                    + ", p=" + p + ", " + keep.length + " words");
+        }
         // x ≥ p·2⁵³ for an integer x < 2⁵³ is x ≥ ⌈p·2⁵³⌉ (both exact)
         KeepBits.fill(seed, gamma, (long) Math.ceil(p * 0x1p53), keep, n);
         seed += gamma * n;

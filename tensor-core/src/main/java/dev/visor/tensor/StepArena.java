@@ -11,8 +11,10 @@ import java.util.List;
  * the gradients of intermediate tensors), pooled by length and used again by the next step, so that a
  * steady state allocates no such arrays. While a {@linkplain #open scope} is open on a thread, the
  * ops' result arrays ({@link StepBuffers#floats}, {@link StepBuffers#zeros}) come from the pool: any
- * free array of the requested length, else a new one. Closing the scope returns every array handed out
- * in it to the pool, except those that {@linkplain #escape escaped} it.
+ * free array of the requested length, else a new one; so do dropout's keep bits
+ * ({@link StepBuffers#longs}) and the partial sums a kernel takes on the caller before its threads run
+ * ({@link StepBuffers#doubles}), each element type in a pool of its own. Closing the scope returns every
+ * array handed out in it to the pool, except those that {@linkplain #escape escaped} it.
  *
  * <p>Unlike {@link StepBuffers} (decoding, autograd off, "the i-th request gets the previous step's i-th
  * array") the pool is keyed by length alone, so batches of different shapes from step to step (the
@@ -62,10 +64,12 @@ public final class StepArena {
             Math.min(DEFAULT_MAX_MB, Runtime.getRuntime().maxMemory() / 4 >> 20), 0) << 18;
     private static final ThreadLocal<StepArena[]> CURRENT = ThreadLocal.withInitial(() -> new StepArena[1]);
 
-    private final IdentityHashMap<float[], Boolean> outstanding = new IdentityHashMap<>();
+    private final IdentityHashMap<Object, Boolean> outstanding = new IdentityHashMap<>();   // float[], long[], double[]
     private final List<float[]> kept = new ArrayList<>();
     private final IdentityHashMap<float[], Boolean> held = new IdentityHashMap<>();
-    private final LengthPool free = new LengthPool();
+    private final LengthPool free = new LengthPool(1);
+    private final LengthPool freeLongs = new LengthPool(2);   // dropout's keep bits
+    private final LengthPool freeDoubles = new LengthPool(2);   // kernels' partial sums
     private final long maxFreeFloats;
     private long misses;
     private long requests;
@@ -133,11 +137,28 @@ public final class StepArena {
 
     /** An array of exactly {@code n} floats, contents unspecified: a free one of that length, or a new one. */
     float[] take(int n) {
+        return (float[]) take(free, n, float[]::new);
+    }
+
+    /**
+     * An array of exactly {@code n} longs, contents unspecified (dropout's keep bits), as {@link #take};
+     * counted as {@code 2n} floats in the requests and the bound.
+     */
+    long[] takeLongs(int n) {
+        return (long[]) take(freeLongs, n, long[]::new);
+    }
+
+    /** As {@link #takeLongs}, of doubles (a kernel's partial sums). */
+    double[] takeDoubles(int n) {
+        return (double[]) take(freeDoubles, n, double[]::new);
+    }
+
+    private Object take(LengthPool pool, int n, java.util.function.IntFunction<Object> make) {
         requests++;
-        requestedFloats += n;
-        float[] a = free.pop(n, scopes);
+        requestedFloats += (long) pool.unit * n;
+        Object a = pool.pop(n, scopes);
         if (a == null) {
-            a = new float[n];
+            a = make.apply(n);
             misses++;
         }
         outstanding.put(a, Boolean.TRUE);
@@ -202,24 +223,34 @@ public final class StepArena {
     }
 
     private void closeScope() {
-        for (float[] a : outstanding.keySet()) {
+        for (Object a : outstanding.keySet()) {
             giveBack(a);
         }
         outstanding.clear();
         open = false;
         if (++scopes % 16 == 0) {
             free.dropStale(scopes - STALE_SCOPES);
+            freeLongs.dropStale(scopes - STALE_SCOPES);
+            freeDoubles.dropStale(scopes - STALE_SCOPES);
         }
     }
 
-    private void giveBack(float[] a) {
-        if (free.floats + a.length > maxFreeFloats) {
+    private void giveBack(Object array) {
+        LengthPool pool = array instanceof long[] ? freeLongs : array instanceof double[] ? freeDoubles : free;
+        int n = java.lang.reflect.Array.getLength(array);
+        if (freeFloats() + (long) pool.unit * n > maxFreeFloats) {
             return;   // past the bound: the collector takes it
         }
         if (poisoning) {
-            Arrays.fill(a, poison);
+            if (array instanceof long[] l) {
+                Arrays.fill(l, -1L);   // every draw kept
+            } else if (array instanceof double[] d) {
+                Arrays.fill(d, poison);
+            } else {
+                Arrays.fill((float[]) array, poison);
+            }
         }
-        free.push(a, scopes);
+        pool.push(array, n, scopes);
     }
 
     /**
@@ -264,12 +295,12 @@ public final class StepArena {
     }
 
     /**
-     * Floats held in free arrays now (between scopes: what the arena retains).
+     * Floats held in free arrays now (between scopes: what the arena retains; a long counts as two).
      *
      * @return the free floats
      */
     public long freeFloats() {
-        return free.floats;
+        return free.floats + freeLongs.floats + freeDoubles.floats;
     }
 
     /** An open scope of a {@link StepArena}: closing it returns every array handed out in it that did not escape. */
@@ -287,17 +318,25 @@ public final class StepArena {
         }
     }
 
-    /** Free arrays by length: an open-addressing table from length to a stack of arrays. */
+    /**
+     * Free arrays of one element type by length: an open-addressing table from length to a stack of
+     * arrays.
+     */
     private static final class LengthPool {
         private int[] lengths = new int[64];
-        private float[][][] stacks = new float[64][][];
+        private Object[][] stacks = new Object[64][];
         private int[] sizes = new int[64];
         private int[] lastUse = new int[64];
         private int used;
+        final int unit;   // floats per element (a long is two)
         long floats;
 
+        LengthPool(int unit) {
+            this.unit = unit;
+        }
+
         /** A free array of length {@code n}, or null; {@code scope} stamps the length as asked for. */
-        float[] pop(int n, int scope) {
+        Object pop(int n, int scope) {
             int i = slot(n);
             if (stacks[i] == null) {
                 return null;
@@ -306,14 +345,13 @@ public final class StepArena {
             if (sizes[i] == 0) {
                 return null;
             }
-            float[] a = stacks[i][--sizes[i]];
+            Object a = stacks[i][--sizes[i]];
             stacks[i][sizes[i]] = null;
-            floats -= n;
+            floats -= (long) unit * n;
             return a;
         }
 
-        void push(float[] a, int scope) {
-            int n = a.length;
+        void push(Object a, int n, int scope) {
             int i = slot(n);
             if (stacks[i] == null) {
                 if (2 * (used + 1) > lengths.length) {
@@ -321,21 +359,21 @@ public final class StepArena {
                     i = slot(n);
                 }
                 lengths[i] = n;
-                stacks[i] = new float[4][];
+                stacks[i] = new Object[4];
                 lastUse[i] = scope;   // the scope that asked for it (and missed)
                 used++;
             } else if (sizes[i] == stacks[i].length) {
                 stacks[i] = Arrays.copyOf(stacks[i], 2 * sizes[i]);
             }
             stacks[i][sizes[i]++] = a;
-            floats += n;
+            floats += (long) unit * n;
         }
 
         /** Drops the free arrays of every length last asked for before scope {@code before}. */
         void dropStale(int before) {
             for (int i = 0; i < stacks.length; i++) {
                 if (stacks[i] != null && sizes[i] > 0 && lastUse[i] < before) {
-                    floats -= (long) lengths[i] * sizes[i];
+                    floats -= (long) unit * lengths[i] * sizes[i];
                     java.util.Arrays.fill(stacks[i], 0, sizes[i], null);
                     sizes[i] = 0;
                 }
@@ -354,11 +392,11 @@ public final class StepArena {
 
         private void grow() {
             int[] oldLengths = lengths;
-            float[][][] oldStacks = stacks;
+            Object[][] oldStacks = stacks;
             int[] oldSizes = sizes;
             int[] oldLastUse = lastUse;
             lengths = new int[2 * oldLengths.length];
-            stacks = new float[lengths.length][][];
+            stacks = new Object[lengths.length][];
             sizes = new int[lengths.length];
             lastUse = new int[lengths.length];
             for (int j = 0; j < oldLengths.length; j++) {

@@ -107,6 +107,30 @@ public final class StepBuffers {
     }
 
     /**
+     * An array of {@code n} longs for an op's keep bits, contents unspecified (the op writes every
+     * element): from the step arena open on this thread ({@link StepArena}), else a new array.
+     *
+     * @param n the length, at least 0
+     * @return an array of exactly {@code n} longs
+     */
+    public static long[] longs(int n) {
+        StepArena arena = StepArena.current();
+        return arena == null ? new long[n] : arena.takeLongs(n);
+    }
+
+    /**
+     * An array of {@code n} doubles for a kernel's partial sums, contents unspecified: from the step
+     * arena open on this thread ({@link StepArena}), else a new array (zeros).
+     *
+     * @param n the length, at least 0
+     * @return an array of exactly {@code n} doubles
+     */
+    public static double[] doubles(int n) {
+        StepArena arena = StepArena.current();
+        return arena == null ? new double[n] : arena.takeDoubles(n);
+    }
+
+    /**
      * Fills every buffer kept for the next scope with {@code value}: a test's poison, under which a
      * result that reads a reused array's old contents (an op that does not write all of its result)
      * shows.

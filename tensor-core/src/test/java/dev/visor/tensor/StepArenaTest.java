@@ -213,4 +213,56 @@ class StepArenaTest {
         assertEquals(1, buffers.size());
         assertEquals(0, arena.requests());
     }
+
+    /**
+     * A layer norm, dropout and a linear layer's output, and the gradients of the input, the norm's weight and
+     * bias and the linear bias (column sums), of one fixed input (the rng seeded).
+     */
+    private static List<float[]> dropoutAndNorm() {
+        Tensor x = Tensor.randn(new Rng(5), 70, 48).requiresGrad(true);   // 70 rows: three blocks of partial sums
+        Tensor w = Tensor.randn(new Rng(6), 48).requiresGrad(true);
+        Tensor b = Tensor.randn(new Rng(7), 48).requiresGrad(true);
+        Tensor lw = Tensor.randn(new Rng(9), 20, 48);
+        Tensor lb = Tensor.randn(new Rng(10), 20).requiresGrad(true);
+        Tensor y = Functional.linear(
+                Functional.dropout(Functional.layerNorm(x, new int[] {48}, w, b, 1e-5), 0.3, true, new Rng(8)), lw, lb);
+        y.mul(y).sum().backward();
+        return List.of(y.toArray(), x.grad().toArray(), w.grad().toArray(), b.grad().toArray(), lb.grad().toArray());
+    }
+
+    @Test
+    void keepBitsAndPartialSumsComeFromTheArenaAndAPoisonedReturnChangesNothing() {
+        List<float[]> fresh = dropoutAndNorm();   // no scope: new arrays
+        StepArena arena = new StepArena().poisonReturns(Float.NaN);   // keep bits come back all ones
+        for (int step = 0; step < 3; step++) {
+            arena.recycleKept(List.of());   // the last step's leaves are gone: their gradients come back
+            long misses = arena.misses();
+            List<float[]> pooled;
+            try (StepArena.Scope s = arena.open()) {
+                pooled = dropoutAndNorm();
+                for (int i = 0; i < fresh.size(); i++) {
+                    assertArrayEquals(fresh.get(i), pooled.get(i), "step " + step + " output " + i);
+                }
+            }
+            if (step > 0) {
+                // the keep bits (a long[]), the norm's per-block partial sums and the column sums' are the last step's
+                assertEquals(misses, arena.misses(), "step " + step + " allocated");
+            }
+        }
+        try (StepArena.Scope s = arena.open()) {
+            long[] bits = StepBuffers.longs(3);
+            java.util.Arrays.fill(bits, 5L);
+        }
+        try (StepArena.Scope s = arena.open()) {
+            assertArrayEquals(new long[] {-1L, -1L, -1L}, StepBuffers.longs(3), "a returned long[] is poisoned with ones");
+        }
+        try (StepArena.Scope s = arena.open()) {
+            java.util.Arrays.fill(StepBuffers.doubles(3), 5.0);
+        }
+        try (StepArena.Scope s = arena.open()) {
+            assertTrue(Double.isNaN(StepBuffers.doubles(3)[2]), "a returned double[] is poisoned");
+        }
+        assertEquals(3, StepBuffers.longs(3).length);   // no scope: new arrays
+        assertArrayEquals(new double[3], StepBuffers.doubles(3));
+    }
 }

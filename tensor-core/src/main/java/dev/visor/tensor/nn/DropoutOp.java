@@ -132,7 +132,7 @@ final class DropoutOp {
      * {@code i}-th draw ({@link Rng#keepBits}, which draws a vector of them at once).
      */
     static long[] mask(int n, double p, Rng rng) {
-        return rng.keepBits(n, p);
+        return rng.keepBits(n, p, StepBuffers.longs((n + 63) >>> 6));   // (the step arena's, in training)
     }
 
     /**

@@ -229,10 +229,15 @@ final class LayerNormOp {
         float[] dx = x.requiresGrad() ? dxArray(g, inPlace) : null;
         float[][] dwPart = new float[(rows + BLOCK_ROWS - 1) / BLOCK_ROWS][];
         float[][] dbPart = new float[dwPart.length][];
+        // the partial sums taken here, on the caller, from its step arena (the kernel threads have none)
+        for (int blk = 0; blk < dwPart.length; blk++) {
+            dwPart[blk] = StepBuffers.zeros(n);
+            dbPart[blk] = StepBuffers.zeros(n);
+        }
         Parallel.forRange(dwPart.length, Math.max(1, GRAIN / (n * BLOCK_ROWS)), (from, to) -> {
             for (int blk = from; blk < to; blk++) {
-                float[] dw = dwPart[blk] = new float[n];
-                float[] db = dbPart[blk] = new float[n];
+                float[] dw = dwPart[blk];
+                float[] db = dbPart[blk];
                 int rEnd = Math.min(rows, (blk + 1) * BLOCK_ROWS);
                 for (int r = blk * BLOCK_ROWS; r < rEnd; r++) {
                     NormRows.backward(g, in, r * n, n, w, stats[3 * r], stats[3 * r + 1], stats[3 * r + 2], dw, db, dx);
@@ -244,13 +249,18 @@ final class LayerNormOp {
 
     /** The float partial sums of the blocks added in double, in block order, rounded once. */
     private static float[] sumBlocks(float[][] parts, int n) {
-        double[] acc = new double[n];
+        double[] acc = StepBuffers.doubles(n);   // (the step arena's, in training)
+        Arrays.fill(acc, 0.0);
         for (float[] p : parts) {
             for (int j = 0; j < n; j++) {
                 acc[j] += p[j];
             }
         }
-        return Dense.rounded(acc);
+        float[] out = StepBuffers.floats(n);   // every element written
+        for (int j = 0; j < n; j++) {
+            out[j] = (float) acc[j];
+        }
+        return out;
     }
 
     /**

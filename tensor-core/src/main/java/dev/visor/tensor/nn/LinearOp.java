@@ -35,28 +35,30 @@ final class LinearOp {
      */
     static float[] columnSums(float[] g, int rows, int out) {
         float[] sums = StepBuffers.floats(out);   // every column written
+        // the work arrays taken here, on the caller, from its step arena; each chunk uses its own columns
+        double[] acc = StepBuffers.doubles(out);
+        float[] block = StepBuffers.floats(out);
         Parallel.forRange(out, Math.max(16, SUM_GRAIN / Math.max(1, rows)),
-                (from, to) -> columnSums(g, rows, out, from, to, sums));
+                (from, to) -> columnSums(g, rows, out, from, to, sums, acc, block));
         return sums;
     }
 
-    /** {@link #columnSums} of columns {@code from … to−1} into {@code sums}. */
-    private static void columnSums(float[] g, int rows, int out, int from, int to, float[] sums) {
+    /** {@link #columnSums} of columns {@code from … to−1} into {@code sums}, with those columns of {@code acc} and {@code block}. */
+    private static void columnSums(float[] g, int rows, int out, int from, int to, float[] sums, double[] acc, float[] block) {
         int width = to - from;
-        double[] acc = new double[width];
-        float[] block = new float[width];
+        Arrays.fill(acc, from, to, 0.0);
         for (int r0 = 0; r0 < rows; r0 += SUM_BLOCK) {
             int r1 = Math.min(rows, r0 + SUM_BLOCK);
-            System.arraycopy(g, r0 * out + from, block, 0, width);
+            System.arraycopy(g, r0 * out + from, block, from, width);
             for (int r = r0 + 1; r < r1; r++) {
-                VecMath.add(block, 0, g, r * out + from, block, 0, width);
+                VecMath.add(block, from, g, r * out + from, block, from, width);
             }
-            for (int j = 0; j < width; j++) {
+            for (int j = from; j < to; j++) {
                 acc[j] += block[j];
             }
         }
-        for (int j = 0; j < width; j++) {
-            sums[from + j] = (float) acc[j];
+        for (int j = from; j < to; j++) {
+            sums[j] = (float) acc[j];
         }
     }
 

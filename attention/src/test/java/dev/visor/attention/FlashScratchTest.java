@@ -1,0 +1,186 @@
+package dev.visor.attention;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import dev.visor.tensor.Rng;
+import dev.visor.tensor.kernel.Parallel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The flash workers' reused scratch ({@link FlashScratch}): poisoned on every hand-out it must give the
+ * same bits as before (so nothing reads what a previous call left, and what must be zero is zeroed), and
+ * calls that overlap (two threads, a call inside another's lease) must never share it.
+ */
+class FlashScratchTest {
+
+    @AfterEach
+    void stopPoison() {
+        FlashScratch.poison(null);
+    }
+
+    /** One flash call's inputs: odd head widths (padding columns), a PARTIAL-block mask, grouped heads. */
+    record Case(HeadsView q, HeadsView k, HeadsView v, HeadsView dOut, BlockSparsity mask, AttentionConfig cfg,
+                ScoreModification mods) {
+        static Case of(long seed, int batch, int heads, int kvHeads, int lq, int lk, int dk, int dv, int bq, int bk,
+                       boolean dimMajor, AttentionConfig cfg, ScoreModification mods) {
+            Rng rng = new Rng(seed);
+            ElementMask em = (b, h, i, j) -> i % 5 != 3 && (j + h + b) % 3 != 0 && j <= i + 6;
+            return new Case(view(rng, batch, heads, lq, dk, dimMajor), view(rng, batch, kvHeads, lk, dk, dimMajor),
+                    view(rng, batch, kvHeads, lk, dv, dimMajor), Fixtures.randomView(rng, batch, heads, lq, dv),
+                    BlockSparsity.classify(em, batch, heads, lq, lk, bq, bk, true, true), cfg, mods);
+        }
+
+        /** Every output of a forward and backward call: out, lse, dq, dk, dv, dTheta. */
+        List<float[]> run(TileOps ops, int chunks) {
+            HeadsView out = HeadsView.zeros(q.batch(), q.heads(), q.seq(), v.dim());
+            float[] lse = FlashAttention.forward(q, k, v, out, mask, cfg, mods, ops, chunks);
+            HeadsView dq = HeadsView.zeros(q.batch(), q.heads(), q.seq(), q.dim());
+            HeadsView dk = HeadsView.zeros(k.batch(), k.heads(), k.seq(), k.dim());
+            HeadsView dv = HeadsView.zeros(v.batch(), v.heads(), v.seq(), v.dim());
+            float[] dTheta = FlashAttention.backward(q, k, v, out, lse.clone(), dOut, dq, dk, dv, mask, cfg, mods, ops, chunks);
+            return List.of(out.toArray(), lse, dq.toArray(), dk.toArray(), dv.toArray(), dTheta);
+        }
+    }
+
+    /** A random view, row-major or (with {@code dimMajor}) laid out dimension-major, so the kernels copy it. */
+    private static HeadsView view(Rng rng, int batch, int heads, int seq, int dim, boolean dimMajor) {
+        if (!dimMajor) {
+            return Fixtures.randomView(rng, batch, heads, seq, dim);
+        }
+        float[] d = new float[batch * heads * seq * dim];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = (float) rng.nextGaussian();
+        }
+        return new HeadsView(d, 0, batch, heads, seq, dim, heads * dim * seq, dim * seq, 1, seq);
+    }
+
+    private static List<Case> cases() {
+        List<Case> cases = new ArrayList<>();
+        cases.add(Case.of(1, 2, 4, 2, 20, 33, 12, 7, 4, 16, false, AttentionConfig.defaults(12), null));
+        cases.add(Case.of(2, 2, 2, 1, 23, 26, 5, 9, 8, 5, true, AttentionConfig.defaults(5).withDropout(0.2f, 77L), null));
+        cases.add(Case.of(3, 1, 2, 2, 45, 45, 16, 16, 8, 8, false, AttentionConfig.defaults(16), null));
+        cases.add(Case.of(4, 3, 2, 1, 9, 10, 16, 16, FlashAttention.DEFAULT_BLOCK, FlashAttention.DEFAULT_BLOCK, false,
+                AttentionConfig.defaults(16).withDropout(0.1f, 5L), null));
+        cases.add(Case.of(5, 1, 2, 2, 17, 19, 6, 6, 4, 8, true, AttentionConfig.defaults(6),
+                FusedScoreModifierProperties.modification(FusedScoreModifierProperties.SPECS[6], 2, 11, 3)));
+        return cases;
+    }
+
+    private static void assertSameBits(String what, List<float[]> expected, List<float[]> actual) {
+        for (int i = 0; i < expected.size(); i++) {
+            assertArrayEquals(expected.get(i), actual.get(i), what + " output " + i);
+        }
+    }
+
+    @Test
+    void poisonedScratchGivesTheSameBitsAsCleanScratch() {
+        List<Case> cases = cases();
+        for (TileOps ops : FlashAttentionTest.allOps()) {
+            for (int chunks : new int[] {1, 3}) {
+                List<List<float[]>> clean = new ArrayList<>();
+                for (Case c : cases) {
+                    clean.add(c.run(ops, chunks));
+                }
+                FlashScratch.poison(Float.NaN);
+                // in reverse order: every call finds the arrays a different shape left, longer or shorter
+                for (int i = cases.size() - 1; i >= 0; i--) {
+                    assertSameBits(ops + " chunks=" + chunks + " case " + i, clean.get(i), cases.get(i).run(ops, chunks));
+                }
+                FlashScratch.poison(Float.POSITIVE_INFINITY);
+                for (int i = 0; i < cases.size(); i++) {
+                    assertSameBits(ops + " chunks=" + chunks + " case " + i + " (+inf)", clean.get(i),
+                            cases.get(i).run(ops, chunks));
+                }
+                FlashScratch.poison(null);
+            }
+        }
+    }
+
+    @Test
+    void poisonedScratchMatchesTheReference() {
+        FlashScratch.poison(Float.NaN);
+        // the reference comparisons of FlashAttentionTest, with every scratch array NaN when handed out
+        FlashAttentionTest.check(new Rng(3), 2, 4, 2, 20, 33, 12, 7, 4, 16,
+                (b, h, i, j) -> i % 5 != 3 && (j + h + b) % 3 != 0, AttentionConfig.defaults(12).withScale(0.5f));
+        FlashAttentionTest.check(new Rng(4), 1, 2, 1, 24, 18, 8, 8, 8, 8, (b, h, i, j) -> j <= i + 3,
+                AttentionConfig.defaults(8).withDropout(0.3f, 99L));
+        long saved = PartialTiles.maxElements;
+        PartialTiles.maxElements = 0;   // predicate tiles evaluated into the scratch
+        try {
+            FlashAttentionTest.check(new Rng(9), 2, 2, 1, 23, 26, 8, 8, 8, 5,
+                    (b, h, i, j) -> (i * 7 + j * 3 + h) % 4 != 0 && j <= i + 2, AttentionConfig.defaults(8));
+        } finally {
+            PartialTiles.maxElements = saved;
+        }
+    }
+
+    @Test
+    void aThreadsScratchServesOneLeaseAtATime() {
+        int before = FlashScratch.extra.get();
+        FlashScratch mine;
+        try (FlashScratch.Lease outer = FlashScratch.lease()) {
+            mine = outer.take();
+            try (FlashScratch.Lease inner = FlashScratch.lease()) {
+                // a call inside a chunk of another call on this thread: a scratch of its own
+                FlashScratch nested = inner.take();
+                assertNotSame(mine, nested);
+                assertEquals(before + 1, FlashScratch.extra.get());
+                float[] a = mine.floats(FlashScratch.TILE_A, 8);
+                assertNotSame(a, nested.floats(FlashScratch.TILE_A, 8));
+            }
+            // the inner lease's close gives back nothing the outer lease holds
+            try (FlashScratch.Lease again = FlashScratch.lease()) {
+                assertNotSame(mine, again.take());
+            }
+        }
+        try (FlashScratch.Lease next = FlashScratch.lease()) {
+            assertSame(mine, next.take(), "the thread's scratch is free again once its lease closed");
+        }
+    }
+
+    @Test
+    void concurrentCallsOnTwoThreadsKeepTheirOwnScratch() throws Exception {
+        List<Case> cases = cases();
+        TileOps ops = TileOps.best();
+        List<List<float[]>> expected = new ArrayList<>();
+        for (Case c : cases) {
+            expected.add(c.run(ops, 3));
+        }
+        int saved = Parallel.threads();
+        Parallel.setThreads(2);   // the kernel threads are shared by both callers' splits
+        try {
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            List<Thread> callers = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                int first = t;
+                Thread th = new Thread(() -> {
+                    try {
+                        for (int round = 0; round < 12; round++) {
+                            int i = (first + round) % cases.size();
+                            assertSameBits("caller " + first + " round " + round, expected.get(i), cases.get(i).run(ops, 3));
+                        }
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
+                    }
+                });
+                callers.add(th);
+                th.start();
+            }
+            for (Thread th : callers) {
+                th.join();
+            }
+            if (failure.get() != null) {
+                throw new AssertionError(failure.get());
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+}
