@@ -14,6 +14,24 @@ final class Losses {
     private static final int GRAIN = 1 << 14;
 
     /**
+     * Each thread's row for cross-entropy's e^(z − max), written and summed and never read back, so
+     * its contents do not matter: kept and grown to the widest row seen, so that a training step in
+     * steady state makes none (the rows run on kernel threads, which have no step arena; one
+     * {@code float[classes]} per chunk was about 120 kB of the base step's allocation, benchmarks/JOURNAL.md
+     * "alloc13"). A 256 k-word vocabulary keeps 1 MB per thread.
+     */
+    private static final ThreadLocal<float[][]> EXPS = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
+
+    /** This thread's exps row with at least {@code classes} elements, contents unspecified. */
+    static float[] expsRow(int classes) {
+        float[][] held = EXPS.get();
+        if (held[0].length < classes) {
+            held[0] = new float[classes];
+        }
+        return held[0];
+    }
+
+    /**
      * Per row i with target y, C classes, smoothing ε and {@code lse = log Σ_c exp(z_c)}:
      * {@code loss_i = (1−ε)·(lse − z_y) + (ε/C)·Σ_c (lse − z_c)}, zero for ignored rows.
      */
@@ -53,7 +71,7 @@ final class Losses {
         double smooth = labelSmoothing / classes;
         double confidence = 1.0 - labelSmoothing;
         Parallel.forRange(rows, Math.max(1, GRAIN / classes), (from, to) -> {
-            float[] exps = new float[classes]; // the row's e^(z − max), of which only the sum is kept
+            float[] exps = expsRow(classes);   // the row's e^(z − max), of which only the sum is kept
             for (int r = from; r < to; r++) {
                 if (tgt[r] == ignoreIndex) {
                     continue;

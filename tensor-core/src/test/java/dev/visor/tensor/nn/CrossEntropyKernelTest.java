@@ -39,6 +39,29 @@ class CrossEntropyKernelTest {
     }
 
     /**
+     * Each thread keeps its exps row ({@link Losses#expsRow}): a narrower loss after a wider one finds
+     * the row longer than asked and holding the wider call's values, and must give the same bits as
+     * on a fresh thread, whose row is new. The row is kept, not made per call.
+     */
+    @Test
+    void theKeptExpsRowMovesNoBitAfterAWiderCall() throws Exception {
+        Rng rng = new Rng(11);
+        Tensor wide = Tensor.randn(rng, 5, 300).mul(4f);
+        Tensor narrow = Tensor.randn(rng, 6, 23).mul(4f);
+        int[] wideTargets = {0, 299, 7, 150, 3};
+        int[] narrowTargets = {1, 22, 0, 5, -1, 9};
+        float[][] fresh = new float[1][];
+        Thread t = new Thread(() -> fresh[0] = Functional.crossEntropy(narrow, narrowTargets, -1, 0.1, Reduction.NONE)
+                .toArray());
+        t.start();
+        t.join();
+        Functional.crossEntropy(wide, wideTargets, -1, 0.1, Reduction.NONE);
+        assertTrue(Losses.expsRow(1).length >= 300, "the wider call's row is kept");
+        assertArrayEquals(fresh[0], Functional.crossEntropy(narrow, narrowTargets, -1, 0.1, Reduction.NONE).toArray());
+        assertEquals(Losses.expsRow(1).length, Losses.expsRow(300).length, "no new row for a row it already fits");
+    }
+
+    /**
      * The row maximum is taken in lanes with {@link Math#max} (+0 over −0): a row whose largest
      * logit is a zero gives the same loss and gradient bits whichever sign that zero has, and a NaN
      * logit makes its row's loss NaN.
