@@ -1,7 +1,6 @@
 package dev.visor.tensor.kernel;
 
 import static dev.visor.tensor.kernel.VectorGemm.KC;
-import static dev.visor.tensor.kernel.VectorGemm.KC_TRANSPOSED_A;
 import static dev.visor.tensor.kernel.VectorGemm.MC;
 import static dev.visor.tensor.kernel.VectorGemm.MR;
 import static dev.visor.tensor.kernel.VectorGemm.NC_MAX;
@@ -202,7 +201,6 @@ final class SharedGemm {
      * Equal to kcMax wherever ONE_SLAB_MAX is 2·KC (512 and 128 bits), so their routing is unchanged.
      */
     static int routeKc(boolean transA, int k) {
-        int kc = transA ? Math.min(KC, KC_TRANSPOSED_A) : KC;
-        return !transA && k > kc && k <= Math.min(ONE_SLAB_MAX, 2 * KC) ? k : kc;
+        return VectorGemm.kcMax(transA, k, Math.min(ONE_SLAB_MAX, 2 * KC));
     }
 }

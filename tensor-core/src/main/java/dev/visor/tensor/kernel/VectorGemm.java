@@ -145,8 +145,13 @@ final class VectorGemm {
 
     /** Depth of the slabs of B: KC, at most {@link #KC_TRANSPOSED_A} for a transposed A, or all of a k up to {@link #ONE_SLAB_MAX}. */
     static int kcMax(boolean transA, int k) {
+        return kcMax(transA, k, ONE_SLAB_MAX);
+    }
+
+    /** {@link #kcMax(boolean, int)} with one slab only up to depth {@code oneSlab} ({@link SharedGemm#routeKc}'s bound). */
+    static int kcMax(boolean transA, int k, int oneSlab) {
         int kcMax = transA ? Math.min(KC, KC_TRANSPOSED_A) : KC;
-        if (!transA && k > kcMax && k <= ONE_SLAB_MAX) {
+        if (!transA && k > kcMax && k <= oneSlab) {
             kcMax = k; // one deeper slab: no second pass over C (see ONE_SLAB_MAX)
         }
         return kcMax;
