@@ -116,7 +116,7 @@ public final class TrainStepCpu {
         String perCpu = threads == 1 ? String.format("tokens/cpu-s=%.0f ", t.tokens / cpu)
                 : String.format("tokens/critical-cpu-s=%.0f (max of caller %.2f ms, kernel threads / (threads - 1) %.2f ms per step) ",
                         t.tokens / critical, cpu * 1e3 / steps, poolShare * 1e3 / steps);
-        System.out.printf("visor size=%s threads=%d parallelism=%s shards=%d pieces=%d steps=%d %stokens/wall-s=%.0f allocated-MB/step=%.1f"
+        System.out.printf("visor size=%s threads=%d parallelism=%s shards=%d pieces=%d steps=%d %stokens/wall-s=%.0f allocated-MB/step=%.2f"
                         + " sys-ms/step=%.1f jit-ms/step=%.2f arena-MB=%.0f (wall %.2f s, sink %.3f)%n",
                 full ? "base-full" : base ? "base" : "demo", threads, mode, gradients.shards(first.input().batch()), gradients.pieces(first), steps, perCpu, t.tokens / wall, allocatedPerStep / 1e6,
                 sys * 1e3 / steps, jitPerStep, gradients.arenaBytes() / 1e6, wall, sink);

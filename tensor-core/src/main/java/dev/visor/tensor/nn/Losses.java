@@ -66,14 +66,18 @@ final class Losses {
         }
         int[] tgt = targets.clone();
         float[] z = Dense.of(logits);
-        double[] lse = new double[rows];
-        double[] loss = new double[rows];
+        // from the step arena when one is open (its arrays live until its scope ends, past the backward pass
+        // that reads lse), not zeroed: every row is written below, an ignored row with zeros
+        double[] lse = StepBuffers.doubles(rows);
+        double[] loss = StepBuffers.doubles(rows);
         double smooth = labelSmoothing / classes;
         double confidence = 1.0 - labelSmoothing;
         Parallel.forRange(rows, Math.max(1, GRAIN / classes), (from, to) -> {
             float[] exps = expsRow(classes);   // the row's e^(z − max), of which only the sum is kept
             for (int r = from; r < to; r++) {
                 if (tgt[r] == ignoreIndex) {
+                    lse[r] = 0;   // never read; written so that no row keeps a reused array's old value
+                    loss[r] = 0;   // summed and returned as the row's loss
                     continue;
                 }
                 int base = r * classes;

@@ -53,6 +53,8 @@ public abstract class Module {
     /** Parts whose parameters, buffers and children were registered here under their own names. */
     private final Map<String, Module> inlined = new LinkedHashMap<>();
     private boolean training = true;
+    /** The last walk of the parameters, handed out again while it is current (ParameterWalk); null before the first. */
+    private ParameterWalk lastWalk;
 
     /** Creates a module in training mode with nothing registered. */
     protected Module() {}
@@ -83,6 +85,7 @@ public abstract class Module {
         }
         tensor.requiresGrad(true);
         parameters.put(name, tensor);
+        ParameterWalk.registered();
         return tensor;
     }
 
@@ -126,6 +129,7 @@ public abstract class Module {
                     + "' would make a cycle: it contains this module");
         }
         children.put(name, module);
+        ParameterWalk.registered();
         return module;
     }
 
@@ -182,21 +186,32 @@ public abstract class Module {
     // ------------------------------------------------------------------ enumeration
 
     /**
-     * Every distinct parameter of this module and its descendants, in registration order.
+     * Every distinct parameter of this module and its descendants, in registration order: the same
+     * unmodifiable list until a module anywhere registers a parameter or a child.
      *
      * @return every distinct parameter of this module and its descendants, in registration order
      */
     public final List<Tensor> parameters() {
-        return List.copyOf(namedParameters().values());
+        return walked().list();
     }
 
     /**
      * Parameters by dotted name, in registration order (this module's own first, then each child's
      * in turn, depth first). A tensor registered under several names appears once, under the first.
+     * The same unmodifiable map until a module anywhere registers a parameter or a child.
      *
      * @return parameters by dotted name, in registration order (this module's own first, then each child's in turn, depth first)
      */
     public final Map<String, Tensor> namedParameters() {
+        return walked().named();
+    }
+
+    private ParameterWalk walked() {
+        ParameterWalk w = lastWalk;
+        if (w != null && w.current()) {
+            return w;
+        }
+        long registrations = ParameterWalk.now();
         Map<String, Tensor> out = new LinkedHashMap<>();
         IdentityHashMap<Tensor, Boolean> seen = new IdentityHashMap<>();
         walk("", (prefix, m) -> m.parameters.forEach((n, t) -> {
@@ -204,7 +219,8 @@ public abstract class Module {
                 out.put(prefix + n, t);
             }
         }));
-        return Collections.unmodifiableMap(out);
+        lastWalk = w = ParameterWalk.of(registrations, out);
+        return w;
     }
 
     /**

@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.visor.tensor.Rng;
+import dev.visor.tensor.StepArena;
 import dev.visor.tensor.Tensor;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The fused cross-entropy (vectorised exponentials, {@code VecMath}) against {@link Losses#reference}, the
@@ -88,5 +91,40 @@ class CrossEntropyKernelTest {
         assertEquals(Float.floatToRawIntBits(out[0][0]), Float.floatToRawIntBits(out[1][0]));
         assertArrayEquals(grads[0], grads[1]);
         assertTrue(Float.isNaN(out[0][1]) && Float.isNaN(out[1][1]), "row 1 holds a NaN logit");
+    }
+
+    /**
+     * The rows of log-sum-exp and loss come from the step arena when one is open, not zeroed: with every
+     * array poisoned (NaN) as it returns to the arena, each reduction's loss and gradient keep the bits of
+     * new arrays, ignored rows included (their loss is summed, and returned with {@code NONE}).
+     */
+    @ParameterizedTest
+    @EnumSource(Reduction.class)
+    void lossRowsFromAPoisonedArenaGiveTheBitsOfNewRows(Reduction reduction) {
+        int rows = 9;
+        int classes = 37;
+        float[] z = Tensor.randn(new Rng(21), rows, classes).mul(4f).toArray();
+        int[] targets = {-1, 3, 36, 0, -1, 17, 5, 9, -1};   // the first, a middle and the last row ignored
+        float[][] fresh = lossAndGradient(z, rows, classes, targets, reduction);   // no arena: new arrays
+        StepArena arena = new StepArena().poisonReturns(Float.NaN);
+        for (int step = 0; step < 3; step++) {
+            arena.recycleKept(List.of());
+            try (StepArena.Scope s = arena.open()) {
+                long requested = arena.requestedFloats();
+                float[][] pooled = lossAndGradient(z, rows, classes, targets, reduction);
+                assertTrue(arena.requestedFloats() - requested >= 2L * 2 * rows, "lse and loss from the arena");
+                assertArrayEquals(fresh[0], pooled[0], "loss, step " + step);
+                assertArrayEquals(fresh[1], pooled[1], "gradient, step " + step);
+            }
+        }
+    }
+
+    /** The loss of {@code z} under {@code reduction} and the gradient of its sum, both read in the caller's scope. */
+    private static float[][] lossAndGradient(float[] z, int rows, int classes, int[] targets, Reduction reduction) {
+        Tensor logits = Tensor.of(z.clone(), rows, classes).requiresGrad(true);
+        Tensor loss = Functional.crossEntropy(logits, targets, -1, 0.1, reduction);
+        float[] values = loss.toArray();
+        (reduction == Reduction.NONE ? loss.sum() : loss).backward();
+        return new float[][] {values, logits.grad().toArray()};
     }
 }

@@ -36,12 +36,12 @@ import java.util.Objects;
  *
  * <p>A micro-batch that is not split across threads (one kernel thread, or the intra-op mode) runs as
  * length groups one after the other, each cut to its own longest row, when that saves at least
- * {@value #MIN_SAVING_PERCENT} % of the padded work ({@link #microPlan}, {@value #GROUPS_PROPERTY}).
+ * {@value LengthGroups#MIN_SAVING_PERCENT} % of the padded work ({@link LengthGroups}, {@value #GROUPS_PROPERTY}).
  * A small model's ({@code d_model ≤} {@value #SMALL_WIDTH}) groups are its 2-thread shards: on the
  * demo's batches 2 groups of about 568 + 556 padded positions instead of 1 344, so the 1-thread and the
  * 2-thread steps do the same work, draw the same dropout masks and give the same bits, and their ratio
  * is the threads' scaling alone. A wider model (whose steps never run data-parallel shards) takes the
- * groups of the least summed work, up to {@value #MAX_GROUPS}, their backward passes adding straight
+ * groups of the least summed work, up to {@value LengthGroups#MAX_GROUPS}, their backward passes adding straight
  * into the parameters' gradients, linear weights inside the product ({@link LeafGradients}): the
  * base-size bench's rows (128, 120, …, 72) run as 4 groups of two rows each, 21 % less work than the
  * whole batch (docs/DESIGN.md, "Length groups at every width"). Otherwise (other models,
@@ -72,26 +72,14 @@ public final class GradientStep {
      */
     public static final String GROUPS_PROPERTY = "visor.train.lengthGroups";
 
-    /** How many length groups a batch not split across threads runs as: the 2-thread step's shard count. */
-    static final int MICRO_SHARDS = 2;
-
     /**
      * The widest {@code d_model} whose steps {@link StepParallelism#AUTO} splits across threads, and whose
-     * length groups must therefore be the 2-thread shards, bit for bit ({@link #twinsShards}). (Wider
+     * length groups must therefore be the 2-thread shards, bit for bit ({@link LengthGroups#twinsShards}). (Wider
      * models used to keep the whole batch: on Zen 5 before the Zen 4 GEMM work, two groups at the base
      * size saved 14 % of the positions but ran no faster per CPU second; on Zen 4 four groups run 10–16 % faster,
      * benchmarks/JOURNAL.md, section "train11".)
      */
     static final int SMALL_WIDTH = 256;
-
-    /** The least share of the whole batch's work, in percent, that {@code auto} length groups must save. */
-    static final int MIN_SAVING_PERCENT = 10;
-
-    /** The most length groups {@code auto} runs a wider model's batch as ({@link #microPlan}). */
-    static final int MAX_GROUPS = 4;
-
-    /** The least further share of the whole batch's work, in percent, one more group of a wider model must save. */
-    static final int MORE_GROUP_PERCENT = 2;
 
     /**
      * The forward and backward passes of {@code model}'s steps under {@code mode}.
@@ -109,7 +97,7 @@ public final class GradientStep {
         this.seed = seed;
         this.byLength = lengthGrouped(model);
         this.pad = model.config().padId();
-        this.grouping = grouping(System.getProperty(GROUPS_PROPERTY));
+        this.grouping = LengthGroups.grouping(System.getProperty(GROUPS_PROPERTY));
         this.pooled = KernelProperties.bool(ARENA_PROPERTY, true);
     }
 
@@ -118,36 +106,6 @@ public final class GradientStep {
      * arena; {@link StepArena}), read when a step is made, so that one JVM can run both for an A/B.
      */
     public static final String ARENA_PROPERTY = StepArena.PROPERTY;
-
-    /** {@link #grouping}'s value for {@code auto}. */
-    static final int AUTO_GROUPS = 0;
-
-    /** {@link #grouping}'s value for {@code on}: groups whatever they save, as many as {@code auto} would take. */
-    static final int ON_GROUPS = -1;
-
-    /**
-     * Reads {@value #GROUPS_PROPERTY}.
-     *
-     * @param value the property's value, or null for {@code auto}
-     * @return {@link #AUTO_GROUPS}, {@link #ON_GROUPS}, or a forced group count ({@code off} is 1)
-     * @throws IllegalArgumentException for any other value, naming it and the accepted ones
-     */
-    static int grouping(String value) {
-        String v = value == null || value.isBlank() ? "auto" : value.trim().toLowerCase(java.util.Locale.ROOT);
-        switch (v) {
-            case "auto":
-                return AUTO_GROUPS;
-            case "on":
-                return ON_GROUPS;
-            case "off":
-                return 1;
-            default:
-                if (v.matches("[0-9]{1,3}") && Integer.parseInt(v) >= 1) {
-                    return Integer.parseInt(v);
-                }
-                throw new IllegalArgumentException(GROUPS_PROPERTY + "='" + value + "': expected auto, on, off or a group count of at least 1");
-        }
-    }
 
     /**
      * What a step's forward passes gave.
@@ -223,11 +181,11 @@ public final class GradientStep {
             long microSeed = Rng.mixSeeds(seed, step, m);
             double[] r;
             if (k > 1) {
-                r = shards(b, byLength ? lengthPlan(b, k) : null, k, microSeed, total, labelSmoothing, true);
+                r = shards(b, byLength ? LengthGroups.shardPlan(b, k, model.config().dModel(), pad) : null, k, microSeed, total, labelSmoothing, true);
             } else {
                 int[][] groups = microPlan(b);
                 r = groups == null ? lossAndBackward(arena(0), b, total, labelSmoothing)
-                        : twinsShards(model.config().dModel()) ? shards(b, groups, groups.length, microSeed, total, labelSmoothing, false)
+                        : LengthGroups.twinsShards(model.config().dModel()) ? shards(b, groups, groups.length, microSeed, total, labelSmoothing, false)
                         : inSequence(b, groups, microSeed, total, labelSmoothing);
             }
             loss += r[0];
@@ -286,79 +244,14 @@ public final class GradientStep {
 
     /**
      * The length groups a micro-batch that is not split across threads runs as, one after the other, or
-     * {@code null} for the whole batch at once; only for a model whose batches may be cut
-     * ({@link #lengthGrouped}) and a batch of at least two rows.
-     *
-     * <ul>
-     *   <li>A small model ({@code d_model ≤} {@value #SMALL_WIDTH}, whose 2-thread step runs data-parallel
-     *       shards, {@link #twinsShards}) takes {@value #MICRO_SHARDS} groups of {@link ShardPlan#assign}
-     *       (the plan of the 2-thread shards, so both steps give the same bits) when they save at least
-     *       {@value #MIN_SAVING_PERCENT} % of the whole batch's work at its padded lengths
-     *       ({@link ShardPlan#cost}).
-     *   <li>A wider model takes the groups of {@link ShardPlan#sequential} (the least summed work): 2 groups,
-     *       then one more as long as it saves at least {@value #MORE_GROUP_PERCENT} % of the whole batch's work
-     *       over one group fewer, up to {@value #MAX_GROUPS}; taken when they save at least
-     *       {@value #MIN_SAVING_PERCENT} % in all.
-     * </ul>
-     *
-     * {@value #GROUPS_PROPERTY}{@code =on} takes the groups of any eligible model whatever they save,
-     * {@code =off} never, and a count {@code n} takes {@code n} groups of the plan above ({@code 1}: none).
+     * {@code null} for the whole batch at once: {@link LengthGroups#plan} for a model whose batches may be
+     * cut ({@link #lengthGrouped}), after {@value #GROUPS_PROPERTY}.
      *
      * @param b the micro-batch
      * @return the rows of each group, or null
      */
     int[][] microPlan(Batch b) {
-        int rows = b.input().batch();
-        if (!byLength || grouping == 1 || rows < 2) {
-            return null;
-        }
-        return plan(model.config().dModel(), grouping, sourceLengths(b), b.inputSpans(pad),
-                b.source() == null ? 0 : b.source().length(), b.input().length());
-    }
-
-    /**
-     * {@link #microPlan}'s choice for a batch of an eligible model, from the rows' lengths alone.
-     *
-     * @param width the model's d_model
-     * @param grouping {@link #grouping}'s reading of {@value #GROUPS_PROPERTY}, not 1 ({@code off})
-     * @param sources each row's source length (all 0 without a source)
-     * @param spans each row's input span
-     * @param sourceLength the batch's padded source length (0 without a source)
-     * @param inputLength the batch's padded input length
-     * @return the rows of each group, or null for the whole batch
-     */
-    static int[][] plan(int width, int grouping, int[] sources, int[] spans, int sourceLength, int inputLength) {
-        int rows = spans.length;
-        boolean twins = twinsShards(width);
-        if (grouping > 1) {
-            return twins ? ShardPlan.assign(sources, spans, grouping, width) : ShardPlan.sequential(sources, spans, grouping, width);
-        }
-        long whole = ShardPlan.cost(rows, sourceLength, inputLength, width);
-        int[][] plan = twins ? ShardPlan.assign(sources, spans, MICRO_SHARDS, width) : ShardPlan.sequential(sources, spans, 2, width);
-        long cost = ShardPlan.total(sources, spans, plan, width);
-        for (int k = 3; !twins && k <= Math.min(MAX_GROUPS, rows); k++) {
-            int[][] more = ShardPlan.sequential(sources, spans, k, width);
-            long c = ShardPlan.total(sources, spans, more, width);
-            if ((cost - c) * 100 < whole * MORE_GROUP_PERCENT) {
-                break;
-            }
-            plan = more;
-            cost = c;
-        }
-        return grouping == ON_GROUPS || cost * 100 <= whole * (100L - MIN_SAVING_PERCENT) ? plan : null;
-    }
-
-    /**
-     * Whether this model's length groups must give the bits of its 2-thread data-parallel shards: a model
-     * that {@link StepParallelism#AUTO} splits across two threads ({@code d_model ≤} {@value #SMALL_WIDTH}).
-     * Its groups then take the shards' plan ({@link ShardPlan#assign}) and add their gradients through
-     * captures summed group by group, as the shards do; a wider model's groups add theirs straight into
-     * the parameters' gradients ({@link #inSequence}). {@link #plan} asks the same of a width.
-     *
-     * @param width the model's d_model
-     */
-    static boolean twinsShards(int width) {
-        return width <= SMALL_WIDTH;
+        return byLength ? LengthGroups.of(b, model.config().dModel(), grouping, pad) : null;
     }
 
     /**
@@ -398,16 +291,6 @@ public final class GradientStep {
         }
         int[][] groups = microPlan(b);
         return groups == null ? 1 : groups.length;
-    }
-
-    /** The rows of each of {@code k} shards grouped by length ({@link ShardPlan}). */
-    private int[][] lengthPlan(Batch b, int k) {
-        return ShardPlan.assign(sourceLengths(b), b.inputSpans(pad), k, model.config().dModel());
-    }
-
-    /** Each row's source length, all 0 for a model without a source. */
-    private static int[] sourceLengths(Batch b) {
-        return b.source() == null ? new int[b.input().batch()] : b.source().validLengths();
     }
 
     /**

@@ -204,6 +204,28 @@ class TrainArenaTest {
     }
 
     @Test
+    void aStepRegistersNothingSoTheModelKeepsItsParameterWalk() {
+        // GradientStep and the loop ask for model.parameters() every step; a walk rebuilt per step builds
+        // every dotted name anew (Module's ParameterWalk): a step must leave the walk current
+        for (int threads : new int[] {1, 2}) {
+            Parallel.setThreads(threads);
+            EncoderDecoderTransformer model = Transformers.encoderDecoder(DROPOUT);
+            model.train();
+            AdamW optimizer = new AdamW(model.namedParameters(), AdamW.options(0.01).withWeightDecay(0.0));
+            GradientStep step = new GradientStep(model, StepParallelism.AUTO, 5);
+            List<Tensor> walk = model.parameters();
+            for (int s = 0; s < SHAPES.length; s++) {
+                Batch b = SHAPES[s];
+                optimizer.zeroGrad();
+                step.run(List.of(b), b.targetCount(0), 0.1, s);
+                Gradients.clipGradNorm(model.parameters(), 1.0);
+                optimizer.step();
+            }
+            assertTrue(walk == model.parameters(), "the walk made before the steps is current after them on " + threads + " thread(s)");
+        }
+    }
+
+    @Test
     void theLossTheStepReportsIsReadInsideItsScope() {
         Parallel.setThreads(1);
         EncoderDecoderTransformer model = Transformers.encoderDecoder(DROPOUT);

@@ -35,12 +35,12 @@ class WideLengthGroupsTest extends OneThreadFixture {
     private static final int[] BASE_LENGTHS = {128, 120, 112, 104, 96, 88, 80, 72};
 
     private static int[][] basePlan(int width, int grouping, int[] lengths) {
-        return GradientStep.plan(width, grouping, lengths, lengths, 128, 128);
+        return LengthGroups.plan(width, grouping, lengths, lengths, 128, 128);
     }
 
     @Test
     void theBaseBatchRunsAsFourGroupsOfTwoRows() {
-        int[][] plan = basePlan(512, GradientStep.AUTO_GROUPS, BASE_LENGTHS);
+        int[][] plan = basePlan(512, LengthGroups.AUTO_GROUPS, BASE_LENGTHS);
         assertEquals("[[7, 6], [5, 4], [3, 2], [1, 0]]", Arrays.deepToString(plan), "rows of lengths 72-80, 88-96, 104-112, 120-128");
         long whole = ShardPlan.cost(8, 128, 128, 512);
         long grouped = ShardPlan.total(BASE_LENGTHS, BASE_LENGTHS, plan, 512);
@@ -48,12 +48,12 @@ class WideLengthGroupsTest extends OneThreadFixture {
         // the 3rd and 4th groups save 4.3 % and 2.5 % more; a 5th would save 0.9 % (and MAX_GROUPS is 4)
         assertEquals("[[7, 6, 5], [4, 3, 2], [1, 0]]", Arrays.deepToString(basePlan(512, 3, BASE_LENGTHS)), "forced: the least summed work in 3");
         // the demo's width keeps the 2-thread shards' plan, 2 groups
-        assertEquals(2, basePlan(64, GradientStep.AUTO_GROUPS, BASE_LENGTHS).length);
+        assertEquals(2, basePlan(64, LengthGroups.AUTO_GROUPS, BASE_LENGTHS).length);
         int[] full = new int[8];
         Arrays.fill(full, 128);
-        assertNull(basePlan(512, GradientStep.AUTO_GROUPS, full), "no padding: nothing to save");
-        assertEquals(2, basePlan(512, GradientStep.ON_GROUPS, full).length, "forced on");
-        assertNull(basePlan(512, GradientStep.AUTO_GROUPS, new int[] {128, 128, 128, 128, 128, 128, 128, 120}), "saves under 10 %");
+        assertNull(basePlan(512, LengthGroups.AUTO_GROUPS, full), "no padding: nothing to save");
+        assertEquals(2, basePlan(512, LengthGroups.ON_GROUPS, full).length, "forced on");
+        assertNull(basePlan(512, LengthGroups.AUTO_GROUPS, new int[] {128, 128, 128, 128, 128, 128, 128, 120}), "saves under 10 %");
     }
 
     /** Runs {@link GradientStep} on a fresh model of {@code cfg}; returns every gradient by name and the loss. */
