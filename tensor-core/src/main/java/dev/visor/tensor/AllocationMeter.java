@@ -1,6 +1,12 @@
 package dev.visor.tensor;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Bytes allocated on the Java heap by every live thread, from HotSpot's per-thread counters
@@ -46,5 +52,39 @@ public final class AllocationMeter {
             sum += Math.max(0, bytes);   // -1 for a thread that ended between the two calls
         }
         return sum;
+    }
+
+    /**
+     * What {@code work} allocated, by thread: for the message of a failed allocation bound, which should
+     * say where the bytes went (the caller, a kernel thread, or a thread some other code left running).
+     * Counts the threads alive both before and after the work, by name, most bytes first; threads that
+     * allocated nothing are left out.
+     *
+     * @param work the work to measure, run on the calling thread
+     * @return bytes allocated during {@code work} per thread name ("name#id"), in descending order
+     * @throws IllegalStateException when the JVM does not count them ({@link #supported()})
+     */
+    public static Map<String, Long> byThread(Runnable work) {
+        if (!supported()) {
+            throw new IllegalStateException("this JVM (" + System.getProperty("java.vm.name")
+                    + ") does not count allocated bytes per thread");
+        }
+        var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long[] ids = mx.getAllThreadIds();
+        long[] before = mx.getThreadAllocatedBytes(ids);
+        work.run();
+        long[] after = mx.getThreadAllocatedBytes(ids);
+        ThreadInfo[] info = mx.getThreadInfo(ids);
+        List<Map.Entry<String, Long>> rows = new ArrayList<>();
+        for (int i = 0; i < ids.length; i++) {
+            if (before[i] >= 0 && after[i] > before[i]) {
+                String name = info[i] == null ? "ended" : info[i].getThreadName();
+                rows.add(Map.entry(name + "#" + ids[i], after[i] - before[i]));
+            }
+        }
+        rows.sort(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()));
+        Map<String, Long> out = new LinkedHashMap<>();
+        rows.forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
     }
 }
