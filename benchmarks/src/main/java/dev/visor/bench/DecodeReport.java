@@ -3,7 +3,6 @@ package dev.visor.bench;
 import dev.visor.tensor.Tensor;
 import dev.visor.transformer.DecoderOnlyTransformer;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -78,7 +77,7 @@ public final class DecodeReport {
         out.append(quick ? "Iterations: quick (" + ReportSupport.QUICK + "), 1 fork\n"
                 : "Iterations: 5 × 1 s warm-up, 5 × 1 s measured, 1 fork\n");
         out.append("Benchmark JVM arguments: " + String.join(" ", jvmArgs)
-                + (jvmArgs.contains(HUGE_PAGES) ? " (transparent huge pages: " + hugePageMode() + ")" : "") + "\n");
+                + (jvmArgs.contains(HUGE_PAGES) ? " (transparent huge pages: " + ReportSupport.hugePageMode() + ")" : "") + "\n");
         out.append(String.format(Locale.ROOT, "Model: decoder-only base (d_model 512, 8 heads, 6 layers, FFN 2048, vocabulary %d),"
                 + " batch 1, greedy, %d tokens per run; weights read per token: %.1f MB%n",
                 DecodeBench.VOCAB, DecodeBench.TOKENS, weightBytes / 1e6));
@@ -243,25 +242,6 @@ public final class DecodeReport {
             }
         }
         return args;
-    }
-
-    /**
-     * The kernel's transparent-huge-page mode (the bracketed word of
-     * {@code /sys/kernel/mm/transparent_hugepage/enabled}: always, madvise or never), or "unknown".
-     */
-    static String hugePageMode() {
-        try {
-            return hugePageMode(Files.readString(Path.of("/sys/kernel/mm/transparent_hugepage/enabled")));
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
-    }
-
-    /** The bracketed word of a sysfs choice line such as {@code always [madvise] never}, or "unknown". */
-    static String hugePageMode(String sysfs) {
-        int open = sysfs.indexOf('[');
-        int close = sysfs.indexOf(']', open + 1);
-        return open < 0 || close < 0 ? "unknown" : sysfs.substring(open + 1, close);
     }
 
     private static RunResult find(Collection<RunResult> results, String threads) {

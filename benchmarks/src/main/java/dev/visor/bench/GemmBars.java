@@ -143,6 +143,7 @@ public final class GemmBars {
         StringBuilder out = new StringBuilder();
         out.append("Machine: ").append(ReportSupport.cpuModel()).append("; JDK ").append(ReportSupport.jdk()).append('\n');
         out.append("ISA: ").append(ReportSupport.isa()).append('\n');
+        out.append("Heap: ").append(ReportSupport.heapPages()).append('\n');
         out.append("Load average before: ").append(loadBefore).append(", after: ").append(ReportSupport.loadAverage())
                 .append(String.format(Locale.ROOT, "; every product on every thread count warmed up first (%d passes × %.2f s, %.0f s);"
                         + " %d rounds × %.2f s after 2 of warm-up, best round; %.0f s%n",

@@ -110,6 +110,56 @@ final class ReportSupport {
         }
     }
 
+    /**
+     * The kernel's transparent-huge-page mode (the bracketed word of
+     * {@code /sys/kernel/mm/transparent_hugepage/enabled}: always, madvise or never), or "unknown".
+     */
+    static String hugePageMode() {
+        try {
+            return hugePageMode(Files.readString(Path.of("/sys/kernel/mm/transparent_hugepage/enabled")));
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    /** The bracketed word of a sysfs choice line such as {@code always [madvise] never}, or "unknown". */
+    static String hugePageMode(String sysfs) {
+        int open = sysfs.indexOf('[');
+        int close = sysfs.indexOf(']', open + 1);
+        return open < 0 || close < 0 ? "unknown" : sysfs.substring(open + 1, close);
+    }
+
+    /**
+     * The pages the heap of this JVM lies on, for a report's header: transparent huge pages when
+     * {@code -XX:+UseTransparentHugePages} is in force and the kernel's mode allows them, else the
+     * default pages. OpenBLAS's matrices in numpy lie on huge pages wherever the mode allows
+     * (numpy madvises large arrays), so a ratio to it is like for like only with the flag.
+     */
+    static String heapPages() {
+        String flag;
+        try {
+            flag = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                    .getVMOption("UseTransparentHugePages").getValue();
+        } catch (RuntimeException e) { // not HotSpot, or not Linux: no such option
+            flag = null;
+        }
+        return heapPages(flag, hugePageMode());
+    }
+
+    /** {@link #heapPages()} from the flag's value ("true", "false", or null where the JVM has no such option) and the THP mode. */
+    static String heapPages(String flag, String mode) {
+        if (flag == null) {
+            return "default pages (this JVM has no -XX:UseTransparentHugePages)";
+        }
+        boolean modeAllows = mode.equals("always") || mode.equals("madvise");
+        if (Boolean.parseBoolean(flag)) {
+            return modeAllows ? "transparent huge pages (-XX:+UseTransparentHugePages, THP mode " + mode + ")"
+                    : "default pages (-XX:+UseTransparentHugePages, but THP mode " + mode + ")";
+        }
+        return mode.equals("always") ? "transparent huge pages (THP mode always)"
+                : "4 KB pages (no -XX:+UseTransparentHugePages; THP mode " + mode + ")";
+    }
+
     /** The running JVM, e.g. {@code OpenJDK 64-Bit Server VM 17.0.15+6-Debian-1deb12u1}. */
     static String jdk() {
         return System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");

@@ -88,8 +88,8 @@ class DecodeBenchTest {
 
     @Test
     void theHugePageModeIsTheBracketedChoice() {
-        assertEquals("madvise", DecodeReport.hugePageMode("always [madvise] never\n"));
-        assertEquals("always", DecodeReport.hugePageMode("[always] madvise never"));
-        assertEquals("unknown", DecodeReport.hugePageMode("always madvise never"));
+        assertEquals("madvise", ReportSupport.hugePageMode("always [madvise] never\n"));
+        assertEquals("always", ReportSupport.hugePageMode("[always] madvise never"));
+        assertEquals("unknown", ReportSupport.hugePageMode("always madvise never"));
     }
 }

@@ -17,6 +17,20 @@ import org.junit.jupiter.api.io.TempDir;
 class ReportSupportTest {
 
     @Test
+    void theHeapLineSaysWhetherTheHeapIsOnHugePages() {
+        assertEquals("transparent huge pages (-XX:+UseTransparentHugePages, THP mode madvise)",
+                ReportSupport.heapPages("true", "madvise"));
+        assertEquals("4 KB pages (no -XX:+UseTransparentHugePages; THP mode madvise)",
+                ReportSupport.heapPages("false", "madvise"));
+        assertEquals("transparent huge pages (THP mode always)", ReportSupport.heapPages("false", "always"));
+        assertEquals("default pages (-XX:+UseTransparentHugePages, but THP mode never)",
+                ReportSupport.heapPages("true", "never"));
+        assertEquals("default pages (this JVM has no -XX:UseTransparentHugePages)", ReportSupport.heapPages(null, "unknown"));
+        String here = ReportSupport.heapPages();
+        assertTrue(here.contains("pages"), here);
+    }
+
+    @Test
     void optionsTakeValuesAndFlags() {
         Map<String, String> opts = ReportSupport.options(new String[] {"--threads=1,2", "--quick"},
                 List.of("threads", "quick"), "--threads=1,2 --quick");

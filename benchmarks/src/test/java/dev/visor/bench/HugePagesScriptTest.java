@@ -1,0 +1,66 @@
+package dev.visor.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bin/lib/huge-pages.sh}, which the GEMM benchmark scripts source: the huge-page flag goes to
+ * the Visor JVMs exactly where the kernel's THP mode lets the heap use it, and {@code HUGE_PAGES=false}
+ * takes it away; every case leaves a note for the report.
+ */
+class HugePagesScriptTest {
+    private static final Path SCRIPT = Path.of("..", "bin", "lib", "huge-pages.sh").toAbsolutePath().normalize();
+
+    @Test
+    void theFlagFollowsTheKernelsMode(@TempDir Path dir) throws Exception {
+        assumeTrue(System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("linux"), "the flag is Linux-only");
+        assertEquals("-XX:+UseTransparentHugePages|madvise", flags(dir, "always [madvise] never\n", Map.of()));
+        assertEquals("-XX:+UseTransparentHugePages|always", flags(dir, "[always] madvise never\n", Map.of()));
+        assertEquals("|never", flags(dir, "always madvise [never]\n", Map.of()));
+        assertEquals("|madvise", flags(dir, "always [madvise] never\n", Map.of("HUGE_PAGES", "false")));
+    }
+
+    @Test
+    void aMachineWithoutTheSysfsFileGetsNoFlag(@TempDir Path dir) throws Exception {
+        assertEquals("|", run(dir, dir.resolve("absent"), Map.of()).split("\n")[0]);
+    }
+
+    private static String flags(Path dir, String sysfs, Map<String, String> env) throws Exception {
+        Path file = dir.resolve("enabled");
+        Files.writeString(file, sysfs);
+        String[] out = run(dir, file, env).split("\n");
+        assertTrue(out.length == 2 && out[1].startsWith("Visor's JVMs"), String.join("\n", out));
+        return out[0];
+    }
+
+    /** Sources the script under {@code set -euo pipefail}, as the scripts do; prints "flags|mode" and the note. */
+    private static String run(Path dir, Path sysfs, Map<String, String> env) throws IOException, InterruptedException {
+        assumeTrue(Files.isRegularFile(SCRIPT), "needs the checkout's bin/: " + SCRIPT);
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", "set -euo pipefail; source \"$1\";"
+                + " echo \"${huge_page_flags[*]:-}|$huge_page_mode\"; echo \"$huge_page_note\"", "test", SCRIPT.toString());
+        pb.environment().put("VISOR_THP_SYSFS", sysfs.toString());
+        pb.environment().remove("HUGE_PAGES");
+        pb.environment().putAll(env);
+        pb.directory(dir.toFile()).redirectErrorStream(true);
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            assumeTrue(false, "no bash: " + e.getMessage());
+            throw e;
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertEquals(0, p.waitFor(), out);
+        return out;
+    }
+}
