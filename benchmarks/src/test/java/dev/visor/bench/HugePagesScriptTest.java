@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code bin/lib/huge-pages.sh}, which the GEMM benchmark scripts source: the huge-page flag goes to
- * the Visor JVMs exactly where the kernel's THP mode lets the heap use it, and {@code HUGE_PAGES=false}
+ * the Visor JVMs exactly where the kernel's THP mode lets the heap use it, and {@code VISOR_HUGE_PAGES=false}
  * takes it away; every case leaves a note for the report.
  */
 class HugePagesScriptTest {
@@ -27,7 +27,7 @@ class HugePagesScriptTest {
         assertEquals("-XX:+UseTransparentHugePages|madvise", flags(dir, "always [madvise] never\n", Map.of()));
         assertEquals("-XX:+UseTransparentHugePages|always", flags(dir, "[always] madvise never\n", Map.of()));
         assertEquals("|never", flags(dir, "always madvise [never]\n", Map.of()));
-        assertEquals("|madvise", flags(dir, "always [madvise] never\n", Map.of("HUGE_PAGES", "false")));
+        assertEquals("|madvise", flags(dir, "always [madvise] never\n", Map.of("VISOR_HUGE_PAGES", "false")));
     }
 
     @Test
@@ -49,7 +49,7 @@ class HugePagesScriptTest {
         ProcessBuilder pb = new ProcessBuilder("bash", "-c", "set -euo pipefail; source \"$1\";"
                 + " echo \"${huge_page_flags[*]:-}|$huge_page_mode\"; echo \"$huge_page_note\"", "test", SCRIPT.toString());
         pb.environment().put("VISOR_THP_SYSFS", sysfs.toString());
-        pb.environment().remove("HUGE_PAGES");
+        pb.environment().remove("VISOR_HUGE_PAGES");
         pb.environment().putAll(env);
         pb.directory(dir.toFile()).redirectErrorStream(true);
         Process p;
