@@ -59,11 +59,12 @@ final class FlashScratch {
         return new FlashScratch(true);
     });
 
-    /** The callers' pool: {@code idle[0 .. idleCount)} free, the last given back on top; guarded by itself. */
+    /** The callers' pool: {@code idle[0 .. idleCount)} free, the last given back on top; guarded by {@code POOL}. */
     private static final Object POOL = new Object();
     private static FlashScratch[] idle = new FlashScratch[0];
     private static int idleCount;
-    private static int pooledMax = (int) KernelProperties.whole("visor.flashScratch.pooled", DEFAULT_POOLED, 0);
+    private static int pooledMax =
+            (int) Math.min(Integer.MAX_VALUE, KernelProperties.whole("visor.flashScratch.pooled", DEFAULT_POOLED, 0));
 
     /** A test's poison for every array handed out, or null. */
     private static volatile Float poison;
