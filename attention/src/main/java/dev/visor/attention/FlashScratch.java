@@ -1,17 +1,27 @@
 package dev.visor.attention;
 
 import dev.visor.tensor.kernel.KernelProperties;
+import dev.visor.tensor.kernel.Parallel;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The work arrays of a flash attention worker (score and gradient tiles, packed key and value blocks,
- * dK/dV accumulators), kept per thread and used again by the next call, so that a training step in
- * steady state makes none: the workers run on kernel threads, which have no {@code StepArena}. Each
- * array is grown to the largest size a call asked for and never shrinks (arrays of more than
- * {@code -Dvisor.flashScratch.maxFloats} elements, default {@value #DEFAULT_MAX_FLOATS}, are made per
- * call and not kept).
+ * dK/dV accumulators), kept and used again by later calls, so that a training step in steady state makes
+ * none: the workers run on kernel threads, which have no {@code StepArena}, and on the caller. Each array
+ * is grown to the largest size a call asked for and never shrinks (arrays of more than
+ * {@code -Dvisor.flashScratch.maxFloats} elements, default {@value #DEFAULT_MAX_FLOATS}, are made per call
+ * and not kept).
+ *
+ * <p><b>Who keeps one.</b> A kernel thread ({@link Parallel#onKernelThread()}) keeps a scratch of its own
+ * for as long as it lives: they are few, one per {@link Parallel#threads()} beyond the first. Any other
+ * thread (a caller, which runs chunk 0 of each split, or all of a call with one thread) takes one from a
+ * shared pool and gives it back when the call is done, so an application with hundreds of request threads
+ * keeps no more than the pool's idle sets: at most {@code -Dvisor.flashScratch.pooled} (default the
+ * available processors, as many callers as can run at once; 0 keeps nothing for callers). A scratch given
+ * back to a full pool is dropped. The pool hands out the last one given back, so a training loop, which
+ * calls from one thread, gets the same set every step.
  *
  * <p><b>Contents are unspecified</b>: an array may hold a previous call's values, and longer than asked.
  * A worker zeroes what it relies on being zero ({@link #zeroFloats} and friends) and reads nothing past
@@ -19,9 +29,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>A call holds the scratch of every thread that ran one of its chunks until the call is done
  * ({@link Lease}): the backward pass's partial dK/dV of heads split between chunks are read by the
- * caller after the chunks. A thread whose scratch a call still holds (a second model's call that a kernel
- * thread ran in between, or a call nested inside a chunk) gets a scratch of its own for that call, which
- * is dropped afterwards, so concurrent calls never share arrays.
+ * caller after the chunks. A kernel thread whose scratch a call still holds (a second model's call that it
+ * ran in between, or a call nested inside a chunk) takes one from the pool for that call, as a caller
+ * does; a scratch out of the pool belongs to one call until it closes, so concurrent calls never share
+ * arrays.
  *
  * <pre>{@code
  * try (FlashScratch.Lease lease = FlashScratch.lease()) {
@@ -39,19 +50,38 @@ final class FlashScratch {
     /** Whether calls reuse the threads' scratch ({@code -Dvisor.flashScratch=false}: every call allocates, as before). */
     static final boolean ENABLED = KernelProperties.bool("visor.flashScratch", true);
 
-    private static final ThreadLocal<FlashScratch> OF_THREAD = ThreadLocal.withInitial(FlashScratch::new);
+    /** The default of {@code -Dvisor.flashScratch.pooled}: as many idle sets as callers can run at once. */
+    static final int DEFAULT_POOLED = Runtime.getRuntime().availableProcessors();
+
+    /** Kernel threads' own scratch; callers never make one. */
+    private static final ThreadLocal<FlashScratch> OF_THREAD = ThreadLocal.withInitial(() -> {
+        FlashScratch.kept.incrementAndGet();   // (qualified: declared below)
+        return new FlashScratch(true);
+    });
+
+    /** The callers' pool: {@code idle[0 .. idleCount)} free, the last given back on top; guarded by {@code POOL}. */
+    private static final Object POOL = new Object();
+    private static FlashScratch[] idle = new FlashScratch[0];
+    private static int idleCount;
+    private static int pooledMax =
+            (int) Math.min(Integer.MAX_VALUE, KernelProperties.whole("visor.flashScratch.pooled", DEFAULT_POOLED, 0));
 
     /** A test's poison for every array handed out, or null. */
     private static volatile Float poison;
 
-    /** Scratch made because a thread's own was held (concurrent or nested calls), since the JVM started. */
+    /** Scratch made because none kept was free (the pool empty, or with the scratch off), since the JVM started. */
     static final AtomicInteger extra = new AtomicInteger();
+
+    /** Threads that made a scratch of their own (kernel threads only), since the JVM started. */
+    static final AtomicInteger kept = new AtomicInteger();
 
     // the float arrays by use; the forward and backward workers name their own slots
     static final int KT = 0, TILE_A = 1, TILE_B = 2, TILE_C = 3, ROWS_A = 4, ROWS_B = 5, ROWS_C = 6, ROWS_D = 7,
             ACC_A = 8, ACC_B = 9, ACC_C = 10, PACK_A = 11, PACK_B = 12, RAW = 13, FLOAT_SLOTS = 14;
     static final int STAMPS = 0, PLAN = 1, EXTENTS = 2, INT_SLOTS = 3;
 
+    /** A kernel thread's own (given back by clearing {@link #held}), else a pooled or per-call one. */
+    private final boolean own;
     private final AtomicBoolean held = new AtomicBoolean();
     private final float[][] floats = new float[FLOAT_SLOTS][];
     private final int[][] ints = new int[INT_SLOTS][];
@@ -59,7 +89,9 @@ final class FlashScratch {
     private long[] longs = new long[0];
     private float[][] partials = new float[0][];
 
-    private FlashScratch() {}
+    private FlashScratch(boolean own) {
+        this.own = own;
+    }
 
     /**
      * A lease for one call: the scratch its workers take, given back when it closes.
@@ -153,7 +185,55 @@ final class FlashScratch {
         poison = value;
     }
 
-    /** The scratch of one call's workers, given back to their threads when the call closes it. */
+    /** A free scratch from the callers' pool, or null when none is idle. */
+    private static FlashScratch fromPool() {
+        synchronized (POOL) {
+            if (idleCount == 0) {
+                return null;
+            }
+            FlashScratch s = idle[--idleCount];
+            idle[idleCount] = null;
+            return s;
+        }
+    }
+
+    /** Gives a pooled scratch back: kept when the pool has room, else dropped. */
+    private static void toPool(FlashScratch s) {
+        synchronized (POOL) {
+            if (idleCount < pooledMax) {
+                if (idleCount == idle.length) {
+                    idle = Arrays.copyOf(idle, Math.min(pooledMax, Math.max(4, 2 * idleCount)));
+                }
+                idle[idleCount++] = s;
+            }
+        }
+    }
+
+    /** The idle sets the callers' pool keeps now; for tests. */
+    static int pooledIdle() {
+        synchronized (POOL) {
+            return idleCount;
+        }
+    }
+
+    /**
+     * Sets how many idle sets the callers' pool keeps (as {@code -Dvisor.flashScratch.pooled}), dropping
+     * any beyond; for tests.
+     *
+     * @return the previous bound
+     */
+    static int keepPooled(int max) {
+        synchronized (POOL) {
+            int before = pooledMax;
+            pooledMax = max;
+            while (idleCount > max) {
+                idle[--idleCount] = null;
+            }
+            return before;
+        }
+    }
+
+    /** The scratch of one call's workers, given back to their threads or the pool when the call closes it. */
     static final class Lease implements AutoCloseable {
         private FlashScratch[] taken = new FlashScratch[2];
         private int count;
@@ -161,31 +241,47 @@ final class FlashScratch {
         private Lease() {}
 
         /**
-         * The scratch of the calling thread (a worker's), held for this lease; or a scratch of its own
-         * when another call holds the thread's, or with {@code -Dvisor.flashScratch=false}.
+         * A scratch for one worker of this call, on the worker's thread, held until this lease closes: a
+         * kernel thread's own when no other call holds it, else one from the callers' pool (a new one
+         * when none is idle); with {@code -Dvisor.flashScratch=false} a new one, never kept.
          *
          * @return the scratch, for one worker of this call
          */
         FlashScratch take() {
-            FlashScratch mine = OF_THREAD.get();
-            if (!ENABLED || !mine.held.compareAndSet(false, true)) {
+            if (!ENABLED) {
                 extra.incrementAndGet();
-                return new FlashScratch();
+                return new FlashScratch(false);
+            }
+            FlashScratch s = null;
+            if (Parallel.onKernelThread()) {
+                FlashScratch mine = OF_THREAD.get();
+                s = mine.held.compareAndSet(false, true) ? mine : null;
+            }
+            if (s == null) {
+                s = fromPool();
+            }
+            if (s == null) {
+                extra.incrementAndGet();
+                s = new FlashScratch(false);
             }
             synchronized (this) {
                 if (count == taken.length) {
                     taken = Arrays.copyOf(taken, 2 * count);
                 }
-                taken[count++] = mine;
+                taken[count++] = s;
             }
-            return mine;
+            return s;
         }
 
         /** Gives every taken scratch back (after the call's chunks and whatever reads their arrays). */
         @Override
         public synchronized void close() {
             for (int i = 0; i < count; i++) {
-                taken[i].held.set(false);
+                if (taken[i].own) {
+                    taken[i].held.set(false);
+                } else {
+                    toPool(taken[i]);
+                }
                 taken[i] = null;
             }
             count = 0;

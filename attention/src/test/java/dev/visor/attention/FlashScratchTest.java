@@ -4,19 +4,25 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.visor.tensor.Rng;
 import dev.visor.tensor.kernel.Parallel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The flash workers' reused scratch ({@link FlashScratch}): poisoned on every hand-out it must give the
- * same bits as before (so nothing reads what a previous call left, and what must be zero is zeroed), and
- * calls that overlap (two threads, a call inside another's lease) must never share it.
+ * same bits as before (so nothing reads what a previous call left, and what must be zero is zeroed);
+ * calls that overlap (two threads, a call inside another's lease) must never share it; and caller threads,
+ * however many, leave no more than the pool's idle sets.
  */
 class FlashScratchTest {
 
@@ -122,27 +128,120 @@ class FlashScratchTest {
     }
 
     @Test
-    void aThreadsScratchServesOneLeaseAtATime() {
-        int before = FlashScratch.extra.get();
-        FlashScratch mine;
-        try (FlashScratch.Lease outer = FlashScratch.lease()) {
-            mine = outer.take();
-            try (FlashScratch.Lease inner = FlashScratch.lease()) {
-                // a call inside a chunk of another call on this thread: a scratch of its own
-                FlashScratch nested = inner.take();
-                assertNotSame(mine, nested);
-                assertEquals(before + 1, FlashScratch.extra.get());
-                float[] a = mine.floats(FlashScratch.TILE_A, 8);
-                assertNotSame(a, nested.floats(FlashScratch.TILE_A, 8));
+    void aPooledScratchServesOneLeaseAtATime() {
+        int saved = FlashScratch.keepPooled(4);
+        try {
+            FlashScratch mine;
+            try (FlashScratch.Lease outer = FlashScratch.lease()) {
+                mine = outer.take();
+                try (FlashScratch.Lease inner = FlashScratch.lease()) {
+                    // a call inside a chunk of another call on this thread: a scratch of its own
+                    FlashScratch nested = inner.take();
+                    assertNotSame(mine, nested);
+                    float[] a = mine.floats(FlashScratch.TILE_A, 8);
+                    assertNotSame(a, nested.floats(FlashScratch.TILE_A, 8));
+                    assertNotSame(nested, inner.take(), "two takes of one lease: two scratches");
+                }
+                // the inner lease's close gives back nothing the outer lease holds
+                try (FlashScratch.Lease again = FlashScratch.lease()) {
+                    assertNotSame(mine, again.take());
+                }
             }
-            // the inner lease's close gives back nothing the outer lease holds
-            try (FlashScratch.Lease again = FlashScratch.lease()) {
-                assertNotSame(mine, again.take());
+            try (FlashScratch.Lease next = FlashScratch.lease()) {
+                assertSame(mine, next.take(), "the last scratch given back comes out first: a loop on one thread reuses its set");
             }
+        } finally {
+            FlashScratch.keepPooled(saved);
         }
-        try (FlashScratch.Lease next = FlashScratch.lease()) {
-            assertSame(mine, next.take(), "the thread's scratch is free again once its lease closed");
+    }
+
+    @Test
+    void manyCallerThreadsLeaveAtMostThePoolsIdleSets() throws Exception {
+        List<Case> cases = cases().subList(0, 3);
+        TileOps ops = TileOps.best();
+        int savedThreads = Parallel.threads();
+        int savedPooled = FlashScratch.keepPooled(3);
+        Parallel.setThreads(2);   // one kernel thread, which keeps its own
+        try {
+            List<List<float[]>> expected = new ArrayList<>();
+            for (Case c : cases) {
+                expected.add(c.run(ops, 3));
+            }
+            int keptBefore = FlashScratch.kept.get();
+            int callers = 16;
+            Set<FlashScratch> out = ConcurrentHashMap.newKeySet();
+            CyclicBarrier allHolding = new CyclicBarrier(callers);
+            FlashScratch.poison(Float.NaN);   // pooled sets come back with other calls' values: same bits anyway
+            runOnThreads(callers, caller -> {
+                try (FlashScratch.Lease lease = FlashScratch.lease()) {
+                    out.add(lease.take());
+                    allHolding.await(30, TimeUnit.SECONDS);   // every caller holds one at once: 16 distinct sets
+                }
+                for (int round = 0; round < 3; round++) {
+                    int i = (caller + round) % cases.size();
+                    assertSameBits("caller " + caller + " round " + round, expected.get(i), cases.get(i).run(ops, 3));
+                }
+            });
+            assertEquals(callers, out.size(), "sets held at once by different callers are distinct");
+            assertTrue(FlashScratch.pooledIdle() <= 3, "idle pooled sets " + FlashScratch.pooledIdle() + ", bound 3");
+            assertTrue(FlashScratch.pooledIdle() >= 1, "the pool keeps sets for the next calls");
+            assertTrue(FlashScratch.kept.get() - keptBefore <= 1,
+                    "threads that made a scratch of their own: " + (FlashScratch.kept.get() - keptBefore) + ", kernel threads 1");
+        } finally {
+            FlashScratch.poison(null);
+            Parallel.setThreads(savedThreads);
+            FlashScratch.keepPooled(savedPooled);
         }
+    }
+
+    @Test
+    void aPoolOfZeroKeepsNothingForCallers() {
+        Case c = cases().get(1);
+        TileOps ops = TileOps.best();
+        List<float[]> expected = c.run(ops, 1);
+        int saved = FlashScratch.keepPooled(0);
+        try {
+            assertEquals(0, FlashScratch.pooledIdle(), "setting the bound drops the surplus");
+            for (int round = 0; round < 3; round++) {
+                int before = FlashScratch.extra.get();
+                FlashScratch.poison(round == 1 ? Float.NaN : null);
+                assertSameBits("round " + round, expected, c.run(ops, 1));
+                assertEquals(0, FlashScratch.pooledIdle());
+                assertEquals(before + 2, FlashScratch.extra.get(), "a forward and a backward on the caller: a new scratch each");
+            }
+        } finally {
+            FlashScratch.poison(null);
+            FlashScratch.keepPooled(saved);
+        }
+    }
+
+    /** Runs {@code body(t)} on {@code n} new platform threads at once and rethrows the first failure. */
+    private static void runOnThreads(int n, ThrowingIntConsumer body) throws InterruptedException {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < n; t++) {
+            int id = t;
+            Thread th = new Thread(() -> {
+                try {
+                    body.accept(id);
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            });
+            threads.add(th);
+            th.start();
+        }
+        for (Thread th : threads) {
+            th.join();
+        }
+        if (failure.get() != null) {
+            throw new AssertionError(failure.get());
+        }
+    }
+
+    @FunctionalInterface
+    interface ThrowingIntConsumer {
+        void accept(int t) throws Exception;
     }
 
     @Test
@@ -156,28 +255,19 @@ class FlashScratchTest {
         int saved = Parallel.threads();
         Parallel.setThreads(2);   // the kernel threads are shared by both callers' splits
         try {
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            List<Thread> callers = new ArrayList<>();
-            for (int t = 0; t < 2; t++) {
-                int first = t;
-                Thread th = new Thread(() -> {
-                    try {
+            for (int pooled : new int[] {1, 4}) {   // one idle set for two callers, and room for both
+                int savedPooled = FlashScratch.keepPooled(pooled);
+                try {
+                    runOnThreads(2, first -> {
                         for (int round = 0; round < 12; round++) {
                             int i = (first + round) % cases.size();
-                            assertSameBits("caller " + first + " round " + round, expected.get(i), cases.get(i).run(ops, 3));
+                            assertSameBits("pooled " + pooled + " caller " + first + " round " + round, expected.get(i),
+                                    cases.get(i).run(ops, 3));
                         }
-                    } catch (Throwable e) {
-                        failure.compareAndSet(null, e);
-                    }
-                });
-                callers.add(th);
-                th.start();
-            }
-            for (Thread th : callers) {
-                th.join();
-            }
-            if (failure.get() != null) {
-                throw new AssertionError(failure.get());
+                    });
+                } finally {
+                    FlashScratch.keepPooled(savedPooled);
+                }
             }
         } finally {
             Parallel.setThreads(saved);

@@ -158,7 +158,7 @@ class PackedAttentionTest {
             var rows = AllocationMeter.byThread(() -> backwardBytes(rng, batch, length, width, upstream, true, heads, headDim, mask));
             fail("packed backward allocated " + packed + " bytes (least of " + ROUNDS + " rounds), bound " + bound
                     + " (full-width gradient " + fullWidth + "); one more round by thread: " + rows
-                    + "; flash scratch made because a thread's own was held: " + (FlashScratch.extra.get() - extra)
+                    + "; flash scratch made because none kept was free: " + (FlashScratch.extra.get() - extra)
                     + " (bytes on the caller or a kernel thread in every round, with none of that scratch, point at a"
                     + " kernel C2 compiled with boxed vectors: docs/DESIGN.md, \"No branch in a vector kernel that one"
                     + " pass never takes and the next one does\")");

@@ -174,11 +174,23 @@ public final class Parallel {
         split(n, (int) Math.min(t, n / Math.max(1L, grain)), t, body);
     }
 
+    /**
+     * Whether the calling thread is one of the kernel threads, which run the chunks of the splits that
+     * other threads (the callers) post; a caller running its own share of a split is not one. State kept
+     * per thread for kernels is bounded on kernel threads (one per {@link #threads()} beyond the first),
+     * but on callers it grows with the application's threads, so such state keeps callers' copies elsewhere.
+     *
+     * @return true on a kernel thread
+     */
+    public static boolean onKernelThread() {
+        return Thread.currentThread() instanceof KernelThread;
+    }
+
     private static void split(int n, int chunks, int t, RangeBody body) {
         // nested inside one of our own chunks (on a kernel thread, or on a caller running its share):
         // run inline, the cores are already busy
         int[] depth = DEPTH.get();
-        Workers w = depth[0] > 0 || Thread.currentThread() instanceof KernelThread ? null : workers(t);
+        Workers w = depth[0] > 0 || onKernelThread() ? null : workers(t);
         if (w == null || !w.busy.compareAndSet(false, true)) {   // nested, or another caller's split holds the threads
             body.run(0, n);
             return;

@@ -1,11 +1,13 @@
 package dev.visor.tensor.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -48,6 +50,25 @@ class ParallelTest {
                 });
             });
             assertEquals(200, inner.get());
+        });
+    }
+
+    @Test
+    void onKernelThreadIsTrueOnlyOnAKernelThread() {
+        assertFalse(Parallel.onKernelThread());
+        withTwoThreads(() -> {
+            Map<String, Boolean> seen = new ConcurrentHashMap<>();
+            CountDownLatch both = new CountDownLatch(2);
+            Parallel.forRange(2, 1, (from, to) -> {
+                Parallel.forRange(4, 1, (f, t) -> seen.merge(Thread.currentThread().getName(), Parallel.onKernelThread(),
+                        (a, b) -> a && b));   // nested: inline on the same thread, same answer
+                both.countDown();
+                awaitOrFail(both);
+            });
+            assertEquals(2, seen.size(), seen.toString());
+            assertEquals(false, seen.get(Thread.currentThread().getName()), "the caller running its share: " + seen);
+            seen.forEach((name, kernel) -> assertEquals(name.startsWith("visor-kernel-"), kernel, name));
+            assertFalse(Parallel.onKernelThread());
         });
     }
 
