@@ -14,25 +14,31 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code bin/lib/huge-pages.sh}, which the GEMM benchmark scripts source: the huge-page flag goes to
- * the Visor JVMs exactly where the kernel's THP mode lets the heap use it, and {@code VISOR_HUGE_PAGES=false}
- * takes it away; every case leaves a note for the report.
+ * {@code bin/lib/huge-pages.sh}, which the GEMM benchmark scripts source: no huge-page flag by default; with
+ * {@code VISOR_HUGE_PAGES=true} the flag goes to the Visor JVMs exactly where the kernel's THP mode lets the
+ * heap use it; every case leaves a note for the report.
  */
 class HugePagesScriptTest {
     private static final Path SCRIPT = Path.of("..", "bin", "lib", "huge-pages.sh").toAbsolutePath().normalize();
 
     @Test
-    void theFlagFollowsTheKernelsMode(@TempDir Path dir) throws Exception {
+    void offByDefault(@TempDir Path dir) throws Exception {
+        assertEquals("|madvise", flags(dir, "always [madvise] never\n", Map.of()));
+        assertEquals("|always", flags(dir, "[always] madvise never\n", Map.of("VISOR_HUGE_PAGES", "false")));
+    }
+
+    @Test
+    void whenAskedTheFlagFollowsTheKernelsMode(@TempDir Path dir) throws Exception {
         assumeTrue(System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("linux"), "the flag is Linux-only");
-        assertEquals("-XX:+UseTransparentHugePages|madvise", flags(dir, "always [madvise] never\n", Map.of()));
-        assertEquals("-XX:+UseTransparentHugePages|always", flags(dir, "[always] madvise never\n", Map.of()));
-        assertEquals("|never", flags(dir, "always madvise [never]\n", Map.of()));
-        assertEquals("|madvise", flags(dir, "always [madvise] never\n", Map.of("VISOR_HUGE_PAGES", "false")));
+        Map<String, String> on = Map.of("VISOR_HUGE_PAGES", "true");
+        assertEquals("-XX:+UseTransparentHugePages|madvise", flags(dir, "always [madvise] never\n", on));
+        assertEquals("-XX:+UseTransparentHugePages|always", flags(dir, "[always] madvise never\n", on));
+        assertEquals("|never", flags(dir, "always madvise [never]\n", on));
     }
 
     @Test
     void aMachineWithoutTheSysfsFileGetsNoFlag(@TempDir Path dir) throws Exception {
-        assertEquals("|", run(dir, dir.resolve("absent"), Map.of()).split("\n")[0]);
+        assertEquals("|", run(dir, dir.resolve("absent"), Map.of("VISOR_HUGE_PAGES", "true")).split("\n")[0]);
     }
 
     private static String flags(Path dir, String sysfs, Map<String, String> env) throws Exception {
