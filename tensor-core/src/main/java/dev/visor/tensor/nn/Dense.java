@@ -20,7 +20,11 @@ final class Dense {
 
     /** {@code acc} rounded to float element by element (sums made in double, returned as values). */
     static float[] rounded(double[] acc) {
-        float[] out = new float[acc.length];
+        return rounded(acc, new float[acc.length]);
+    }
+
+    /** {@link #rounded(double[])} into {@code out} (its first {@code acc.length} elements), returned. */
+    static float[] rounded(double[] acc, float[] out) {
         for (int j = 0; j < acc.length; j++) {
             out[j] = (float) acc[j];
         }

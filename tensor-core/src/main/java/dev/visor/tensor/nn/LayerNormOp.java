@@ -256,11 +256,7 @@ final class LayerNormOp {
                 acc[j] += p[j];
             }
         }
-        float[] out = StepBuffers.floats(n);   // every element written
-        for (int j = 0; j < n; j++) {
-            out[j] = (float) acc[j];
-        }
-        return out;
+        return Dense.rounded(acc, StepBuffers.floats(n));   // every element written
     }
 
     /**
