@@ -238,7 +238,7 @@ final class VectorGemm {
                     if (MR == 8) {
                         GemmKernels.k8x3m(kc, as, ai, ars, acs, bp, bpOff + jr * kc, c, ci, ldc, alpha, betaNow);
                     } else { // the 6 × 2 tile on a packed panel (PACK_A): ars 1, acs 6
-                        GemmKernels.k6x2pm(kc, as, ai, bp, bpOff + jr * kc, c, ci, ldc, alpha, betaNow);
+                        GemmKernels6x2.k6x2pm(kc, as, ai, bp, bpOff + jr * kc, c, ci, ldc, alpha, betaNow);
                     }
                 } else {
                     // a narrow last panel only computes the vectors it needs
@@ -275,7 +275,7 @@ final class VectorGemm {
     /**
      * Whether every micro-panel of A is packed ({@link GemmPack#packA}) before its row of kernel calls, not
      * only the edges and a transposed A's: on by default for the 6-row (16-register, AVX2) tile,
-     * whose kernel then runs {@link GemmKernels#k6x2p}, about 31 instructions per step of 12 FMAs
+     * whose kernel then runs {@link GemmKernels6x2#k6x2p}, about 31 instructions per step of 12 FMAs
      * instead of 53 (see there). {@code -Dvisor.kernel.packA=false} reads an untransposed A in place
      * again, as before. Measured on Zen 4 ({@code -XX:UseAVX=2}, where 256-bit FMAs run at the full
      * peak and every scalar instruction of the loop shows; GemmAB, one JVM, CPU time, alternating
@@ -318,7 +318,7 @@ final class VectorGemm {
     /**
      * Whether a full tile merged into C (beta ≠ 0: the slabs after a deep product's first, or a
      * caller's beta) is merged by the kernel itself ({@link GemmKernels#k8x3m} for the 8 × 3 tile,
-     * {@link GemmKernels#k6x2pm} for the 6 × 2 tile on a packed A) rather than through the scratch
+     * {@link GemmKernels6x2#k6x2pm} for the 6 × 2 tile on a packed A) rather than through the scratch
      * tile and {@link #mergeFull}: the same rounding, 24 (12) stores and as many loads fewer per tile.
      * On for those two tiles; {@code -Dvisor.kernel.mergeInKernel=false} goes through the scratch
      * tile as before (the 128-bit 6 × 4 tile always does).
