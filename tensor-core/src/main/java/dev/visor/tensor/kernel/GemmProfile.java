@@ -9,7 +9,11 @@ import java.util.SplittableRandom;
  * Where a square one-thread product's time goes, at the width this JVM runs (issue 11's 1024³
  * against OpenBLAS): the register-tile kernel alone, packing B, the whole product, and the same
  * product with A's rows aliased so that its micro-panels stay in L1 (the cost of A's traffic), with
- * C's rows aliased so that its tiles stay in L1 or L2 (the cost of C's), and with both.
+ * C's rows aliased so that its tiles stay in L1 or L2 (the cost of C's), and with both; then packing
+ * all of A as the product does ({@link VectorGemm#PACK_A}), and the product's own kernel calls with
+ * nothing packed in between (every row panel's A packed beforehand, one block of B packed once and
+ * read for every block of columns, the tiles stored into C), so that the whole product's time can be
+ * read as its kernel calls plus its packing plus what packing costs the calls after it.
  * Every part is timed by this thread's CPU time, in rounds whose order alternates, so a machine
  * shared with other work moves them together; the table gives each part's best and median round.
  *
@@ -33,7 +37,10 @@ public final class GemmProfile {
     /** The parts, in table order. */
     static final String[] PARTS = {"kernel alone (B block in L2, A panels rotating, packed with PACK_A)", "pack all of B",
         "whole product", "whole product, A's rows aliased (A in L1)",
-        "whole product, C's rows aliased (C in L1/L2)", "whole product, A's and C's rows aliased"};
+        "whole product, C's rows aliased (C in L1/L2)", "whole product, A's and C's rows aliased",
+        "pack all of A (PACK_A; 0 where A is read in place)", "kernel calls of the product (A and B packed beforehand, C real)"};
+    /** The parts timed in milliseconds (the rest in GFLOP/s). */
+    static final int PACK_B_PART = 1, PACK_A_PART = 6, CALLS_PART = 7;
 
     private GemmProfile() {}
 
@@ -89,7 +96,14 @@ public final class GemmProfile {
             GemmPack.packA(a, p * VectorGemm.MR * n, n, 1, VectorGemm.MR, kc, one, 0);
             System.arraycopy(one, 0, ap, p * one.length, one.length);
         }
+        // all of A packed as the product packs it (whole row panels, depth kc), for the kernel calls part
+        int rowsFull = n / VectorGemm.MR * VectorGemm.MR;
+        float[] keptA = new float[VectorGemm.PACK_A ? rowsFull * kc : 0];
+        for (int ir = 0; VectorGemm.PACK_A && ir < rowsFull; ir += VectorGemm.MR) {
+            GemmPack.packA(a, ir * n, n, 1, VectorGemm.MR, kc, keptA, ir * kc);
+        }
         double flop = 2.0 * n * n * n;
+        double callsFlop = 2.0 * rowsFull * (n / nc * nc) * kc;
         double[][] out = new double[PARTS.length][rounds];
         float sink = 0;
         for (int r = -2; r < rounds; r++) {
@@ -127,8 +141,32 @@ public final class GemmProfile {
                             c, 0, n);
                     case 4 -> VectorGemm.block(false, false, 0, n, 0, n, n, 1f, a, 0, n, b, 0, n, 0f,
                             c, 0, ALIASED_LDA);
-                    default -> VectorGemm.block(false, false, 0, n, 0, n, n, 1f, a, 0, ALIASED_LDA, b, 0, n, 0f,
+                    case 5 -> VectorGemm.block(false, false, 0, n, 0, n, n, 1f, a, 0, ALIASED_LDA, b, 0, n, 0f,
                             c, 0, ALIASED_LDA);
+                    case PACK_A_PART -> {
+                        for (int ir = 0; VectorGemm.PACK_A && ir < rowsFull; ir += VectorGemm.MR) {
+                            GemmPack.packA(a, ir * n, n, 1, VectorGemm.MR, kc, keptA, ir * kc);
+                        }
+                        sink += keptA.length > 0 ? keptA[1] : 0;
+                    }
+                    default -> {
+                        GemmPack.packB(false, b, 0, n, 0, kc, 0, nc, bp, 0);
+                        t0 = THREADS.getCurrentThreadCpuTime();
+                        for (int jc = 0; jc + nc <= n; jc += nc) {
+                            for (int ir = 0; ir < rowsFull; ir += VectorGemm.MR) {
+                                for (int jr = 0; jr < nc; jr += VectorGemm.NR) {
+                                    if (VectorGemm.PACK_A) {
+                                        GemmKernels.run(VectorGemm.NV, kc, keptA, ir * kc, 1, VectorGemm.MR, bp, jr * kc,
+                                                c, ir * n + jc + jr, n, 1f);
+                                    } else {
+                                        GemmKernels.run(VectorGemm.NV, kc, a, ir * n, n, 1, bp, jr * kc,
+                                                c, ir * n + jc + jr, n, 1f);
+                                    }
+                                }
+                            }
+                        }
+                        sink += c[1];
+                    }
                 }
                 ns[part] = Math.max(1, THREADS.getCurrentThreadCpuTime() - t0);
             }
@@ -136,7 +174,13 @@ public final class GemmProfile {
                 for (int part = 0; part < PARTS.length; part++) {
                     // the packing passes cover n / nc whole blocks of kc rows: scaled to all of B
                     double packScale = (double) n * n / ((double) (n / nc) * nc * kc);
-                    out[part][r] = part == 1 ? ns[part] / 1e6 * packScale : flop / ns[part];
+                    double packAScale = (double) n * n / ((double) rowsFull * kc);
+                    out[part][r] = switch (part) {
+                        case PACK_B_PART -> ns[part] / 1e6 * packScale;
+                        case PACK_A_PART -> VectorGemm.PACK_A ? ns[part] / 1e6 * packAScale : 0;
+                        case CALLS_PART -> callsFlop / ns[part];
+                        default -> flop / ns[part];
+                    };
                 }
             }
         }
@@ -160,7 +204,7 @@ public final class GemmProfile {
         for (int part = 0; part < PARTS.length; part++) {
             double[] v = rounds[part].clone();
             java.util.Arrays.sort(v);
-            boolean ms = part == 1;
+            boolean ms = part == PACK_B_PART || part == PACK_A_PART;
             double best = ms ? v[0] : v[v.length - 1];
             double median = v[v.length / 2];
             String unit = ms ? " ms" : " GFLOP/s";

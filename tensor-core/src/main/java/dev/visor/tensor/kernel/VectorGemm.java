@@ -238,7 +238,7 @@ final class VectorGemm {
                     if (MR == 8) {
                         GemmKernels.k8x3m(kc, as, ai, ars, acs, bp, bpOff + jr * kc, c, ci, ldc, alpha, betaNow);
                     } else { // the 6 × 2 tile on a packed panel (PACK_A): ars 1, acs 6
-                        GemmKernels.k6x2pm(kc, as, ai, bp, bpOff + jr * kc, c, ci, ldc, alpha, betaNow);
+                        GemmKernels6x2.k6x2pm(kc, as, ai, bp, bpOff + jr * kc, c, ci, ldc, alpha, betaNow);
                     }
                 } else {
                     // a narrow last panel only computes the vectors it needs
@@ -275,7 +275,7 @@ final class VectorGemm {
     /**
      * Whether every micro-panel of A is packed ({@link GemmPack#packA}) before its row of kernel calls, not
      * only the edges and a transposed A's: on by default for the 6-row (16-register, AVX2) tile,
-     * whose kernel then runs {@link GemmKernels#k6x2p}, about 31 instructions per step of 12 FMAs
+     * whose kernel then runs {@link GemmKernels6x2#k6x2p}, about 31 instructions per step of 12 FMAs
      * instead of 53 (see there). {@code -Dvisor.kernel.packA=false} reads an untransposed A in place
      * again, as before. Measured on Zen 4 ({@code -XX:UseAVX=2}, where 256-bit FMAs run at the full
      * peak and every scalar instruction of the loop shows; GemmAB, one JVM, CPU time, alternating
@@ -318,7 +318,7 @@ final class VectorGemm {
     /**
      * Whether a full tile merged into C (beta ≠ 0: the slabs after a deep product's first, or a
      * caller's beta) is merged by the kernel itself ({@link GemmKernels#k8x3m} for the 8 × 3 tile,
-     * {@link GemmKernels#k6x2pm} for the 6 × 2 tile on a packed A) rather than through the scratch
+     * {@link GemmKernels6x2#k6x2pm} for the 6 × 2 tile on a packed A) rather than through the scratch
      * tile and {@link #mergeFull}: the same rounding, 24 (12) stores and as many loads fewer per tile.
      * On for those two tiles; {@code -Dvisor.kernel.mergeInKernel=false} goes through the scratch
      * tile as before (the 128-bit 6 × 4 tile always does).
@@ -340,24 +340,29 @@ final class VectorGemm {
 
     /**
      * {@code C[0:rows, 0:cols] = alpha · tile + beta · C} (beta == 0 ignores C), rounded exactly as
-     * {@link GemmKernels} and {@link #mergeFull}, so an element's value does not depend on whether it
-     * sat in a full tile (nor, therefore, on how the work was split between threads).
+     * {@link GemmKernels} and {@link #mergeFull} ({@code tile · alpha}, or {@code fma(tile, alpha, C · beta)}),
+     * so an element's value does not depend on whether it sat in a full tile (nor, therefore, on how
+     * the work was split between threads). Plain loops, not the Vector API: a product calls this only
+     * for its edge tiles (1024³ at AVX2: 64 times against 10 944 kernel calls), too rarely for C2 to
+     * compile it, and C1's Vector API code allocates an object per operation (see {@link JitWarmup}).
+     * Measured on Zen 4 at {@code -XX:UseAVX=2} (C1 with profiling, as the products ran it): a 4 × 16
+     * edge tile took 2.6 µs with vectors and 0.19 µs with these loops, so 1024³'s 64 edge tiles cost
+     * 0.17 ms of its 20 ms, about 0.8 %; where a product of many edges makes them hot enough for C2, the
+     * loops cost about what the vectors did (66 against 57 ns a tile). The same multiplications and
+     * fused multiply-adds: the same bits.
      */
     private static void mergeTile(float[] tile, int rows, int cols, float alpha, float beta,
-                                  float[] c, int ci, int ldc) {
-        FloatVector va = FloatVector.broadcast(S, alpha);
-        FloatVector vb = FloatVector.broadcast(S, beta);
-        int whole = cols / L * L; // the columns that fill whole vectors; small products are mostly edges
+                          float[] c, int ci, int ldc) {
         for (int i = 0; i < rows; i++, ci += ldc) {
             int ti = i * NR;
-            for (int j = 0; j < whole; j += L) {
-                FloatVector acc = FloatVector.fromArray(S, tile, ti + j);
-                FloatVector v = beta == 0f ? acc.mul(va) : acc.fma(va, FloatVector.fromArray(S, c, ci + j).mul(vb));
-                v.intoArray(c, ci + j);
-            }
-            for (int j = whole; j < cols; j++) {
-                float acc = tile[ti + j];
-                c[ci + j] = beta == 0f ? acc * alpha : Math.fma(acc, alpha, c[ci + j] * beta);
+            if (beta == 0f) {
+                for (int j = 0; j < cols; j++) {
+                    c[ci + j] = tile[ti + j] * alpha;
+                }
+            } else {
+                for (int j = 0; j < cols; j++) {
+                    c[ci + j] = Math.fma(tile[ti + j], alpha, c[ci + j] * beta);
+                }
             }
         }
     }

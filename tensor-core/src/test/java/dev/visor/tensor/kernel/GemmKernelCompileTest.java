@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * narrower last panels, a short last row panel, both layouts of A and B, beta 0 and not; some on two
  * threads through {@code SharedGemm.shared}) with
  * {@code -XX:+LogCompilation}; the test then reads the log: every C2 compile of a
- * {@code GemmKernels} kernel intrinsified one vector store per accumulator and did not fail, the
+ * {@code GemmKernels} or {@code GemmKernels6x2} kernel intrinsified one vector store per accumulator and did not fail, the
  * full tile's kernel was compiled by C2, and no {@code class_check} uncommon trap was hit in compiled
  * Visor code. Traps in the JDK's own stand-alone compiles (a {@code Float128Vector.vec()} compiled
  * during the operator warm-up trapped in about one child JVM in fifteen under load) only make C2
@@ -71,7 +71,7 @@ class GemmKernelCompileTest {
     static final int ITERATIONS = 12_000;
 
     private static final Pattern TASK = Pattern.compile("<task (?<attrs>[^>]*)>(?<body>.*?)</task>", Pattern.DOTALL);
-    private static final Pattern KERNEL = Pattern.compile("method='dev\\.visor\\.tensor\\.kernel\\.GemmKernels k(\\d+)x(\\d+)([pm]{0,2}) ");
+    private static final Pattern KERNEL = Pattern.compile("method='dev\\.visor\\.tensor\\.kernel\\.GemmKernels(?:6x2)? k(\\d+)x(\\d+)([pm]{0,2}) ");
 
     @Test
     void everyKernelCompilesWithItsVectorsInRegisters() throws IOException, InterruptedException {
@@ -92,7 +92,7 @@ class GemmKernelCompileTest {
     }
 
     /**
-     * What is wrong in a {@code -XX:+LogCompilation} log: C2 compiles of a {@code GemmKernels.kRxV}
+     * What is wrong in a {@code -XX:+LogCompilation} log: C2 compiles of a {@code GemmKernels.kRxV} (or {@code GemmKernels6x2.kRxV})
      * that intrinsified fewer than {@code R·V} vector stores or failed, and {@code class_check}
      * uncommon traps hit at run time in code compiled for a {@code dev.visor} method.
      */
@@ -160,10 +160,10 @@ class GemmKernelCompileTest {
 
     @Test
     void theLogCheckCatchesABoxedKernelAndAClassCheckTrap() {
-        String good = "<task compile_id='7' method='dev.visor.tensor.kernel.GemmKernels k6x2 (I[FIII[FI[FIIF)V' bytes='9'>"
+        String good = "<task compile_id='7' method='dev.visor.tensor.kernel.GemmKernels6x2 k6x2 (I[FIII[FI[FIIF)V' bytes='9'>"
                 + "<intrinsic id='_VectorStoreOp' nodes='9'/>".repeat(12) + "</task>"
-                + "<task compile_id='8' method='dev.visor.tensor.kernel.GemmKernels k6x1 (I[FIII[FI[FIIF)V' level='3'></task>"
-                + "<task compile_id='10' method='dev.visor.tensor.kernel.GemmKernels k6x2p (I[FI[FI[FIIF)V' bytes='9'>"
+                + "<task compile_id='8' method='dev.visor.tensor.kernel.GemmKernels6x2 k6x1 (I[FIII[FI[FIIF)V' level='3'></task>"
+                + "<task compile_id='10' method='dev.visor.tensor.kernel.GemmKernels6x2 k6x2p (I[FI[FI[FIIF)V' bytes='9'>"
                 + "<intrinsic id='_VectorStoreOp' nodes='9'/>".repeat(12) + "</task>";
         assertEquals(List.of(), problems(good));
         assertEquals(Map.of("k6x2", 1, "k6x2p", 1), compiledKernels(good));

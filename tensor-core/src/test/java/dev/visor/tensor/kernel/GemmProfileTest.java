@@ -22,10 +22,14 @@ class GemmProfileTest {
         }
         double[][] rounds = GemmProfile.measure(GemmProfile.MIN_N, 3);
         assertEquals(GemmProfile.PARTS.length, rounds.length);
-        for (double[] part : rounds) {
-            assertEquals(3, part.length);
-            for (double v : part) {
-                assertTrue(v > 0 && Double.isFinite(v), "every round measured: " + v);
+        for (int part = 0; part < rounds.length; part++) {
+            assertEquals(3, rounds[part].length);
+            for (double v : rounds[part]) {
+                if (part == GemmProfile.PACK_A_PART && !VectorGemm.PACK_A) {
+                    assertEquals(0, v, "A is read in place at this width: nothing to pack");
+                } else {
+                    assertTrue(v > 0 && Double.isFinite(v), "every round of part " + part + " measured: " + v);
+                }
             }
         }
         String table = GemmProfile.table(GemmProfile.MIN_N, rounds);
@@ -38,7 +42,8 @@ class GemmProfileTest {
 
     @Test
     void tableGivesBestAndMedianOfEachPart() {
-        double[][] rounds = {{10, 30, 20}, {2, 1, 3}, {8, 4, 6}, {5, 7, 9}, {3, 4, 5}, {11, 12, 13}};
+        double[][] rounds = {{10, 30, 20}, {2, 1, 3}, {8, 4, 6}, {5, 7, 9}, {3, 4, 5}, {11, 12, 13}, {0.5, 0.25, 1},
+            {14, 16, 15}};
         String table = GemmProfile.table(100, rounds);
         assertTrue(table.contains("| " + GemmProfile.PARTS[0] + " | 30.00 GFLOP/s | 20.00 GFLOP/s |"), table);
         // packing: the fewest milliseconds is best; 2·100³ FLOP at 8 GFLOP/s is 0.25 ms, so 1 ms is 400 %
@@ -46,6 +51,10 @@ class GemmProfileTest {
                 table);
         assertTrue(table.contains("| " + GemmProfile.PARTS[3] + " | 9.00 GFLOP/s | 7.00 GFLOP/s |"), table);
         assertTrue(table.contains("| " + GemmProfile.PARTS[5] + " | 13.00 GFLOP/s | 12.00 GFLOP/s |"), table);
+        // packing A, in milliseconds like packing B: 0.25 ms of the 0.25 ms product is 100 %
+        assertTrue(table.contains("| " + GemmProfile.PARTS[GemmProfile.PACK_A_PART]
+                + " | 0.25 ms (100.0 % of the product's best round) | 0.50 ms |"), table);
+        assertTrue(table.contains("| " + GemmProfile.PARTS[GemmProfile.CALLS_PART] + " | 16.00 GFLOP/s | 15.00 GFLOP/s |"), table);
     }
 
     @Test

@@ -16,10 +16,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The kernels' merge into C ({@link GemmKernels#k8x3m} for the 8 × 3 tile, {@link GemmKernels#k6x2pm}
+ * The kernels' merge into C ({@link GemmKernels#k8x3m} for the 8 × 3 tile, {@link GemmKernels6x2#k6x2pm}
  * for the AVX2 6 × 2 tile on a packed A; used by {@link VectorGemm#MERGE_IN_KERNEL}) rounds exactly as
  * the scratch tile's merge it replaces: each element is {@code fma(Σ, alpha, beta · C)} with Σ the FMA
- * chain over p ascending, and with {@code beta == 0} ({@link GemmKernels#k8x3}, {@link GemmKernels#k6x2p})
+ * chain over p ascending, and with {@code beta == 0} ({@link GemmKernels#k8x3}, {@link GemmKernels6x2#k6x2p})
  * it is {@code alpha · Σ} whatever C held (NaN included). At whatever width this JVM runs (each kernel
  * computes its rows × vectors at any width). And whole products give the same bits with
  * {@code -Dvisor.kernel.mergeInKernel=true} and {@code false} (child JVMs at this run's width, at the
@@ -59,9 +59,9 @@ class MergeInKernelTest {
         float[] a = GemmCheck.random(rng, ai + 6 * kc);             // A(i, p) = a[ai + 6p + i], packed
         check(6, 2, kc, alpha, beta, rng, (i, p) -> a[ai + 6 * p + i], (bp, bi, c, ldc) -> {
             if (beta == 0f) {
-                GemmKernels.k6x2p(kc, a, ai, bp, bi, c, 1, ldc, alpha);
+                GemmKernels6x2.k6x2p(kc, a, ai, bp, bi, c, 1, ldc, alpha);
             } else {
-                GemmKernels.k6x2pm(kc, a, ai, bp, bi, c, 1, ldc, alpha, beta);
+                GemmKernels6x2.k6x2pm(kc, a, ai, bp, bi, c, 1, ldc, alpha, beta);
             }
         });
     }

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The 6 × 2 kernel on a packed A ({@link GemmKernels#k6x2p}) and the packing that feeds it
+ * The 6 × 2 kernel on a packed A ({@link GemmKernels6x2#k6x2p}) and the packing that feeds it
  * ({@link GemmPack#packA}, {@link VectorGemm#PACK_A}), at whatever width this JVM runs (Surefire
  * runs it at 512 bits, AVX2 and 128 bits; the kernel computes two vectors of an NR-wide panel at
  * any width): the packed kernel gives bit for bit the in-place kernel's result, for A stored both
@@ -59,9 +59,9 @@ class PackedAKernelTest {
         float[] inPlace = new float[packed.length];
         float[] transposed = new float[packed.length];
         float[] dispatched = new float[packed.length];
-        GemmKernels.k6x2p(kc, ap, 3, bp, bi, packed, 1, ldc, alpha);
-        GemmKernels.k6x2(kc, a, aOff, lda, 1, bp, bi, inPlace, 1, ldc, alpha);
-        GemmKernels.k6x2(kc, at, aOff, 1, lda, bp, bi, transposed, 1, ldc, alpha);
+        GemmKernels6x2.k6x2p(kc, ap, 3, bp, bi, packed, 1, ldc, alpha);
+        GemmKernels6x2.k6x2(kc, a, aOff, lda, 1, bp, bi, inPlace, 1, ldc, alpha);
+        GemmKernels6x2.k6x2(kc, at, aOff, 1, lda, bp, bi, transposed, 1, ldc, alpha);
         if (VectorGemm.MR == 6) {
             GemmKernels.run(2, kc, ap, 3, 1, 6, bp, bi, dispatched, 1, ldc, alpha);  // picks k6x2p by the layout
         } else {
