@@ -15,13 +15,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and not kept).
  *
  * <p><b>Who keeps one.</b> A kernel thread ({@link Parallel#onKernelThread()}) keeps a scratch of its own
- * for as long as it lives: they are few, one per {@link Parallel#threads()} beyond the first. Any other
- * thread (a caller, which runs chunk 0 of each split, or all of a call with one thread) takes one from a
- * shared pool and gives it back when the call is done, so an application with hundreds of request threads
- * keeps no more than the pool's idle sets: at most {@code -Dvisor.flashScratch.pooled} (default the
- * available processors, as many callers as can run at once; 0 keeps nothing for callers). A scratch given
- * back to a full pool is dropped. The pool hands out the last one given back, so a training loop, which
- * calls from one thread, gets the same set every step.
+ * for as long as it lives: they are few, one per {@link Parallel#threads()} beyond the first, so what they
+ * keep is bounded by their number and the per-array bound, not by a byte budget: at most
+ * {@code threads − 1} sets, each of 14 float arrays, up to 6 dK/dV partials (a pair for each of the two key
+ * heads at most a chunk shares with its neighbours, and the pair in use), 3 int arrays, a boolean and a
+ * long array, each of at most {@code maxFloats} elements. Any other thread (a caller, which runs chunk 0 of each split, or all of a
+ * call with one thread) takes one from a shared pool and gives it back when the call is done, so an
+ * application with hundreds of request threads keeps no more than the pool's idle sets: at most
+ * {@code -Dvisor.flashScratch.pooled} (default the available processors, as many callers as can run at
+ * once; 0 keeps nothing for callers) holding at most {@code -Dvisor.flashScratch.pooledBytes} bytes
+ * together (default {@value #DEFAULT_POOLED_BYTES}, 64 MiB; 0 keeps nothing for callers). A scratch given
+ * back to a full pool, or whose arrays would take the pool over its bytes, is dropped. The pool hands out
+ * the last one given back, so a training loop, which calls from one thread, gets the same set every step.
  *
  * <p><b>Contents are unspecified</b>: an array may hold a previous call's values, and longer than asked.
  * A worker zeroes what it relies on being zero ({@link #zeroFloats} and friends) and reads nothing past
@@ -59,12 +64,29 @@ final class FlashScratch {
         return new FlashScratch(true);
     });
 
+    /** The system property bounding the bytes the callers' pool keeps in its idle sets. */
+    static final String POOLED_BYTES = "visor.flashScratch.pooledBytes";
+
+    /**
+     * The default of {@code -Dvisor.flashScratch.pooledBytes}: 64 MiB for all the idle sets together. A
+     * training loop's set is far below it (the demo model's step leaves 32 kB in its caller's set, the base
+     * model's 0.2 MB, measured), so the loop keeps reusing it, and so do as many callers as the processors
+     * at such sizes; what it stops is the worst case, sets whose arrays grew towards the 16 MB
+     * {@code maxFloats} allows (long keys: the packed keys and values and the dK/dV accumulators grow with
+     * key length × head width), kept idle by the pool's {@code pooled} × (14 float arrays and more) × 16 MB,
+     * 1.8 GB with 8 processors. 64 MiB is four such arrays.
+     */
+    static final long DEFAULT_POOLED_BYTES = 64L << 20;
+
     /** The callers' pool: {@code idle[0 .. idleCount)} free, the last given back on top; guarded by {@code POOL}. */
     private static final Object POOL = new Object();
     private static FlashScratch[] idle = new FlashScratch[0];
     private static int idleCount;
+    /** The bytes {@code idle[0 .. idleCount)} keep, at most {@link #pooledBytesMax}. */
+    private static long idleBytes;
     private static int pooledMax =
             (int) Math.min(Integer.MAX_VALUE, KernelProperties.whole("visor.flashScratch.pooled", DEFAULT_POOLED, 0));
+    private static long pooledBytesMax = pooledBytesProperty();
 
     /** A test's poison for every array handed out, or null. */
     private static volatile Float poison;
@@ -88,6 +110,8 @@ final class FlashScratch {
     private boolean[] bools = new boolean[0];
     private long[] longs = new long[0];
     private float[][] partials = new float[0][];
+    /** The bytes this set's arrays took when it was given back to the pool (it does not change while idle). */
+    private long pooledBytes;
 
     private FlashScratch(boolean own) {
         this.own = own;
@@ -185,6 +209,36 @@ final class FlashScratch {
         poison = value;
     }
 
+    /**
+     * The bytes of the arrays this set keeps (their elements; the arrays' headers and the set's own fields
+     * are not counted).
+     *
+     * @return the bytes this set's arrays take
+     */
+    long keptBytes() {
+        long n = bools.length + (long) Long.BYTES * longs.length;
+        for (float[] a : floats) {
+            n += a == null ? 0 : (long) Float.BYTES * a.length;
+        }
+        for (float[] a : partials) {
+            n += a == null ? 0 : (long) Float.BYTES * a.length;
+        }
+        for (int[] a : ints) {
+            n += a == null ? 0 : (long) Integer.BYTES * a.length;
+        }
+        return n;
+    }
+
+    /**
+     * Reads {@code -Dvisor.flashScratch.pooledBytes} (the pool reads it once, when this class loads).
+     *
+     * @return its value, {@link #DEFAULT_POOLED_BYTES} when unset
+     * @throws IllegalArgumentException naming the property and its value when it is not a whole number of at least 0
+     */
+    static long pooledBytesProperty() {
+        return KernelProperties.whole(POOLED_BYTES, DEFAULT_POOLED_BYTES, 0);
+    }
+
     /** A free scratch from the callers' pool, or null when none is idle. */
     private static FlashScratch fromPool() {
         synchronized (POOL) {
@@ -193,17 +247,25 @@ final class FlashScratch {
             }
             FlashScratch s = idle[--idleCount];
             idle[idleCount] = null;
+            idleBytes -= s.pooledBytes;
             return s;
         }
     }
 
-    /** Gives a pooled scratch back: kept when the pool has room, else dropped. */
+    /**
+     * Gives a pooled scratch back: kept when the pool has room for one more set and for its bytes, else
+     * dropped whole (a set too large for what is left of the budget is rare: trimming it to fit would only
+     * make the next call grow it again). A budget of 0 keeps none, not even a set that has grown nothing.
+     */
     private static void toPool(FlashScratch s) {
+        long bytes = s.keptBytes();   // the set is still this lease's: no one else changes it
         synchronized (POOL) {
-            if (idleCount < pooledMax) {
+            if (idleCount < pooledMax && pooledBytesMax > 0 && bytes <= pooledBytesMax - idleBytes) {
                 if (idleCount == idle.length) {
                     idle = Arrays.copyOf(idle, Math.min(pooledMax, Math.max(4, 2 * idleCount)));
                 }
+                s.pooledBytes = bytes;
+                idleBytes += bytes;
                 idle[idleCount++] = s;
             }
         }
@@ -213,6 +275,13 @@ final class FlashScratch {
     static int pooledIdle() {
         synchronized (POOL) {
             return idleCount;
+        }
+    }
+
+    /** The bytes the callers' pool keeps in its idle sets now; for tests. */
+    static long pooledIdleBytes() {
+        synchronized (POOL) {
+            return idleBytes;
         }
     }
 
@@ -227,10 +296,33 @@ final class FlashScratch {
             int before = pooledMax;
             pooledMax = max;
             while (idleCount > max) {
-                idle[--idleCount] = null;
+                dropTop();
             }
             return before;
         }
+    }
+
+    /**
+     * Sets how many bytes the callers' pool keeps in its idle sets (as {@code -Dvisor.flashScratch.pooledBytes}),
+     * dropping the sets given back last until the rest fit (all of them for 0); for tests.
+     *
+     * @return the previous budget
+     */
+    static long keepPooledBytes(long max) {
+        synchronized (POOL) {
+            long before = pooledBytesMax;
+            pooledBytesMax = max;
+            while (idleCount > 0 && (idleBytes > max || max == 0)) {
+                dropTop();
+            }
+            return before;
+        }
+    }
+
+    /** Drops the idle set given back last; under {@code POOL}. */
+    private static void dropTop() {
+        idleBytes -= idle[--idleCount].pooledBytes;
+        idle[idleCount] = null;
     }
 
     /** The scratch of one call's workers, given back to their threads or the pool when the call closes it. */

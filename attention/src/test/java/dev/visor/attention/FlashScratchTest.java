@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.visor.tensor.Rng;
 import dev.visor.tensor.kernel.Parallel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -22,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * The flash workers' reused scratch ({@link FlashScratch}): poisoned on every hand-out it must give the
  * same bits as before (so nothing reads what a previous call left, and what must be zero is zeroed);
  * calls that overlap (two threads, a call inside another's lease) must never share it; and caller threads,
- * however many, leave no more than the pool's idle sets.
+ * however many, leave no more than the pool's idle sets, holding no more than its byte budget.
  */
 class FlashScratchTest {
 
@@ -194,6 +197,20 @@ class FlashScratchTest {
         }
     }
 
+    /**
+     * Runs {@code c} on the caller alone three times (the second poisoned) with a pool that keeps nothing:
+     * the same bits, no idle set after, a new set for the forward and for the backward of each.
+     */
+    private static void assertEveryCallMakesItsSet(Case c, TileOps ops, List<float[]> expected) {
+        for (int round = 0; round < 3; round++) {
+            int before = FlashScratch.extra.get();
+            FlashScratch.poison(round == 1 ? Float.NaN : null);
+            assertSameBits("round " + round, expected, c.run(ops, 1));
+            assertEquals(0, FlashScratch.pooledIdle());
+            assertEquals(before + 2, FlashScratch.extra.get(), "a forward and a backward on the caller: a new scratch each");
+        }
+    }
+
     @Test
     void aPoolOfZeroKeepsNothingForCallers() {
         Case c = cases().get(1);
@@ -202,16 +219,174 @@ class FlashScratchTest {
         int saved = FlashScratch.keepPooled(0);
         try {
             assertEquals(0, FlashScratch.pooledIdle(), "setting the bound drops the surplus");
+            assertEveryCallMakesItsSet(c, ops, expected);
+        } finally {
+            FlashScratch.poison(null);
+            FlashScratch.keepPooled(saved);
+        }
+    }
+
+    /**
+     * Empties the callers' pool and runs {@code c} once on the caller alone (a forward and a backward, which
+     * take and give back one set), so the pool then holds that one set, grown to the case.
+     *
+     * @return the bytes of that set
+     */
+    private static long oneCallersSet(Case c, TileOps ops) {
+        FlashScratch.keepPooled(0);
+        assertEquals(0, FlashScratch.pooledIdleBytes(), "an empty pool keeps no bytes");
+        FlashScratch.keepPooled(4);
+        c.run(ops, 1);
+        assertEquals(1, FlashScratch.pooledIdle());
+        long bytes = FlashScratch.pooledIdleBytes();
+        assertTrue(bytes > 0, "a grown set keeps arrays");
+        return bytes;
+    }
+
+    @Test
+    void aSetWithinTheByteBudgetIsReusedByAOneThreadLoopAndOneOverItIsDropped() {
+        Case c = cases().get(2);
+        TileOps ops = TileOps.best();
+        int savedPooled = FlashScratch.keepPooled(4);
+        long savedBytes = FlashScratch.keepPooledBytes(Long.MAX_VALUE);
+        try {
+            List<float[]> expected = c.run(ops, 1);
+            long bytes = oneCallersSet(c, ops);
+            FlashScratch.keepPooledBytes(bytes);   // exactly the set: still kept
             for (int round = 0; round < 3; round++) {
                 int before = FlashScratch.extra.get();
                 FlashScratch.poison(round == 1 ? Float.NaN : null);
                 assertSameBits("round " + round, expected, c.run(ops, 1));
-                assertEquals(0, FlashScratch.pooledIdle());
-                assertEquals(before + 2, FlashScratch.extra.get(), "a forward and a backward on the caller: a new scratch each");
+                assertEquals(before, FlashScratch.extra.get(), "round " + round + ": the loop's set comes back from the pool");
+                assertEquals(1, FlashScratch.pooledIdle());
+                assertEquals(bytes, FlashScratch.pooledIdleBytes());
+            }
+            FlashScratch.keepPooledBytes(bytes - 1);
+            assertEquals(0, FlashScratch.pooledIdle(), "lowering the budget drops the set that no longer fits");
+            assertEquals(0, FlashScratch.pooledIdleBytes());
+            for (int round = 0; round < 3; round++) {
+                int before = FlashScratch.extra.get();
+                assertSameBits("over, round " + round, expected, c.run(ops, 1));
+                // the forward's smaller set fits and is kept; the backward grows it past the budget: dropped
+                assertEquals(0, FlashScratch.pooledIdle(), "round " + round + ": a set over the budget is not kept");
+                assertEquals(0, FlashScratch.pooledIdleBytes());
+                assertTrue(FlashScratch.extra.get() > before, "round " + round + ": the calls make a set again");
             }
         } finally {
             FlashScratch.poison(null);
-            FlashScratch.keepPooled(saved);
+            FlashScratch.keepPooledBytes(savedBytes);
+            FlashScratch.keepPooled(savedPooled);
+        }
+    }
+
+    @Test
+    void aByteBudgetOfZeroKeepsNothingForCallers() {
+        Case c = cases().get(1);
+        TileOps ops = TileOps.best();
+        List<float[]> expected = c.run(ops, 1);
+        int savedPooled = FlashScratch.keepPooled(0);
+        FlashScratch.keepPooled(4);
+        try (FlashScratch.Lease empty = FlashScratch.lease()) {
+            empty.take();   // a new set that grows nothing: 0 bytes
+        }
+        assertEquals(1, FlashScratch.pooledIdle());
+        long saved = FlashScratch.keepPooledBytes(0);
+        try {
+            assertEquals(0, FlashScratch.pooledIdle(), "setting the budget to 0 drops every idle set, empty ones too");
+            try (FlashScratch.Lease empty = FlashScratch.lease()) {
+                empty.take();
+            }
+            assertEquals(0, FlashScratch.pooledIdle(), "a budget of 0 keeps not even an empty set");
+            assertEveryCallMakesItsSet(c, ops, expected);
+        } finally {
+            FlashScratch.poison(null);
+            FlashScratch.keepPooledBytes(saved);
+            FlashScratch.keepPooled(savedPooled);
+        }
+    }
+
+    @Test
+    void manyCallerThreadsLeaveAtMostTheByteBudgetIdle() throws Exception {
+        List<Case> cases = cases().subList(0, 3);
+        TileOps ops = TileOps.best();
+        int savedPooled = FlashScratch.keepPooled(8);
+        long savedBytes = FlashScratch.keepPooledBytes(Long.MAX_VALUE);
+        try {
+            long largest = 0;
+            for (Case c : cases) {
+                largest = Math.max(largest, oneCallersSet(c, ops));
+            }
+            long budget = 2 * largest + largest / 2;   // room for two sets of 8: the budget, not the count, binds
+            FlashScratch.keepPooledBytes(budget);
+            int callers = 8;
+            CyclicBarrier together = new CyclicBarrier(callers);
+            runOnThreads(callers, caller -> {
+                together.await(30, TimeUnit.SECONDS);
+                for (int round = 0; round < 3; round++) {
+                    cases.get((caller + round) % cases.size()).run(ops, 1);
+                    long idle = FlashScratch.pooledIdleBytes();
+                    assertTrue(idle <= budget, "idle bytes " + idle + " over the budget " + budget);
+                }
+            });
+            assertTrue(FlashScratch.pooledIdleBytes() <= budget, "idle bytes " + FlashScratch.pooledIdleBytes() + ", budget " + budget);
+            assertTrue(FlashScratch.pooledIdle() >= 1, "the pool keeps sets that fit");
+            assertTrue(FlashScratch.pooledIdle() <= 4, "idle sets " + FlashScratch.pooledIdle());
+        } finally {
+            FlashScratch.keepPooledBytes(savedBytes);
+            FlashScratch.keepPooled(savedPooled);
+        }
+    }
+
+    @Test
+    void aMalformedByteBudgetNamesThePropertyAndItsValue() throws Exception {
+        FlashScratch.pooledIdle();   // loaded with the property unset: a bad value below must not break the class
+        String before = System.getProperty(FlashScratch.POOLED_BYTES);
+        try {
+            System.setProperty(FlashScratch.POOLED_BYTES, "64MiB");
+            var word = assertThrows(IllegalArgumentException.class, FlashScratch::pooledBytesProperty);
+            assertEquals("-Dvisor.flashScratch.pooledBytes must be a whole number of at least 0, got '64MiB'", word.getMessage());
+            System.setProperty(FlashScratch.POOLED_BYTES, "-1");
+            var low = assertThrows(IllegalArgumentException.class, FlashScratch::pooledBytesProperty);
+            assertEquals("-Dvisor.flashScratch.pooledBytes must be at least 0, got -1", low.getMessage());
+            System.setProperty(FlashScratch.POOLED_BYTES, "1048576");
+            assertEquals(1 << 20, FlashScratch.pooledBytesProperty());
+            System.clearProperty(FlashScratch.POOLED_BYTES);
+            assertEquals(FlashScratch.DEFAULT_POOLED_BYTES, FlashScratch.pooledBytesProperty());
+        } finally {
+            if (before == null) {
+                System.clearProperty(FlashScratch.POOLED_BYTES);
+            } else {
+                System.setProperty(FlashScratch.POOLED_BYTES, before);
+            }
+        }
+        // the pool takes its budget from the property when it loads (a child JVM: it loads once per JVM)
+        assertEquals("budget 12345", child("-D" + FlashScratch.POOLED_BYTES + "=12345"));
+        assertEquals("failed: -Dvisor.flashScratch.pooledBytes must be a whole number of at least 0, got 'lots'",
+                child("-D" + FlashScratch.POOLED_BYTES + "=lots"));
+    }
+
+    /** Runs {@link #main} in a child JVM with {@code property} and returns its last line of output. */
+    private static String child(String property) throws Exception {
+        String path = System.getProperty("java.class.path");
+        String modules = System.getProperty("jdk.module.path");
+        if (modules != null && !modules.isEmpty()) {
+            path = path + java.io.File.pathSeparator + modules;
+        }
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), property, "-cp", path,
+                FlashScratchTest.class.getName());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
+        assertEquals(0, p.exitValue(), out);
+        return out.strip().lines().reduce((a, b) -> b).orElse("");
+    }
+
+    /** The child of {@link #aMalformedByteBudgetNamesThePropertyAndItsValue}: prints the pool's byte budget or why it failed. */
+    public static void main(String[] args) {
+        try {
+            System.out.println("budget " + FlashScratch.keepPooledBytes(0));
+        } catch (ExceptionInInitializerError e) {
+            System.out.println("failed: " + e.getCause().getMessage());
         }
     }
 

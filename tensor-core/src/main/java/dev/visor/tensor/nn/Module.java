@@ -3,8 +3,6 @@ package dev.visor.tensor.nn;
 import dev.visor.tensor.GradMode;
 import dev.visor.tensor.Shape;
 import dev.visor.tensor.Tensor;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -353,47 +351,7 @@ public abstract class Module {
      */
     public final LoadResult loadStateDict(Map<String, Tensor> state, boolean strict) {
         Objects.requireNonNull(state, "state");
-        Map<String, Tensor> own = stateDict();
-        List<String> missing = new ArrayList<>();
-        List<String> unexpected = new ArrayList<>();
-        List<String> shapes = new ArrayList<>();
-        for (Map.Entry<String, Tensor> e : own.entrySet()) {
-            Tensor src = state.get(e.getKey());
-            if (src == null) {
-                missing.add(e.getKey());
-            } else if (!Arrays.equals(src.shape(), e.getValue().shape())) {
-                shapes.add(e.getKey() + ": state dict has " + Shape.str(src.shape()) + ", module has "
-                        + Shape.str(e.getValue().shape()));
-            }
-        }
-        for (String k : state.keySet()) {
-            if (!own.containsKey(k)) {
-                unexpected.add(k);
-            }
-        }
-        if (!shapes.isEmpty() || (strict && (!missing.isEmpty() || !unexpected.isEmpty()))) {
-            StringBuilder sb = new StringBuilder("error(s) loading the state dict of ").append(getClass().getSimpleName()).append(':');
-            if (!missing.isEmpty()) {
-                sb.append("\n  missing keys (").append(missing.size()).append("): ").append(missing);
-            }
-            if (!unexpected.isEmpty()) {
-                sb.append("\n  unexpected keys (").append(unexpected.size()).append("): ").append(unexpected);
-            }
-            if (!shapes.isEmpty()) {
-                sb.append("\n  shape mismatches (").append(shapes.size()).append("):");
-                shapes.forEach(s -> sb.append("\n    ").append(s));
-            }
-            throw new IllegalArgumentException(sb.toString());
-        }
-        for (Map.Entry<String, Tensor> e : own.entrySet()) {
-            Tensor src = state.get(e.getKey());
-            if (src != null) {
-                float[] values = src.toArray();
-                Tensor dst = e.getValue();   // owns its storage from the offset on (a weight may have a lead)
-                System.arraycopy(values, 0, dst.storage(), dst.offset(), values.length);
-            }
-        }
-        return new LoadResult(missing, unexpected);
+        return StateDictLoad.load(this, state, strict);
     }
 
     // ------------------------------------------------------------------ mode and gradients
