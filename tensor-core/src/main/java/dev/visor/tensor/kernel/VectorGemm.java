@@ -247,7 +247,7 @@ final class VectorGemm {
                     if (full) {
                         mergeFull(tile, alpha, betaNow, c, ci, ldc);
                     } else {
-                        mergeTile(tile, rows, cols, alpha, betaNow, c, ci, ldc);
+                        EdgeMerge.merge(tile, rows, cols, alpha, betaNow, c, ci, ldc);
                     }
                 }
             }
@@ -327,42 +327,13 @@ final class VectorGemm {
             && KernelProperties.bool("visor.kernel.mergeInKernel", true);
 
     /** {@code C[0:MR, 0:NR] = fma(tile, alpha, beta · C)}, beta ≠ 0, vectorised. */
-    private static void mergeFull(float[] tile, float alpha, float beta, float[] c, int ci, int ldc) {
+    static void mergeFull(float[] tile, float alpha, float beta, float[] c, int ci, int ldc) {
         FloatVector va = FloatVector.broadcast(S, alpha);
         FloatVector vb = FloatVector.broadcast(S, beta);
         for (int i = 0; i < MR; i++, ci += ldc) {
             for (int v = 0; v < NR; v += L) {
                 FloatVector acc = FloatVector.fromArray(S, tile, i * NR + v);
                 acc.fma(va, FloatVector.fromArray(S, c, ci + v).mul(vb)).intoArray(c, ci + v);
-            }
-        }
-    }
-
-    /**
-     * {@code C[0:rows, 0:cols] = alpha · tile + beta · C} (beta == 0 ignores C), rounded exactly as
-     * {@link GemmKernels} and {@link #mergeFull} ({@code tile · alpha}, or {@code fma(tile, alpha, C · beta)}),
-     * so an element's value does not depend on whether it sat in a full tile (nor, therefore, on how
-     * the work was split between threads). Plain loops, not the Vector API: a product calls this only
-     * for its edge tiles (1024³ at AVX2: 64 times against 10 944 kernel calls), too rarely for C2 to
-     * compile it, and C1's Vector API code allocates an object per operation (see {@link JitWarmup}).
-     * Measured on Zen 4 at {@code -XX:UseAVX=2} (C1 with profiling, as the products ran it): a 4 × 16
-     * edge tile took 2.6 µs with vectors and 0.19 µs with these loops, so 1024³'s 64 edge tiles cost
-     * 0.17 ms of its 20 ms, about 0.8 %; where a product of many edges makes them hot enough for C2, the
-     * loops cost about what the vectors did (66 against 57 ns a tile). The same multiplications and
-     * fused multiply-adds: the same bits.
-     */
-    private static void mergeTile(float[] tile, int rows, int cols, float alpha, float beta,
-                          float[] c, int ci, int ldc) {
-        for (int i = 0; i < rows; i++, ci += ldc) {
-            int ti = i * NR;
-            if (beta == 0f) {
-                for (int j = 0; j < cols; j++) {
-                    c[ci + j] = tile[ti + j] * alpha;
-                }
-            } else {
-                for (int j = 0; j < cols; j++) {
-                    c[ci + j] = Math.fma(tile[ti + j], alpha, c[ci + j] * beta);
-                }
             }
         }
     }
