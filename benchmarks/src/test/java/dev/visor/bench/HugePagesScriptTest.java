@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -57,16 +56,9 @@ class HugePagesScriptTest {
         pb.environment().put("VISOR_THP_SYSFS", sysfs.toString());
         pb.environment().remove("VISOR_HUGE_PAGES");
         pb.environment().putAll(env);
-        pb.directory(dir.toFile()).redirectErrorStream(true);
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            assumeTrue(false, "no bash: " + e.getMessage());
-            throw e;
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertEquals(0, p.waitFor(), out);
-        return out;
+        pb.directory(dir.toFile());
+        BashRun.Result r = BashRun.run(pb);
+        assertEquals(0, r.code(), r.out());
+        return r.out();
     }
 }

@@ -30,15 +30,15 @@ class OpenblasPairsScriptTest {
         Files.write(rows, List.of("openblas 1 1 110.0", "visor 1 1 99.0", "openblas 1 2 200", "visor 1 2 190",
                 "visor 2 1 112.2", "openblas 2 1 110.0", "visor 2 2 210", "openblas 2 2 200",
                 "openblas 3 1 100.0", "visor 3 1 100.0"));
-        Result r = run(dir, "--from-rows=" + rows);
-        assertEquals(0, r.code, r.out);
-        assertTrue(r.out.contains("| 1 | 1 | 110.0 | 99.0 | 0.900 |"), r.out);
-        assertTrue(r.out.contains("| 1 | 2 | 110.0 | 112.2 | 1.020 |"), r.out);
-        assertTrue(r.out.contains("| 2 | 1 | 200.0 | 190.0 | 0.950 |"), r.out);
-        assertTrue(r.out.contains("| 2 | 2 | 200.0 | 210.0 | 1.050 |"), r.out);
-        assertTrue(r.out.contains("| 1 | 1.000 | 2 of 3 | 1.020 |"), r.out);
-        assertTrue(r.out.contains("| 2 | 1.000 | 1 of 2 | 1.050 |"), r.out);
-        assertEquals(r.out, Files.readString(dir.resolve("openblas-pairs.md"), StandardCharsets.UTF_8).strip(),
+        BashRun.Result r = run(dir, "--from-rows=" + rows);
+        assertEquals(0, r.code(), r.out());
+        assertTrue(r.out().contains("| 1 | 1 | 110.0 | 99.0 | 0.900 |"), r.out());
+        assertTrue(r.out().contains("| 1 | 2 | 110.0 | 112.2 | 1.020 |"), r.out());
+        assertTrue(r.out().contains("| 2 | 1 | 200.0 | 190.0 | 0.950 |"), r.out());
+        assertTrue(r.out().contains("| 2 | 2 | 200.0 | 210.0 | 1.050 |"), r.out());
+        assertTrue(r.out().contains("| 1 | 1.000 | 2 of 3 | 1.020 |"), r.out());
+        assertTrue(r.out().contains("| 2 | 1.000 | 1 of 2 | 1.050 |"), r.out());
+        assertEquals(r.out(), Files.readString(dir.resolve("openblas-pairs.md"), StandardCharsets.UTF_8).strip(),
                 "the report goes to --out (default openblas-pairs.md) as well");
     }
 
@@ -46,15 +46,15 @@ class OpenblasPairsScriptTest {
     void refusesMalformedFiguresAndBadOptionsNamingThem(@TempDir Path dir) throws Exception {
         Path rows = dir.resolve("bad.rows");
         Files.write(rows, List.of("openblas 1 1 110.0", "visor 1 1 fast"));
-        Result r = run(dir, "--from-rows=" + rows);
-        assertEquals(2, r.code, r.out);
-        assertTrue(r.out.contains("malformed line 2: visor 1 1 fast"), r.out);
+        BashRun.Result r = run(dir, "--from-rows=" + rows);
+        assertEquals(2, r.code(), r.out());
+        assertTrue(r.out().contains("malformed line 2: visor 1 1 fast"), r.out());
         r = run(dir, "--from-rows=" + dir.resolve("absent.rows"));
-        assertEquals(2, r.code, r.out);
-        assertTrue(r.out.contains("which is not a file"), r.out);
+        assertEquals(2, r.code(), r.out());
+        assertTrue(r.out().contains("which is not a file"), r.out());
         r = run(dir, "--from-rows=" + writeEmpty(dir));
-        assertEquals(1, r.code, r.out);
-        assertTrue(r.out.contains("no openblas figure"), r.out);
+        assertEquals(1, r.code(), r.out());
+        assertTrue(r.out().contains("no openblas figure"), r.out());
         assertRefused(dir, "--pairs=0", "--pairs is '0' but must be a positive integer");
         assertRefused(dir, "--n=1k", "--n is '1k' but must be a positive integer");
         assertRefused(dir, "--threads=1,", "--threads is '1,' but must be positive integers joined by commas");
@@ -68,27 +68,17 @@ class OpenblasPairsScriptTest {
     }
 
     private static void assertRefused(Path dir, String option, String message) throws Exception {
-        Result r = run(dir, option);
-        assertEquals(2, r.code, option + ": " + r.out);
-        assertTrue(r.out.contains(message), option + ": " + r.out);
+        BashRun.Result r = run(dir, option);
+        assertEquals(2, r.code(), option + ": " + r.out());
+        assertTrue(r.out().contains(message), option + ": " + r.out());
     }
 
-    private record Result(int code, String out) {}
-
-    private static Result run(Path dir, String... args) throws IOException, InterruptedException {
+    private static BashRun.Result run(Path dir, String... args) throws IOException, InterruptedException {
         assumeTrue(Files.isRegularFile(SCRIPT), "needs the checkout's bin/: " + SCRIPT);
         List<String> cmd = new java.util.ArrayList<>(List.of("bash", SCRIPT.toString()));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
         pb.environment().remove("VISOR_HUGE_PAGES");
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            assumeTrue(false, "no bash: " + e.getMessage());
-            throw e;
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        return new Result(p.waitFor(), out);
+        return BashRun.run(pb);
     }
 }
