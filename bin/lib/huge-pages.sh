@@ -1,4 +1,4 @@
-# Sourced by the benchmark scripts (bin/gemm-bars, bin/gemm-pairs, bin/kernel-widths): whether Visor's JVMs
+# Sourced by the benchmark scripts (bin/gemm-bars, bin/gemm-pairs, bin/kernel-widths, bin/openblas-pairs): whether Visor's JVMs
 # put their heap on transparent huge pages. Off by default; --huge-pages=true (VISOR_HUGE_PAGES=true) turns
 # it on where the machine has them.
 #
