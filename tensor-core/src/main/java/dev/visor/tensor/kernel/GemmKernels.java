@@ -12,8 +12,8 @@ import jdk.incubator.vector.FloatVector;
  * {@code C[0:MR, 0:V·L] = alpha · Σ_p A(i, p) · Bp[p, 0:V·L]} with {@code A(i, p) = a[ai + i·rs + p·cs]}
  * and {@code Bp} an NR-wide packed panel of B at {@code bi}. {@code k8x3} (24 accumulators) is the
  * tile for 32 vector registers (AVX-512), {@code k6x4} (24) the one for 32 registers of 128 bits
- * (NEON, x86 at {@code -XX:MaxVectorSize=16}), {@code k6x2} (12) the one for 16 (AVX2, in {@link
- * GemmKernels6x2}); the narrower ones compute a last panel of one or two vectors' width. Every kernel sums an element in
+ * (NEON, x86 at {@code -XX:MaxVectorSize=16}), {@code k4x3} (12, in {@link GemmKernels4x3}) the one
+ * for 16 (AVX2), {@code k6x2} (12, in {@link GemmKernels6x2}) its predecessor there; the narrower ones compute a last panel of one or two vectors' width. Every kernel sums an element in
  * the same order (p ascending, one FMA per step) and scales by alpha once at the end, so a value
  * does not depend on which kernel computed it.
  *
@@ -31,7 +31,19 @@ final class GemmKernels {
      */
     static void run(int vectors, int kc, float[] a, int ai, int rs, int cs, float[] bp, int bi,
                     float[] c, int ci, int ldc, float alpha) {
-        if (MR == 8) {
+        if (MR == 4) {
+            if (vectors == 3) {
+                if (cs == 1) { // an untransposed A in place
+                    GemmKernels4x3.k4x3r(kc, a, ai, rs, bp, bi, c, ci, ldc, alpha);
+                } else { // a packed panel: cs 4 (VectorGemm.PACK_TRANSPOSED_A packs every transposed A)
+                    GemmKernels4x3.k4x3p(kc, a, ai, rs, bp, bi, c, ci, ldc, alpha);
+                }
+            } else if (vectors == 2) {
+                GemmKernels4x3.k4x2(kc, a, ai, rs, cs, bp, bi, c, ci, ldc, alpha);
+            } else {
+                GemmKernels4x3.k4x1(kc, a, ai, rs, cs, bp, bi, c, ci, ldc, alpha);
+            }
+        } else if (MR == 8) {
             if (vectors == 3) {
                 k8x3(kc, a, ai, rs, cs, bp, bi, c, ci, ldc, alpha);
             } else if (vectors == 2) {

@@ -6,6 +6,7 @@ import static dev.visor.tensor.kernel.VectorGemm.NR;
 import static dev.visor.tensor.kernel.VectorGemm.S;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 
 /**
  * The packing of {@link VectorGemm}: micro-panels of A into MR-row steps and panels of B into
@@ -65,10 +66,40 @@ final class GemmPack {
         }
     }
 
+    /** Swaps a vector's halves ({@link #packATransposedPair}); null unless {@link VectorGemm#PACK_PAIRS}. */
+    private static final VectorShuffle<Float> SWAP_HALVES = VectorGemm.PACK_PAIRS
+            ? VectorShuffle.fromOp(S, i -> (i + MR) % (2 * MR)) : null;
+
+    /**
+     * Packs two micro-panels of a transposed A, {@code A(i, p) = a[ai + i + p·cs]} for {@code i < 2·MR},
+     * as {@link #packA} would one after the other (the second at {@code at + MR·kc}): each step's
+     * 2·MR contiguous values are one vector, stored whole at the step of the first panel and with its
+     * halves swapped at the step of the second, each store's other half landing where the next step
+     * writes; the last step is copied by element. Only under {@link VectorGemm#PACK_PAIRS} (MR 4, 8
+     * lanes). The half-width species would do it with two plain stores, but one use of
+     * {@code SPECIES_128} beside the 256-bit kernels makes their {@code intoArray} call sites see two
+     * vector classes, and C2 then leaves their stores to the library's Java code (gradW at 51
+     * GFLOP/s instead of 95 on Zen 4).
+     */
+    static void packATransposedPair(float[] a, int ai, int cs, int kc, float[] ap, int at) {
+        int second = at + MR * kc;
+        int src = ai;
+        for (int p = 0; p < kc - 1; p++, src += cs) {
+            FloatVector v = FloatVector.fromArray(S, a, src);
+            v.intoArray(ap, at + MR * p);
+            v.rearrange(SWAP_HALVES).intoArray(ap, second + MR * p);
+        }
+        for (int i = 0; i < MR; i++) {
+            ap[at + MR * (kc - 1) + i] = a[src + i];
+            ap[second + MR * (kc - 1) + i] = a[src + MR + i];
+        }
+    }
+
     /**
      * Packs {@code op(B)[pc:pc+kc, jc:jc+nc]} into panels of NR columns: panel {@code q} holds, for
-     * each p, the NR values of row p contiguously at {@code q * NR * kc + p * NR}; columns past
-     * {@code nc} are zero.
+     * each p, the NR values of row p contiguously at {@code q * NR * kc + p * NR}, from column
+     * {@link VectorGemm#panelStart} on ({@code q * NR} except a split last pair, {@link
+     * VectorGemm#SPLIT_LAST}); columns past the panel's {@link VectorGemm#panelCols} are zero.
      */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp,
                       int bpOff) {
@@ -76,9 +107,10 @@ final class GemmPack {
             packRows(b, bOff, ldb, pc, kc, jc, nc, bp, bpOff);
             return;
         }
-        for (int jr = 0; jr < nc; jr += NR) {
-            int cols = Math.min(NR, nc - jr);
-            int base = bpOff + jr * kc;
+        for (int q = 0, panels = (nc + NR - 1) / NR; q < panels; q++) {
+            int jr = VectorGemm.panelStart(q, nc);
+            int cols = VectorGemm.panelCols(q, nc);
+            int base = bpOff + q * NR * kc;
             if (!transB) {
                 int src = bOff + pc * ldb + jc + jr;
                 if (cols == NR) {
@@ -130,7 +162,8 @@ final class GemmPack {
      */
     private static void packRows(float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp,
                                  int bpOff) {
-        int whole = nc / NR * NR;
+        int panels = (nc + NR - 1) / NR;
+        int whole = (VectorGemm.splitLast(nc) ? nc / NR - 1 : nc / NR) * NR; // columns in full panels
         int panelStride = NR * kc;
         for (int p = 0; p < kc; p++) {
             int src = bOff + (pc + p) * ldb + jc;
@@ -140,9 +173,10 @@ final class GemmPack {
                     FloatVector.fromArray(S, b, src + jr + v).intoArray(bp, dst + v);
                 }
             }
-            if (whole < nc) {
-                System.arraycopy(b, src + whole, bp, dst, nc - whole);
-                java.util.Arrays.fill(bp, dst + nc - whole, dst + NR, 0f);
+            for (int q = whole / NR; q < panels; q++, dst += panelStride) {
+                int cols = VectorGemm.panelCols(q, nc);
+                System.arraycopy(b, src + VectorGemm.panelStart(q, nc), bp, dst, cols);
+                java.util.Arrays.fill(bp, dst + cols, dst + NR, 0f);
             }
         }
     }

@@ -20,11 +20,14 @@ import java.util.Locale;
  *       most of the 32 zmm registers;</li>
  *   <li>32 registers of 4 lanes (128 bits: NEON, or x86 at {@code -XX:MaxVectorSize=16}): 6 rows × 4
  *       vectors (24 + 4 + 1), see {@link #NARROW_LANES};</li>
- *   <li>16 registers: 6 rows × 2 vectors (12 + 2 + 1), the shape of BLIS's Haswell sgemm kernel
- *       (6 × 16 floats). Its micro-panels of A are packed ({@code VectorGemm.PACK_A}) so that the
- *       kernel's loop needs no per-row offset or range check: on Zen 4, whose 256-bit FMAs run at
- *       the full per-core peak, the in-place loop's 53 instructions per 12 FMAs held it to 69–77 %
- *       of the peak, the packed one (31) reads 80–88 % by CPU time under load.</li>
+ *   <li>16 registers: 4 rows × 3 vectors (12 + 3 + 1, {@link GemmKernels4x3}). Four rows of A need
+ *       few enough offsets that the kernel reads an untransposed A in place at full speed, so A is
+ *       not packed (a transposed A is, two panels at a time). Measured on Zen 4 at
+ *       {@code -XX:UseAVX=2} (session 16, docs/DESIGN.md): against the 6 × 2 tile below, sq1024
+ *       +3–5 %, the demo training step +6–16 %, sq2048 −2–4 % and gradW 2048×512×1024 TN −4–5 %.
+ *       The 6 × 2 tile (12 + 2 + 1, the shape of BLIS's Haswell sgemm kernel), the default before,
+ *       stays reachable with {@code -Dvisor.kernel.tile=6x2}: its micro-panels of A are packed
+ *       ({@code VectorGemm.PACK_A}) so that its loop needs no per-row offset or range check.</li>
  * </ul>
  * The packed panels follow the caches: {@code KC} keeps an MR-row micro-panel of A in a third of
  * L1 (KC 512 on a 48 KiB L1d, 256 on a 32 KiB one), {@code NC} keeps the packed {@code KC × NC}
@@ -36,8 +39,9 @@ import java.util.Locale;
  * at a time at the width in force, and the build tests them at every width.
  *
  * <p>Overrides, for experiments and for machines this guesses wrong:
- * {@code -Dvisor.kernel.tile=8x3}, {@code 6x4} or {@code 6x2} (rows × vectors of the GEMM register tile;
- * {@code 8x3} is the 128-bit tile before 2026-12-04),
+ * {@code -Dvisor.kernel.tile=8x3}, {@code 6x4}, {@code 4x3} or {@code 6x2} (rows × vectors of the GEMM
+ * register tile; {@code 8x3} is the 128-bit tile before 2026-12-04, {@code 6x2} the 16-register one
+ * before session 16),
  * {@code -Dvisor.kernel.registers=16|32}, {@code -Dvisor.kernel.kc=256}, {@code -Dvisor.kernel.nc=512},
  * {@code -Dvisor.kernel.mc=48} (0 turns the row blocking off; {@code -Dvisor.kernel.mcShared=48}
  * turns on the AVX2 tile's row blocking of the shared packed B, {@link SharedGemm#SHARED_MC}); {@code -Dvisor.kernel.packA=false}
@@ -49,6 +53,8 @@ import java.util.Locale;
  * {@code VectorGemm});
  * {@code -Dvisor.kernel.oneSlab=512} runs products only up to that depth as one slab
  * ({@link GemmTiles#oneSlab()}; 512 is 2·KC, the rule before branch slab13 on Zen 4's AVX2 tile);
+ * {@code -Dvisor.kernel.splitLast=false} runs the 4 × 3 tile's last panel of one vector as such
+ * ({@code VectorGemm.SPLIT_LAST});
  * {@code -Dvisor.kernel.flashRows=4|6} (the flash tile product's rows, {@link #flashRows()}).
  *
  * @param arch            {@code os.arch}
@@ -79,7 +85,7 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
      */
     public record GemmTiles(int mr, int nrVectors, int kc, int ncMax, int mc, int oneSlab, String source) {
         /** The register tiles {@code VectorGemm} has kernels for. */
-        static final String SUPPORTED = "8x3, 6x4, 6x2";
+        static final String SUPPORTED = "8x3, 6x4, 4x3, 6x2";
 
         /**
          * The register tile as {@code rows x vectors}.
@@ -243,6 +249,7 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
             switch (t) {
                 case "8x3" -> { mr = 8; nv = 3; }
                 case "6x4" -> { mr = 6; nv = 4; }
+                case "4x3" -> { mr = 4; nv = 3; }
                 case "6x2" -> { mr = 6; nv = 2; }
                 default -> throw new IllegalArgumentException("visor.kernel.tile is '" + forcedTile
                         + "' but must be one of " + GemmTiles.SUPPORTED + " (rows x vectors)");
@@ -257,8 +264,8 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
             nv = 3;
             source = registers + " registers";
         } else {
-            mr = 6;
-            nv = 2;
+            mr = 4;
+            nv = 3;
             source = registers + " registers";
         }
         int kc = forcedKc != null ? parsePositive("visor.kernel.kc", forcedKc)
@@ -277,7 +284,7 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
         if (forcedKc != null || forcedNc != null || forcedMc != null) {
             source += ", KC/NC/MC forced";
         }
-        boolean avx2Tile = forcedTile == null && registers < 32 && mr == 6 && nv == 2;
+        boolean avx2Tile = forcedTile == null && registers < 32 && mr == 4 && nv == 3;
         // a forced KC (the bit tests' KC 64) keeps 2·KC, so its slabs stay as many as it asks for
         int oneSlab = avx2Tile && forcedKc == null ? Math.max(2 * kc, AVX2_ONE_SLAB) : 2 * kc;
         if (forcedOneSlab != null) {
@@ -288,9 +295,10 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
     }
 
     /**
-     * Deepest product the 16-register (AVX2) 6 × 2 tile runs as one slab, whatever KC: 1024 (the
-     * A micro-panel 24 KiB; B's 16-float micro-panel, 64 KiB, streams from L2 in the kernel's
-     * loads). Each tile of C is then stored once instead of merged into C k / KC − 1 times: on Zen
+     * Deepest product the 16-register (AVX2) tile runs as one slab, whatever KC: 1024. Chosen for
+     * the 6 × 2 tile (KC 256 on a 32 KiB L1d; the A micro-panel then 24 KiB; B's 16-float
+     * micro-panel, 64 KiB, streams from L2 in the kernel's loads); the 4 × 3 tile has KC 512 there,
+     * so 2·KC is 1024 already, and the rule matters only where its KC is smaller (a 16 KiB L1d). Each tile of C is then stored once instead of merged into C k / KC − 1 times: on Zen
      * 4 (32 KiB L1d, KC 256) sq1024 ran one slab instead of four. Measured at {@code -XX:UseAVX=2}
      * (GemmAB, one JVM, CPU time, alternating rounds, both orders, load 1–4.5, benchmarks/JOURNAL.md
      * "slab13"): sq1024 won 21 of 22 rounds on 1 thread (best 87–90 → 90–91 % of the peak) and 20 of

@@ -33,8 +33,9 @@ final class SharedGemm {
 
     /**
      * Whether products deeper than one slab split across threads share one packed B: as
-     * {@link #SHARED_B}, and also by default with the 16-register tile (6 × 2, AVX2), for the deep
-     * products only. Until branch spread12 the 6-row tile's rows never split evenly enough for
+     * {@link #SHARED_B}, and also by default with the 16-register tiles (4 × 3, and 6 × 2 when forced;
+     * AVX2), for the deep products only (kept for 4 × 3 as it was measured for 6 × 2; session 16's
+     * A/B of the two tiles ran sq2048 on 2 threads level to 1.5 % either way). Until branch spread12 the 6-row tile's rows never split evenly enough for
      * Gemm to take it on those shapes (mc8's A/B, 46 of 66 rounds on sq2048, ffnDown 1024×512×2048
      * and gradW 2048×512×1024 TN, compared the same column split on both sides); since then a column
      * share of at most one block takes it ({@link #columnSharesInOneBlock}): ffnDown and gradW won 9 of
@@ -45,7 +46,7 @@ final class SharedGemm {
      * forces both switches.
      */
     static final boolean SHARED_DEEP_B = KernelProperties.bool("visor.kernel.sharedB",
-            TILES.mc() > 0 || (TILES.mr() == 6 && TILES.nrVectors() == 2));
+            TILES.mc() > 0 || (TILES.mr() == 6 && TILES.nrVectors() == 2) || (TILES.mr() == 4 && TILES.nrVectors() == 3));
 
     /**
      * The whole product on up to {@link Parallel#threads()} cores sharing one packed B, BLIS's way:
@@ -92,13 +93,14 @@ final class SharedGemm {
                         int s = u / (parts * panels) % count;
                         int blk = u / (parts * panels * count);
                         int jc = jc0 + blk * ncStep;
-                        int cols = Math.min(NR, Math.min(ncStep, jcEnd - jc) - q * NR);
+                        int width = Math.min(ncStep, jcEnd - jc);
+                        int cols = q * NR < width ? VectorGemm.panelCols(q, width) : 0;
                         int pc = (first + s) * kcMax;
                         int kc = Math.min(kcMax, k - pc);
                         int p0 = (int) ((long) kc * part / parts);
                         int p1 = (int) ((long) kc * (part + 1) / parts);
                         if (cols > 0 && p1 > p0) {
-                            GemmPack.packB(transB, b, bOff, ldb, pc + p0, p1 - p0, jc + q * NR, cols, bp,
+                            GemmPack.packB(transB, b, bOff, ldb, pc + p0, p1 - p0, jc + VectorGemm.panelStart(q, width), cols, bp,
                                     (blk * group + s) * slab + q * NR * kc + p0 * NR);
                         }
                     }
@@ -171,14 +173,14 @@ final class SharedGemm {
 
     /**
      * Rows at a time through all slabs in {@link #shared}: {@link VectorGemm#MC}, or where that is 0 (the AVX2
-     * 6 × 2 tile), {@link #SHARED_MC} for an untransposed A.
+     * 16-register tiles), {@link #SHARED_MC} for an untransposed A.
      */
     static int sharedMc(boolean transA) {
         return MC > 0 ? MC : transA ? 0 : SHARED_MC;
     }
 
     /**
-     * MC of the shared packed B ({@link #shared}) where {@link VectorGemm#MC} is 0 (the AVX2 6 × 2 tile): 0 by
+     * MC of the shared packed B ({@link #shared}) where {@link VectorGemm#MC} is 0 (the AVX2 tiles): 0 by
      * default, one slab per pack split; {@code -Dvisor.kernel.mcShared=48} packs a block's slabs in one
      * split and runs each core's rows 48 at a time through all of them, as the 512-bit tile does.
      * gemm11's A/Bs of it on sq1024, sq2048 and ffnDown (47 of 69 GemmAB rounds under load, then 1 of

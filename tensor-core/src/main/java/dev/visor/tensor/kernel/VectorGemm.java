@@ -6,7 +6,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The Vector API GEMM: a register-blocked micro-kernel over packed panels of B, following the
  * Goto/BLIS loop nest, with the register tile and panel sizes of {@link MachineShape} (8 rows × 3
- * vectors with 32 vector registers, 6 × 4 with 32 of 128 bits, 6 × 2 with 16). Loaded only when
+ * vectors with 32 vector registers, 6 × 4 with 32 of 128 bits, 4 × 3 with 16; 6 × 2 when forced). Loaded only when
  * {@link VectorSupport#available()}.
  *
  * <p>Loop nest for one block {@code C[m0:m1, n0:n1]} (one thread's share):
@@ -24,7 +24,7 @@ import jdk.incubator.vector.VectorSpecies;
  * deeper than KC ({@code k ≤ }{@link #ONE_SLAB_MAX}, A not transposed) runs as one slab of depth k.
  * With the 8-row tile A is not packed: the kernel broadcasts {@code A(i, p)} straight from the
  * caller's array with a row stride and a column stride, which covers both {@code op(A) = A} and
- * {@code op(A) = Aᵀ}. Rows past the end of a block (fewer than MR) are packed into a zero-padded
+ * {@code op(A) = Aᵀ}; with the 4-row tile an untransposed A is read so too, a transposed one packed. Rows past the end of a block (fewer than MR) are packed into a zero-padded
  * edge buffer, and so is every panel of a transposed A when MR does not divide a cache line
  * ({@link #PACK_TRANSPOSED_A}) and every panel of the 6-row tile ({@link #PACK_A}); columns past
  * the end are zero in the packed panel, and such partial tiles are computed into a scratch tile and
@@ -206,15 +206,21 @@ final class VectorGemm {
                                   float[] kept, int keptOff, boolean fill) {
         float[] edge = ws.edgeA;
         float[] tile = ws.tile;
+        boolean pairs = PACK_PAIRS && transA;
         for (int ir = r0; ir < r1; ir += MR) {
             int rows = Math.min(MR, r1 - ir);
             float[] as = a;
             int ai = aOff + ir * rs + pc * cs;
             int ars = rs;
             int acs = cs;
+            // with PACK_PAIRS, two panels of a transposed A are packed together (the second then packs nothing)
+            boolean pairFirst = pairs && (ir - r0) % (2 * MR) == 0 && r1 - ir >= 2 * MR;
+            boolean pairSecond = pairs && (ir - r0) % (2 * MR) == MR && rows == MR;
             if (kept != null) { // every panel packed once, by the first block of columns
                 int at = keptOff + (ir - r0) * kc;
-                if (fill) {
+                if (fill && pairFirst) {
+                    GemmPack.packATransposedPair(a, ai, cs, kc, kept, at);
+                } else if (fill && !pairSecond) {
                     GemmPack.packA(a, ai, rs, cs, rows, kc, kept, at);
                 }
                 as = kept;
@@ -222,27 +228,37 @@ final class VectorGemm {
                 ars = 1;
                 acs = MR;
             } else if (rows < MR || (transA && PACK_TRANSPOSED_A) || PACK_A) {
-                GemmPack.packA(a, ai, rs, cs, rows, kc, edge, 0);
+                if (pairFirst) {
+                    GemmPack.packATransposedPair(a, ai, cs, kc, edge, 0);
+                } else if (!pairSecond) {
+                    GemmPack.packA(a, ai, rs, cs, rows, kc, edge, 0);
+                }
                 as = edge;
-                ai = 0;
+                ai = pairSecond ? MR * kc : 0;
                 ars = 1;
                 acs = MR;
             }
-            for (int jr = 0; jr < nc; jr += NR) {
-                int cols = Math.min(NR, nc - jr);
+            for (int q = 0, panels = (nc + NR - 1) / NR; q < panels; q++) {
+                int jr = panelStart(q, nc);
+                int cols = panelCols(q, nc);
+                int bi = bpOff + q * NR * kc;
                 int ci = cOff + ir * ldc + jc + jr;
                 boolean full = rows == MR && cols == NR;
                 if (full && betaNow == 0f) {
-                    GemmKernels.run(NV, kc, as, ai, ars, acs, bp, bpOff + jr * kc, c, ci, ldc, alpha);
+                    GemmKernels.run(NV, kc, as, ai, ars, acs, bp, bi, c, ci, ldc, alpha);
                 } else if (full && MERGE_IN_KERNEL) {
                     if (MR == 8) {
-                        GemmKernels.k8x3m(kc, as, ai, ars, acs, bp, bpOff + jr * kc, c, ci, ldc, alpha, betaNow);
+                        GemmKernels.k8x3m(kc, as, ai, ars, acs, bp, bi, c, ci, ldc, alpha, betaNow);
+                    } else if (MR == 4 && acs == 1) { // the 4 × 3 tile on A in place
+                        GemmKernels4x3.k4x3rm(kc, as, ai, ars, bp, bi, c, ci, ldc, alpha, betaNow);
+                    } else if (MR == 4) { // the 4 × 3 tile on a packed panel: ars 1, acs 4
+                        GemmKernels4x3.k4x3pm(kc, as, ai, ars, bp, bi, c, ci, ldc, alpha, betaNow);
                     } else { // the 6 × 2 tile on a packed panel (PACK_A): ars 1, acs 6
-                        GemmKernels6x2.k6x2pm(kc, as, ai, bp, bpOff + jr * kc, c, ci, ldc, alpha, betaNow);
+                        GemmKernels6x2.k6x2pm(kc, as, ai, bp, bi, c, ci, ldc, alpha, betaNow);
                     }
                 } else {
                     // a narrow last panel only computes the vectors it needs
-                    GemmKernels.run(Math.min(NV, (cols + L - 1) / L), kc, as, ai, ars, acs, bp, bpOff + jr * kc,
+                    GemmKernels.run(Math.min(NV, (cols + L - 1) / L), kc, as, ai, ars, acs, bp, bi,
                             tile, 0, NR, 1f);
                     if (full) {
                         mergeFull(tile, alpha, betaNow, c, ci, ldc);
@@ -252,6 +268,42 @@ final class VectorGemm {
                 }
             }
         }
+    }
+
+    /**
+     * Whether a block whose last panel would be at most one vector wide ends instead on two panels
+     * of two vectors and of one to two (for 512 columns and the 24-wide tile: 20 panels of 24 and
+     * two of 16, not 21 and one of 8): on for the 4 × 3 tile, {@code -Dvisor.kernel.splitLast=false}
+     * to turn off. A one-vector panel runs {@link GemmKernels4x3#k4x1}, 4 FMAs a step on 4 chains
+     * (half the pipes' depth) for 5 loads; the two-vector one 8 FMAs on 8 chains for 6 loads. Every
+     * power-of-two width but 1024 leaves 8 columns over 24. Panel {@code q} is still packed at
+     * {@code q · NR · kc}; only its columns move ({@link #panelStart}, {@link #panelCols}).
+     */
+    static final boolean SPLIT_LAST = MR == 4 && NV == 3 && KernelProperties.bool("visor.kernel.splitLast", true);
+
+    /** Whether a block {@code nc} wide ends on two split panels ({@link #SPLIT_LAST}). */
+    static boolean splitLast(int nc) {
+        int rem = nc % NR;
+        return SPLIT_LAST && rem > 0 && rem <= L && nc > NR;
+    }
+
+    /** First column, within its block {@code nc} wide, of packed panel {@code q}. */
+    static int panelStart(int q, int nc) {
+        return splitLast(nc) && q == nc / NR ? (q - 1) * NR + 2 * L : q * NR;
+    }
+
+    /** Columns of packed panel {@code q} of a block {@code nc} wide (at most NR; the panel is NR wide, zero past them). */
+    static int panelCols(int q, int nc) {
+        if (splitLast(nc)) {
+            int full = nc / NR;
+            if (q == full - 1) {
+                return 2 * L;
+            }
+            if (q == full) {
+                return nc - (full - 1) * NR - 2 * L;
+            }
+        }
+        return Math.min(NR, nc - q * NR);
     }
 
     /**
@@ -268,9 +320,20 @@ final class VectorGemm {
      * transposed, the MR values of one step are contiguous; when MR does not divide the 16 floats of
      * a cache line (the 6-row tile), a third of the steps straddle two lines: measured on the AVX2
      * tile (CPU time, Zen 5 at {@code -XX:UseAVX=2}), gradW 2048×512×1024 ran at 66-67 % of the peak
-     * in place and 91-92 % packed, while packing every panel cost the other shapes 3-15 %.
+     * in place and 91-92 % packed, while packing every panel cost the other shapes 3-15 %. The 4-row
+     * tile packs a transposed A too, though its four values of a step share a line: read in place,
+     * each step is on another page, and gradW ran at 40 % of the peak on Zen 4.
      */
-    static final boolean PACK_TRANSPOSED_A = 16 % MR != 0;
+    static final boolean PACK_TRANSPOSED_A = 16 % MR != 0 || MR == 4;
+
+    /**
+     * Whether two micro-panels of a transposed A are packed together, a step's 2·MR contiguous values
+     * read as one vector and stored as two halves ({@link GemmPack#packATransposedPair}): for the 4 × 3
+     * tile at 8 lanes. Packed a panel at a time, each step reads half a vector for a page of A
+     * (a transposed A's steps are a row of it apart): gradW 2048×512×1024 TN's panels took 1.5 ms so
+     * on Zen 4, 0.9 in pairs.
+     */
+    static final boolean PACK_PAIRS = MR == 4 && L == 2 * MR;
 
     /**
      * Whether every micro-panel of A is packed ({@link GemmPack#packA}) before its row of kernel calls, not
@@ -318,12 +381,13 @@ final class VectorGemm {
     /**
      * Whether a full tile merged into C (beta ≠ 0: the slabs after a deep product's first, or a
      * caller's beta) is merged by the kernel itself ({@link GemmKernels#k8x3m} for the 8 × 3 tile,
-     * {@link GemmKernels6x2#k6x2pm} for the 6 × 2 tile on a packed A) rather than through the scratch
+     * {@link GemmKernels6x2#k6x2pm} for the 6 × 2 tile on a packed A, {@link GemmKernels4x3#k4x3rm} and
+     * {@link GemmKernels4x3#k4x3pm} for the 4 × 3 tile) rather than through the scratch
      * tile and {@link #mergeFull}: the same rounding, 24 (12) stores and as many loads fewer per tile.
-     * On for those two tiles; {@code -Dvisor.kernel.mergeInKernel=false} goes through the scratch
+     * On for those three tiles; {@code -Dvisor.kernel.mergeInKernel=false} goes through the scratch
      * tile as before (the 128-bit 6 × 4 tile always does).
      */
-    static final boolean MERGE_IN_KERNEL = ((MR == 8 && NV == 3) || (MR == 6 && NV == 2 && PACK_A))
+    static final boolean MERGE_IN_KERNEL = ((MR == 8 && NV == 3) || (MR == 6 && NV == 2 && PACK_A) || (MR == 4 && NV == 3))
             && KernelProperties.bool("visor.kernel.mergeInKernel", true);
 
     /** {@code C[0:MR, 0:NR] = fma(tile, alpha, beta · C)}, beta ≠ 0, vectorised. */

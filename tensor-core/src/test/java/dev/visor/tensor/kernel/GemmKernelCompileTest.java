@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * narrower last panels, a short last row panel, both layouts of A and B, beta 0 and not; some on two
  * threads through {@code SharedGemm.shared}) with
  * {@code -XX:+LogCompilation}; the test then reads the log: every C2 compile of a
- * {@code GemmKernels} or {@code GemmKernels6x2} kernel intrinsified one vector store per accumulator and did not fail, the
+ * {@code GemmKernels}, {@code GemmKernels6x2} or {@code GemmKernels4x3} kernel intrinsified one vector store per accumulator and did not fail, the
  * full tile's kernel was compiled by C2, and no {@code class_check} uncommon trap was hit in compiled
  * Visor code. Traps in the JDK's own stand-alone compiles (a {@code Float128Vector.vec()} compiled
  * during the operator warm-up trapped in about one child JVM in fifteen under load) only make C2
@@ -39,7 +39,9 @@ class GemmKernelCompileTest {
         int lanes = VectorGemm.L;
         int m = 2 * mr + 3;
         int k = 32;
-        int[] widths = {nr, nr + lanes, nr + 2 * lanes};   // whole panels; a last panel of one and of two vectors
+        // whole panels; a last panel of one and of two vectors (under the 4 x 3 tile nr + lanes ends on two
+        // split panels of two vectors, so one panel of one vector alone reaches its one-vector kernel)
+        int[] widths = {nr, nr + lanes, nr + 2 * lanes, lanes};
         float[] a = new float[m * k];
         float[] b = new float[k * (nr + 2 * lanes)];
         float[] c = new float[m * (nr + 2 * lanes)];
@@ -71,7 +73,7 @@ class GemmKernelCompileTest {
     static final int ITERATIONS = 12_000;
 
     private static final Pattern TASK = Pattern.compile("<task (?<attrs>[^>]*)>(?<body>.*?)</task>", Pattern.DOTALL);
-    private static final Pattern KERNEL = Pattern.compile("method='dev\\.visor\\.tensor\\.kernel\\.GemmKernels(?:6x2)? k(\\d+)x(\\d+)([pm]{0,2}) ");
+    private static final Pattern KERNEL = Pattern.compile("method='dev\\.visor\\.tensor\\.kernel\\.GemmKernels(?:6x2|4x3)? k(\\d+)x(\\d+)([prm]{0,2}) ");
 
     @Test
     void everyKernelCompilesWithItsVectorsInRegisters() throws IOException, InterruptedException {
@@ -83,7 +85,8 @@ class GemmKernelCompileTest {
             String text = Files.readString(log, StandardCharsets.ISO_8859_1);
             List<String> problems = problems(text);
             assertTrue(problems.isEmpty(), String.join("\n", problems));
-            String full = "k" + VectorGemm.MR + "x" + VectorGemm.NV + (VectorGemm.PACK_A && VectorGemm.MR == 6 && VectorGemm.NV == 2 ? "p" : "");
+            String full = "k" + VectorGemm.MR + "x" + VectorGemm.NV
+                    + (VectorGemm.PACK_A && VectorGemm.MR == 6 && VectorGemm.NV == 2 ? "p" : VectorGemm.MR == 4 ? "r" : "");
             assertTrue(compiledKernels(text).containsKey(full),
                     "C2 never compiled the full tile's kernel " + full + " in the child JVM; compiled: " + compiledKernels(text));
         } finally {

@@ -57,9 +57,10 @@ class MachineShapeTest {
         assertEquals(256, MachineShape.chooseTiles(32, 16, 32 * 1024, 1024 * 1024, null, null, null).kc());
         assertEquals(128, MachineShape.chooseTiles(32, 16, 8 * 1024, 1024 * 1024, null, null, null).kc());
         assertEquals(512, MachineShape.chooseTiles(32, 4, 128 * 1024, 4096 * 1024, null, null, null).kc());
-        // Zen 3 / AVX2: 16 registers, 8 lanes, 32 KiB L1d, 512 KiB L2: 12 accumulators + 2 + 1 fit in 16
-        assertEquals(new MachineShape.GemmTiles(6, 2, 256, 256, 0, 1024, "16 registers"),
+        // Zen 3 / AVX2: 16 registers, 8 lanes, 32 KiB L1d, 512 KiB L2: 4 x 3, 12 accumulators + 3 + 1 fill 16
+        assertEquals(new MachineShape.GemmTiles(4, 3, 512, 128, 0, 1024, "16 registers"),
                 MachineShape.chooseTiles(16, 8, 32 * 1024, 512 * 1024, null, null, null));
+        assertEquals("6x2", MachineShape.chooseTiles(16, 8, 32 * 1024, 512 * 1024, "6x2", null, null).tile());
         // NEON: 32 registers of 4 lanes
         MachineShape.GemmTiles neon = MachineShape.chooseTiles(32, 4, 64 * 1024, 1024 * 1024, null, null, null);
         assertEquals("6x4", neon.tile());
@@ -80,10 +81,14 @@ class MachineShapeTest {
 
     @Test
     void theAvx2TileRunsProductsUpTo1024DeepAsOneSlab() {
-        // Zen 4 at -XX:UseAVX=2: KC 256 from the 32 KiB L1d, one slab up to k = 1024 (not 2·KC = 512)
+        // Zen 4 at -XX:UseAVX=2: the 4 x 3 tile's KC 512 from the 32 KiB L1d, one slab up to k = 1024 (2·KC)
         MachineShape.GemmTiles zen4 = MachineShape.chooseTiles(16, 8, 32 * 1024, 1024 * 1024, null, null, null);
-        assertEquals(256, zen4.kc());
+        assertEquals(512, zen4.kc());
         assertEquals(MachineShape.AVX2_ONE_SLAB, zen4.oneSlab());
+        // a 16 KiB L1d: KC 256, and still one slab up to 1024 (not 2·KC = 512)
+        MachineShape.GemmTiles smallL1 = MachineShape.chooseTiles(16, 8, 16 * 1024, 1024 * 1024, null, null, null);
+        assertEquals(256, smallL1.kc());
+        assertEquals(MachineShape.AVX2_ONE_SLAB, smallL1.oneSlab());
         // Zen 5 at AVX2: KC 512, so 2·KC is 1024 already: the same depth on both
         assertEquals(1024, MachineShape.chooseTiles(16, 8, 48 * 1024, 1024 * 1024, null, null, null).oneSlab());
         // the other tiles keep 2·KC: 512 and 128 bits on Zen 4, 512 bits on Zen 5

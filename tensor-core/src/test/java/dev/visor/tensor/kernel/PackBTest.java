@@ -1,19 +1,23 @@
 package dev.visor.tensor.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@link GemmPack#packB} against its documented layout, element by element, at whatever width
  * this JVM runs (Surefire runs it at 512 bits, AVX2 and 128 bits): panel {@code q} holds, for each
- * p, the NR values of row p of {@code op(B)[pc:pc+kc, jc:jc+nc]} at {@code q·NR·kc + p·NR}, columns
- * past nc zero, nothing outside the packed range written; widths below, at and past whole panels,
- * an odd number of panels, and a transposed B.
+ * p, the {@link VectorGemm#panelCols} values of row p of {@code op(B)[pc:pc+kc, jc:jc+nc]} from column
+ * {@link VectorGemm#panelStart} at {@code q·NR·kc + p·NR}, the rest of its NR zero, nothing outside
+ * the packed range written; widths below, at and past whole panels, an odd number of panels, a
+ * last panel of at most one vector (split in two under the 4 × 3 tile), and a transposed B. The
+ * partition itself is checked against its definition for every width up to 300.
  */
 class PackBTest {
 
@@ -26,6 +30,8 @@ class PackBTest {
         "false, 1, 2, 1",     // depth one
         "true, 37, 0, 5",
         "true, 53, 2, 7",
+        "false, 29, 1, 1",    // one column past a panel: split where SPLIT_LAST
+        "true, 29, 3, 3",
     })
     void writesTheDocumentedPanels(boolean transB, int kc, int panels, int extra) {
         assumeTrue(VectorSupport.available(), "packB is part of the vector path");
@@ -52,10 +58,42 @@ class PackBTest {
             }
             int q = rel / (nr * kc);
             int p = rel % (nr * kc) / nr;
-            int j = q * nr + rel % nr;
-            float expected = j >= nc ? 0f
+            int j = VectorGemm.panelStart(q, nc) + rel % nr;
+            float expected = rel % nr >= VectorGemm.panelCols(q, nc) ? 0f
                     : transB ? b[bOff + (jc + j) * ldb + pc + p] : b[bOff + (pc + p) * ldb + jc + j];
             assertEquals(expected, bp[i], "panel " + q + ", p " + p + ", column " + j + " of nc " + nc);
+        }
+    }
+
+    @Test
+    void panelsCoverTheBlockInOrder() {
+        assumeTrue(VectorSupport.available(), "the panels are part of the vector path");
+        int nr = VectorGemm.NR;
+        int lanes = VectorGemm.L;
+        for (int nc = 1; nc <= 300; nc++) {
+            int panels = (nc + nr - 1) / nr;
+            int next = 0;
+            for (int q = 0; q < panels; q++) {
+                int cols = VectorGemm.panelCols(q, nc);
+                assertEquals(next, VectorGemm.panelStart(q, nc), "panel " + q + " of nc " + nc);
+                assertTrue(cols >= 1 && cols <= nr, "panel " + q + " of nc " + nc + ": " + cols + " columns");
+                next += cols;
+            }
+            assertEquals(nc, next, "the panels of nc " + nc + " end at " + next);
+            int rem = nc % nr;
+            boolean split = VectorGemm.SPLIT_LAST && rem > 0 && rem <= lanes && nc > nr;
+            assertEquals(split, VectorGemm.splitLast(nc), "nc " + nc);
+            if (split) {   // no panel of one vector or less: the last two run the two-vector kernel
+                assertEquals(2 * lanes, VectorGemm.panelCols(panels - 2, nc), "nc " + nc);
+                assertTrue(VectorGemm.panelCols(panels - 1, nc) > lanes, "nc " + nc);
+            }
+        }
+        assertEquals(VectorGemm.MR == 4 && VectorGemm.NV == 3, VectorGemm.SPLIT_LAST);
+        if (VectorGemm.SPLIT_LAST && lanes == 8) {   // AVX2's 4 x 3 tile: 512 = 20 panels of 24, then 16 and 16
+            assertEquals(480, VectorGemm.panelStart(20, 512));
+            assertEquals(16, VectorGemm.panelCols(20, 512));
+            assertEquals(496, VectorGemm.panelStart(21, 512));
+            assertEquals(16, VectorGemm.panelCols(21, 512));
         }
     }
 }
