@@ -148,8 +148,21 @@ final class SharedGemm {
 
     /** {@link #prefersShared(boolean, int, int, int)} with the two switches given (tests). */
     static boolean prefersShared(boolean transA, int n, int k, int threads, boolean sharedB, boolean sharedDeepB) {
-        return (sharedDeepB && k > routeKc(transA, k)) || (sharedB && columnSharesInOneBlock(transA, n, k, threads));
+        return (sharedDeepB && k > routeKc(transA, k) && (transA || !DEEP_COLUMNS_IN_PLACE))
+                || (sharedB && columnSharesInOneBlock(transA, n, k, threads));
     }
+
+    /**
+     * Whether a deep product with an untransposed A keeps the column split under {@link #SHARED_DEEP_B}:
+     * with the 4 × 3 tile, which reads such an A in place. The deep rule was measured on the 6 × 2 tile,
+     * whose column split packs every row of A on every core; reading A in place, neither split packs
+     * A, and the columns pack each core's B into its own L2 instead of all of B into one buffer past it.
+     * Measured on Zen 4 at {@code -XX:UseAVX=2} (GemmAB --threads=2, 9 rounds, both orders, load 0.5–1.4):
+     * the columns won sq2048 8 of 9 and 8 of 9, ffnDown 1024×512×2048 5 of 9 and 9 of 9, while
+     * gradW 2048×512×1024 TN (a transposed A, packed) kept the shared B (7 and 8 of 9 for it). The sums
+     * are the same either way.
+     */
+    static final boolean DEEP_COLUMNS_IN_PLACE = TILES.mr() == 4 && TILES.nrVectors() == 3 && !VectorGemm.PACK_A;
 
     /**
      * Whether splitting {@code n} columns between {@code threads} cores would leave each a share of

@@ -54,6 +54,23 @@ class GemmSplitTest {
     }
 
     @Test
+    void underTheFourRowTileOnlyATransposedAsDeepProductsShareB() {
+        assumeTrue(VectorSupport.available(), "VectorGemm loads only with the Vector API");
+        MachineShape.GemmTiles tiles = MachineShape.current().gemm();
+        assumeTrue(tiles.tile().equals("4x3") && SharedGemm.DEEP_COLUMNS_IN_PLACE
+                        && System.getProperty("visor.kernel.sharedB") == null,
+                "the 16-register AVX2 tile with its default switches");
+        // A read in place: neither split packs it, so the deep products keep the columns
+        assertEquals(Gemm.Split.COLUMNS, Gemm.split(true, false, 1024, 512, 2048, 2), "ffnDown");
+        assertEquals(Gemm.Split.COLUMNS, Gemm.split(true, false, 2048, 2048, 2048, 2), "sq2048");
+        // a transposed A is packed: shared, each core packing its own rows
+        assertEquals(Gemm.Split.SHARED, Gemm.split(true, true, 2048, 512, 1024, 2), "gradW");
+        // one slab (k up to 1024 at KC 512): the columns
+        assertEquals(Gemm.Split.COLUMNS, Gemm.split(true, false, 1024, 1024, 1024, 2), "sq1024");
+        assertEquals(Gemm.Split.COLUMNS, Gemm.split(true, false, 1024, 512, 512, 2), "proj");
+    }
+
+    @Test
     void evenRowsOverADeepProductShareBWhereverTheDeepSwitchIsOn() {
         assumeTrue(VectorSupport.available(), "VectorGemm loads only with the Vector API");
         int m = 2 * VectorGemm.MR * 50;

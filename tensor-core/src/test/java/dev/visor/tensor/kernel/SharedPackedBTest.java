@@ -94,13 +94,16 @@ class SharedPackedBTest {
         int wide = 64 * VectorGemm.NC_MAX;        // more than one block of packed B per column share
         int narrow = VectorGemm.NR;               // at most one block per share
         for (boolean transA : new boolean[] {false, true}) {
-            assertTrue(SharedGemm.prefersShared(transA, wide, deepK, 2, false, true), "deep, deep switch on");
+            // the 4 x 3 tile reads an untransposed A in place: its deep products keep the columns
+            assertEquals(transA || !SharedGemm.DEEP_COLUMNS_IN_PLACE,
+                    SharedGemm.prefersShared(transA, wide, deepK, 2, false, true), "deep, deep switch on");
             assertFalse(SharedGemm.prefersShared(transA, wide, deepK, 2, false, false), "deep, both off");
             assertFalse(SharedGemm.prefersShared(transA, narrow, shallowK, 2, false, true),
                     "a narrow one-slab product does not follow the deep switch");
             assertTrue(SharedGemm.prefersShared(transA, narrow, shallowK, 2, true, true), "narrow, full rule");
             assertFalse(SharedGemm.prefersShared(transA, wide, shallowK, 2, true, true), "wide and one slab: columns");
         }
+        assertEquals(tiles4x3InPlace(), SharedGemm.DEEP_COLUMNS_IN_PLACE);
         boolean forced = System.getProperty("visor.kernel.sharedB") != null;
         MachineShape.GemmTiles tiles = MachineShape.current().gemm();
         if (!forced) {
@@ -109,5 +112,10 @@ class SharedPackedBTest {
             assertEquals(tiles.mc() > 0 || tiles.tile().equals("6x2") || tiles.tile().equals("4x3"), SharedGemm.SHARED_DEEP_B,
                     tiles.tile() + ", MC " + tiles.mc());
         }
+    }
+
+    private static boolean tiles4x3InPlace() {
+        MachineShape.GemmTiles tiles = MachineShape.current().gemm();
+        return tiles.tile().equals("4x3") && !VectorGemm.PACK_A;
     }
 }
