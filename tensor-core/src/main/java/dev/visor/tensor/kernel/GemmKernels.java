@@ -13,7 +13,8 @@ import jdk.incubator.vector.FloatVector;
  * and {@code Bp} an NR-wide packed panel of B at {@code bi}. {@code k8x3} (24 accumulators) is the
  * tile for 32 vector registers (AVX-512), {@code k6x4} (24) the one for 32 registers of 128 bits
  * (NEON, x86 at {@code -XX:MaxVectorSize=16}), {@code k4x3} (12, in {@link GemmKernels4x3}) the one
- * for 16 (AVX2), {@code k6x2} (12, in {@link GemmKernels6x2}) its predecessor there; the narrower ones compute a last panel of one or two vectors' width. Every kernel sums an element in
+ * for 16 (AVX2), {@code k6x2} (12, in {@link GemmKernels6x2}) its predecessor there; the narrower
+ * ones compute a last panel of one or two vectors' width. Every kernel sums an element in
  * the same order (p ascending, one FMA per step) and scales by alpha once at the end, so a value
  * does not depend on which kernel computed it.
  *

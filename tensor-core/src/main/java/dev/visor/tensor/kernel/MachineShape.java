@@ -23,8 +23,9 @@ import java.util.Locale;
  *   <li>16 registers: 4 rows × 3 vectors (12 + 3 + 1, {@link GemmKernels4x3}). Four rows of A need
  *       few enough offsets that the kernel reads an untransposed A in place at full speed, so A is
  *       not packed (a transposed A is, two panels at a time). Measured on Zen 4 at
- *       {@code -XX:UseAVX=2} (session 16, docs/DESIGN.md): against the 6 × 2 tile below, sq1024
- *       +3–5 %, the demo training step +6–16 %, sq2048 −2–4 % and gradW 2048×512×1024 TN −4–5 %.
+ *       {@code -XX:UseAVX=2} (session 16, docs/DESIGN.md) against the 6 × 2 tile below: the demo
+ *       training step +6–16 %; by CPU time in one JVM, sq1024 +3–5 %, sq2048 −2–4 % and gradW
+ *       2048×512×1024 TN −4–5 % on one thread.
  *       The 6 × 2 tile (12 + 2 + 1, the shape of BLIS's Haswell sgemm kernel), the default before,
  *       stays reachable with {@code -Dvisor.kernel.tile=6x2}: its micro-panels of A are packed
  *       ({@code VectorGemm.PACK_A}) so that its loop needs no per-row offset or range check.</li>

@@ -33,9 +33,9 @@ final class SharedGemm {
 
     /**
      * Whether products deeper than one slab split across threads share one packed B: as
-     * {@link #SHARED_B}, and also by default with the 16-register tiles (4 × 3, and 6 × 2 when forced;
-     * AVX2), for the deep products only (kept for 4 × 3 as it was measured for 6 × 2; session 16's
-     * A/B of the two tiles ran sq2048 on 2 threads level to 1.5 % either way). Until branch spread12 the 6-row tile's rows never split evenly enough for
+     * {@link #SHARED_B}, and also by default with the 16-register tiles (AVX2), for the deep products
+     * only; under the 4 × 3 tile only those with a transposed A ({@link #DEEP_COLUMNS_IN_PLACE}).
+     * What follows was measured on the 6 × 2 tile. Until branch spread12 the 6-row tile's rows never split evenly enough for
      * Gemm to take it on those shapes (mc8's A/B, 46 of 66 rounds on sq2048, ffnDown 1024×512×2048
      * and gradW 2048×512×1024 TN, compared the same column split on both sides); since then a column
      * share of at most one block takes it ({@link #columnSharesInOneBlock}): ffnDown and gradW won 9 of

@@ -6,8 +6,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The Vector API GEMM: a register-blocked micro-kernel over packed panels of B, following the
  * Goto/BLIS loop nest, with the register tile and panel sizes of {@link MachineShape} (8 rows × 3
- * vectors with 32 vector registers, 6 × 4 with 32 of 128 bits, 4 × 3 with 16; 6 × 2 when forced). Loaded only when
- * {@link VectorSupport#available()}.
+ * vectors with 32 vector registers, 6 × 4 with 32 of 128 bits, 4 × 3 with 16; 6 × 2 when forced).
+ * Loaded only when {@link VectorSupport#available()}.
  *
  * <p>Loop nest for one block {@code C[m0:m1, n0:n1]} (one thread's share):
  * <pre>
@@ -24,14 +24,16 @@ import jdk.incubator.vector.VectorSpecies;
  * deeper than KC ({@code k ≤ }{@link #ONE_SLAB_MAX}, A not transposed) runs as one slab of depth k.
  * With the 8-row tile A is not packed: the kernel broadcasts {@code A(i, p)} straight from the
  * caller's array with a row stride and a column stride, which covers both {@code op(A) = A} and
- * {@code op(A) = Aᵀ}; with the 4-row tile an untransposed A is read so too, a transposed one packed. Rows past the end of a block (fewer than MR) are packed into a zero-padded
+ * {@code op(A) = Aᵀ}; with the 4-row tile an untransposed A is read so too, a transposed one packed.
+ * Rows past the end of a block (fewer than MR) are packed into a zero-padded
  * edge buffer, and so is every panel of a transposed A when MR does not divide a cache line
  * ({@link #PACK_TRANSPOSED_A}) and every panel of the 6-row tile ({@link #PACK_A}); columns past
  * the end are zero in the packed panel, and such partial tiles are computed into a scratch tile and
  * merged (a last panel of one or two vectors' width runs a narrower kernel). On a Zen 5 core
  * (48 KiB L1d, 1 MiB L2, 512-bit vectors) the sizes are those measured best there: 8 × 48 floats,
  * KC = 512, NC_MAX = 256 (KC 256 and NC 512 for a transposed A: {@link #KC_TRANSPOSED_A}; see
- * {@code benchmarks/README.md}). The kernels are in {@link GemmKernels}. Split across threads, a block
+ * {@code benchmarks/README.md}). The kernels are in {@link GemmKernels} (and
+ * {@link GemmKernels4x3}, {@link GemmKernels6x2}). Split across threads, a block
  * is one core's share of columns, each core packing its own B; or ({@link SharedGemm#shared}) B is packed
  * once by all cores and each runs a share of the rows through it.
  */

@@ -9,6 +9,19 @@ final class GemmCheck {
     private GemmCheck() {}
 
     /** Uniform values in [-1, 1). */
+    /**
+     * {@code Σ_p A(i, p) · Bp[p, j]} summed as every kernel sums it, one FMA per step over p ascending,
+     * for {@code A(i, p) = a[ai + i·lda + p]} and a packed panel of B whose rows are {@code nr} apart
+     * from {@code bi}.
+     */
+    static float fmaChain(float[] a, int ai, int lda, float[] bp, int bi, int nr, int kc, int i, int j) {
+        float acc = 0f;
+        for (int p = 0; p < kc; p++) {
+            acc = Math.fma(a[ai + i * lda + p], bp[bi + p * nr + j], acc);
+        }
+        return acc;
+    }
+
     static float[] random(SplittableRandom rng, int size) {
         float[] x = new float[size];
         for (int i = 0; i < x.length; i++) {

@@ -46,7 +46,7 @@ class GemmKernels4x3Test {
         float[] bp = GemmCheck.random(rng, bi + kc * nr + 1);
         int ldc = 3 * l + 3;
         float[] c0 = GemmCheck.random(rng, ldc * 4 + 2);
-        float[][] out = new float[8][];
+        float[][] out = new float[6][];
         for (int f = 0; f < out.length; f++) {
             out[f] = c0.clone();
         }
@@ -65,10 +65,7 @@ class GemmKernels4x3Test {
         GemmKernels4x3.k4x1(kc, ap, 3, 1, 4, bp, bi, out[5], 1, ldc, alpha);
         for (int i = 0; i < 4; i++) {
             for (int j = 0; j < 3 * l; j++) {
-                float acc = 0f;
-                for (int p = 0; p < kc; p++) {
-                    acc = Math.fma(a[aOff + i * lda + p], bp[bi + p * nr + j], acc);
-                }
+                float acc = GemmCheck.fmaChain(a, aOff, lda, bp, bi, nr, kc, i, j);
                 int at = 1 + i * ldc + j;
                 float plain = acc * alpha;
                 float full = merge ? Math.fma(acc, alpha, beta * c0[at]) : plain;

@@ -69,10 +69,7 @@ class PackedAKernelTest {
         }
         for (int i = 0; i < 6; i++) {
             for (int j = 0; j < 2 * l; j++) {
-                float acc = 0f;
-                for (int p = 0; p < kc; p++) {
-                    acc = Math.fma(a[aOff + i * lda + p], bp[bi + p * nr + j], acc);
-                }
+                float acc = GemmCheck.fmaChain(a, aOff, lda, bp, bi, nr, kc, i, j);
                 int at0 = 1 + i * ldc + j;
                 String where = String.format(Locale.ROOT, "C(%d, %d)", i, j);
                 assertEquals(Float.floatToRawIntBits(acc * alpha), Float.floatToRawIntBits(packed[at0]), where);
