@@ -95,6 +95,10 @@ final class VectorGemm {
         int rs = transA ? 1 : lda; // distance between A(i, p) and A(i + 1, p)
         int cs = transA ? lda : 1; // distance between A(i, p) and A(i, p + 1)
         int kcMax = kcMax(transA, k);
+        if (RowBlockGemm.takes(transA, kcMax, n1 - n0)) { // the 4 × 3 tile on A in place: B whole, rows in L2
+            RowBlockGemm.block(transB, m0, m1, n0, n1, k, kcMax, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
         int ncStep = ncStep(kcMax, n1 - n0);
         boolean allSlabs = MC > 0 && k > kcMax && m1 - m0 > MC && (long) k * ncStep <= PACK_ALL_MAX;
         int keep = keptAFloats(transA, m1 - m0, kcMax, 1, n1 - n0 > ncStep && !allSlabs);

@@ -1,0 +1,97 @@
+package dev.visor.tensor.kernel;
+
+import static dev.visor.tensor.kernel.VectorGemm.L;
+import static dev.visor.tensor.kernel.VectorGemm.MR;
+import static dev.visor.tensor.kernel.VectorGemm.NR;
+import static dev.visor.tensor.kernel.VectorGemm.NV;
+import static dev.visor.tensor.kernel.VectorGemm.PACK_ALL_MAX;
+
+/**
+ * {@link VectorGemm#block}'s loop order for the 4 × 3 tile on an untransposed A read in place: each
+ * slab of B is packed whole (every column of the block, {@link GemmPack#packB}), and the rows go a
+ * block of {@link #rows} at a time through every panel of it ({@code for pc; for ic, step rows;
+ * for panel; for ir in ic..ic+rows}). A block of A's rows (a quarter of L2) then stays in L2 while each
+ * packed panel of B (kc × 24 floats, contiguous) is read once from L3 for all of them.
+ *
+ * <p>The loop nest it replaces keeps an L2-sized block of B and streams A past it once per block:
+ * for sq1024, eight passes over A's 4 MiB, each of A's rows a 4 KiB page that the prefetchers start
+ * afresh at every row panel. Measured on Zen 4 at {@code -XX:UseAVX=2} (session 16,
+ * {@code benchmarks/JOURNAL.md}): A's reads cost that product about 5 % (107.9 against 102.9 GFLOP/s
+ * with A's rows aliased into L1); in this order sq1024 ran at 109.6–110.5 GFLOP/s against
+ * 105.9–106.1 in the same JVM, for row blocks of 32 to 256 rows. Each element sums the same slabs in
+ * the same order, so the bits do not change. {@code -Dvisor.kernel.rowBlocks=false} turns it off.
+ */
+final class RowBlockGemm {
+    private RowBlockGemm() {}
+
+    /** Whether {@link #takes} can hold: the 4 × 3 tile reading an untransposed A in place. */
+    static final boolean ON = MR == 4 && NV == 3 && !VectorGemm.PACK_A
+            && KernelProperties.bool("visor.kernel.rowBlocks", true);
+
+    /** Rows of A kept in L2 at depth kc: a quarter of L2, whole micro-panels (64 rows at kc 1024 with 1 MiB). */
+    static int rows(int kc) {
+        return Math.max(MR, MachineShape.current().l2Bytes() / 4 / (4 * kc) / MR * MR);
+    }
+
+    /** Whether a block of {@code width} columns with slabs of depth kcMax runs here: packed whole, a slab fits {@link VectorGemm#PACK_ALL_MAX}. */
+    static boolean takes(boolean transA, int kcMax, int width) {
+        return ON && !transA && (long) kcMax * ((width + NR - 1) / NR) * NR <= PACK_ALL_MAX;
+    }
+
+    /** {@link VectorGemm#block} for an untransposed A where {@link #takes}; arguments validated, {@code k > 0}. */
+    static void block(boolean transB, int m0, int m1, int n0, int n1, int k, int kcMax, float alpha,
+                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc) {
+        VectorGemm.Workspace ws = VectorGemm.WORKSPACE.get();
+        int nc = n1 - n0;
+        float[] bp = ws.packedAll((nc + NR - 1) / NR * NR * kcMax);
+        for (int pc = 0; pc < k; pc += kcMax) {
+            int kc = Math.min(kcMax, k - pc);
+            GemmPack.packB(transB, b, bOff, ldb, pc, kc, n0, nc, bp, 0);
+            int step = rows(kc);
+            for (int ic = m0; ic < m1; ic += step) {
+                panelsOverRows(ws, bp, ic, Math.min(m1, ic + step), n0, nc, pc, kc, alpha, a, aOff, lda,
+                        pc == 0 ? beta : 1f, c, cOff, ldc);
+            }
+        }
+    }
+
+    /**
+     * {@code C[r0:r1, jc:jc+nc] = alpha · A[r0:r1, pc:pc+kc] · Bp + betaNow · C}, panel outer: each packed
+     * panel of B meets every row panel of the block in turn. A's rows are read in place; the last
+     * rows of fewer than MR are packed once, zero-padded, into the edge buffer.
+     */
+    private static void panelsOverRows(VectorGemm.Workspace ws, float[] bp, int r0, int r1, int jc, int nc, int pc,
+                                       int kc, float alpha, float[] a, int aOff, int lda, float betaNow,
+                                       float[] c, int cOff, int ldc) {
+        float[] edge = ws.edgeA;
+        float[] tile = ws.tile;
+        int fullEnd = r0 + (r1 - r0) / MR * MR;
+        if (fullEnd < r1) {
+            GemmPack.packA(a, aOff + fullEnd * lda + pc, lda, 1, r1 - fullEnd, kc, edge, 0);
+        }
+        for (int q = 0, panels = (nc + NR - 1) / NR; q < panels; q++) {
+            int jr = VectorGemm.panelStart(q, nc);
+            int cols = VectorGemm.panelCols(q, nc);
+            int bi = q * NR * kc;
+            for (int ir = r0; ir < r1; ir += MR) {
+                int ci = cOff + ir * ldc + jc + jr;
+                boolean inPlace = ir < fullEnd;
+                if (inPlace && cols == NR && betaNow == 0f) {
+                    GemmKernels4x3.k4x3r(kc, a, aOff + ir * lda + pc, lda, bp, bi, c, ci, ldc, alpha);
+                } else if (inPlace && cols == NR) {
+                    GemmKernels4x3.k4x3rm(kc, a, aOff + ir * lda + pc, lda, bp, bi, c, ci, ldc, alpha, betaNow);
+                } else {
+                    // a narrow last panel, or the packed edge rows: into the scratch tile, then merged
+                    int vectors = Math.min(NV, (cols + L - 1) / L);
+                    if (inPlace) {
+                        GemmKernels.run(vectors, kc, a, aOff + ir * lda + pc, lda, 1, bp, bi, tile, 0, NR, 1f);
+                    } else {
+                        GemmKernels.run(vectors, kc, edge, 0, 1, MR, bp, bi, tile, 0, NR, 1f);
+                    }
+                    EdgeMerge.merge(tile, Math.min(MR, r1 - ir), cols, alpha, betaNow, c, ci, ldc);
+                }
+            }
+        }
+    }
+}
