@@ -22,6 +22,8 @@ import jdk.incubator.vector.VectorSpecies;
  * for ir in ic..ic+MC; for jr}), so the block of C merged on the slabs after the first is still in
  * L2; each element sums the same slabs in the same order either way. A product only a little
  * deeper than KC ({@code k ≤ }{@link #ONE_SLAB_MAX}, A not transposed) runs as one slab of depth k.
+ * Under the 4 × 3 tile an untransposed A's block runs in {@link RowBlockGemm}'s order instead: each
+ * slab of B packed whole, the rows an L2-sized block at a time through every panel of it.
  * With the 8-row tile A is not packed: the kernel broadcasts {@code A(i, p)} straight from the
  * caller's array with a row stride and a column stride, which covers both {@code op(A) = A} and
  * {@code op(A) = Aᵀ}; with the 4-row tile an untransposed A is read so too, a transposed one packed.
