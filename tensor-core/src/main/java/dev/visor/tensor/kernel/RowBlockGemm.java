@@ -25,8 +25,7 @@ final class RowBlockGemm {
     private RowBlockGemm() {}
 
     /** Whether {@link #takes} can hold: the 4 × 3 tile reading an untransposed A in place. */
-    static final boolean ON = MR == 4 && NV == 3 && !VectorGemm.PACK_A
-            && KernelProperties.bool("visor.kernel.rowBlocks", true);
+    static final boolean ON = VectorGemm.A_IN_PLACE && KernelProperties.bool("visor.kernel.rowBlocks", true);
 
     /** Rows of A kept in L2 at depth kc: a quarter of L2, whole micro-panels (64 rows at kc 1024 with 1 MiB). */
     static int rows(int kc) {

@@ -162,7 +162,7 @@ final class SharedGemm {
      * gradW 2048×512×1024 TN (a transposed A, packed) kept the shared B (7 and 8 of 9 for it). The sums
      * are the same either way.
      */
-    static final boolean DEEP_COLUMNS_IN_PLACE = TILES.mr() == 4 && TILES.nrVectors() == 3 && !VectorGemm.PACK_A;
+    static final boolean DEEP_COLUMNS_IN_PLACE = VectorGemm.A_IN_PLACE;
 
     /**
      * Whether splitting {@code n} columns between {@code threads} cores would leave each a share of

@@ -362,6 +362,13 @@ final class VectorGemm {
     static final boolean PACK_A = KernelProperties.bool("visor.kernel.packA", MR == 6);
 
     /**
+     * Whether the 4 × 3 tile reads an untransposed A in place (it does unless {@code
+     * -Dvisor.kernel.packA=true}): what {@link RowBlockGemm}'s loop order and {@link
+     * SharedGemm#DEEP_COLUMNS_IN_PLACE}'s split rule are for.
+     */
+    static final boolean A_IN_PLACE = MR == 4 && NV == 3 && !PACK_A;
+
+    /**
      * Whether a product whose row panels run under more than one block of packed B packs each panel
      * of A once and reads it again for the other blocks (the loop then goes slab by slab, each slab
      * over every block of columns), instead of packing it again for every block: on by default where
