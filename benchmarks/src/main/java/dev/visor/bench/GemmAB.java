@@ -47,6 +47,9 @@ public final class GemmAB {
 
     private GemmAB() {}
 
+    /** The kernel classes that read {@code visor.kernel.} switches when they initialise, each initialised with its side's. */
+    static final List<String> SWITCHED = List.of("VectorGemm", "SharedGemm", "GemmPack", "RowBlockGemm");
+
     /** One side: its class loader's {@code Gemm.sgemm}, set to one thread. */
     record Side(String name, String describe, Method sgemm) {
         static Side load(String name, String paths, String props, int threads) throws ReflectiveOperationException {
@@ -73,12 +76,14 @@ public final class GemmAB {
                 }
                 Class<?> shape = Class.forName("dev.visor.tensor.kernel.MachineShape", true, loader);
                 String describe = (String) shape.getMethod("describe").invoke(shape.getMethod("current").invoke(null));
-                try {
-                    // their switches (packA; sharedB, mcShared) are read when they initialise: while this side's properties are set
-                    Class.forName("dev.visor.tensor.kernel.VectorGemm", true, loader);
-                    Class.forName("dev.visor.tensor.kernel.SharedGemm", true, loader);
-                } catch (ClassNotFoundException | LinkageError e) {
-                    // a build without it or a JVM without the Vector API: the scalar path has no switches
+                // their switches (packA, packBGroup, rowBlocks, sharedB, ...) are read when they initialise:
+                // while this side's properties are set
+                for (String kernelClass : SWITCHED) {
+                    try {
+                        Class.forName("dev.visor.tensor.kernel." + kernelClass, true, loader);
+                    } catch (ClassNotFoundException | LinkageError e) {
+                        // a build without it or a JVM without the Vector API: the scalar path has no switches
+                    }
                 }
                 Class<?> parallel = Class.forName("dev.visor.tensor.kernel.Parallel", true, loader);
                 parallel.getMethod("setThreads", int.class).invoke(null, threads);

@@ -39,6 +39,10 @@ final class GemmKernels {
                 } else { // a packed panel: cs 4 (VectorGemm.PACK_TRANSPOSED_A packs every transposed A)
                     GemmKernels4x3.k4x3p(kc, a, ai, rs, bp, bi, c, ci, ldc, alpha);
                 }
+            } else if (vectors == 2 && cs == 1) {
+                GemmKernels4x3.k4x2r(kc, a, ai, rs, bp, bi, c, ci, ldc, alpha);
+            } else if (vectors == 2 && cs == 4 && rs == 1) {
+                GemmKernels4x3.k4x2p(kc, a, ai, rs, bp, bi, c, ci, ldc, alpha);
             } else if (vectors == 2) {
                 GemmKernels4x3.k4x2(kc, a, ai, rs, cs, bp, bi, c, ci, ldc, alpha);
             } else {

@@ -24,6 +24,7 @@ import jdk.incubator.vector.FloatVector;
  *       an untransposed A in place); the second merges into C ({@code beta ≠ 0}, the slabs after a
  *       deep product's first);</li>
  *   <li>{@link #k4x3p}, {@link #k4x3pm}: a packed panel ({@code A(i, p) = a[ai + 4p + i]});</li>
+ *   <li>{@link #k4x2r}, {@link #k4x2p}: a last panel of two vectors' width, A in place or packed;</li>
  *   <li>{@link #k4x2}, {@link #k4x1}: a last panel of one or two vectors' width, any strides.</li>
  * </ul>
  * The sums and their order are {@link GemmKernels}' (p ascending, one FMA per step, alpha once at
@@ -174,7 +175,77 @@ final class GemmKernels4x3 {
         c30.fma(va, FloatVector.fromArray(S, c, ci).mul(vb)).intoArray(c, ci); c31.fma(va, FloatVector.fromArray(S, c, ci + L).mul(vb)).intoArray(c, ci + L); c32.fma(va, FloatVector.fromArray(S, c, ci + 2 * L).mul(vb)).intoArray(c, ci + 2 * L);
     }
 
-    /** Two vectors of columns (a last panel 9 to 16 floats wide at 256 bits). */
+    /**
+     * Two vectors of columns on an untransposed A in place ({@code A(i, p) = a[ai + i·rs + p]}), the
+     * last panel of 16 columns of every 1024-wide block: {@link #k4x3r}'s loop with two vectors of B.
+     * Its eight accumulators are just the FMA pipes' depth (2 pipes × 4 cycles on Zen 4); written for
+     * any strides ({@link #k4x2}) the loop ran at 85 GFLOP/s on Zen 4 at {@code -XX:UseAVX=2}, this one
+     * at 99, against {@link #k4x3r}'s 115 (B panel in L2, session 17, {@code benchmarks/JOURNAL.md}).
+     */
+    static void k4x2r(int kc, float[] a, int ai, int rs, float[] bp, int bi,
+                      float[] c, int ci, int ldc, float alpha) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00;
+        int r1 = rs, r2 = 2 * rs, r3 = 3 * rs;
+        for (int q = ai, end = ai + kc; q < end; q++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector x = FloatVector.broadcast(S, a[q]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[q + r1]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[q + r2]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[q + r3]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            bi += NR;
+        }
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        c00.mul(va).intoArray(c, ci); c01.mul(va).intoArray(c, ci + L);
+        ci += ldc;
+        c10.mul(va).intoArray(c, ci); c11.mul(va).intoArray(c, ci + L);
+        ci += ldc;
+        c20.mul(va).intoArray(c, ci); c21.mul(va).intoArray(c, ci + L);
+        ci += ldc;
+        c30.mul(va).intoArray(c, ci); c31.mul(va).intoArray(c, ci + L);
+    }
+
+    /** {@link #k4x2r} on a packed panel ({@code A(i, p) = a[ai + 4p + i·rs]}, {@code rs} 1), as {@link #k4x3p}. */
+    static void k4x2p(int kc, float[] a, int ai, int rs, float[] bp, int bi,
+                      float[] c, int ci, int ldc, float alpha) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00;
+        int r1 = rs, r2 = 2 * rs, r3 = 3 * rs;
+        for (int q = ai, end = ai + 4 * kc; q < end; q += 4) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector x = FloatVector.broadcast(S, a[q]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[q + r1]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[q + r2]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[q + r3]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            bi += NR;
+        }
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        c00.mul(va).intoArray(c, ci); c01.mul(va).intoArray(c, ci + L);
+        ci += ldc;
+        c10.mul(va).intoArray(c, ci); c11.mul(va).intoArray(c, ci + L);
+        ci += ldc;
+        c20.mul(va).intoArray(c, ci); c21.mul(va).intoArray(c, ci + L);
+        ci += ldc;
+        c30.mul(va).intoArray(c, ci); c31.mul(va).intoArray(c, ci + L);
+    }
+
+    /** Two vectors of columns for any strides (a last panel 9 to 16 floats wide at 256 bits; {@link #k4x2r} and {@link #k4x2p} where they apply). */
     static void k4x2(int kc, float[] a, int ai, int rs, int cs, float[] bp, int bi,
                      float[] c, int ci, int ldc, float alpha) {
         FloatVector c00 = FloatVector.zero(S);

@@ -153,8 +153,8 @@ final class GemmPack {
     static final boolean PACK_B_BY_ROWS = KernelProperties.bool("visor.kernel.packBRows", true);
 
     /**
-     * {@link #packB} for an untransposed B, row p of the block outer: each step reads the block's
-     * {@code nc} contiguous floats of row {@code pc + p} and writes NR of them into each panel. A
+     * {@link #packB} for an untransposed B, {@link #PACK_B_ROWS} rows of the block at a time: for
+     * each panel, those rows' NR floats each, read along B's rows and written contiguously. A
      * panel at a time walks down B's column of NR floats instead, one row (at a large ldb, one
      * page) per step, which the hardware prefetchers do not follow across pages: measured on Zen 4
      * (JFR, 512 × 2048 × 1024 TN, B 8 MiB), the panel-order copy took 6 % of the product,
@@ -165,19 +165,41 @@ final class GemmPack {
         int panels = (nc + NR - 1) / NR;
         int whole = (VectorGemm.splitLast(nc) ? nc / NR - 1 : nc / NR) * NR; // columns in full panels
         int panelStride = NR * kc;
-        for (int p = 0; p < kc; p++) {
-            int src = bOff + (pc + p) * ldb + jc;
-            int dst = bpOff + p * NR;
-            for (int jr = 0; jr < whole; jr += NR, dst += panelStride) {
-                for (int v = 0; v < NR; v += L) {
-                    FloatVector.fromArray(S, b, src + jr + v).intoArray(bp, dst + v);
+        for (int p0 = 0; p0 < kc; p0 += PACK_B_ROWS) {
+            int p1 = Math.min(kc, p0 + PACK_B_ROWS);
+            int q = 0;
+            for (int jr = 0; jr < whole; jr += NR, q++) {
+                for (int p = p0, src = bOff + (pc + p0) * ldb + jc + jr, dst = bpOff + q * panelStride + p0 * NR;
+                     p < p1; p++, src += ldb, dst += NR) {
+                    for (int v = 0; v < NR; v += L) {
+                        FloatVector.fromArray(S, b, src + v).intoArray(bp, dst + v);
+                    }
                 }
             }
-            for (int q = whole / NR; q < panels; q++, dst += panelStride) {
+            for (; q < panels; q++) {
                 int cols = VectorGemm.panelCols(q, nc);
-                System.arraycopy(b, src + VectorGemm.panelStart(q, nc), bp, dst, cols);
-                java.util.Arrays.fill(bp, dst + cols, dst + NR, 0f);
+                int start = VectorGemm.panelStart(q, nc);
+                for (int p = p0; p < p1; p++) {
+                    int dst = bpOff + q * panelStride + p * NR;
+                    System.arraycopy(b, bOff + (pc + p) * ldb + jc + start, bp, dst, cols);
+                    java.util.Arrays.fill(bp, dst + cols, dst + NR, 0f);
+                }
             }
         }
     }
+
+    /**
+     * Rows of B that {@link #packRows} copies panel by panel before it moves on ({@code
+     * -Dvisor.kernel.packBGroup=N}, 8 by default; 1 copies a row at a time through every panel, as
+     * before). A row at a time, each step writes NR floats into every panel, panels {@code NR · kc}
+     * floats apart (96 KiB at kc 1024 with the 24-wide tile, a multiple of 4 KiB): as many store
+     * streams as panels, all in the same sets of L1, each line left half-written until the next row
+     * comes back to it. Eight rows write {@code 8 · NR} contiguous floats of a panel, whole lines,
+     * while eight rows of B are read, each in order. Measured on Zen 4 (GemmAB, one JVM, CPU time,
+     * session 17, {@code benchmarks/JOURNAL.md}): packing 1024 × 1024 from memory took 0.25 ms
+     * against 0.40; sq1024 won 9 of 9 rounds at AVX2 (+0.5 %), every shape with an untransposed B
+     * 7 of 7 at 128 bits (+1 to +3 %), and 4 to 7 of 7 at 512 bits. The copies are the same, so the
+     * bits are too.
+     */
+    static final int PACK_B_ROWS = (int) KernelProperties.whole("visor.kernel.packBGroup", 8, 1);
 }

@@ -48,7 +48,9 @@ import java.util.Locale;
  * turns on the AVX2 tile's row blocking of the shared packed B, {@link SharedGemm#SHARED_MC}); {@code -Dvisor.kernel.packA=false}
  * reads an untransposed A in place with the 6-row tiles, as before the packed A;
  * {@code -Dvisor.kernel.keepA=false} packs A again for every block of columns ({@link VectorGemm#KEEP_A});
- * {@code -Dvisor.kernel.packBRows=false} packs an untransposed B a panel at a time and
+ * {@code -Dvisor.kernel.packBRows=false} packs an untransposed B a panel at a time,
+ * {@code -Dvisor.kernel.packBGroup=1} packs it by rows one row at a time (8 by default, session 17's
+ * {@code GemmPack.PACK_B_ROWS}) and
  * {@code -Dvisor.kernel.mergeInKernel=false} merges the 8 × 3 tile through a scratch tile, as
  * before 2026-12-04's gemm10b, and the AVX2 6 × 2 tile as before gemm11 (see {@code GemmPack},
  * {@code VectorGemm});

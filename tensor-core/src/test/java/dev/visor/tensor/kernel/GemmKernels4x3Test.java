@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * over p ascending, scaled once by alpha ({@code beta == 0}) or merged as
  * {@code fma(chain, alpha, beta · C)}; A read in place ({@link GemmKernels4x3#k4x3r}) and packed
  * ({@link GemmKernels4x3#k4x3p}) give the same bits, and so do the one- and two-vector kernels on
- * either layout. A kernel that skipped a step, summed in another order, dropped alpha or beta, or
+ * either layout ({@link GemmKernels4x3#k4x2r} and {@link GemmKernels4x3#k4x2p} too). A kernel that skipped a step, summed in another order, dropped alpha or beta, or
  * read a row from the wrong offset fails here.
  */
 class GemmKernels4x3Test {
@@ -46,7 +46,7 @@ class GemmKernels4x3Test {
         float[] bp = GemmCheck.random(rng, bi + kc * nr + 1);
         int ldc = 3 * l + 3;
         float[] c0 = GemmCheck.random(rng, ldc * 4 + 2);
-        float[][] out = new float[6][];
+        float[][] out = new float[8][];
         for (int f = 0; f < out.length; f++) {
             out[f] = c0.clone();
         }
@@ -63,6 +63,8 @@ class GemmKernels4x3Test {
         GemmKernels4x3.k4x2(kc, ap, 3, 1, 4, bp, bi, out[3], 1, ldc, alpha);
         GemmKernels4x3.k4x1(kc, a, aOff, lda, 1, bp, bi, out[4], 1, ldc, alpha);
         GemmKernels4x3.k4x1(kc, ap, 3, 1, 4, bp, bi, out[5], 1, ldc, alpha);
+        GemmKernels4x3.k4x2r(kc, a, aOff, lda, bp, bi, out[6], 1, ldc, alpha);
+        GemmKernels4x3.k4x2p(kc, ap, 3, 1, bp, bi, out[7], 1, ldc, alpha);
         for (int i = 0; i < 4; i++) {
             for (int j = 0; j < 3 * l; j++) {
                 float acc = GemmCheck.fmaChain(a, aOff, lda, bp, bi, nr, kc, i, j);
@@ -72,11 +74,12 @@ class GemmKernels4x3Test {
                 String where = String.format(Locale.ROOT, "C(%d, %d)", i, j);
                 assertEquals(Float.floatToRawIntBits(full), Float.floatToRawIntBits(out[0][at]), "in place " + where);
                 assertEquals(Float.floatToRawIntBits(full), Float.floatToRawIntBits(out[1][at]), "packed " + where);
-                for (int f = 2; f <= 5; f++) {
-                    int vectors = f <= 3 ? 2 : 1;
+                for (int f = 2; f <= 7; f++) {
+                    int vectors = f <= 3 || f >= 6 ? 2 : 1;
                     float expected = j < vectors * l ? plain : c0[at];   // past its vectors a kernel writes nothing
+                    String kernel = f >= 6 ? "k4x2" + (f == 6 ? "r " : "p ") : vectors == 2 ? "k4x2 " : "k4x1 ";
                     assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(out[f][at]),
-                            (vectors == 2 ? "k4x2 " : "k4x1 ") + (f % 2 == 0 ? "in place " : "packed ") + where);
+                            kernel + (f % 2 == 0 ? "in place " : "packed ") + where);
                 }
             }
         }

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -17,9 +19,43 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@link VectorGemm#panelStart} at {@code q·NR·kc + p·NR}, the rest of its NR zero, nothing outside
  * the packed range written; widths below, at and past whole panels, an odd number of panels, a
  * last panel of at most one vector (split in two under the 4 × 3 tile), and a transposed B. The
- * partition itself is checked against its definition for every width up to 300.
+ * partition itself is checked against its definition for every width up to 300. Child JVMs pack
+ * with other {@link GemmPack#PACK_B_ROWS} groups of rows (one, three, and more than the depth) and
+ * must write the same bits.
  */
 class PackBTest {
+    /** Packs untransposed blocks of several depths and widths; prints the group of rows and a digest of every packed float. */
+    public static void main(String[] args) {
+        long digest = 17;
+        int[][] cases = {{37, 3, 5}, {53, 2, 7}, {1, 2, 1}, {29, 1, 1}, {64, 5, 0}, {70, 0, 11}};
+        for (int[] c : cases) {
+            int kc = c[0];
+            int nc = c[1] * VectorGemm.NR + c[2];
+            int ldb = nc + 9;
+            float[] b = GemmCheck.random(new SplittableRandom(kc * 131L + nc), (kc + 4) * ldb);
+            float[] bp = new float[(nc + VectorGemm.NR - 1) / VectorGemm.NR * VectorGemm.NR * kc + 6];
+            Arrays.fill(bp, Float.NaN);
+            GemmPack.packB(false, b, 1, ldb, 2, kc, 3, nc, bp, 3);
+            for (float v : bp) {
+                digest = digest * 31 + Float.floatToRawIntBits(v);
+            }
+        }
+        System.out.println("packBGroup=" + GemmPack.PACK_B_ROWS + " digest=" + Long.toHexString(digest));
+    }
+
+    private static final Pattern LINE = Pattern.compile("packBGroup=(\\d+) digest=(\\S+)");
+
+    @Test
+    void everyGroupOfRowsPacksTheSameBits() throws IOException, InterruptedException {
+        assumeTrue(VectorSupport.available(), "packB is part of the vector path");
+        String[] byDefault = ChildJvm.lineAtThisWidth(PackBTest.class, LINE);
+        assertEquals("8", byDefault[0], "the default group");
+        for (String group : new String[] {"1", "3", "100"}) {
+            String[] other = ChildJvm.lineAtThisWidth(PackBTest.class, LINE, "-Dvisor.kernel.packBGroup=" + group);
+            assertEquals(group, other[0]);
+            assertEquals(byDefault[1], other[1], "packBGroup=" + group + " against the default");
+        }
+    }
 
     @ParameterizedTest(name = "transB={0} kc={1} panels={2} extra={3}")
     @CsvSource({
