@@ -197,8 +197,10 @@ final class GemmPack {
      * comes back to it. Eight rows write {@code 8 · NR} contiguous floats of a panel, whole lines,
      * while eight rows of B are read, each in order. Measured on Zen 4 (GemmAB, one JVM, CPU time,
      * session 17, {@code benchmarks/JOURNAL.md}): packing 1024 × 1024 from memory took 0.25 ms
-     * against 0.40; sq1024 won 9 of 9 rounds at AVX2 (+0.5 %), every shape with an untransposed B
-     * 7 of 7 at 128 bits (+1 to +3 %), and 4 to 7 of 7 at 512 bits. The copies are the same, so the
+     * against 0.40; at AVX2 eight rows beat one on sq1024 in 5 of 9 and 9 of 9 rounds (the two orders
+     * of the sides, +0.5 to +0.8 %), on mm 1024×2048×512 in 9 of 9 and 8 of 9. At 128 and 512 bits
+     * the shapes with an untransposed B won 4 to 7 of 7 rounds, but so did one with a transposed B,
+     * which this does not touch: level there within the tool's bias. The copies are the same, so the
      * bits are too.
      */
     static final int PACK_B_ROWS = (int) KernelProperties.whole("visor.kernel.packBGroup", 8, 1);
