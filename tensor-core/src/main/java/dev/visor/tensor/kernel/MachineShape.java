@@ -56,7 +56,7 @@ import java.util.Locale;
  * {@code VectorGemm});
  * {@code -Dvisor.kernel.oneSlab=512} runs products only up to that depth as one slab
  * ({@link GemmTiles#oneSlab()}; 512 is 2·KC, the rule before branch slab13 on Zen 4's AVX2 tile);
- * {@code -Dvisor.kernel.splitLast=false} runs the 4 × 3 tile's last panel of one vector as such
+ * {@code -Dvisor.kernel.splitLast=false} runs the 4 × 3 and 8 × 3 tiles' last panel of one vector as such
  * ({@code VectorGemm.SPLIT_LAST});
  * {@code -Dvisor.kernel.flashRows=4|6} (the flash tile product's rows, {@link #flashRows()}).
  *

@@ -281,13 +281,17 @@ final class VectorGemm {
     /**
      * Whether a block whose last panel would be at most one vector wide ends instead on two panels
      * of two vectors and of one to two (for 512 columns and the 24-wide tile: 20 panels of 24 and
-     * two of 16, not 21 and one of 8): on for the 4 × 3 tile, {@code -Dvisor.kernel.splitLast=false}
-     * to turn off. A one-vector panel runs {@link GemmKernels4x3#k4x1}, 4 FMAs a step on 4 chains
-     * (half the pipes' depth) for 5 loads; the two-vector one 8 FMAs on 8 chains for 6 loads. Every
-     * power-of-two width but 1024 leaves 8 columns over 24. Panel {@code q} is still packed at
-     * {@code q · NR · kc}; only its columns move ({@link #panelStart}, {@link #panelCols}).
+     * two of 16, not 21 and one of 8): on for the 4 × 3 and 8 × 3 tiles, {@code
+     * -Dvisor.kernel.splitLast=false} to turn off. A one-vector panel runs {@link GemmKernels4x3#k4x1}
+     * (or {@link GemmKernels#k8x1}), 4 (8) FMAs a step on as many chains for 5 (9) loads; the
+     * two-vector one twice the FMAs for one load more. Every power-of-two width but 1024 leaves 8
+     * columns over 24; at 512 bits 1024 leaves 16 over 48. Measured on Zen 4 (session 17, B's panels
+     * in L2, CPU time): {@code k8x3} 114, {@code k8x2} 113, {@code k8x1} 77 GFLOP/s, and sq1024 at
+     * 512 bits won 7 of 9 and 6 of 9 GemmAB rounds split (both orders), 8 of 9 on 2 threads. Panel
+     * {@code q} is still packed at {@code q · NR · kc}; only its columns move ({@link #panelStart},
+     * {@link #panelCols}).
      */
-    static final boolean SPLIT_LAST = MR == 4 && NV == 3 && KernelProperties.bool("visor.kernel.splitLast", true);
+    static final boolean SPLIT_LAST = NV == 3 && (MR == 4 || MR == 8) && KernelProperties.bool("visor.kernel.splitLast", true);
 
     /** Whether a block {@code nc} wide ends on two split panels ({@link #SPLIT_LAST}). */
     static boolean splitLast(int nc) {

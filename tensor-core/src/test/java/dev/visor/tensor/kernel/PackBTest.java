@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * p, the {@link VectorGemm#panelCols} values of row p of {@code op(B)[pc:pc+kc, jc:jc+nc]} from column
  * {@link VectorGemm#panelStart} at {@code q·NR·kc + p·NR}, the rest of its NR zero, nothing outside
  * the packed range written; widths below, at and past whole panels, an odd number of panels, a
- * last panel of at most one vector (split in two under the 4 × 3 tile), and a transposed B. The
+ * last panel of at most one vector (split in two under the 4 × 3 and 8 × 3 tiles), and a transposed B. The
  * partition itself is checked against its definition for every width up to 300. Child JVMs pack
  * with other {@link GemmPack#PACK_B_ROWS} groups of rows (one, three, and more than the depth) and
  * must write the same bits.
@@ -124,7 +124,13 @@ class PackBTest {
                 assertTrue(VectorGemm.panelCols(panels - 1, nc) > lanes, "nc " + nc);
             }
         }
-        assertEquals(VectorGemm.MR == 4 && VectorGemm.NV == 3, VectorGemm.SPLIT_LAST);
+        assertEquals(VectorGemm.NV == 3 && (VectorGemm.MR == 4 || VectorGemm.MR == 8), VectorGemm.SPLIT_LAST);
+        if (VectorGemm.SPLIT_LAST && nr == 48) {   // the 512-bit 8 x 3 tile: 1024 = 20 panels of 48, then 32 and 32
+            assertEquals(960, VectorGemm.panelStart(20, 1024));
+            assertEquals(32, VectorGemm.panelCols(20, 1024));
+            assertEquals(992, VectorGemm.panelStart(21, 1024));
+            assertEquals(32, VectorGemm.panelCols(21, 1024));
+        }
         if (VectorGemm.SPLIT_LAST && lanes == 8) {   // AVX2's 4 x 3 tile: 512 = 20 panels of 24, then 16 and 16
             assertEquals(480, VectorGemm.panelStart(20, 512));
             assertEquals(16, VectorGemm.panelCols(20, 512));
