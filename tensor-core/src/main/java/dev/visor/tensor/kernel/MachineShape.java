@@ -28,7 +28,9 @@ import java.util.Locale;
  *       2048×512×1024 TN −4–5 % on one thread.
  *       The 6 × 2 tile (12 + 2 + 1, the shape of BLIS's Haswell sgemm kernel), the default before,
  *       stays reachable with {@code -Dvisor.kernel.tile=6x2}: its micro-panels of A are packed
- *       ({@code VectorGemm.PACK_A}) so that its loop needs no per-row offset or range check.</li>
+ *       ({@code VectorGemm.PACK_A}) so that its loop needs no per-row offset or range check. It is
+ *       still the default on JDKs after 17, where C2 spills the 4 × 3 tile's accumulators
+ *       ({@link #LAST_JDK_OF_4X3}).</li>
  * </ul>
  * The packed panels follow the caches: {@code KC} keeps an MR-row micro-panel of A in a third of
  * L1 (KC 512 on a 48 KiB L1d, 256 on a 32 KiB one), {@code NC} keeps the packed {@code KC × NC}
@@ -199,7 +201,7 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
         return new MachineShape(arch, bits, regs, regsSource, l1, l2, chooseTiles(regs, Math.max(1, bits / 32), l1, l2,
                 System.getProperty("visor.kernel.tile"), System.getProperty("visor.kernel.kc"),
                 System.getProperty("visor.kernel.nc"), System.getProperty("visor.kernel.mc"),
-                System.getProperty("visor.kernel.oneSlab")));
+                System.getProperty("visor.kernel.oneSlab"), Runtime.version().feature()));
     }
 
     /**
@@ -244,6 +246,28 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
      */
     static GemmTiles chooseTiles(int registers, int lanes, int l1dBytes, int l2Bytes, String forcedTile,
                                  String forcedKc, String forcedNc, String forcedMc, String forcedOneSlab) {
+        return chooseTiles(registers, lanes, l1dBytes, l2Bytes, forcedTile, forcedKc, forcedNc, forcedMc, forcedOneSlab,
+                LAST_JDK_OF_4X3);
+    }
+
+    /**
+     * The last JDK feature release on which the 16-register default is the 4 × 3 tile: 17. On JDK 25
+     * (Temurin 25.0.3) C2 schedules {@link GemmKernels4x3#k4x3r}'s four broadcasts of A ahead of their
+     * FMAs, holding four registers where JDK 17 reuses one, and spills two of the twelve
+     * accumulators to the stack inside the loop: the 4 × 3 tile ran sq1024 at 45 GFLOP/s on Zen 4 at
+     * {@code -XX:UseAVX=2}, 39 % of the peak, against 103 for the 6 × 2 tile on its packed A in the
+     * same JVM and 110 for the 4 × 3 tile on JDK 17 (session 17, {@code benchmarks/JOURNAL.md}). The
+     * releases between were not measured, so they take the 6 × 2 tile too: the 4 × 3 tile's gain on
+     * JDK 17 is 7 %, its loss where it spills 56 %. {@code -Dvisor.kernel.tile=4x3} forces it.
+     */
+    static final int LAST_JDK_OF_4X3 = 17;
+
+    /**
+     * {@link #chooseTiles(int, int, int, int, String, String, String, String, String)} on JDK feature release
+     * {@code jdk}: past {@link #LAST_JDK_OF_4X3}, 16 registers take the 6 × 2 tile.
+     */
+    static GemmTiles chooseTiles(int registers, int lanes, int l1dBytes, int l2Bytes, String forcedTile,
+                                 String forcedKc, String forcedNc, String forcedMc, String forcedOneSlab, int jdk) {
         int mr;
         int nv;
         String source;
@@ -266,6 +290,10 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
             mr = 8;
             nv = 3;
             source = registers + " registers";
+        } else if (jdk > LAST_JDK_OF_4X3) {
+            mr = 6;
+            nv = 2;
+            source = registers + " registers, JDK " + jdk + " (C2 spills the 4x3 tile's accumulators)";
         } else {
             mr = 4;
             nv = 3;
@@ -287,7 +315,7 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
         if (forcedKc != null || forcedNc != null || forcedMc != null) {
             source += ", KC/NC/MC forced";
         }
-        boolean avx2Tile = forcedTile == null && registers < 32 && mr == 4 && nv == 3;
+        boolean avx2Tile = forcedTile == null && registers < 32; // the 4 x 3 tile, or 6 x 2 on a later JDK
         // a forced KC (the bit tests' KC 64) keeps 2·KC, so its slabs stay as many as it asks for
         int oneSlab = avx2Tile && forcedKc == null ? Math.max(2 * kc, AVX2_ONE_SLAB) : 2 * kc;
         if (forcedOneSlab != null) {

@@ -6,7 +6,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The Vector API GEMM: a register-blocked micro-kernel over packed panels of B, following the
  * Goto/BLIS loop nest, with the register tile and panel sizes of {@link MachineShape} (8 rows × 3
- * vectors with 32 vector registers, 6 × 4 with 32 of 128 bits, 4 × 3 with 16; 6 × 2 when forced).
+ * vectors with 32 vector registers, 6 × 4 with 32 of 128 bits, 4 × 3 with 16 on JDK 17; 6 × 2 on
+ * later JDKs, or when forced).
  * Loaded only when {@link VectorSupport#available()}.
  *
  * <p>Loop nest for one block {@code C[m0:m1, n0:n1]} (one thread's share):

@@ -37,7 +37,7 @@ class MachineShapeTest {
         MachineShape.GemmTiles expected = MachineShape.chooseTiles(shape.registers(), shape.lanes(), shape.l1dBytes(),
                 shape.l2Bytes(), System.getProperty("visor.kernel.tile"), System.getProperty("visor.kernel.kc"),
                 System.getProperty("visor.kernel.nc"), System.getProperty("visor.kernel.mc"),
-                System.getProperty("visor.kernel.oneSlab"));
+                System.getProperty("visor.kernel.oneSlab"), Runtime.version().feature());
         assertEquals(expected, shape.gemm());
         if (VectorSupport.available()) {
             assertEquals(shape.gemm().mr(), VectorGemm.MR);
@@ -77,6 +77,22 @@ class MachineShapeTest {
                 assertTrue(t.mr() * t.nrVectors() + t.nrVectors() + 1 <= regs, t + " does not fit " + regs + " registers");
             }
         }
+    }
+
+    @Test
+    void sixteenRegistersTakeTheSixByTwoTileAfterJdk17() {
+        // JDK 17: the 4 x 3 tile; JDK 25's C2 spills its accumulators, so 6 x 2 there (KC 256 from the
+        // 32 KiB L1d, and one slab still up to 1024, the depth measured for 6 x 2)
+        MachineShape.GemmTiles jdk17 = MachineShape.chooseTiles(16, 8, 32 * 1024, 1024 * 1024, null, null, null, null, null, 17);
+        assertEquals("4x3", jdk17.tile());
+        MachineShape.GemmTiles jdk25 = MachineShape.chooseTiles(16, 8, 32 * 1024, 1024 * 1024, null, null, null, null, null, 25);
+        assertEquals(new MachineShape.GemmTiles(6, 2, 256, 512, 0, MachineShape.AVX2_ONE_SLAB,
+                "16 registers, JDK 25 (C2 spills the 4x3 tile's accumulators)"), jdk25);
+        assertEquals("6x2", MachineShape.chooseTiles(16, 8, 32 * 1024, 1024 * 1024, null, null, null, null, null, 18).tile());
+        // forced, the 4 x 3 tile runs on any JDK; 32 registers do not depend on the JDK
+        assertEquals("4x3", MachineShape.chooseTiles(16, 8, 32 * 1024, 1024 * 1024, "4x3", null, null, null, null, 25).tile());
+        assertEquals("8x3", MachineShape.chooseTiles(32, 16, 32 * 1024, 1024 * 1024, null, null, null, null, null, 25).tile());
+        assertEquals("6x4", MachineShape.chooseTiles(32, 4, 32 * 1024, 1024 * 1024, null, null, null, null, null, 25).tile());
     }
 
     @Test
