@@ -242,7 +242,9 @@ public record MachineShape(String arch, int vectorBits, int registers, String re
 
     /**
      * {@link #chooseTiles(int, int, int, int, String, String, String, String)} with the one-slab depth
-     * forced too ({@code -Dvisor.kernel.oneSlab}, null for the rule: {@link #AVX2_ONE_SLAB}).
+     * forced too ({@code -Dvisor.kernel.oneSlab}, null for the rule: {@link #AVX2_ONE_SLAB}). These
+     * overloads give the rule on JDK {@link #LAST_JDK_OF_4X3}; {@link #current()} passes the running
+     * JDK's feature release.
      */
     static GemmTiles chooseTiles(int registers, int lanes, int l1dBytes, int l2Bytes, String forcedTile,
                                  String forcedKc, String forcedNc, String forcedMc, String forcedOneSlab) {

@@ -12,8 +12,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The 4 × 3 tile's kernels ({@link GemmKernels4x3}) and the pair packing of a transposed A that
  * feeds them ({@link GemmPack#packATransposedPair}), at whatever width this JVM runs (Surefire runs
  * it at 512 bits, AVX2 and 128 bits; the kernels compute three vectors of an NR-wide panel at any
- * width whose panel holds three vectors, and AVX2's default tile on JDK 17 is this one): every form gives each element the plain FMA chain
- * over p ascending, scaled once by alpha ({@code beta == 0}) or merged as
+ * width whose panel holds three vectors, and AVX2's default tile on JDK 17 is this one): every form
+ * gives each element the plain FMA chain over p ascending, scaled once by alpha ({@code beta == 0}) or merged as
  * {@code fma(chain, alpha, beta · C)}; A read in place ({@link GemmKernels4x3#k4x3r}) and packed
  * ({@link GemmKernels4x3#k4x3p}) give the same bits, and so do the one- and two-vector kernels on
  * either layout ({@link GemmKernels4x3#k4x2r} and {@link GemmKernels4x3#k4x2p} too). A kernel
@@ -32,8 +32,10 @@ class GemmKernels4x3Test {
     })
     void everyFormIsTheFmaChain(int kc, int lda, float alpha, float beta) {
         assumeTrue(VectorSupport.available(), "the kernels are part of the vector path");
-        // the kernels step B by NR: three vectors fit a panel except under the 6 x 2 tile (AVX2 on a JDK past 17, or forced)
-        assumeTrue(VectorGemm.NR >= 3 * VectorGemm.L, "a panel of " + VectorGemm.NR + " floats is narrower than the tile's three vectors");
+        // the kernels step B by NR: three vectors fit a panel except under the 6 x 2 tile (AVX2 on a
+        // JDK past 17, or forced)
+        assumeTrue(VectorGemm.NR >= 3 * VectorGemm.L,
+                "a panel of " + VectorGemm.NR + " floats is narrower than the tile's three vectors");
         int l = VectorGemm.L;
         int nr = VectorGemm.NR;
         var rng = new SplittableRandom(kc * 977L + lda);
