@@ -20,21 +20,42 @@ import static dev.visor.tensor.kernel.VectorGemm.PACK_ALL_MAX;
  * with A's rows aliased into L1); in this order sq1024 ran at 109.6–110.5 GFLOP/s against
  * 105.9–106.1 in the same JVM, for row blocks of 32 to 256 rows. Each element sums the same slabs in
  * the same order, so the bits do not change. {@code -Dvisor.kernel.rowBlocks=false} turns it off.
+ *
+ * <p>The 6 × 2 tile (AVX2's on JDKs after 17, {@link MachineShape#LAST_JDK_OF_4X3}) takes the same order
+ * for the one-slab products deeper than 2·KC ({@link #PACKED}): its A is packed, a row block at a time
+ * into a buffer that stays in L2, where the other order packs all of A into a buffer past L2 once and
+ * reads it again for every block of B's columns, blocks that the deeper slab has narrowed to 128
+ * columns. On JDK 25 at {@code -XX:UseAVX=2} on Zen 4 (GemmAB, both orders, session 17): sq1024 +4 to
+ * +6 %, 1024×1024×768 +2 to +3 %, 2048×1024×1024 +18 %, 1024³ NT +1 %, 512×2048×1024 level. Shallower
+ * products keep the other order: sq512 was level, mm 1024×2048×512 mixed, ffnUp 1024×2048×512 NT −1.5 %,
+ * and sq2048 (slabs of 256) −4 to −7 %.
  */
 final class RowBlockGemm {
     private RowBlockGemm() {}
 
-    /** Whether {@link #takes} can hold: the 4 × 3 tile reading an untransposed A in place. */
-    static final boolean ON = VectorGemm.A_IN_PLACE && KernelProperties.bool("visor.kernel.rowBlocks", true);
+    /**
+     * Whether the row blocks are packed, a block at a time into an L2-sized buffer (the 6 × 2 tile,
+     * whose micro-panels of A are always packed: {@link VectorGemm#PACK_A}), rather than read in place
+     * (the 4 × 3 tile).
+     */
+    static final boolean PACKED = VectorGemm.PACK_A && MR == 6 && NV == 2;
+
+    /** Whether {@link #takes} can hold: the 4 × 3 tile reading an untransposed A in place, or the 6 × 2 tile ({@link #PACKED}). */
+    static final boolean ON = (VectorGemm.A_IN_PLACE || PACKED) && KernelProperties.bool("visor.kernel.rowBlocks", true);
 
     /** Rows of A kept in L2 at depth kc: a quarter of L2, whole micro-panels (64 rows at kc 1024 with 1 MiB). */
     static int rows(int kc) {
         return Math.max(MR, MachineShape.current().l2Bytes() / 4 / (4 * kc) / MR * MR);
     }
 
-    /** Whether a block of {@code width} columns with slabs of depth kcMax runs here: packed whole, a slab fits {@link VectorGemm#PACK_ALL_MAX}. */
+    /**
+     * Whether a block of {@code width} columns with slabs of depth kcMax runs here: A untransposed, a
+     * slab of B packed whole fits {@link VectorGemm#PACK_ALL_MAX}, and under the 6 × 2 tile one slab
+     * deeper than 2·KC.
+     */
     static boolean takes(boolean transA, int kcMax, int width) {
-        return ON && !transA && (long) kcMax * ((width + NR - 1) / NR) * NR <= PACK_ALL_MAX;
+        return ON && !transA && (long) kcMax * ((width + NR - 1) / NR) * NR <= PACK_ALL_MAX
+                && (!PACKED || kcMax > 2 * VectorGemm.KC);
     }
 
     /** {@link VectorGemm#block} for an untransposed A where {@link #takes}; arguments validated, {@code k > 0}. */
@@ -49,8 +70,16 @@ final class RowBlockGemm {
             GemmPack.packB(transB, b, bOff, ldb, pc, kc, n0, nc, bp, 0);
             int step = rows(kc);
             for (int ic = m0; ic < m1; ic += step) {
-                panelsOverRows(ws, bp, ic, Math.min(m1, ic + step), n0, nc, pc, kc, alpha, a, aOff, lda,
-                        pc == 0 ? beta : 1f, c, cOff, ldc);
+                int ic1 = Math.min(m1, ic + step);
+                if (PACKED) {
+                    float[] ap = ws.keptA((ic1 - ic + MR - 1) / MR * MR * kc);
+                    for (int ir = ic; ir < ic1; ir += MR) {
+                        GemmPack.packA(a, aOff + ir * lda + pc, lda, 1, Math.min(MR, ic1 - ir), kc, ap, (ir - ic) * kc);
+                    }
+                    packedOverRows(ws, bp, ap, ic, ic1, n0, nc, kc, alpha, pc == 0 ? beta : 1f, c, cOff, ldc);
+                } else {
+                    panelsOverRows(ws, bp, ic, ic1, n0, nc, pc, kc, alpha, a, aOff, lda, pc == 0 ? beta : 1f, c, cOff, ldc);
+                }
             }
         }
     }
@@ -89,6 +118,33 @@ final class RowBlockGemm {
                         GemmKernels.run(vectors, kc, edge, 0, 1, MR, bp, bi, tile, 0, NR, 1f);
                     }
                     EdgeMerge.merge(tile, Math.min(MR, r1 - ir), cols, alpha, betaNow, c, ci, ldc);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #panelsOverRows} for the 6 × 2 tile: the block's rows packed in {@code ap}, micro-panel
+     * {@code i} at {@code i · MR · kc} (the last zero-padded), read by {@link GemmKernels6x2#k6x2p}.
+     */
+    private static void packedOverRows(VectorGemm.Workspace ws, float[] bp, float[] ap, int r0, int r1, int jc, int nc,
+                                       int kc, float alpha, float betaNow, float[] c, int cOff, int ldc) {
+        float[] tile = ws.tile;
+        for (int q = 0, panels = (nc + NR - 1) / NR; q < panels; q++) {
+            int jr = VectorGemm.panelStart(q, nc);
+            int cols = VectorGemm.panelCols(q, nc);
+            int bi = q * NR * kc;
+            for (int ir = r0; ir < r1; ir += MR) {
+                int ci = cOff + ir * ldc + jc + jr;
+                int ai = (ir - r0) * kc;
+                int rows = Math.min(MR, r1 - ir);
+                if (rows == MR && cols == NR && betaNow == 0f) {
+                    GemmKernels6x2.k6x2p(kc, ap, ai, bp, bi, c, ci, ldc, alpha);
+                } else if (rows == MR && cols == NR) {
+                    GemmKernels6x2.k6x2pm(kc, ap, ai, bp, bi, c, ci, ldc, alpha, betaNow);
+                } else { // a narrow last panel, or the zero-padded last rows: into the scratch tile, then merged
+                    GemmKernels.run(Math.min(NV, (cols + L - 1) / L), kc, ap, ai, 1, MR, bp, bi, tile, 0, NR, 1f);
+                    EdgeMerge.merge(tile, rows, cols, alpha, betaNow, c, ci, ldc);
                 }
             }
         }

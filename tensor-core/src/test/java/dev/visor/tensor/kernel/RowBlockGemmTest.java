@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@link RowBlockGemm}, the 4 × 3 tile's loop order over a whole packed slab of B (Surefire's AVX2 run
- * has it on by default): bit for bit the row-panel order it replaces, the same packed slabs run
+ * has it on by default, and its 6 × 2 run on the packed row blocks of that tile): bit for bit the row-panel order it replaces, the same packed slabs run
  * through {@link VectorGemm#rowPanels} a row panel at a time, for blocks that span several row blocks
  * and slabs, end on edge rows and on split or narrow panels, with beta 0 and not and B stored either
  * way. A product is also checked against the reference within rounding. A loop that skipped a row
@@ -25,9 +25,11 @@ class RowBlockGemmTest {
         "130, 49, 1030, 0, true",      // two slabs at KC 512 plus one past the one-slab bound
         "300, 72, 40, -1, false",      // several row blocks at a shallow depth (rows(40) rows each)
         "64, 512, 64, 1, true",        // the width that splits 20 panels of 24 and two of 16
+        "70, 100, 700, 0.5, false",    // one slab past 2·KC: the 6 x 2 tile's packed row blocks too
+        "13, 50, 1000, 0, true",       // ... on edge rows only past the first panel
     })
     void rowBlocksGiveTheRowPanelOrdersBits(int m, int n, int k, float beta, boolean transB) {
-        assumeTrue(VectorSupport.available() && RowBlockGemm.ON, "the 4 x 3 tile on A in place");
+        assumeTrue(VectorSupport.available() && RowBlockGemm.ON, "the 4 x 3 tile on A in place, or the 6 x 2 tile");
         var rng = new SplittableRandom(m * 31L + n * 7L + k);
         int lda = k + 3;
         int ldb = (transB ? k : n) + 2;
@@ -63,7 +65,7 @@ class RowBlockGemmTest {
 
     @Test
     void rowBlocksHoldAQuarterOfL2InWholePanels() {
-        assumeTrue(VectorSupport.available() && RowBlockGemm.ON, "the 4 x 3 tile on A in place");
+        assumeTrue(VectorSupport.available() && RowBlockGemm.ON, "the 4 x 3 tile on A in place, or the 6 x 2 tile");
         int l2 = MachineShape.current().l2Bytes();
         for (int kc : new int[] {1, 40, 512, 1024, 1 << 20}) {
             int rows = RowBlockGemm.rows(kc);
@@ -75,5 +77,7 @@ class RowBlockGemmTest {
         assertEquals(false, RowBlockGemm.takes(true, 256, 512));
         assertEquals(false, RowBlockGemm.takes(false, 1024, 4096));
         assertEquals(true, RowBlockGemm.takes(false, 1024, 1024));
+        // the 6 x 2 tile only for one slab deeper than 2·KC
+        assertEquals(!RowBlockGemm.PACKED, RowBlockGemm.takes(false, 2 * VectorGemm.KC, 512));
     }
 }
