@@ -148,8 +148,22 @@ final class SharedGemm {
 
     /** {@link #prefersShared(boolean, int, int, int)} with the two switches given (tests). */
     static boolean prefersShared(boolean transA, int n, int k, int threads, boolean sharedB, boolean sharedDeepB) {
-        return (sharedDeepB && k > routeKc(transA, k) && (transA || !DEEP_COLUMNS_IN_PLACE))
+        return (sharedDeepB && k > routeKc(transA, k) && (transA || !deepColumns(k)))
                 || (sharedB && columnSharesInOneBlock(transA, n, k, threads));
+    }
+
+    /**
+     * Whether a deep product with an untransposed A keeps the column split though {@link #SHARED_DEEP_B}
+     * is on: always under the 4 × 3 tile ({@link #DEEP_COLUMNS_IN_PLACE}), and under the 6 × 2 tile where
+     * each core's columns run in {@link RowBlockGemm}'s packed row blocks (one slab deeper than 2·KC).
+     * Measured on JDK 25 at {@code -XX:UseAVX=2} on Zen 4 (GemmAB --threads=2, both orders, session 17):
+     * the columns won sq1024 7 of 7 and 5 of 7 rounds (+1.5 to +2 %), 1024×1024×768 5 of 7 both ways;
+     * in whole JVMs ({@code bin/gemm-pairs --threads=2}, 5 pairs) sq1024 read 85–89 % of the peak against
+     * 77–89 % (3 of 5) and 1024×1024×768 87–89 % against 81–88 % (5 of 5). The sums are the same either way.
+     */
+    static boolean deepColumns(int k) {
+        return DEEP_COLUMNS_IN_PLACE
+                || (RowBlockGemm.ON && RowBlockGemm.PACKED && VectorGemm.kcMax(false, k) > 2 * VectorGemm.KC);
     }
 
     /**
