@@ -1,6 +1,5 @@
 package dev.visor.tensor.kernel;
 
-import static dev.visor.tensor.kernel.VectorGemm.L;
 import static dev.visor.tensor.kernel.VectorGemm.MR;
 import static dev.visor.tensor.kernel.VectorGemm.NR;
 import static dev.visor.tensor.kernel.VectorGemm.NV;
@@ -71,80 +70,66 @@ final class RowBlockGemm {
             int step = rows(kc);
             for (int ic = m0; ic < m1; ic += step) {
                 int ic1 = Math.min(m1, ic + step);
-                if (PACKED) {
-                    float[] ap = ws.keptA((ic1 - ic + MR - 1) / MR * MR * kc);
-                    for (int ir = ic; ir < ic1; ir += MR) {
-                        GemmPack.packA(a, aOff + ir * lda + pc, lda, 1, Math.min(MR, ic1 - ir), kc, ap, (ir - ic) * kc);
-                    }
-                    packedOverRows(ws, bp, ap, ic, ic1, n0, nc, kc, alpha, pc == 0 ? beta : 1f, c, cOff, ldc);
-                } else {
-                    panelsOverRows(ws, bp, ic, ic1, n0, nc, pc, kc, alpha, a, aOff, lda, pc == 0 ? beta : 1f, c, cOff, ldc);
-                }
+                panelsOverRows(ws, bp, ic, ic1, n0, nc, pc, kc, alpha, a, aOff, lda, pc == 0 ? beta : 1f, c, cOff, ldc);
             }
         }
     }
 
     /**
      * {@code C[r0:r1, jc:jc+nc] = alpha · A[r0:r1, pc:pc+kc] · Bp + betaNow · C}, panel outer: each packed
-     * panel of B meets every row panel of the block in turn. A's rows are read in place; the last
-     * rows of fewer than MR are packed once, zero-padded, into the edge buffer.
+     * panel of B meets every row panel of the block in turn, one kernel call each. Under
+     * {@link #PACKED} the block's rows are packed first, micro-panel {@code i} at {@code i · MR · kc} (the
+     * last zero-padded); otherwise A's rows are read in place and only the last rows of fewer than MR
+     * are packed, once, into the edge buffer.
      */
     private static void panelsOverRows(VectorGemm.Workspace ws, float[] bp, int r0, int r1, int jc, int nc, int pc,
                                        int kc, float alpha, float[] a, int aOff, int lda, float betaNow,
                                        float[] c, int cOff, int ldc) {
-        float[] edge = ws.edgeA;
-        float[] tile = ws.tile;
-        int fullEnd = r0 + (r1 - r0) / MR * MR;
-        if (fullEnd < r1) {
-            GemmPack.packA(a, aOff + fullEnd * lda + pc, lda, 1, r1 - fullEnd, kc, edge, 0);
-        }
-        for (int q = 0, panels = (nc + NR - 1) / NR; q < panels; q++) {
-            int jr = VectorGemm.panelStart(q, nc);
-            int cols = VectorGemm.panelCols(q, nc);
-            int bi = q * NR * kc;
+        float[] ap = null;
+        int fullEnd = r0 + (r1 - r0) / MR * MR; // rows read in place end here
+        if (PACKED) {
+            ap = ws.keptA((r1 - r0 + MR - 1) / MR * MR * kc);
             for (int ir = r0; ir < r1; ir += MR) {
-                int ci = cOff + ir * ldc + jc + jr;
-                boolean inPlace = ir < fullEnd;
-                if (inPlace && cols == NR && betaNow == 0f) {
-                    GemmKernels4x3.k4x3r(kc, a, aOff + ir * lda + pc, lda, bp, bi, c, ci, ldc, alpha);
-                } else if (inPlace && cols == NR) {
-                    GemmKernels4x3.k4x3rm(kc, a, aOff + ir * lda + pc, lda, bp, bi, c, ci, ldc, alpha, betaNow);
-                } else {
-                    // a narrow last panel, or the packed edge rows: into the scratch tile, then merged
-                    int vectors = Math.min(NV, (cols + L - 1) / L);
-                    if (inPlace) {
-                        GemmKernels.run(vectors, kc, a, aOff + ir * lda + pc, lda, 1, bp, bi, tile, 0, NR, 1f);
-                    } else {
-                        GemmKernels.run(vectors, kc, edge, 0, 1, MR, bp, bi, tile, 0, NR, 1f);
-                    }
-                    EdgeMerge.merge(tile, Math.min(MR, r1 - ir), cols, alpha, betaNow, c, ci, ldc);
-                }
+                GemmPack.packA(a, aOff + ir * lda + pc, lda, 1, Math.min(MR, r1 - ir), kc, ap, (ir - r0) * kc);
             }
+        } else if (fullEnd < r1) {
+            GemmPack.packA(a, aOff + fullEnd * lda + pc, lda, 1, r1 - fullEnd, kc, ws.edgeA, 0);
         }
-    }
-
-    /**
-     * {@link #panelsOverRows} for the 6 × 2 tile: the block's rows packed in {@code ap}, micro-panel
-     * {@code i} at {@code i · MR · kc} (the last zero-padded), read by {@link GemmKernels6x2#k6x2p}.
-     */
-    private static void packedOverRows(VectorGemm.Workspace ws, float[] bp, float[] ap, int r0, int r1, int jc, int nc,
-                                       int kc, float alpha, float betaNow, float[] c, int cOff, int ldc) {
-        float[] tile = ws.tile;
         for (int q = 0, panels = (nc + NR - 1) / NR; q < panels; q++) {
             int jr = VectorGemm.panelStart(q, nc);
             int cols = VectorGemm.panelCols(q, nc);
             int bi = q * NR * kc;
             for (int ir = r0; ir < r1; ir += MR) {
-                int ci = cOff + ir * ldc + jc + jr;
-                int ai = (ir - r0) * kc;
                 int rows = Math.min(MR, r1 - ir);
-                if (rows == MR && cols == NR && betaNow == 0f) {
-                    GemmKernels6x2.k6x2p(kc, ap, ai, bp, bi, c, ci, ldc, alpha);
-                } else if (rows == MR && cols == NR) {
-                    GemmKernels6x2.k6x2pm(kc, ap, ai, bp, bi, c, ci, ldc, alpha, betaNow);
-                } else { // a narrow last panel, or the zero-padded last rows: into the scratch tile, then merged
-                    GemmKernels.run(Math.min(NV, (cols + L - 1) / L), kc, ap, ai, 1, MR, bp, bi, tile, 0, NR, 1f);
-                    EdgeMerge.merge(tile, rows, cols, alpha, betaNow, c, ci, ldc);
+                int ci = cOff + ir * ldc + jc + jr;
+                float[] as = ap;             // A's micro-panel: A(i, p) = as[ai + i·ars + p·acs]
+                int ai = (ir - r0) * kc;
+                int ars = 1;
+                int acs = MR;
+                if (ap == null && ir < fullEnd) {   // in place
+                    as = a;
+                    ai = aOff + ir * lda + pc;
+                    ars = lda;
+                    acs = 1;
+                } else if (ap == null) {            // the edge rows
+                    as = ws.edgeA;
+                    ai = 0;
+                }
+                // written out here, not through a shared method: one more call level cost the 6 x 2 path
+                // 0.5-1 % (JDK 25, AVX2, Zen 4; session 17)
+                boolean full = rows == MR && cols == NR;
+                if (full && betaNow == 0f && MR == 4) { // the 4 × 3 tile, A in place
+                    GemmKernels4x3.k4x3r(kc, as, ai, ars, bp, bi, c, ci, ldc, alpha);
+                } else if (full && betaNow == 0f) {     // the 6 × 2 tile, A packed
+                    GemmKernels6x2.k6x2p(kc, as, ai, bp, bi, c, ci, ldc, alpha);
+                } else if (full && MR == 4) {
+                    GemmKernels4x3.k4x3rm(kc, as, ai, ars, bp, bi, c, ci, ldc, alpha, betaNow);
+                } else if (full) {
+                    GemmKernels6x2.k6x2pm(kc, as, ai, bp, bi, c, ci, ldc, alpha, betaNow);
+                } else { // a narrow last panel or the edge rows: into the scratch tile, then merged
+                    GemmKernels.run(Math.min(NV, (cols + VectorGemm.L - 1) / VectorGemm.L), kc, as, ai, ars, acs, bp, bi,
+                            ws.tile, 0, NR, 1f);
+                    EdgeMerge.merge(ws.tile, rows, cols, alpha, betaNow, c, ci, ldc);
                 }
             }
         }

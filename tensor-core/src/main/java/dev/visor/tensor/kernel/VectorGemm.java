@@ -98,7 +98,7 @@ final class VectorGemm {
         int rs = transA ? 1 : lda; // distance between A(i, p) and A(i + 1, p)
         int cs = transA ? lda : 1; // distance between A(i, p) and A(i, p + 1)
         int kcMax = kcMax(transA, k);
-        if (RowBlockGemm.takes(transA, kcMax, n1 - n0)) { // the 4 × 3 tile on A in place: B whole, rows in L2
+        if (RowBlockGemm.takes(transA, kcMax, n1 - n0)) { // B's slab whole, rows in L2-sized blocks
             RowBlockGemm.block(transB, m0, m1, n0, n1, k, kcMax, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
